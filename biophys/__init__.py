@@ -1,0 +1,20 @@
+"""biophys: fast, exact membrane electrophysiology of hormone-secreting cells.
+
+The Numba core lives in :mod:`biophys.kernels`; this package is the API around it.
+"""
+
+from ._cache import scoped_numba_cache as _scoped
+
+with _scoped():
+    from . import kernels as kernels  # noqa: E402  (decorate every kernel in our cache dir)
+
+from ._model import Model as Model  # noqa: E402
+from ._model import Output as Output  # noqa: E402
+from ._model import Quantity as Quantity  # noqa: E402
+from ._version import __version__ as __version__  # noqa: E402
+from .models import get_model as model  # noqa: E402
+from .models import list_models as list_models  # noqa: E402
+from .simulate import simulate as simulate  # noqa: E402
+from .stimulus import Pulse as Pulse  # noqa: E402
+from .stimulus import Steps as Steps  # noqa: E402
+from .stimulus import VoltageClamp as VoltageClamp  # noqa: E402

@@ -1,0 +1,84 @@
+"""Where Numba's on-disk cache lives, and why it can never be stale.
+
+Numba's own cache invalidation looks only at the source file of the decorated function, so an
+edit to a callee in another file would silently reuse a stale machine-code cache. We therefore
+place the cache in a directory *keyed on a hash of every kernel source file* (plus the Numba,
+NumPy and Python versions): any edit to any kernel selects a fresh directory. The directory is
+outside the package (``$BIOPHYS_CACHE_DIR``, else ``$XDG_CACHE_HOME/biophys``, else
+``~/.cache/biophys``), so no ``.nbi``/``.nbc`` files are ever written into site-packages.
+
+``numba.config.CACHE_DIR`` is set only while our kernels are imported (Numba fixes a function's
+cache locator when it is decorated), so other libraries in the same process keep their own
+cache configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numba
+import numpy as np
+
+
+def kernels_dir() -> Path:
+    """Directory holding the ``biophys.kernels`` sources (found without importing them)."""
+    spec = importlib.util.find_spec("biophys.kernels")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("biophys.kernels is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def kernels_source_hash() -> str:
+    """SHA-256 (first 16 hex digits) of all kernel sources and the toolchain versions."""
+    h = hashlib.sha256()
+    root = kernels_dir()
+    for path in sorted(root.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    h.update(f"numba={numba.__version__};numpy={np.__version__};py={sys.version}".encode())
+    return h.hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    """User cache root for biophys (not inside the package)."""
+    env = os.environ.get("BIOPHYS_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "biophys"
+
+
+_CACHE_DIR: Path | None = None
+
+
+def cache_dir() -> Path:
+    """The cache directory for the current kernel sources (created on first use)."""
+    global _CACHE_DIR
+    if _CACHE_DIR is None:
+        d = cache_root() / f"numba-{numba.__version__}-{kernels_source_hash()}"
+        d.mkdir(parents=True, exist_ok=True)
+        _CACHE_DIR = d
+    return _CACHE_DIR
+
+
+@contextlib.contextmanager
+def scoped_numba_cache() -> Iterator[Path]:
+    """Point ``numba.config.CACHE_DIR`` at :func:`cache_dir` for the duration of the block."""
+    d = cache_dir()
+    old = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = str(d)
+    try:
+        yield d
+    finally:
+        numba.config.CACHE_DIR = old

@@ -1,0 +1,251 @@
+"""Declarations of models: parameters and states with units and sources.
+
+A :class:`Model` pairs these declarations with a kernel module in ``biophys.kernels.models``
+that computes. The kernel module defines ``STATE_NAMES``, ``PARAM_NAMES`` and ``AUX_NAMES``
+(the layout) and the compiled functions ``rates`` and ``aux`` (see
+:mod:`biophys.kernels.protocol`); :meth:`Model.check_layout` verifies that declaration and
+layout agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A named model quantity: parameter, state or algebraic output.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used by the API (``g_KATP``, ``E_K``, ``K_o``).
+    value : float
+        Default value (initial value for a state; NaN for an algebraic output).
+    unit : str
+        Unit of ``value`` (``"mV"``, ``"mS/cm^2"``, ``"mM"``, ``"1"`` for dimensionless).
+    description : str
+        What it is, in physiological terms.
+    source : str
+        Where the number comes from: paper + table/equation, model file, or
+        ``"fitted here, see test X"``.
+    bounds : tuple of float
+        Valid closed range ``(low, high)``; values outside are a ``ValueError``.
+    condition : bool
+        True for quantities set by the bath or cytosol (``K_o``, ``Mg_o``, ``glucose``...),
+        which :class:`biophys.Solution` can provide and sweeps treat as conditions.
+    """
+
+    name: str
+    value: float
+    unit: str
+    description: str
+    source: str
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+    condition: bool = False
+
+    def validate(self, value: float, what: str = "parameter") -> float:
+        """Return ``value`` as float or raise a ``ValueError`` naming the range and unit."""
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{what} {self.name!r} must be a number in {self.unit}, got {value!r}"
+            ) from None
+        lo, hi = self.bounds
+        if not math.isfinite(v) or not (lo <= v <= hi):
+            raise ValueError(
+                f"{what} {self.name!r} = {value!r} {self.unit} is outside its valid range "
+                f"[{lo:g}, {hi:g}] {self.unit} ({self.description})"
+            )
+        return v
+
+
+Parameter = Quantity
+State = Quantity
+
+
+@dataclass(frozen=True)
+class Output:
+    """An algebraic output of a model (a current, a flux, a rate), computed by ``aux``."""
+
+    name: str
+    unit: str
+    description: str
+
+
+@dataclass(eq=False)
+class Model:
+    """A built-in cell model.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (``"hh1952"``).
+    title : str
+        One-line description.
+    description : str
+        Longer description, including whether the model is published or built here.
+    references : tuple of str
+        Full citations.
+    parameters, states : tuple of Quantity
+        In kernel layout order.
+    outputs : tuple of Output
+        Algebraic outputs in kernel ``AUX_NAMES`` order.
+    kernel : module
+        The kernel module (``biophys.kernels.models.<name>``).
+    dt : float
+        Default fixed step, ms, accurate for this model (checked in its tests).
+    spike_threshold : float
+        Upward crossing level of V used to detect spikes, mV.
+    burst_gap : float
+        A silence longer than this separates bursts, ms.
+    roles : mapping
+        Which state or output plays a physiological role in metrics: ``"Ca_i"``,
+        ``"secretion"``, ``"insulin"``, ``"pump_current"``, ``"ATP_use"``, ``"aldosterone"``.
+        Values are names of states or outputs; a missing role means the model lacks that
+        quantity.
+    """
+
+    name: str
+    title: str
+    description: str
+    references: tuple[str, ...]
+    parameters: tuple[Quantity, ...]
+    states: tuple[Quantity, ...]
+    outputs: tuple[Output, ...]
+    kernel: ModuleType
+    dt: float
+    spike_threshold: float = -20.0
+    burst_gap: float = 1000.0
+    roles: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.check_layout()
+        self._p = {q.name: i for i, q in enumerate(self.parameters)}
+        self._s = {q.name: i for i, q in enumerate(self.states)}
+        self._o = {q.name: i for i, q in enumerate(self.outputs)}
+
+    # -- layout ---------------------------------------------------------------------------
+    def check_layout(self) -> None:
+        """Raise if the declarations and the kernel layout disagree."""
+        k = self.kernel
+        for what, decl, lay in (
+            ("parameters", self.parameters, k.PARAM_NAMES),
+            ("states", self.states, k.STATE_NAMES),
+            ("outputs", self.outputs, k.AUX_NAMES),
+        ):
+            names = tuple(q.name for q in decl)
+            if names != tuple(lay):
+                raise RuntimeError(
+                    f"model {self.name!r}: declared {what} {names} differ from the kernel "
+                    f"layout {tuple(lay)}"
+                )
+        if self.states[0].name != "V":
+            raise RuntimeError(f"model {self.name!r}: the first state must be V")
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(self._p)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(self._s)
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return tuple(self._o)
+
+    @property
+    def condition_names(self) -> tuple[str, ...]:
+        return tuple(q.name for q in self.parameters if q.condition)
+
+    def parameter(self, name: str) -> Quantity:
+        return self.parameters[self.parameter_index(name)]
+
+    def parameter_index(self, name: str) -> int:
+        try:
+            return self._p[name]
+        except KeyError:
+            raise KeyError(
+                f"model {self.name!r} has no parameter {name!r}; valid names: "
+                f"{', '.join(self._p)}"
+            ) from None
+
+    def state_index(self, name: str) -> int:
+        try:
+            return self._s[name]
+        except KeyError:
+            raise KeyError(
+                f"model {self.name!r} has no state {name!r}; valid names: {', '.join(self._s)}"
+            ) from None
+
+    def variable_index(self, name: str) -> int:
+        """Index of a state or algebraic output in the kernel's combined layout."""
+        if name in self._s:
+            return self._s[name]
+        if name in self._o:
+            return len(self._s) + self._o[name]
+        raise ValueError(
+            f"model {self.name!r} cannot record {name!r}; valid names: "
+            f"{', '.join(list(self._s) + list(self._o))}"
+        )
+
+    def variable_meta(self, name: str) -> tuple[str, str]:
+        """(unit, description) of a state or output."""
+        if name in self._s:
+            q = self.states[self._s[name]]
+            return q.unit, q.description
+        o = self.outputs[self._o[name]]
+        return o.unit, o.description
+
+    # -- values ---------------------------------------------------------------------------
+    def default_parameters(self) -> np.ndarray:
+        return np.array([q.value for q in self.parameters], dtype=np.float64)
+
+    def default_states(self) -> np.ndarray:
+        return np.array([q.value for q in self.states], dtype=np.float64)
+
+    def parameter_vector(self, overrides: Mapping[str, float] | None = None) -> np.ndarray:
+        """Defaults with validated overrides applied."""
+        p = self.default_parameters()
+        for name, value in (overrides or {}).items():
+            i = self.parameter_index(name)
+            p[i] = self.parameters[i].validate(value)
+        return p
+
+    def state_vector(self, overrides: Mapping[str, float] | None = None) -> np.ndarray:
+        y = self.default_states()
+        for name, value in (overrides or {}).items():
+            i = self.state_index(name)
+            y[i] = self.states[i].validate(value, "initial state")
+        return y
+
+    # -- presentation ---------------------------------------------------------------------
+    def table(self) -> str:
+        """Plain-text table of parameters and states with units and sources."""
+        lines = [f"{self.name}: {self.title}", "", self.description, ""]
+        for head, qs in (("Parameters", self.parameters), ("States (initial values)", self.states)):
+            lines.append(head)
+            for q in qs:
+                tag = " [condition]" if q.condition else ""
+                lines.append(f"  {q.name:<14} {q.value:>12.6g} {q.unit:<10} {q.description}{tag}")
+                lines.append(f"  {'':<14} {'':>12} {'':<10} source: {q.source}")
+            lines.append("")
+        if self.outputs:
+            lines.append("Outputs")
+            for o in self.outputs:
+                lines.append(f"  {o.name:<14} {o.unit:<10} {o.description}")
+            lines.append("")
+        lines.append("References")
+        lines.extend(f"  - {r}" for r in self.references)
+        return "\n".join(lines)
+
+    def describe(self) -> None:
+        """Print :meth:`table`."""
+        print(self.table())

@@ -1,0 +1,64 @@
+"""Hodgkin & Huxley (1952) squid giant axon, space-clamped, modern sign convention.
+
+Rates are those of Hodgkin & Huxley (1952) J Physiol 117:500, eqs. 7-14 and 20-24, shifted to
+a resting potential of -65 mV; temperature enters through ``phi = 3^((T - 6.3)/10)``.
+Membrane potential uses the exponential update with frozen conductances (exact for V given the
+gates); the gates use Rush-Larsen.
+"""
+
+import math
+
+from ..gating import exprel, q10_factor
+from .._jit import jit
+
+STATE_NAMES = ("V", "m", "h", "n")
+PARAM_NAMES = ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "I_app", "temperature")
+AUX_NAMES = ("I_Na", "I_K", "I_L")
+
+V, M, H, N = 0, 1, 2, 3
+C_M, G_NA, G_K, G_L, E_NA, E_K, E_L, I_APP, TEMP = range(9)
+
+
+@jit
+def gate_rates(V, phi):
+    """HH 1952 rate constants (1/ms) at V (mV): (am, bm, ah, bh, an, bn)."""
+    am = phi * exprel(-(V + 40.0) / 10.0)  # 0.1 (V+40) / (1 - exp(-(V+40)/10))
+    bm = phi * 4.0 * math.exp(-(V + 65.0) / 18.0)
+    ah = phi * 0.07 * math.exp(-(V + 65.0) / 20.0)
+    bh = phi / (1.0 + math.exp(-(V + 35.0) / 10.0))
+    an = phi * 0.1 * exprel(-(V + 55.0) / 10.0)  # 0.01 (V+55) / (1 - exp(-(V+55)/10))
+    bn = phi * 0.125 * math.exp(-(V + 65.0) / 80.0)
+    return am, bm, ah, bh, an, bn
+
+
+@jit
+def rates(Y, P, c, t, I_ext, A, B):
+    v = Y[V, c]
+    m = Y[M, c]
+    h = Y[H, c]
+    n = Y[N, c]
+    phi = q10_factor(3.0, P[TEMP, c], 6.3)
+    am, bm, ah, bh, an, bn = gate_rates(v, phi)
+    g_na = P[G_NA, c] * m * m * m * h
+    n2 = n * n
+    g_k = P[G_K, c] * n2 * n2
+    g_l = P[G_L, c]
+    cm = P[C_M, c]
+    A[V, c] = (g_na * P[E_NA, c] + g_k * P[E_K, c] + g_l * P[E_L, c] + P[I_APP, c] + I_ext) / cm
+    B[V, c] = (g_na + g_k + g_l) / cm
+    A[M, c] = am
+    B[M, c] = am + bm
+    A[H, c] = ah
+    B[H, c] = ah + bh
+    A[N, c] = an
+    B[N, c] = an + bn
+
+
+@jit
+def aux(Y, P, c, t, I_ext, OUT):
+    v = Y[V, c]
+    m = Y[M, c]
+    n = Y[N, c]
+    OUT[0, c] = P[G_NA, c] * m * m * m * Y[H, c] * (v - P[E_NA, c])
+    OUT[1, c] = P[G_K, c] * n * n * n * n * (v - P[E_K, c])
+    OUT[2, c] = P[G_L, c] * (v - P[E_L, c])
