@@ -12,7 +12,8 @@ from ._model import Model as Model  # noqa: E402
 from ._model import Output as Output  # noqa: E402
 from ._model import Quantity as Quantity  # noqa: E402
 from ._version import __version__ as __version__  # noqa: E402
-from .models import get_model as model  # noqa: E402
+from .models import get_model as get_model  # noqa: E402
+from .models import get_model as model  # noqa: E402, F401
 from .models import list_models as list_models  # noqa: E402
 from .simulate import simulate as simulate  # noqa: E402
 from .stimulus import Pulse as Pulse  # noqa: E402

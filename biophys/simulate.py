@@ -107,5 +107,6 @@ def simulate(
         stimulus=repr(stimulus) if stimulus is not None else "none",
         status="ok" if raw.status[0] == 0 else "non-finite state",
     ))
-    ds.attrs["final_state"] = json.dumps(dict(zip(m.state_names, map(float, raw.Y[:, 0]))))
+    final = dict(zip(m.state_names, map(float, raw.Y[:, 0]), strict=True))
+    ds.attrs["final_state"] = json.dumps(final)
     return ds

@@ -62,7 +62,9 @@ class Steps:
         t = np.asarray(self.times, dtype=float)
         v = np.asarray(self.values, dtype=float)
         if t.ndim != 1 or t.shape != v.shape or t.size == 0:
-            raise ValueError("Steps.times and Steps.values must be 1-D and of equal, non-zero length")
+            raise ValueError(
+                "Steps.times and Steps.values must be 1-D and of equal, non-zero length"
+            )
         if not (np.all(np.isfinite(t)) and np.all(np.isfinite(v))):
             raise ValueError("Steps.times (ms) and Steps.values must be finite")
         if np.any(np.diff(t) <= 0) or t[0] < 0:

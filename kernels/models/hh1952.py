@@ -8,8 +8,8 @@ gates); the gates use Rush-Larsen.
 
 import math
 
-from ..gating import exprel, q10_factor
 from .._jit import jit
+from ..gating import exprel, q10_factor
 
 STATE_NAMES = ("V", "m", "h", "n")
 PARAM_NAMES = ("C_m", "g_Na", "g_K", "g_L", "E_Na", "E_K", "E_L", "I_app", "temperature")
