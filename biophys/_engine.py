@@ -16,8 +16,14 @@ from ._compile import load_driver
 from ._model import Model
 from .stimulus import NO_STIMULUS
 
-#: Integration methods accepted by ``method=``.
-METHODS = ("exponential",)
+#: Fixed-step integration methods accepted by ``method=`` and their order.
+#: ``"rl1"``: Rush-Larsen / exponential Euler (first order; Rush & Larsen 1978).
+#: ``"rl2"``: exponential midpoint, second-order Rush-Larsen (Sundnes et al. 2009).
+METHODS = {"rl1": 1, "rl2": 2}
+METHOD_DESCRIPTIONS = {
+    "rl1": "rl1: Rush-Larsen gates, exponential Euler for V and other states (1st order)",
+    "rl2": "rl2: exponential midpoint (2nd-order Rush-Larsen, Sundnes et al. 2009)",
+}
 
 
 @dataclass
@@ -67,14 +73,14 @@ def run(
     warmup: float = 0.0,
     observe: Sequence[str] = (),
     spike_capacity: int = 0,
-    method: str = "exponential",
+    method: str = "rl2",
 ) -> RawRun:
     """Integrate ``P.shape[1]`` independent cells of ``model``.
 
     ``P`` is ``(n_params, n_cells)``, ``Y0`` is ``(n_states, n_cells)``; both are copied.
     """
     if method not in METHODS:
-        raise ValueError(f"method = {method!r} is not one of {METHODS}")
+        raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
     t_end, dt, warmup = check_time(t_end, dt, warmup)
     n_steps = max(1, int(math.ceil(t_end / dt - 1e-9)))
     dt = t_end / n_steps
@@ -105,7 +111,7 @@ def run(
     drv.run_exponential(
         Y, P, 0.0, dt, n_steps, stim_t, stim_v, bool(clamp), rec_idx, rec_every, rec,
         float(model.spike_threshold), spk_t, spk_n, warm_steps, obs_idx, obs,
-        float(model.burst_gap), burst, status,
+        float(model.burst_gap), burst, status, METHODS[method],
     )
     bad = ~np.all(np.isfinite(Y), axis=0)
     status[bad] = 1

@@ -48,6 +48,7 @@ def simulate(
     stimulus=None,
     record: Sequence[str] = ("V",),
     record_every: float | None = None,
+    method: str = "rl2",
 ) -> xr.Dataset:
     """Simulate one cell of a built-in model.
 
@@ -69,6 +70,9 @@ def simulate(
         States or algebraic outputs to record.
     record_every : float, optional
         Recording interval, ms (default: every step).
+    method : {"rl2", "rl1"}
+        Fixed-step scheme: ``"rl2"`` (default) the second-order exponential midpoint
+        (Rush-Larsen 2), ``"rl1"`` the classic first-order Rush-Larsen.
 
     Returns
     -------
@@ -88,7 +92,7 @@ def simulate(
     raw = _engine.run(
         m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,
         record=record, record_every=record_every,
-        spike_capacity=int(t_end_f / 0.5) + 16,
+        spike_capacity=int(t_end_f / 0.5) + 16, method=method,
     )
     ds = xr.Dataset(coords={"time": ("time", raw.times, {"units": "ms", "long_name": "time"})})
     for i, name in enumerate(record):
@@ -103,7 +107,7 @@ def simulate(
     )
     ds.attrs.update(provenance(
         m, changed_parameters=changed_parameters(m, p), dt=raw.dt, t_end=t_end_f,
-        integrator="exponential (Rush-Larsen gates, exponential Euler for V and other states)",
+        integrator=_engine.METHOD_DESCRIPTIONS[method],
         stimulus=repr(stimulus) if stimulus is not None else "none",
         status="ok" if raw.status[0] == 0 else "non-finite state",
     ))

@@ -121,9 +121,23 @@ def observe(Yb, AUXb, nb, k, t, dt, c0, vprev, v_thr, rec_idx, rec_every, rec, s
                     obs[o, 2, g] = x
 
 
+@jit
+def exp_update(Yb, Y0b, A, B, nb, h, clamp):
+    # y = y0 + h (A - B y0) phi1(-B h): exact for gates, forward Euler where B = 0
+    for i in range(NS):
+        if clamp and i == 0:
+            continue
+        for c in range(nb):
+            Yb[i, c] = Y0b[i, c] + h * (A[i, c] - B[i, c] * Y0b[i, c]) * phi1(-B[i, c] * h)
+
+
 @pjit
 def run_exponential(Y, P, t0, dt, n_steps, stim_t, stim_v, clamp, rec_idx, rec_every, rec,
-                    v_thr, spk_t, spk_n, warm_steps, obs_idx, obs, burst_gap, burst, status):
+                    v_thr, spk_t, spk_n, warm_steps, obs_idx, obs, burst_gap, burst, status,
+                    order):
+    # order 1: Rush-Larsen / exponential Euler (RL1). order 2: exponential midpoint (RL2,
+    # Sundnes, Artebrant, Skavhaug & Tveito 2009): rates at the RL1 half step, then a full
+    # exponential step from y_n with those rates; second order, gates still exact in form.
     n_cells = Y.shape[1]
     n_blocks = (n_cells + BLOCK - 1) // BLOCK
     need_aux = False
@@ -147,6 +161,7 @@ def run_exponential(Y, P, t0, dt, n_steps, stim_t, stim_v, clamp, rec_idx, rec_e
         Pb = np.zeros((NP, BLOCK))
         A = np.zeros((NS, BLOCK))
         B = np.zeros((NS, BLOCK))
+        Yh = np.zeros((NS, BLOCK))
         AUXb = np.zeros((NA, BLOCK))
         vprev = np.zeros(BLOCK)
         for i in range(NS):
@@ -173,14 +188,11 @@ def run_exponential(Y, P, t0, dt, n_steps, stim_t, stim_v, clamp, rec_idx, rec_e
                 break
             for c in range(nb):
                 model_rates(Yb, Pb, c, t, s_ext, A, B)
-            if clamp:
+            if order == 2:
+                exp_update(Yh, Yb, A, B, nb, 0.5 * dt, clamp)
                 for c in range(nb):
-                    A[0, c] = 0.0
-                    B[0, c] = 0.0
-            for i in range(NS):
-                for c in range(nb):
-                    bdt = B[i, c] * dt
-                    Yb[i, c] += dt * (A[i, c] - B[i, c] * Yb[i, c]) * phi1(-bdt)
+                    model_rates(Yh, Pb, c, t + 0.5 * dt, s_ext, A, B)
+            exp_update(Yb, Yb, A, B, nb, dt, clamp)
         for i in range(NS):
             for c in range(nb):
                 Y[i, c0 + c] = Yb[i, c]
