@@ -1,0 +1,115 @@
+"""The Numba disk cache lives outside the package and can never serve stale machine code."""
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numba
+import numpy as np
+
+import biophys as bp
+from biophys import _cache, _engine
+
+REPO_FILES = Path(bp.__file__).resolve().parent
+
+
+def test_cache_dir_is_outside_the_package_and_keyed_on_source():
+    d = _cache.cache_dir()
+    pkg = REPO_FILES
+    kern = _cache.kernels_dir().resolve()
+    assert pkg not in d.resolve().parents and kern not in d.resolve().parents
+    assert _cache.kernels_source_hash() in d.name
+    assert numba.__version__ in d.name
+
+
+def test_no_numba_cache_files_inside_the_package():
+    bp.simulate("hh1952", t_end=1.0)
+    for root in (REPO_FILES, _cache.kernels_dir()):
+        found = [p for p in root.rglob("*") if p.suffix in (".nbi", ".nbc")]
+        assert not found, found
+
+
+def test_scoped_cache_restores_numba_config():
+    before = numba.config.CACHE_DIR
+    with _cache.scoped_numba_cache() as d:
+        assert numba.config.CACHE_DIR == str(d)
+    assert numba.config.CACHE_DIR == before
+
+
+def _physical_copy(tmp_path: Path) -> Path:
+    """biophys/ with kernels/ copied in as biophys/kernels (the installed layout)."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO_FILES, root / "biophys",
+                    ignore=shutil.ignore_patterns("__pycache__", "kernels"))
+    shutil.copytree(_cache.kernels_dir(), root / "biophys" / "kernels",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+SNIPPET = textwrap.dedent("""
+    import biophys, biophys._cache as c
+    from biophys.kernels import ghk
+    print(repr(ghk.ghk_current(1e-6, 1.0, -40.0, 140.0, 5.4, 37.0)), c.cache_dir().name)
+""")
+
+
+def _run(root: Path, cache: Path) -> tuple[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(root), BIOPHYS_CACHE_DIR=str(cache))
+    out = subprocess.run([sys.executable, "-c", SNIPPET], env=env, cwd=root, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return out[0], out[1]
+
+
+def test_editing_a_callee_in_another_file_invalidates_the_cache(tmp_path):
+    root = _physical_copy(tmp_path)
+    cache = tmp_path / "cache"
+    v1, d1 = _run(root, cache)
+    v1b, d1b = _run(root, cache)  # second process: served from the cache, same answer
+    assert (v1b, d1b) == (v1, d1)
+    assert any(cache.rglob("*.nbi"))
+    # edit thermal_voltage (in constants.py), a callee of ghk_current (in ghk.py)
+    const = root / "biophys" / "kernels" / "constants.py"
+    src = const.read_text()
+    assert "return 1000.0 * GAS_CONSTANT" in src
+    const.write_text(src.replace("return 1000.0 * GAS_CONSTANT", "return 2000.0 * GAS_CONSTANT"))
+    v2, d2 = _run(root, cache)
+    assert d2 != d1
+    assert v2 != v1
+
+
+def test_numba_disable_jit_runs_the_same_code():
+    code = textwrap.dedent("""
+        import numpy as np, biophys as bp
+        ds = bp.simulate("hh1952", t_end=3.0, dt=0.01, stimulus=bp.Pulse(20.0, 0.5, 1.0))
+        np.save("out.npy", ds.V.values)
+    """)
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+        subprocess.run([sys.executable, "-c", code], env=env, cwd=d, check=True)
+        v_py = np.load(os.path.join(d, "out.npy"))
+    v_jit = bp.simulate("hh1952", t_end=3.0, dt=0.01, stimulus=bp.Pulse(20.0, 0.5, 1.0)).V.values
+    np.testing.assert_allclose(v_py, v_jit, rtol=1e-12, atol=1e-12)
+
+
+def test_bit_identical_for_any_thread_count():
+    m = bp.model("hh1952")
+    n = 150  # three blocks of cells
+    P = np.repeat(m.default_parameters()[:, None], n, axis=1)
+    P[m.parameter_index("I_app")] = np.linspace(0, 20, n)
+    Y0 = np.repeat(m.default_states()[:, None], n, axis=1)
+    out = []
+    old = numba.get_num_threads()
+    try:
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            r = _engine.run(m, P, Y0, t_end=50.0, dt=0.025, observe=["V"], warmup=10.0,
+                            spike_capacity=8)
+            out.append((r.Y.copy(), r.spike_count.copy(), r.obs.copy()))
+    finally:
+        numba.set_num_threads(old)
+    for a, b in zip(out[0], out[1], strict=True):
+        assert np.array_equal(a, b)
