@@ -126,6 +126,9 @@ def exp_update(Yb, Y0b, A, B, nb, h, clamp):
     # y = y0 + h (A - B y0) phi1(-B h): exact for gates, forward Euler where B = 0
     for i in range(NS):
         if clamp and i == 0:
+            # clamped V is not integrated, but the RL2 half-step state must carry it
+            for c in range(nb):
+                Yb[0, c] = Y0b[0, c]
             continue
         for c in range(nb):
             Yb[i, c] = Y0b[i, c] + h * (A[i, c] - B[i, c] * Y0b[i, c]) * phi1(-B[i, c] * h)
