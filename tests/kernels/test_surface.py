@@ -1,0 +1,112 @@
+"""Gouy-Chapman-Grahame surface potential, gating shift and Woodhull block.
+
+Every reference is derived here: the Grahame equation is written out again and solved with
+scipy's brentq, with physical constants from scipy.constants (its CODATA edition may differ
+from the kernels' CODATA 2018 vacuum permittivity by ~7e-10 relative, hence rel=1e-9).
+"""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import constants as sc
+from scipy.optimize import brentq
+
+from biophys.kernels import surface as sf
+
+
+def eps_water(t):
+    """Malmberg & Maryott (1956) relative permittivity of water, t in C."""
+    return 87.740 - 0.40008 * t + 9.398e-4 * t**2 - 1.410e-6 * t**3
+
+
+def grahame_psi0(sigma_e_per_A2, mono, ca, mg, T_C, K_Ca=0.0, K_Mg=0.0):
+    """psi0 in mV by brentq on sigma_eff^2 = 2 eps eps0 RT sum c_i (exp(-z_i F psi/RT) - 1)."""
+    T = T_C + 273.15
+    RT = sc.R * T
+    F = sc.physical_constants["Faraday constant"][0]
+    eps = eps_water(T_C) * sc.epsilon_0
+    sigma = sigma_e_per_A2 * sc.e / 1e-20  # C/m^2
+    ions = [(mono, 1), (ca, 2), (mg, 2), (mono + 2 * (ca + mg), -1)]  # mM == mol/m^3
+
+    def f(psi):
+        s = sum(c * (math.exp(-z * F * psi / RT) - 1.0) for c, z in ions)
+        bind = 1.0 + (K_Ca * ca + K_Mg * mg) * math.exp(-2 * F * psi / RT)
+        return 2 * eps * RT * s - (sigma / bind) ** 2
+
+    if sigma == 0:
+        return 0.0
+    if sigma < 0:
+        return 1e3 * brentq(f, -1.0, 0.0, xtol=1e-18, rtol=1e-15)
+    return 1e3 * brentq(f, 0.0, 1.0, xtol=1e-18, rtol=1e-15)
+
+
+@pytest.mark.parametrize("sigma", [-1 / 60, -1 / 120, -1 / 250, -1 / 2000, 1 / 120])
+@pytest.mark.parametrize("mono, ca, mg", [(150, 2, 1), (150, 0, 0), (20, 10, 10), (0, 2, 1),
+                                          (150, 20, 0)])
+@pytest.mark.parametrize("T_C", [20.0, 37.0])
+def test_surface_potential_against_brentq(sigma, mono, ca, mg, T_C):
+    ref = grahame_psi0(sigma, mono, ca, mg, T_C)
+    got = sf.surface_potential(mono, ca, mg, sigma, T_C)
+    assert got == pytest.approx(ref, rel=1e-9, abs=1e-12)
+    assert math.copysign(1, got) == math.copysign(1, sigma)
+
+
+def test_monovalent_only_is_gouy_chapman():
+    """Pure 1:1 salt: psi0 = (2RT/F) asinh(sigma / sqrt(8 eps eps0 RT c)) exactly."""
+    T_C, c = 25.0, 100.0
+    RT = sc.R * (T_C + 273.15)
+    F = sc.physical_constants["Faraday constant"][0]
+    sigma = -1 / 150 * sc.e / 1e-20
+    ref = 1e3 * 2 * RT / F * math.asinh(sigma / math.sqrt(8 * eps_water(T_C) * sc.epsilon_0
+                                                           * RT * c))
+    assert sf.surface_potential(c, 0.0, 0.0, -1 / 150, T_C) == pytest.approx(ref, rel=1e-9)
+
+
+def test_mg_shift_12_3_mV():
+    """sigma = -1 e/120 A^2, 150 mM monovalent, 2 mM Ca, 37 C: Mg 0.5 -> 10 mM shifts gating
+    by +12.3 mV (shared/research/models.md sec. 5, within 0.3 mV), derived here by brentq."""
+    sigma = -1 / 120
+    ref = grahame_psi0(sigma, 150, 2, 10, 37) - grahame_psi0(sigma, 150, 2, 0.5, 37)
+    got = sf.gating_shift(150.0, 2.0, 10.0, sigma, 37.0, 150.0, 2.0, 0.5)
+    assert got == pytest.approx(ref, rel=1e-9)
+    assert abs(got - 12.3) <= 0.3
+    # the weaker surface charge of the same table: +7.2 mV
+    weak = sf.gating_shift(150.0, 2.0, 10.0, -1 / 250, 37.0, 150.0, 2.0, 0.5)
+    assert abs(weak - 7.2) <= 0.3
+
+
+def test_gating_shift_reference_and_sign():
+    assert sf.gating_shift(150, 2, 1, -1 / 120, 37, 150, 2, 1) == 0.0
+    assert sf.gating_shift(150, 10, 1, -1 / 120, 37, 150, 2, 1) > 0  # more Ca: depolarised
+    assert sf.gating_shift(150, 2, 0.1, -1 / 120, 37, 150, 2, 1) < 0
+    assert sf.surface_potential(150, 2, 1, 0.0, 37) == 0.0
+    # shift grows monotonically with Mg
+    s = [sf.gating_shift(150, 2, m, -1 / 120, 37, 150, 2, 0.5) for m in np.linspace(0.5, 20, 30)]
+    assert np.all(np.diff(s) > 0)
+
+
+@pytest.mark.parametrize("K_Ca, K_Mg", [(0.0, 0.0), (0.1, 0.0), (0.05, 0.02), (1.0, 1.0)])
+def test_binding_against_brentq(K_Ca, K_Mg):
+    for mono, ca, mg in ((150, 2, 1), (150, 2, 10), (50, 20, 0)):
+        ref = grahame_psi0(-1 / 120, mono, ca, mg, 37, K_Ca, K_Mg)
+        got = sf.surface_potential_binding(mono, ca, mg, -1 / 120, 37.0, K_Ca, K_Mg)
+        assert got == pytest.approx(ref, rel=1e-9)
+    screen = sf.surface_potential(150, 2, 1, -1 / 120, 37.0)
+    bound = sf.surface_potential_binding(150, 2, 1, -1 / 120, 37.0, K_Ca, K_Mg)
+    assert bound >= screen  # binding can only neutralise a negative surface
+    shift = sf.gating_shift_binding(150, 2, 10, -1 / 120, 37, 150, 2, 0.5, K_Ca, K_Mg)
+    assert shift >= 0.0
+    assert sf.gating_shift_binding(150, 2, 1, -1 / 120, 37, 150, 2, 1, K_Ca, K_Mg) == 0.0
+
+
+def test_woodhull_block():
+    T_C = 22.0
+    vt = 1e3 * sc.R * (T_C + 273.15) / sc.physical_constants["Faraday constant"][0]
+    for V in (-100.0, -40.0, 0.0, 30.0):
+        kd = 4.0 * math.exp(2 * 0.4 * V / vt)
+        assert sf.woodhull_block(V, 1.2, 4.0, 0.4, 2.0, T_C) == pytest.approx(
+            1 / (1 + 1.2 / kd), rel=1e-9)
+    assert sf.woodhull_block(-50.0, 0.0, 4.0, 0.4, 2.0, T_C) == 1.0
+    f = [sf.woodhull_block(v, 2.0, 4.0, 0.4, 2.0, 37.0) for v in np.linspace(-120, 40, 17)]
+    assert np.all(np.diff(f) > 0)  # block relieved by depolarisation
