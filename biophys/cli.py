@@ -1,0 +1,107 @@
+"""Command-line interface: ``biophys list | info | simulate | sweep``.
+
+Every error in user input becomes a one-line message on stderr and exit status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"{what} {item!r} must look like NAME=VALUE")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"{what} {item!r}: {value!r} is not a number") from None
+    return out
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    import biophys as bp
+
+    for name in bp.list_models():
+        print(f"{name:<30} {bp.model(name).title}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    import biophys as bp
+
+    print(bp.model(args.model).table())
+    return 0
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    import biophys as bp
+    from biophys.plot import plot_traces
+
+    params = _parse_assignments(args.set or [], "--set")
+    initial = _parse_assignments(args.init or [], "--init")
+    stimulus = None
+    if args.pulse:
+        amp, start, dur = args.pulse
+        stimulus = bp.Pulse(amp, start, dur)
+    record = args.record.split(",") if args.record else ["V"]
+    ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params, initial=initial,
+                     stimulus=stimulus, record=record, record_every=args.record_every)
+    if args.out:
+        ds.to_netcdf(args.out)
+        print(f"wrote {args.out}")
+    if args.plot:
+        plot_traces(ds, path=args.plot)
+        print(f"wrote {args.plot}")
+    n = ds.sizes.get("spike", 0)
+    print(f"{args.model}: {args.t_end:g} ms simulated, {n} spikes, status {ds.attrs['status']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="biophys", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    sp = sub.add_parser("list", help="list the built-in models")
+    sp.set_defaults(func=_cmd_list)
+    sp = sub.add_parser("info", help="parameter table of a model, with units and sources")
+    sp.add_argument("model")
+    sp.set_defaults(func=_cmd_info)
+    sp = sub.add_parser("simulate", help="simulate one cell and write a trace / figure")
+    sp.add_argument("model")
+    sp.add_argument("--t-end", type=float, required=True, help="duration, ms")
+    sp.add_argument("--dt", type=float, default=None, help="fixed step, ms (default: model's)")
+    sp.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter override")
+    sp.add_argument("--init", action="append", metavar="NAME=VALUE", help="initial state")
+    sp.add_argument("--pulse", type=float, nargs=3, metavar=("AMP", "START", "DURATION"),
+                    help="square current pulse (model current unit, ms, ms)")
+    sp.add_argument("--record", default=None, help="comma-separated states/outputs (default V)")
+    sp.add_argument("--record-every", type=float, default=None, help="ms")
+    sp.add_argument("--out", default=None, help="netCDF results file")
+    sp.add_argument("--plot", default=None, help="PNG figure")
+    sp.set_defaults(func=_cmd_simulate)
+    try:
+        from .cli_sweep import add_sweep_parser
+    except ImportError:  # pragma: no cover - the sweep CLI is optional at import time
+        pass
+    else:
+        add_sweep_parser(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, KeyError, FileNotFoundError, OSError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"biophys {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

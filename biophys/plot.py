@@ -1,0 +1,225 @@
+"""Figures: traces of a simulation, and heatmaps, lines and traces of a sweep.
+
+:func:`plot_traces` draws a :func:`biophys.simulate` result. :func:`heatmap`, :func:`lines` and
+:func:`traces` take a sweep :class:`xarray.Dataset` (from :func:`biophys.sweep` or
+:func:`biophys.open_sweep`), draw on ``ax`` (a new figure if None) and return the axes. Axis
+labels carry the units from the dataset; sweep points whose ``status`` is not ok are left blank.
+Saving with ``path=`` never needs a display (the figure is drawn with the Agg canvas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import xarray as xr
+
+
+def _label(da: xr.DataArray | xr.Variable, name: str) -> str:
+    unit = da.attrs.get("units", "")
+    return f"{name} ({unit})" if unit and unit != "1" else name
+
+
+def _new_axes(ax):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(6.0, 4.5), layout="constrained")
+    return ax
+
+
+def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
+    if metric not in ds.data_vars or metric == "status" or metric.startswith("trace_"):
+        names = [v for v in ds.data_vars if v != "status" and not str(v).startswith("trace_")]
+        raise ValueError(f"no metric {metric!r} in this sweep; metrics: {', '.join(names)}")
+    da = ds[metric]
+    if "status" in ds:
+        da = da.where(ds["status"] == 0)
+    return da
+
+
+def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.DataArray:
+    if sel:
+        da = da.sel(sel, method="nearest")
+    extra = [d for d in da.dims if d not in keep]
+    for d in extra:
+        if da.sizes[d] != 1:
+            raise ValueError(f"the sweep also varies {d!r} ({da.sizes[d]} values); pick one with "
+                             f"sel={{{d!r}: value}}")
+        da = da.isel({d: 0})
+    return da
+
+
+def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = None, *,
+            sel: Mapping | None = None, ax=None, cmap: str = "viridis", **kwargs):
+    """Colour map of ``metric`` over two swept axes.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Sweep result.
+    metric : str
+        Metric variable to draw.
+    x, y : str, optional
+        Axes (default: the first two swept dimensions). For a table of points (dimension
+        ``point``), the two swept names to use as coordinates; points are drawn as markers.
+    sel : mapping, optional
+        Values of further swept axes (nearest point is taken).
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``pcolormesh`` (grids) or ``scatter`` (tables).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    da = _metric(ds, metric)
+    ax = _new_axes(ax)
+    if "point" in da.dims:
+        names = [c for c in ds.coords if ds.coords[c].dims == ("point",) and c != "point"]
+        x = x or names[0]
+        y = y or (names[1] if len(names) > 1 else None)
+        if y is None:
+            raise ValueError("a heatmap needs two swept names")
+        sc = ax.scatter(ds[x], ds[y], c=da, cmap=cmap, **kwargs)
+        mappable = sc
+    else:
+        dims = [d for d in da.dims]
+        if x is None or y is None:
+            rest = [d for d in dims if d not in (x, y)]
+            x = x or rest.pop(0)
+            y = y or (rest.pop(0) if rest else None)
+        if y is None:
+            raise ValueError(f"a heatmap needs two swept axes; {metric!r} has {dims}; use lines()")
+        for d in (x, y):
+            if d not in dims:
+                raise ValueError(f"{d!r} is not a swept axis; axes: {', '.join(dims)}")
+        da = _reduce(da, (x, y), sel).transpose(y, x)
+        mappable = ax.pcolormesh(da[x].values, da[y].values, da.values, shading="nearest",
+                                 cmap=cmap, **kwargs)
+    cb = ax.figure.colorbar(mappable, ax=ax)
+    cb.set_label(_label(ds[metric], ds[metric].attrs.get("long_name", metric)
+                        if len(ds[metric].attrs.get("long_name", "")) <= 40 else metric))
+    ax.set_xlabel(_label(ds[x], x))
+    ax.set_ylabel(_label(ds[y], y))
+    ax.set_title(f"{ds.attrs.get('model', '')}: {metric}".strip(": "))
+    return ax
+
+
+def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = None, *,
+          sel: Mapping | None = None, ax=None, **kwargs):
+    """``metric`` against one swept axis, one line per value of ``hue`` (optional).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    da = _metric(ds, metric)
+    if "point" in da.dims:
+        raise ValueError("lines() needs a grid sweep; for a table of points use heatmap()")
+    ax = _new_axes(ax)
+    dims = list(da.dims)
+    x = x or dims[0]
+    if x not in dims:
+        raise ValueError(f"{x!r} is not a swept axis; axes: {', '.join(dims)}")
+    if hue is None:
+        other = [d for d in dims if d != x and da.sizes[d] > 1 and not (sel and d in sel)]
+        hue = other[0] if other else None
+    keep = (x,) if hue is None else (x, hue)
+    da = _reduce(da, keep, sel)
+    kwargs.setdefault("marker", "o")
+    if hue is None:
+        ax.plot(da[x].values, da.values, **kwargs)
+    else:
+        unit = ds[hue].attrs.get("units", "")
+        for v in da[hue].values:
+            ax.plot(da[x].values, da.sel({hue: v}).values, label=f"{hue} = {v:g} {unit}".strip(),
+                    **kwargs)
+        ax.legend(fontsize="small")
+    ax.set_xlabel(_label(ds[x], x))
+    ax.set_ylabel(_label(ds[metric], metric))
+    ax.set_title(f"{ds.attrs.get('model', '')}: {metric}".strip(": "))
+    return ax
+
+
+def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
+    """Recorded traces (``trace_<var>``, from ``sweep(..., traces=[...])``) against time.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    name = f"trace_{var}"
+    if name not in ds:
+        have = [str(v)[6:] for v in ds.data_vars if str(v).startswith("trace_")]
+        raise ValueError(f"no traces of {var!r} in this dataset (traces of: "
+                         f"{', '.join(have) or 'none'}; pass traces=[...] to sweep)")
+    ax = _new_axes(ax)
+    da = ds[name]
+    axes = [c for c in ds.coords if str(c).startswith("trace_")]
+    t = ds["time"]
+    scale, tunit = (1e-3, "s") if float(t.max()) > 5000.0 else (1.0, "ms")
+    for i in range(da.sizes["trace"]):
+        label = ", ".join(f"{str(c)[6:]} = {float(ds[c][i]):g}" for c in axes)
+        ax.plot(t.values * scale, da.isel(trace=i).values, label=label or None, **kwargs)
+    ax.set_xlabel(f"time ({tunit})")
+    ax.set_ylabel(_label(da, var))
+    if axes:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_traces(ds: xr.Dataset, path=None, variables=None):
+    """One panel per recorded quantity of a :func:`biophys.simulate` result, against time.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Result of :func:`biophys.simulate` (variables on the ``time`` dimension, ms).
+    path : path-like, optional
+        Save the figure there (PNG, ...), drawn off-screen, and close it.
+    variables : sequence of str, optional
+        Which variables (default: every variable on ``time``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    names = list(variables) if variables is not None else [
+        str(v) for v in ds.data_vars if ds[v].dims == ("time",)]
+    if not names:
+        raise ValueError("nothing to plot: the dataset has no variable on the time axis")
+    for v in names:
+        if v not in ds or ds[v].dims != ("time",):
+            raise ValueError(f"{v!r} is not a recorded trace of this dataset")
+    if path is not None:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(7.0, 1.8 + 1.6 * len(names)), layout="constrained")
+    else:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(7.0, 1.8 + 1.6 * len(names)), layout="constrained")
+    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
+    t = ds["time"]
+    for ax, v in zip(axes, names, strict=True):
+        ax.plot(t.values, ds[v].values, lw=1.0)
+        ax.set_ylabel(_label(ds[v], v))
+    axes[-1].set_xlabel(_label(t, "time"))
+    axes[0].set_title(str(ds.attrs.get("model_title", ds.attrs.get("model", ""))))
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def save(ax, path, dpi: int = 120) -> None:
+    """Save the figure holding ``ax`` (Agg canvas, no display needed)."""
+    fig = ax.figure
+    if fig.canvas is None or type(fig.canvas).__name__ == "FigureCanvasBase":
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.savefig(path, dpi=dpi)
+
+
+__all__ = ["heatmap", "lines", "traces", "plot_traces", "save"]

@@ -1,0 +1,105 @@
+"""Public API of the foundation: models, simulate, stimuli, and clear errors for bad input."""
+
+import json
+
+import numpy as np
+import pytest
+
+import biophys as bp
+
+
+def test_list_and_describe(capsys):
+    assert "hh1952" in bp.list_models()
+    m = bp.model("hh1952")
+    for q in m.parameters + m.states:
+        assert q.unit and q.description and q.source
+    m.describe()
+    out = capsys.readouterr().out
+    assert "g_Na" in out and "mS/cm^2" in out and "Hodgkin" in out
+
+
+def test_simulate_dataset_structure_and_provenance():
+    ds = bp.simulate("hh1952", t_end=20.0, dt=0.01, params={"I_app": 10.0},
+                     stimulus=bp.Pulse(20.0, 5.0, 1.0), record=["V", "m", "I_Na"],
+                     record_every=0.1)
+    assert ds.time.attrs["units"] == "ms"
+    np.testing.assert_allclose(ds.time.values, np.arange(201) * 0.1, atol=1e-12)
+    assert ds.V.attrs["units"] == "mV" and ds.I_Na.attrs["units"] == "uA/cm^2"
+    assert ds.m.attrs["long_name"]
+    assert ds.spike_times.attrs["units"] == "ms" and ds.sizes["spike"] >= 1
+    assert json.loads(ds.attrs["changed_parameters"]) == {"I_app": 10.0}
+    for key in ("model", "dt", "integrator", "biophys_version", "numba_version"):
+        assert key in ds.attrs
+    assert ds.attrs["dt"] == 0.01
+
+
+def test_default_dt_is_the_models():
+    ds = bp.simulate("hh1952", t_end=1.0)
+    assert ds.attrs["dt"] == bp.model("hh1952").dt
+
+
+def test_voltage_clamp_holds_the_command():
+    vc = bp.VoltageClamp(holding=-65.0, steps=[(-10.0, 5.0), (20.0, 5.0)], start=2.0)
+    ds = bp.simulate("hh1952", t_end=15.0, dt=0.01, stimulus=vc, record=["V", "I_K", "I_Na"])
+    v = ds.V.values
+    t = ds.time.values
+    assert np.all(v[t < 2.0] == -65.0)
+    assert np.all(v[(t >= 2.0) & (t < 7.0)] == -10.0)
+    assert np.all(v[(t >= 7.0) & (t < 12.0)] == 20.0)
+    assert np.all(v[t >= 12.0] == -65.0)
+    # K+ current turns on during the depolarising steps, Na+ current is transiently inward
+    assert ds.I_K.sel(time=11.9, method="nearest") > 100.0
+    assert ds.I_Na.sel(time=slice(2.0, 4.0)).min() < -100.0
+
+
+def test_steps_stimulus_matches_constant_current():
+    a = bp.simulate("hh1952", t_end=30.0, params={"I_app": 10.0})
+    b = bp.simulate("hh1952", t_end=30.0, stimulus=bp.Steps([0.0], [10.0]))
+    np.testing.assert_array_equal(a.V.values, b.V.values)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(t_end=0.0), r"t_end = 0.0 ms must be finite and > 0"),
+        (dict(t_end=-5.0), r"t_end"),
+        (dict(t_end=float("nan")), r"t_end"),
+        (dict(t_end=10.0, dt=0.0), r"dt = 0.0 ms must be finite and > 0"),
+        (dict(t_end=10.0, dt=-1.0), r"dt"),
+        (dict(t_end=1.0, dt=2.0), r"dt = 2.0 ms must not exceed t_end"),
+        (dict(t_end=1.0, params={"g_Na": float("inf")}), r"g_Na.*mS/cm\^2.*valid range"),
+        (dict(t_end=1.0, params={"g_K": -1.0}), r"g_K.*-1.0 mS/cm\^2.*\[0, 10000\]"),
+        (dict(t_end=1.0, initial={"m": 2.0}), r"initial state 'm'.*\[0, 1\]"),
+        (dict(t_end=1.0, record=["Q"]), r"cannot record 'Q'; valid names: V, m, h, n, I_Na"),
+        (dict(t_end=1.0, record_every=-1.0), r"record_every"),
+        (dict(t_end=1.0, method="euler"), r"method"),
+    ],
+)
+def test_bad_input_is_a_clear_value_error(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        bp.simulate("hh1952", **kwargs)
+
+
+def test_unknown_names_list_the_valid_ones():
+    with pytest.raises(KeyError, match="valid names: C_m, g_Na"):
+        bp.simulate("hh1952", t_end=1.0, params={"gNa": 1.0})
+    with pytest.raises(KeyError, match="valid names: V, m, h, n"):
+        bp.simulate("hh1952", t_end=1.0, initial={"x": 1.0})
+    with pytest.raises(ValueError, match="unknown model 'hh'; built-in models: .*hh1952"):
+        bp.model("hh")
+
+
+@pytest.mark.parametrize(
+    "stim, match",
+    [
+        (bp.Pulse(1.0, 0.0, 0.0), r"Pulse.duration = 0.0 ms must be > 0"),
+        (bp.Pulse(float("nan"), 0.0, 1.0), r"Pulse.amplitude"),
+        (bp.Pulse(1.0, -1.0, 1.0), r"Pulse.start"),
+        (bp.VoltageClamp(-70.0, [(-20.0, -1.0)]), r"step duration"),
+        (bp.VoltageClamp(-700.0), r"holding = -700.0 mV"),
+        (bp.Steps([1.0, 0.5], [1.0, 2.0]), r"strictly increasing"),
+    ],
+)
+def test_bad_stimulus(stim, match):
+    with pytest.raises(ValueError, match=match):
+        bp.simulate("hh1952", t_end=5.0, stimulus=stim)
