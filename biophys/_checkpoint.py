@@ -1,0 +1,149 @@
+"""On-disk checkpoint of a sweep: one file per finished chunk, written atomically.
+
+Layout of a checkpoint directory::
+
+    manifest.json        settings hash, human-readable settings, chunk layout
+    chunk_000000.npz     status and metric arrays of points [0, chunk_size)
+    chunk_000001.npz     ...
+
+Every file is written to a temporary name in the same directory, flushed to disk and renamed
+with :func:`os.replace`, which is atomic: a killed process leaves either a complete file or none.
+The manifest carries a SHA-256 of everything that determines the numbers (model, its kernel
+sources, the full parameter and initial-state vectors, the design, times, metrics, method,
+stimulus...), so a checkpoint made for different settings is refused rather than mixed in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+def settings_hash(settings: dict) -> str:
+    """SHA-256 (hex) of a JSON-serialisable settings dict (key order irrelevant)."""
+    text = json.dumps(settings, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def array_digest(*arrays: np.ndarray) -> str:
+    """SHA-256 (first 32 hex digits) of the bytes, shapes and dtypes of arrays."""
+    h = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype.str}{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()[:32]
+
+
+def _atomic_write(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename durable (POSIX)
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+class Checkpoint:
+    """A checkpoint directory for one sweep.
+
+    Parameters
+    ----------
+    path : path-like
+        Directory (created if missing).
+    settings : dict
+        JSON-serialisable description of everything that determines the results.
+    n_points, chunk_size : int
+        Chunk layout: chunk ``k`` holds points ``[k*chunk_size, min((k+1)*chunk_size, n))``.
+        ``chunk_size=None`` adopts the layout of an existing checkpoint.
+    names : sequence of str
+        Arrays stored per chunk.
+    """
+
+    def __init__(self, path, settings: dict, n_points: int, chunk_size: int | None,
+                 names) -> None:
+        self.path = Path(path)
+        self.names = tuple(names)
+        self.n_points = int(n_points)
+        digest = settings_hash(settings)
+        man_path = self.path / MANIFEST
+        if self.path.exists() and not self.path.is_dir():
+            raise ValueError(f"checkpoint = {str(path)!r} exists and is not a directory")
+        if man_path.exists():
+            try:
+                man = json.loads(man_path.read_text())
+            except (OSError, ValueError) as exc:
+                raise ValueError(
+                    f"checkpoint {str(path)!r}: unreadable {MANIFEST}: {exc}"
+                ) from None
+            if man.get("format") != FORMAT or man.get("hash") != digest:
+                old = man.get("settings", {})
+                diff = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+                raise ValueError(
+                    f"checkpoint {str(path)!r} was written for different settings (differing: "
+                    f"{', '.join(diff) or 'format'}); refusing to mix results. Use another "
+                    "directory, or delete this one to start afresh."
+                )
+            if chunk_size is not None and int(chunk_size) != man["chunk_size"]:
+                raise ValueError(
+                    f"checkpoint {str(path)!r} uses chunk_size = {man['chunk_size']}; resume with "
+                    f"chunk_size = {man['chunk_size']} or None (got {chunk_size})"
+                )
+            self.chunk_size = int(man["chunk_size"])
+        else:
+            if chunk_size is None:
+                raise ValueError("chunk_size is needed to start a new checkpoint")
+            self.chunk_size = int(chunk_size)
+            self.path.mkdir(parents=True, exist_ok=True)
+            man = {"format": FORMAT, "hash": digest, "chunk_size": self.chunk_size,
+                   "n_points": self.n_points, "arrays": list(self.names), "settings": settings}
+            text = json.dumps(man, indent=1, sort_keys=True)
+            _atomic_write(man_path, lambda f: f.write(text.encode()))
+        self.n_chunks = -(-self.n_points // self.chunk_size)
+
+    def chunk_file(self, k: int) -> Path:
+        return self.path / f"chunk_{k:06d}.npz"
+
+    def bounds(self, k: int) -> tuple[int, int]:
+        lo = k * self.chunk_size
+        return lo, min(lo + self.chunk_size, self.n_points)
+
+    def load(self, k: int) -> dict[str, np.ndarray] | None:
+        """The arrays of chunk ``k``, or None if missing or incomplete."""
+        f = self.chunk_file(k)
+        if not f.exists():
+            return None
+        lo, hi = self.bounds(k)
+        try:
+            with np.load(f, allow_pickle=False) as z:
+                out = {n: z[n] for n in self.names}
+        except (OSError, KeyError, ValueError):
+            return None
+        if any(a.shape != (hi - lo,) for a in out.values()):
+            return None
+        return out
+
+    def save(self, k: int, arrays: dict[str, np.ndarray]) -> None:
+        """Write chunk ``k`` atomically."""
+        data = {n: np.asarray(arrays[n]) for n in self.names}
+        _atomic_write(self.chunk_file(k), lambda f: np.savez(f, **data))

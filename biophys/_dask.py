@@ -1,0 +1,125 @@
+"""The Dask backend of :func:`biophys.sweep`: chunks of points on a ``dask.distributed`` cluster.
+
+What travels: the model *name*, the parameter vector shared by all points, the varied
+parameter values of a chunk, and the settings; what comes back: the metric arrays and status of
+the chunk. Workers import the model and load its compiled driver from the Numba disk cache,
+which the client process warms first; each worker is then warmed one after the other, so no two
+processes ever write the cache at the same time. Each worker runs its chunk with a fixed number
+of Numba threads (cores of its host divided by the Dask threads there), so workers do not
+oversubscribe the cores. The scheduler recomputes the chunks of a worker that dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+
+import numba
+
+#: Numba threads to use in this worker process (set by :func:`_worker_setup`).
+_WORKER_THREADS: int | None = None
+
+
+def _set_threads(n: int | None) -> None:
+    n = int(n or 1)
+    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+
+
+def _worker_setup(spec, n_threads: int) -> int:
+    """Run on each worker, serially: remember the thread count and load the driver."""
+    global _WORKER_THREADS
+    _WORKER_THREADS = int(n_threads)
+    from .sweep import warm
+
+    _set_threads(_WORKER_THREADS)
+    warm(spec)
+    return os.getpid()
+
+
+def _task(spec, values):
+    """One chunk on a worker: returns {metric: array, "status": array}."""
+    from .sweep import compute_chunk
+
+    _set_threads(_WORKER_THREADS)
+    return compute_chunk(spec, values)
+
+
+def _threads_per_worker(client) -> dict[str, int]:
+    """Numba threads for each worker: host cores // Dask threads on that host."""
+    info = client.scheduler_info(n_workers=-1)["workers"] if _accepts_n_workers(client) \
+        else client.scheduler_info()["workers"]
+    cores = client.run(os.cpu_count)
+    per_host: dict[str, int] = {}
+    for w in info.values():
+        per_host[w["host"]] = per_host.get(w["host"], 0) + int(w.get("nthreads", 1))
+    return {addr: max(1, int(cores.get(addr) or 1) // per_host[w["host"]])
+            for addr, w in info.items()}
+
+
+def _accepts_n_workers(client) -> bool:
+    import inspect
+
+    try:
+        return "n_workers" in inspect.signature(client.scheduler_info).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        return False
+
+
+def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, dict], None], *,
+        client=None, address: str | None = None, n_workers: int | None = None) -> None:
+    """Compute ``chunks`` (pairs ``(k, values)``) on a Dask cluster, calling ``on_result(k, out)``
+    in this process as each finishes.
+
+    Parameters
+    ----------
+    spec : biophys.sweep.SweepSpec
+        Settings shared by all chunks (picklable: the model travels by name).
+    client : distributed.Client, optional
+        Use this client.
+    address : str, optional
+        Else connect to this scheduler.
+    n_workers : int, optional
+        Else start a ``LocalCluster`` on loopback with this many single-threaded worker
+        processes (default 2) for the duration of the call.
+    """
+    from distributed import Client, LocalCluster, as_completed
+
+    from .sweep import warm
+
+    owned = []
+    try:
+        if client is None:
+            if address is not None:
+                client = Client(address)
+                owned.append(client)
+            else:
+                n = int(n_workers or 2)
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None,
+                                       silence_logs=logging.ERROR)
+                owned.append(cluster)
+                client = Client(cluster)
+                owned.insert(0, client)
+        warm(spec)  # compile (or load) in this process: workers then only read the cache
+        threads = _threads_per_worker(client)
+        for addr, nt in threads.items():  # one worker at a time
+            client.run(_worker_setup, spec, nt, workers=[addr])
+        futures = {}
+        for k, values in chunks:
+            fut = client.submit(_task, spec, values, pure=False, retries=2,
+                                key=f"biophys-sweep-chunk-{k}-{os.urandom(4).hex()}")
+            futures[fut] = k
+        try:
+            for fut in as_completed(futures):
+                on_result(futures[fut], fut.result())
+        finally:
+            for fut in futures:
+                if not fut.done():
+                    fut.cancel()
+    finally:
+        for obj in owned:
+            try:
+                obj.close()
+            except Exception:  # noqa: BLE001 - best effort on shutdown
+                pass

@@ -1,0 +1,281 @@
+"""The points of a sweep: a full grid over named axes or an explicit table, checked up front.
+
+A design maps a flat point index (C order over the grid axes, or the table row) to the values of
+the swept names. :class:`Mapper` then turns those values into the model parameters that vary
+from point to point, applying the bath's substitution rule when the conditions come from a
+:class:`biophys.Solution` (for example raising K_o lowers Na_o by the same amount).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._model import Model
+
+
+@dataclass
+class Design:
+    """Swept names and their values.
+
+    ``kind == "grid"``: ``axes[i]`` are the values of axis ``names[i]``; points enumerate the
+    Cartesian product in C order (last axis fastest). ``kind == "points"``: ``axes[i]`` is
+    column ``names[i]`` of the table, one entry per point.
+    """
+
+    kind: str
+    names: tuple[str, ...]
+    axes: tuple[np.ndarray, ...]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        if self.kind == "grid":
+            return tuple(len(a) for a in self.axes)
+        return (len(self.axes[0]),)
+
+    @property
+    def n_points(self) -> int:
+        return int(np.prod(self.shape))
+
+    def axis_indices(self, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+        """Per-axis indices of points ``lo..hi-1`` (grid) or the row indices (points)."""
+        flat = np.arange(lo, hi)
+        if self.kind == "grid":
+            return np.unravel_index(flat, self.shape)
+        return tuple(flat for _ in self.names)
+
+    def values(self, lo: int, hi: int) -> np.ndarray:
+        """Values of the swept names at points ``lo..hi-1``, shape (n_names, hi - lo)."""
+        idx = self.axis_indices(lo, hi)
+        return np.stack([a[i] for a, i in zip(self.axes, idx, strict=True)])
+
+    def point_values(self, flat: int) -> dict[str, float]:
+        return {n: float(v) for n, v in zip(self.names, self.values(flat, flat + 1)[:, 0],
+                                             strict=True)}
+
+
+def _solution_fields(solution) -> set[str]:
+    if dataclasses.is_dataclass(solution):
+        return {f.name for f in dataclasses.fields(solution)}
+    return {k for k in vars(solution) if not k.startswith("_")} if hasattr(solution, "__dict__") \
+        else set()
+
+
+def _valid_names(model: Model, solution) -> list[str]:
+    names = list(model.condition_names) + [p for p in model.parameter_names
+                                           if p not in model.condition_names]
+    if solution is not None:
+        names += sorted(n for n in _solution_fields(solution) - set(names)
+                        if isinstance(getattr(solution, n, None), (int, float)))
+    return names
+
+
+def _check_name(model: Model, name, solution, what: str) -> str:
+    valid = _valid_names(model, solution)
+    if not isinstance(name, str) or name not in valid:
+        raise ValueError(
+            f"unknown {what} name {name!r} for model {model.name!r}; valid names "
+            f"(conditions first): {', '.join(valid)}"
+        )
+    return name
+
+
+def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
+    try:
+        a = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} {name!r} must be numbers in {unit}, got {values!r}") from None
+    if a.ndim != 1:
+        raise ValueError(f"{what} {name!r} must be one-dimensional, got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{what} {name!r} is empty: give at least one value in {unit}")
+    bad = ~np.isfinite(a)
+    if bad.any():
+        raise ValueError(f"{what} {name!r} has non-finite values ({a[bad][0]!r} at index "
+                         f"{int(np.flatnonzero(bad)[0])}); all values must be finite, in {unit}")
+    return a
+
+
+def check_bounds(model: Model, name: str, values: np.ndarray, what: str) -> None:
+    """``ValueError`` if any value leaves the valid range of parameter ``name``."""
+    q = model.parameter(name)
+    lo, hi = q.bounds
+    bad = (values < lo) | (values > hi)
+    if bad.any():
+        v = float(values[bad][0])
+        raise ValueError(
+            f"{what} {name!r} = {v!r} {q.unit} is outside its valid range [{lo:g}, {hi:g}] "
+            f"{q.unit} ({q.description})"
+        )
+
+
+def _unit(model: Model, name: str) -> str:
+    return model.parameter(name).unit if name in model.parameter_names else "(solution)"
+
+
+def make_design(model: Model, grid, points, solution=None) -> Design:
+    """Check ``grid`` or ``points`` against ``model`` and return a :class:`Design`."""
+    if (grid is None) == (points is None):
+        raise ValueError("give exactly one of grid= (axes) or points= (a table of points)")
+    if grid is not None:
+        if not isinstance(grid, Mapping) or not grid:
+            raise ValueError("grid must be a non-empty mapping {name: values}")
+        names, cols = [], []
+        for name, values in grid.items():
+            _check_name(model, name, solution, "grid axis")
+            names.append(name)
+            cols.append(_as_1d(name, values, _unit(model, name), "grid axis"))
+        kind = "grid"
+    else:
+        table = _table(points)
+        if not table:
+            raise ValueError("points must name at least one column")
+        names, cols = [], []
+        for name, values in table.items():
+            _check_name(model, name, solution, "points column")
+            names.append(name)
+            cols.append(_as_1d(name, values, _unit(model, name), "points column"))
+        lens = {len(c) for c in cols}
+        if len(lens) != 1:
+            raise ValueError("points columns must have equal lengths, got "
+                             + ", ".join(f"{n}: {len(c)}" for n, c in zip(names, cols,
+                                                                         strict=True)))
+        kind = "points"
+    for name, col in zip(names, cols, strict=True):
+        if name in model.parameter_names:
+            check_bounds(model, name, col, "grid axis" if kind == "grid" else "points column")
+    return Design(kind, tuple(names), tuple(cols))
+
+
+def _table(points) -> dict[str, object]:
+    if hasattr(points, "data_vars"):  # xarray.Dataset
+        return {str(k): v.values for k, v in points.data_vars.items()}
+    if hasattr(points, "columns") and hasattr(points, "__getitem__"):  # pandas.DataFrame
+        return {str(c): np.asarray(points[c]) for c in points.columns}
+    if isinstance(points, np.ndarray) and points.dtype.names:
+        return {n: points[n] for n in points.dtype.names}
+    if isinstance(points, Mapping):
+        return dict(points)
+    raise ValueError("points must be a mapping {name: values}, a pandas DataFrame, an "
+                     "xarray Dataset or a structured array")
+
+
+def _replace(solution, changes: dict[str, float]):
+    if hasattr(solution, "replace") and callable(solution.replace):
+        return solution.replace(**changes)
+    if dataclasses.is_dataclass(solution):
+        return dataclasses.replace(solution, **changes)
+    raise TypeError(f"cannot vary {', '.join(changes)} of {type(solution).__name__}")
+
+
+class Mapper:
+    """Turns swept values into the parameters that vary between points.
+
+    With plain conditions each swept name is a parameter. With a Solution, the swept names it
+    knows go through ``solution.replace(...).as_params(model)`` (all combinations are evaluated
+    up front, so a substitution that leaves a valid range fails before any work), and every
+    parameter that any combination changes becomes a varied parameter.
+    """
+
+    def __init__(self, model: Model, design: Design, solution=None) -> None:
+        self.model = model
+        self.design = design
+        fields = _solution_fields(solution) if solution is not None else set()
+        self.sol_axes = [i for i, n in enumerate(design.names)
+                         if solution is not None and n in fields]
+        self.direct = [i for i in range(len(design.names)) if i not in self.sol_axes]
+        direct_names = [design.names[i] for i in self.direct]
+        for i in self.direct:
+            if design.names[i] not in model.parameter_names:  # pragma: no cover - checked before
+                raise ValueError(f"{design.names[i]!r} is not a parameter of {model.name!r}")
+        self.table = np.zeros((0, 0))
+        derived: list[str] = []
+        if self.sol_axes:
+            if design.kind == "grid":
+                combos = list(itertools.product(*(design.axes[i] for i in self.sol_axes)))
+                self._inverse = None
+            else:
+                cols = np.stack([design.axes[i] for i in self.sol_axes])
+                uniq, inv = np.unique(cols, axis=1, return_inverse=True)
+                combos = [tuple(u) for u in uniq.T]
+                self._inverse = inv.reshape(-1)
+            rows = []
+            for combo in combos:
+                changes = {design.names[i]: float(v) for i, v in zip(self.sol_axes, combo,
+                                                                     strict=True)}
+                try:
+                    rows.append(dict(_replace(solution, changes).as_params(model)))
+                except (TypeError, ValueError) as exc:
+                    raise ValueError(f"bath/cytosol at {changes}: {exc}") from None
+            keys = [k for k in model.parameter_names if any(k in r for r in rows)]
+            derived = [k for k in keys if k not in direct_names]
+            self.table = np.array([[r.get(k, math.nan) for k in derived] for r in rows])
+            for j, k in enumerate(derived):
+                col = self.table[:, j]
+                if np.isnan(col).any():  # pragma: no cover - defensive
+                    raise ValueError(f"the solution does not set {k!r} for every point")
+                check_bounds(model, k, col, "condition")
+        self.derived = derived
+        self.names = tuple(direct_names + derived)
+        self.varied = tuple(model.parameter_index(n) for n in self.names)
+
+    def values(self, lo: int, hi: int) -> np.ndarray:
+        """Varied parameter values for points ``lo..hi-1``, shape (n_varied, hi - lo)."""
+        d = self.design
+        vals = d.values(lo, hi)
+        out = [vals[i] for i in self.direct]
+        if self.sol_axes:
+            if d.kind == "grid":
+                idx = d.axis_indices(lo, hi)
+                combo = np.ravel_multi_index(tuple(idx[i] for i in self.sol_axes),
+                                             tuple(d.shape[i] for i in self.sol_axes))
+            else:
+                combo = self._inverse[lo:hi]
+            out.extend(self.table[combo, j] for j in range(len(self.derived)))
+        if not out:
+            return np.zeros((0, hi - lo))
+        return np.stack(out)
+
+
+def resolve_traces(design: Design, traces) -> list[int]:
+    """Flat point indices for ``traces`` (ints, or mappings {name: value})."""
+    if traces is None:
+        return []
+    if isinstance(traces, (int, np.integer, Mapping)):
+        traces = [traces]
+    if not isinstance(traces, Sequence):
+        raise ValueError("traces must be a list of point indices or of {name: value} mappings")
+    out = []
+    n = design.n_points
+    for t in traces:
+        if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
+            if not 0 <= int(t) < n:
+                raise ValueError(f"trace point index {int(t)} is outside [0, {n})")
+            out.append(int(t))
+            continue
+        if not isinstance(t, Mapping) or set(t) != set(design.names):
+            raise ValueError(f"a trace is a point index or a mapping giving every swept name "
+                             f"({', '.join(design.names)}), got {t!r}")
+        if design.kind == "grid":
+            idx = []
+            for name, axis in zip(design.names, design.axes, strict=True):
+                hit = np.flatnonzero(np.isclose(axis, float(t[name]), rtol=1e-9, atol=0.0))
+                if hit.size == 0:
+                    raise ValueError(f"trace {name} = {t[name]!r} is not on the grid axis "
+                                     f"({', '.join(f'{v:g}' for v in axis)})")
+                idx.append(int(hit[0]))
+            out.append(int(np.ravel_multi_index(tuple(idx), design.shape)))
+        else:
+            ok = np.ones(n, dtype=bool)
+            for name, col in zip(design.names, design.axes, strict=True):
+                ok &= np.isclose(col, float(t[name]), rtol=1e-9, atol=0.0)
+            hit = np.flatnonzero(ok)
+            if hit.size == 0:
+                raise ValueError(f"trace {t!r} is not one of the points")
+            out.append(int(hit[0]))
+    return out

@@ -1,0 +1,303 @@
+"""Physiological readouts of a sweep, computed from the driver's online accumulators.
+
+The ensemble driver keeps, for every cell and without storing a trace, the sum, minimum and
+maximum of chosen states or algebraic outputs after the warm-up, the spikes (upward crossings of
+the model's ``spike_threshold``) and a burst accumulator (see
+:mod:`biophys.kernels.ensemble_source`). This module names the readouts a physiologist asks for,
+checks before a sweep starts that the model can provide them, and turns the accumulators into
+numbers with units. Memory stays flat in ``t_end``.
+
+Which state or output plays a role (``Ca_i``, ``pump_current``, ``secretion``...) is declared by
+the model in ``Model.roles``; a model without a declared role falls back to a state or output
+of exactly that name, and otherwise lacks the metric.
+
+Rates (``secretion_rate``, ``insulin_rate``, ``aldosterone_rate``, ``ATP_use``) read their role
+variable as follows:
+
+- a variable whose unit ends in a time denominator (``granules/ms``, ``fg/s``, ``mM/min``) is a
+  rate: its time average, expressed per second;
+- otherwise a *state* is a cumulative amount (granules secreted so far, ATP consumed so far):
+  its increase after the warm-up divided by the time, per second (exact for a counter that never
+  decreases);
+- otherwise an algebraic output is a rate in the model's own unit: its time average.
+
+Burst readouts (``burst_period``, ``active_phase``, ``plateau_fraction``,
+``spikes_per_burst``): a burst is a run of spikes separated by less than the model's
+``burst_gap``; its active phase runs from its first to its last spike. Only bursts that start
+after the warm-up are measured; a final burst counts if the run ends with a silence longer than
+``burst_gap``. ``burst_period`` is the mean interval between burst starts (needs two starts).
+``plateau_fraction`` is ``active_phase / burst_period``; it is 1 for continuous spiking (no
+silence longer than ``burst_gap`` after the warm-up), 0 without spikes, and NaN where bursts are
+undefined (for example a single burst).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._model import Model
+
+# columns of the driver's burst accumulator (kernels/ensemble_source.py)
+(B_NSPK, B_LAST, B_NSTART, B_FIRST_START, B_LAST_START, B_CUR_FIRST, B_SUM_DUR, B_NDONE,
+ B_SUM_SPK, B_CUR_N, B_IN_BURST, B_CUR_VALID) = range(12)
+
+_TIME_DENOM = re.compile(r"^(?P<num>.+)/(?P<t>ms|s|min|h)$")
+_PER_SECOND = {"ms": 1000.0, "s": 1.0, "min": 1.0 / 60.0, "h": 1.0 / 3600.0}
+
+
+@dataclass(frozen=True)
+class _Named:
+    kind: str  # mean | min | max | spikes | spike_rate | burst_* | rate
+    roles: tuple[str, ...]  # role names, tried in order ("V" = membrane potential)
+    long_name: str
+    needs: str  # what the model must have, for error messages
+
+
+#: Named metrics. Any state or output ``X`` of a model also has ``mean_X``, ``min_X``, ``max_X``.
+NAMED: dict[str, _Named] = {
+    "mean_V": _Named("mean", ("V",), "membrane potential, time average after warm-up", "V"),
+    "min_V": _Named("min", ("V",), "minimum membrane potential after warm-up", "V"),
+    "max_V": _Named("max", ("V",), "maximum membrane potential after warm-up", "V"),
+    "spike_count": _Named("spikes", (), "number of spikes after warm-up", ""),
+    "spike_rate": _Named("spike_rate", (), "spike frequency after warm-up", ""),
+    "burst_period": _Named("burst_period", (), "burst period (mean interval between burst "
+                           "starts) after warm-up", ""),
+    "active_phase": _Named("active_phase", (), "active phase (first to last spike of a burst), "
+                           "mean over bursts after warm-up", ""),
+    "plateau_fraction": _Named("plateau_fraction", (), "plateau fraction (active phase / burst "
+                               "period; 1 continuous spiking, 0 silent)", ""),
+    "spikes_per_burst": _Named("spikes_per_burst", (), "spikes per burst, mean over bursts "
+                               "after warm-up", ""),
+    "mean_Ca_i": _Named("mean", ("Ca_i",), "cytosolic free Ca2+, time average after warm-up",
+                        "a cytosolic Ca2+ concentration"),
+    "peak_Ca_i": _Named("max", ("Ca_i",), "cytosolic free Ca2+, maximum after warm-up",
+                        "a cytosolic Ca2+ concentration"),
+    "pump_current": _Named("mean", ("pump_current",), "Na+/K+-ATPase current, time average "
+                           "after warm-up", "a Na+/K+-ATPase current"),
+    "ATP_use": _Named("rate", ("ATP_use",), "ATP consumption rate, time average after warm-up",
+                      "an ATP consumption rate"),
+    "secretion_rate": _Named("rate", ("secretion_rate", "secretion"), "granule exocytosis "
+                             "(secretion) rate, time average after warm-up",
+                             "granule exocytosis (secretion)"),
+    "insulin_rate": _Named("rate", ("insulin_rate", "insulin"), "insulin secretion rate, time "
+                           "average after warm-up", "insulin output"),
+    "aldosterone_rate": _Named("rate", ("aldosterone_rate", "aldosterone"), "aldosterone "
+                               "synthesis rate, time average after warm-up",
+                               "aldosterone output"),
+}
+
+_GENERIC = re.compile(r"^(?P<op>mean|min|max)_(?P<var>.+)$")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """How one metric is computed for one model (see :func:`plan`)."""
+
+    name: str
+    kind: str
+    var: str | None  # observed state/output, or None for spike/burst metrics
+    scale: float  # multiply the raw value by this (unit conversion)
+    units: str
+    long_name: str
+
+
+@dataclass(frozen=True)
+class MetricPlan:
+    """The metrics of a sweep, resolved for one model."""
+
+    specs: tuple[MetricSpec, ...]
+    observe: tuple[str, ...]  # variables whose sum/min/max the driver must keep
+
+
+def role_variable(model: Model, role: str) -> str | None:
+    """The state or output that plays ``role`` in ``model``, or None."""
+    name = model.roles.get(role) if model.roles else None
+    if name is None:
+        if role in model.state_names or role in model.output_names:
+            return role
+        return None
+    if name not in model.state_names and name not in model.output_names:
+        raise RuntimeError(
+            f"model {model.name!r} declares role {role!r} = {name!r}, which is not one of its "
+            "states or outputs"
+        )
+    return name
+
+
+def _describe(model: Model, var: str) -> str:
+    return model.variable_meta(var)[1]
+
+
+def _spec(model: Model, name: str) -> MetricSpec | None:
+    thr = f"V = {model.spike_threshold:g} mV"
+    gap = f"{model.burst_gap:g} ms"
+    if name in NAMED:
+        d = NAMED[name]
+        if d.kind == "spikes":
+            return MetricSpec(name, d.kind, None, 1.0, "1",
+                              f"{d.long_name} (upward crossings of {thr})")
+        if d.kind == "spike_rate":
+            return MetricSpec(name, d.kind, None, 1.0, "Hz",
+                              f"{d.long_name} (upward crossings of {thr})")
+        if d.kind.startswith("burst") or d.kind in ("active_phase", "plateau_fraction",
+                                                     "spikes_per_burst"):
+            units = {"burst_period": "s", "active_phase": "s"}.get(d.kind, "1")
+            return MetricSpec(name, d.kind, None, 1.0, units,
+                              f"{d.long_name}; bursts separated by silences > {gap}")
+        for role in d.roles:
+            var = role_variable(model, role)
+            if var is None:
+                continue
+            unit, desc = model.variable_meta(var)
+            if d.kind != "rate":
+                return MetricSpec(name, d.kind, var, 1.0, unit, f"{d.long_name} ({var}: {desc})")
+            m = _TIME_DENOM.match(unit)
+            if m:
+                return MetricSpec(name, "mean", var, _PER_SECOND[m["t"]], f"{m['num']}/s",
+                                  f"{d.long_name} ({var}: {desc})")
+            if var in model.state_names and not role.endswith("_rate"):
+                per_s = f"{unit}/s" if unit != "1" else "1/s"
+                return MetricSpec(name, "increase", var, 1000.0, per_s,
+                                  f"{d.long_name} (increase of {var} per second: {desc})")
+            return MetricSpec(name, "mean", var, 1.0, unit, f"{d.long_name} ({var}: {desc})")
+        return None
+    g = _GENERIC.match(name)
+    if g and (g["var"] in model.state_names or g["var"] in model.output_names):
+        var = g["var"]
+        unit, desc = model.variable_meta(var)
+        what = {"mean": "time average", "min": "minimum", "max": "maximum"}[g["op"]]
+        return MetricSpec(name, g["op"], var, 1.0, unit, f"{desc}, {what} after warm-up")
+    return None
+
+
+def available(model: Model) -> list[str]:
+    """Names of the named metrics that ``model`` can provide (plus ``mean_X``/``min_X``/``max_X``
+    for every state and output ``X``)."""
+    return [n for n in NAMED if _spec(model, n) is not None]
+
+
+def plan(model: Model, names: Sequence[str]) -> MetricPlan:
+    """Resolve metric names for ``model``; ``ValueError`` before any work for a bad name.
+
+    Parameters
+    ----------
+    model : Model
+    names : sequence of str
+        Metric names (see :data:`NAMED`, or ``mean_X``/``min_X``/``max_X`` for any state or
+        output ``X``).
+    """
+    if isinstance(names, str):
+        names = [names]
+    names = list(names)
+    if not names:
+        raise ValueError("metrics must name at least one metric; valid names: "
+                         + ", ".join(available(model)))
+    seen = set()
+    specs = []
+    for name in names:
+        if not isinstance(name, str):
+            raise ValueError(f"metric names must be strings, got {name!r}")
+        if name in seen:
+            raise ValueError(f"metric {name!r} is listed twice")
+        seen.add(name)
+        spec = _spec(model, name)
+        if spec is None:
+            valid = ", ".join(available(model))
+            if name in NAMED:
+                raise ValueError(
+                    f"model {model.name!r} lacks metric {name!r}: it needs "
+                    f"{NAMED[name].needs} (model role {' or '.join(map(repr, NAMED[name].roles))}"
+                    f"), which model {model.name!r} does not declare. Metrics available for "
+                    f"{model.name!r}: {valid}, and mean_X/min_X/max_X for X in "
+                    f"{', '.join(model.state_names + model.output_names)}"
+                )
+            raise ValueError(
+                f"unknown metric {name!r} for model {model.name!r}; valid names: {valid}, and "
+                f"mean_X/min_X/max_X for X in {', '.join(model.state_names + model.output_names)}"
+            )
+        specs.append(spec)
+    observe = []
+    for s in specs:
+        if s.var is not None and s.var not in observe:
+            observe.append(s.var)
+    return MetricPlan(tuple(specs), tuple(observe))
+
+
+def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[str, np.ndarray]:
+    """Burst readouts from the driver's accumulator ``burst`` (12, n_cells).
+
+    Parameters
+    ----------
+    burst : ndarray
+        The accumulator columns (times in ms).
+    t_end : float
+        End of the run, ms (a final burst followed by a silence > ``burst_gap`` is closed).
+    burst_gap : float
+        Silence that separates bursts, ms.
+
+    Returns
+    -------
+    dict
+        ``spike_count`` (after warm-up), ``burst_period`` (ms), ``active_phase`` (ms),
+        ``plateau_fraction`` (1), ``spikes_per_burst`` (1), ``n_bursts`` (measured bursts).
+    """
+    b = np.asarray(burst, dtype=float)
+    nspk = b[B_NSPK]
+    closed = (b[B_IN_BURST] > 0) & (b[B_CUR_VALID] > 0) & (t_end - b[B_LAST] > burst_gap)
+    sum_dur = b[B_SUM_DUR] + np.where(closed, b[B_LAST] - b[B_CUR_FIRST], 0.0)
+    n_done = b[B_NDONE] + closed
+    sum_spk = b[B_SUM_SPK] + np.where(closed, b[B_CUR_N], 0.0)
+    nstart = b[B_NSTART]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        period = np.where(nstart >= 2, (b[B_LAST_START] - b[B_FIRST_START]) / (nstart - 1),
+                          np.nan)
+        active = np.where(n_done >= 1, sum_dur / n_done, np.nan)
+        per_burst = np.where(n_done >= 1, sum_spk / n_done, np.nan)
+        continuous = (nspk > 0) & (nstart == 0) & (t_end - b[B_LAST] <= burst_gap)
+        plateau = np.where(nstart >= 2, active / period, np.nan)
+        plateau = np.where(continuous, 1.0, plateau)
+        plateau = np.where(nspk == 0, 0.0, plateau)
+    return {"spike_count": nspk, "burst_period": period, "active_phase": active,
+            "plateau_fraction": plateau, "spikes_per_burst": per_burst, "n_bursts": n_done}
+
+
+def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
+    """Metric arrays (n_cells,) from a :class:`biophys._engine.RawRun`.
+
+    ``raw.obs`` rows must follow ``plan_.observe``.
+    """
+    t_end = raw.n_steps * raw.dt
+    duration_s = (t_end - raw.t_warm) / 1000.0
+    idx = {v: i for i, v in enumerate(plan_.observe)}
+    bursts = None
+    out: dict[str, np.ndarray] = {}
+    for s in plan_.specs:
+        if s.var is not None:
+            o = raw.obs[idx[s.var]]
+            if s.kind == "mean":
+                val = o[0] / raw.n_obs_samples
+            elif s.kind == "min":
+                val = o[1].copy()
+            elif s.kind == "max":
+                val = o[2].copy()
+            elif s.kind == "increase":
+                val = (o[2] - o[1]) / (t_end - raw.t_warm)
+            else:  # pragma: no cover - plan() only makes the kinds above
+                raise AssertionError(s.kind)
+            out[s.name] = val * s.scale if s.scale != 1.0 else val
+            continue
+        if bursts is None:
+            bursts = burst_statistics(raw.burst, t_end, burst_gap)
+        if s.kind == "spikes":
+            out[s.name] = bursts["spike_count"].copy()
+        elif s.kind == "spike_rate":
+            out[s.name] = bursts["spike_count"] / duration_s
+        elif s.kind in ("burst_period", "active_phase"):
+            out[s.name] = bursts[s.kind] / 1000.0
+        else:
+            out[s.name] = bursts[s.kind].copy()
+    return out

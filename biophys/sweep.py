@@ -1,0 +1,454 @@
+"""``sweep``: run a built-in model over a grid (or table) of conditions and parameters.
+
+Every point is an independent cell of the model's compiled ensemble driver (compiled once per
+model, whatever the grid: parameters are runtime arrays). Points are processed in chunks; within
+a chunk the driver spreads blocks of cells over the cores with ``prange``. Metrics are reduced
+online inside the driver (see :mod:`biophys.metrics`), so memory does not grow with ``t_end``.
+Each cell's arithmetic is independent of chunking, thread count and backend, so the results are
+bit-identical whichever way the work is split.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import xarray as xr
+
+from . import _engine
+from . import metrics as _metrics
+from ._cache import kernels_source_hash
+from ._checkpoint import Checkpoint, array_digest, settings_hash
+from ._compile import BLOCK
+from ._design import Design, Mapper, make_design, resolve_traces
+from ._model import Model
+from ._version import __version__
+from .models import get_model
+from .simulate import changed_parameters, provenance
+
+#: Metrics computed when ``metrics=`` is not given (every model has them).
+DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "plateau_fraction")
+
+#: Values of the per-point ``status`` variable.
+STATUS = {0: "ok", 1: "non-finite state", 2: "step failure"}
+BACKENDS = ("threads", "dask")
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """Everything a chunk needs besides its varied values (picklable when ``model`` is a name)."""
+
+    model: str | Model
+    p0: np.ndarray  # parameters shared by all points (n_params,)
+    y0: np.ndarray  # initial states (n_states,)
+    varied: tuple[int, ...]  # parameter indices whose values vary between points
+    t_end: float
+    dt: float
+    warmup: float
+    metrics: tuple[str, ...]
+    method: str | None
+    stimulus: object = None
+
+
+def _run_kwargs(spec: SweepSpec) -> dict:
+    kw = {"t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup, "stimulus": spec.stimulus}
+    if spec.method is not None:
+        kw["method"] = spec.method
+    return kw
+
+
+def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
+    """Run one chunk of points; ``values`` is (n_varied, n_points) in ``spec.varied`` order.
+
+    Returns ``{metric: float64 array, "status": int8 array}``; metrics of points whose status is
+    not ok are NaN.
+    """
+    m = get_model(spec.model)
+    values = np.asarray(values, dtype=np.float64)
+    n = values.shape[1]
+    P = np.repeat(spec.p0[:, None], n, axis=1)
+    if spec.varied:
+        P[list(spec.varied), :] = values
+    Y0 = np.repeat(spec.y0[:, None], n, axis=1)
+    plan = _metrics.plan(m, spec.metrics)
+    raw = _engine.run(m, P, Y0, observe=plan.observe, **_run_kwargs(spec))
+    out = _metrics.compute(plan, raw, m.burst_gap)
+    status = raw.status.astype(np.int8)
+    bad = status != 0
+    for name in spec.metrics:
+        a = np.array(out[name], dtype=np.float64)
+        a[bad] = np.nan
+        out[name] = a
+    out["status"] = status
+    return out
+
+
+def warm(spec: SweepSpec) -> None:
+    """Compile (or load from the disk cache) the model's driver: one point, one step."""
+    m = get_model(spec.model)
+    plan = _metrics.plan(m, spec.metrics)
+    kw = _run_kwargs(spec)
+    kw.update(t_end=spec.dt, warmup=0.0)
+    _engine.run(m, spec.p0[:, None].copy(), spec.y0[:, None].copy(), observe=plan.observe, **kw)
+
+
+def _default_method() -> str | None:
+    p = inspect.signature(_engine.run).parameters.get("method")
+    return None if p is None else p.default
+
+
+def _conditions(model: Model, conditions):
+    """(overrides, solution or None, substitution rule text)."""
+    if conditions is None:
+        return {}, None, "none (conditions set independently)"
+    if hasattr(conditions, "as_params"):
+        rule = None
+        for attr in ("substitution", "substitution_rule", "rule"):
+            rule = getattr(conditions, attr, None)
+            if rule is not None:
+                break
+        desc = getattr(conditions, "describe_substitution", None)
+        text = desc() if callable(desc) else str(rule if rule is not None else "none")
+        return dict(conditions.as_params(model)), conditions, text
+    if not isinstance(conditions, Mapping):
+        raise ValueError("conditions must be a mapping {name: value} or a biophys.Solution")
+    for name in conditions:
+        if name not in model.condition_names:
+            raise ValueError(
+                f"{name!r} is not a condition of model {model.name!r}; conditions: "
+                f"{', '.join(model.condition_names) or '(none)'} (other parameters go in params=)"
+            )
+    return dict(conditions), None, "none (conditions set independently)"
+
+
+def _chunk_size(chunk_size, n_points: int) -> int | None:
+    if chunk_size is None:
+        return None
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+            or chunk_size < 1:
+        raise ValueError(f"chunk_size = {chunk_size!r} must be a positive integer (points)")
+    return int(chunk_size)
+
+
+def default_chunk_size(n_points: int) -> int:
+    """About 50 chunks, each a multiple of the driver's block and at least two blocks."""
+    per = -(-n_points // 50)
+    return max(2 * BLOCK, -(-per // BLOCK) * BLOCK)
+
+
+def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: str) -> dict:
+    return {
+        "model": m.name, "kernels": kernels_source_hash(), "biophys": __version__,
+        "parameters": [float(x) for x in spec.p0], "initial": [float(x) for x in spec.y0],
+        "parameter_names": list(m.parameter_names),
+        "spike_threshold": float(m.spike_threshold), "burst_gap": float(m.burst_gap),
+        "design": design.kind, "axes": list(design.names),
+        "shape": list(design.shape), "values": array_digest(*design.axes),
+        "varied": list(mapper.names), "derived": array_digest(mapper.table),
+        "t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup,
+        "metrics": list(spec.metrics), "method": spec.method,
+        "stimulus": repr(spec.stimulus), "substitution": rule,
+    }
+
+
+def sweep(
+    model: str | Model,
+    grid: Mapping[str, Sequence[float]] | None = None,
+    *,
+    points=None,
+    t_end: float,
+    dt: float | None = None,
+    warmup: float = 0.0,
+    params: Mapping[str, float] | None = None,
+    conditions=None,
+    initial: Mapping[str, float] | None = None,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    stimulus=None,
+    method: str | None = None,
+    backend: str = "threads",
+    client=None,
+    address: str | None = None,
+    n_workers: int | None = None,
+    chunk_size: int | None = None,
+    checkpoint=None,
+    progress: bool = True,
+    traces=None,
+    record: Sequence[str] = ("V",),
+    record_every: float | None = None,
+    callback: Callable[[int, int, int], None] | None = None,
+) -> xr.Dataset:
+    """Run ``model`` at every point of a grid or table and return metrics per point.
+
+    Parameters
+    ----------
+    model : str or Model
+        Built-in model name (see :func:`biophys.list_models`).
+    grid : mapping {name: values}, optional
+        Full grid: one axis per name (conditions such as ``K_o``, ``Mg_o``, ``glucose``, or any
+        parameter), in the quantity's unit. Points enumerate the product, last axis fastest.
+    points : table, optional
+        Instead of ``grid``: explicit points, as a mapping of equal-length arrays, a pandas
+        DataFrame or an xarray Dataset (Latin hypercube, literature designs).
+    t_end : float
+        Duration of each run, ms.
+    dt : float, optional
+        Fixed step, ms (default: the model's accurate step).
+    warmup : float
+        Initial time excluded from every metric, ms (``0 <= warmup < t_end``).
+    params : mapping, optional
+        Parameter overrides shared by all points.
+    conditions : mapping or Solution, optional
+        Bath/cytosol conditions shared by all points. A :class:`biophys.Solution` also applies
+        its substitution rule to swept conditions (raising K_o may lower Na_o).
+    initial : mapping, optional
+        Initial-state overrides shared by all points.
+    metrics : sequence of str
+        See :mod:`biophys.metrics`; a metric the model lacks is a ``ValueError`` up front.
+    stimulus : Pulse, Steps or VoltageClamp, optional
+        Protocol applied to every point.
+    method : str, optional
+        Integration method (default: the engine's default).
+    backend : {"threads", "dask"}
+        ``"threads"``: this process, the driver's ``prange`` over the cores. ``"dask"``: chunks
+        on a ``dask.distributed`` cluster (``client=``, or ``address=``, or a local cluster of
+        ``n_workers`` processes started for the call).
+    n_workers : int, optional
+        Numba threads (threads backend) or worker processes of the local cluster (dask).
+    chunk_size : int, optional
+        Points per chunk (progress and checkpoint granularity; does not change results).
+    checkpoint : path-like, optional
+        Directory: each finished chunk is saved atomically; a rerun with the same settings
+        computes only the missing chunks; different settings are refused.
+    progress : bool
+        Show a progress bar with an ETA (tqdm).
+    traces : list, optional
+        Points (flat indices, or ``{name: value}`` mappings) whose decimated traces of
+        ``record`` are returned as ``trace_<var>`` with dims ``(trace, time)``.
+    record_every : float, optional
+        Trace sampling interval, ms (default ``t_end / 2000``).
+    callback : callable, optional
+        ``callback(chunk, n_done, n_chunks)`` after each chunk is stored.
+
+    Returns
+    -------
+    xarray.Dataset
+        One dimension per grid axis (or ``point``), with ``units``; one variable per metric
+        with ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 step
+        failure); provenance attrs.
+    """
+    m = get_model(model)
+    dt = m.dt if dt is None else dt
+    t_end, dt, warmup = _engine.check_time(t_end, dt, warmup)
+    method = _default_method() if method is None else method
+    methods = getattr(_engine, "METHODS", None)
+    if methods is not None and method not in methods:
+        raise ValueError(f"method = {method!r} is not one of {tuple(methods)}")
+    if backend not in BACKENDS:
+        raise ValueError(f"backend = {backend!r} is not one of {BACKENDS}")
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    plan = _metrics.plan(m, metrics)
+    cond, solution, rule = _conditions(m, conditions)
+    design = make_design(m, grid, points, solution)
+    overrides = dict(cond)
+    for name, value in (params or {}).items():
+        if name not in m.parameter_names:
+            raise ValueError(f"model {m.name!r} has no parameter {name!r}; valid names: "
+                             f"{', '.join(m.parameter_names)}")
+        if name in cond:
+            raise ValueError(f"{name!r} is given in both params and conditions")
+        overrides[name] = value
+    for name in design.names:
+        if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):
+            raise ValueError(f"{name!r} is swept and also fixed in params/conditions")
+    p0 = m.parameter_vector(overrides)
+    for name in initial or {}:
+        if name not in m.state_names:
+            raise ValueError(f"model {m.name!r} has no state {name!r}; valid names: "
+                             f"{', '.join(m.state_names)}")
+    y0 = m.state_vector(initial)
+    mapper = Mapper(m, design, solution)
+    if stimulus is not None:
+        stimulus.waveform()  # validates
+    trace_idx = resolve_traces(design, traces)
+    record = (record,) if isinstance(record, str) else tuple(record)
+    if trace_idx:
+        for r in record:
+            m.variable_index(r)
+    if record_every is not None and not (math.isfinite(record_every) and record_every > 0):
+        raise ValueError(f"record_every = {record_every!r} ms must be finite and > 0 ms")
+    n = design.n_points
+    chunk_size = _chunk_size(chunk_size, n)
+    if backend == "dask" and not isinstance(model, str) and get_model(m.name) is not m:
+        raise ValueError("backend='dask' needs a built-in model (it travels by name)")
+    spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
+                     warmup, tuple(s.name for s in plan.specs), method, stimulus)
+    settings = _settings(m, spec, design, mapper, rule)
+    names = (*spec.metrics, "status")
+
+    store = None
+    if checkpoint is not None:
+        store = Checkpoint(checkpoint, settings, n, chunk_size, names)
+        chunk_size = store.chunk_size
+    elif chunk_size is None:
+        chunk_size = default_chunk_size(n)
+    if chunk_size is None:
+        chunk_size = default_chunk_size(n)
+    n_chunks = -(-n // chunk_size)
+
+    def bounds(k: int) -> tuple[int, int]:
+        lo = k * chunk_size
+        return lo, min(lo + chunk_size, n)
+
+    results = {name: np.full(n, np.nan) for name in spec.metrics}
+    status = np.full(n, -1, dtype=np.int8)
+    todo = []
+    for k in range(n_chunks):
+        got = store.load(k) if store is not None else None
+        if got is None:
+            todo.append(k)
+            continue
+        lo, hi = bounds(k)
+        for name in spec.metrics:
+            results[name][lo:hi] = got[name]
+        status[lo:hi] = got["status"]
+
+    from tqdm.auto import tqdm
+
+    done_points = n - sum(bounds(k)[1] - bounds(k)[0] for k in todo)
+    bar = tqdm(total=n, initial=done_points, unit="pt", desc=f"sweep {m.name}",
+               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    n_done = [n_chunks - len(todo)]
+
+    def on_result(k: int, out: dict[str, np.ndarray]) -> None:
+        lo, hi = bounds(k)
+        if store is not None:
+            store.save(k, out)
+        for name in spec.metrics:
+            results[name][lo:hi] = out[name]
+        status[lo:hi] = out["status"]
+        n_done[0] += 1
+        bar.update(hi - lo)
+        if callback is not None:
+            callback(k, n_done[0], n_chunks)
+
+    try:
+        if todo and backend == "threads":
+            _run_threads(spec, mapper, todo, bounds, on_result, n_workers)
+        elif todo:
+            from . import _dask
+
+            chunks = ((k, mapper.values(*bounds(k))) for k in todo)
+            _dask.run(spec, chunks, on_result, client=client, address=address,
+                      n_workers=n_workers)
+    finally:
+        bar.close()
+
+    ds = _dataset(m, design, spec, plan, results, status)
+    if trace_idx:
+        _add_traces(ds, m, design, mapper, spec, trace_idx, record, record_every)
+    changed = changed_parameters(m, p0)
+    ds.attrs.update(provenance(
+        m,
+        changed_parameters=changed,
+        conditions={q: float(p0[m.parameter_index(q)]) for q in m.condition_names},
+        changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
+                         if y0[i] != s.value},
+        sweep_design=design.kind, sweep_axes=list(design.names),
+        varied_parameters=list(mapper.names), n_points=n,
+        integrator=getattr(_engine, "METHOD_DESCRIPTIONS", {}).get(method, str(method)),
+        method=str(method), dt=dt, t_end=t_end, warmup=warmup,
+        spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
+        metrics=list(spec.metrics), substitution_rule=rule,
+        stimulus=repr(stimulus) if stimulus is not None else "none",
+        kernels_source_hash=kernels_source_hash(), settings_hash=settings_hash(settings),
+        backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
+        status_counts={STATUS.get(int(s), str(s)): int((status == s).sum())
+                       for s in np.unique(status)},
+    ))
+    return ds
+
+
+def _run_threads(spec, mapper, todo, bounds, on_result, n_threads) -> None:
+    old = numba.get_num_threads()
+    if n_threads is not None:
+        if isinstance(n_threads, bool) or int(n_threads) < 1:
+            raise ValueError(f"n_workers = {n_threads!r} must be a positive integer")
+        numba.set_num_threads(min(int(n_threads), numba.config.NUMBA_NUM_THREADS))
+    try:
+        for k in todo:
+            on_result(k, compute_chunk(spec, mapper.values(*bounds(k))))
+    finally:
+        numba.set_num_threads(old)
+
+
+def _axis_attrs(m: Model, name: str) -> dict[str, str]:
+    if name in m.parameter_names:
+        q = m.parameter(name)
+        return {"units": q.unit, "long_name": q.description}
+    return {"units": "", "long_name": f"{name} (bath/cytosol solution)"}
+
+
+def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
+    shape = design.shape
+    if design.kind == "grid":
+        dims = design.names
+        coords = {name: (name, axis, _axis_attrs(m, name))
+                  for name, axis in zip(design.names, design.axes, strict=True)}
+    else:
+        dims = ("point",)
+        coords = {"point": ("point", np.arange(design.n_points), {"long_name": "point index"})}
+        coords.update({name: ("point", col, _axis_attrs(m, name))
+                       for name, col in zip(design.names, design.axes, strict=True)})
+    ds = xr.Dataset(coords=coords)
+    for s in plan.specs:
+        ds[s.name] = (dims, results[s.name].reshape(shape),
+                      {"units": s.units, "long_name": s.long_name})
+    ds["status"] = (dims, status.reshape(shape), {
+        "long_name": "integration status of the point",
+        "flag_values": np.array(sorted(STATUS), dtype=np.int8),
+        "flag_meanings": " ".join(v.replace(" ", "_") for _, v in sorted(STATUS.items())),
+    })
+    return ds
+
+
+def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
+    vals = np.concatenate([mapper.values(i, i + 1) for i in idx], axis=1)
+    P = np.repeat(spec.p0[:, None], len(idx), axis=1)
+    if spec.varied:
+        P[list(spec.varied), :] = vals
+    Y0 = np.repeat(spec.y0[:, None], len(idx), axis=1)
+    every = record_every if record_every is not None else max(spec.dt, spec.t_end / 2000.0)
+    raw = _engine.run(m, P, Y0, record=record, record_every=every, **_run_kwargs(spec))
+    ds.coords["trace"] = ("trace", np.array(idx), {"long_name": "flat point index of the trace"})
+    ds.coords["time"] = ("time", raw.times, {"units": "ms", "long_name": "time"})
+    at = [design.point_values(i) for i in idx]
+    for name in design.names:
+        ds.coords[f"trace_{name}"] = ("trace", np.array([a[name] for a in at]),
+                                      _axis_attrs(m, name))
+    for i, var in enumerate(record):
+        unit, desc = m.variable_meta(var)
+        ds[f"trace_{var}"] = (("trace", "time"), raw.rec[i], {"units": unit, "long_name": desc})
+
+
+def open_sweep(path) -> xr.Dataset:
+    """Open a sweep result written with ``Dataset.to_netcdf`` (loaded into memory)."""
+    with xr.open_dataset(path) as ds:
+        out = ds.load()
+    for key in ("changed_parameters", "conditions", "sweep_axes", "metrics"):
+        if isinstance(out.attrs.get(key), bytes):  # pragma: no cover - old netCDF backends
+            out.attrs[key] = out.attrs[key].decode()
+    return out
+
+
+def status_text(ds: xr.Dataset) -> xr.DataArray:
+    """The ``status`` codes of a sweep as readable strings."""
+    return xr.apply_ufunc(np.vectorize(lambda s: STATUS.get(int(s), str(s))), ds["status"])
+
+
+__all__ = ["sweep", "open_sweep", "status_text", "DEFAULT_METRICS", "STATUS"]
