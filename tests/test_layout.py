@@ -1,0 +1,45 @@
+"""Package layout rules: kernels/ is biophys.kernels and depends on nothing else in biophys."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from biophys import _cache
+
+KERNELS = _cache.kernels_dir()
+
+
+def test_kernels_import_nothing_from_biophys_outside_kernels():
+    offenders = []
+    for path in KERNELS.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for n in names:
+                if n == "biophys" or (n.startswith("biophys.") and
+                                      not n.startswith("biophys.kernels")):
+                    offenders.append(f"{path.name}: {n}")
+    assert not offenders, offenders
+
+
+def test_kernels_is_installed_as_a_subpackage_only():
+    import biophys.kernels
+
+    assert biophys.kernels.__name__ == "biophys.kernels"
+    repo_root = KERNELS.parent
+    r = subprocess.run([sys.executable, "-c", "import kernels"], cwd=repo_root,
+                       capture_output=True, text=True)
+    # from the repository root the folder is importable by accident; the guard refuses it
+    assert r.returncode != 0
+    assert "biophys.kernels" in r.stderr
+
+
+def test_no_top_level_kernels_package_installed():
+    r = subprocess.run([sys.executable, "-c", "import kernels"], cwd=Path("/"),
+                       capture_output=True, text=True)
+    assert r.returncode != 0
