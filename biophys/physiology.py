@@ -1,0 +1,362 @@
+"""Plain-Python, numpy-vectorised physiology: the same kernels the models use, for notebooks.
+
+Units throughout: mV, mM, degrees C, permeability cm/s, current density uA/cm^2, rates 1/ms.
+Every function accepts scalars or arrays (broadcast together) and returns a float for scalar
+input, else an array. Inputs are validated: a ``ValueError`` names the argument, its unit and
+its valid range.
+
+Sources: constants and GHK, :mod:`biophys.kernels.constants` and :mod:`biophys.kernels.ghk`
+(Goldman 1943; Hodgkin & Katz 1949); nucleotide speciation, Beard & Qian (2008) Table 5.6
+(:mod:`biophys.kernels.speciation`); surface potential, Grahame (1947) with the water
+permittivity of Malmberg & Maryott (1956) (:mod:`biophys.kernels.surface`); Na+/K+-ATPase,
+Smith & Crampin (2004) reduced cycle with the Cha et al. (2011), Himeno et al. (2015) or Pan
+et al. (2019) parameters (:mod:`biophys.kernels.nak_pump`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .kernels import constants as _c
+from .kernels import ghk as _ghk
+from .kernels import nak_pump as _nak
+from .kernels import speciation as _sp
+from .kernels import surface as _sf
+
+__all__ = [
+    "nernst", "ghk_current", "ghk_driving", "ghk_voltage", "mg_speciation", "free_mg",
+    "surface_potential", "gating_shift", "woodhull_block", "nak_pump", "Speciation", "NaKPump",
+    "DEFAULT_SIGMA", "SPECIATION_CONSTANTS", "PUMP_PARAMETERS",
+]
+
+#: Default surface charge density, e/A^2 (:data:`biophys.kernels.surface.DEFAULT_SIGMA`).
+DEFAULT_SIGMA = _sf.DEFAULT_SIGMA
+#: Named dissociation-constant sets for :func:`mg_speciation` and :func:`free_mg`.
+SPECIATION_CONSTANTS = {
+    "beard_qian_38C": _sp.BEARD_QIAN_38C,
+    "beard_qian_25C": _sp.BEARD_QIAN_25C,
+    "lawson_veech": _sp.LAWSON_VEECH_1979,
+}
+#: Named Na+/K+-ATPase parameter sets for :func:`nak_pump`.
+PUMP_PARAMETERS = ("cha2011", "himeno2015", "pan2019")
+
+
+def _arr(name: str, x, unit: str, *, lo: float | None = None, lo_open: bool = False,
+         hi: float | None = None) -> np.ndarray:
+    a = np.asarray(x, dtype=np.float64)
+    bad = ~np.isfinite(a)
+    if lo is not None:
+        bad |= (a <= lo) if lo_open else (a < lo)
+    if hi is not None:
+        bad |= a > hi
+    if np.any(bad):
+        first = a[bad].flat[0] if a.ndim else float(a)
+        lo_txt = "-inf" if lo is None else f"{lo:g}"
+        hi_txt = "inf" if hi is None else f"{hi:g}"
+        br = "(" if (lo is None or lo_open) else "["
+        raise ValueError(f"{name} = {first!r} {unit} is outside its valid range "
+                         f"{br}{lo_txt}, {hi_txt}] {unit}")
+    return a
+
+
+def _out(a):
+    a = np.asarray(a, dtype=np.float64)
+    return float(a) if a.ndim == 0 else a
+
+
+def _temperature(t) -> np.ndarray:
+    return _arr("temperature", t, "C", lo=-273.15, lo_open=True, hi=1000.0)
+
+
+def _valence(z) -> np.ndarray:
+    a = np.asarray(z, dtype=np.float64)
+    if np.any(~np.isfinite(a)) or np.any(a == 0):
+        raise ValueError(f"z = {z!r} (valence, dimensionless) must be a non-zero finite number")
+    return a
+
+
+def nernst(c_out, c_in, z=1, temperature=37.0):
+    """Nernst equilibrium potential, mV.
+
+    Parameters
+    ----------
+    c_out, c_in : float or array
+        Extracellular and intracellular concentration, mM (> 0).
+    z : int or array
+        Valence (non-zero): +1 K+/Na+, +2 Ca2+, -1 Cl-.
+    temperature : float or array
+        Degrees C.
+
+    Returns
+    -------
+    float or ndarray
+        ``(RT/zF) ln(c_out/c_in)``, mV.
+    """
+    co = _arr("c_out", c_out, "mM", lo=0.0, lo_open=True)
+    ci = _arr("c_in", c_in, "mM", lo=0.0, lo_open=True)
+    return _out(np.vectorize(_c.nernst, otypes=[float])(_valence(z), co, ci,
+                                                         _temperature(temperature)))
+
+
+def ghk_driving(V, c_in, c_out, z=1, temperature=37.0):
+    """Constant-field driving concentration ``c_i g(x) - c_o g(-x)``, mM (Kyoto "CF").
+
+    Exact ``c_in - c_out`` at V = 0 and zero at the Nernst potential; ``x = zFV/RT``.
+    """
+    v = _arr("V", V, "mV")
+    ci = _arr("c_in", c_in, "mM", lo=0.0)
+    co = _arr("c_out", c_out, "mM", lo=0.0)
+    return _out(np.vectorize(_ghk.ghk_driving, otypes=[float])(
+        _valence(z), v, ci, co, _temperature(temperature)))
+
+
+def ghk_current(V, c_in, c_out, *, P, z=1, temperature=37.0):
+    """GHK current density, uA/cm^2 (outward positive).
+
+    Parameters
+    ----------
+    V : float or array
+        Membrane potential, mV.
+    c_in, c_out : float or array
+        Intracellular and extracellular concentration, mM (>= 0).
+    P : float or array
+        Permeability, cm/s (>= 0).
+    z : int
+        Valence (non-zero).
+    temperature : float
+        Degrees C.
+
+    Returns
+    -------
+    float or ndarray
+        ``P z F [c_i g(x) - c_o g(-x)]``, uA/cm^2 (Goldman 1943; Hodgkin & Katz 1949), exact
+        limit ``P z F (c_i - c_o)`` at V = 0.
+    """
+    p = _arr("P", P, "cm/s", lo=0.0)
+    v = _arr("V", V, "mV")
+    ci = _arr("c_in", c_in, "mM", lo=0.0)
+    co = _arr("c_out", c_out, "mM", lo=0.0)
+    return _out(np.vectorize(_ghk.ghk_current, otypes=[float])(
+        p, _valence(z), v, ci, co, _temperature(temperature)))
+
+
+def ghk_voltage(*, K_o, K_i, Na_o, Na_i, P_Na, P_K=1.0, Cl_o=0.0, Cl_i=0.0, P_Cl=0.0,
+                temperature=37.0):
+    """GHK voltage equation: the potential of zero net K+, Na+ and Cl- GHK current, mV.
+
+    ``(RT/F) ln((P_K K_o + P_Na Na_o + P_Cl Cl_i) / (P_K K_i + P_Na Na_i + P_Cl Cl_o))``;
+    concentrations mM (>= 0), permeabilities in any common unit (>= 0), temperature C.
+    """
+    vals = {}
+    for name, x in (("K_o", K_o), ("K_i", K_i), ("Na_o", Na_o), ("Na_i", Na_i),
+                    ("Cl_o", Cl_o), ("Cl_i", Cl_i)):
+        vals[name] = _arr(name, x, "mM", lo=0.0)
+    perms = {n: _arr(n, x, "(permeability, any common unit)", lo=0.0)
+             for n, x in (("P_K", P_K), ("P_Na", P_Na), ("P_Cl", P_Cl))}
+    num = perms["P_K"] * vals["K_o"] + perms["P_Na"] * vals["Na_o"] + perms["P_Cl"] * vals["Cl_i"]
+    den = perms["P_K"] * vals["K_i"] + perms["P_Na"] * vals["Na_i"] + perms["P_Cl"] * vals["Cl_o"]
+    if np.any(num <= 0) or np.any(den <= 0):
+        raise ValueError("ghk_voltage needs a positive permeability-weighted concentration on "
+                         "each side (mM); all permeant ions are absent on one side")
+    return _out(np.vectorize(_ghk.ghk_voltage, otypes=[float])(
+        perms["P_K"], perms["P_Na"], perms["P_Cl"], vals["K_o"], vals["K_i"], vals["Na_o"],
+        vals["Na_i"], vals["Cl_o"], vals["Cl_i"], _temperature(temperature)))
+
+
+class Speciation(NamedTuple):
+    """Nucleotide species, mM."""
+
+    MgATP: float | np.ndarray
+    ATP4: float | np.ndarray
+    MgADP: float | np.ndarray
+    ADP3: float | np.ndarray
+
+
+def _constants(constants: str) -> tuple:
+    try:
+        return SPECIATION_CONSTANTS[constants]
+    except KeyError:
+        raise ValueError(f"constants = {constants!r} must be one of "
+                         f"{tuple(SPECIATION_CONSTANTS)}") from None
+
+
+def mg_speciation(Mg_free, ATP_total, ADP_total, pH=7.2, K=140.0,
+                  constants: str = "beard_qian_38C") -> Speciation:
+    """Mg.ATP2-, ATP4-, Mg.ADP- and ADP3- from free Mg2+ and total nucleotides.
+
+    Parameters
+    ----------
+    Mg_free : float or array
+        Free Mg2+, mM (>= 0).
+    ATP_total, ADP_total : float or array
+        Total ATP and ADP, mM (>= 0).
+    pH : float or array
+        Cytosolic pH (0-14).
+    K : float or array
+        Free K+, mM (>= 0; competes for the nucleotides).
+    constants : str
+        ``"beard_qian_38C"`` (default; Beard & Qian 2008 Table 5.6), ``"beard_qian_25C"`` or
+        ``"lawson_veech"`` (Lawson & Veech 1979, no K+ binding).
+
+    Returns
+    -------
+    Speciation
+        Named tuple ``(MgATP, ATP4, MgADP, ADP3)``, mM. The rest of each total is bound to
+        H+, Mg2+ + H+ and K+.
+    """
+    c = _constants(constants)
+    mg = _arr("Mg_free", Mg_free, "mM", lo=0.0)
+    atp = _arr("ATP_total", ATP_total, "mM", lo=0.0)
+    adp = _arr("ADP_total", ADP_total, "mM", lo=0.0)
+    ph = _arr("pH", pH, "", lo=0.0, hi=14.0)
+    k = _arr("K", K, "mM", lo=0.0)
+    fn = np.vectorize(lambda *a: _sp.mg_speciation_with(*a, c), otypes=[float] * 4)
+    return Speciation(*(_out(x) for x in fn(mg, atp, adp, ph, k)))
+
+
+def free_mg(Mg_total, ATP_total, ADP_total, pH=7.2, K=140.0, Pi=0.0,
+            constants: str = "beard_qian_38C"):
+    """Free Mg2+ (mM) from total Mg2+, ATP, ADP (and Pi) by Newton on the mass balance.
+
+    Parameters as :func:`mg_speciation`; ``Mg_total`` and ``Pi`` in mM (>= 0). Robust over
+    0.01-20 mM total Mg2+ (tests/kernels/test_speciation.py).
+    """
+    c = _constants(constants)
+    mt = _arr("Mg_total", Mg_total, "mM", lo=0.0)
+    atp = _arr("ATP_total", ATP_total, "mM", lo=0.0)
+    adp = _arr("ADP_total", ADP_total, "mM", lo=0.0)
+    pi = _arr("Pi", Pi, "mM", lo=0.0)
+    ph = _arr("pH", pH, "", lo=0.0, hi=14.0)
+    k = _arr("K", K, "mM", lo=0.0)
+    fn = np.vectorize(lambda a, b, d, e, f, g: _sp.free_mg_with(a, b, d, e, f, g, c),
+                      otypes=[float])
+    return _out(fn(mt, atp, adp, pi, ph, k))
+
+
+def surface_potential(*, monovalent, Ca, Mg, sigma=DEFAULT_SIGMA, temperature=37.0,
+                      K_Ca=0.0, K_Mg=0.0):
+    """Outer surface potential from the Grahame equation, mV.
+
+    Parameters
+    ----------
+    monovalent : float or array
+        Total 1:1 salt of the bath (e.g. Na_o + K_o), mM (>= 0).
+    Ca, Mg : float or array
+        Bath Ca2+ and Mg2+ (as chlorides), mM (>= 0).
+    sigma : float
+        Surface charge density, elementary charges per A^2 (negative surface < 0; default
+        -1/120).
+    temperature : float
+        Degrees C (0-100; water permittivity of Malmberg & Maryott 1956).
+    K_Ca, K_Mg : float
+        Association constants of specific binding, 1/mM (>= 0; 0 = pure screening).
+    """
+    m = _arr("monovalent", monovalent, "mM", lo=0.0)
+    ca = _arr("Ca", Ca, "mM", lo=0.0)
+    mg = _arr("Mg", Mg, "mM", lo=0.0)
+    s = _arr("sigma", sigma, "e/A^2", lo=-1.0, hi=1.0)
+    t = _arr("temperature", temperature, "C", lo=0.0, hi=100.0)
+    kc = _arr("K_Ca", K_Ca, "1/mM", lo=0.0)
+    km = _arr("K_Mg", K_Mg, "1/mM", lo=0.0)
+    if np.any((m + ca + mg) <= 0):
+        raise ValueError("monovalent + Ca + Mg must be > 0 mM (no ions: no screening)")
+    return _out(np.vectorize(_sf.surface_potential_binding, otypes=[float])(
+        m, ca, mg, s, t, kc, km))
+
+
+def gating_shift(*, monovalent, Ca, Mg, monovalent_ref, Ca_ref, Mg_ref, sigma=DEFAULT_SIGMA,
+                 temperature=37.0, K_Ca=0.0, K_Mg=0.0):
+    """Depolarising shift of voltage-gated channel gating relative to a reference bath, mV.
+
+    ``psi0(bath) - psi0(reference)`` (:func:`surface_potential`): add it to the half-activation
+    and half-inactivation voltages of the channels that sense the outer surface. 0 at the
+    reference; +12.5 mV for Mg 0.5 -> 10 mM at 150 mM salt, 2 mM Ca, sigma = -1/120 e/A^2,
+    37 C.
+    """
+    kw = dict(sigma=sigma, temperature=temperature, K_Ca=K_Ca, K_Mg=K_Mg)
+    a = surface_potential(monovalent=monovalent, Ca=Ca, Mg=Mg, **kw)
+    b = surface_potential(monovalent=monovalent_ref, Ca=Ca_ref, Mg=Mg_ref, **kw)
+    return _out(np.asarray(a) - np.asarray(b))
+
+
+def woodhull_block(V, Mg_o, *, K0, delta, z=2.0, temperature=37.0):
+    """Unblocked fraction under external voltage-dependent pore block (Woodhull 1973).
+
+    ``1 / (1 + Mg_o / (K0 exp(z delta F V / RT)))``; V mV, Mg_o and K0 mM (K0 > 0), delta
+    in [0, 1].
+    """
+    v = _arr("V", V, "mV")
+    mg = _arr("Mg_o", Mg_o, "mM", lo=0.0)
+    k0 = _arr("K0", K0, "mM", lo=0.0, lo_open=True)
+    d = _arr("delta", delta, "", lo=0.0, hi=1.0)
+    return _out(np.vectorize(_sf.woodhull_block, otypes=[float])(
+        v, mg, k0, d, _valence(z), _temperature(temperature)))
+
+
+class NaKPump(NamedTuple):
+    """Na+/K+-ATPase outputs (see :func:`nak_pump`)."""
+
+    rate: float | np.ndarray  #: net cycle rate, 1/ms per pump
+    current: float | np.ndarray  #: amplitude * rate (outward positive), amplitude's unit
+    I_Na: float | np.ndarray  #: Na+ component, 3 * current
+    I_K: float | np.ndarray  #: K+ component, -2 * current
+    Na_efflux: float | np.ndarray  #: 3 * rate, Na+ per ms per pump
+    K_influx: float | np.ndarray  #: 2 * rate, K+ per ms per pump
+    ATP_use: float | np.ndarray  #: 1 * rate, Mg.ATP per ms per pump
+
+
+_PUMPS = {
+    "cha2011": _nak.nak_cycle_rate,
+    "himeno2015": _nak.nak_himeno_rate,
+    "pan2019": _nak.nak_pan_rate,
+}
+
+
+def nak_pump(V, *, Na_i, Na_o, K_i, K_o, MgATP, MgADP=0.0, Pi=0.0, pH=7.2, temperature=37.0,
+             amplitude=1.0, parameters: str = "cha2011") -> NaKPump:
+    """Na+/K+-ATPase cycle rate, current and fluxes (reduced Post-Albers cycle).
+
+    Parameters
+    ----------
+    V : float or array
+        Membrane potential, mV.
+    Na_i, Na_o, K_i, K_o : float or array
+        Na+ and K+ concentrations, mM (>= 0).
+    MgATP, MgADP, Pi : float or array
+        Mg.ATP, Mg.ADP and phosphate, mM (>= 0); use :func:`mg_speciation` for the first two.
+    pH : float or array
+        Cytosolic pH (H+ = 10**(3 - pH) mM).
+    temperature : float
+        Degrees C.
+    amplitude : float
+        Current per unit cycle rate: the pump current is ``amplitude * rate``. Its unit is the
+        current unit times ms (e.g. 350 pA per 1/ms in Cha et al. 2011).
+    parameters : {"cha2011", "himeno2015", "pan2019"}
+        Parameter set (:mod:`biophys.kernels.nak_pump`). For ``"pan2019"`` ``Pi`` is that
+        model's free phosphate (:func:`biophys.kernels.nak_pump.pan_free_pi`) and its rates
+        are fitted to cardiac data (turnover differs from the Kyoto sets).
+
+    Returns
+    -------
+    NaKPump
+        ``rate`` (1/ms), ``current`` (amplitude's unit / ms), ``I_Na = 3 current``,
+        ``I_K = -2 current``, ``Na_efflux = 3 rate``, ``K_influx = 2 rate``,
+        ``ATP_use = rate`` (per ms per pump).
+    """
+    try:
+        fn = _PUMPS[parameters]
+    except KeyError:
+        raise ValueError(f"parameters = {parameters!r} must be one of {PUMP_PARAMETERS}") \
+            from None
+    v = _arr("V", V, "mV")
+    args = [_arr(n, x, "mM", lo=0.0) for n, x in (
+        ("Na_i", Na_i), ("Na_o", Na_o), ("K_i", K_i), ("K_o", K_o), ("MgATP", MgATP),
+        ("MgADP", MgADP), ("Pi", Pi))]
+    h = 10.0 ** (3.0 - _arr("pH", pH, "", lo=0.0, hi=14.0))
+    amp = _arr("amplitude", amplitude, "(current unit) ms")
+    r = np.asarray(np.vectorize(fn, otypes=[float])(v, *args, h, _temperature(temperature)))
+    cur = amp * r
+    return NaKPump(_out(r), _out(cur), _out(3.0 * cur), _out(-2.0 * cur), _out(3.0 * r),
+                   _out(2.0 * r), _out(r))
