@@ -126,3 +126,12 @@ def test_free_mg_with_pi_binds_more():
     with_pi = sp.free_mg_with(2.0, 5.0, 0.5, 10.0, 7.2, 140.0, c)
     assert with_pi < no_pi
     assert sp.free_mg(0.0, 5.0, 0.5, 7.2, 140.0) == 0.0
+
+
+def test_free_mg_warm_start():
+    c = sp.BEARD_QIAN_38C
+    for total in (0.05, 1.0, 8.0, 20.0):
+        ref = sp.free_mg_with(total, 5.0, 0.5, 1.0, 7.2, 140.0, c)
+        for guess in (0.0, 0.5 * ref, ref, 2.0 * ref, total, 1e3):
+            got = sp.free_mg_from(total, 5.0, 0.5, 1.0, 7.2, 140.0, c, guess)
+            assert got == pytest.approx(ref, rel=1e-13)

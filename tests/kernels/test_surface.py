@@ -65,7 +65,10 @@ def test_monovalent_only_is_gouy_chapman():
 
 def test_mg_shift_12_3_mV():
     """sigma = -1 e/120 A^2, 150 mM monovalent, 2 mM Ca, 37 C: Mg 0.5 -> 10 mM shifts gating
-    by +12.3 mV (shared/research/models.md sec. 5, within 0.3 mV), derived here by brentq."""
+    by +12.3 mV (shared/research/models.md sec. 5, within 0.3 mV), derived here by brentq.
+
+    models.md computed 12.3 mV with the 25 C permittivity of water (78.4); the kernel uses the
+    37 C value (74.2, Malmberg & Maryott 1956) and gives 12.52 mV."""
     sigma = -1 / 120
     ref = grahame_psi0(sigma, 150, 2, 10, 37) - grahame_psi0(sigma, 150, 2, 0.5, 37)
     got = sf.gating_shift(150.0, 2.0, 10.0, sigma, 37.0, 150.0, 2.0, 0.5)
@@ -110,3 +113,12 @@ def test_woodhull_block():
     assert sf.woodhull_block(-50.0, 0.0, 4.0, 0.4, 2.0, T_C) == 1.0
     f = [sf.woodhull_block(v, 2.0, 4.0, 0.4, 2.0, 37.0) for v in np.linspace(-120, 40, 17)]
     assert np.all(np.diff(f) > 0)  # block relieved by depolarisation
+
+
+def test_five_fold_calcium_shift():
+    """Ca_o 2 -> 10 mM at 150 mM salt, 1 mM Mg, 20 C, default sigma: +9.9 mV (docstring)."""
+    ref = grahame_psi0(sf.DEFAULT_SIGMA, 150, 10, 1, 20) - grahame_psi0(sf.DEFAULT_SIGMA, 150,
+                                                                         2, 1, 20)
+    got = sf.gating_shift(150.0, 10.0, 1.0, sf.DEFAULT_SIGMA, 20.0, 150.0, 2.0, 1.0)
+    assert got == pytest.approx(ref, rel=1e-9)
+    assert got == pytest.approx(9.9, abs=0.05)
