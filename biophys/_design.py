@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -205,16 +206,33 @@ class Mapper:
                 combos = [tuple(u) for u in uniq.T]
                 self._inverse = inv.reshape(-1)
             rows = []
-            for combo in combos:
-                changes = {design.names[i]: float(v) for i, v in zip(self.sol_axes, combo,
-                                                                     strict=True)}
-                try:
-                    rows.append(dict(_replace(solution, changes).as_params(model)))
-                except (TypeError, ValueError) as exc:
-                    raise ValueError(f"bath/cytosol at {changes}: {exc}") from None
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                for combo in combos:
+                    changes = {design.names[i]: float(v) for i, v in zip(self.sol_axes, combo,
+                                                                         strict=True)}
+                    try:
+                        rows.append(dict(_replace(solution, changes).as_params(model)))
+                    except (TypeError, ValueError) as exc:
+                        raise ValueError(f"bath/cytosol at {changes}: {exc}") from None
+            seen: list[str] = []
+            for w in caught:
+                if str(w.message) not in seen:
+                    seen.append(str(w.message))
+            for msg in seen[:5]:
+                warnings.warn(f"sweep: {msg}", UserWarning, stacklevel=4)
+            if len(seen) > 5:
+                warnings.warn(f"sweep: {len(seen) - 5} more warnings about the bath",
+                              UserWarning, stacklevel=4)
             keys = [k for k in model.parameter_names if any(k in r for r in rows)]
             derived = [k for k in keys if k not in direct_names]
             self.table = np.array([[r.get(k, math.nan) for k in derived] for r in rows])
+            if not any(design.names[i] in model.parameter_names for i in self.sol_axes) and (
+                    self.table.size == 0 or np.all(self.table == self.table[:1])):
+                raise ValueError(
+                    f"sweeping {', '.join(design.names[i] for i in self.sol_axes)} changes no "
+                    f"parameter of model {model.name!r} (its conditions: "
+                    f"{', '.join(model.condition_names) or 'none'})")
             for j, k in enumerate(derived):
                 col = self.table[:, j]
                 if np.isnan(col).any():  # pragma: no cover - defensive

@@ -102,6 +102,10 @@ def _default_method() -> str | None:
     return None if p is None else p.default
 
 
+#: The engine's default integration method (used when ``method=None``).
+DEFAULT_METHOD = _default_method()
+
+
 def _conditions(model: Model, conditions):
     """(overrides, solution or None, substitution rule text)."""
     if conditions is None:
@@ -244,7 +248,7 @@ def sweep(
     m = get_model(model)
     dt = m.dt if dt is None else dt
     t_end, dt, warmup = _engine.check_time(t_end, dt, warmup)
-    method = _default_method() if method is None else method
+    method = DEFAULT_METHOD if method is None else method
     methods = getattr(_engine, "METHODS", None)
     if methods is not None and method not in methods:
         raise ValueError(f"method = {method!r} is not one of {tuple(methods)}")

@@ -1,0 +1,274 @@
+"""``biophys sweep config.toml --out results.nc --plot heatmap.png``.
+
+The TOML file names the model, the grid (or table of points), the duration, the metrics and
+the backend; see ``examples/*.toml``. Keys::
+
+    model = "beta_cell"          # required
+    t_end = 120000.0             # ms, required
+    dt = 0.1                     # ms (default: the model's step)
+    warmup = 30000.0             # ms
+    metrics = ["mean_V", "plateau_fraction"]
+    method = "rl2"
+    backend = "threads"          # or "dask"
+    chunk_size = 256
+    checkpoint = "sweep-run/"
+    progress = true
+
+    [grid]                       # one axis per name; or [points] with equal-length arrays
+    K_o = [2.0, 4.0, 8.0]
+    Mg_o = {start = 0.25, stop = 2.0, num = 4}          # linspace (log = true: geomspace)
+    glucose = {start = 5.0, stop = 20.0, step = 5.0}    # stop included
+
+    [params]                     # fixed parameter overrides
+    [conditions]                 # fixed bath/cytosol values (no substitution rule)
+    [solution]                   # or a biophys.Solution, e.g. substitution = "equimolar_Na"
+    [initial]                    # initial-state overrides
+    [dask]                       # address = "tcp://host:8786", n_workers = 2
+    [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
+                                 # record_every = 10.0
+    [output]                     # out = "results.nc", plot = "heatmap.png",
+                                 # metric = "plateau_fraction", x = "K_o", y = "Mg_o"
+
+Every error in the configuration is one line on stderr (with the line number for malformed
+TOML) and a non-zero exit status, before any simulation starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+_TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "backend", "chunk_size",
+        "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
+        "initial", "dask", "traces", "output", "description"}
+_SECTIONS = {"dask": {"address", "n_workers"},
+             "traces": {"points", "record", "record_every"},
+             "output": {"out", "plot", "metric", "x", "y"}}
+
+
+def _unknown(keys, valid, where: str) -> None:
+    bad = sorted(set(keys) - set(valid))
+    if bad:
+        raise ValueError(f"unknown key(s) {', '.join(bad)} in {where}; valid keys: "
+                         f"{', '.join(sorted(valid))}")
+
+
+def _axis(name: str, spec) -> list[float]:
+    """Axis values from a list or a {start, stop, num | step [, log]} table."""
+    if isinstance(spec, dict):
+        _unknown(spec, {"start", "stop", "num", "step", "log", "values"}, f"grid axis {name!r}")
+        if "values" in spec:
+            return list(spec["values"])
+        try:
+            start, stop = float(spec["start"]), float(spec["stop"])
+        except KeyError as exc:
+            raise ValueError(f"grid axis {name!r} needs {exc.args[0]!r} (or a list of "
+                             "values)") from None
+        except (TypeError, ValueError):
+            raise ValueError(f"grid axis {name!r}: start and stop must be numbers") from None
+        if ("num" in spec) == ("step" in spec):
+            raise ValueError(f"grid axis {name!r} needs exactly one of num or step")
+        if "num" in spec:
+            num = spec["num"]
+            if not isinstance(num, int) or isinstance(num, bool) or num < 1:
+                raise ValueError(f"grid axis {name!r}: num = {num!r} must be an integer >= 1")
+            if spec.get("log", False):
+                if start <= 0 or stop <= 0:
+                    raise ValueError(f"grid axis {name!r}: log spacing needs start, stop > 0")
+                return list(np.geomspace(start, stop, num))
+            return list(np.linspace(start, stop, num))
+        step = float(spec["step"])
+        if not math.isfinite(step) or step <= 0 or not math.isfinite(start - stop):
+            raise ValueError(f"grid axis {name!r}: step = {spec['step']!r} must be > 0")
+        n = int(math.floor((stop - start) / step + 1e-9)) + 1
+        if n < 1:
+            raise ValueError(f"grid axis {name!r} is empty (start > stop)")
+        return list(start + step * np.arange(n))
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        return [spec]
+    if not isinstance(spec, list):
+        raise ValueError(f"grid axis {name!r} must be a list of numbers or a table "
+                         "{start, stop, num | step}")
+    return spec
+
+
+def load_config(path) -> dict:
+    """Read and check a sweep TOML file; returns keyword arguments for :func:`biophys.sweep`
+    plus ``"_output"`` (the [output] table)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such configuration file") from None
+    try:
+        cfg = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: malformed TOML: {exc}") from None
+    _unknown(cfg, _TOP, f"{path}")
+    for sec, keys in _SECTIONS.items():
+        if sec in cfg:
+            if not isinstance(cfg[sec], dict):
+                raise ValueError(f"{path}: [{sec}] must be a table")
+            _unknown(cfg[sec], keys, f"[{sec}] of {path}")
+    for key in ("model", "t_end"):
+        if key not in cfg:
+            raise ValueError(f"{path}: missing required key {key!r}")
+    if ("grid" in cfg) == ("points" in cfg):
+        raise ValueError(f"{path}: give exactly one of [grid] or [points]")
+    kw: dict = {"model": cfg["model"], "t_end": cfg["t_end"]}
+    for key in ("dt", "warmup", "metrics", "method", "backend", "chunk_size", "checkpoint",
+                "progress", "params", "initial"):
+        if key in cfg:
+            kw[key] = cfg[key]
+    for key in ("params", "initial", "conditions", "solution", "grid", "points"):
+        if key in cfg and not isinstance(cfg[key], dict):
+            raise ValueError(f"{path}: [{key}] must be a table of name = value")
+    if "grid" in cfg:
+        kw["grid"] = {name: _axis(name, spec) for name, spec in cfg["grid"].items()}
+    else:
+        kw["points"] = cfg["points"]
+    if "conditions" in cfg and "solution" in cfg:
+        raise ValueError(f"{path}: give [conditions] or [solution], not both")
+    if "conditions" in cfg:
+        kw["conditions"] = cfg["conditions"]
+    if "solution" in cfg:
+        from .solution import Solution
+
+        sol = dict(cfg["solution"])
+        if "reference" in sol:
+            sol["reference"] = tuple(sol["reference"])
+        try:
+            kw["conditions"] = Solution(**sol)
+        except TypeError as exc:
+            raise ValueError(f"{path}: [solution]: {exc}") from None
+    dask = cfg.get("dask", {})
+    if "address" in dask:
+        kw["address"] = dask["address"]
+    if "n_workers" in dask:
+        kw["n_workers"] = dask["n_workers"]
+    tr = cfg.get("traces", {})
+    if "points" in tr:
+        kw["traces"] = tr["points"]
+    if "record" in tr:
+        kw["record"] = tr["record"]
+    if "record_every" in tr:
+        kw["record_every"] = tr["record_every"]
+    kw["_output"] = dict(cfg.get("output", {}))
+    return kw
+
+
+def _figure(ds, path, metric=None, x=None, y=None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from . import plot
+
+    metrics = [str(v) for v in ds.data_vars if v != "status" and not str(v).startswith("trace_")]
+    metric = metric or metrics[0]
+    dims = list(ds["status"].dims)
+    if dims == ["point"]:
+        ax = plot.heatmap(ds, metric, x=x, y=y)
+    else:
+        varied = [d for d in dims if ds.sizes[d] > 1] or dims
+        x = x or next(d for d in varied if d != y)
+        rest = [d for d in varied if d not in (x, y)]
+        if y is None and rest:
+            y = rest.pop(0)
+        sel = {d: ds[d].values[0] for d in dims if d not in (x, y)} or None
+        if y is None:
+            ax = plot.lines(ds, metric, x=x, sel=sel)
+        else:
+            ax = plot.heatmap(ds, metric, x=x, y=y, sel=sel)
+    plot.save(ax, path)
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+
+
+def sweep_command(args: argparse.Namespace) -> int:
+    """Run ``biophys sweep``; returns the exit status (errors raise ``ValueError``)."""
+    kw = load_config(args.config)
+    out_cfg = kw.pop("_output")
+    if args.backend is not None:
+        kw["backend"] = args.backend
+    if args.address is not None:
+        kw["address"] = args.address
+    if args.n_workers is not None:
+        kw["n_workers"] = args.n_workers
+    if args.checkpoint is not None:
+        kw["checkpoint"] = args.checkpoint
+    if args.chunk_size is not None:
+        kw["chunk_size"] = args.chunk_size
+    if args.no_progress:
+        kw["progress"] = False
+    out = args.out or out_cfg.get("out")
+    plot_path = args.plot or out_cfg.get("plot")
+    metric = args.metric or out_cfg.get("metric")
+    if metric is not None and "metrics" in kw and metric not in kw["metrics"]:
+        raise ValueError(f"plot metric {metric!r} is not among the sweep's metrics "
+                         f"({', '.join(kw['metrics'])})")
+    for target in (out, plot_path):
+        if target is not None and not Path(target).parent.exists():
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+    from .sweep import sweep
+
+    ds = sweep(**kw)
+    if out:
+        ds.to_netcdf(out)
+        print(f"wrote {out}")
+    if plot_path:
+        _figure(ds, plot_path, metric, args.x or out_cfg.get("x"), args.y or out_cfg.get("y"))
+        print(f"wrote {plot_path}")
+    n_bad = int((ds["status"] != 0).sum())
+    print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok")
+    return 0
+
+
+def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``sweep`` subcommand to an argparse ``subparsers`` object."""
+    sp = subparsers.add_parser("sweep", help="run a sweep described by a TOML file",
+                               description="Run a sweep described by a TOML configuration "
+                               "(see examples/*.toml) and write a netCDF file and a figure.")
+    sp.add_argument("config", help="TOML configuration file")
+    sp.add_argument("--out", default=None, help="netCDF results file")
+    sp.add_argument("--plot", default=None, help="PNG figure (heatmap over two axes, else "
+                    "lines)")
+    sp.add_argument("--metric", default=None, help="metric to plot (default: the first)")
+    sp.add_argument("--x", default=None, help="axis on the figure's x")
+    sp.add_argument("--y", default=None, help="axis on the figure's y")
+    sp.add_argument("--backend", choices=("threads", "dask"), default=None)
+    sp.add_argument("--address", default=None, help="Dask scheduler address")
+    sp.add_argument("--n-workers", type=int, default=None,
+                    help="threads (threads backend) or local Dask worker processes")
+    sp.add_argument("--checkpoint", default=None, help="checkpoint directory (resumable)")
+    sp.add_argument("--chunk-size", type=int, default=None, help="points per chunk")
+    sp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sp.set_defaults(func=sweep_command)
+    return sp
+
+
+def main(argv=None) -> int:
+    """Stand-alone entry point (``python -m biophys.cli_sweep config.toml ...``)."""
+    parser = argparse.ArgumentParser(prog="biophys")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_sweep_parser(sub)
+    args = parser.parse_args(["sweep", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return sweep_command(args)
+    except (ValueError, KeyError, OSError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"biophys sweep: error: {msg}".replace("\n", " "), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
