@@ -8,6 +8,9 @@ from ._cache import scoped_numba_cache as _scoped
 with _scoped():
     from . import kernels as kernels  # noqa: E402  (decorate every kernel in our cache dir)
 
+from . import physiology as physiology  # noqa: E402
+from . import plot as plot  # noqa: E402
+from . import reference as reference  # noqa: E402
 from ._model import Model as Model  # noqa: E402
 from ._model import Output as Output  # noqa: E402
 from ._model import Quantity as Quantity  # noqa: E402
@@ -16,6 +19,10 @@ from .models import get_model as get_model  # noqa: E402
 from .models import get_model as model  # noqa: E402, F401
 from .models import list_models as list_models  # noqa: E402
 from .simulate import simulate as simulate  # noqa: E402
+from .solution import Cytosol as Cytosol  # noqa: E402
+from .solution import Solution as Solution  # noqa: E402
 from .stimulus import Pulse as Pulse  # noqa: E402
 from .stimulus import Steps as Steps  # noqa: E402
 from .stimulus import VoltageClamp as VoltageClamp  # noqa: E402
+from .sweep import open_sweep as open_sweep  # noqa: E402
+from .sweep import sweep as sweep  # noqa: E402
