@@ -1,0 +1,133 @@
+"""Checkpoint/resume: atomic chunk files, resume after Ctrl-C or a killed process computes only
+the missing chunks and gives the same result, other settings are refused."""
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from biophys.models import get_model
+from biophys.sweep import sweep
+
+GRID = {"I_app": np.linspace(0.0, 20.0, 20), "g_K": [30.0, 36.0, 42.0]}  # 60 points
+KW = dict(grid=GRID, t_end=30.0, warmup=5.0, metrics=["mean_V", "spike_count", "max_I_Na"],
+          progress=False)
+
+
+def _same_numbers(a: xr.Dataset, b: xr.Dataset) -> None:
+    for v in (*KW["metrics"], "status"):
+        np.testing.assert_array_equal(a[v].values, b[v].values)
+    for c in a.coords:
+        np.testing.assert_array_equal(a[c].values, b[c].values)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted():
+    return sweep("hh1952", **KW)
+
+
+class Stop(KeyboardInterrupt):
+    pass
+
+
+def test_interrupt_then_resume_computes_only_missing_chunks(tmp_path, uninterrupted):
+    ck = tmp_path / "run"
+    seen = []
+
+    def stop_after_three(k, n_done, n_chunks):
+        seen.append(k)
+        if len(seen) == 3:
+            raise Stop
+
+    with pytest.raises(KeyboardInterrupt):
+        sweep("hh1952", checkpoint=ck, chunk_size=8, callback=stop_after_three, **KW)
+    files = sorted(p.name for p in ck.iterdir())
+    assert files == ["chunk_000000.npz", "chunk_000001.npz", "chunk_000002.npz",
+                     "manifest.json"]  # three chunks, no temporary files left
+    resumed = []
+    res = sweep("hh1952", checkpoint=ck, callback=lambda k, d, n: resumed.append((k, d, n)),
+                **KW)
+    assert [k for k, _, _ in resumed] == list(range(3, 8))  # 60 points / 8 = 8 chunks
+    assert resumed[-1][1:] == (8, 8)
+    _same_numbers(res, uninterrupted)
+    again = []
+    res2 = sweep("hh1952", checkpoint=ck, callback=lambda *a: again.append(a), **KW)
+    assert again == []  # everything on disk: nothing recomputed
+    _same_numbers(res2, uninterrupted)
+    man = json.loads((ck / "manifest.json").read_text())
+    assert man["chunk_size"] == 8 and man["n_points"] == 60 and len(man["hash"]) == 64
+    assert man["settings"]["model"] == "hh1952"
+
+
+def test_checkpoint_for_other_settings_is_refused(tmp_path):
+    ck = tmp_path / "run"
+    sweep("hh1952", checkpoint=ck, chunk_size=32, **KW)
+    for change, field in ((dict(t_end=31.0), "t_end"), (dict(params={"g_L": 0.2}), "parameters"),
+                          (dict(metrics=["mean_V"]), "metrics"), (dict(dt=0.02), "dt"),
+                          (dict(grid={**GRID, "g_K": [30.0, 36.0, 43.0]}), "values")):
+        with pytest.raises(ValueError, match=f"different settings.*{field}"):
+            sweep("hh1952", checkpoint=ck, **{**KW, **change})
+    with pytest.raises(ValueError, match="chunk_size = 32"):
+        sweep("hh1952", checkpoint=ck, chunk_size=16, **KW)
+    other = dataclasses.replace(get_model("hh1952"), name="hh1952_copy")
+    with pytest.raises(ValueError, match="different settings.*model"):
+        sweep(other, checkpoint=ck, **KW)  # refused before anything is compiled
+
+
+def test_damaged_chunk_is_recomputed(tmp_path, uninterrupted):
+    ck = tmp_path / "run"
+    sweep("hh1952", checkpoint=ck, chunk_size=16, **KW)
+    (ck / "chunk_000001.npz").write_bytes(b"not an npz file")
+    os.remove(ck / "chunk_000002.npz")
+    redone = []
+    res = sweep("hh1952", checkpoint=ck, callback=lambda k, *a: redone.append(k), **KW)
+    assert redone == [1, 2]
+    _same_numbers(res, uninterrupted)
+
+
+SCRIPT = textwrap.dedent("""
+    import sys, time
+    import numpy as np
+    from biophys.sweep import sweep
+    grid = {"I_app": np.linspace(0.0, 20.0, 20), "g_K": [30.0, 36.0, 42.0]}
+    def slow(k, n_done, n_chunks):
+        print("chunk", k, flush=True)
+        time.sleep(0.5)  # leave time for the kill between chunks
+    sweep("hh1952", grid=grid, t_end=30.0, warmup=5.0, progress=False, chunk_size=4,
+          metrics=["mean_V", "spike_count", "max_I_Na"], checkpoint=sys.argv[1], callback=slow)
+    print("finished", flush=True)
+""")
+
+
+def test_killed_process_resumes(tmp_path, uninterrupted):
+    ck = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(ck)], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 240.0
+        n = 0
+        while n < 2:  # wait for two chunks on disk, then kill -9
+            line = proc.stdout.readline()
+            assert line, "the sweep process ended early"
+            n += line.startswith("chunk")
+            assert time.monotonic() < deadline
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    done = sorted(p.name for p in ck.glob("chunk_*.npz"))
+    assert 2 <= len(done) < 15  # interrupted part-way (15 chunks in all)
+    assert not list(ck.glob("*.tmp"))
+    redone = []
+    res = sweep("hh1952", checkpoint=ck, callback=lambda k, *a: redone.append(k), **KW)
+    assert len(redone) == 15 - len(done)
+    _same_numbers(res, uninterrupted)
