@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
@@ -21,6 +22,11 @@ def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
         except ValueError:
             raise ValueError(f"{what} {item!r}: {value!r} is not a number") from None
     return out
+
+
+def _parent(path: str) -> None:
+    """Create the folder an output file goes into."""
+    Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -52,9 +58,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params, initial=initial,
                      stimulus=stimulus, record=record, record_every=args.record_every)
     if args.out:
+        _parent(args.out)
         ds.to_netcdf(args.out)
         print(f"wrote {args.out}")
     if args.plot:
+        _parent(args.plot)
         plot_traces(ds, path=args.plot)
         print(f"wrote {args.plot}")
     n = ds.sizes.get("spike", 0)

@@ -17,7 +17,7 @@ def test_list_and_info(capsys):
 
 
 def test_simulate_writes_results_and_figure(tmp_path, capsys):
-    nc, png = tmp_path / "t.nc", tmp_path / "t.png"
+    nc, png = tmp_path / "new" / "t.nc", tmp_path / "figs" / "t.png"  # folders created
     rc = main(["simulate", "hh1952", "--t-end", "50", "--set", "I_app=10", "--record", "V,n",
                "--out", str(nc), "--plot", str(png)])
     assert rc == 0
