@@ -1,0 +1,75 @@
+"""The Dask backend on a local cluster of two worker processes (loopback): same numbers as the
+threads backend bit for bit, workers warmed from the cache, a killed worker's chunks redone."""
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from biophys.sweep import sweep
+
+distributed = pytest.importorskip("distributed")
+
+GRID = {"I_app": np.linspace(0.0, 20.0, 15), "temperature": [6.3, 10.0, 18.5]}  # 45 points
+KW = dict(grid=GRID, t_end=25.0, warmup=5.0, progress=False,
+          metrics=["mean_V", "min_V", "spike_rate", "mean_I_K"])
+
+
+def _same(a, b):
+    for v in (*KW["metrics"], "status"):
+        np.testing.assert_array_equal(a[v].values, b[v].values)
+
+
+@pytest.fixture(scope="module")
+def threads_result():
+    return sweep("hh1952", **KW)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as c:
+        yield c
+
+
+def test_dask_local_cluster_started_for_the_call_matches_threads(threads_result, tmp_path):
+    res = sweep("hh1952", backend="dask", n_workers=2, chunk_size=8,
+                checkpoint=tmp_path / "ck", **KW)
+    _same(res, threads_result)
+    assert res.attrs["backend"] == "dask"
+    assert len(list((tmp_path / "ck").glob("chunk_*.npz"))) == 6  # 45 points / 8
+
+
+@pytest.mark.slow
+def test_dask_address_and_killed_worker(threads_result, cluster):
+    """Kill -9 one worker process after the first chunk arrives: the scheduler reruns its work on
+    the other (or restarted) worker and the result is unchanged."""
+    with distributed.Client(cluster.scheduler_address) as client:
+        pids = client.run(os.getpid)
+        assert len(pids) == 2
+        killed = []
+
+        def kill_one(k, n_done, n_chunks):
+            if not killed:
+                pid = next(iter(pids.values()))
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+        res = sweep("hh1952", backend="dask", client=client, chunk_size=4, callback=kill_one,
+                    **{**KW, "t_end": 60.0})
+        assert killed
+    ref = sweep("hh1952", **{**KW, "t_end": 60.0})
+    _same(res, ref)
+    res2 = sweep("hh1952", backend="dask", address=cluster.scheduler_address, chunk_size=16, **KW)
+    _same(res2, threads_result)
+
+
+def test_dask_refuses_unregistered_model():
+    import dataclasses
+
+    from biophys.models import get_model
+
+    fake = dataclasses.replace(get_model("hh1952"), name="not_registered")
+    with pytest.raises(ValueError, match="built-in model"):
+        sweep(fake, backend="dask", **KW)
