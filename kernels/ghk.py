@@ -6,7 +6,8 @@ With ``x = z F V / (R T)`` the GHK current density is
 
 where ``g(x) = x / (1 - e^{-x}) = x / (-expm1(-x))``. Written this way each term keeps full
 relative precision for every V: ``expm1`` removes the cancellation near V = 0, where the exact
-limit ``g(0) = 1`` is used (V is never nudged), and ``g(-x) = g(x) e^{-x}``.
+limit ``g(0) = 1`` is used (V is never nudged), and ``g(-x) = x / expm1(x)`` is evaluated
+directly (forming ``e^{-x}`` as ``1 + expm1(-x)`` would cancel for large x).
 
 Units: V in mV, concentrations in mM, permeability P in cm/s, current density in uA/cm^2
 (P [cm/s] * F [C/mol] * c [mM = 1e-6 mol/cm^3] gives 1e-6 A/cm^2), temperature in degrees C.
@@ -40,9 +41,8 @@ def ghk_driving(z, V, c_in, c_out, temperature_C):
     x = z * V / thermal_voltage(temperature_C)
     if x == 0.0:
         return c_in - c_out
-    em = math.expm1(-x)  # e^{-x} - 1
-    g = x / (-em)
-    return g * (c_in - c_out * (1.0 + em))
+    # c_i g(x) - c_o g(-x), each factor from its own expm1: no cancellation for any x
+    return c_in * (x / -math.expm1(-x)) - c_out * (x / math.expm1(x))
 
 
 @jit

@@ -62,11 +62,8 @@ def test_ghk_current_precision(z, V, ci, co):
     assert abs(Decimal(repr(got)) - ref2) <= Decimal("1e-14") * scale2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kernels/ghk.py ghk_driving computes e^-x as 1 + expm1(-x), which cancels for x >> 1 "
-    "(relative error ~1e-16 e^x in the c_o term: 4e-15 at x = 4.5, ~1e-11 for Ca2+ at "
-    "+150 mV). Proposed fix: c_in * x / -expm1(-x) - c_out * x / expm1(x)."))
 def test_ghk_outer_term_at_large_x():
+    """The c_o term keeps full precision where e^-x is small (x >> 1)."""
     bad = [c for c in ALL if _outer_term_dominant_large_x(*c)]
     assert bad
     for z, V, ci, co in bad:
@@ -88,8 +85,8 @@ def test_ghk_zero_voltage_exact_limit():
 
 @pytest.mark.parametrize("z, co, ci, tol", [
     (1, 5.4, 140.0, 1e-14), (1, 140.0, 10.0, 1e-14), (-1, 120.0, 10.0, 1e-14),
-    # E_Ca = +132 mV, x = 9.9: limited by the e^-x cancellation noted above (1e-16 e^x)
-    (2, 2.0, 1e-4, 1e-11)])
+    # E_Ca = +132 mV, x = 9.9: both terms are computed without cancellation
+    (2, 2.0, 1e-4, 1e-14)])
 def test_nernst_is_zero_current(z, co, ci, tol):
     e = ph.nernst(co, ci, z=z, temperature=37.0)
     d = ph.ghk_driving(e, ci, co, z=z, temperature=37.0)
