@@ -8,6 +8,7 @@ from ._cache import scoped_numba_cache as _scoped
 with _scoped():
     from . import kernels as kernels  # noqa: E402  (decorate every kernel in our cache dir)
 
+from . import conservation as conservation  # noqa: E402
 from . import physiology as physiology  # noqa: E402
 from . import plot as plot  # noqa: E402
 from . import reference as reference  # noqa: E402
