@@ -195,6 +195,8 @@ class Mapper:
             if design.names[i] not in model.parameter_names:  # pragma: no cover - checked before
                 raise ValueError(f"{design.names[i]!r} is not a parameter of {model.name!r}")
         self.table = np.zeros((0, 0))
+        #: parameters the bath rule sets to the same value at every point
+        self.constants: dict[str, float] = {}
         derived: list[str] = []
         if self.sol_axes:
             if design.kind == "grid":
@@ -238,6 +240,13 @@ class Mapper:
                 if np.isnan(col).any():  # pragma: no cover - defensive
                     raise ValueError(f"the solution does not set {k!r} for every point")
                 check_bounds(model, k, col, "condition")
+            axes = {design.names[i] for i in self.sol_axes}
+            varies = [j for j, k in enumerate(derived)
+                      if k in axes or np.any(self.table[:, j] != self.table[0, j])]
+            self.constants = {k: float(self.table[0, j]) for j, k in enumerate(derived)
+                              if j not in varies}
+            derived = [derived[j] for j in varies]
+            self.table = self.table[:, varies]
         self.derived = derived
         self.names = tuple(direct_names + derived)
         self.varied = tuple(model.parameter_index(n) for n in self.names)

@@ -221,6 +221,14 @@ def sweep_command(args: argparse.Namespace) -> int:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
     from .sweep import sweep
 
+    if args.dry_run:
+        kw.pop("progress", None)
+        ds = sweep(**kw, dry_run=True)
+        axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
+        metrics = [v for v in ds.data_vars if v != "status"]
+        print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points over {axes}; metrics: "
+              f"{', '.join(metrics)}; configuration ok (nothing simulated)")
+        return 0
     ds = sweep(**kw)
     if out:
         ds.to_netcdf(out)
@@ -252,6 +260,8 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
     sp.add_argument("--checkpoint", default=None, help="checkpoint directory (resumable)")
     sp.add_argument("--chunk-size", type=int, default=None, help="points per chunk")
     sp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sp.add_argument("--dry-run", action="store_true",
+                    help="check the configuration and print the design; simulate nothing")
     sp.set_defaults(func=sweep_command)
     return sp
 

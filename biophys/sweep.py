@@ -185,6 +185,7 @@ def sweep(
     record: Sequence[str] = ("V",),
     record_every: float | None = None,
     callback: Callable[[int, int, int], None] | None = None,
+    dry_run: bool = False,
 ) -> xr.Dataset:
     """Run ``model`` at every point of a grid or table and return metrics per point.
 
@@ -237,6 +238,9 @@ def sweep(
         Trace sampling interval, ms (default ``t_end / 2000``).
     callback : callable, optional
         ``callback(chunk, n_done, n_chunks)`` after each chunk is stored.
+    dry_run : bool
+        Check everything and return the labelled result without simulating (metrics NaN,
+        ``status`` -1); nothing is compiled or written.
 
     Returns
     -------
@@ -270,13 +274,14 @@ def sweep(
     for name in design.names:
         if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):
             raise ValueError(f"{name!r} is swept and also fixed in params/conditions")
-    p0 = m.parameter_vector(overrides)
     for name in initial or {}:
         if name not in m.state_names:
             raise ValueError(f"model {m.name!r} has no state {name!r}; valid names: "
                              f"{', '.join(m.state_names)}")
     y0 = m.state_vector(initial)
     mapper = Mapper(m, design, solution)
+    overrides.update(mapper.constants)  # set by the bath rule, the same at every point
+    p0 = m.parameter_vector(overrides)
     if stimulus is not None:
         stimulus.waveform()  # validates
     trace_idx = resolve_traces(design, traces)
@@ -294,6 +299,15 @@ def sweep(
                      warmup, tuple(s.name for s in plan.specs), method, stimulus)
     settings = _settings(m, spec, design, mapper, rule)
     names = (*spec.metrics, "status")
+    if dry_run:
+        ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
+                                              for k in spec.metrics},
+                      np.full(design.n_points, -1, dtype=np.int8))
+        ds.attrs.update(provenance(m, dry_run=1, n_points=design.n_points,
+                                   varied_parameters=list(mapper.names),
+                                   changed_parameters=changed_parameters(m, p0),
+                                   substitution_rule=rule, settings_hash=settings_hash(settings)))
+        return ds
 
     store = None
     if checkpoint is not None:
@@ -369,6 +383,7 @@ def sweep(
         method=str(method), dt=dt, t_end=t_end, warmup=warmup,
         spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
         metrics=list(spec.metrics), substitution_rule=rule,
+        solution=solution.record() if hasattr(solution, "record") else "none",
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=kernels_source_hash(), settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
