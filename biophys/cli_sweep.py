@@ -124,6 +124,17 @@ def load_config(path) -> dict:
             raise ValueError(f"{path}: missing required key {key!r}")
     if ("grid" in cfg) == ("points" in cfg):
         raise ValueError(f"{path}: give exactly one of [grid] or [points]")
+    types = {"model": (str,), "t_end": (int, float), "dt": (int, float),
+             "warmup": (int, float), "method": (str,), "backend": (str,), "chunk_size": (int,),
+             "checkpoint": (str,), "progress": (bool,), "description": (str,)}
+    for key, typ in types.items():
+        if key in cfg and (not isinstance(cfg[key], typ)
+                           or (isinstance(cfg[key], bool) and bool not in typ)):
+            raise ValueError(f"{path}: {key} = {cfg[key]!r} must be "
+                             f"{' or '.join(t.__name__ for t in typ)}")
+    if "metrics" in cfg and (not isinstance(cfg["metrics"], list)
+                             or not all(isinstance(x, str) for x in cfg["metrics"])):
+        raise ValueError(f"{path}: metrics must be a list of names, e.g. [\"mean_V\"]")
     kw: dict = {"model": cfg["model"], "t_end": cfg["t_end"]}
     for key in ("dt", "warmup", "metrics", "method", "backend", "chunk_size", "checkpoint",
                 "progress", "params", "initial"):

@@ -100,6 +100,9 @@ def test_malformed_toml_is_one_line_with_the_line_number(tmp_path):
      "exactly one of num or step"),
     ('model = "hh1952"\nt_end = 40.0\n[grid]\nI_app = [1.0]\n[output]\nfile = "x"\n',
      r"unknown key.*file.*\[output\]"),
+    ('model = "hh1952"\nt_end = "long"\n[grid]\nI_app = [1.0]\n', "t_end = 'long' must be"),
+    ('model = "hh1952"\nt_end = 4.0\nmetrics = "mean_V"\n[grid]\nI_app = [1.0]\n',
+     "metrics must be a list"),
 ])
 def test_configuration_errors_are_one_line(tmp_path, capsys, text, match):
     import re
