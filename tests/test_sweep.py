@@ -350,3 +350,34 @@ def test_real_solution_if_available():
     vals = dict(zip(mp.names, mp.values(0, 3), strict=True))
     np.testing.assert_allclose(vals["K_o"], [5.4, 10.4, 20.4])
     np.testing.assert_allclose(vals["Na_o"], [140.0, 135.0, 125.0])
+
+
+def test_beta_cell_secretion_metrics_if_available():
+    """Physiological readouts of the beta-cell: units, and each equals the time average of the
+    recorded role variable (per second) over the same window."""
+    if "beta_cell" not in bp.list_models():
+        pytest.skip("beta_cell model not present")
+    m = get_model("beta_cell")
+    names = ["secretion_rate", "insulin_rate", "mean_Ca_i", "peak_Ca_i", "pump_current",
+             "ATP_use", "mean_V", "plateau_fraction"]
+    ds = sweep("beta_cell", grid={"K_o": [5.4, 12.0], "Mg_o": [0.5, 2.0]}, t_end=300.0,
+               warmup=100.0, metrics=names, progress=False,
+               traces=[{"K_o": 12.0, "Mg_o": 0.5}], record_every=m.dt,
+               record=[m.roles["secretion"], m.roles["insulin"], m.roles["Ca_i"],
+                       m.roles["pump_current"], m.roles["ATP_use"]])
+    assert int(ds["status"].max()) == 0
+    assert ds["secretion_rate"].attrs["units"] == "granules/s"
+    assert ds["mean_Ca_i"].attrs["units"] == m.variable_meta(m.roles["Ca_i"])[0]
+    after = ds["time"].values >= 100.0 - 1e-9
+    at = dict(K_o=12.0, Mg_o=0.5)
+    for metric, role, how in (("secretion_rate", "secretion", "mean"),
+                              ("insulin_rate", "insulin", "mean"),
+                              ("mean_Ca_i", "Ca_i", "mean"), ("peak_Ca_i", "Ca_i", "max"),
+                              ("pump_current", "pump_current", "mean"),
+                              ("ATP_use", "ATP_use", "mean")):
+        trace = ds[f"trace_{m.roles[role]}"].values[0, after]
+        unit = m.variable_meta(m.roles[role])[0]
+        scale = 1000.0 if unit.endswith("/ms") else 1.0
+        expect = scale * (trace.mean() if how == "mean" else trace.max())
+        assert float(ds[metric].sel(at)) == pytest.approx(expect, rel=1e-9, abs=1e-300)
+    assert ds.attrs["model"] == "beta_cell"
