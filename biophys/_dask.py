@@ -110,13 +110,15 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
             fut = client.submit(_task, spec, values, pure=False, retries=2,
                                 key=f"biophys-sweep-chunk-{k}-{os.urandom(4).hex()}")
             futures[fut] = k
+        pending = set(futures)
         try:
             for fut in as_completed(futures):
                 on_result(futures[fut], fut.result())
+                pending.discard(fut)
+                fut.release()  # stored here: the cluster need not keep (or redo) it
         finally:
-            for fut in futures:
-                if not fut.done():
-                    fut.cancel()
+            for fut in pending:
+                fut.cancel()
     finally:
         for obj in owned:
             try:
