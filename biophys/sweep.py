@@ -289,8 +289,16 @@ def sweep(
     if trace_idx:
         for r in record:
             m.variable_index(r)
-    if record_every is not None and not (math.isfinite(record_every) and record_every > 0):
-        raise ValueError(f"record_every = {record_every!r} ms must be finite and > 0 ms")
+    if record_every is not None:
+        try:
+            ok = math.isfinite(float(record_every)) and float(record_every) > 0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ValueError(f"record_every = {record_every!r} ms must be finite and > 0 ms")
+    if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(
+            n_workers, (int, np.integer)) or n_workers < 1):
+        raise ValueError(f"n_workers = {n_workers!r} must be a positive integer")
     n = design.n_points
     chunk_size = _chunk_size(chunk_size, n)
     if backend == "dask" and not isinstance(model, str) and get_model(m.name) is not m:
@@ -314,8 +322,6 @@ def sweep(
         store = Checkpoint(checkpoint, settings, n, chunk_size, names)
         chunk_size = store.chunk_size
     elif chunk_size is None:
-        chunk_size = default_chunk_size(n)
-    if chunk_size is None:
         chunk_size = default_chunk_size(n)
     n_chunks = -(-n // chunk_size)
 
@@ -396,8 +402,6 @@ def sweep(
 def _run_threads(spec, mapper, todo, bounds, on_result, n_threads) -> None:
     old = numba.get_num_threads()
     if n_threads is not None:
-        if isinstance(n_threads, bool) or int(n_threads) < 1:
-            raise ValueError(f"n_workers = {n_threads!r} must be a positive integer")
         numba.set_num_threads(min(int(n_threads), numba.config.NUMBA_NUM_THREADS))
     try:
         for k in todo:

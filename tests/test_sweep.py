@@ -301,6 +301,10 @@ def test_bad_input_is_refused_before_any_work(monkeypatch):
         (dict(grid={"I_app": [1.0]}, traces=[{"I_app": 2.0}]), "not on the grid"),
         (dict(grid={"I_app": [1.0]}, warmup=10.0), "warmup"),
         (dict(grid={"I_app": [1.0]}, method="euler"), "method"),
+        (dict(grid={"I_app": [1.0]}, n_workers=0), "n_workers"),
+        (dict(grid={"I_app": [1.0]}, traces=[0], record_every=-1.0), "record_every"),
+        (dict(grid={"I_app": [1.0]}, traces=[0], record=["Q"]), "cannot record 'Q'"),
+        (dict(grid={"I_app": [1.0]}, initial={"Q": 1.0}), "no state 'Q'"),
     ]
     for extra, match in cases:
         with pytest.raises(ValueError, match=match):
