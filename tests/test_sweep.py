@@ -385,3 +385,22 @@ def test_beta_cell_secretion_metrics_if_available():
         expect = scale * (trace.mean() if how == "mean" else trace.max())
         assert float(ds[metric].sel(at)) == pytest.approx(expect, rel=1e-9, abs=1e-300)
     assert ds.attrs["model"] == "beta_cell"
+
+
+@pytest.mark.slow
+def test_chay_keizer_bursts_match_the_published_model_numbers():
+    """Online burst metrics of Chay & Keizer (1983) against the numbers of the published model
+    file solved with a tight-tolerance solver, skipping the first 30 s (shared/research/
+    models.md sec. 1.1: period 11.98 s, active phase 3.34 s, plateau fraction 0.28,
+    V between -58.8 and -18.4 mV); 3% as for the classic models (issue 4)."""
+    if "chay_keizer_1983" not in bp.list_models():
+        pytest.skip("chay_keizer_1983 not present")
+    ds = sweep("chay_keizer_1983", points={"g_K": [get_model("chay_keizer_1983")
+                                                   .parameter("g_K").value]},
+               t_end=90_000.0, warmup=30_000.0, progress=False,
+               metrics=["burst_period", "active_phase", "plateau_fraction", "min_V", "max_V"])
+    assert float(ds.burst_period[0]) == pytest.approx(11.98, rel=0.03)
+    assert float(ds.active_phase[0]) == pytest.approx(3.34, rel=0.03)
+    assert float(ds.plateau_fraction[0]) == pytest.approx(0.28, rel=0.03)
+    assert float(ds.min_V[0]) == pytest.approx(-58.8, abs=0.2)
+    assert float(ds.max_V[0]) == pytest.approx(-18.4, abs=0.2)
