@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import xarray as xr
-from scipy.integrate import solve_ivp
 
 from ._engine import check_time
 from ._model import Model
@@ -56,6 +55,8 @@ def solve(
     ``max_step`` (ms) its largest step. Returns a Dataset shaped like ``simulate``'s, sampled
     every ``record_every`` ms (dense output), with ``spike_times`` located as solver events.
     """
+    from scipy.integrate import solve_ivp  # imported here: keeps `import biophys` light
+
     m = get_model(model)
     p = m.parameter_vector(params)
     y0 = m.state_vector(initial)
