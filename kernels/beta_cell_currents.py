@@ -1,0 +1,154 @@
+"""Membrane currents, transporters and metabolism of the Cha et al. (2011) mouse beta cell.
+
+Cha CY, Nakamura Y, Himeno Y, Wang J, Fujimoto S, Inagaki N, Earm YE, Noma A (2011) J Gen
+Physiol 138:21-37. The equations are those of the NEURON port by C. L. Lei (2017),
+``chonlei/bHub_sim/models/betacell_cha2011_v3/bcell_cha.mod`` (identical to
+``betacell_cha2011_hraha2014/bcellcha.mod`` apart from the islet-hub additions), written here
+as independent code. The model kernel :mod:`biophys.kernels.models.beta_cell` assembles them.
+
+Units (those of Cha et al. 2011, kept throughout): V in mV; time in ms; currents in pA
+(outward positive); "permeabilities" of the constant-field currents in pA/mM (the current is
+permeability x gating x constant-field driving concentration, mM); conductances in nS
+(= pA/mV); concentrations in mM; volumes in fL; fluxes of substance in amol/ms
+(= mM fL/ms); rate constants in 1/ms.
+
+Constant-field driving terms use :func:`biophys.kernels.ghk.ghk_driving` (``c_i g(x) -
+c_o g(-x)``, the Kyoto ``CF`` factor), which is exact at V = 0 where the NEURON port divides
+0 by 0.
+"""
+
+import math
+
+from ._jit import jit
+
+
+@jit
+def cal_gate_rates(V):
+    """Voltage-dependent gates of the L-type Ca2+ channel at ``V`` (mV; already shifted).
+
+    Returns ``(alpha_d, beta_d, alpha_f, beta_f)`` in 1/ms: the activation gate ``d`` (open
+    probability ``d^2``) and the ultra-slow voltage-dependent inactivation gate ``f_us``
+    (Cha et al. 2011, ICaL; ``bcell_cha.mod`` dalpha, dbeta, usalpha, usbeta).
+    """
+    a_d = 1.0 / (0.88 * math.exp(-(V - 3.0) / 50.0) + 0.09 * math.exp(-(V - 3.0) / 600.0))
+    b_d = 1.0 / (5.48 * math.exp((V - 3.0) / 12.0) + 1.245 * math.exp((V - 3.0) / 30.0))
+    a_f = 1.0 / (75000.0 * math.exp(V / 34.0))
+    b_f = 1.0 / (5000.0 * math.exp(-V / 19.0) + 500.0 * math.exp(-V / 100.0))
+    return a_d, b_d, a_f, b_f
+
+
+@jit
+def cal_ca_gate_rates(CaCF, d, Ca_i):
+    """Ca2+-dependent inactivation gate ``U`` of the L-type channel, 1/ms.
+
+    ``alpha_U = 2*0.0042``; ``beta_U = 2*0.1159*(-1.15*0.0676*CaCF*d^2 + Ca_i)``, where
+    ``0.0676*CaCF`` is the single-channel Ca2+ flux that raises Ca2+ at the channel mouth
+    (Cha et al. 2011; ``bcell_cha.mod`` Ualpha, Ubeta, SingleiCaL). ``CaCF``, ``Ca_i`` in mM.
+    """
+    a_u = 0.0042 * 2.0
+    b_u = 0.1159 * (-1.15 * 0.0676 * CaCF * d * d + Ca_i) * 2.0
+    return a_u, b_u
+
+
+@jit
+def kdr_gate_rates(V):
+    """Delayed rectifier gates ``r`` (activation) and ``q`` (slow inactivation), 1/ms.
+
+    Returns ``(alpha_r, beta_r, alpha_q, beta_q)`` (``bcell_cha.mod`` calculateIKDr).
+    """
+    a_r = 1.1 / (25.0 * math.exp(-(V - 3.0) / 8.0) + math.exp(-(V - 3.0) / 100.0))
+    b_r = 1.1 / (25.0 * math.exp(V / 100.0))
+    a_q = 1.0 / 800.0
+    b_q = 1.0 / (1000.0 * math.exp(-V / 8.0) + 100.0 * math.exp(-V / 100.0))
+    return a_r, b_r, a_q, b_q
+
+
+@jit
+def kto_gate_rates(V):
+    """Transient outward K+ current gates ``m`` and ``h``, 1/ms.
+
+    Returns ``(alpha_m, beta_m, alpha_h, beta_h)`` (``bcell_cha.mod`` calculateIKto).
+    """
+    a_m = 0.4 / (5.46 * math.exp(-V / 20.0))
+    b_m = 0.4 / (2.48 * math.exp(V / 60.0))
+    a_h = 1.7 / (969.0 * math.exp(V / 500.0))
+    b_h = 1.7 / (13.2 * math.exp(-V / 9.0) + 6.93 * math.exp(-V / 1000.0))
+    return a_m, b_m, a_h, b_h
+
+
+@jit
+def hill_activation(c, K, n):
+    """``1/(1 + (K/c)^n)`` for ``c > 0`` (0 at c = 0)."""
+    if c <= 0.0:
+        return 0.0
+    return 1.0 / (1.0 + (K / c) ** n)
+
+
+@jit
+def katp_open_probability(MgADP, ADP3, ATP4, K_dd, K_td, K_tt):
+    """Open probability of the K-ATP channel, Magnus-Keizer form (mM).
+
+    ``pO = (0.08 (1 + 2 x) + 0.89 x^2) / ((1 + x)^2 (1 + ADP3/K_td + ATP4/K_tt))`` with
+    ``x = MgADP/K_dd``: Mg.ADP activates (through SUR1), free ADP3- and ATP4- inhibit
+    (Kir6.2). Magnus G, Keizer J (1998) Am J Physiol 274:C1158; in mM with K_dd = 0.01 and
+    K_td = 0.026 mM as in Cha et al. (2011). Cha et al. wrote the inhibitory terms with the
+    model's MgADP and total ATP (``0.45 MgADP/ktd + ATP/ktt``); here they are the species
+    from :func:`biophys.kernels.speciation.mg_speciation`, with constants converted so that
+    both forms agree at the model's default composition (see the model declaration).
+    """
+    x = MgADP / K_dd
+    num = 0.08 * (1.0 + 2.0 * x) + 0.89 * x * x
+    return num / ((1.0 + x) * (1.0 + x) * (1.0 + ADP3 / K_td + ATP4 / K_tt))
+
+
+@jit
+def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partition):
+    """Rates of the Na+/Ca2+ exchanger carrier model of Cha et al. (2011), 1/ms.
+
+    Four states: E1 (inward-facing), E2 (outward-facing), I1 and I2 (inactivated, entered
+    from E1; Na+-dependent and Ca2+-dependent inactivation). Occupancies of the transport
+    sites by 3 Na+ or 1 Ca2+ (rapid equilibrium, competitive)::
+
+        pE1Na = 1/(1 + (K_Nai/Na_i)^3 (1 + Ca_i/K_Cai))
+        pE1Ca = 1/(1 + (K_Cai/Ca_i) (1 + (Na_i/K_Nai)^3))
+        pE2Na = 1/(1 + (K_Nao/Na_o)^3 (1 + Ca_o/K_Cao))
+        pE2Ca = 1/(1 + (K_Cao/Ca_o) (1 + (Na_o/K_Nao)^3))
+
+    Na+ translocation is voltage dependent (``k1 = exp(partition FV/RT)``, ``k2 =
+    exp((partition - 1) FV/RT)``), Ca2+ translocation is not (k3 = k4 = 1/ms); ``kf`` (E2 ->
+    E1) and ``kb`` (E1 -> E2) follow. Inactivation rates depend on ``fCa = Ca_i/(Ca_i +
+    0.004)`` (``bcell_cha.mod`` calculateINaCa).
+
+    Returns
+    -------
+    tuple
+        ``(k1 pE1Na, k2 pE2Na, kf, kb, alpha1, beta1, alpha2, beta2)``. The exchanger current
+        (outward = 3 Na+ out, 1 Ca2+ in per cycle) is ``I_max (k1 pE1Na E1 - k2 pE2Na E2)``.
+    """
+    pe1na = 1.0 / (1.0 + (K_Nai / Na_i) ** 3 * (1.0 + Ca_i / K_Cai))
+    pe1ca = 1.0 / (1.0 + (K_Cai / Ca_i) * (1.0 + (Na_i / K_Nai) ** 3))
+    pe2na = 1.0 / (1.0 + (K_Nao / Na_o) ** 3 * (1.0 + Ca_o / K_Cao))
+    pe2ca = 1.0 / (1.0 + (K_Cao / Ca_o) * (1.0 + (Na_o / K_Nao) ** 3))
+    k1 = math.exp(partition * V / RTF)
+    k2 = math.exp((partition - 1.0) * V / RTF)
+    f_ca = Ca_i / (Ca_i + 0.004)
+    alpha1 = pe1na * (f_ca * 0.002 + (1.0 - f_ca) * 0.0015)
+    beta1 = f_ca * 0.0012 + (1.0 - f_ca) * 0.0000005
+    alpha2 = f_ca * 0.00003 + (1.0 - f_ca) * 0.01
+    beta2 = f_ca * 0.09 + (1.0 - f_ca) * 0.0001
+    kf = k2 * pe2na + 1.0 * pe2ca
+    kb = k1 * pe1na + 1.0 * pe1ca
+    return k1 * pe1na, k2 * pe2na, kf, kb, alpha1, beta1, alpha2, beta2
+
+
+@jit
+def glucose_metabolism(ATP, glucose, K_m_ATP, h_glc, K_glc):
+    """Glucose drive of the reducing-equivalent supply, ``fGlu`` (dimensionless).
+
+    ``ATP/(K_m_ATP + ATP) * G^h/(K_glc^h + G^h)`` (glucokinase-like; Cha et al. 2011,
+    ``bcell_cha.mod`` fGlu). ``ATP``, ``glucose``, ``K_m_ATP``, ``K_glc`` in mM.
+    """
+    if glucose <= 0.0:
+        return 0.0
+    g = glucose ** h_glc
+    return ATP / (K_m_ATP + ATP) * g / (K_glc ** h_glc + g)
