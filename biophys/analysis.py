@@ -1,0 +1,390 @@
+"""Spike and burst analysis of membrane-potential traces.
+
+The definitions here are the library's single definition of burst metrics. They agree with the
+online accumulators that the compiled driver keeps during sweeps
+(:mod:`biophys.kernels.ensemble_source`, function ``observe``), and
+:func:`online_burst_metrics` reduces those accumulators with the same rules.
+
+Definitions
+-----------
+spike
+    An upward crossing of ``threshold`` by V: a sample pair with ``V[i] < threshold <= V[i+1]``;
+    its time is linearly interpolated between ``t[i]`` and ``t[i+1]``.
+burst
+    A maximal run of spikes whose successive intervals are all ``<= gap``: a silence longer
+    than ``gap`` separates bursts (``gap`` is the model's ``burst_gap``). A single isolated
+    spike is a burst of one spike.
+burst start
+    The first spike of a burst whose preceding silence, measured from the previous spike or,
+    for the first burst, from the start of the analysed window, is longer than ``gap``. A
+    burst already under way when the window opens has no start (partial first burst).
+complete burst
+    A burst with a start that is followed by a silence longer than ``gap`` inside the window
+    (partial last bursts are excluded).
+period
+    Mean interval between successive burst starts, ``(last start - first start)/(n - 1)``;
+    needs at least two starts.
+active phase
+    First-to-last spike time of a complete burst, averaged over complete bursts. (This is the
+    definition that reproduces the published plateau fractions of the classic beta-cell
+    models; see ``tests/test_classic_models.py``.)
+silent phase
+    Interval between the last spike of one burst and the first spike of the next, averaged.
+plateau fraction
+    ``active phase / period``; 1 for a continuous spiker, 0 for a silent cell.
+silent-phase potential
+    ``silent_V_mean`` is the time average of V over the samples below ``threshold`` inside
+    complete silences (an interspike interval longer than ``gap``, bounded by spikes on both
+    sides inside the window); ``silent_V_min`` is the minimum of V there. For a cell with no
+    spike in the window both are taken over the whole window (the resting potential).
+spike rate
+    Number of spikes in the window divided by the window duration, in Hz.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "BurstStats",
+    "burst_metrics",
+    "bursts",
+    "bursts_from_spike_times",
+    "detect_spikes",
+    "online_burst_metrics",
+    "BURST_COLUMNS",
+]
+
+#: Columns of the driver's per-cell burst accumulator array (``RawRun.burst``), in order.
+#: Mirrors ``B_NSPK, B_LAST, ...`` in ``biophys/kernels/ensemble_source.py``.
+BURST_COLUMNS = (
+    "n_spikes", "last_spike", "n_starts", "first_start", "last_start", "current_first",
+    "sum_active", "n_done", "sum_spikes", "current_n", "in_burst", "current_valid",
+)
+
+
+def _check_trace(t, V) -> tuple[np.ndarray, np.ndarray]:
+    t = np.asarray(t, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    if t.ndim != 1 or V.ndim != 1 or t.shape != V.shape:
+        raise ValueError(f"t (ms) and V (mV) must be 1-D arrays of equal length, got shapes "
+                         f"{t.shape} and {V.shape}")
+    if t.size < 2:
+        raise ValueError("a trace needs at least two samples")
+    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(V))):
+        raise ValueError("t (ms) and V (mV) must be finite (a non-finite V means the "
+                         "simulation failed)")
+    if np.any(np.diff(t) <= 0):
+        raise ValueError("t (ms) must be strictly increasing")
+    return t, V
+
+
+def _check_positive(name: str, value: float, unit: str) -> float:
+    v = float(value)
+    if not math.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} = {value!r} {unit} must be finite and > 0 {unit}")
+    return v
+
+
+def detect_spikes(t, V, threshold: float) -> np.ndarray:
+    """Times of upward crossings of ``threshold`` by V.
+
+    Parameters
+    ----------
+    t : array_like
+        Sample times, ms, strictly increasing.
+    V : array_like
+        Membrane potential, mV, same length as ``t``.
+    threshold : float
+        Crossing level, mV.
+
+    Returns
+    -------
+    numpy.ndarray
+        Spike times, ms: for each ``i`` with ``V[i] < threshold <= V[i+1]``, the linear
+        interpolation of the crossing between ``t[i]`` and ``t[i+1]`` (the same rule as the
+        compiled driver).
+    """
+    t, V = _check_trace(t, V)
+    thr = float(threshold)
+    if not math.isfinite(thr):
+        raise ValueError(f"threshold = {threshold!r} mV must be finite")
+    i = np.nonzero((V[:-1] < thr) & (V[1:] >= thr))[0]
+    return t[i] + (t[i + 1] - t[i]) * (thr - V[i]) / (V[i + 1] - V[i])
+
+
+@dataclass(frozen=True)
+class BurstStats:
+    """Burst metrics of one trace (times in ms, potentials in mV, rates in Hz).
+
+    ``kind`` is ``"silent"`` (no spike), ``"continuous"`` (spiking throughout, no silence
+    longer than the gap), ``"bursting"`` (at least two burst starts, so a period) or
+    ``"irregular"`` (spikes, but too few bursts in the window to define a period). Undefined
+    quantities are NaN. See the module docstring for the definitions.
+    """
+
+    kind: str
+    n_spikes: int
+    spike_rate: float
+    n_bursts: int
+    period: float
+    period_std: float
+    active_phase: float
+    silent_phase: float
+    plateau_fraction: float
+    spikes_per_burst: float
+    intraburst_frequency: float
+    silent_V_mean: float
+    silent_V_min: float
+    t_start: float
+    t_end: float
+    spike_times: np.ndarray = field(repr=False)
+    burst_starts: np.ndarray = field(repr=False)
+    burst_ends: np.ndarray = field(repr=False)
+
+    def as_dict(self) -> dict:
+        """Scalar metrics as a dict (arrays omitted)."""
+        d = asdict(self)
+        for k in ("spike_times", "burst_starts", "burst_ends"):
+            d.pop(k)
+        return d
+
+
+def bursts(
+    t,
+    V,
+    threshold: float,
+    gap: float,
+    *,
+    t_start: float | None = None,
+    t_end: float | None = None,
+    spike_times=None,
+) -> BurstStats:
+    """Burst metrics of a membrane-potential trace.
+
+    Parameters
+    ----------
+    t, V : array_like
+        Sample times (ms, strictly increasing) and membrane potential (mV).
+    threshold : float
+        Spike detection level, mV (a model's ``spike_threshold``).
+    gap : float
+        A silence longer than this separates bursts, ms (a model's ``burst_gap``).
+    t_start, t_end : float, optional
+        Analysed window, ms (default: the whole trace). Use ``t_start`` to drop a transient;
+        a burst under way at ``t_start`` is not counted (same rule as the driver's warm-up).
+    spike_times : array_like, optional
+        Spike times (ms) detected elsewhere, e.g. the ``spike_times`` of
+        :func:`biophys.simulate`, which are detected at every integration step; pass them when
+        the trace is subsampled (``record_every``), since spikes narrower than the sampling
+        interval are otherwise missed. Default: :func:`detect_spikes` on the trace.
+
+    Returns
+    -------
+    BurstStats
+    """
+    t, V = _check_trace(t, V)
+    thr = float(threshold)
+    t0, t1 = _window(t_start, t_end, float(t[0]), float(t[-1]))
+    if spike_times is None:
+        st = detect_spikes(t, V, thr)
+    else:
+        st = np.asarray(spike_times, dtype=np.float64).ravel()
+    in_win = (t >= t0) & (t <= t1)
+    return _analyse(st, gap, t0, t1, t[in_win], V[in_win], thr)
+
+
+def bursts_from_spike_times(spike_times, gap: float, t_start: float, t_end: float) -> BurstStats:
+    """Burst timing metrics from spike times alone (no membrane-potential trace).
+
+    Same definitions as :func:`bursts`; the silent-phase potentials are NaN.
+
+    Parameters
+    ----------
+    spike_times : array_like
+        Spike times, ms (NaN entries are ignored).
+    gap : float
+        A silence longer than this separates bursts, ms.
+    t_start, t_end : float
+        Analysed window, ms.
+    """
+    t0, t1 = _window(t_start, t_end, math.nan, math.nan)
+    return _analyse(np.asarray(spike_times, dtype=np.float64).ravel(), gap, t0, t1, None, None,
+                    math.nan)
+
+
+def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:
+    t0 = t_first if t_start is None else float(t_start)
+    t1 = t_last if t_end is None else float(t_end)
+    if not (math.isfinite(t0) and math.isfinite(t1) and t0 < t1):
+        raise ValueError(f"window t_start = {t_start!r} ms, t_end = {t_end!r} ms must be "
+                         "finite with t_start < t_end")
+    return t0, t1
+
+
+def _analyse(st, gap, t0, t1, tw, Vw, thr) -> BurstStats:
+    """Core of :func:`bursts`: spike times ``st`` and (optionally) the trace in the window."""
+    gap = _check_positive("gap", gap, "ms")
+    st = np.sort(st[np.isfinite(st)])
+    st = st[(st >= t0) & (st <= t1)]
+    has_trace = tw is not None and tw.size > 0
+    n = st.size
+    rate = 1000.0 * n / (t1 - t0)
+    nan = math.nan
+    empty = np.empty(0)
+
+    if n == 0:
+        vmean = _time_mean(tw, Vw, np.ones(tw.size, bool)) if has_trace else nan
+        vmin = float(np.min(Vw)) if has_trace else nan
+        return BurstStats("silent", 0, 0.0, 0, nan, nan, nan, nan, 0.0, nan, nan, vmean, vmin,
+                          t0, t1, st, empty, empty)
+
+    isi = np.diff(st)
+    brk = np.nonzero(isi > gap)[0]  # silence between st[brk] and st[brk + 1]
+    run_first = np.r_[0, brk + 1]
+    run_last = np.r_[brk, n - 1]
+    # a run has a start if its preceding silence exceeds the gap; the first run's silence
+    # is measured from the window start
+    has_start = np.ones(run_first.size, bool)
+    has_start[0] = st[0] - t0 > gap
+    # a run is over if the following silence exceeds the gap inside the window
+    ended = np.ones(run_first.size, bool)
+    ended[-1] = t1 - st[-1] > gap
+    complete = has_start & ended
+    starts = st[run_first[has_start]]
+    b_first = st[run_first[complete]]
+    b_last = st[run_last[complete]]
+    n_spk = (run_last - run_first + 1)[complete]
+
+    intra = isi[isi <= gap]
+    intraburst = 1000.0 / float(np.mean(intra)) if intra.size else nan
+
+    if brk.size == 0 and not has_start[0] and not ended[-1]:
+        return BurstStats("continuous", n, rate, 0, nan, nan, nan, nan, 1.0, nan, intraburst,
+                          nan, nan, t0, t1, st, empty, empty)
+
+    if starts.size >= 2:
+        kind = "bursting"
+        period = float((starts[-1] - starts[0]) / (starts.size - 1))
+        period_std = float(np.std(np.diff(starts)))
+    else:
+        kind = "irregular"
+        period = period_std = nan
+    if b_first.size:
+        active = float(np.mean(b_last - b_first))
+        spb = float(np.mean(n_spk))
+    else:
+        active = spb = nan
+    pf = active / period if kind == "bursting" else nan
+
+    # complete silences: interspike intervals longer than the gap
+    silences = [(st[i], st[i + 1]) for i in brk]
+    silent = float(np.mean([b - a for a, b in silences])) if silences else nan
+    vmean = vmin = nan
+    if has_trace:
+        mask = np.zeros(tw.size, bool)
+        for a, b in silences:
+            mask[np.searchsorted(tw, a, "right"):np.searchsorted(tw, b, "left")] = True
+        mask &= Vw < thr
+        vmean = _time_mean(tw, Vw, mask)
+        vmin = float(np.min(Vw[mask])) if mask.any() else nan
+    return BurstStats(kind, n, rate, int(b_first.size), period, period_std, active, silent, pf,
+                      spb, intraburst, vmean, vmin, t0, t1, st, b_first, b_last)
+
+
+def _time_mean(t: np.ndarray, V: np.ndarray, mask: np.ndarray) -> float:
+    """Time average of V over the masked samples (each sample weighs its own interval)."""
+    if not mask.any():
+        return math.nan
+    if t.size < 2:
+        return float(np.mean(V[mask]))
+    w = np.empty(t.size)
+    w[:-1] = np.diff(t)
+    w[-1] = w[-2]
+    w = w * mask
+    return float(np.sum(w * V) / np.sum(w))
+
+
+def burst_metrics(ds, *, t_start: float = 0.0, model=None) -> BurstStats:
+    """:func:`bursts` of a :func:`biophys.simulate` result, with the model's own threshold
+    and gap and the spike times the driver detected at every step.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of :func:`biophys.simulate` with ``V`` recorded.
+    t_start : float
+        Start of the analysed window, ms (drop the transient).
+    model : str or Model, optional
+        Default: the model named in ``ds.attrs["model"]``.
+    """
+    from .models import get_model
+
+    m = get_model(model if model is not None else ds.attrs["model"])
+    if "V" not in ds:
+        raise ValueError("burst_metrics needs V in the recorded variables (record=['V', ...])")
+    t = ds["time"].values
+    return bursts(t, ds["V"].values, m.spike_threshold, m.burst_gap, t_start=t_start,
+                  t_end=float(t[-1]), spike_times=ds["spike_times"].values)
+
+
+def online_burst_metrics(burst, t_end: float, gap: float, t_warm: float = 0.0) -> dict:
+    """Burst metrics from the compiled driver's online accumulators.
+
+    Applies the definitions of this module to ``RawRun.burst`` (shape ``(12, n_cells)``,
+    columns :data:`BURST_COLUMNS`), including the end-of-run rule that a burst followed by a
+    silence longer than ``gap`` before ``t_end`` is complete (the driver itself only closes a
+    burst when the next one starts).
+
+    Parameters
+    ----------
+    burst : numpy.ndarray
+        Accumulators, ``(12, n_cells)``.
+    t_end : float
+        End of the run, ms.
+    gap : float
+        The model's ``burst_gap``, ms.
+    t_warm : float
+        End of the warm-up, ms (start of the analysed window).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``n_spikes``, ``spike_rate`` (Hz), ``n_bursts`` (complete), ``period`` (ms),
+        ``active_phase`` (ms), ``plateau_fraction``, ``spikes_per_burst``, and ``kind`` codes
+        (0 silent, 1 continuous, 2 bursting, 3 irregular).
+    """
+    b = np.asarray(burst, dtype=np.float64)
+    if b.ndim != 2 or b.shape[0] != len(BURST_COLUMNS):
+        raise ValueError(f"burst accumulators must have shape ({len(BURST_COLUMNS)}, n_cells)")
+    col = {name: b[i] for i, name in enumerate(BURST_COLUMNS)}
+    n_spk = col["n_spikes"]
+    n_starts = col["n_starts"]
+    last = col["last_spike"]
+    # close the burst in progress if the run ended in a silence longer than the gap
+    closing = (col["in_burst"] > 0) & (col["current_valid"] > 0) & (t_end - last > gap)
+    sum_active = col["sum_active"] + np.where(closing, last - col["current_first"], 0.0)
+    n_done = col["n_done"] + closing
+    sum_spikes = col["sum_spikes"] + np.where(closing, col["current_n"], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        period = np.where(n_starts >= 2,
+                          (col["last_start"] - col["first_start"]) / (n_starts - 1), np.nan)
+        active = np.where(n_done > 0, sum_active / n_done, np.nan)
+        spb = np.where(n_done > 0, sum_spikes / n_done, np.nan)
+        continuous = (n_spk > 0) & (n_starts == 0) & (t_end - last <= gap)
+        kind = np.where(n_spk == 0, 0, np.where(continuous, 1, np.where(n_starts >= 2, 2, 3)))
+        pf = np.where(kind == 0, 0.0, np.where(kind == 1, 1.0,
+                                               np.where(kind == 2, active / period, np.nan)))
+    return {
+        "n_spikes": n_spk.astype(np.int64),
+        "spike_rate": 1000.0 * n_spk / (t_end - t_warm),
+        "n_bursts": n_done.astype(np.int64),
+        "period": period,
+        "active_phase": active,
+        "plateau_fraction": pf,
+        "spikes_per_burst": spb,
+        "kind": kind.astype(np.int64),
+    }

@@ -1,0 +1,111 @@
+"""Declaration of the Sherman-Rinzel-Keizer (1988) single-cell beta-cell burster."""
+
+from __future__ import annotations
+
+import math
+
+from .._model import Model, Output, Parameter, State
+from ..kernels.constants import thermal_voltage
+from ..kernels.models import sherman_rinzel_keizer_1988 as kernel
+
+_SRK = "Sherman A, Rinzel J, Keizer J (1988) Biophys J 54:411-425"
+_FILE = "srk.ode (github.com/artielbm/artielbm.github.io, Models/SRK/srk.ode)"
+_SRC = f"{_SRK}, Fig. 5 single-cell model; {_FILE}"
+
+#: The published fixed K+ reversal potential (srk.ode: vk = -75), mV.
+E_K_PUBLISHED = -75.0
+#: Default bath K+, mM: a standard islet bath (the IOM1.7 file's commented hook uses 5 mM).
+K_O_DEFAULT = 5.0
+#: Temperature used only for RT/F in E_K, C (mouse islet recordings are made at ~37 C).
+TEMPERATURE_DEFAULT = 37.0
+#: Effective cytosolic K+ (mM) chosen so that E_K = -75 mV exactly (to rounding) at the
+#: default K_o and temperature: 82.7 mM at 37 C.
+K_I_DEFAULT = K_O_DEFAULT * math.exp(-E_K_PUBLISHED / thermal_voltage(TEMPERATURE_DEFAULT))
+
+_KI_SRC = (
+    "chosen here so that the Nernst E_K equals the published V_K = -75 mV (srk.ode) at "
+    "K_o = 5 mM and 37 C; an effective value, not a measured cytosolic K+"
+)
+
+MODEL = Model(
+    name="sherman_rinzel_keizer_1988",
+    title="Sherman-Rinzel-Keizer 1988 single-cell beta-cell burster (published model)",
+    description=(
+        "Single-cell beta-cell burster of Sherman, Rinzel & Keizer (1988): an instantaneous "
+        "Ca2+ current with voltage-dependent inactivation, a Morris-Lecar-type delayed "
+        "rectifier and a Ca2+-activated K+ current, with slow cytosolic Ca2+ driving bursts. "
+        "Published model, ported from the Bertram lab's XPP file srk.ode; E_K is the Nernst "
+        "potential of K_o (default gives the published -75 mV). The file's 10 fA kick during "
+        "the first 50 ms is not built in (use a Pulse stimulus). Currents in fA, conductances "
+        "in pS, capacitance in fF (I_ext in fA, depolarising positive). Has no secretion or "
+        "insulin output."
+    ),
+    references=(_SRK, "Model file: " + _FILE),
+    parameters=(
+        Parameter("C_m", 5309.3, "fF", "membrane capacitance", f"{_SRC} (captot)",
+                  (1.0, 1e6)),
+        Parameter("g_Ca", 1400.0, "pS", "maximal Ca2+ conductance", f"{_SRC} (gca)",
+                  (0.0, 1e6)),
+        Parameter("g_K", 2500.0, "pS", "maximal delayed-rectifier K+ conductance",
+                  f"{_SRC} (gk)", (0.0, 1e6)),
+        Parameter("g_KCa", 30000.0, "pS", "maximal Ca2+-activated K+ conductance",
+                  f"{_SRC} (gkcabar)", (0.0, 1e7)),
+        Parameter("V_Ca", 110.0, "mV", "reversal potential of the Ca2+ current",
+                  f"{_SRC} (vca)", (-200.0, 300.0)),
+        Parameter("K_o", K_O_DEFAULT, "mM", "extracellular K+ (sets E_K by Nernst)",
+                  "standard islet bath; with K_i gives the published V_K = -75 mV",
+                  (0.01, 200.0), condition=True),
+        Parameter("K_i", K_I_DEFAULT, "mM", "effective cytosolic K+ (sets E_K by Nernst)",
+                  _KI_SRC, (1.0, 500.0)),
+        Parameter("temperature", TEMPERATURE_DEFAULT, "C",
+                  "temperature, enters only RT/F of E_K (the published rates have no "
+                  "temperature dependence)", "chosen here (37 C, with K_i giving E_K = -75 mV)",
+                  (-5.0, 50.0), condition=True),
+        Parameter("V_m", 4.0, "mV", "half-activation voltage of the Ca2+ current",
+                  f"{_SRC} (vm)", (-200.0, 200.0)),
+        Parameter("s_m", 14.0, "mV", "slope factor of Ca2+ activation", f"{_SRC} (sm)",
+                  (1e-3, 200.0)),
+        Parameter("V_h", -10.0, "mV", "half-inactivation voltage of the Ca2+ current",
+                  f"{_SRC} (vh)", (-200.0, 200.0)),
+        Parameter("s_h", 10.0, "mV", "slope factor of Ca2+ inactivation", f"{_SRC} (sh)",
+                  (1e-3, 200.0)),
+        Parameter("V_n", -15.0, "mV", "half-activation voltage of n", f"{_SRC} (vn)",
+                  (-200.0, 200.0)),
+        Parameter("s_n", 5.6, "mV", "slope factor of n", f"{_SRC} (sn)", (1e-3, 200.0)),
+        Parameter("lambda_n", 1.6, "1", "rate scale of n", f"{_SRC} (lambda)", (1e-6, 1e3)),
+        Parameter("V_bar", -75.0, "mV", "voltage of the maximal tau_n", f"{_SRC} (vbar)",
+                  (-200.0, 200.0)),
+        Parameter("a_n", 65.0, "mV", "tau_n slope above V_bar", f"{_SRC} (a)", (1e-3, 1e3)),
+        Parameter("b_n", 20.0, "mV", "tau_n slope below V_bar", f"{_SRC} (b)", (1e-3, 1e3)),
+        Parameter("c_n", 60.0, "ms", "tau_n scale", f"{_SRC} (c)", (1e-3, 1e5)),
+        Parameter("f_Ca", 0.001, "1", "fraction of free cytosolic Ca2+", f"{_SRC} (f)",
+                  (1e-6, 1.0)),
+        Parameter("alpha", 4.506e-6, "uM/(fA*ms)", "conversion of Ca2+ current to "
+                  "cytosolic Ca2+ flux", f"{_SRC} (alpha)", (0.0, 1.0)),
+        Parameter("k_Ca", 0.03, "1/ms", "rate constant of cytosolic Ca2+ removal",
+                  f"{_SRC} (kca)", (0.0, 1e3)),
+        Parameter("K_d", 100.0, "uM", "Ca2+ dissociation constant of the K(Ca) channel",
+                  f"{_SRC} (kd)", (1e-6, 1e5)),
+        Parameter("I_app", 0.0, "fA", "constant applied current (depolarising > 0)",
+                  "protocol input (srk.ode applies 10 fA for t < 50 ms only)", (-1e6, 1e6)),
+    ),
+    states=(
+        State("V", -65.0, "mV", "membrane potential", f"{_FILE}, initial value",
+              (-300.0, 300.0)),
+        State("n", 0.001, "1", "delayed-rectifier activation", f"{_FILE}, initial value",
+              (0.0, 1.0)),
+        State("Ca_i", 0.5, "uM", "free cytosolic Ca2+", f"{_FILE}, initial value",
+              (0.0, 1e5)),
+    ),
+    outputs=(
+        Output("I_Ca", "fA", "Ca2+ current, outward positive"),
+        Output("I_K", "fA", "delayed-rectifier K+ current, outward positive"),
+        Output("I_KCa", "fA", "Ca2+-activated K+ current, outward positive"),
+        Output("E_K", "mV", "K+ Nernst potential from K_o, K_i and temperature"),
+    ),
+    kernel=kernel,
+    dt=0.1,
+    spike_threshold=-40.0,
+    burst_gap=2000.0,
+    roles={"Ca_i": "Ca_i"},
+)

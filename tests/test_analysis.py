@@ -1,0 +1,236 @@
+"""Burst analysis on synthetic traces with known answers, and agreement with the driver's
+online burst accumulators."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from biophys import _engine
+from biophys.analysis import (
+    BURST_COLUMNS,
+    burst_metrics,
+    bursts,
+    bursts_from_spike_times,
+    detect_spikes,
+    online_burst_metrics,
+)
+from biophys.models import get_model
+
+THR = -30.0
+GAP = 1000.0
+ISI = 150.0  # ms between spikes inside a burst
+N_SPK = 21  # spikes per full burst -> active phase 20 * 150 = 3000 ms
+PERIOD = 10000.0
+SILENT_LO, SILENT_HI = -66.0, -58.0  # first and second half of each silence
+PLATEAU = -45.0
+
+
+def _burster_breakpoints(burst_starts, t_end):
+    """Piecewise-linear burster: spikes cross THR upward exactly at their nominal times."""
+    pts = []
+    for b in burst_starts:
+        spikes = b + ISI * np.arange(N_SPK)
+        first, last = spikes[0], spikes[-1]
+        pts += [(first - 30.0, SILENT_HI), (first - 20.0, PLATEAU)]
+        for s in spikes:
+            # rise -45 -> -15 over [s - 1, s + 1] (crosses -30 at s), fall back by s + 3
+            pts += [(s - 1.0, PLATEAU), (s + 1.0, -15.0), (s + 3.0, PLATEAU)]
+        pts += [(last + 20.0, PLATEAU), (last + 30.0, SILENT_LO)]
+        # silence: -66 for the first half, -58 for the second half (sharp step at the middle)
+        mid = last + 0.5 * (PERIOD - (last - first))
+        pts += [(mid - 0.001, SILENT_LO), (mid + 0.001, SILENT_HI)]
+    pts.sort()
+    tp = np.array([p[0] for p in pts])
+    vp = np.array([p[1] for p in pts])
+    return tp, vp
+
+
+def _trace(burst_starts, t_end, dt=0.1, nonuniform=False):
+    tp, vp = _burster_breakpoints(burst_starts, t_end)
+    t = np.arange(0.0, t_end + 0.5 * dt, dt)
+    if nonuniform:
+        # very dense sampling in the first half of silences: a sample mean would be biased
+        rng = np.random.default_rng(1)
+        active = ISI * (N_SPK - 1)
+        extra = [rng.uniform(b + active + 40.0, b + active + 0.5 * (PERIOD - active) - 10.0,
+                             20000) for b in burst_starts]
+        t = np.unique(np.r_[t, np.concatenate(extra)])
+        t = t[(t >= 0.0) & (t <= t_end)]
+    return t, np.interp(t, tp, vp)
+
+
+# bursts start at -2000 (partial, in progress at t = 0), 8000, ..., 48000 (cut by the end)
+STARTS = -2000.0 + PERIOD * np.arange(6)
+T_END = 49000.0
+
+
+def _expected_spikes(t0=0.0, t1=T_END):
+    s = np.concatenate([b + ISI * np.arange(N_SPK) for b in STARTS])
+    return s[(s >= t0) & (s <= t1)]
+
+
+def test_detect_spikes_interpolates_linearly():
+    t = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    V = np.array([-50.0, -10.0, -50.0, -30.0, -20.0])
+    # crossing of -30 at 0.5 (linear), none on the way down, V[3] == threshold counts at t = 3
+    np.testing.assert_allclose(detect_spikes(t, V, -30.0), [0.5, 3.0])
+    assert detect_spikes(t, V, 0.0).size == 0
+
+
+def test_detect_spikes_on_synthetic_burster_is_exact():
+    t, V = _trace(STARTS, T_END)
+    st = detect_spikes(t, V, THR)
+    np.testing.assert_allclose(st, _expected_spikes(), atol=1e-9)
+
+
+def test_bursts_known_answers_with_partial_first_and_last_bursts():
+    t, V = _trace(STARTS, T_END)
+    s = bursts(t, V, THR, GAP)
+    assert s.kind == "bursting"
+    assert s.n_spikes == 7 + 4 * N_SPK + 7
+    assert s.spike_rate == pytest.approx(1000.0 * s.n_spikes / T_END)
+    # starts at 8000, ..., 48000 (the burst under way at t = 0 has no start)
+    assert s.period == pytest.approx(PERIOD, abs=1e-9)
+    assert s.period_std == pytest.approx(0.0, abs=1e-9)
+    # complete bursts: 8000, 18000, 28000, 38000 (48000 is cut by the end of the trace)
+    assert s.n_bursts == 4
+    np.testing.assert_allclose(s.burst_starts, [8000.0, 18000.0, 28000.0, 38000.0], atol=1e-9)
+    assert s.active_phase == pytest.approx((N_SPK - 1) * ISI, abs=1e-9)
+    assert s.silent_phase == pytest.approx(PERIOD - (N_SPK - 1) * ISI, abs=1e-9)
+    assert s.plateau_fraction == pytest.approx(0.3, abs=1e-12)
+    assert s.spikes_per_burst == N_SPK
+    assert s.intraburst_frequency == pytest.approx(1000.0 / ISI)
+    assert s.silent_V_min == pytest.approx(SILENT_LO)
+
+
+def test_silent_potential_is_a_time_average_over_complete_silences():
+    t, V = _trace(STARTS, T_END)
+    s = bursts(t, V, THR, GAP)
+    # independent: integrate the piecewise-linear trace on a fine grid over the complete
+    # silences (last spike of a burst to first spike of the next) where V < threshold
+    tp, vp = _burster_breakpoints(STARTS, T_END)
+    num = den = 0.0
+    for b in STARTS[:-1]:
+        a, z = b + ISI * (N_SPK - 1), b + PERIOD
+        tt = np.linspace(a, z, 2_000_001)
+        vv = np.interp(tt, tp, vp)
+        w = (vv < THR).astype(float)
+        num += np.trapezoid(w * vv, tt)
+        den += np.trapezoid(w, tt)
+    expected = num / den
+    assert expected == pytest.approx(-62.0, abs=0.2)  # halves at -66 and -58
+    assert s.silent_V_mean == pytest.approx(expected, abs=0.01)
+    # irregular sampling gives the same time average (a plain sample mean would not)
+    tn, Vn = _trace(STARTS, T_END, dt=1.0, nonuniform=True)
+    sn = bursts(tn, Vn, THR, GAP)
+    assert sn.silent_V_mean == pytest.approx(expected, abs=0.05)
+    assert np.mean(Vn[(Vn < THR) & (tn > 1000) & (tn < 8000)]) < expected - 1.0
+
+
+def test_window_start_inside_a_burst_drops_that_burst():
+    t, V = _trace(STARTS, T_END)
+    s = bursts(t, V, THR, GAP, t_start=9000.0)
+    np.testing.assert_allclose(s.burst_starts, [18000.0, 28000.0, 38000.0], atol=1e-9)
+    assert s.period == pytest.approx(PERIOD)
+    assert s.plateau_fraction == pytest.approx(0.3)
+    # spikes detected elsewhere give the same answer
+    s2 = bursts(t, V, THR, GAP, t_start=9000.0, spike_times=_expected_spikes())
+    for key in ("period", "active_phase", "plateau_fraction", "silent_V_mean", "n_bursts"):
+        assert getattr(s2, key) == pytest.approx(getattr(s, key), abs=1e-6)
+    # and so do spike times alone (no potentials then)
+    s3 = bursts_from_spike_times(_expected_spikes(), GAP, 9000.0, T_END)
+    for key in ("period", "active_phase", "plateau_fraction", "spikes_per_burst", "n_spikes"):
+        assert getattr(s3, key) == pytest.approx(getattr(s, key), abs=1e-6)
+    assert np.isnan(s3.silent_V_mean)
+
+
+def test_last_burst_counts_once_the_silence_after_it_exceeds_the_gap():
+    t, V = _trace(STARTS, T_END)
+    # end 1500 ms after the burst at 38000 ends (41000): silence > gap -> complete
+    s = bursts(t, V, THR, GAP, t_end=42500.0)
+    assert s.n_bursts == 4
+    # end 500 ms after: not yet known to be over
+    s = bursts(t, V, THR, GAP, t_end=41500.0)
+    assert s.n_bursts == 3
+
+
+def test_continuous_spiker_silent_cell_and_irregular():
+    t = np.arange(0.0, 10000.0, 0.1)
+    V = -50.0 + 40.0 * np.maximum(0.0, np.sin(2 * np.pi * t / 100.0)) ** 8  # 10 Hz spikes
+    s = bursts(t, V, THR, GAP)
+    assert s.kind == "continuous"
+    assert s.n_spikes == 100
+    assert s.spike_rate == pytest.approx(10.0, rel=1e-3)
+    assert s.intraburst_frequency == pytest.approx(10.0, rel=1e-6)
+    assert s.plateau_fraction == 1.0
+    assert np.isnan(s.period) and np.isnan(s.silent_V_mean)
+
+    V0 = -70.0 + 2.0 * np.sin(2 * np.pi * t / 3000.0)
+    s = bursts(t, V0, THR, GAP)
+    assert s.kind == "silent" and s.n_spikes == 0 and s.plateau_fraction == 0.0
+    assert s.silent_V_mean == pytest.approx(np.mean(V0), abs=0.01)
+    assert s.silent_V_min == pytest.approx(-72.0, abs=1e-3)
+
+    # a single burst inside the window: no period
+    t1, V1 = _trace([3000.0], 9000.0)
+    s = bursts(t1, V1, THR, GAP)
+    assert s.kind == "irregular" and np.isnan(s.period) and np.isnan(s.plateau_fraction)
+    assert s.n_bursts == 1 and s.active_phase == pytest.approx(3000.0)
+
+
+def test_bad_input_is_a_clear_error():
+    t = np.arange(10.0)
+    with pytest.raises(ValueError, match="equal length"):
+        bursts(t, t[:-1], THR, GAP)
+    with pytest.raises(ValueError, match="gap"):
+        bursts(t, t, THR, -1.0)
+    with pytest.raises(ValueError, match="increasing"):
+        detect_spikes(t[::-1], t, THR)
+    with pytest.raises(ValueError, match="finite"):
+        detect_spikes(t, np.r_[t[:-1], np.nan], THR)
+
+
+def test_burst_columns_mirror_the_driver_template():
+    from biophys.kernels import ensemble_source
+
+    m = re.search(r"(B_NSPK.*?)= range\(12\)", ensemble_source.TEMPLATE, re.S)
+    names = [n.strip() for n in m.group(1).replace("\\", "").split(",")]
+    assert names == ["B_NSPK", "B_LAST", "B_NSTART", "B_FIRST_START", "B_LAST_START",
+                     "B_CUR_FIRST", "B_SUM_DUR", "B_NDONE", "B_SUM_SPK", "B_CUR_N",
+                     "B_IN_BURST", "B_CUR_VALID"]
+    assert len(BURST_COLUMNS) == len(names)
+
+
+def test_online_accumulators_agree_with_trace_analysis():
+    """Chay-Keizer, 40 s after a 5 s warm-up: the driver's online burst metrics and the
+    trace-based metrics of the same run are identical."""
+    m = get_model("chay_keizer_1983")
+    t_end, warm = 45000.0, 5000.0
+    raw = _engine.run(m, m.default_parameters()[:, None], m.default_states()[:, None],
+                      t_end=t_end, dt=m.dt, record=["V"], record_every=1.0, warmup=warm,
+                      spike_capacity=20000)
+    on = online_burst_metrics(raw.burst, t_end, m.burst_gap, raw.t_warm)
+    st = raw.spike_times[0, : raw.spike_count[0]]
+    tr = bursts(raw.times, raw.rec[0, 0], m.spike_threshold, m.burst_gap, t_start=raw.t_warm,
+                t_end=t_end, spike_times=st)
+    assert tr.kind == "bursting" and on["kind"][0] == 2
+    assert on["n_spikes"][0] == tr.n_spikes
+    assert on["n_bursts"][0] == tr.n_bursts >= 2
+    assert on["period"][0] == pytest.approx(tr.period, rel=1e-12)
+    assert on["active_phase"][0] == pytest.approx(tr.active_phase, rel=1e-12)
+    assert on["plateau_fraction"][0] == pytest.approx(tr.plateau_fraction, rel=1e-12)
+    assert on["spikes_per_burst"][0] == pytest.approx(tr.spikes_per_burst, rel=1e-12)
+    assert on["spike_rate"][0] == pytest.approx(tr.spike_rate, rel=1e-12)
+
+
+def test_burst_metrics_of_a_simulate_result():
+    import biophys as bp
+
+    ds = bp.simulate("chay_keizer_1983", 30000.0, record=["V"], record_every=2.0)
+    s = burst_metrics(ds, t_start=5000.0)
+    assert s.kind in ("bursting", "irregular")
+    assert s.n_spikes > 0
+    assert s.silent_V_min < -55.0
