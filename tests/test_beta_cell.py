@@ -227,6 +227,31 @@ def test_fixed_step_matches_tight_lsoda():
     assert MODEL.dt == 0.1
 
 
+def test_applied_current_pulse_in_pA():
+    """A 2 pA depolarising pulse (5 s) makes the silent cell at 5.6 mM glucose fire; the spike
+    times equal those of the LSODA reference with the same current (``I_ext`` in pA)."""
+    from biophys.stimulus import Pulse
+
+    ds = bp.simulate(NAME, 20000.0, params={"glucose": 5.6}, record=["V"], record_every=10.0,
+                     stimulus=Pulse(2.0, 10000.0, 5000.0))
+    y = ref.Y0
+    t_all, v_all = [], []
+    for (t0, t1), i_app in (((0.0, 10000.0), 0.0), ((10000.0, 15000.0), 2.0),
+                            ((15000.0, 20000.0), 0.0)):
+        sol = ref.solve(ref.model_params(glucose=5.6, I_app=i_app), t1 - t0, y0=y, rtol=1e-9,
+                        atol=1e-11, max_step=0.5)
+        t_all.append(sol.t + t0)
+        v_all.append(sol.y[0])
+        y = sol.y[:, -1]
+    expect = ref.spike_times(np.concatenate(t_all), np.concatenate(v_all))
+    expect = expect[expect > 5000.0]
+    got = ds.spike_times.values
+    got = got[got > 5000.0]
+    assert expect.size >= 3 and np.all((expect > 10000.0) & (expect < 15000.0))
+    assert got.size == expect.size
+    assert np.max(np.abs(got - expect)) < 1.0
+
+
 def test_refit_restores_published_bursting():
     """11.1 mM glucose: the burst period and plateau fraction of ``beta_cell`` (speciation,
     K_op re-fitted) equal those of the published equations (41.7 s and 0.35 computed here)

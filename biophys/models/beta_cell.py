@@ -3,11 +3,9 @@ nucleotide speciation, divalent surface charge and Chen et al. (2008) exocytosis
 
 from __future__ import annotations
 
-import math
-
 from .._model import Model, Output, Parameter, State
 from ..kernels.models import beta_cell as kernel
-from ..kernels.speciation import mg_speciation
+from ..kernels.speciation import BEARD_QIAN_38C, nucleotide_species
 from ..kernels.surface import DEFAULT_SIGMA
 
 _CHA = "Cha CY, Nakamura Y, Himeno Y, Wang J, Fujimoto S, Inagaki N, Earm YE, Noma A (2011) " \
@@ -21,7 +19,6 @@ _CHEN_FAST = f"{_CHEN} / artielbm/artielbm.github.io Models/Chen08/fast.ode"
 _BQ = "Beard DA, Qian H (2008) Chemical Biophysics, Table 5.6 (38 C)"
 _MK = "Magnus G, Keizer J (1998) Am J Physiol 274:C1158"
 _FIT = "fitted here, see tests/test_beta_cell.py::test_refit_restores_published_bursting"
-_INF = math.inf
 
 #: The one parameter re-fitted for the nucleotide speciation (mM): see ``K_op`` below.
 K_OP_FITTED = 0.024
@@ -29,7 +26,20 @@ K_OP_FITTED = 0.024
 #: Reference composition at which the K-ATP constants are converted from Cha's forms to the
 #: nucleotide species: the default Mg_i, pH_i and the initial K_i of this declaration.
 MG_I_REF, PH_I_REF, K_I_REF = 0.7, 7.0, 126.776
-_F_MGATP, _F_ATP4, _F_MGADP, _F_ADP3 = mg_speciation(MG_I_REF, 1.0, 1.0, PH_I_REF, K_I_REF)
+
+
+def _species_fractions(Mg: float, pH: float, K: float) -> tuple[float, float, float, float]:
+    """Mg.ATP/ATP, ATP4-/ATP, Mg.ADP/ADP, ADP3-/ADP as in the kernel's ``mg_speciation``
+    (same constants and binding function, run uncompiled so that importing the model
+    compiles nothing)."""
+    h = 10.0 ** (3.0 - pH)
+    k = [1e3 * x for x in BEARD_QIAN_38C]
+    atp4, _, mgatp, _, _ = nucleotide_species.py_func(1.0, Mg, h, K, *k[0:4])
+    adp3, _, mgadp, _, _ = nucleotide_species.py_func(1.0, Mg, h, K, *k[4:8])
+    return mgatp, atp4, mgadp, adp3
+
+
+_F_MGATP, _F_ATP4, _F_MGADP, _F_ADP3 = _species_fractions(MG_I_REF, PH_I_REF, K_I_REF)
 #: K-ATP constants for Mg.ADP, ADP3- and ATP4- equal to Cha's at the reference (mM).
 K_DD = 0.01 * _F_MGADP / 0.55
 K_TD = 0.026 * _F_ADP3 / (0.45 * 0.55)
