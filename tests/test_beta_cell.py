@@ -110,6 +110,19 @@ def test_rates_match_independent_equations(case):
         np.testing.assert_allclose(dy[:18], expect, rtol=1e-9, atol=1e-15)
 
 
+def test_extreme_clamp_state_keeps_quasi_linear_form():
+    """Far above E_Ca with high Ca_i the Ca2+-inactivation rate beta_U turns negative; the
+    kernel keeps B >= 0 and the derivative exact."""
+    y = ref.Y0.copy()
+    y[0], y[3], y[8] = 200.0, 0.5, 1.0
+    dy, _ = _eval(states=dict(zip(MODEL.state_names[:18], y, strict=True)))
+    a_u = 0.0042 * 2
+    b_u = 0.1159 * 2 * (-1.15 * 0.0676 * ref.cf(2.0, 200.0, 0.5, 2.6, _rtf()) + 0.5)
+    assert a_u + b_u < 0.0  # the branch is exercised
+    np.testing.assert_allclose(dy[:18], ref.rhs(0.0, y, ref.model_params()), rtol=1e-9,
+                               atol=1e-12)
+
+
 def test_microdomain_fed_by_l_type_calcium_current():
     """Cmd' = f_md (J - B_md (Cmd - Ci)), J = -I_CaL,Ca/(2 F v_md) (Chen et al. 2008)."""
     dy, out = _eval()

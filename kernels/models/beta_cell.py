@@ -237,14 +237,19 @@ def _cell(Y, P, c, I_ext):
 
 
 @jit
-def _gate(A, B, i, c, alpha, beta):
-    """Two-state gate ``x' = alpha (1 - x) - beta x``; forward Euler if alpha + beta < 0."""
+def _gate(Y, A, B, i, c, alpha, beta):
+    """Two-state gate ``x' = alpha (1 - x) - beta x``.
+
+    Exponential (Rush-Larsen) form ``A = alpha``, ``B = alpha + beta``. Only the Ca2+ gate
+    ``U`` can have ``alpha + beta < 0`` (beta_U < 0 needs V above E_Ca, e.g. under voltage
+    clamp); the derivative is then written with ``B = 0`` (forward Euler) to keep ``B >= 0``.
+    """
     s = alpha + beta
     if s >= 0.0:
         A[i, c] = alpha
         B[i, c] = s
     else:
-        A[i, c] = alpha - s  # never for physiological states; keeps B >= 0
+        A[i, c] = alpha - s * Y[i, c]
         B[i, c] = 0.0
 
 
@@ -285,16 +290,16 @@ def rates(Y, P, c, t, I_ext, A, B):
     B[RE, c] = supply + P[P_OP, c] * h_op * P[R_VOL, c] / P[STOICH_OP, c]
     # L-type gates (voltage gates see the surface-charge shift)
     a_d, b_d, a_f, b_f = cal_gate_rates(v - v_shift)
-    _gate(A, B, D_CAL, c, a_d, b_d)
-    _gate(A, B, F_US, c, a_f, b_f)
+    _gate(Y, A, B, D_CAL, c, a_d, b_d)
+    _gate(Y, A, B, F_US, c, a_f, b_f)
     a_u, b_u = cal_ca_gate_rates(ca_cf, Y[D_CAL, c], Y[CA_I, c])
-    _gate(A, B, U_CAL, c, a_u, b_u)
+    _gate(Y, A, B, U_CAL, c, a_u, b_u)
     a_r, b_r, a_q, b_q = kdr_gate_rates(v)
-    _gate(A, B, R_KDR, c, a_r, b_r)
-    _gate(A, B, Q_KDR, c, a_q, b_q)
+    _gate(Y, A, B, R_KDR, c, a_r, b_r)
+    _gate(Y, A, B, Q_KDR, c, a_q, b_q)
     a_m, b_m, a_h, b_h = kto_gate_rates(v)
-    _gate(A, B, M_KTO, c, a_m, b_m)
-    _gate(A, B, H_KTO, c, a_h, b_h)
+    _gate(Y, A, B, M_KTO, c, a_m, b_m)
+    _gate(Y, A, B, H_KTO, c, a_h, b_h)
     # Na+/Ca2+ exchanger carrier states (E2 = 1 - E1 - I1 - I2)
     i1 = Y[I1_NCX, c]
     i2 = Y[I2_NCX, c]
