@@ -1,9 +1,10 @@
 """Spike and burst analysis of membrane-potential traces.
 
-The definitions here are the library's single definition of burst metrics. They agree with the
-online accumulators that the compiled driver keeps during sweeps
-(:mod:`biophys.kernels.ensemble_source`, function ``observe``), and
-:func:`online_burst_metrics` reduces those accumulators with the same rules.
+The definitions here are the trace-based twin of the online burst accumulators that the
+compiled driver keeps during sweeps (:mod:`biophys.kernels.ensemble_source`, ``observe``),
+reduced by :func:`biophys.metrics.burst_statistics`: on the same run both give identical
+period, active phase, plateau fraction, spikes per burst and spike count
+(``tests/test_analysis.py``). The silent-phase potential exists only here.
 
 Definitions
 -----------
@@ -54,16 +55,7 @@ __all__ = [
     "bursts",
     "bursts_from_spike_times",
     "detect_spikes",
-    "online_burst_metrics",
-    "BURST_COLUMNS",
 ]
-
-#: Columns of the driver's per-cell burst accumulator array (``RawRun.burst``), in order.
-#: Mirrors ``B_NSPK, B_LAST, ...`` in ``biophys/kernels/ensemble_source.py``.
-BURST_COLUMNS = (
-    "n_spikes", "last_spike", "n_starts", "first_start", "last_start", "current_first",
-    "sum_active", "n_done", "sum_spikes", "current_n", "in_burst", "current_valid",
-)
 
 
 def _check_trace(t, V) -> tuple[np.ndarray, np.ndarray]:
@@ -329,62 +321,3 @@ def burst_metrics(ds, *, t_start: float = 0.0, model=None) -> BurstStats:
     t = ds["time"].values
     return bursts(t, ds["V"].values, m.spike_threshold, m.burst_gap, t_start=t_start,
                   t_end=float(t[-1]), spike_times=ds["spike_times"].values)
-
-
-def online_burst_metrics(burst, t_end: float, gap: float, t_warm: float = 0.0) -> dict:
-    """Burst metrics from the compiled driver's online accumulators.
-
-    Applies the definitions of this module to ``RawRun.burst`` (shape ``(12, n_cells)``,
-    columns :data:`BURST_COLUMNS`), including the end-of-run rule that a burst followed by a
-    silence longer than ``gap`` before ``t_end`` is complete (the driver itself only closes a
-    burst when the next one starts).
-
-    Parameters
-    ----------
-    burst : numpy.ndarray
-        Accumulators, ``(12, n_cells)``.
-    t_end : float
-        End of the run, ms.
-    gap : float
-        The model's ``burst_gap``, ms.
-    t_warm : float
-        End of the warm-up, ms (start of the analysed window).
-
-    Returns
-    -------
-    dict of numpy.ndarray
-        ``n_spikes``, ``spike_rate`` (Hz), ``n_bursts`` (complete), ``period`` (ms),
-        ``active_phase`` (ms), ``plateau_fraction``, ``spikes_per_burst``, and ``kind`` codes
-        (0 silent, 1 continuous, 2 bursting, 3 irregular).
-    """
-    b = np.asarray(burst, dtype=np.float64)
-    if b.ndim != 2 or b.shape[0] != len(BURST_COLUMNS):
-        raise ValueError(f"burst accumulators must have shape ({len(BURST_COLUMNS)}, n_cells)")
-    col = {name: b[i] for i, name in enumerate(BURST_COLUMNS)}
-    n_spk = col["n_spikes"]
-    n_starts = col["n_starts"]
-    last = col["last_spike"]
-    # close the burst in progress if the run ended in a silence longer than the gap
-    closing = (col["in_burst"] > 0) & (col["current_valid"] > 0) & (t_end - last > gap)
-    sum_active = col["sum_active"] + np.where(closing, last - col["current_first"], 0.0)
-    n_done = col["n_done"] + closing
-    sum_spikes = col["sum_spikes"] + np.where(closing, col["current_n"], 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        period = np.where(n_starts >= 2,
-                          (col["last_start"] - col["first_start"]) / (n_starts - 1), np.nan)
-        active = np.where(n_done > 0, sum_active / n_done, np.nan)
-        spb = np.where(n_done > 0, sum_spikes / n_done, np.nan)
-        continuous = (n_spk > 0) & (n_starts == 0) & (t_end - last <= gap)
-        kind = np.where(n_spk == 0, 0, np.where(continuous, 1, np.where(n_starts >= 2, 2, 3)))
-        pf = np.where(kind == 0, 0.0, np.where(kind == 1, 1.0,
-                                               np.where(kind == 2, active / period, np.nan)))
-    return {
-        "n_spikes": n_spk.astype(np.int64),
-        "spike_rate": 1000.0 * n_spk / (t_end - t_warm),
-        "n_bursts": n_done.astype(np.int64),
-        "period": period,
-        "active_phase": active,
-        "plateau_fraction": pf,
-        "spikes_per_burst": spb,
-        "kind": kind.astype(np.int64),
-    }

@@ -97,7 +97,7 @@ MODEL = Model(
         Output("E_K", "mV", "K+ Nernst potential from K_o, K_i and temperature"),
     ),
     kernel=kernel,
-    dt=0.02,
+    dt=0.01,
     spike_threshold=-30.0,
     burst_gap=1000.0,
     roles={"Ca_i": "Ca_i"},

@@ -104,7 +104,7 @@ MODEL = Model(
         Output("E_K", "mV", "K+ Nernst potential from K_o, K_i and temperature"),
     ),
     kernel=kernel,
-    dt=0.1,
+    dt=0.25,
     spike_threshold=-40.0,
     burst_gap=2000.0,
     roles={"Ca_i": "Ca_i"},
