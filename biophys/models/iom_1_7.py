@@ -18,7 +18,7 @@ _C23 = ("Corradi J, Thompson B, Fletcher PA, Bertram R, Sherman AS, Satin LS (20
         "601:5655-5667")
 _FILE = "IOM_1_7.ode (github.com/artielbm/artielbm.github.io, Models/IOM1.7/IOM_1_7.ode)"
 _MFILE = "IOM_1_7.m (same folder)"
-_SRC = f"{_FILE}"
+_SRC = f"{_FILE}; the IOM of Fletcher et al. (2022) Physiology 37, version 1.7"
 
 #: The published fixed K+ reversal potential (IOM_1_7.ode: vk = -75), mV.
 E_K_PUBLISHED = -75.0
