@@ -1,0 +1,237 @@
+"""Declaration of ``zg_cell``: the adrenal zona glomerulosa cell built for biophys.
+
+Not a published model: no zona glomerulosa electrophysiology model is available as code, so this
+one is assembled from published channel data and calibrated here to published cell-level
+numbers. Every fitted value says so and names the test that checks it
+(``tests/test_zg_cell.py``). The equations are in :mod:`biophys.kernels.models.zg_cell`.
+"""
+
+from __future__ import annotations
+
+from .._model import Model, Output, Parameter, State
+from ..kernels.models import zg_cell as kernel
+from ..kernels.surface import DEFAULT_SIGMA
+
+_VITKO = ("Vitko I et al. (2005) J Neurosci 25:4844: human CaV3.2 in HEK-293 (5 mM Ca2+, "
+          "23-25 C); fitted m^2h functions as in the public NEURON mechanism 'it2'; the IUPHAR/"
+          "GtoPdb CaV3.2 entry lists for this data set V0.5 act -59.9..-51.8 (median -55.9) mV, "
+          "V0.5 inact -86.5..-81.7 (median -84.8) mV, tau 1.6-8.4 / 12.9-32.6 ms")
+_WOLF = "Wolf JA et al. (2005) J Neurosci 25:9080, ModelDB 112834 caL13.mod (22 C, Q10 3)"
+_XU = "Xu W, Lipscombe D (2001) J Neurosci 21:5944 (Fig. 1D), as fitted in " + _WOLF
+_BELL = "Bell DC et al. (2001) J Neurophysiol 85:816 (Fig. 2, p. 819), as used in " + _WOLF
+_LR = "Luo CH, Rudy Y (1991) Circ Res 68:1501 (I_K1: rectification, sqrt(K_o/5.4) scaling)"
+_CHA = "Cha CY et al. (2011) J Gen Physiol 138:21, bcellcha.mod (chonlei/bHub_sim)"
+_AT1 = ("rat glomerulosa Ang II receptors, Endocrinology 1978 ('Angiotensin II receptors and "
+        "aldosterone production in rat adrenal glomerulosa cells', abstract on scilit.com): "
+        "K_a = 2.0e9 /M, i.e. K_D = 500 pM")
+_TEST = "tests/test_zg_cell.py::"
+_FIT = "fitted here, see " + _TEST
+_TEXTBOOK = "textbook cytosolic value [unverified]; enters only the Na+/K+-ATPase"
+
+#: Calibrated values (see the module docstring of tests/test_zg_cell.py for the procedure).
+CAL = {
+    "P_TASK": 2.804e-6, "P_TREK": 4.27e-8, "P_Na_b": 5.121e-8, "g_Kir": 0.005,
+    "P_CaT": 2.0e-4, "P_CaL": 1.0e-4, "P_Ca_b": 3.0e-9,
+    "g_KCa": 2.0, "K_KCa": 3.0e-4, "I_NaK_max": 58.56, "I_PMCA_max": 4.875, "K_PMCA": 3.445e-4,
+    "K_CDI": 1.556e-4, "tau_AT1": 3.0,
+    "aldo_basal": 0.1099, "K_aldo": 2.077e-4, "n_aldo": 3.78, "aldo_AngII_gain": 6.333,
+}
+
+_P = Parameter
+PARAMETERS = (
+    # bath and cytosol (conditions)
+    _P("K_o", 4.0, "mM", "extracellular K+", "physiological plasma K+", (0.01, 200.0),
+       condition=True),
+    _P("Na_o", 140.0, "mM", "extracellular Na+", "physiological plasma Na+", (1.0, 1000.0),
+       condition=True),
+    _P("Ca_o", 2.0, "mM", "extracellular Ca2+ (GHK Ca2+ currents, surface charge)",
+       "physiological bath", (1e-6, 100.0), condition=True),
+    _P("Mg_o", 1.0, "mM", "extracellular Mg2+ (surface charge only)", "physiological bath",
+       (0.0, 100.0), condition=True),
+    _P("temperature", 37.0, "C", "temperature (RT/F, channel Q10s)", "body temperature",
+       (0.0, 45.0), condition=True),
+    _P("AngII", 0.0, "pM", "angiotensin II", "protocol input (plasma ~10-100 pM)",
+       (0.0, 1e7), condition=True),
+    _P("K_i", 140.0, "mM", "cytosolic K+ (fixed)", "textbook value [unverified]",
+       (1.0, 500.0), condition=True),
+    _P("Na_i", 10.0, "mM", "cytosolic Na+ (fixed)", "textbook value [unverified]",
+       (0.1, 200.0), condition=True),
+    _P("Mg_i", 0.5, "mM", "free cytosolic Mg2+", _TEXTBOOK, (0.0, 50.0), condition=True),
+    _P("ATP", 4.0, "mM", "total cytosolic ATP", _TEXTBOOK, (0.0, 50.0), condition=True),
+    _P("ADP", 0.05, "mM", "total cytosolic ADP", _TEXTBOOK, (0.0, 50.0), condition=True),
+    _P("Pi", 1.0, "mM", "cytosolic inorganic phosphate", _TEXTBOOK, (0.0, 100.0),
+       condition=True),
+    _P("pH", 7.2, "1", "cytosolic pH", _TEXTBOOK, (5.0, 9.0), condition=True),
+    # geometry
+    _P("C_m", 1.0, "uF/cm^2", "specific membrane capacitance", "standard value",
+       (0.1, 10.0)),
+    _P("area", 615.8, "um^2", "membrane area (6.158 pF at 1 uF/cm^2)",
+       f"{_CHA} (Cm = 6.158 pF; beta-cell geometry as a stand-in for a ~10 um ZG cell)",
+       (1.0, 1e6)),
+    _P("volume", 764.0, "um^3", "cytosolic volume", f"{_CHA} (Vi = 764 fL)", (1.0, 1e7)),
+    # background channels
+    _P("P_TASK", CAL["P_TASK"], "cm/s", "TASK-1/TASK-3 K+ permeability (Ang II-inhibited)",
+       _FIT + "test_resting_potential_and_ghk_tracking", (0.0, 1.0)),
+    _P("P_TREK", CAL["P_TREK"], "cm/s", "other K2P (TREK-1) K+ permeability, Ang II-insensitive"
+       " (left after TASK knockout); TREK-1 in rodent ZG: review 'Two-pore domain potassium "
+       "channels in the adrenal cortex' Pflugers Arch 2015 "
+       "467:1027 (PMC4428839)", _FIT + "test_l_type_backup (1.5% of the background K+ "
+       "permeability)",
+       (0.0, 1.0)),
+    _P("P_Na_b", CAL["P_Na_b"], "cm/s", "background Na+ permeability",
+       _FIT + "test_resting_potential_and_ghk_tracking: V = -85 mV at 4 mM K_o with the "
+       "pump current included (P_Na_b/(P_TASK + P_TREK) = 0.018; 0.01 would give -85 to -87 "
+       "mV without the pump, shared/research/models.md sec. 3.2)", (0.0, 1.0)),
+    _P("g_Kir", CAL["g_Kir"], "mS/cm^2", "Kir3.4 (KCNJ5) conductance at K_o = 5.4 mM",
+       "chosen small here (mouse ZG is TASK-dominated); shape from " + _LR, (0.0, 100.0)),
+    # Ca2+ channels
+    _P("P_CaT", CAL["P_CaT"], "cm/s", "CaV3.2 maximal Ca2+ permeability (gating: " + _VITKO
+       + ")", _FIT + "test_aldosterone_vs_K", (0.0, 1.0)),
+    _P("P_CaL", CAL["P_CaL"], "cm/s", "CaV1.3 maximal Ca2+ permeability (gating: " + _XU + "; "
+       + _BELL + ")", _FIT + "test_l_type_backup", (0.0, 1.0)),
+    _P("P_Ca_b", CAL["P_Ca_b"], "cm/s", "background Ca2+ permeability",
+       _FIT + "test_resting_potential_and_ghk_tracking (resting Ca2+)", (0.0, 1.0)),
+    # K(Ca)
+    _P("g_KCa", CAL["g_KCa"], "mS/cm^2", "Ca2+-activated K+ conductance (lumped BK/SK; BK in ZG: "
+       "Sausbier M et al. 2005 Circulation 112:60)", _FIT + "test_frequency_rises_with_K_o",
+       (0.0, 100.0)),
+    _P("K_KCa", CAL["K_KCa"], "mM", "Ca2+ for half-activation of K(Ca)",
+       _FIT + "test_frequency_rises_with_K_o", (1e-6, 1.0)),
+    _P("n_KCa", 4.0, "1", "Hill coefficient of K(Ca)", "SK-type Ca2+ sensitivity, n about 4 "
+       "(Xia XM et al. 1998 Nature 395:503) [unverified]", (0.5, 10.0)),
+    # transport
+    _P("I_NaK_max", CAL["I_NaK_max"], "uA/cm^2", "Na+/K+-ATPase amplitude (current per 1/ms of "
+       "cycle rate; kinetics Cha et al. 2011)",
+       _FIT + "test_pump_balances_na_leak: 3 Na+ out per cycle balance the resting Na+ leak "
+       "(comes out within 3% of Cha et al. 2011: 350 pA / 6.158 pF = 56.8)",
+       (0.0, 1e4)),
+    _P("I_PMCA_max", CAL["I_PMCA_max"], "uA/cm^2", "maximal PMCA Ca2+ extrusion expressed as "
+       "Ca2+ current density (electroneutral, not in dV/dt)", _FIT + "test_aldosterone_vs_K",
+       (0.0, 1e4)),
+    _P("K_PMCA", CAL["K_PMCA"], "mM", "Ca2+ for half-maximal PMCA (Hill 2)",
+       _FIT + "test_aldosterone_vs_K (Cha et al. 2011: 1.4e-4 mM)", (1e-7, 1.0)),
+    _P("f_i", 0.01, "1", "free fraction of cytosolic Ca2+ (rapid buffering)",
+       f"{_CHA} (fi = 0.01)", (1e-5, 1.0)),
+    _P("K_CDI", CAL["K_CDI"], "mM", "Ca2+ for half CaV1.3 Ca2+-dependent inactivation "
+       "(bulk Ca2+, ki/(ki + Ca_i))", _FIT + "test_l_type_backup (form: Jaffe DB et al. 1994 "
+       "J Neurophysiol 71:1065)", (1e-6, 10.0)),
+    # surface charge
+    _P("sigma", DEFAULT_SIGMA, "e/A^2", "membrane surface charge density (gating shift)",
+       "biophys.kernels.surface.DEFAULT_SIGMA (Frankenhaeuser & Hodgkin 1957 order of "
+       "magnitude)", (-1.0, 1.0)),
+    _P("monovalent_ref", 144.0, "mM", "monovalent salt (Na_o + K_o) of the reference bath",
+       "the published gating is taken to hold in the physiological bath (an approximation: "
+       "the recordings used other baths)", (1.0, 2000.0)),
+    _P("Ca_o_ref", 2.0, "mM", "Ca2+ of the reference bath", "as monovalent_ref",
+       (0.0, 100.0)),
+    _P("Mg_o_ref", 1.0, "mM", "Mg2+ of the reference bath", "as monovalent_ref",
+       (0.0, 100.0)),
+    # Ang II
+    _P("K_AT1", 500.0, "pM", "Ang II dissociation constant of AT1 receptors", _AT1,
+       (1e-3, 1e9)),
+    _P("tau_AT1", CAL["tau_AT1"], "1", "operational efficacy of AT1 signalling (response "
+       "tau occ/(1 + tau occ); EC50 = K_AT1/(1 + tau))", _FIT + "test_aldosterone_vs_K",
+       (0.0, 1e6)),
+    # aldosterone read-out
+    _P("tau_avg", 120000.0, "ms", "time constant of the running Ca2+ average driving "
+       "aldosterone synthase", "chosen: minutes (shared/research/models.md sec. 3.3)",
+       (1.0, 1e9)),
+    _P("aldo_max", 1.0, "a.u./min", "maximal aldosterone synthesis rate (arbitrary units)",
+       "arbitrary scale (only ratios are compared with data)", (0.0, 1e12)),
+    _P("aldo_basal", CAL["aldo_basal"], "1", "Ca2+-independent fraction of maximal synthesis",
+       _FIT + "test_aldosterone_vs_K", (0.0, 1.0)),
+    _P("K_aldo", CAL["K_aldo"], "mM", "averaged Ca2+ for half-maximal Ca2+-driven synthesis",
+       _FIT + "test_aldosterone_vs_K", (1e-7, 1.0)),
+    _P("n_aldo", CAL["n_aldo"], "1", "Hill coefficient of Ca2+-driven synthesis",
+       _FIT + "test_aldosterone_vs_K", (0.1, 10.0)),
+    _P("aldo_AngII_gain", CAL["aldo_AngII_gain"], "1", "Ang II sensitisation of Ca2+-driven "
+       "synthesis: K_aldo/(1 + gain E) (phenomenological stand-in for the Ca2+-independent "
+       "Ang II pathways reviewed by Spat A, Hunyady L 2004 Physiol Rev 84:489)",
+       _FIT + "test_aldosterone_vs_K and test_angii_1nM_aldosterone", (0.0, 1e3)),
+    _P("I_app", 0.0, "uA/cm^2", "constant applied current (depolarising > 0)",
+       "protocol input", (-1e3, 1e3)),
+)
+
+#: Initial state: the resting steady state at the default conditions (computed here by
+#: integrating the model to rest; refreshed whenever the calibration changes).
+REST = {"V": -85.0, "m_T": 0.032138, "h_T": 0.48260, "d_L": 4.2577e-4, "f_L": 0.99757,
+        "Ca_i": 8.0528e-5, "Ca_avg": 8.0528e-5}
+_REST_SRC = "resting steady state at the default conditions (computed here)"
+
+STATES = (
+    State("V", REST["V"], "mV", "membrane potential", _REST_SRC, (-300.0, 300.0)),
+    State("m_T", REST["m_T"], "1", "CaV3.2 activation gate", _REST_SRC, (0.0, 1.0)),
+    State("h_T", REST["h_T"], "1", "CaV3.2 inactivation gate", _REST_SRC, (0.0, 1.0)),
+    State("d_L", REST["d_L"], "1", "CaV1.3 activation gate", _REST_SRC, (0.0, 1.0)),
+    State("f_L", REST["f_L"], "1", "CaV1.3 voltage-dependent inactivation gate", _REST_SRC,
+          (0.0, 1.0)),
+    State("Ca_i", REST["Ca_i"], "mM", "free cytosolic Ca2+", _REST_SRC, (0.0, 100.0)),
+    State("Ca_avg", REST["Ca_avg"], "mM", "running average of Ca_i (tau_avg) that drives "
+          "aldosterone synthase", _REST_SRC, (0.0, 100.0)),
+)
+
+OUTPUTS = (
+    Output("I_TASK", "uA/cm^2", "TASK-1/TASK-3 K+ current (GHK)"),
+    Output("I_TREK", "uA/cm^2", "Ang II-insensitive K2P (TREK-1) K+ current (GHK)"),
+    Output("I_Na_b", "uA/cm^2", "background Na+ current (GHK)"),
+    Output("I_Kir", "uA/cm^2", "Kir3.4 inward-rectifier K+ current"),
+    Output("I_CaT", "uA/cm^2", "CaV3.2 T-type Ca2+ current (GHK)"),
+    Output("I_CaL", "uA/cm^2", "CaV1.3 L-type Ca2+ current (GHK)"),
+    Output("I_Ca_b", "uA/cm^2", "background Ca2+ current (GHK)"),
+    Output("I_KCa", "uA/cm^2", "Ca2+-activated K+ current"),
+    Output("I_NaK", "uA/cm^2", "Na+/K+-ATPase current (outward)"),
+    Output("J_PMCA", "mM/ms", "PMCA Ca2+ extrusion (total Ca2+ per cytosolic volume)"),
+    Output("I_ion", "uA/cm^2", "total membrane ionic current (outward positive)"),
+    Output("E_K", "mV", "K+ Nernst potential"),
+    Output("dV_surface", "mV", "surface-charge gating shift of the bath vs the reference bath"),
+    Output("AngII_response", "1", "AT1 response E (fraction of TASK inhibited)"),
+    Output("aldosterone_rate", "a.u./min", "aldosterone synthesis rate (phenomenological, "
+           "driven by Ca_avg)"),
+)
+
+_TITLE = "Adrenal zona glomerulosa cell: K+ sensing, CaV3.2/CaV1.3, Ang II, aldosterone (ours)"
+
+MODEL = Model(
+    name="zg_cell",
+    title=_TITLE,
+    description=(
+        "A rodent-type adrenal zona glomerulosa cell built for biophys; NOT a published model "
+        "(no ZG electrophysiology model is available as code): published channel gating, "
+        "densities and read-outs fitted here. A TASK-dominated GHK K+ background with a small "
+        "Na+ leak (P_Na/P_K near 0.01) holds V near -85 mV at 4 mM K_o and makes V follow the "
+        "GHK equation as K_o changes. Also: an Ang II-insensitive K2P (TREK-1) background, "
+        "Kir3.4 (sqrt(K_o) scaling), CaV3.2 and CaV1.3 (GHK Ca2+, published gating, Gouy-"
+        "Chapman surface-charge shift by Ca_o/Mg_o), a lumped Ca2+-activated K+ current, the "
+        "shared Na+/K+-ATPase (Cha et al. 2011 cycle, Mg.ATP speciation), PMCA and rapid Ca2+ "
+        "buffering; Na_i and K_i are fixed inputs. Ang II (pM) acts through an operational AT1 "
+        "response that inhibits TASK and raises the Ca2+ sensitivity of synthesis. Aldosterone "
+        "output is phenomenological: a running average of cytosolic Ca2+ (tau_avg, minutes) "
+        "drives synthesis (arbitrary units per minute). Behaviour: like dispersed ZG cells the "
+        "default cell is silent at every K_o and Ang II level, with a Ca2+ level graded by "
+        "T-type window current (isolated canine cell aldosterone ratios are fitted to this); "
+        "loss of TASK (knockout or block) makes it fire repetitive CaV3.2-driven Ca2+ spikes "
+        "whose frequency rises with K_o (2.5-4.5 mM), sustained by CaV1.3 without CaV3.2. "
+        "Burst grouping of spikes and Ang II-evoked oscillations of cells in rosettes (cell "
+        "coupling) are not modelled."
+    ),
+    references=(
+        "Hu C et al. (2012) J Clin Invest 122:2046 (ZG cells in slices are electrical "
+        "oscillators)",
+        "Guagliardo NA et al. (2020) Nat Commun 11:1679 (Ang II evokes Ca2+ bursts in rosettes)",
+        "Aldosterone production by isolated glomerulosa cells: modulation of sensitivity to "
+        "angiotensin II and ACTH by extracellular potassium concentration (canine cells; "
+        "scilit.net/publications/748fa33b4368f5491e3d639d470dc688)",
+        "zG-TASK loss of function, Hypertension 2023 (PMC10167771)",
+        "Dinh HA et al. 'T- and L-type calcium channels maintain calcium oscillations in the "
+        "murine zona glomerulosa' (edoc.mdc-berlin.de/24218)",
+        _VITKO, _WOLF, _XU, _BELL, _LR, _CHA,
+    ),
+    parameters=PARAMETERS,
+    states=STATES,
+    outputs=OUTPUTS,
+    kernel=kernel,
+    dt=0.05,
+    spike_threshold=-35.0,
+    burst_gap=1000.0,
+    roles={"Ca_i": "Ca_i", "aldosterone": "aldosterone_rate", "pump_current": "I_NaK"},
+)

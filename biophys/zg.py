@@ -1,0 +1,158 @@
+"""Zona glomerulosa read-outs: time-averaged Ca2+ and aldosterone synthesis of ``zg_cell``.
+
+The model's aldosterone output is phenomenological: synthesis is driven by a running average
+of cytosolic Ca2+ (``Ca_avg``, time constant ``tau_avg`` of minutes, see
+:mod:`biophys.kernels.models.zg_cell`). Once ``tau_avg`` is much longer than any Ca2+
+oscillation, ``Ca_avg`` equals the time average of ``Ca_i`` and the synthesis rate is the
+model's synthesis function of that average. :func:`steady_state` uses this to obtain the
+steady rate from a run of tens of seconds instead of many ``tau_avg``; the equivalence is
+checked against the ``Ca_avg`` state in ``tests/test_zg_cell.py``.
+
+Example::
+
+    from biophys.zg import aldosterone_relative
+    aldosterone_relative([{"K_o": 5.0}, {"K_o": 7.5}], reference={"K_o": 2.5})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _engine
+from ._model import Model
+from .models import get_model
+
+MODEL_NAME = "zg_cell"
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """Time averages of ``zg_cell`` runs, one entry per condition.
+
+    Attributes
+    ----------
+    conditions : tuple of dict
+        Parameter overrides of each run.
+    mean_Ca_i : numpy.ndarray
+        Time-averaged cytosolic free Ca2+ after the warm-up, mM.
+    mean_V, min_V, max_V : numpy.ndarray
+        Membrane potential statistics after the warm-up, mV.
+    spike_rate : numpy.ndarray
+        Upward crossings of the model's spike threshold per second after the warm-up, Hz.
+    aldosterone_rate : numpy.ndarray
+        Synthesis rate at ``Ca_avg = mean_Ca_i``, in the unit of ``aldo_max`` (a.u./min).
+    final_states : numpy.ndarray
+        States at ``t_end``, shape ``(n_states, n_conditions)``.
+    """
+
+    conditions: tuple[dict[str, float], ...]
+    mean_Ca_i: np.ndarray
+    mean_V: np.ndarray
+    min_V: np.ndarray
+    max_V: np.ndarray
+    spike_rate: np.ndarray
+    aldosterone_rate: np.ndarray
+    final_states: np.ndarray
+
+
+def _model(model: str | Model | None) -> Model:
+    return get_model(MODEL_NAME if model is None else model)
+
+
+def _rate(m: Model, p: np.ndarray, ca: float) -> float:
+    """The kernel's synthesis function for one parameter column ``p`` at ``Ca_avg = ca``."""
+    k = m.kernel
+    i = m.parameter_index
+    e = k.angii_response(p[i("AngII")], p[i("K_AT1")], p[i("tau_AT1")])
+    return k.aldosterone_rate(float(ca), e, p[i("aldo_max")], p[i("aldo_basal")],
+                              p[i("K_aldo")], p[i("n_aldo")], p[i("aldo_AngII_gain")])
+
+
+def synthesis_rate(Ca_avg, *, model: str | Model | None = None,
+                   params: Mapping[str, float] | None = None) -> np.ndarray:
+    """Aldosterone synthesis rate at a running-average Ca2+ ``Ca_avg`` (mM), a.u./min.
+
+    Uses the model's kernel function with the default (or ``params``) ``AngII``,
+    ``aldo_max``, ``aldo_basal``, ``K_aldo``, ``n_aldo`` and ``aldo_AngII_gain``.
+    """
+    m = _model(model)
+    p = m.parameter_vector(params)
+    ca = np.asarray(Ca_avg, dtype=np.float64)
+    if np.any(~np.isfinite(ca)) or np.any(ca < 0):
+        raise ValueError(f"Ca_avg = {Ca_avg!r} mM must be finite and >= 0 mM")
+    out = np.array([_rate(m, p, c) for c in ca.ravel()])
+    return out.reshape(ca.shape)
+
+
+def steady_state(
+    conditions: Sequence[Mapping[str, float]],
+    *,
+    params: Mapping[str, float] | None = None,
+    t_end: float = 40000.0,
+    warmup: float = 15000.0,
+    dt: float | None = None,
+    method: str = "rl2",
+    model: str | Model | None = None,
+    initial: Mapping[str, float] | None = None,
+) -> SteadyState:
+    """Run every condition as one cell of an ensemble and return time averages.
+
+    Parameters
+    ----------
+    conditions : sequence of mapping
+        Parameter overrides per run (e.g. ``{"K_o": 5.0, "AngII": 25.0}``), applied on top of
+        ``params``.
+    params : mapping, optional
+        Overrides shared by all runs.
+    t_end, warmup : float
+        Run length and the initial part excluded from the averages, ms.
+    dt : float, optional
+        Fixed step, ms (default: the model's ``dt``).
+    method : str
+        ``"rl1"`` or ``"rl2"``.
+    initial : mapping, optional
+        Initial-state overrides shared by all runs.
+    """
+    m = _model(model)
+    conds = tuple(dict(c) for c in conditions)
+    if not conds:
+        raise ValueError("conditions must contain at least one mapping of parameter overrides")
+    cols = []
+    for c in conds:
+        merged = dict(params or {})
+        merged.update(c)
+        cols.append(m.parameter_vector(merged))
+    P = np.stack(cols, axis=1)
+    y0 = m.state_vector(initial)
+    Y0 = np.repeat(y0[:, None], len(conds), axis=1)
+    raw = _engine.run(m, P, Y0, t_end=t_end, dt=m.dt if dt is None else dt, warmup=warmup,
+                      observe=("Ca_i", "V"), method=method)
+    n = raw.n_obs_samples
+    mean_ca = raw.obs[0, 0] / n
+    t_obs = (raw.n_steps * raw.dt - raw.t_warm) / 1000.0
+    nspk = raw.burst[0]  # spikes after the warm-up (burst accumulator column B_NSPK)
+    rates = np.array([_rate(m, P[:, j], mean_ca[j]) for j in range(len(conds))])
+    if np.any(raw.status != 0):
+        bad = [conds[j] for j in np.flatnonzero(raw.status)]
+        raise FloatingPointError(f"non-finite state in conditions {bad}; reduce dt")
+    return SteadyState(conds, mean_ca, raw.obs[1, 0] / n, raw.obs[1, 1], raw.obs[1, 2],
+                       nspk / t_obs, rates, raw.Y)
+
+
+def aldosterone_relative(
+    conditions: Sequence[Mapping[str, float]],
+    reference: Mapping[str, float] | None = None,
+    **kwargs,
+) -> np.ndarray:
+    """Steady aldosterone synthesis of each condition relative to a reference condition.
+
+    ``reference`` defaults to ``{"K_o": 2.5}`` (the baseline of the isolated canine
+    glomerulosa cell data in shared/research/models.md sec. 3.2). Keyword arguments go to
+    :func:`steady_state`. Returns an array of ratios (1 = same as the reference).
+    """
+    ref = {"K_o": 2.5} if reference is None else dict(reference)
+    ss = steady_state([ref, *conditions], **kwargs)
+    return ss.aldosterone_rate[1:] / ss.aldosterone_rate[0]

@@ -1,0 +1,348 @@
+"""Adrenal zona glomerulosa (ZG) cell: K+ sensing, CaV3.2/CaV1.3, Ang II and aldosterone.
+
+A model built for biophys (not a published model). Channel gating is taken from the cited
+recordings; conductance densities, Ca2+ handling, the Ang II efficacy and the aldosterone
+read-out are fitted here to cell-level data (see ``biophys.models.zg_cell`` for every value,
+unit and source).
+
+Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_app + I_ext)::
+
+    I_TASK = (1 - E_AngII) P_TASK F G_K(V)         TASK-1/3 background K+ (GHK), Ang II target
+    I_TREK = P_TREK F G_K(V)                       other K2P background K+ (GHK), Ang II-insensitive
+    I_Na_b = P_Na_b F G_Na(V)                      background Na+ leak (GHK)
+    I_Kir  = g_Kir sqrt(K_o/5.4) r(V - E_K) (V - E_K)      Kir3.4; r = Luo-Rudy (1991) rectification
+    I_CaT  = P_CaT m_T^2 h_T 2F G_Ca(V)            CaV3.2 (GHK Ca2+)
+    I_CaL  = P_CaL d_L^2 f_L K_CDI/(K_CDI + Ca_i) 2F G_Ca(V)      CaV1.3 with Ca2+-dependent inact.
+    I_Ca_b = P_Ca_b 2F G_Ca(V)                     background Ca2+ entry (GHK)
+    I_KCa  = g_KCa Ca_i^n/(Ca_i^n + K_KCa^n) (V - E_K)   Ca2+-activated K+ (lumped BK/SK)
+    I_NaK  = I_NaK_max v_NaK(V, Na, K, MgATP, MgADP, Pi, H)   shared Na+/K+-ATPase cycle
+
+with ``G_X(V) = c_i g(x) - c_o g(-x)``, ``x = z F V/RT`` (:func:`biophys.kernels.ghk.ghk_driving`).
+The voltage-gated channels see ``V - dV_surface`` where ``dV_surface`` is the Gouy-Chapman-
+Grahame gating shift of the bath (Ca_o, Mg_o, Na_o + K_o) relative to a reference bath, the
+same physics as :func:`biophys.kernels.surface.gating_shift` (pure screening) but solved with a
+polynomial Newton iteration on the Grahame cubic (no exponentials in the loop; checked against
+the shared kernel in tests/test_zg_cell.py). Ang II acts through an operational-model AT1
+response ``E = tau occ/(1 + tau occ)``, ``occ = AngII/(AngII + K_AT1)``: it inhibits TASK by
+the fraction E and raises the Ca2+ sensitivity of aldosterone synthesis (below).
+
+Ca2+ (mM; rapid buffering with a constant free fraction f_i)::
+
+    dCa_i/dt   = f_i [ -(I_CaT + I_CaL + I_Ca_b) A/(2 F vol) - J_PMCA ],
+    J_PMCA     = J_max Ca_i^2/(Ca_i^2 + K_PMCA^2)   (electroneutral; J_max from I_PMCA_max)
+    dCa_avg/dt = (Ca_i - Ca_avg)/tau_avg             running average driving aldosterone synthase
+
+Aldosterone (phenomenological, arbitrary units per minute)::
+
+    aldosterone_rate = aldo_max [b + (1 - b) Ca_avg^n/(Ca_avg^n + K_eff^n)],
+    K_eff = K_aldo/(1 + aldo_AngII_gain E)
+
+Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping).
+"""
+
+import math
+
+from .._jit import jit
+from ..constants import FARADAY, thermal_voltage
+from ..gating import exprel, q10_factor
+from ..ghk import ghk_driving
+from ..ion_balance import dconc_dt
+from ..nak_pump import nak_cycle_rate
+from ..speciation import mg_speciation
+from ..surface import grahame_rhs
+
+STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg")
+PARAM_NAMES = (
+    "K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII",
+    "K_i", "Na_i", "Mg_i", "ATP", "ADP", "Pi", "pH",
+    "C_m", "area", "volume",
+    "P_TASK", "P_TREK", "P_Na_b", "g_Kir", "P_CaT", "P_CaL", "P_Ca_b",
+    "g_KCa", "K_KCa", "n_KCa",
+    "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI",
+    "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
+    "K_AT1", "tau_AT1",
+    "tau_avg", "aldo_max", "aldo_basal", "K_aldo", "n_aldo", "aldo_AngII_gain",
+    "I_app",
+)
+AUX_NAMES = (
+    "I_TASK", "I_TREK", "I_Na_b", "I_Kir", "I_CaT", "I_CaL", "I_Ca_b", "I_KCa", "I_NaK",
+    "J_PMCA", "I_ion", "E_K", "dV_surface", "AngII_response", "aldosterone_rate",
+)
+
+V, MT, HT, DL, FL, CA, CAAVG = range(7)
+(K_O, NA_O, CA_O, MG_O, TEMP, ANG, K_I, NA_I, MG_I, ATP, ADP, PI, PH_I,
+ C_M, AREA, VOL,
+ P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, P_CAL, P_CAB,
+ G_KCA, K_KCA, N_KCA,
+ I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI,
+ SIGMA, MONO_REF, CA_REF, MG_REF,
+ K_AT1, TAU_AT1,
+ TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
+ I_APP) = range(44)
+
+#: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
+T_REF_CAV32 = 24.0
+#: Reference temperature of the CaV1.3 fits (Wolf et al. 2005 caL13.mod: 22 C), C.
+T_REF_CAV13 = 22.0
+
+
+@jit
+def ghk_g_slope(x):
+    """Derivative of ``g(x) = x/(1 - exp(-x))`` (> 0 for every real x)."""
+    if abs(x) < 1e-4:
+        return 0.5 + x / 6.0
+    d = -math.expm1(-x)  # 1 - e^{-x}
+    return (d - x * (1.0 - d)) / (d * d)
+
+
+@jit
+def ghk_chord_free_slope(z, V, c_in, c_out, vt):
+    """d/dV of the GHK driving concentration at fixed concentrations, mM/mV (>= 0)."""
+    x = z * V / vt
+    return z / vt * (c_in * ghk_g_slope(x) + c_out * ghk_g_slope(-x))
+
+
+@jit
+def cav32_gates(Vg, T_C):
+    """CaV3.2 steady states and time constants (ms) at gating voltage ``Vg`` (mV).
+
+    Fits of Vitko et al. (2005) (human CaV3.2 in HEK-293, 23-25 C) as in the NEURON mechanism
+    ``it2``; temperature factors 5^((T-24)/10) (activation) and 3^((T-24)/10) (inactivation).
+    """
+    phm = q10_factor(5.0, T_C, T_REF_CAV32)
+    phh = q10_factor(3.0, T_C, T_REF_CAV32)
+    m_inf = 1.0 / (1.0 + math.exp(-(Vg + 59.36) / 7.53))
+    h_inf = 1.0 / (1.0 + math.exp((Vg + 85.5) / 7.18))
+    tau_m = (1.52 + 1.0 / (math.exp((Vg + 40.3) / 10.06) + math.exp(-(Vg + 144.3) / 28.6))) / phm
+    tau_h = (13.7 + (1943.0 + math.exp((Vg + 164.0) / 9.2))
+             / (1.0 + math.exp((Vg + 89.3) / 3.7))) / phh
+    return m_inf, tau_m, h_inf, tau_h
+
+
+@jit
+def cav13_gates(Vg, T_C):
+    """CaV1.3 steady states and time constants (ms) at gating voltage ``Vg`` (mV).
+
+    Activation: Boltzmann V1/2 = -33 mV, k = 6.7 mV (Xu & Lipscombe 2001 / Churchill &
+    MacVicar 1998); kinetics of Kasai & Neher (1992). Voltage-dependent inactivation: V1/2 =
+    -13.4 mV, k = 11.9 mV, tau = 44.3 ms (Bell et al. 2001). As in Wolf et al. (2005)
+    caL13.mod (22 C, Q10 = 3).
+    """
+    q = q10_factor(3.0, T_C, T_REF_CAV13)
+    d_inf = 1.0 / (1.0 + math.exp(-(Vg + 33.0) / 6.7))
+    a = 0.0398 * 9.005 * exprel((Vg + 8.124) / 9.005)
+    b = 0.99 * math.exp(Vg / 31.4)
+    tau_d = 1.0 / ((a + b) * q)
+    f_inf = 1.0 / (1.0 + math.exp((Vg + 13.4) / 11.9))
+    tau_f = 44.3 / q
+    return d_inf, tau_d, f_inf, tau_f
+
+
+@jit
+def kir_rectification(dV):
+    """Open fraction of the inward rectifier at ``dV = V - E_K`` (mV), Luo & Rudy (1991)."""
+    a = 1.02 / (1.0 + math.exp(0.2385 * (dV - 59.215)))
+    b = ((0.49124 * math.exp(0.08032 * (dV + 5.476)) + math.exp(0.06175 * (dV - 594.31)))
+         / (1.0 + math.exp(-0.5143 * (dV + 4.753))))
+    return a / (a + b)
+
+
+@jit
+def reduced_surface_potential(monovalent, divalent, S, negative):
+    """``x = F psi0/RT`` of a mixed 1:1 + 2:1 chloride bath (Grahame equation, screening only).
+
+    With ``u = exp(-x)`` the Grahame equation ``c1(u - 1) + c2(u^2 - 1) + ca(1/u - 1) = S``
+    (``c1`` monovalent cations, ``c2`` divalent cations, ``ca = c1 + 2 c2`` chloride, ``S =
+    sigma^2/(2 eps eps0 RT)`` in mM) is the cubic ``c2 u^3 + c1 u^2 - (c1 + c2 + ca + S) u + ca
+    = 0``, convex for u > 0, with one root in (0, 1) (positive surface) and one above 1
+    (negative surface). Newton from the c2 = 0 (quadratic) root converges monotonically.
+    """
+    if S == 0.0:
+        return 0.0
+    c1 = monovalent
+    c2 = divalent
+    ca = monovalent + 2.0 * divalent
+    bq = c1 + ca + S
+    disc = math.sqrt(bq * bq - 4.0 * c1 * ca)
+    if negative:
+        u = (bq + disc) / (2.0 * c1)
+    else:
+        u = 2.0 * ca / (bq + disc)
+    b = c1 + c2 + ca + S
+    for _ in range(100):
+        f = ((c2 * u + c1) * u - b) * u + ca
+        df = (3.0 * c2 * u + 2.0 * c1) * u - b
+        if df == 0.0:
+            break
+        step = f / df
+        u -= step
+        if abs(step) <= 1e-15 * u:
+            break
+    return -math.log(u)
+
+
+@jit
+def surface_shift(P, c):
+    """Depolarising gating shift of the bath relative to the reference bath, mV."""
+    sig = P[SIGMA, c]
+    if sig == 0.0:
+        return 0.0
+    T = P[TEMP, c]
+    S = grahame_rhs(sig, T)
+    neg = sig < 0.0
+    x = reduced_surface_potential(P[NA_O, c] + P[K_O, c], P[CA_O, c] + P[MG_O, c], S, neg)
+    x0 = reduced_surface_potential(P[MONO_REF, c], P[CA_REF, c] + P[MG_REF, c], S, neg)
+    return (x - x0) * thermal_voltage(T)
+
+
+@jit
+def angii_response(AngII, K_AT1, tau_AT1):
+    """Operational-model AT1 response ``tau occ/(1 + tau occ)`` (0..tau/(1+tau)), 1."""
+    occ = AngII / (AngII + K_AT1)
+    return tau_AT1 * occ / (1.0 + tau_AT1 * occ)
+
+
+@jit
+def hill(x, K, n):
+    """``x^n/(x^n + K^n)`` for x >= 0 (integer fast path for n = 4 and n = 2)."""
+    if n == 4.0:
+        x2 = x * x
+        k2 = K * K
+        xn = x2 * x2
+        kn = k2 * k2
+    elif n == 2.0:
+        xn = x * x
+        kn = K * K
+    else:
+        xn = x ** n
+        kn = K ** n
+    return xn / (xn + kn)
+
+
+@jit
+def membrane(Y, P, c):
+    """All membrane currents of cell ``c`` (uA/cm^2) and the total slope conductance.
+
+    Returns ``(I_TASK, I_TREK, I_Na_b, I_Kir, I_CaT, I_CaL, I_Ca_b, I_KCa, I_NaK, I_ion,
+    g_slope, E_K, E)`` with ``g_slope`` (mS/cm^2, >= 0) the V-derivative of the currents at
+    frozen gates (chord conductance for the Kir and K(Ca) terms) and ``E`` the AT1 response.
+    """
+    v = Y[V, c]
+    ca = Y[CA, c]
+    T = P[TEMP, c]
+    vt = thermal_voltage(T)
+    k_o = P[K_O, c]
+    k_i = P[K_I, c]
+    na_o = P[NA_O, c]
+    na_i = P[NA_I, c]
+    ca_o = P[CA_O, c]
+    e = angii_response(P[ANG, c], P[K_AT1, c], P[TAU_AT1, c])
+    # K+ and Na+ background channels (GHK)
+    p_k_task = (1.0 - e) * P[P_TASK, c]
+    p_k_trek = P[P_TREK, c]
+    drv_k = ghk_driving(1.0, v, k_i, k_o, T)
+    i_task = p_k_task * FARADAY * drv_k
+    i_trek = p_k_trek * FARADAY * drv_k
+    g = (p_k_task + p_k_trek) * FARADAY * ghk_chord_free_slope(1.0, v, k_i, k_o, vt)
+    p_na = P[P_NAB, c]
+    i_nab = p_na * FARADAY * ghk_driving(1.0, v, na_i, na_o, T)
+    g += p_na * FARADAY * ghk_chord_free_slope(1.0, v, na_i, na_o, vt)
+    # Kir3.4
+    e_k = vt * math.log(k_o / k_i)
+    g_kir = P[G_KIR, c] * math.sqrt(k_o / 5.4) * kir_rectification(v - e_k)
+    i_kir = g_kir * (v - e_k)
+    g += g_kir
+    # Ca2+ channels (GHK Ca2+)
+    m = Y[MT, c]
+    d = Y[DL, c]
+    kc = P[K_CDI, c]
+    p_t = P[P_CAT, c] * m * m * Y[HT, c]
+    p_l = P[P_CAL, c] * d * d * Y[FL, c] * kc / (kc + ca)
+    p_b = P[P_CAB, c]
+    f2 = 2.0 * FARADAY * ghk_driving(2.0, v, ca, ca_o, T)
+    i_cat = p_t * f2
+    i_cal = p_l * f2
+    i_cab = p_b * f2
+    g += (p_t + p_l + p_b) * 2.0 * FARADAY * ghk_chord_free_slope(2.0, v, ca, ca_o, vt)
+    # Ca2+-activated K+
+    g_kca = P[G_KCA, c] * hill(ca, P[K_KCA, c], P[N_KCA, c])
+    i_kca = g_kca * (v - e_k)
+    g += g_kca
+    # Na+/K+-ATPase
+    mgatp, _, mgadp, _ = mg_speciation(P[MG_I, c], P[ATP, c], P[ADP, c], P[PH_I, c], k_i)
+    h_mM = 10.0 ** (3.0 - P[PH_I, c])
+    i_nak = P[I_NAK_MAX, c] * nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp,
+                                              P[PI, c], h_mM, T)
+    i_ion = i_task + i_trek + i_nab + i_kir + i_cat + i_cal + i_cab + i_kca + i_nak
+    return (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_nak, i_ion, g, e_k, e)
+
+
+@jit
+def pmca_max_rate(P, c):
+    """Maximal PMCA Ca2+ removal from the free cytosolic Ca2+, mM/ms (>= 0)."""
+    return -dconc_dt(P[I_PMCA_MAX, c], 2.0, P[AREA, c], P[VOL, c], P[F_I, c])
+
+
+@jit
+def rates(Y, P, c, t, I_ext, A, B):
+    v = Y[V, c]
+    T = P[TEMP, c]
+    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_nak, i_ion, g, e_k,
+     e) = membrane(Y, P, c)
+    cm = P[C_M, c]
+    b_v = g / cm
+    B[V, c] = b_v
+    A[V, c] = (P[I_APP, c] + I_ext - i_ion) / cm + b_v * v
+    vg = v - surface_shift(P, c)
+    m_inf, tau_m, h_inf, tau_h = cav32_gates(vg, T)
+    A[MT, c] = m_inf / tau_m
+    B[MT, c] = 1.0 / tau_m
+    A[HT, c] = h_inf / tau_h
+    B[HT, c] = 1.0 / tau_h
+    d_inf, tau_d, f_inf, tau_f = cav13_gates(vg, T)
+    A[DL, c] = d_inf / tau_d
+    B[DL, c] = 1.0 / tau_d
+    A[FL, c] = f_inf / tau_f
+    B[FL, c] = 1.0 / tau_f
+    ca = Y[CA, c]
+    kp = P[K_PMCA, c]
+    A[CA, c] = dconc_dt(i_cat + i_cal + i_cab, 2.0, P[AREA, c], P[VOL, c], P[F_I, c])
+    B[CA, c] = pmca_max_rate(P, c) * ca / (ca * ca + kp * kp)
+    tavg = P[TAU_AVG, c]
+    A[CAAVG, c] = ca / tavg
+    B[CAAVG, c] = 1.0 / tavg
+
+
+@jit
+def aldosterone_rate(Ca_avg, E, aldo_max, basal, K_aldo, n_aldo, gain):
+    """Phenomenological aldosterone synthesis rate (units of ``aldo_max``).
+
+    ``aldo_max [basal + (1 - basal) h(Ca_avg; K_aldo/(1 + gain E), n_aldo)]`` with ``h`` the
+    Hill function and ``E`` the AT1 response: Ang II raises the Ca2+ sensitivity of synthesis.
+    """
+    return aldo_max * (basal + (1.0 - basal) * hill(Ca_avg, K_aldo / (1.0 + gain * E), n_aldo))
+
+
+@jit
+def aux(Y, P, c, t, I_ext, OUT):
+    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_nak, i_ion, g, e_k,
+     e) = membrane(Y, P, c)
+    ca = Y[CA, c]
+    kp = P[K_PMCA, c]
+    OUT[0, c] = i_task
+    OUT[1, c] = i_trek
+    OUT[2, c] = i_nab
+    OUT[3, c] = i_kir
+    OUT[4, c] = i_cat
+    OUT[5, c] = i_cal
+    OUT[6, c] = i_cab
+    OUT[7, c] = i_kca
+    OUT[8, c] = i_nak
+    # PMCA flux as total (free + bound) Ca2+ per cytosolic volume, mM/ms
+    OUT[9, c] = pmca_max_rate(P, c) / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
+    OUT[10, c] = i_ion
+    OUT[11, c] = e_k
+    OUT[12, c] = surface_shift(P, c)
+    OUT[13, c] = e
+    OUT[14, c] = aldosterone_rate(Y[CAAVG, c], e, P[ALDO_MAX, c], P[ALDO_BASAL, c],
+                                  P[K_ALDO, c], P[N_ALDO, c], P[ALDO_GAIN, c])

@@ -1,0 +1,292 @@
+"""Tests of ``zg_cell``, the adrenal zona glomerulosa cell built for biophys (issue 5).
+
+The model is ours (no published ZG electrophysiology model exists as code). Calibration, done
+once with the scripts described here and frozen in ``biophys.models.zg_cell.CAL``:
+
+1. Channel gating from the literature (CaV3.2: Vitko et al. 2005 fits; CaV1.3: Wolf et al.
+   2005 / Xu & Lipscombe 2001 / Bell et al. 2001; Kir rectification: Luo & Rudy 1991).
+2. ``P_Na_b`` so that V = -85 mV at 4 mM K_o (Barrett lab review: ZG cells rest near -85 mV)
+   and ``I_NaK_max`` so that the pump extrudes, 3 Na+ per cycle, the Na+ that leaks in at rest
+   (iterated together; the amplitude lands within 3% of Cha et al. 2011's 56.8 uA/cm^2).
+3. Densities of the Ca2+ channels, K(Ca), TREK and Ca2+ handling chosen so that the default
+   cell is silent with a graded, K_o-dependent T-type window Ca2+, TASK loss makes it fire, and
+   CaV1.3 carries the firing without CaV3.2.
+4. The aldosterone read-out (aldo_basal, K_aldo, n_aldo, aldo_AngII_gain), with tau_AT1 = 3,
+   fitted by least squares to six ratios: isolated canine cells x2.0 / x3.5 (5 / 7.5 vs 2.5 mM
+   K_o) and x4 / x6 with 25 pM Ang II; TASK knockout x2.4 (mouse slices); 1 nM Ang II x6-7
+   (rat cells). The six cannot all be met at once by this model; the compromise leaves every
+   ratio within 30% (largest misses: x1.53 instead of x2.0 at 5 mM, x3.1 instead of x2.4 for
+   the TASK knockout). The tolerance of those tests is therefore 30%, stated where used; the
+   qualitative findings (K+ raises aldosterone, Ang II amplifies the K+ response, TASK loss
+   raises it) are asserted strictly.
+
+Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
+Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved (only the abstracts, which
+give no number, were reachable); :func:`test_frequency_rises_with_K_o` therefore checks the
+direction only. Time-averaged read-outs come from one ensemble run shared by the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import zg
+from biophys.kernels.models import zg_cell as kz
+from biophys.kernels.surface import DEFAULT_SIGMA, gating_shift
+from biophys.models import get_model
+from biophys.reference import solve
+
+MODEL = get_model("zg_cell")
+FARADAY = 96485.33212
+GAS = 8.314462618
+
+#: Published targets (value, source).
+V_REST = (-85.0, "Barrett PQ et al. review (J Physiol), abstract: ZG resting voltage ~ -85 mV")
+CANINE = {  # aldosterone relative to 2.5 mM K_o, isolated canine glomerulosa cells
+    ("no AngII", 5.0): 2.0, ("no AngII", 7.5): 3.5, ("AngII", 5.0): 4.0, ("AngII", 7.5): 6.0,
+}
+TASK_KO_RATIO = 2.4  # zG-TASK loss of function, mouse adrenal slices (PMC10167771)
+RAT_ANGII_1NM = (6.0, 7.0)  # rat glomerulosa cells, max 6-7x basal at 1e-9 M Ang II (1978)
+#: Tolerance of the fitted aldosterone ratios (see the module docstring).
+RATIO_TOL = 0.30
+
+CONDITIONS = {
+    "K2": {"K_o": 2.0}, "K2.5": {"K_o": 2.5}, "K3": {"K_o": 3.0}, "K4": {"K_o": 4.0},
+    "K5": {"K_o": 5.0}, "K6": {"K_o": 6.0}, "K7.5": {"K_o": 7.5}, "K8": {"K_o": 8.0},
+    "A2.5": {"K_o": 2.5, "AngII": 25.0}, "A5": {"K_o": 5.0, "AngII": 25.0},
+    "A7.5": {"K_o": 7.5, "AngII": 25.0}, "A1nM": {"K_o": 4.0, "AngII": 1000.0},
+    "KO": {"K_o": 4.0, "P_TASK": 0.0}, "KO2.5": {"K_o": 2.5, "P_TASK": 0.0},
+    "KO3.5": {"K_o": 3.5, "P_TASK": 0.0}, "KO4.5": {"K_o": 4.5, "P_TASK": 0.0},
+    "KO6": {"K_o": 6.0, "P_TASK": 0.0}, "KO_AngII": {"K_o": 4.0, "P_TASK": 0.0, "AngII": 1000.0},
+    "KOnoT": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0},
+    "KOnoTL": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0, "P_CaL": 0.0},
+    "Mg10": {"K_o": 7.5, "Mg_o": 10.0},
+}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    ss = zg.steady_state(list(CONDITIONS.values()), t_end=30000.0, warmup=12000.0)
+    return {k: j for j, k in enumerate(CONDITIONS)}, ss
+
+
+def _get(runs, field, key):
+    idx, ss = runs
+    return float(getattr(ss, field)[idx[key]])
+
+
+def ghk_voltage(K_o, r, K_i=140.0, Na_o=140.0, Na_i=10.0, T_C=37.0):
+    """GHK voltage of a K+/Na+ membrane, written here independently of the package, mV."""
+    vt = 1000.0 * GAS * (T_C + 273.15) / FARADAY
+    return vt * math.log((K_o + r * Na_o) / (K_i + r * Na_i))
+
+
+# -- declaration ------------------------------------------------------------------------------
+def test_declared_as_ours_with_units_and_sources():
+    assert "NOT a published model" in MODEL.description
+    assert "phenomenological" in MODEL.description
+    for q in MODEL.parameters + MODEL.states:
+        assert q.unit and q.source and q.description, q.name
+        lo, hi = q.bounds
+        assert lo <= q.value <= hi, q.name
+    fitted = [q.name for q in MODEL.parameters if q.source.startswith("fitted here")]
+    assert {"P_TASK", "P_Na_b", "I_NaK_max", "aldo_basal", "K_aldo", "tau_AT1"} <= set(fitted)
+    for name in fitted:
+        assert "tests/test_zg_cell.py::test_" in MODEL.parameter(name).source, name
+    assert set(MODEL.condition_names) >= {"K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII"}
+    assert MODEL.roles["aldosterone"] == "aldosterone_rate"
+
+
+def test_bad_input_is_a_clear_value_error():
+    with pytest.raises(ValueError, match=r"K_o.*mM"):
+        bp.simulate("zg_cell", 10.0, params={"K_o": -1.0})
+    with pytest.raises(ValueError, match=r"AngII.*pM"):
+        bp.simulate("zg_cell", 10.0, params={"AngII": float("nan")})
+    with pytest.raises(ValueError, match="Ca_avg"):
+        zg.synthesis_rate(-1.0)
+
+
+# -- kernels ---------------------------------------------------------------------------------
+def test_surface_shift_equals_shared_gating_shift():
+    """The model's Grahame-cubic solution reproduces kernels.surface.gating_shift."""
+    for ca in (0.0, 0.5, 2.0, 10.0):
+        for mg in (0.0, 1.0, 10.0):
+            for ko in (2.0, 8.0):
+                for sigma in (DEFAULT_SIGMA, -1.0 / 250.0):
+                    p = MODEL.parameter_vector({"Ca_o": max(ca, 1e-6), "Mg_o": mg, "K_o": ko,
+                                                "sigma": sigma})[:, None]
+                    ours = kz.surface_shift(p, 0)
+                    shared = gating_shift(140.0 + ko, max(ca, 1e-6), mg, sigma, 37.0, 144.0, 2.0,
+                                          1.0)
+                    assert ours == pytest.approx(shared, abs=1e-9)
+
+
+def test_angii_response_operational_model():
+    """At AngII = K_AT1/(1 + tau) the AT1 response is half its maximum tau/(1 + tau)."""
+    tau = MODEL.parameter("tau_AT1").value
+    k_at1 = MODEL.parameter("K_AT1").value
+    ec50 = k_at1 / (1.0 + tau)
+    assert kz.angii_response(ec50, k_at1, tau) == pytest.approx(0.5 * tau / (1.0 + tau),
+                                                                rel=1e-12)
+    assert kz.angii_response(0.0, k_at1, tau) == 0.0
+
+
+def test_pump_balances_na_leak():
+    y = MODEL.default_states()[:, None].copy()
+    out = np.zeros((len(MODEL.outputs), 1))
+    kz.aux(y, MODEL.default_parameters()[:, None], 0, 0.0, 0.0, out)
+    o = dict(zip(MODEL.output_names, out[:, 0], strict=True))
+    # 3 Na+ out per cycle (one net charge) balance the background Na+ influx at rest
+    assert 3.0 * o["I_NaK"] == pytest.approx(-o["I_Na_b"], rel=0.01)
+    # the balancing amplitude agrees with Cha et al. (2011): 350 pA / 6.158 pF
+    assert MODEL.parameter("I_NaK_max").value == pytest.approx(350.0 / 6.158, rel=0.05)
+    assert o["I_ion"] == pytest.approx(0.0, abs=1e-3)  # the declared state is at rest
+
+
+# -- membrane potential ---------------------------------------------------------------------------
+def test_resting_potential_and_ghk_tracking(runs):
+    assert _get(runs, "mean_V", "K4") == pytest.approx(V_REST[0], abs=1.0)
+    vs = {}
+    for key in ("K2", "K2.5", "K3", "K4", "K5", "K6", "K7.5", "K8"):
+        assert _get(runs, "spike_rate", key) == 0.0
+        assert _get(runs, "max_V", key) - _get(runs, "min_V", key) < 0.1  # silent, steady
+        vs[CONDITIONS[key]["K_o"]] = _get(runs, "mean_V", key)
+    ks = sorted(vs)
+    assert all(vs[a] < vs[b] for a, b in zip(ks[:-1], ks[1:], strict=True))
+    # physiological-to-high K_o: within 2.5 mV of the GHK voltage with P_Na/P_K = 0.01
+    for k_o in (4.0, 5.0, 6.0, 7.5, 8.0):
+        assert vs[k_o] == pytest.approx(ghk_voltage(k_o, 0.01), abs=2.5)
+    # over 2-8 mM the slope is sub-Nernstian like a GHK membrane (Nernst: 61.5 mV/decade;
+    # GHK with P_Na/P_K = 0.01: 45 mV/decade). It is shallower (32.5 mV/decade) because below
+    # 4 mM the electrogenic pump, Kir3.4 and the Ca2+ background weigh more against the
+    # shrinking K+ conductance: at 2 mM V is 6.4 mV above the GHK value.
+    slope = (vs[8.0] - vs[2.0]) / math.log10(4.0)
+    slope_ghk = (ghk_voltage(8.0, 0.01) - ghk_voltage(2.0, 0.01)) / math.log10(4.0)
+    assert 0.6 * slope_ghk < slope < slope_ghk
+    assert vs[2.0] - ghk_voltage(2.0, 0.01) < 7.0
+
+
+def test_mg_o_screening_reduces_ca_entry(runs):
+    """Raising Mg_o shifts gating positive (surface charge): less T-window Ca2+ at 7.5 mM."""
+    assert _get(runs, "mean_Ca_i", "Mg10") < 0.7 * _get(runs, "mean_Ca_i", "K7.5")
+
+
+# -- aldosterone ------------------------------------------------------------------------------
+def test_aldosterone_vs_K(runs):
+    r = {key: _get(runs, "aldosterone_rate", key) for key in ("K2.5", "K5", "K7.5", "A2.5",
+                                                               "A5", "A7.5")}
+    ours = {("no AngII", 5.0): r["K5"] / r["K2.5"], ("no AngII", 7.5): r["K7.5"] / r["K2.5"],
+            ("AngII", 5.0): r["A5"] / r["A2.5"], ("AngII", 7.5): r["A7.5"] / r["A2.5"]}
+    for key, target in CANINE.items():
+        assert ours[key] == pytest.approx(target, rel=RATIO_TOL), (key, ours[key], target)
+    # the finding of the canine study: K+ raises aldosterone and Ang II amplifies it
+    assert 1.0 < ours[("no AngII", 5.0)] < ours[("no AngII", 7.5)]
+    assert ours[("AngII", 5.0)] > ours[("no AngII", 5.0)]
+    assert ours[("AngII", 7.5)] > ours[("no AngII", 7.5)]
+
+
+def test_angii_1nM_aldosterone(runs):
+    """1 nM Ang II: rat glomerulosa cells reach 6-7x basal; dispersed cells only depolarise."""
+    ratio = _get(runs, "aldosterone_rate", "A1nM") / _get(runs, "aldosterone_rate", "K4")
+    lo, hi = RAT_ANGII_1NM
+    assert lo * (1 - RATIO_TOL) <= ratio <= hi * (1 + RATIO_TOL)
+    assert _get(runs, "spike_rate", "A1nM") == 0.0
+    assert _get(runs, "mean_V", "A1nM") > _get(runs, "mean_V", "K4") + 2.0
+
+
+def test_task_knockout_fires_and_raises_aldosterone(runs):
+    assert _get(runs, "spike_rate", "K4") == 0.0
+    assert _get(runs, "spike_rate", "KO") > 1.0
+    assert _get(runs, "max_V", "KO") > -30.0  # CaV3.2-driven spikes, not a ripple
+    ratio = _get(runs, "aldosterone_rate", "KO") / _get(runs, "aldosterone_rate", "K4")
+    assert ratio == pytest.approx(TASK_KO_RATIO, rel=RATIO_TOL)
+    # Ang II acts on TASK: without TASK its electrical effect is gone (PMC10167771: TASK-LOF
+    # activity is unresponsive to Ang II); the synthesis read-out still responds
+    assert _get(runs, "spike_rate", "KO_AngII") == pytest.approx(_get(runs, "spike_rate", "KO"),
+                                                                 rel=1e-9)
+    assert _get(runs, "mean_Ca_i", "KO_AngII") == pytest.approx(_get(runs, "mean_Ca_i", "KO"),
+                                                                rel=1e-9)
+
+
+def test_l_type_backup(runs):
+    """Without CaV3.2 the cell still fires through CaV1.3; blocking both abolishes the rise."""
+    assert _get(runs, "spike_rate", "KOnoT") > 0.5
+    assert _get(runs, "mean_Ca_i", "KOnoT") > 1.2 * _get(runs, "mean_Ca_i", "K4")
+    assert _get(runs, "spike_rate", "KOnoTL") == 0.0
+    assert _get(runs, "mean_Ca_i", "KOnoTL") < _get(runs, "mean_Ca_i", "K4")
+
+
+def test_frequency_rises_with_K_o(runs):
+    """With TASK lost, spike frequency rises with K_o over 2.5-4.5 mM (Hu et al. 2012 report
+    K+ control of the oscillations; their numbers could not be retrieved). At 6 mM the cell
+    depolarises into a steady T-window state."""
+    f = [_get(runs, "spike_rate", k) for k in ("KO2.5", "KO3.5", "KO4.5")]
+    assert f[0] > 1.0
+    assert f[0] < f[1] < f[2]
+    assert _get(runs, "spike_rate", "KO6") == 0.0
+
+
+# -- numerics ----------------------------------------------------------------------------------
+def _ko_start(runs):
+    idx, ss = runs
+    y = ss.final_states[:, idx["KO"]]
+    return dict(zip(MODEL.state_names, map(float, y), strict=True))
+
+
+def _compare_with_lsoda(runs, t_end, method):
+    prm = {"P_TASK": 0.0}
+    init = _ko_start(runs)
+    ref = solve("zg_cell", t_end, params=prm, initial=init, record=("V", "Ca_i"),
+                record_every=1.0, method=method, rtol=1e-9, atol=1e-12)
+    ds = bp.simulate("zg_cell", t_end, params=prm, initial=init, record=("V", "Ca_i"),
+                     record_every=1.0)
+    s_ref = ref.spike_times.values
+    s = ds.spike_times.values
+    assert len(s_ref) >= 5 and len(s) == len(s_ref)
+    # inter-spike intervals (about 280 ms) agree to 0.1%; spike times drift by at most that
+    isi, isi_ref = np.diff(s).mean(), np.diff(s_ref).mean()
+    assert isi == pytest.approx(isi_ref, rel=1e-3)
+    assert np.max(np.abs(s - s_ref)) < 1.0 + 1e-3 * t_end
+    assert ds.Ca_i.values.mean() == pytest.approx(ref.Ca_i.values.mean(), rel=1e-3)
+
+
+def test_fixed_step_matches_lsoda(runs):
+    """The default fixed step (dt = 0.05 ms, RL2) against LSODA (rtol 1e-9) on 2 s of firing."""
+    _compare_with_lsoda(runs, 2000.0, "LSODA")
+
+
+@pytest.mark.slow
+def test_fixed_step_matches_radau_long(runs):
+    _compare_with_lsoda(runs, 20000.0, "Radau")
+
+
+def test_running_average_gives_the_steady_rate():
+    """Ca_avg (time constant tau_avg) converges to the mean of Ca_i, so the aldosterone output
+    equals the synthesis function of the mean (the shortcut used by biophys.zg)."""
+    prm = {"P_TASK": 0.0, "tau_avg": 3000.0}
+    ds = bp.simulate("zg_cell", 40000.0, params=prm, record=("Ca_i", "Ca_avg",
+                                                            "aldosterone_rate"),
+                     record_every=1.0)
+    t = ds.time.values
+    late = t >= 20000.0
+    mean_ca = float(ds.Ca_i.values[late].mean())
+    assert ds.Ca_avg.values[-1] == pytest.approx(mean_ca, rel=0.03)
+    rate = zg.synthesis_rate(ds.Ca_avg.values[-1], params=prm)
+    assert ds.aldosterone_rate.values[-1] == pytest.approx(float(rate), rel=1e-12)
+    assert json.loads(ds.attrs["final_state"])["Ca_avg"] == pytest.approx(
+        ds.Ca_avg.values[-1], rel=1e-12)
+
+
+@pytest.mark.slow
+def test_running_average_default_tau_long():
+    """With the default tau_avg (2 min) the output after 12 min matches biophys.zg's estimate."""
+    prm = {"P_TASK": 0.0}
+    ds = bp.simulate("zg_cell", 720000.0, params=prm, record=("aldosterone_rate",),
+                     record_every=1000.0)
+    est = zg.steady_state([prm], t_end=60000.0, warmup=20000.0).aldosterone_rate[0]
+    assert ds.aldosterone_rate.values[-1] == pytest.approx(est, rel=0.03)
