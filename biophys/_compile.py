@@ -1,33 +1,46 @@
-"""Generate, write and load the fused ensemble driver of a model.
+"""Generate, write and load the fused block integrators of a model, and the shared parallel
+runner.
 
-The driver source (:data:`biophys.kernels.ensemble_source.TEMPLATE`) is specialised for the
+The per-model source (:data:`biophys.kernels.ensemble_source.TEMPLATE`) is specialised for the
 model's kernel module and written once, atomically, to ``<cache_dir>/generated/``; the file
 name carries the hash of the generated text and the cache directory is keyed on the kernel
 sources, so a stale driver cannot be loaded. It is imported from that real file, so tracebacks,
 ``inspect``, ``NUMBA_DISABLE_JIT=1`` and Numba's disk cache all work.
+
+Compile cost. A model compiles only the serial block integrator it uses (``run_exponential``
+for the fixed-step methods, ``run_adaptive`` for ``method="adaptive"``), each with one explicit
+signature. The ``prange`` over blocks lives in :func:`parallel_runner`, compiled once (and
+cached) for every model: it receives the block integrator as a first-class function.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import sys
 import tempfile
+import warnings
 from functools import cache
 from types import ModuleType
 
+import llvmlite.binding as llvm
+import numba
+from numba import types
+
 from ._cache import cache_dir, scoped_numba_cache
 from ._model import Model
-from .kernels.ensemble_source import TEMPLATE
+from .kernels import ensemble_source
+from .kernels._jit import pjit
 
 #: Cells per structure-of-arrays block in the ensemble driver.
-BLOCK = 64
+BLOCK = ensemble_source.BLOCK
 
 
 def driver_source(kernel_module: str) -> str:
     """The generated driver source for a kernel module name."""
-    return TEMPLATE.replace("{MODULE}", kernel_module).replace("{BLOCK}", str(BLOCK))
+    return ensemble_source.render(kernel_module)
 
 
 @cache
@@ -53,3 +66,49 @@ def load_driver(model: Model) -> ModuleType:
     with scoped_numba_cache():
         spec.loader.exec_module(module)
     return module
+
+
+#: LLVM inlining threshold while a block integrator is compiled (LLVM's -O3 default: 250).
+INLINE_THRESHOLD = 100_000
+_LLVM_DEFAULT_THRESHOLD = 250
+
+
+@contextlib.contextmanager
+def inline_everything():
+    """Raise LLVM's inlining threshold for the compilations inside the block.
+
+    The driver's loop over the cells of a block vectorises only if the model's ``rates`` (and
+    everything it calls) is inlined into the loop body; Numba compiles every ``@jit`` function
+    as a separate library, and LLVM's default threshold leaves calls to larger functions in
+    place. The threshold is a process-wide LLVM option, restored to LLVM's -O3 default
+    afterwards. (Machine code loaded from the disk cache is unaffected.)
+    """
+    llvm.set_option("biophys", f"-inline-threshold={INLINE_THRESHOLD}")
+    try:
+        yield
+    finally:
+        llvm.set_option("biophys", f"-inline-threshold={_LLVM_DEFAULT_THRESHOLD}")
+
+
+@cache
+def block_integrator(model: Model, name: str):
+    """The compiled block integrator ``name`` of ``model`` (one signature, compiled once;
+    :func:`biophys._engine.run` passes arguments of exactly these types)."""
+    fn = getattr(load_driver(model), name)
+    if numba.config.DISABLE_JIT:
+        return fn
+    with scoped_numba_cache(), inline_everything():
+        fn.compile(ensemble_source.block_signature())
+    return fn
+
+
+@cache
+def parallel_runner():
+    """:func:`biophys.kernels.ensemble_source.run_blocks` compiled with ``parallel=True``."""
+    if numba.config.DISABLE_JIT:
+        return ensemble_source.run_blocks
+    sig = ensemble_source.block_signature()
+    full = types.void(types.FunctionType(sig), *sig.args[:2], *sig.args[4:])
+    with scoped_numba_cache(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", numba.NumbaExperimentalFeatureWarning)
+        return pjit(full)(ensemble_source.run_blocks)

@@ -10,20 +10,58 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
-from ._compile import load_driver
+from ._compile import BLOCK, block_integrator, parallel_runner
 from ._model import Model
+from .kernels.ensemble_source import (
+    B_LAST,
+    F_ATOL,
+    F_DT,
+    F_GAP,
+    F_H0,
+    F_HMAX,
+    F_RTOL,
+    F_T0,
+    F_TEND,
+    F_TWARM,
+    F_VTHR,
+    I_CLAMP,
+    I_MAXITER,
+    I_NSTEPS,
+    I_ORDER,
+    I_REC_EVERY,
+    I_WARM,
+    N_BURST,
+    N_FPAR,
+    N_IPAR,
+    N_STATS,
+    S_ACCEPTED,
+    S_REJECTED,
+    S_STATUS,
+)
 from .stimulus import NO_STIMULUS
 
-#: Fixed-step integration methods accepted by ``method=`` and their order.
+#: Integration methods accepted by ``method=`` (value: order of the fixed-step scheme, 0 for the
+#: error-controlled one).
 #: ``"rl1"``: Rush-Larsen / exponential Euler (first order; Rush & Larsen 1978).
 #: ``"rl2"``: exponential midpoint, second-order Rush-Larsen (Sundnes et al. 2009).
-METHODS = {"rl1": 1, "rl2": 2}
+#: ``"rl2ab"``: second-order Rush-Larsen in Adams-Bashforth form, one rates call per step
+#: (Coudiere, Douanla-Lontsi & Pierre 2018, ETNA 48:342).
+#: ``"adaptive"``: Dormand-Prince 5(4) with per-cell step-size control against ``rtol``/``atol``.
+METHODS = {"rl1": 1, "rl2": 2, "rl2ab": 3, "adaptive": 0}
 METHOD_DESCRIPTIONS = {
     "rl1": "rl1: Rush-Larsen gates, exponential Euler for V and other states (1st order)",
     "rl2": "rl2: exponential midpoint (2nd-order Rush-Larsen, Sundnes et al. 2009)",
+    "rl2ab": "rl2ab: 2nd-order Rush-Larsen, Adams-Bashforth form, one rates call per step "
+             "(Coudiere, Douanla-Lontsi & Pierre 2018)",
+    "adaptive": "adaptive: Dormand-Prince 5(4), per-cell error control (rtol, atol), spike times "
+                "on the cubic Hermite interpolant",
 }
+#: Default tolerances of ``method="adaptive"`` (``atol`` in each state's own unit).
+RTOL = 1e-6
+ATOL = 1e-8
 
 
 @dataclass
@@ -38,10 +76,13 @@ class RawRun:
     obs: np.ndarray  # (n_observed, 3, n_cells): sum, min, max after warm-up
     n_obs_samples: int
     burst: np.ndarray  # (12, n_cells) burst accumulators
-    status: np.ndarray  # (n_cells,) 0 ok, 1 non-finite state
+    status: np.ndarray  # (n_cells,) 0 ok, 1 non-finite state, 2 step budget, 3 step underflow
     dt: float
     n_steps: int
     t_warm: float
+    method: str = "rl2"
+    n_accepted: np.ndarray | None = None  # (n_cells,) steps taken (fixed: n_steps)
+    n_rejected: np.ndarray | None = None  # (n_cells,) rejected steps (adaptive only)
 
 
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
@@ -60,6 +101,30 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
     return t_end_f, dt_f, w
 
 
+def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
+    r = float(rtol)
+    if not math.isfinite(r) or not 1e-14 <= r <= 0.1:
+        raise ValueError(f"rtol = {rtol!r} (dimensionless) must be in [1e-14, 0.1]")
+    a = np.broadcast_to(np.asarray(atol, dtype=np.float64), (n_states,)).copy()
+    if not np.all(np.isfinite(a)) or np.any(a <= 0):
+        raise ValueError(f"atol = {atol!r} (state units) must be finite and > 0, a scalar or one "
+                         f"value per state ({n_states})")
+    return r, a
+
+
+def _segments(stim_t, stim_v, t_warm: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ends and stimulus values of the segments an adaptive step may not cross."""
+    cuts = [float(x) for x in stim_t if 0.0 < x < t_end]
+    if 0.0 < t_warm < t_end:
+        cuts.append(t_warm)
+    ends = np.unique(np.array(cuts + [t_end], dtype=np.float64))
+    starts = np.concatenate([[0.0], ends[:-1]])
+    mid = 0.5 * (starts + ends)
+    j = np.searchsorted(stim_t, mid, side="right") - 1
+    vals = np.where(j >= 0, np.asarray(stim_v, dtype=np.float64)[np.maximum(j, 0)], 0.0)
+    return ends, np.ascontiguousarray(vals, dtype=np.float64)
+
+
 def run(
     model: Model,
     P: np.ndarray,
@@ -74,10 +139,16 @@ def run(
     observe: Sequence[str] = (),
     spike_capacity: int = 0,
     method: str = "rl2",
+    rtol: float = RTOL,
+    atol: float | Sequence[float] = ATOL,
+    max_step: float | None = None,
 ) -> RawRun:
     """Integrate ``P.shape[1]`` independent cells of ``model``.
 
     ``P`` is ``(n_params, n_cells)``, ``Y0`` is ``(n_states, n_cells)``; both are copied.
+    With ``method="adaptive"``, ``dt`` (ms) is the output grid (records, warm-up) and the first
+    trial step; ``rtol`` (dimensionless) and ``atol`` (state units, scalar or per state) bound
+    the local error of every cell, and ``max_step`` (ms) caps its step size.
     """
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
@@ -85,11 +156,16 @@ def run(
     n_steps = max(1, int(math.ceil(t_end / dt - 1e-9)))
     dt = t_end / n_steps
     stim_t, stim_v, clamp = (stimulus or NO_STIMULUS).waveform()
-    P = np.ascontiguousarray(P, dtype=np.float64)
+    stim_t = np.ascontiguousarray(stim_t, dtype=np.float64)
+    stim_v = np.ascontiguousarray(stim_v, dtype=np.float64)
+    P = np.array(P, dtype=np.float64, order="C", copy=True)
     Y = np.array(Y0, dtype=np.float64, order="C", copy=True)
+    n_states = len(model.states)
+    if P.ndim != 2 or P.shape[0] != len(model.parameters):
+        raise ValueError(f"parameters must have shape ({len(model.parameters)}, n_cells)")
     n_cells = P.shape[1]
-    if Y.shape != (len(model.states), n_cells):
-        raise ValueError(f"initial states must have shape {(len(model.states), n_cells)}")
+    if Y.shape != (n_states, n_cells):
+        raise ValueError(f"initial states must have shape {(n_states, n_cells)}")
     rec_idx = np.array([model.variable_index(r) for r in record], dtype=np.int64)
     obs_idx = np.array([model.variable_index(o) for o in observe], dtype=np.int64)
     if len(rec_idx):
@@ -100,21 +176,52 @@ def run(
         n_rec_t = n_steps // rec_every + 1
     else:
         rec_every, n_rec_t = 0, 0
+    times = np.arange(n_rec_t) * (rec_every * dt)
     rec = np.full((len(rec_idx), n_cells, n_rec_t), np.nan)
     spk_t = np.full((n_cells, max(int(spike_capacity), 1)), np.nan)
     spk_n = np.zeros(n_cells, dtype=np.int64)
     obs = np.zeros((len(obs_idx), 3, n_cells))
-    burst = np.zeros((12, n_cells))
-    status = np.zeros(n_cells, dtype=np.int64)
+    obs[:, 1] = np.inf
+    obs[:, 2] = -np.inf
     warm_steps = int(round(warmup / dt))
-    drv = load_driver(model)
-    drv.run_exponential(
-        Y, P, 0.0, dt, n_steps, stim_t, stim_v, bool(clamp), rec_idx, rec_every, rec,
-        float(model.spike_threshold), spk_t, spk_n, warm_steps, obs_idx, obs,
-        float(model.burst_gap), burst, status, METHODS[method],
-    )
+    t_warm = warm_steps * dt
+    burst = np.zeros((N_BURST, n_cells))
+    burst[B_LAST] = t_warm
+    stats = np.zeros((n_cells, N_STATS), dtype=np.int64)
+    adaptive = METHODS[method] == 0
+    r_tol, a_tol = _tolerances(rtol, atol, n_states) if adaptive else (0.0, np.zeros(n_states))
+    if max_step is None:
+        h_max = t_end
+    else:
+        h_max = float(max_step)
+        if not math.isfinite(h_max) or h_max <= 0:
+            raise ValueError(f"max_step = {max_step!r} ms must be finite and > 0 ms")
+    fpar = np.zeros(N_FPAR + n_states)
+    fpar[[F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0]] = (
+        0.0, dt, t_end, float(model.spike_threshold), float(model.burst_gap), t_warm, r_tol,
+        float(a_tol[0]), h_max, min(dt, h_max))
+    fpar[N_FPAR:] = a_tol
+    ipar = np.zeros(N_IPAR, dtype=np.int64)
+    ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER]] = (
+        n_steps, int(bool(clamp)), METHODS[method], rec_every, warm_steps, 200_000_000)
+    if adaptive:
+        stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
+    n_states_ = len(model.states)
+    need_aux = bool(np.any(rec_idx >= n_states_) or np.any(obs_idx >= n_states_))
+    name = ("run_adaptive" if adaptive else "run_exponential") + ("_aux" if need_aux else "")
+    fn = block_integrator(model, name)
+    args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,
+            stats)
+    if n_cells > BLOCK and not numba.config.DISABLE_JIT:
+        parallel_runner()(fn, Y, P, *args)
+    else:
+        for c0 in range(0, n_cells, BLOCK):
+            fn(Y, P, c0, min(BLOCK, n_cells - c0), *args)
+    n_samples = n_steps - warm_steps + 1
+    if adaptive and len(obs_idx):
+        obs[:, 0] *= n_samples / (t_end - t_warm)  # time integral -> sum over the dt grid
+    status = stats[:, S_STATUS].copy()
     bad = ~np.all(np.isfinite(Y), axis=0)
     status[bad] = 1
-    times = np.arange(n_rec_t) * (rec_every * dt)
-    return RawRun(Y, times, rec, spk_t, spk_n, obs, n_steps - warm_steps + 1, burst, status, dt,
-                  n_steps, warm_steps * dt)
+    return RawRun(Y, times, rec, spk_t, spk_n, obs, n_samples, burst, status, dt, n_steps, t_warm,
+                  method, stats[:, S_ACCEPTED].copy(), stats[:, S_REJECTED].copy())

@@ -7,7 +7,9 @@ With ``x = z F V / (R T)`` the GHK current density is
 where ``g(x) = x / (1 - e^{-x}) = x / (-expm1(-x))``. Written this way each term keeps full
 relative precision for every V: ``expm1`` removes the cancellation near V = 0, where the exact
 limit ``g(0) = 1`` is used (V is never nudged), and ``g(-x) = x / expm1(x)`` is evaluated
-directly (forming ``e^{-x}`` as ``1 + expm1(-x)`` would cancel for large x).
+directly (forming ``e^{-x}`` as ``1 + expm1(-x)`` would cancel for large x). ``expm1`` is the
+vectorisable one of :mod:`biophys.kernels.fastmath` (branch-free selects instead of early
+returns), so these kernels do not stop the driver's loop over cells from vectorising.
 
 Units: V in mV, concentrations in mM, permeability P in cm/s, current density in uA/cm^2
 (P [cm/s] * F [C/mol] * c [mM = 1e-6 mol/cm^3] gives 1e-6 A/cm^2), temperature in degrees C.
@@ -17,8 +19,8 @@ References
 Goldman DE (1943) J Gen Physiol 27:37. Hodgkin AL, Katz B (1949) J Physiol 108:37.
 """
 
-import math
 
+from . import fastmath as fm
 from ._jit import jit
 from .constants import FARADAY, thermal_voltage
 
@@ -26,9 +28,9 @@ from .constants import FARADAY, thermal_voltage
 @jit
 def ghk_g(x):
     """``x / (1 - exp(-x))`` accurate to rounding for all real x, exactly 1 at x = 0."""
-    if x == 0.0:
-        return 1.0
-    return x / (-math.expm1(-x))
+    em = fm.expm1(-x)
+    em = -1.0 if x == 0.0 else em  # 0/0 is never evaluated (no invalid-operation flag)
+    return 1.0 if x == 0.0 else x / (-em)
 
 
 @jit
@@ -39,10 +41,14 @@ def ghk_driving(z, V, c_in, c_out, temperature_C):
     divided by ``P z F``. It equals ``c_i - c_o`` at V = 0 and vanishes at the Nernst potential.
     """
     x = z * V / thermal_voltage(temperature_C)
-    if x == 0.0:
-        return c_in - c_out
-    # c_i g(x) - c_o g(-x), each factor from its own expm1: no cancellation for any x
-    return c_in * (x / -math.expm1(-x)) - c_out * (x / math.expm1(x))
+    # c_i g(x) - c_o g(-x), each factor from its own expm1: no cancellation for any x (forming
+    # e^{-x} as 1 + expm1(-x) would cancel for large x); selects instead of an early return
+    em_neg = fm.expm1(-x)
+    em_pos = fm.expm1(x)
+    em_neg = -1.0 if x == 0.0 else em_neg  # 0/0 is never evaluated (no invalid-operation flag)
+    em_pos = 1.0 if x == 0.0 else em_pos
+    d = c_in * (x / -em_neg) - c_out * (x / em_pos)
+    return c_in - c_out if x == 0.0 else d
 
 
 @jit
@@ -76,4 +82,4 @@ def ghk_voltage(P_K, P_Na, P_Cl, K_o, K_i, Na_o, Na_i, Cl_o, Cl_i, temperature_C
     """GHK voltage equation for K+, Na+ and Cl-, mV (permeabilities in any common unit)."""
     num = P_K * K_o + P_Na * Na_o + P_Cl * Cl_i
     den = P_K * K_i + P_Na * Na_i + P_Cl * Cl_o
-    return thermal_voltage(temperature_C) * math.log(num / den)
+    return thermal_voltage(temperature_C) * fm.log(num / den)

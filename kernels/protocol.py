@@ -22,16 +22,14 @@ A model kernel module ``biophys.kernels.models.<name>`` defines:
 The quasi-linear form lets one driver implement every method: the exponential (generalised
 Rush-Larsen) step ``y += dt (A - B y) phi1(-B dt)``, with ``phi1(z) = (e^z - 1)/z``, is exact
 for gates (Rush & Larsen 1978) and reduces to forward Euler for states with ``B = 0``.
+
+Speed. The driver calls ``rates`` in a loop over the cells of a block, which LLVM vectorises
+only if ``rates`` is branch-light straight-line code without library calls: use ``exp``,
+``expm1``, ``log``, ``exprel``, ``logistic`` and ``pow_pos`` from
+:mod:`biophys.kernels.fastmath` (or the helpers in :mod:`biophys.kernels.gating` and
+:mod:`biophys.kernels.ghk`, which use them) instead of ``math.exp``/``math.log``/``**``.
 """
 
-import math
+from .fastmath import phi1
 
-from ._jit import jit
-
-
-@jit
-def phi1(z):
-    """``(exp(z) - 1) / z`` with the limit 1 at z = 0 (accurate to rounding)."""
-    if z == 0.0:
-        return 1.0
-    return math.expm1(z) / z
+__all__ = ["phi1"]  # ``(exp(z) - 1)/z``, limit 1 at z = 0; vectorisable (see fastmath)

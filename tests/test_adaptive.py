@@ -1,0 +1,198 @@
+"""method="adaptive": Dormand-Prince 5(4) with per-cell error control inside the ensemble kernel.
+
+References are computed here, independently of biophys: scipy's LSODA at rtol 1e-10 on the
+Hodgkin-Huxley equations of tests/hh_reference.py, and a classic RK4 at dt = 0.005 ms written
+below (the reference of workload W1, issue 7).
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hh_reference import pulse, rhs_factory, solve, steady_state
+from numba import njit, prange
+from scipy.integrate import solve_ivp
+
+import biophys as bp
+from biophys import _engine
+from biophys.kernels import ensemble_source
+
+HH = bp.model("hh1952")
+
+
+def _one(t_end, dt, *, current=0.0, stimulus=None, record=("V",), **kw):
+    """One cell through the engine (simulate() has no tolerance arguments)."""
+    P, Y0 = _grid(1, np.array([current]))
+    return _engine.run(HH, P, Y0, t_end=t_end, dt=dt, stimulus=stimulus, record=record,
+                       spike_capacity=1000, method="adaptive", **kw)
+
+
+def _grid(n, currents):
+    P = np.repeat(HH.default_parameters()[:, None], n, axis=1)
+    P[HH.parameter_index("I_app")] = currents
+    Y0 = np.repeat(HH.default_states()[:, None], n, axis=1)
+    return P, Y0
+
+
+# --- the tableau -------------------------------------------------------------------------------
+
+
+def test_dormand_prince_tableau_matches_scipy():
+    from scipy.integrate._ivp.rk import RK45
+
+    src = ensemble_source.VARIANT_TEMPLATE + ensemble_source.TEMPLATE
+    ns: dict = {}
+    # evaluate the coefficient definitions of the template on their own
+    start = src.index("DP_C = ")
+    stop = src.index("# workspace rows of run_adaptive")
+    exec("import numpy as np\n" + src[start:stop], ns)
+    np.testing.assert_allclose(ns["DP_C"][:6], RK45.C, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(ns["DP_A"][1:6, :5], RK45.A[1:6, :5], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(ns["DP_A"][6, :6], RK45.B, rtol=0, atol=1e-15)
+    # scipy's E is (embedded - main); ours is (main - embedded): the sign does not matter
+    np.testing.assert_allclose(ns["DP_E"], -RK45.E, rtol=0, atol=1e-15)
+
+
+# --- accuracy against LSODA --------------------------------------------------------------------
+
+
+def _lsoda_spikes(current, t_end):
+    def up(t, y):
+        return y[0]
+
+    up.direction = 1.0
+    sol = solve_ivp(rhs_factory(lambda t: current), (0.0, t_end), steady_state(), method="LSODA",
+                    rtol=1e-10, atol=1e-12, max_step=0.05, events=up, dense_output=True)
+    return sol
+
+
+def test_trace_and_spike_times_match_lsoda_and_shrink_with_rtol():
+    t_end, current = 100.0, 10.0
+    ref = _lsoda_spikes(current, t_end)
+    ref_spikes = ref.t_events[0]
+    errs = []
+    for rtol in (1e-5, 1e-7, 1e-9):
+        r = _one(t_end, 0.05, current=current, rtol=rtol, atol=rtol * 1e-2)
+        st = r.spike_times[0, :r.spike_count[0]]
+        assert len(st) == len(ref_spikes)
+        v_err = np.max(np.abs(r.rec[0, 0] - ref.sol(r.times)[0]))
+        errs.append((np.max(np.abs(st - ref_spikes)), v_err))
+    assert errs[-1][0] < 1e-5 and errs[-1][1] < 1e-3  # ms, mV
+    assert errs[0][0] > errs[1][0] > errs[2][0]  # tolerance proportionality
+
+
+def test_pulse_edges_are_respected_threshold_692():
+    """Steps never cross a stimulus jump: the 1-ms pulse threshold of the 1952 equations."""
+    for amplitude, fires in ((6.93, True), (6.89, False)):
+        r = _one(20.0, 0.05, stimulus=bp.Pulse(amplitude, 1.0, 1.0), rtol=1e-8, atol=1e-10)
+        assert (float(r.rec[0, 0].max()) > 0.0) is fires
+
+
+def test_voltage_clamp_currents_match_fixed_step():
+    clamp = bp.VoltageClamp(-65.0, steps=[(0.0, 5.0), (-30.0, 5.0)], start=1.0)
+    m = HH
+    p, y0 = m.default_parameters()[:, None], m.default_states()[:, None]
+    a = _engine.run(m, p, y0, t_end=12.0, dt=0.01, stimulus=clamp, record=["V", "I_K", "I_Na"],
+                    method="adaptive", rtol=1e-8, atol=1e-10)
+    b = _engine.run(m, p, y0, t_end=12.0, dt=0.001, stimulus=clamp, record=["V", "I_K", "I_Na"],
+                    method="rl2")
+    np.testing.assert_array_equal(a.rec[0, 0, 200:500], 0.0)  # V follows the command (mV)
+    ib = b.rec[:, 0, ::10]
+    # away from the command jumps (a sample exactly at a jump is the level before it here,
+    # after it in the fixed-step driver)
+    away = np.min(np.abs(a.times[:, None] - np.array([1.0, 6.0, 11.0])[None]), axis=1) > 0.015
+    assert np.max(np.abs(a.rec[1, 0] - ib[1])[away]) < 0.05  # I_K, uA/cm^2 (peak ~ 600)
+    assert np.max(np.abs(a.rec[2, 0] - ib[2])[away]) < 0.5  # I_Na (peak ~ -800)
+
+
+def test_observables_are_time_averages():
+    n = 6
+    P, Y0 = _grid(n, np.linspace(0.0, 15.0, n))
+    a = _engine.run(HH, P, Y0, t_end=200.0, dt=0.025, warmup=50.0, observe=["V", "I_K"],
+                    method="adaptive", rtol=1e-8, atol=1e-10)
+    b = _engine.run(HH, P, Y0, t_end=200.0, dt=0.0025, warmup=50.0, observe=["V", "I_K"],
+                    method="rl2")
+    mean_a = a.obs[:, 0] / a.n_obs_samples
+    mean_b = b.obs[:, 0] / b.n_obs_samples
+    np.testing.assert_allclose(mean_a, mean_b, atol=2e-2)
+    np.testing.assert_allclose(a.obs[:, 2], b.obs[:, 2], atol=0.5)  # max at step ends only
+    np.testing.assert_array_equal(a.spike_count, b.spike_count)
+    np.testing.assert_array_equal(a.burst[0], b.burst[0])
+
+
+def test_non_finite_cell_is_stopped_and_flagged():
+    P, Y0 = _grid(3, np.array([0.0, 1.0e6, 10.0]))
+    P[HH.parameter_index("C_m"), 1] = 1e-9
+    P[HH.parameter_index("g_L"), 1] = 0.0
+    P[HH.parameter_index("g_Na"), 1] = 0.0
+    P[HH.parameter_index("g_K"), 1] = 0.0
+    r = _engine.run(HH, P, Y0, t_end=20.0, dt=0.025, method="adaptive")
+    assert r.status[1] != 0
+    assert r.status[0] == 0 and r.status[2] == 0 and r.spike_count[2] > 0
+
+
+def test_bad_tolerances_are_rejected():
+    P, Y0 = _grid(1, np.array([0.0]))
+    with pytest.raises(ValueError, match="rtol"):
+        _engine.run(HH, P, Y0, t_end=1.0, dt=0.025, method="adaptive", rtol=0.0)
+    with pytest.raises(ValueError, match="atol"):
+        _engine.run(HH, P, Y0, t_end=1.0, dt=0.025, method="adaptive", atol=-1.0)
+    with pytest.raises(ValueError, match="max_step"):
+        _engine.run(HH, P, Y0, t_end=1.0, dt=0.025, method="adaptive", max_step=0.0)
+
+
+# --- W1 in small: exact spike counts against RK4 at dt = 0.005 ms -------------------------------
+
+
+@njit(error_model="numpy")
+def _hh(v, m, h, n, i_app):
+    am = 1.0 if v == -40.0 else 0.1 * (v + 40.0) / (1.0 - math.exp(-(v + 40.0) / 10.0))
+    bm = 4.0 * math.exp(-(v + 65.0) / 18.0)
+    ah = 0.07 * math.exp(-(v + 65.0) / 20.0)
+    bh = 1.0 / (1.0 + math.exp(-(v + 35.0) / 10.0))
+    an = 0.1 if v == -55.0 else 0.01 * (v + 55.0) / (1.0 - math.exp(-(v + 55.0) / 10.0))
+    bn = 0.125 * math.exp(-(v + 65.0) / 80.0)
+    i_ion = (120.0 * m**3 * h * (v - 50.0) + 36.0 * n**4 * (v + 77.0) + 0.3 * (v + 54.387))
+    return (i_app - i_ion, am * (1 - m) - bm * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n)
+
+
+@njit(parallel=True, error_model="numpy")
+def _rk4_counts(currents, y0, t_end, dt, out):
+    for c in prange(currents.shape[0]):
+        y = y0.copy()
+        cnt = 0
+        for _ in range(int(round(t_end / dt))):
+            k1 = _hh(y[0], y[1], y[2], y[3], currents[c])
+            k2 = _hh(y[0] + 0.5 * dt * k1[0], y[1] + 0.5 * dt * k1[1], y[2] + 0.5 * dt * k1[2],
+                     y[3] + 0.5 * dt * k1[3], currents[c])
+            k3 = _hh(y[0] + 0.5 * dt * k2[0], y[1] + 0.5 * dt * k2[1], y[2] + 0.5 * dt * k2[2],
+                     y[3] + 0.5 * dt * k2[3], currents[c])
+            k4 = _hh(y[0] + dt * k3[0], y[1] + dt * k3[1], y[2] + dt * k3[2], y[3] + dt * k3[3],
+                     currents[c])
+            v_old = y[0]
+            for i in range(4):
+                y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+            if v_old < 0.0 <= y[0]:
+                cnt += 1
+        out[c] = cnt
+
+
+def test_w1_counts_exact_against_rk4():
+    n, t_end = 128, 300.0
+    currents = np.linspace(0.0, 20.0, n)
+    ref = np.zeros(n, dtype=np.int64)
+    _rk4_counts(currents, steady_state(), t_end, 0.005, ref)
+    assert ref.max() > 20 and (ref == 0).sum() >= 10  # silent and repetitively firing cells
+    P, Y0 = _grid(n, currents)
+    r = _engine.run(HH, P, Y0, t_end=t_end, dt=0.025, method="adaptive")  # default tolerances
+    np.testing.assert_array_equal(r.spike_count, ref)
+    assert np.all(r.status == 0)
+    assert np.all(r.n_accepted > 0) and np.all(r.n_accepted < t_end / 0.025)
+
+
+def test_simulate_selects_the_method_by_one_argument():
+    ds = bp.simulate("hh1952", t_end=10.0, dt=0.01, stimulus=bp.Pulse(20.0, 1.0, 1.0),
+                     method="adaptive")
+    ref = solve(pulse(20.0, 1.0, 1.0), 10.0, t_eval=np.arange(0, 10.0, 0.01), max_step=0.01)
+    assert abs(float(ds.V.max()) - ref.y[0].max()) < 0.05
+    assert "Dormand-Prince" in ds.attrs["integrator"]
