@@ -112,3 +112,88 @@ def parallel_runner():
     with scoped_numba_cache(), warnings.catch_warnings():
         warnings.simplefilter("ignore", numba.NumbaExperimentalFeatureWarning)
         return pjit(full)(ensemble_source.run_blocks)
+
+
+_VARIANTS = {"rl2": "run_exponential", "rl1": "run_exponential", "rl2ab": "run_exponential",
+             "adaptive": "run_adaptive"}
+
+
+def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int = 1) -> dict:
+    """Compile (or load from the disk cache) the block integrators of ``models``.
+
+    Run it once, serially or with a few processes, before fanning work out to many processes
+    or Dask workers (they then all load the cache instead of compiling).
+
+    Parameters
+    ----------
+    models : sequence of str, optional
+        Model names; default: every built-in model.
+    methods : sequence of str
+        Integration methods to prepare (``"rl1"``/``"rl2"``/``"rl2ab"`` share one integrator).
+    aux : bool
+        Also compile the variants that evaluate algebraic outputs (recorded or observed
+        currents and fluxes).
+    processes : int
+        Worker processes (> 1: models are compiled concurrently, in fresh interpreters; Numba
+        writes its cache files atomically).
+
+    Returns
+    -------
+    dict
+        ``{model: CPU seconds}`` spent on each model (in its own process).
+    """
+    import json
+    import subprocess
+    import time
+
+    from .models import get_model, list_models
+
+    names = list(list_models() if models is None else models)
+    funcs = sorted({_VARIANTS[m] for m in methods})
+    if aux:
+        funcs += [f + "_aux" for f in funcs]
+    out: dict = {}
+    if processes > 1 and len(names) > 2:
+        # the first model in this process (puts the shared kernels into the cache), then the
+        # others in `processes` fresh interpreters, each compiling a share of the models
+        out.update(precompile(names[:1], methods, aux, 1))
+        groups = [names[1 + i::processes] for i in range(processes)]
+        code = "import sys; from biophys._compile import _worker; _worker(sys.argv[1:])"
+        procs = [subprocess.Popen([sys.executable, "-c", code, ",".join(g), *funcs],
+                                  stdout=subprocess.PIPE, text=True) for g in groups if g]
+        for proc in procs:
+            stdout, _ = proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"precompiling failed: {' '.join(proc.args)}")
+            out.update(json.loads(stdout.strip().splitlines()[-1]))
+        return {n: out[n] for n in names}
+    for name in names:
+        t = time.process_time()
+        model = get_model(name)
+        for f in funcs:
+            block_integrator(model, f)
+        out[name] = time.process_time() - t
+    return out
+
+
+def _worker(argv) -> None:
+    """Subprocess entry of :func:`precompile`: ``names_comma_separated func ...``."""
+    import json
+    import time
+
+    from .models import get_model
+
+    out = {}
+    for name in argv[0].split(","):
+        t = time.process_time()
+        model = get_model(name)
+        for f in argv[1:]:
+            block_integrator(model, f)
+        out[name] = time.process_time() - t
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":  # python -m biophys._compile [processes]: precompile all models
+    _n = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    for _name, _cpu in precompile(processes=_n).items():
+        print(f"{_name}: {_cpu:.1f} s")

@@ -163,3 +163,10 @@ def test_memory_is_flat_in_t_end(method):
                              check=True, capture_output=True, text=True).stdout.split()
         growth.append(int(out[0]))  # kB
     assert growth[1] - growth[0] < 2048, growth  # < 2 MB more for 20x the simulated time
+
+
+def test_precompile_prepares_the_integrators():
+    out = _compile.precompile(["hh1952"], methods=("rl2", "adaptive"))
+    assert set(out) == {"hh1952"} and out["hh1952"] >= 0.0
+    drv = _compile.load_driver(HH)
+    assert len(drv.run_exponential.signatures) == 1 and len(drv.run_adaptive.signatures) == 1

@@ -1,0 +1,96 @@
+"""Optional peers on W1 (install the ``peers`` extra: NEURON, Brian2, Arbor, Jaxley). Each runs
+the HH 1952 axon with its own built-in channels at dt = 0.025 ms; spike counts are checked
+against the RK4 reference and both accuracy classes are reported. Skipped when a peer is not
+installed (CI never installs them)."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+import w1
+from conftest import run
+
+N_PEER = 1000  # cells (the ratio is per cell-step; peers are slow to set up at 10 000)
+
+
+def _have(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _neuron_counts(current, t_end):
+    from neuron import h
+
+    h.load_file("stdrun.hoc")
+    cells, counters, vecs = [], [], []
+    for i_app in current:
+        s = h.Section()
+        s.L = s.diam = 10.0 / np.pi ** 0.5  # 100 um^2 area -> 1 uA/cm^2 = 1e-3 nA
+        s.insert("hh")
+        s.Ra, s.cm = 35.4, 1.0
+        stim = h.IClamp(s(0.5))
+        stim.delay, stim.dur, stim.amp = 0.0, 1e9, i_app * 1e-3
+        nc = h.NetCon(s(0.5)._ref_v, None, sec=s)
+        nc.threshold = 0.0
+        v = h.Vector()
+        nc.record(v)
+        cells.append((s, stim))
+        counters.append(nc)
+        vecs.append(v)
+    h.dt = w1.DT
+    h.celsius = 6.3
+    h.finitialize(-65.0)
+    h.continuerun(t_end)
+    return np.array([len(v) for v in vecs])
+
+
+def _brian2_counts(current, t_end):
+    import brian2 as b2
+
+    b2.prefs.codegen.target = "numpy"
+    eqs = "\n".join([
+        "dv/dt = (I - gl*(v-El) - gna*m**3*h*(v-ENa) - gk*n**4*(v-EK))/Cm : volt",
+        "dm/dt = am*(1-m) - bm*m : 1",
+        "dh/dt = ah*(1-h) - bh*h : 1",
+        "dn/dt = an*(1-n) - bn*n : 1",
+        "am = 0.1/mV*(v+40*mV)/(1-exp(-(v+40*mV)/(10*mV)))/ms : Hz",
+        "bm = 4*exp(-(v+65*mV)/(18*mV))/ms : Hz",
+        "ah = 0.07*exp(-(v+65*mV)/(20*mV))/ms : Hz",
+        "bh = 1/(1+exp(-(v+35*mV)/(10*mV)))/ms : Hz",
+        "an = 0.01/mV*(v+55*mV)/(1-exp(-(v+55*mV)/(10*mV)))/ms : Hz",
+        "bn = 0.125*exp(-(v+65*mV)/(80*mV))/ms : Hz",
+        "I : amp/meter**2",
+    ])
+    ms2 = b2.msiemens / b2.cm**2
+    ns = dict(gl=0.3 * ms2, El=-54.387 * b2.mV, gna=120 * ms2, ENa=50 * b2.mV, gk=36 * ms2,
+              EK=-77 * b2.mV, Cm=1 * b2.ufarad / b2.cm**2)
+    g = b2.NeuronGroup(len(current), eqs, method="exponential_euler", threshold="v > 0*mV",
+                       refractory="v > 0*mV", namespace=ns, dt=w1.DT * b2.ms)
+    v0, m0, h0, n0 = w1.resting_state()
+    g.v, g.m, g.h, g.n = v0 * b2.mV, m0, h0, n0
+    g.I = np.asarray(current) * b2.uamp / b2.cm**2
+    mon = b2.SpikeMonitor(g)
+    b2.run(t_end * b2.ms)
+    return np.asarray(mon.count)
+
+
+PEERS = {"neuron": _neuron_counts, "brian2": _brian2_counts}
+
+
+@pytest.mark.parametrize("peer", sorted(PEERS) + ["arbor", "jaxley"])
+def test_w1_peer(benchmark, full, peer):
+    if not _have(peer):
+        pytest.skip(f"{peer} not installed (optional 'peers' extra)")
+    if peer not in PEERS:
+        pytest.skip(f"{peer}: W1 driver not written yet")
+    n = N_PEER if full else 10
+    t_end = w1.T_END if full else 5.0
+    current = w1.currents(n)
+    benchmark.group = f"W1 N={n} peers"
+    counts = run(benchmark, lambda: PEERS[peer](current, t_end), full=full, rounds=1)
+    benchmark.extra_info.update(method=peer, n_cells=n, t_end_ms=t_end,
+                                cell_steps=n * round(t_end / w1.DT))
+    if benchmark.stats:
+        benchmark.extra_info["cell_steps_per_s"] = (n * round(t_end / w1.DT)
+                                                    / benchmark.stats.stats.mean)
+    if full:
+        benchmark.extra_info.update(w1.agreement(counts, w1.rk4_counts(current, t_end)))

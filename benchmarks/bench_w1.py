@@ -1,0 +1,128 @@
+"""Workload W1 (issue 7): HH 1952, N cells, I_app evenly over 0..20 uA/cm^2, 1000 ms, spike
+counts only.
+
+Every benchmark stores ``cell_steps_per_s`` (N x 40 000 steps of 0.025 ms per second of wall
+time, whatever the method) and, for N = 10 000, the agreement of its spike counts with the RK4
+reference (``exact`` and ``within_one``: fractions of cells). The baselines (plain NumPy,
+the straightforward Numba loop, scipy LSODA on a subset of cells) run in the same session, so
+``benchmarks/report.py`` can state every figure as a ratio.
+"""
+
+import ceiling
+import numba
+import numpy as np
+import pytest
+import w1
+from conftest import run
+
+import biophys as bp
+from biophys import _engine
+
+HH = bp.model("hh1952")
+SIZES = (1, 100, 1000, 10000)
+THREADS = sorted({1, w1.threads()})
+
+
+def _inputs(n):
+    P = np.repeat(HH.default_parameters()[:, None], n, axis=1)
+    P[HH.parameter_index("I_app")] = w1.currents(n)
+    Y0 = np.repeat(HH.default_states()[:, None], n, axis=1)
+    return P, Y0
+
+
+def _record(benchmark, n, t_end, counts=None, reference_n=None):
+    steps = n * round(t_end / w1.DT)
+    benchmark.extra_info.update(n_cells=n, t_end_ms=t_end, cell_steps=steps)
+    mean = benchmark.stats.stats.mean if benchmark.stats else None
+    if mean:
+        benchmark.extra_info["cell_steps_per_s"] = steps / mean
+    if counts is not None and reference_n:
+        benchmark.extra_info.update(w1.agreement(counts, w1.reference_counts(reference_n)))
+
+
+@pytest.fixture
+def threads(request):
+    old = numba.get_num_threads()
+    numba.set_num_threads(request.param)
+    yield request.param
+    numba.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", THREADS, indirect=True)
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("method", ["rl2ab", "rl2", "rl1", "adaptive"])
+def test_w1_biophys(benchmark, full, method, n, threads):
+    if not full and (n > 100 or threads > 1 or method in ("rl1", "rl2")):
+        pytest.skip("smoke mode: small N, one thread, rl2ab and adaptive only")
+    t_end = w1.T_END if full else 5.0
+    P, Y0 = _inputs(n)
+    _engine.run(HH, P[:, :1], Y0[:, :1], t_end=0.05, dt=w1.DT, method=method)  # compile/load
+    benchmark.group = f"W1 N={n}"
+    benchmark.extra_info.update(method=method, threads=threads)
+    r = run(benchmark, lambda: _engine.run(HH, P, Y0, t_end=t_end, dt=w1.DT, method=method),
+            full=full, rounds=3 if n >= 1000 else 5)
+    _record(benchmark, n, t_end, r.spike_count, n if (full and n == 10000) else None)
+    if method == "adaptive":
+        benchmark.extra_info["mean_steps_per_cell"] = float(np.mean(r.n_accepted))
+
+
+@pytest.mark.parametrize("threads", THREADS, indirect=True)
+@pytest.mark.parametrize("n", SIZES)
+def test_w1_numba_loop(benchmark, full, n, threads):
+    """Baseline: the straightforward Numba loop (one cell per prange iteration)."""
+    if not full and (n > 100 or threads > 1):
+        pytest.skip("smoke mode: small N, one thread")
+    t_end = w1.T_END if full else 5.0
+    current = w1.currents(n)
+    w1.numba_loop_counts(current[:2], 0.05)  # compile/load
+    benchmark.group = f"W1 N={n}"
+    benchmark.extra_info.update(method="numba_loop", threads=threads)
+    counts = run(benchmark, lambda: w1.numba_loop_counts(current, t_end), full=full,
+                 rounds=2 if n >= 1000 else 5)
+    _record(benchmark, n, t_end, counts, n if (full and n == 10000) else None)
+
+
+@pytest.mark.parametrize("threads", THREADS, indirect=True)
+@pytest.mark.parametrize("n", SIZES)
+def test_w1_c_ceiling(benchmark, full, n, threads):
+    """The practical ceiling: hand-written C, SIMD across cells (libmvec exp), OpenMP blocks."""
+    if not full and (n > 100 or threads > 1):
+        pytest.skip("smoke mode: small N, one thread")
+    fn = ceiling.load()
+    if fn is None:
+        pytest.skip("no C compiler with OpenMP")
+    t_end = w1.T_END if full else 5.0
+    current = w1.currents(n)
+    benchmark.group = f"W1 N={n}"
+    benchmark.extra_info.update(method="c_ceiling", threads=threads)
+    counts = run(benchmark, lambda: ceiling.counts(fn, current, t_end, w1.DT, threads),
+                 full=full, rounds=3 if n >= 1000 else 5)
+    _record(benchmark, n, t_end, counts, n if (full and n == 10000) else None)
+
+
+@pytest.mark.parametrize("n", (100, 10000))
+def test_w1_numpy(benchmark, full, n):
+    """Baseline: plain NumPy vectorised across cells (a shorter run: the rate is per step)."""
+    if not full and n > 100:
+        pytest.skip("smoke mode: small N only")
+    t_end = 50.0 if full else 2.0
+    current = w1.currents(n)
+    benchmark.group = f"W1 N={n}"
+    benchmark.extra_info.update(method="numpy", threads=1)
+    run(benchmark, lambda: w1.numpy_counts(current, t_end), full=full)
+    _record(benchmark, n, t_end)
+
+
+def test_w1_lsoda_subset(benchmark, full):
+    """Baseline: scipy LSODA (rtol 1e-8), one cell at a time, on 8 cells of W1."""
+    n_sub = 8 if full else 1
+    t_end = w1.T_END if full else 5.0
+    current = w1.currents(10000)[np.linspace(0, 9999, n_sub).astype(int)]
+    benchmark.group = "W1 LSODA subset"
+    benchmark.extra_info.update(method="lsoda", threads=1)
+    counts = run(benchmark, lambda: w1.lsoda_counts(current, t_end, rtol=1e-8, atol=1e-10),
+                 full=full, rounds=1)
+    _record(benchmark, n_sub, t_end)
+    if full:
+        ref = w1.reference_counts(10000)[np.linspace(0, 9999, n_sub).astype(int)]
+        benchmark.extra_info.update(w1.agreement(counts, ref))
