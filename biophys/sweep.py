@@ -35,7 +35,8 @@ from .simulate import changed_parameters, provenance
 DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "plateau_fraction")
 
 #: Values of the per-point ``status`` variable.
-STATUS = {0: "ok", 1: "non-finite state", 2: "step failure"}
+STATUS = {0: "ok", 1: "non-finite state", 2: "step failure: step budget exhausted",
+          3: "step failure: step size underflow"}
 BACKENDS = ("threads", "dask")
 
 
@@ -246,8 +247,9 @@ def sweep(
     -------
     xarray.Dataset
         One dimension per grid axis (or ``point``), with ``units``; one variable per metric
-        with ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 step
-        failure); provenance attrs.
+        with ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3
+        step failures of the adaptive method: step budget exhausted, step size underflow);
+        provenance attrs.
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
