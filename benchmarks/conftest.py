@@ -16,7 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 @pytest.fixture(scope="session")
 def full(request) -> bool:
     """True when benchmarks are enabled (real measurement), False in smoke mode."""
-    return not request.config.getoption("benchmark_disable", default=True)
+    cfg = request.config
+    disabled = cfg.getoption("benchmark_disable", default=True)
+    return not disabled or bool(cfg.getoption("benchmark_enable", default=False))
 
 
 def run(benchmark, fn, *, full: bool, rounds: int = 3):
