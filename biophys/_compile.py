@@ -21,6 +21,7 @@ import importlib.util
 import os
 import sys
 import tempfile
+import threading
 import warnings
 from functools import cache
 from types import ModuleType
@@ -71,6 +72,7 @@ def load_driver(model: Model) -> ModuleType:
 #: LLVM inlining threshold while a block integrator is compiled (LLVM's -O3 default: 250).
 INLINE_THRESHOLD = 100_000
 _LLVM_DEFAULT_THRESHOLD = 250
+_LOCK = threading.RLock()  # the LLVM option is process-wide: one driver compile at a time
 
 
 @contextlib.contextmanager
@@ -83,11 +85,12 @@ def inline_everything():
     place. The threshold is a process-wide LLVM option, restored to LLVM's -O3 default
     afterwards. (Machine code loaded from the disk cache is unaffected.)
     """
-    llvm.set_option("biophys", f"-inline-threshold={INLINE_THRESHOLD}")
-    try:
-        yield
-    finally:
-        llvm.set_option("biophys", f"-inline-threshold={_LLVM_DEFAULT_THRESHOLD}")
+    with _LOCK:
+        llvm.set_option("biophys", f"-inline-threshold={INLINE_THRESHOLD}")
+        try:
+            yield
+        finally:
+            llvm.set_option("biophys", f"-inline-threshold={_LLVM_DEFAULT_THRESHOLD}")
 
 
 @cache

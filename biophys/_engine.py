@@ -17,6 +17,8 @@ from ._compile import BLOCK, block_integrator, parallel_runner
 from ._model import Model
 from .kernels.ensemble_source import (
     B_LAST,
+    B_PEND_MIN,
+    B_SIL_MIN,
     F_ATOL,
     F_DT,
     F_GAP,
@@ -32,6 +34,7 @@ from .kernels.ensemble_source import (
     I_NSTEPS,
     I_ORDER,
     I_REC_EVERY,
+    I_SILENT,
     I_WARM,
     N_BURST,
     N_FPAR,
@@ -75,7 +78,7 @@ class RawRun:
     spike_count: np.ndarray  # (n_cells,) all spikes, including those beyond capacity
     obs: np.ndarray  # (n_observed, 3, n_cells): sum, min, max after warm-up
     n_obs_samples: int
-    burst: np.ndarray  # (12, n_cells) burst accumulators
+    burst: np.ndarray  # (N_BURST, n_cells) burst and silent-phase accumulators
     status: np.ndarray  # (n_cells,) 0 ok, 1 non-finite state, 2 step budget, 3 step underflow
     dt: float
     n_steps: int
@@ -142,6 +145,7 @@ def run(
     rtol: float = RTOL,
     atol: float | Sequence[float] = ATOL,
     max_step: float | None = None,
+    silent_phase: bool = False,
 ) -> RawRun:
     """Integrate ``P.shape[1]`` independent cells of ``model``.
 
@@ -149,6 +153,8 @@ def run(
     With ``method="adaptive"``, ``dt`` (ms) is the output grid (records, warm-up) and the first
     trial step; ``rtol`` (dimensionless) and ``atol`` (state units, scalar or per state) bound
     the local error of every cell, and ``max_step`` (ms) caps its step size.
+    ``silent_phase=True`` accumulates the silent-phase potential (V below ``spike_threshold``
+    between bursts) into the burst accumulator; see :func:`biophys.metrics.burst_statistics`.
     """
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
@@ -187,6 +193,8 @@ def run(
     t_warm = warm_steps * dt
     burst = np.zeros((N_BURST, n_cells))
     burst[B_LAST] = t_warm
+    burst[B_PEND_MIN] = np.inf
+    burst[B_SIL_MIN] = np.inf
     stats = np.zeros((n_cells, N_STATS), dtype=np.int64)
     adaptive = METHODS[method] == 0
     r_tol, a_tol = _tolerances(rtol, atol, n_states) if adaptive else (0.0, np.zeros(n_states))
@@ -202,8 +210,9 @@ def run(
         float(a_tol[0]), h_max, min(dt, h_max))
     fpar[N_FPAR:] = a_tol
     ipar = np.zeros(N_IPAR, dtype=np.int64)
-    ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER]] = (
-        n_steps, int(bool(clamp)), METHODS[method], rec_every, warm_steps, 200_000_000)
+    ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT]] = (
+        n_steps, int(bool(clamp)), METHODS[method], rec_every, warm_steps, 200_000_000,
+        int(bool(silent_phase)))
     if adaptive:
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
     n_states_ = len(model.states)
@@ -218,7 +227,7 @@ def run(
         for c0 in range(0, n_cells, BLOCK):
             fn(Y, P, c0, min(BLOCK, n_cells - c0), *args)
     n_samples = n_steps - warm_steps + 1
-    if adaptive and len(obs_idx):
+    if adaptive and len(obs_idx) and t_end > t_warm:
         obs[:, 0] *= n_samples / (t_end - t_warm)  # time integral -> sum over the dt grid
     status = stats[:, S_STATUS].copy()
     bad = ~np.all(np.isfinite(Y), axis=0)

@@ -4,7 +4,9 @@ The definitions here are the trace-based twin of the online burst accumulators t
 compiled driver keeps during sweeps (:mod:`biophys.kernels.ensemble_source`, ``observe``),
 reduced by :func:`biophys.metrics.burst_statistics`: on the same run both give identical
 period, active phase, plateau fraction, spikes per burst and spike count
-(``tests/test_analysis.py``). The silent-phase potential exists only here.
+(``tests/test_analysis.py``); the silent-phase potential online (``silent_phase_V``,
+``silent_phase_min_V``) equals ``silent_V_mean``/``silent_V_min`` here
+(``tests/test_metrics_silent.py``).
 
 Definitions
 -----------

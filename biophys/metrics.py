@@ -29,6 +29,15 @@ after the warm-up are measured; a final burst counts if the run ends with a sile
 ``plateau_fraction`` is ``active_phase / burst_period``; it is 1 for continuous spiking (no
 silence longer than ``burst_gap`` after the warm-up), 0 without spikes, and NaN where bursts are
 undefined (for example a single burst).
+
+Silent-phase potential (``silent_phase_V``, ``silent_phase_min_V``): the time average and the
+minimum of V over the samples below ``spike_threshold`` inside silent phases, that is inside
+every interval longer than ``burst_gap`` between two spikes after the warm-up (the driver keeps
+the running sums since the last spike and adds them to the silent-phase totals when the next
+spike starts a burst). A cell without spikes after the warm-up is silent throughout: both are
+taken over the whole window (its resting potential). Continuous spikers and cells with only
+one burst have no complete silent phase: NaN. The same definition as
+:func:`biophys.analysis.bursts` on a trace (``tests/test_metrics_silent.py`` checks they agree).
 """
 
 from __future__ import annotations
@@ -40,10 +49,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._model import Model
-
-# columns of the driver's burst accumulator (kernels/ensemble_source.py)
-(B_NSPK, B_LAST, B_NSTART, B_FIRST_START, B_LAST_START, B_CUR_FIRST, B_SUM_DUR, B_NDONE,
- B_SUM_SPK, B_CUR_N, B_IN_BURST, B_CUR_VALID) = range(12)
+from .kernels.ensemble_source import (
+    B_CUR_FIRST,
+    B_CUR_N,
+    B_CUR_VALID,
+    B_FIRST_START,
+    B_IN_BURST,
+    B_LAST,
+    B_LAST_START,
+    B_NDONE,
+    B_NSPK,
+    B_NSTART,
+    B_PEND_MIN,
+    B_PEND_N,
+    B_PEND_SUM,
+    B_SIL_MIN,
+    B_SIL_N,
+    B_SIL_SUM,
+    B_SUM_DUR,
+    B_SUM_SPK,
+)
 
 _TIME_DENOM = re.compile(r"^(?P<num>.+)/(?P<t>ms|s|min|h)$")
 _PER_SECOND = {"ms": 1000.0, "s": 1.0, "min": 1.0 / 60.0, "h": 1.0 / 3600.0}
@@ -72,6 +97,10 @@ NAMED: dict[str, _Named] = {
                                "period; 1 continuous spiking, 0 silent)", ""),
     "spikes_per_burst": _Named("spikes_per_burst", (), "spikes per burst, mean over bursts "
                                "after warm-up", ""),
+    "silent_phase_V": _Named("silent_phase_V", (), "membrane potential during silent phases "
+                             "(time average below threshold between bursts) after warm-up", ""),
+    "silent_phase_min_V": _Named("silent_phase_min_V", (), "minimum membrane potential during "
+                                 "silent phases after warm-up", ""),
     "mean_Ca_i": _Named("mean", ("Ca_i",), "cytosolic free Ca2+, time average after warm-up",
                         "a cytosolic Ca2+ concentration"),
     "peak_Ca_i": _Named("max", ("Ca_i",), "cytosolic free Ca2+, maximum after warm-up",
@@ -111,6 +140,7 @@ class MetricPlan:
 
     specs: tuple[MetricSpec, ...]
     observe: tuple[str, ...]  # variables whose sum/min/max the driver must keep
+    silent: bool = False  # the driver must accumulate the silent-phase potential
 
 
 def role_variable(model: Model, role: str) -> str | None:
@@ -143,6 +173,10 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
         if d.kind == "spike_rate":
             return MetricSpec(name, d.kind, None, 1.0, "Hz",
                               f"{d.long_name} (upward crossings of {thr})")
+        if d.kind.startswith("silent_phase"):
+            return MetricSpec(name, d.kind, None, 1.0, "mV",
+                              f"{d.long_name}; silent phases are interspike intervals > {gap}, "
+                              f"samples below {thr}")
         if d.kind.startswith("burst") or d.kind in ("active_phase", "plateau_fraction",
                                                      "spikes_per_burst"):
             units = {"burst_period": "s", "active_phase": "s"}.get(d.kind, "1")
@@ -224,11 +258,12 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
     for s in specs:
         if s.var is not None and s.var not in observe:
             observe.append(s.var)
-    return MetricPlan(tuple(specs), tuple(observe))
+    silent = any(s.kind.startswith("silent_phase") for s in specs)
+    return MetricPlan(tuple(specs), tuple(observe), silent)
 
 
 def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[str, np.ndarray]:
-    """Burst readouts from the driver's accumulator ``burst`` (12, n_cells).
+    """Burst readouts from the driver's accumulator ``burst`` (N_BURST, n_cells).
 
     Parameters
     ----------
@@ -243,7 +278,9 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
     -------
     dict
         ``spike_count`` (after warm-up), ``burst_period`` (ms), ``active_phase`` (ms),
-        ``plateau_fraction`` (1), ``spikes_per_burst`` (1), ``n_bursts`` (measured bursts).
+        ``plateau_fraction`` (1), ``spikes_per_burst`` (1), ``n_bursts`` (measured bursts),
+        ``silent_phase_V`` and ``silent_phase_min_V`` (mV; NaN unless the run accumulated
+        them, ``silent_phase=True`` in :func:`biophys._engine.run`).
     """
     b = np.asarray(burst, dtype=float)
     nspk = b[B_NSPK]
@@ -261,8 +298,14 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
         plateau = np.where(nstart >= 2, active / period, np.nan)
         plateau = np.where(continuous, 1.0, plateau)
         plateau = np.where(nspk == 0, 0.0, plateau)
+        has_sil = b[B_SIL_N] > 0
+        rest = (nspk == 0) & (b[B_PEND_N] > 0)
+        sil_mean = np.where(has_sil, b[B_SIL_SUM] / b[B_SIL_N],
+                            np.where(rest, b[B_PEND_SUM] / b[B_PEND_N], np.nan))
+        sil_min = np.where(has_sil, b[B_SIL_MIN], np.where(rest, b[B_PEND_MIN], np.nan))
     return {"spike_count": nspk, "burst_period": period, "active_phase": active,
-            "plateau_fraction": plateau, "spikes_per_burst": per_burst, "n_bursts": n_done}
+            "plateau_fraction": plateau, "spikes_per_burst": per_burst, "n_bursts": n_done,
+            "silent_phase_V": sil_mean, "silent_phase_min_V": sil_min}
 
 
 def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:

@@ -77,7 +77,8 @@ def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
         P[list(spec.varied), :] = values
     Y0 = np.repeat(spec.y0[:, None], n, axis=1)
     plan = _metrics.plan(m, spec.metrics)
-    raw = _engine.run(m, P, Y0, observe=plan.observe, **_run_kwargs(spec))
+    raw = _engine.run(m, P, Y0, observe=plan.observe, silent_phase=plan.silent,
+                      **_run_kwargs(spec))
     out = _metrics.compute(plan, raw, m.burst_gap)
     status = raw.status.astype(np.int8)
     bad = status != 0

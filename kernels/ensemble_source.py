@@ -9,29 +9,40 @@ cells (8 doubles per AVX-512 register: the block functions call
 ``exp``/``expm1`` of :mod:`biophys.kernels.fastmath`). A cell's arithmetic does not depend on
 which block or lane it is in, so results are bit-identical for any thread count.
 
-Per model, ``biophys._compile`` substitutes the kernel module for ``{MODULE}`` in
-:data:`TEMPLATE` and writes the result to a real file (tracebacks, ``NUMBA_DISABLE_JIT`` and the
-disk cache work); ``rates``/``aux`` are globals of that module, never arguments, so LLVM inlines
-them into the cell loops. The generated module defines two block integrators with one common
-signature (:func:`block_signature`):
+Per model, :func:`render` fills in the kernel module (``{MODULE}``) and ``biophys._compile``
+writes the result to a real file (tracebacks, ``NUMBA_DISABLE_JIT`` and the disk cache work);
+``rates``/``aux`` are globals of that module, never arguments, so LLVM inlines them into the
+cell loops. The generated module defines the block integrators, all with one signature
+(:func:`block_signature`):
 
 ``run_exponential``
-    fixed step, Rush-Larsen / exponential Euler (order 1) or the exponential midpoint
-    (order 2);
-``run_adaptive``
+    fixed step ``y += h (a - b y) phi1(-b h)``: Rush-Larsen / exponential Euler (``order`` 1),
+    the exponential midpoint (2) or the Adams-Bashforth form of second-order Rush-Larsen,
+    one ``rates`` call per step (3);
+``run_adaptive`` (:mod:`biophys.kernels.ensemble_adaptive`)
     Dormand-Prince 5(4) with per-cell error control (every cell has its own step size and
     time; the cells of a block advance in lock step, masked), spike times located on the
-    cubic Hermite interpolant of the step.
+    cubic Hermite interpolant of the step;
+
+each also as a ``*_aux`` variant that evaluates the model's algebraic outputs (``aux``), which
+only runs that need recorded or observed currents compile.
 
 :func:`run_blocks` runs a block integrator over all blocks in a ``prange``. It takes the block
 function as a first-class function value, so it is compiled (and cached) once for every model
 and method, and a model compiles only its serial block integrators. Parameters, grid sizes
 and protocols are runtime arrays: a sweep never recompiles.
+
+Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then one absolute
+tolerance per state from ``N_FPAR`` on) and ``ipar`` (integers, ``I_*``); per-cell counters
+and the status go to ``stats`` (``S_*``).
 '''
 
 
+import math
+
 from numba import prange, types
 
+from . import ensemble_adaptive
 from ._jit import jit
 
 #: Cells per structure-of-arrays block.
@@ -41,16 +52,22 @@ BLOCK = 64
 F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0 = range(10)
 N_FPAR = 10
 # ipar: integer run parameters
-I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER = range(6)
-N_IPAR = 6
+I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT = range(7)
+N_IPAR = 7
 # stats columns (per cell)
 S_STATUS, S_ACCEPTED, S_REJECTED = range(3)
 N_STATS = 3
 
-# columns of the per-cell burst accumulator (see biophys.metrics)
+# columns of the per-cell burst accumulator (reduced by biophys.metrics.burst_statistics):
+# spike count, last spike time, burst starts (count, first, last), the current burst (first
+# spike, spike count, running flag, started-after-warm-up flag), completed bursts (summed
+# duration, count, summed spikes); and, when I_SILENT is set, the silent-phase potential:
+# sum, sample count and minimum of V below threshold since the last spike (PEND), moved into
+# the SIL columns when the next spike starts a new burst (the interval was a silent phase)
 (B_NSPK, B_LAST, B_NSTART, B_FIRST_START, B_LAST_START, B_CUR_FIRST, B_SUM_DUR, B_NDONE,
- B_SUM_SPK, B_CUR_N, B_IN_BURST, B_CUR_VALID) = range(12)
-N_BURST = 12
+ B_SUM_SPK, B_CUR_N, B_IN_BURST, B_CUR_VALID,
+ B_PEND_SUM, B_PEND_N, B_PEND_MIN, B_SIL_SUM, B_SIL_N, B_SIL_MIN) = range(18)
+N_BURST = 18
 
 
 def block_signature():
@@ -106,6 +123,14 @@ def record_spike(g, ts, counted, spk_t, spk_n, burst, burst_gap):
     if not counted:
         return
     bu = burst[:, g]
+    if ts - bu[B_LAST] > burst_gap and bu[B_NSPK] > 0.0:
+        # the interval since the previous counted spike was a silent phase
+        bu[B_SIL_SUM] += bu[B_PEND_SUM]
+        bu[B_SIL_N] += bu[B_PEND_N]
+        bu[B_SIL_MIN] = min(bu[B_SIL_MIN], bu[B_PEND_MIN])
+    bu[B_PEND_SUM] = 0.0
+    bu[B_PEND_N] = 0.0
+    bu[B_PEND_MIN] = math.inf
     bu[B_NSPK] += 1.0
     if ts - bu[B_LAST] > burst_gap:
         if bu[B_IN_BURST] > 0.0 and bu[B_CUR_VALID] > 0.0:
@@ -131,38 +156,17 @@ def record_spike(g, ts, counted, spk_t, spk_n, burst, burst_gap):
 
 
 @jit
-def hermite(y0, y1, f0, f1, h, th):
-    """Cubic Hermite interpolant at ``t0 + th h`` from values and slopes at both ends."""
-    return ((1.0 - th) * y0 + th * y1
-            + th * (th - 1.0) * ((1.0 - 2.0 * th) * (y1 - y0) + (th - 1.0) * h * f0
-                                 + th * h * f1))
-
-
-@jit
-def hermite_crossing(y0, y1, f0, f1, h, level):
-    """Fraction ``th`` in [0, 1] of the step where the Hermite interpolant first reaches
-    ``level`` (``y0 < level <= y1``): bisection on a sign change, then secant refinement."""
-    # bracket the first crossing on a coarse grid (the cubic may overshoot and come back)
-    lo = 0.0
-    hi = 1.0
-    prev = y0 - level
-    for j in range(1, 9):
-        th = j / 8.0
-        v = hermite(y0, y1, f0, f1, h, th) - level
-        if prev < 0.0 and v >= 0.0:
-            lo = (j - 1) / 8.0
-            hi = th
-            break
-        prev = v
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if mid <= lo or mid >= hi:
-            break
-        if hermite(y0, y1, f0, f1, h, mid) < level:
-            lo = mid
-        else:
-            hi = mid
-    return hi
+def accumulate_silent(Yb, c0, nb, v_thr, weight, burst):
+    """Add V of the block's cells, where below ``v_thr`` (mV), with ``weight`` (one sample, or
+    the step in ms) to the pending silent-phase sums of :data:`N_BURST` columns."""
+    for c in range(nb):
+        v = Yb[0, c]
+        g = c0 + c
+        if v < v_thr:
+            burst[B_PEND_SUM, g] += weight * v
+            burst[B_PEND_N, g] += weight
+            if v < burst[B_PEND_MIN, g]:
+                burst[B_PEND_MIN, g] = v
 
 
 @jit
@@ -210,9 +214,13 @@ import numpy as np
 
 from biophys.kernels.ensemble_source import (
     BLOCK, F_ATOL, F_DT, F_GAP, F_H0, F_HMAX, F_RTOL, F_T0, F_TEND, F_TWARM, F_VTHR, I_CLAMP,
-    I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_WARM, N_FPAR, S_ACCEPTED, S_REJECTED,
-    S_STATUS,
-    hermite, hermite_crossing, load_block, observe_block, record_spike, stimulus_at,
+    I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_SILENT, I_WARM, N_FPAR, S_ACCEPTED,
+    S_REJECTED, S_STATUS,
+    B_PEND_MIN, B_PEND_N, B_PEND_SUM,
+    accumulate_silent, load_block, observe_block, record_spike, stimulus_at,
+)
+from biophys.kernels.ensemble_adaptive import (
+    DP_A, DP_C, DP_E, H_MIN, SNAP, hermite, hermite_crossing,
 )
 from biophys.kernels._jit import jit
 from biophys.kernels.fastmath import exp, log, phi1, wide_vectors
@@ -267,66 +275,6 @@ def bench_rates(Y, P, reps):
     return acc
 
 
-# Dormand & Prince (1980) RK5(4)7M; the 7th stage is the FSAL derivative at the new point.
-DP_C = np.array([0.0, 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0, 1.0, 1.0])
-DP_A = np.array([
-    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-    [1.0 / 5.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-    [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0],
-    [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0, 0.0, 0.0, 0.0],
-    [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0, 0.0, 0.0],
-    [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0, 0.0],
-    [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0],
-])
-# error weights: 5th-order minus embedded 4th-order weights
-DP_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0,
-                 22.0 / 525.0, -1.0 / 40.0])
-
-
-#: smallest step the controller may propose (ms); below it a cell is stopped (status 3)
-H_MIN = 1e-9
-#: a step ending this close (ms) to a segment end lands on it
-SNAP = 2e-9
-
-# workspace rows of run_adaptive (see R_* above for the reason)
-Q_Y = 0
-Q_YT = NS
-Q_YS = 2 * NS
-Q_P = 3 * NS
-Q_K = 3 * NS + NP  # 7 stages x NS rows
-Q_A = 10 * NS + NP
-Q_B = 11 * NS + NP
-Q_AUX0 = 12 * NS + NP
-Q_AUX1 = Q_AUX0 + NA
-Q_TC = Q_AUX1 + NA  # time of each cell, ms
-Q_HC = Q_TC + 1  # step size to try next, ms
-Q_HS = Q_TC + 2  # step size of this attempt, ms (0: the cell is done)
-Q_EOLD = Q_TC + 3  # error norm of the last accepted step
-Q_ERR = Q_TC + 4  # error norm of this attempt
-Q_SC = Q_TC + 5  # stimulus on the cell's current segment
-Q_TSEG = Q_TC + 6  # end of the cell's current segment, ms
-Q_FLAG = Q_TC + 7  # scratch lane mask
-Q_AUXS = Q_TC + 8  # algebraic outputs on an interpolated state
-Q_ROWS = Q_AUXS + NA
-
-
-@jit
-def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
-    # K[st] = f(Yx) = A - B Yx at t = tc + cst hs, cells c < nb (dV/dt = 0 under clamp)
-    ext = 0.0 if clamp else 1.0  # under clamp the stimulus is the command V, not a current
-    if clamp:
-        for c in range(nb):
-            Yx[0, c] = sc[c]
-    for c in range(nb):
-        model_rates(Yx, Pb, c, tc[c] + cst * hs[c], ext * sc[c], A, B)
-    for i in range(NS):
-        for c in range(nb):
-            K[st * NS + i, c] = A[i, c] - B[i, c] * Yx[i, c]
-    if clamp:
-        for c in range(nb):
-            K[st * NS, c] = 0.0
-
-
 """
 
 #: Block integrators, rendered twice: without algebraic outputs (``{SUFFIX}`` empty, ``{AUX}`` =
@@ -353,6 +301,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     order = ipar[I_ORDER]
     rec_every = ipar[I_REC_EVERY]
     warm_steps = ipar[I_WARM]
+    silent = ipar[I_SILENT] != 0
     half = 0.5 * dt
     i0 = 1 if clamp else 0
     n_stages = 2 if order == 2 else 1
@@ -404,6 +353,8 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
         if do_rec or do_obs:
             observe_block(Yb, AUXb, c0, nb, k // rec_every if do_rec else -1, do_obs, rec_idx,
                           rec, obs_idx, obs)
+        if silent and k >= warm_steps:
+            accumulate_silent(Yb, c0, nb, v_thr, 1.0, burst)
         if k == n_steps:
             break
         # rates are evaluated on Yh, the update reads Yb and writes Yh
@@ -438,255 +389,13 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             Y[i, c0 + c] = Yb[i, c]
     for c in range(nb):
         stats[c0 + c, S_ACCEPTED] = n_steps
-
-
-@jit
-def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec,
-                         spk_t, spk_n, obs_idx, obs, burst, stats):
-    # Dormand-Prince 5(4) with a PI step-size controller, every cell with its own t and h;
-    # the cells of the block iterate in lock step (finished or rejected cells are masked).
-    # stim_t holds the ends of the piecewise-constant segments (stimulus jumps, the end of the
-    # warm-up, t_end), stim_v the stimulus on each segment; no step crosses a segment end.
-    # Observables accumulate time integrals (trapezoid) over accepted steps after warm-up.
-    wide_vectors()
-    t0 = fpar[F_T0]
-    t_end = fpar[F_TEND]
-    rtol = fpar[F_RTOL]
-    h_max = fpar[F_HMAX]
-    h0 = fpar[F_H0]
-    clamp = ipar[I_CLAMP] != 0
-    max_iter = ipar[I_MAXITER]
-    n_seg = stim_t.shape[0]
-    n_obs = obs_idx.shape[0]
-    aux_obs = False
-    for o in range(n_obs):
-        aux_obs = aux_obs or obs_idx[o] >= NS
-    i0 = 1 if clamp else 0
-    inv_n_err = 1.0 / (NS - i0)
-    W = np.zeros((Q_ROWS, BLOCK))
-    Yb = W[Q_Y:Q_Y + NS]
-    Yt = W[Q_YT:Q_YT + NS]
-    Pb = W[Q_P:Q_P + NP]
-    K = W[Q_K:Q_K + 7 * NS]
-    A = W[Q_A:Q_A + NS]
-    B = W[Q_B:Q_B + NS]
-    AUX0 = W[Q_AUX0:Q_AUX0 + NA]
-    AUX1 = W[Q_AUX1:Q_AUX1 + NA]
-    tc = W[Q_TC]
-    hc = W[Q_HC]
-    hs = W[Q_HS]
-    err_old = W[Q_EOLD]
-    errn = W[Q_ERR]
-    sc = W[Q_SC]
-    tseg = W[Q_TSEG]
-    flag = W[Q_FLAG]
-    seg = np.zeros(BLOCK, dtype=np.int64)
-    jrec = np.zeros(BLOCK, dtype=np.int64)
-    load_block(Y, P, c0, nb, Yb, Pb)
-    for c in range(nb):
-        tc[c] = t0
-        hc[c] = h0
-        hs[c] = 0.0
-        err_old[c] = 1e-4
-        sc[c] = stim_v[0]
-        tseg[c] = stim_t[0]
-    for c in range(nb):
-        flag[c] = 1.0  # every lane needs its first-stage derivative
-        if clamp:
-            Yb[0, c] = sc[c]
-    refresh = True
-    if aux_obs:
-        for c in range(nb):
-            {AUX}(Yb, Pb, c, t0, 0.0 if clamp else sc[c], AUX0)
-    _record_start{SUFFIX}(Yb, Pb, W[Q_AUXS:Q_AUXS + NA], sc, t0, c0, nb, clamp, rec_idx, rec_t, rec,
-                  jrec)
-    for it in range(max_iter):
-        n_active = 0
-        for c in range(nb):
-            rem = tseg[c] - tc[c]
-            h = min(hc[c], h_max)
-            h = rem if h >= 0.9 * rem else h  # land exactly on the segment end
-            h = 0.0 if tc[c] >= t_end else h
-            hs[c] = h
-            n_active += h > 0.0
-        if n_active == 0:
-            break
-        # stage 0 (the derivative at the current state, into slot 6 and then slot 0 of the
-        # flagged lanes) only at the start and after a segment end; otherwise FSAL provides it
-        for st in range(0 if refresh else 1, 7):
-            for i in range(NS):
-                for c in range(nb):
-                    Yt[i, c] = Yb[i, c]
-                for j in range(st):
-                    a = DP_A[st, j]
-                    if a != 0.0:
-                        for c in range(nb):
-                            Yt[i, c] += (hs[c] * a) * K[j * NS + i, c]
-            _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, st if st > 0 else 6)
-            if st == 0:
-                for i in range(NS):
-                    for c in range(nb):
-                        K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
-        refresh = False
-        # Yt holds the 5th-order solution; weighted RMS norm of the embedded error estimate
-        for c in range(nb):
-            errn[c] = 0.0
-        for i in range(i0, NS):
-            a_tol = fpar[N_FPAR + i]
-            for c in range(nb):
-                e = hs[c] * (DP_E[0] * K[i, c] + DP_E[2] * K[2 * NS + i, c]
-                             + DP_E[3] * K[3 * NS + i, c] + DP_E[4] * K[4 * NS + i, c]
-                             + DP_E[5] * K[5 * NS + i, c] + DP_E[6] * K[6 * NS + i, c])
-                q = e / (a_tol + rtol * max(abs(Yb[i, c]), abs(Yt[i, c])))
-                errn[c] += q * q
-        n_acc = 0
-        n_bad = 0
-        for c in range(nb):
-            en = math.sqrt(errn[c] * inv_n_err)
-            en = en if en == en else 1e10  # a non-finite stage: reject and shrink
-            errn[c] = en
-            n_acc += (hs[c] > 0.0) & (en <= 1.0)
-            n_bad += (hs[c] > 0.0) & (hc[c] < H_MIN)
-        if n_bad > 0:
-            # step size underflow: a non-finite state, or a runaway too stiff for an explicit
-            # method; the cell is stopped (status 1: non-finite, 3: step size underflow)
-            for c in range(nb):
-                if hs[c] > 0.0 and hc[c] < H_MIN:
-                    finite = True
-                    for i in range(NS):
-                        finite = finite and math.isfinite(Yb[i, c])
-                    stats[c0 + c, S_STATUS] = 1 if (errn[c] >= 1e10 or not finite) else 3
-                    tc[c] = t_end
-                    hs[c] = 0.0
-        if n_acc > 0:
-            if aux_obs:
-                for c in range(nb):
-                    {AUX}(Yt, Pb, c, tc[c] + hs[c], 0.0 if clamp else sc[c], AUX1)
-            _accept_events{SUFFIX}(Yb, Yt, W[Q_YS:Q_YS + NS], Pb, K, AUX0, AUX1,
-                                   W[Q_AUXS:Q_AUXS + NA], tc, hs, errn, sc, c0, nb, clamp, fpar,
-                                   rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs, burst)
-            # commit the accepted steps
-            for i in range(NS):
-                for c in range(nb):
-                    acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
-                    Yb[i, c] = Yt[i, c] if acc else Yb[i, c]
-                    K[i, c] = K[6 * NS + i, c] if acc else K[i, c]
-            if aux_obs:
-                for i in range(NA):
-                    for c in range(nb):
-                        acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
-                        AUX0[i, c] = AUX1[i, c] if acc else AUX0[i, c]
-            for c in range(nb):
-                acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
-                tn = tc[c] + hs[c]
-                # snap onto the segment end when the step was meant to land there
-                tn = tseg[c] if tseg[c] - tn <= max(SNAP, 1e-12 * abs(tseg[c])) else tn
-                tc[c] = tn if acc else tc[c]
-        # step-size control (Hairer, Norsett & Wanner II.4: PI controller, beta = 0.04)
-        for c in range(nb):
-            en = max(errn[c], 1e-10)
-            on = hs[c] > 0.0
-            acc = on & (en <= 1.0)
-            fac = 0.9 * exp(-0.16 * log(en) + 0.04 * log(err_old[c]))
-            fac = min(5.0, max(0.2, fac))
-            fac = fac if acc else min(fac, 1.0)
-            err_old[c] = max(en, 1e-4) if acc else err_old[c]
-            hc[c] = hs[c] * fac if on else hc[c]
-        for c in range(nb):
-            if hs[c] > 0.0:
-                if errn[c] <= 1.0:
-                    stats[c0 + c, S_ACCEPTED] += 1
-                else:
-                    stats[c0 + c, S_REJECTED] += 1
-        # cells that reached the end of their segment move to the next one; the stimulus (or
-        # the clamp level) jumps there, so their first-stage derivative is recomputed
-        n_next = 0
-        for c in range(nb):
-            n_next += (tc[c] >= tseg[c]) & (tc[c] < t_end)
-        if n_next > 0:
-            for c in range(nb):
-                adv = tc[c] >= tseg[c] and seg[c] + 1 < n_seg
-                flag[c] = 1.0 if adv else 0.0
-                if adv:
-                    seg[c] += 1
-                    sc[c] = stim_v[seg[c]]
-                    tseg[c] = stim_t[seg[c]]
-                    if clamp:
-                        Yb[0, c] = sc[c]
-            refresh = True
-    for c in range(nb):
-        if tc[c] < t_end and stats[c0 + c, S_STATUS] == 0:
-            stats[c0 + c, S_STATUS] = 2  # iteration budget exhausted
-    for i in range(NS):
-        for c in range(nb):
-            Y[i, c0 + c] = Yb[i, c]
-
-
-@jit
-def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, nb, clamp, rec_idx, rec_t, rec, jrec):
-    # samples at t <= t0 (the initial state)
-    n_rec = rec_idx.shape[0]
-    for c in range(nb):
-        while jrec[c] < rec_t.shape[0] and rec_t[jrec[c]] <= t0:
-            {AUX}(Yb, Pb, c, t0, 0.0 if clamp else sc[c], AUX)
-            for r in range(n_rec):
-                ix = rec_idx[r]
-                rec[r, c0 + c, jrec[c]] = Yb[ix, c] if ix < NS else AUX[ix - NS, c]
-            jrec[c] += 1
-
-
-@jit
-def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc, c0, nb,
-                           clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs,
-                           burst):
-    # spikes, records and observables of the accepted cells over [t, t + h] (before commit)
-    v_thr = fpar[F_VTHR]
-    burst_gap = fpar[F_GAP]
-    t_warm = fpar[F_TWARM]
-    n_obs = obs_idx.shape[0]
-    n_rec = rec_idx.shape[0]
-    n_rec_t = rec_t.shape[0]
-    for c in range(nb):
-        h = hs[c]
-        if not (h > 0.0 and errn[c] <= 1.0):
-            continue
-        t = tc[c]
-        v0 = Yb[0, c]
-        v1 = Yt[0, c]
-        if v0 < v_thr and v1 >= v_thr:
-            th = hermite_crossing(v0, v1, K[0, c], K[6 * NS, c], h, v_thr)
-            ts = t + th * h
-            record_spike(c0 + c, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap)
-        while jrec[c] < n_rec_t and rec_t[jrec[c]] <= t + h:
-            th = (rec_t[jrec[c]] - t) / h
-            for i in range(NS):
-                Ys[i, c] = hermite(Yb[i, c], Yt[i, c], K[i, c], K[6 * NS + i, c], h, th)
-            if clamp:
-                Ys[0, c] = sc[c]
-            need = False
-            for r in range(n_rec):
-                need = need or rec_idx[r] >= NS
-            if need:
-                {AUX}(Ys, Pb, c, rec_t[jrec[c]], 0.0 if clamp else sc[c], AUXS)
-            for r in range(n_rec):
-                ix = rec_idx[r]
-                rec[r, c0 + c, jrec[c]] = Ys[ix, c] if ix < NS else AUXS[ix - NS, c]
-            jrec[c] += 1
-        if n_obs > 0 and t >= t_warm:
-            for o in range(n_obs):
-                ix = obs_idx[o]
-                x0 = Yb[ix, c] if ix < NS else AUX0[ix - NS, c]
-                x1 = Yt[ix, c] if ix < NS else AUX1[ix - NS, c]
-                g = c0 + c
-                obs[o, 0, g] += 0.5 * h * (x0 + x1)
-                obs[o, 1, g] = min(obs[o, 1, g], x0, x1)
-                obs[o, 2, g] = max(obs[o, 2, g], x0, x1)
 """
 
 
 def render(kernel_module: str) -> str:
     """Source of the generated driver module of the model kernel ``kernel_module``."""
-    parts = [TEMPLATE]
+    parts = [TEMPLATE, "\n", ensemble_adaptive.HEADER_TEMPLATE]
     for suffix, aux in (("", "no_aux"), ("_aux", "model_aux")):
-        parts.append("\n\n" + VARIANT_TEMPLATE.replace("{SUFFIX}", suffix).replace("{AUX}", aux))
+        for variant in (VARIANT_TEMPLATE, ensemble_adaptive.VARIANT_TEMPLATE):
+            parts.append("\n\n" + variant.replace("{SUFFIX}", suffix).replace("{AUX}", aux))
     return "".join(parts).replace("{MODULE}", kernel_module)

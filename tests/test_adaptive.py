@@ -15,7 +15,7 @@ from scipy.integrate import solve_ivp
 
 import biophys as bp
 from biophys import _engine
-from biophys.kernels import ensemble_source
+from biophys.kernels import ensemble_adaptive
 
 HH = bp.model("hh1952")
 
@@ -40,12 +40,7 @@ def _grid(n, currents):
 def test_dormand_prince_tableau_matches_scipy():
     from scipy.integrate._ivp.rk import RK45
 
-    src = ensemble_source.VARIANT_TEMPLATE + ensemble_source.TEMPLATE
-    ns: dict = {}
-    # evaluate the coefficient definitions of the template on their own
-    start = src.index("DP_C = ")
-    stop = src.index("# workspace rows of run_adaptive")
-    exec("import numpy as np\n" + src[start:stop], ns)
+    ns = vars(ensemble_adaptive)
     np.testing.assert_allclose(ns["DP_C"][:6], RK45.C, rtol=0, atol=1e-15)
     np.testing.assert_allclose(ns["DP_A"][1:6, :5], RK45.A[1:6, :5], rtol=0, atol=1e-15)
     np.testing.assert_allclose(ns["DP_A"][6, :6], RK45.B, rtol=0, atol=1e-15)

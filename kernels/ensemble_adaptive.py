@@ -1,0 +1,369 @@
+"""The adaptive part of the ensemble driver: Dormand-Prince 5(4) with per-cell error control.
+
+Used by :func:`biophys.kernels.ensemble_source.render`, which appends :data:`HEADER_TEMPLATE`
+once and :data:`VARIANT_TEMPLATE` per variant (``{SUFFIX}``/``{AUX}`` as for the fixed-step
+integrators) to the generated per-model driver module. Every cell of a block has its own time
+and step size; the cells advance in lock step, masked where a cell is finished or its step is
+rejected, so the arithmetic of one cell never depends on its neighbours (bit-identical results
+for any thread count). Spike times are located on the cubic Hermite interpolant of the
+accepted step; observables accumulate trapezoidal time integrals over accepted steps.
+
+Tableau: Dormand & Prince (1980), J Comput Appl Math 6:19, RK5(4)7M (the seventh stage is the
+first-same-as-last derivative at the new point); step-size control: the PI controller of
+Hairer, Norsett & Wanner, Solving ODEs II, section IV.2 / I, section II.4 (beta = 0.04).
+"""
+
+import numpy as np
+
+from ._jit import jit
+
+# Dormand & Prince (1980) RK5(4)7M; the 7th stage is the FSAL derivative at the new point.
+DP_C = np.array([0.0, 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0, 1.0, 1.0])
+DP_A = np.array([
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [1.0 / 5.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0],
+    [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0, 0.0, 0.0, 0.0],
+    [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0, 0.0, 0.0],
+    [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0, 0.0],
+    [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0],
+])
+# error weights: 5th-order minus embedded 4th-order weights
+DP_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 / 339200.0,
+                 22.0 / 525.0, -1.0 / 40.0])
+
+
+#: smallest step the controller may propose (ms); below it a cell is stopped (status 3)
+H_MIN = 1e-9
+#: a step ending this close (ms) to a segment end lands on it
+SNAP = 2e-9
+
+
+@jit
+def hermite(y0, y1, f0, f1, h, th):
+    """Cubic Hermite interpolant at ``t0 + th h`` from values and slopes at both ends."""
+    return ((1.0 - th) * y0 + th * y1
+            + th * (th - 1.0) * ((1.0 - 2.0 * th) * (y1 - y0) + (th - 1.0) * h * f0
+                                 + th * h * f1))
+
+
+@jit
+def hermite_crossing(y0, y1, f0, f1, h, level):
+    """Fraction ``th`` in [0, 1] of the step where the Hermite interpolant first reaches
+    ``level`` (``y0 < level <= y1``): bisection on a sign change, then secant refinement."""
+    # bracket the first crossing on a coarse grid (the cubic may overshoot and come back)
+    lo = 0.0
+    hi = 1.0
+    prev = y0 - level
+    for j in range(1, 9):
+        th = j / 8.0
+        v = hermite(y0, y1, f0, f1, h, th) - level
+        if prev < 0.0 and v >= 0.0:
+            lo = (j - 1) / 8.0
+            hi = th
+            break
+        prev = v
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:
+            break
+        if hermite(y0, y1, f0, f1, h, mid) < level:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+#: Per-model definitions (workspace rows, the stage derivative), appended once.
+HEADER_TEMPLATE = """\
+# workspace rows of run_adaptive (one array, as the fixed-step R_* rows)
+Q_Y = 0
+Q_YT = NS
+Q_YS = 2 * NS
+Q_P = 3 * NS
+Q_K = 3 * NS + NP  # 7 stages x NS rows
+Q_A = 10 * NS + NP
+Q_B = 11 * NS + NP
+Q_AUX0 = 12 * NS + NP
+Q_AUX1 = Q_AUX0 + NA
+Q_TC = Q_AUX1 + NA  # time of each cell, ms
+Q_HC = Q_TC + 1  # step size to try next, ms
+Q_HS = Q_TC + 2  # step size of this attempt, ms (0: the cell is done)
+Q_EOLD = Q_TC + 3  # error norm of the last accepted step
+Q_ERR = Q_TC + 4  # error norm of this attempt
+Q_SC = Q_TC + 5  # stimulus on the cell's current segment
+Q_TSEG = Q_TC + 6  # end of the cell's current segment, ms
+Q_FLAG = Q_TC + 7  # scratch lane mask
+Q_AUXS = Q_TC + 8  # algebraic outputs on an interpolated state
+Q_ROWS = Q_AUXS + NA
+
+
+@jit
+def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
+    # K[st] = f(Yx) = A - B Yx at t = tc + cst hs, cells c < nb (dV/dt = 0 under clamp)
+    ext = 0.0 if clamp else 1.0  # under clamp the stimulus is the command V, not a current
+    if clamp:
+        for c in range(nb):
+            Yx[0, c] = sc[c]
+    for c in range(nb):
+        model_rates(Yx, Pb, c, tc[c] + cst * hs[c], ext * sc[c], A, B)
+    for i in range(NS):
+        for c in range(nb):
+            K[st * NS + i, c] = A[i, c] - B[i, c] * Yx[i, c]
+    if clamp:
+        for c in range(nb):
+            K[st * NS, c] = 0.0
+"""
+
+#: ``run_adaptive`` and its helpers, rendered once per variant like the fixed-step ones.
+VARIANT_TEMPLATE = """\
+@jit
+def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec,
+                         spk_t, spk_n, obs_idx, obs, burst, stats):
+    # Dormand-Prince 5(4) with a PI step-size controller, every cell with its own t and h;
+    # the cells of the block iterate in lock step (finished or rejected cells are masked).
+    # stim_t holds the ends of the piecewise-constant segments (stimulus jumps, the end of the
+    # warm-up, t_end), stim_v the stimulus on each segment; no step crosses a segment end.
+    # Observables accumulate time integrals (trapezoid) over accepted steps after warm-up.
+    wide_vectors()
+    t0 = fpar[F_T0]
+    t_end = fpar[F_TEND]
+    rtol = fpar[F_RTOL]
+    h_max = fpar[F_HMAX]
+    h0 = fpar[F_H0]
+    clamp = ipar[I_CLAMP] != 0
+    max_iter = ipar[I_MAXITER]
+    silent = ipar[I_SILENT] != 0
+    n_seg = stim_t.shape[0]
+    n_obs = obs_idx.shape[0]
+    aux_obs = False
+    for o in range(n_obs):
+        aux_obs = aux_obs or obs_idx[o] >= NS
+    i0 = 1 if clamp else 0
+    inv_n_err = 1.0 / (NS - i0)
+    W = np.zeros((Q_ROWS, BLOCK))
+    Yb = W[Q_Y:Q_Y + NS]
+    Yt = W[Q_YT:Q_YT + NS]
+    Pb = W[Q_P:Q_P + NP]
+    K = W[Q_K:Q_K + 7 * NS]
+    A = W[Q_A:Q_A + NS]
+    B = W[Q_B:Q_B + NS]
+    AUX0 = W[Q_AUX0:Q_AUX0 + NA]
+    AUX1 = W[Q_AUX1:Q_AUX1 + NA]
+    tc = W[Q_TC]
+    hc = W[Q_HC]
+    hs = W[Q_HS]
+    err_old = W[Q_EOLD]
+    errn = W[Q_ERR]
+    sc = W[Q_SC]
+    tseg = W[Q_TSEG]
+    flag = W[Q_FLAG]
+    seg = np.zeros(BLOCK, dtype=np.int64)
+    jrec = np.zeros(BLOCK, dtype=np.int64)
+    load_block(Y, P, c0, nb, Yb, Pb)
+    for c in range(nb):
+        tc[c] = t0
+        hc[c] = h0
+        hs[c] = 0.0
+        err_old[c] = 1e-4
+        sc[c] = stim_v[0]
+        tseg[c] = stim_t[0]
+    for c in range(nb):
+        flag[c] = 1.0  # every lane needs its first-stage derivative
+        if clamp:
+            Yb[0, c] = sc[c]
+    refresh = True
+    if aux_obs:
+        for c in range(nb):
+            {AUX}(Yb, Pb, c, t0, 0.0 if clamp else sc[c], AUX0)
+    _record_start{SUFFIX}(Yb, Pb, W[Q_AUXS:Q_AUXS + NA], sc, t0, c0, nb, clamp, rec_idx, rec_t, rec,
+                  jrec)
+    for it in range(max_iter):
+        n_active = 0
+        for c in range(nb):
+            rem = tseg[c] - tc[c]
+            h = min(hc[c], h_max)
+            h = rem if h >= 0.9 * rem else h  # land exactly on the segment end
+            h = 0.0 if tc[c] >= t_end else h
+            hs[c] = h
+            n_active += h > 0.0
+        if n_active == 0:
+            break
+        # stage 0 (the derivative at the current state, into slot 6 and then slot 0 of the
+        # flagged lanes) only at the start and after a segment end; otherwise FSAL provides it
+        for st in range(0 if refresh else 1, 7):
+            for i in range(NS):
+                for c in range(nb):
+                    Yt[i, c] = Yb[i, c]
+                for j in range(st):
+                    a = DP_A[st, j]
+                    if a != 0.0:
+                        for c in range(nb):
+                            Yt[i, c] += (hs[c] * a) * K[j * NS + i, c]
+            _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, st if st > 0 else 6)
+            if st == 0:
+                for i in range(NS):
+                    for c in range(nb):
+                        K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+        refresh = False
+        # Yt holds the 5th-order solution; weighted RMS norm of the embedded error estimate
+        for c in range(nb):
+            errn[c] = 0.0
+        for i in range(i0, NS):
+            a_tol = fpar[N_FPAR + i]
+            for c in range(nb):
+                e = hs[c] * (DP_E[0] * K[i, c] + DP_E[2] * K[2 * NS + i, c]
+                             + DP_E[3] * K[3 * NS + i, c] + DP_E[4] * K[4 * NS + i, c]
+                             + DP_E[5] * K[5 * NS + i, c] + DP_E[6] * K[6 * NS + i, c])
+                q = e / (a_tol + rtol * max(abs(Yb[i, c]), abs(Yt[i, c])))
+                errn[c] += q * q
+        n_acc = 0
+        n_bad = 0
+        for c in range(nb):
+            en = math.sqrt(errn[c] * inv_n_err)
+            en = en if en == en else 1e10  # a non-finite stage: reject and shrink
+            errn[c] = en
+            n_acc += (hs[c] > 0.0) & (en <= 1.0)
+            n_bad += (hs[c] > 0.0) & (hc[c] < H_MIN)
+        if n_bad > 0:
+            # step size underflow: a non-finite state, or a runaway too stiff for an explicit
+            # method; the cell is stopped (status 1: non-finite, 3: step size underflow)
+            for c in range(nb):
+                if hs[c] > 0.0 and hc[c] < H_MIN:
+                    finite = True
+                    for i in range(NS):
+                        finite = finite and math.isfinite(Yb[i, c])
+                    stats[c0 + c, S_STATUS] = 1 if (errn[c] >= 1e10 or not finite) else 3
+                    tc[c] = t_end
+                    hs[c] = 0.0
+        if n_acc > 0:
+            if aux_obs:
+                for c in range(nb):
+                    {AUX}(Yt, Pb, c, tc[c] + hs[c], 0.0 if clamp else sc[c], AUX1)
+            _accept_events{SUFFIX}(Yb, Yt, W[Q_YS:Q_YS + NS], Pb, K, AUX0, AUX1,
+                                   W[Q_AUXS:Q_AUXS + NA], tc, hs, errn, sc, c0, nb, clamp, fpar,
+                                   rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs, burst,
+                                   silent)
+            # commit the accepted steps
+            for i in range(NS):
+                for c in range(nb):
+                    acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
+                    Yb[i, c] = Yt[i, c] if acc else Yb[i, c]
+                    K[i, c] = K[6 * NS + i, c] if acc else K[i, c]
+            if aux_obs:
+                for i in range(NA):
+                    for c in range(nb):
+                        acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
+                        AUX0[i, c] = AUX1[i, c] if acc else AUX0[i, c]
+            for c in range(nb):
+                acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
+                tn = tc[c] + hs[c]
+                # snap onto the segment end when the step was meant to land there
+                tn = tseg[c] if tseg[c] - tn <= max(SNAP, 1e-12 * abs(tseg[c])) else tn
+                tc[c] = tn if acc else tc[c]
+        # step-size control (Hairer, Norsett & Wanner II.4: PI controller, beta = 0.04)
+        for c in range(nb):
+            en = max(errn[c], 1e-10)
+            on = hs[c] > 0.0
+            acc = on & (en <= 1.0)
+            fac = 0.9 * exp(-0.16 * log(en) + 0.04 * log(err_old[c]))
+            fac = min(5.0, max(0.2, fac))
+            fac = fac if acc else min(fac, 1.0)
+            err_old[c] = max(en, 1e-4) if acc else err_old[c]
+            hc[c] = hs[c] * fac if on else hc[c]
+        for c in range(nb):
+            if hs[c] > 0.0:
+                if errn[c] <= 1.0:
+                    stats[c0 + c, S_ACCEPTED] += 1
+                else:
+                    stats[c0 + c, S_REJECTED] += 1
+        # cells that reached the end of their segment move to the next one; the stimulus (or
+        # the clamp level) jumps there, so their first-stage derivative is recomputed
+        n_next = 0
+        for c in range(nb):
+            n_next += (tc[c] >= tseg[c]) & (tc[c] < t_end)
+        if n_next > 0:
+            for c in range(nb):
+                adv = tc[c] >= tseg[c] and seg[c] + 1 < n_seg
+                flag[c] = 1.0 if adv else 0.0
+                if adv:
+                    seg[c] += 1
+                    sc[c] = stim_v[seg[c]]
+                    tseg[c] = stim_t[seg[c]]
+                    if clamp:
+                        Yb[0, c] = sc[c]
+            refresh = True
+    for c in range(nb):
+        if tc[c] < t_end and stats[c0 + c, S_STATUS] == 0:
+            stats[c0 + c, S_STATUS] = 2  # iteration budget exhausted
+    for i in range(NS):
+        for c in range(nb):
+            Y[i, c0 + c] = Yb[i, c]
+
+
+@jit
+def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, nb, clamp, rec_idx, rec_t, rec, jrec):
+    # samples at t <= t0 (the initial state)
+    n_rec = rec_idx.shape[0]
+    for c in range(nb):
+        while jrec[c] < rec_t.shape[0] and rec_t[jrec[c]] <= t0:
+            {AUX}(Yb, Pb, c, t0, 0.0 if clamp else sc[c], AUX)
+            for r in range(n_rec):
+                ix = rec_idx[r]
+                rec[r, c0 + c, jrec[c]] = Yb[ix, c] if ix < NS else AUX[ix - NS, c]
+            jrec[c] += 1
+
+
+@jit
+def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc, c0, nb,
+                           clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs,
+                           burst, silent):
+    # spikes, records and observables of the accepted cells over [t, t + h] (before commit)
+    v_thr = fpar[F_VTHR]
+    burst_gap = fpar[F_GAP]
+    t_warm = fpar[F_TWARM]
+    n_obs = obs_idx.shape[0]
+    n_rec = rec_idx.shape[0]
+    n_rec_t = rec_t.shape[0]
+    for c in range(nb):
+        h = hs[c]
+        if not (h > 0.0 and errn[c] <= 1.0):
+            continue
+        t = tc[c]
+        v0 = Yb[0, c]
+        v1 = Yt[0, c]
+        if v0 < v_thr and v1 >= v_thr:
+            th = hermite_crossing(v0, v1, K[0, c], K[6 * NS, c], h, v_thr)
+            ts = t + th * h
+            record_spike(c0 + c, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap)
+        while jrec[c] < n_rec_t and rec_t[jrec[c]] <= t + h:
+            th = (rec_t[jrec[c]] - t) / h
+            for i in range(NS):
+                Ys[i, c] = hermite(Yb[i, c], Yt[i, c], K[i, c], K[6 * NS + i, c], h, th)
+            if clamp:
+                Ys[0, c] = sc[c]
+            need = False
+            for r in range(n_rec):
+                need = need or rec_idx[r] >= NS
+            if need:
+                {AUX}(Ys, Pb, c, rec_t[jrec[c]], 0.0 if clamp else sc[c], AUXS)
+            for r in range(n_rec):
+                ix = rec_idx[r]
+                rec[r, c0 + c, jrec[c]] = Ys[ix, c] if ix < NS else AUXS[ix - NS, c]
+            jrec[c] += 1
+        if n_obs > 0 and t >= t_warm:
+            for o in range(n_obs):
+                ix = obs_idx[o]
+                x0 = Yb[ix, c] if ix < NS else AUX0[ix - NS, c]
+                x1 = Yt[ix, c] if ix < NS else AUX1[ix - NS, c]
+                g = c0 + c
+                obs[o, 0, g] += 0.5 * h * (x0 + x1)
+                obs[o, 1, g] = min(obs[o, 1, g], x0, x1)
+                obs[o, 2, g] = max(obs[o, 2, g], x0, x1)
+        if silent and t >= t_warm and v0 < v_thr and v1 < v_thr:
+            # silent-phase potential: trapezoid over steps entirely below threshold
+            g = c0 + c
+            burst[B_PEND_SUM, g] += 0.5 * h * (v0 + v1)
+            burst[B_PEND_N, g] += h
+            burst[B_PEND_MIN, g] = min(burst[B_PEND_MIN, g], v0, v1)
+"""
