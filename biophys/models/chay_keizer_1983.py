@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from .._model import Model, Output, Parameter, State
-from ..kernels.constants import thermal_voltage
 from ..kernels.models import chay_keizer_1983 as kernel
+from ._classic import nernst_potassium_parameters
 
 _CK = "Chay TR, Keizer J (1983) Biophys J 42:181-190"
 _FILE = "ck.ode (github.com/artielbm/artielbm.github.io, Models/ChayKeizer/ck.ode)"
 _SRC = f"{_CK}; {_FILE}"
-
-#: The published fixed K+ reversal potential (ck.ode: vk = -75), mV.
-E_K_PUBLISHED = -75.0
-#: Default bath K+, mM: a standard islet bath (the IOM1.7 file's commented hook uses 5 mM).
-K_O_DEFAULT = 5.0
-#: Temperature of the published model, C (ck.ode: temp = 20); sets phi and RT/F.
-TEMPERATURE_DEFAULT = 20.0
-#: Effective cytosolic K+ (mM) chosen so that E_K = RT/F ln(K_o/K_i) equals -75 mV exactly
-#: (to rounding) at the default K_o and temperature: 97.35 mM at 20 C.
-K_I_DEFAULT = K_O_DEFAULT * math.exp(-E_K_PUBLISHED / thermal_voltage(TEMPERATURE_DEFAULT))
-
-_KI_SRC = (
-    "chosen here so that the Nernst E_K equals the published V_K = -75 mV (ck.ode) at "
-    "K_o = 5 mM and 20 C; an effective value, not a measured cytosolic K+"
-)
 
 MODEL = Model(
     name="chay_keizer_1983",
@@ -53,14 +36,12 @@ MODEL = Model(
                   f"{_SRC} (vca)", (-200.0, 300.0)),
         Parameter("V_L", -40.0, "mV", "leak reversal potential", f"{_SRC} (vl)",
                   (-200.0, 200.0)),
-        Parameter("K_o", K_O_DEFAULT, "mM", "extracellular K+ (sets E_K by Nernst)",
-                  "standard islet bath; with K_i gives the published V_K = -75 mV",
-                  (0.01, 200.0), condition=True),
-        Parameter("K_i", K_I_DEFAULT, "mM", "effective cytosolic K+ (sets E_K by Nernst)",
-                  _KI_SRC, (1.0, 500.0)),
-        Parameter("temperature", TEMPERATURE_DEFAULT, "C",
-                  "temperature: gating rates scale by 3^((T - 6.3)/10); also sets RT/F in E_K",
-                  f"{_SRC} (temp, phi)", (-5.0, 50.0), condition=True),
+        # published temperature (ck.ode: temp = 20 C) sets phi and RT/F
+        *nernst_potassium_parameters(
+            "ck.ode", 20.0,
+            temperature_description="temperature: gating rates scale by 3^((T - 6.3)/10); "
+            "also sets RT/F in E_K",
+            temperature_source=f"{_SRC} (temp, phi)"),
         Parameter("V_shift_Ca", 50.0, "mV", "voltage shift V' of the Ca2+-channel gates",
                   f"{_SRC} (vprime)", (-200.0, 200.0)),
         Parameter("V_shift_K", 30.0, "mV", "voltage shift V* of the K+-channel gate",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from .._model import Model, Output, Parameter, State
-from ..kernels.constants import thermal_voltage
 from ..kernels.models import iom_1_7 as kernel
+from ._classic import nernst_potassium_parameters
 
 _F22 = ("Fletcher PA, Marinelli I, Bertram R, Satin LS, Sherman AS (2022) Pulsatile basal "
         "insulin secretion is driven by glycolytic oscillations. Physiology 37. "
@@ -19,21 +17,6 @@ _C23 = ("Corradi J, Thompson B, Fletcher PA, Bertram R, Sherman AS, Satin LS (20
 _FILE = "IOM_1_7.ode (github.com/artielbm/artielbm.github.io, Models/IOM1.7/IOM_1_7.ode)"
 _MFILE = "IOM_1_7.m (same folder)"
 _SRC = f"{_FILE}; the IOM of Fletcher et al. (2022) Physiology 37, version 1.7"
-
-#: The published fixed K+ reversal potential (IOM_1_7.ode: vk = -75), mV.
-E_K_PUBLISHED = -75.0
-#: Default bath K+, mM: the file's own commented hook ``#par ko = 5.0``.
-K_O_DEFAULT = 5.0
-#: Temperature used only for RT/F in E_K, C.
-TEMPERATURE_DEFAULT = 37.0
-#: Effective cytosolic K+ (mM) so that E_K = -75 mV exactly (to rounding): 82.7 mM at 37 C.
-K_I_DEFAULT = K_O_DEFAULT * math.exp(-E_K_PUBLISHED / thermal_voltage(TEMPERATURE_DEFAULT))
-
-_KI_SRC = (
-    "chosen here so that the Nernst E_K equals the published V_K = -75 mV (IOM_1_7.ode) at "
-    "K_o = 5 mM and 37 C; an effective value, not a measured cytosolic K+ (the file's "
-    "commented hook, vk = 23.537 ln(ko/120), gives -74.8 mV)"
-)
 
 
 def _p(name, value, unit, desc, key, bounds, condition=False):
@@ -91,15 +74,10 @@ MODEL = Model(
         _p("V_SOC", -20.0, "mV", "reversal potential of I_SOC", "vsoc", (-200.0, 200.0)),
         _p("K_SOC", 300.0, "uM", "ER Ca2+ of half-maximal I_SOC activation (Hill 4)", "ksoc",
            (1e-6, 1e6)),
-        Parameter("K_o", K_O_DEFAULT, "mM", "extracellular K+ (sets E_K by Nernst)",
-                  f"{_FILE}, commented hook 'par ko = 5.0'; with K_i gives V_K = -75 mV",
-                  (0.01, 200.0), condition=True),
-        Parameter("K_i", K_I_DEFAULT, "mM", "effective cytosolic K+ (sets E_K by Nernst)",
-                  _KI_SRC, (1.0, 500.0)),
-        Parameter("temperature", TEMPERATURE_DEFAULT, "C",
-                  "temperature, enters only RT/F of E_K (the published rates have no "
-                  "temperature dependence)", "chosen here (37 C, with K_i giving E_K = -75 mV)",
-                  (-5.0, 50.0), condition=True),
+        *nernst_potassium_parameters(
+            "IOM_1_7.ode", 37.0,
+            K_o_source=f"{_FILE}, commented hook 'par ko = 5.0'; with K_i gives V_K = -75 mV",
+            K_i_note="the file's commented hook, vk = 23.537 ln(ko/120), gives -74.8 mV"),
         _p("alpha", 4.5e-6, "uM/(fA*ms)", "conversion of Ca2+ current to cytosolic Ca2+ flux",
            "alpha", (0.0, 1.0)),
         _p("v_PMCA", 0.042, "uM/ms", "maximal PMCA flux", "vpmca", (0.0, 1e3)),

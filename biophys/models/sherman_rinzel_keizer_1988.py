@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from .._model import Model, Output, Parameter, State
-from ..kernels.constants import thermal_voltage
 from ..kernels.models import sherman_rinzel_keizer_1988 as kernel
+from ._classic import nernst_potassium_parameters
 
 _SRK = "Sherman A, Rinzel J, Keizer J (1988) Biophys J 54:411-425"
 _FILE = "srk.ode (github.com/artielbm/artielbm.github.io, Models/SRK/srk.ode)"
 _SRC = f"{_SRK}, Fig. 5 single-cell model; {_FILE}"
-
-#: The published fixed K+ reversal potential (srk.ode: vk = -75), mV.
-E_K_PUBLISHED = -75.0
-#: Default bath K+, mM: a standard islet bath (the IOM1.7 file's commented hook uses 5 mM).
-K_O_DEFAULT = 5.0
-#: Temperature used only for RT/F in E_K, C (mouse islet recordings are made at ~37 C).
-TEMPERATURE_DEFAULT = 37.0
-#: Effective cytosolic K+ (mM) chosen so that E_K = -75 mV exactly (to rounding) at the
-#: default K_o and temperature: 82.7 mM at 37 C.
-K_I_DEFAULT = K_O_DEFAULT * math.exp(-E_K_PUBLISHED / thermal_voltage(TEMPERATURE_DEFAULT))
-
-_KI_SRC = (
-    "chosen here so that the Nernst E_K equals the published V_K = -75 mV (srk.ode) at "
-    "K_o = 5 mM and 37 C; an effective value, not a measured cytosolic K+"
-)
 
 MODEL = Model(
     name="sherman_rinzel_keizer_1988",
@@ -52,15 +35,7 @@ MODEL = Model(
                   f"{_SRC} (gkcabar)", (0.0, 1e7)),
         Parameter("V_Ca", 110.0, "mV", "reversal potential of the Ca2+ current",
                   f"{_SRC} (vca)", (-200.0, 300.0)),
-        Parameter("K_o", K_O_DEFAULT, "mM", "extracellular K+ (sets E_K by Nernst)",
-                  "standard islet bath; with K_i gives the published V_K = -75 mV",
-                  (0.01, 200.0), condition=True),
-        Parameter("K_i", K_I_DEFAULT, "mM", "effective cytosolic K+ (sets E_K by Nernst)",
-                  _KI_SRC, (1.0, 500.0)),
-        Parameter("temperature", TEMPERATURE_DEFAULT, "C",
-                  "temperature, enters only RT/F of E_K (the published rates have no "
-                  "temperature dependence)", "chosen here (37 C, with K_i giving E_K = -75 mV)",
-                  (-5.0, 50.0), condition=True),
+        *nernst_potassium_parameters("srk.ode", 37.0),
         Parameter("V_m", 4.0, "mV", "half-activation voltage of the Ca2+ current",
                   f"{_SRC} (vm)", (-200.0, 200.0)),
         Parameter("s_m", 14.0, "mV", "slope factor of Ca2+ activation", f"{_SRC} (sm)",
