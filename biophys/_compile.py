@@ -111,7 +111,7 @@ def parallel_runner():
     if numba.config.DISABLE_JIT:
         return ensemble_source.run_blocks
     sig = ensemble_source.block_signature()
-    full = types.void(types.FunctionType(sig), *sig.args[:2], *sig.args[4:])
+    full = types.void(types.FunctionType(sig), types.int64, *sig.args[:2], *sig.args[4:])
     with scoped_numba_cache(), warnings.catch_warnings():
         warnings.simplefilter("ignore", numba.NumbaExperimentalFeatureWarning)
         return pjit(full)(ensemble_source.run_blocks)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._compile import BLOCK, block_integrator, parallel_runner
+from ._compile import block_integrator, parallel_runner
 from ._model import Model
 from .kernels.ensemble_source import (
     B_LAST,
@@ -43,6 +43,7 @@ from .kernels.ensemble_source import (
     S_ACCEPTED,
     S_REJECTED,
     S_STATUS,
+    block_size_for,
 )
 from .stimulus import NO_STIMULUS
 
@@ -221,11 +222,12 @@ def run(
     fn = block_integrator(model, name)
     args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,
             stats)
-    if n_cells > BLOCK and not numba.config.DISABLE_JIT:
-        parallel_runner()(fn, Y, P, *args)
+    bs = block_size_for(n_cells, numba.get_num_threads())
+    if n_cells > bs and not numba.config.DISABLE_JIT:
+        parallel_runner()(fn, bs, Y, P, *args)
     else:
-        for c0 in range(0, n_cells, BLOCK):
-            fn(Y, P, c0, min(BLOCK, n_cells - c0), *args)
+        for c0 in range(0, n_cells, bs):
+            fn(Y, P, c0, min(bs, n_cells - c0), *args)
     n_samples = n_steps - warm_steps + 1
     if adaptive and len(obs_idx) and t_end > t_warm:
         obs[:, 0] *= n_samples / (t_end - t_warm)  # time integral -> sum over the dt grid

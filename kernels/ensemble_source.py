@@ -81,19 +81,30 @@ def block_signature():
                       f3, f2, i2)
 
 
-def run_blocks(block, Y, P, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t, spk_n,
-               obs_idx, obs, burst, stats):
-    """Run the block integrator ``block`` over all cells, one ``prange`` iteration per block.
+def run_blocks(block, block_size, Y, P, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t,
+               spk_n, obs_idx, obs, burst, stats):
+    """Run the block integrator ``block`` over all cells, one ``prange`` iteration per block of
+    ``block_size`` (<= :data:`BLOCK`) cells.
 
     Compiled lazily by :func:`biophys._compile.parallel_runner` with an explicit signature
-    (``block`` is a first-class function of type ``FunctionType(block_signature())``).
+    (``block`` is a first-class function of type ``FunctionType(block_signature())``). A cell's
+    arithmetic does not depend on its block or lane, so ``block_size`` (chosen at run time by
+    :func:`block_size_for`) never changes results.
     """
     n_cells = Y.shape[1]
-    n_blocks = (n_cells + BLOCK - 1) // BLOCK
+    n_blocks = (n_cells + block_size - 1) // block_size
     for b in prange(n_blocks):
-        c0 = b * BLOCK
-        block(Y, P, c0, min(BLOCK, n_cells - c0), fpar, ipar, stim_t, stim_v, rec_idx, rec_t,
+        c0 = b * block_size
+        block(Y, P, c0, min(block_size, n_cells - c0), fpar, ipar, stim_t, stim_v, rec_idx, rec_t,
               rec, spk_t, spk_n, obs_idx, obs, burst, stats)
+
+
+def block_size_for(n_cells: int, n_threads: int) -> int:
+    """Cells per block: :data:`BLOCK`, or fewer (a multiple of 8, one AVX-512 register of
+    doubles) so that a run of fewer than ``n_threads * BLOCK`` cells still spreads over every
+    thread."""
+    per_thread = -(-n_cells // max(1, n_threads))
+    return min(BLOCK, max(8, 8 * (-(-per_thread // 8))))
 
 
 @jit

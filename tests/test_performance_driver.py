@@ -170,3 +170,24 @@ def test_precompile_prepares_the_integrators():
     assert set(out) == {"hh1952"} and out["hh1952"] >= 0.0
     drv = _compile.load_driver(HH)
     assert len(drv.run_exponential.signatures) == 1 and len(drv.run_adaptive.signatures) == 1
+
+
+def test_small_runs_spread_over_threads_without_changing_results():
+    from biophys.kernels.ensemble_source import BLOCK, block_size_for
+
+    assert block_size_for(10_000, 2) == BLOCK
+    assert block_size_for(16, 2) == 8 and block_size_for(100, 2) == 56
+    assert block_size_for(3, 2) == 8 and block_size_for(40, 1) == 40
+    n = 20  # two blocks (16 and 4 cells) on two threads, one block on one thread
+    P, Y0 = _grid(n)
+    runs = []
+    old = numba.get_num_threads()
+    try:
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            runs.append(_engine.run(HH, P, Y0, t_end=40.0, dt=0.025, observe=["V"],
+                                    warmup=5.0, spike_capacity=8))
+    finally:
+        numba.set_num_threads(old)
+    for name in ("Y", "spike_count", "spike_times", "obs", "burst"):
+        assert np.array_equal(getattr(runs[0], name), getattr(runs[1], name), equal_nan=True)
