@@ -1,0 +1,90 @@
+"""Run the full benchmark measurement file by file and merge the results.
+
+    python benchmarks/run_all.py            # every file, then benchmarks/results/latest.json
+    python benchmarks/run_all.py --resume   # keep the parts already measured
+    python benchmarks/run_all.py bench_w1   # only some files (merged with the other parts)
+
+Each ``bench_*.py`` file runs in its own ``pytest --benchmark-enable`` process and writes
+``benchmarks/results/parts/<file>.json``, so an interrupted measurement keeps what it finished
+(one pytest session writes its JSON only at the end). The parts are then merged into one
+pytest-benchmark JSON, ``benchmarks/results/latest.json``, which ``benchmarks/report.py`` and
+``notebooks/05_performance.ipynb`` read. Baselines and the runs they are compared with are in
+the same file, so every ratio comes from one session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PARTS = HERE / "results" / "parts"
+LATEST = HERE / "results" / "latest.json"
+#: quick files first, W1 (the longest) last
+ORDER = ("bench_kernels", "bench_compile", "bench_memory", "bench_sweeps", "bench_bursters",
+         "bench_peers", "bench_w1")
+
+
+def run_part(stem: str) -> bool:
+    """Measure one benchmark file into ``parts/<stem>.json``; True on success."""
+    PARTS.mkdir(parents=True, exist_ok=True)
+    out = PARTS / f"{stem}.json"
+    tmp = out.with_suffix(".partial.json")
+    cmd = [sys.executable, "-m", "pytest", str(HERE / f"{stem}.py"), "--benchmark-enable",
+           "-p", "no:randomly", "-q", f"--benchmark-json={tmp}"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=HERE.parent)
+    ok = proc.returncode in (0, 5)  # 5: nothing collected
+    what = "ok" if ok else f"FAILED (exit {proc.returncode})"
+    if ok and tmp.exists():
+        tmp.replace(out)
+    elif ok:  # every benchmark skipped (e.g. no peers installed): no JSON is written
+        out.unlink(missing_ok=True)
+        what = "ok, nothing measured (all skipped)"
+    print(f"{stem}: {what} in {time.perf_counter() - t0:.0f} s", flush=True)
+    return ok
+
+
+def merge(parts: list[Path], dest: Path = LATEST) -> dict:
+    """Concatenate the ``benchmarks`` lists of pytest-benchmark JSON files into ``dest``."""
+    merged: dict | None = None
+    for p in parts:
+        data = json.loads(p.read_text())
+        if merged is None:
+            merged = data
+            merged["parts"] = []
+        else:
+            merged["benchmarks"].extend(data["benchmarks"])
+        merged["parts"].append({"file": p.stem, "datetime": data.get("datetime"),
+                                "commit": data.get("commit_info", {}).get("id")})
+    if merged is None:
+        raise SystemExit("no benchmark results to merge")
+    dest.write_text(json.dumps(merged, indent=1))
+    return merged
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", help="bench_* files to run (default: all)")
+    ap.add_argument("--resume", action="store_true", help="skip files already measured")
+    args = ap.parse_args(argv)
+    todo = [f.removesuffix(".py") for f in args.files] or list(ORDER)
+    failed = []
+    for stem in todo:
+        if args.resume and (PARTS / f"{stem}.json").exists():
+            print(f"{stem}: kept", flush=True)
+            continue
+        if not run_part(stem):
+            failed.append(stem)
+    parts = [PARTS / f"{s}.json" for s in ORDER if (PARTS / f"{s}.json").exists()]
+    merged = merge(parts)
+    print(f"{LATEST}: {len(merged['benchmarks'])} benchmarks from {len(parts)} files")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
