@@ -12,6 +12,7 @@ from scipy.integrate import solve_ivp
 
 import biophys as bp
 from biophys import _engine
+from biophys.kernels.protocol import block_parameters
 
 T_END = {"bertram_sherman_2004": 1_200_000.0, "iom_1_7": 1_500_000.0}  # ms
 _REF: dict[str, float] = {}
@@ -32,7 +33,7 @@ def lsoda_period(name: str, t_end: float) -> float:
         return _REF[name]
     m = bp.model(name)
     k = importlib.import_module(m.kernel.__name__)
-    p = m.default_parameters()[:, None].copy()
+    p = block_parameters(k, m.default_parameters()[:, None])
     y0 = m.default_states()
     Y, A, B = (np.zeros((len(y0), 1)) for _ in range(3))
 

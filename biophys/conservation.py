@@ -38,7 +38,7 @@ import numpy as np
 
 from . import _engine
 from ._model import Model, Output, Parameter, State
-from .kernels.protocol import phi1
+from .kernels.protocol import block_parameters, phi1
 
 
 @dataclass
@@ -183,7 +183,7 @@ def check_conservation(
     # rebuild the driver's stages and integrate the currents with its weights
     order = _order(method)
     k = m.kernel
-    P1 = np.ascontiguousarray(p[:, None])
+    P1 = block_parameters(k, p[:, None])
     A = np.zeros((ns, 1))
     B = np.zeros((ns, 1))
     out = np.zeros((max(len(m.outputs), 1), 1))

@@ -17,6 +17,7 @@ import xarray as xr
 
 from ._engine import check_time
 from ._model import Model
+from .kernels.protocol import block_parameters
 from .models import get_model
 from .simulate import changed_parameters, provenance
 from .stimulus import NO_STIMULUS
@@ -64,7 +65,7 @@ def solve(
     idx = [m.variable_index(r) for r in record]
     _, _, clamp = (stimulus or NO_STIMULUS).waveform()
     ns = len(m.states)
-    P = p[:, None].copy()
+    P = block_parameters(m.kernel, p[:, None])
     Y = np.zeros((ns, 1))
     A = np.zeros((ns, 1))
     B = np.zeros((ns, 1))

@@ -160,7 +160,7 @@ def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_
     flag = W[Q_FLAG]
     seg = np.zeros(BLOCK, dtype=np.int64)
     jrec = np.zeros(BLOCK, dtype=np.int64)
-    load_block(Y, P, c0, nb, Yb, Pb)
+    load_cells(Y, P, c0, nb, Yb, Pb)
     for c in range(nb):
         tc[c] = t0
         hc[c] = h0

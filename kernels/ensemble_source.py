@@ -182,11 +182,12 @@ def accumulate_silent(Yb, c0, nb, v_thr, weight, burst):
 
 @jit
 def load_block(Y, P, c0, nb, Yb, Pb):
-    """Copy cells ``c0 .. c0+nb-1`` of the state and parameter arrays into the block arrays."""
+    """Copy cells ``c0 .. c0+nb-1`` of the state and parameter arrays into the block arrays
+    (``Pb`` may have more rows than ``P``: the model's derived parameters, filled later)."""
     for i in range(Yb.shape[0]):
         for c in range(nb):
             Yb[i, c] = Y[i, c0 + c]
-    for i in range(Pb.shape[0]):
+    for i in range(P.shape[0]):
         for c in range(nb):
             Pb[i, c] = P[i, c0 + c]
 
@@ -238,6 +239,7 @@ from biophys.kernels.fastmath import exp, log, phi1, wide_vectors
 from {MODULE} import AUX_NAMES, PARAM_NAMES, STATE_NAMES
 from {MODULE} import aux as model_aux
 from {MODULE} import rates as model_rates
+import {MODULE} as _kernel_module
 
 
 @jit
@@ -245,8 +247,19 @@ def no_aux(Y, P, c, t, I_ext, OUT):
     # stands in for the model's aux in the variants that never need algebraic outputs
     return
 
+@jit
+def no_derive(P, c):
+    # stands in for the model's derive when it has no derived parameters
+    return
+
+
+# derived parameters (see biophys.kernels.protocol): computed once per cell per run, stored in
+# the rows of the block's parameter array after the user parameters
+DERIVED_NAMES = getattr(_kernel_module, "DERIVED_NAMES", ())
+model_derive = getattr(_kernel_module, "derive", no_derive)
+
 NS = len(STATE_NAMES)
-NP = len(PARAM_NAMES)
+NP = len(PARAM_NAMES) + len(DERIVED_NAMES)  # rows of the block's parameter array
 NA = max(len(AUX_NAMES), 1)
 
 
@@ -266,6 +279,14 @@ W_ROWS = R_BO + NS
 
 
 @jit
+def load_cells(Y, P, c0, nb, Yb, Pb):
+    # the block's states and parameters, then the model's derived parameters of each cell
+    load_block(Y, P, c0, nb, Yb, Pb)
+    for c in range(nb):
+        model_derive(Pb, c)
+
+
+@jit
 def bench_rates(Y, P, reps):
     # benchmark helper: reps evaluations of the model's rates for the first <= BLOCK cells,
     # in the driver's loop (V nudged by 1e-13 mV per repetition so no work can be hoisted)
@@ -276,7 +297,7 @@ def bench_rates(Y, P, reps):
     Pb = W[R_P:R_P + NP]
     A = W[R_A:R_A + NS]
     B = W[R_B:R_B + NS]
-    load_block(Y, P, 0, nb, Yb, Pb)
+    load_cells(Y, P, 0, nb, Yb, Pb)
     acc = 0.0
     for r in range(reps):
         for c in range(nb):
@@ -332,7 +353,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     vprev = W[R_VP]
     Aold = W[R_AO:R_AO + NS]
     Bold = W[R_BO:R_BO + NS]
-    load_block(Y, P, c0, nb, Yb, Pb)
+    load_cells(Y, P, c0, nb, Yb, Pb)
     s_prev = math.nan
     for k in range(n_steps + 1):
         t = t0 + k * dt

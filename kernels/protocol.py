@@ -19,6 +19,14 @@ A model kernel module ``biophys.kernels.models.<name>`` defines:
     Writes the algebraic outputs of cell ``c`` (currents, fluxes, rates) into ``OUT[:, c]`` in
     ``AUX_NAMES`` order.
 
+Optionally, ``DERIVED_NAMES`` and ``derive(P, c)``
+    Quantities that depend only on the parameters (for example the surface-charge gating
+    shift, which needs a Newton solve) are computed once per cell per run instead of at every
+    step: ``derive`` reads the parameter rows of cell ``c`` and writes derived value ``k``
+    into row ``len(PARAM_NAMES) + k`` of ``P``, where ``rates`` and ``aux`` read it. The driver
+    allocates those rows and calls ``derive`` after loading a block; Python callers of
+    ``rates``/``aux`` use :func:`block_parameters`.
+
 The quasi-linear form lets one driver implement every method: the exponential (generalised
 Rush-Larsen) step ``y += dt (A - B y) phi1(-B dt)``, with ``phi1(z) = (e^z - 1)/z``, is exact
 for gates (Rush & Larsen 1978) and reduces to forward Euler for states with ``B = 0``.
@@ -30,6 +38,33 @@ only if ``rates`` is branch-light straight-line code without library calls: use 
 :mod:`biophys.kernels.ghk`, which use them) instead of ``math.exp``/``math.log``/``**``.
 """
 
+import numpy as np
+
 from .fastmath import phi1
 
-__all__ = ["phi1"]  # ``(exp(z) - 1)/z``, limit 1 at z = 0; vectorisable (see fastmath)
+__all__ = ["block_parameters", "phi1"]  # phi1: ``(exp(z) - 1)/z``, limit 1 at z = 0
+
+
+def block_parameters(kernel, P):
+    """The parameter array that ``kernel.rates``/``kernel.aux`` read: ``P`` with the kernel's
+    derived rows (``DERIVED_NAMES``) appended and filled by ``kernel.derive``.
+
+    Parameters
+    ----------
+    kernel : module
+        A model kernel module.
+    P : array_like
+        ``(len(PARAM_NAMES), n_cells)`` parameters in the units of ``PARAM_NAMES``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new C-contiguous ``(len(PARAM_NAMES) + len(DERIVED_NAMES), n_cells)`` float64 array.
+    """
+    P = np.asarray(P, dtype=np.float64)
+    n_derived = len(getattr(kernel, "DERIVED_NAMES", ()))
+    out = np.zeros((P.shape[0] + n_derived, P.shape[1]))
+    out[:P.shape[0]] = P
+    for c in range(P.shape[1] if n_derived else 0):
+        kernel.derive(out, c)
+    return out
