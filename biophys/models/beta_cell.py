@@ -179,7 +179,9 @@ _metabolism = (
        "(Hill 2)", f"{_FIT}: Cha et al. 2011 Kop = 0.02 mM; re-fitted (x1.2) because the "
        "Na+/K+-ATPase now runs on Mg.ATP and Mg.ADP from the speciation (about 10% slower "
        "turnover at the defaults, with a different nucleotide dependence); this restores the "
-       "burst period of the published equations at 11.1 mM glucose", (1e-12, 1e3)),
+       "burst period of the published equations at 11.1 mM glucose; at 20 mM both fire "
+       "continuously, this model 8% slower (test_high_glucose_fires_continuously_long)",
+       (1e-12, 1e3)),
     _p("f_MgADP_op", 0.55, "1", "Cha's fixed Mg.ADP fraction of free ADP, used only for the "
        "ADP substrate of oxidative phosphorylation",
        _SRC + " (ADPb = totalATP - ATP - MgADP/0.55)", (0.0, 1.0)),
@@ -334,8 +336,9 @@ MODEL = Model(
         "Chen et al. (2008) granule exocytosis driven by the L-type Ca2+ current. The K-ATP "
         "constants are converted to the species at the default Mg_i (K-ATP identical to "
         "Cha's there) and one parameter (K_op) is re-fitted so that the burst period at "
-        "11.1 mM glucose is that of the published equations. Currents in pA, concentrations in "
-        "mM, volumes in fL, time in ms."
+        "11.1 mM glucose is that of the published equations. Like the published equations it "
+        "is silent at 5.6 mM, bursts at 8-11.1 mM and fires continuously at 20 mM glucose. "
+        "Currents in pA, concentrations in mM, volumes in fL, time in ms."
     ),
     references=(
         _CHA,
