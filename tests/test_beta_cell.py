@@ -6,7 +6,8 @@ published NEURON file independently of biophys and solved with LSODA at rtol <= 
 
 * the *published* equations (Cha et al. 2011 J Gen Physiol 138:21 as ported in
   ``chonlei/bHub_sim models/betacell_cha2011_v3/bcell_cha.mod``): burst period and plateau
-  fraction at 11.1 mM glucose, silence and resting potential at low glucose;
+  fraction at 11.1 mM glucose, silence and resting potential at low glucose, continuous
+  firing and its spike rate at 20 mM;
 * the equations of ``beta_cell`` (species, converted K-ATP constants, re-fitted K_op): the
   accuracy of the fixed-step integrator.
 
@@ -313,12 +314,13 @@ def test_refit_restores_published_bursting_long():
 
 # 20 mM glucose. Cha CY et al. (2011) J Gen Physiol 138:39-47 (companion paper, abstract):
 # with increasing glucose the model goes from quiescence to burst-interburst oscillations and
-# then to continuous firing. The published file fires
-# continuously at 20 mM (LSODA here: 126 spikes/min, inter-spike minimum -52.4 mV). The
+# then to continuous firing. The published file fires continuously at 20 mM (LSODA here:
+# 126 spikes/min, inter-spike minimum -52.4 mV). The
 # equations of ``beta_cell`` settle to continuous firing too, at 115.5 spikes/min (-8 %: the
 # speciation alone gives 121/min with Cha's K_op = 0.02 mM, the K_op re-fit for 11.1 mM the
 # rest) and -52.7 mV, after one transient 71 s pause (144-215 s from the stimulatory initial
-# state; 13 s with K_op = 0.02 mM); measured over 1800 s with LSODA and the fixed step.
+# state; 13 s with K_op = 0.02 mM over a 300 s LSODA run); measured over 1800 s with LSODA
+# and the fixed step.
 HIGH_GLUCOSE = 20.0
 RATE_TOL = 0.12  # relative, ours vs published spike rate (calibration difference, see above)
 
