@@ -31,6 +31,7 @@ from scipy.optimize import brentq
 
 import biophys as bp
 from biophys.conservation import check_conservation
+from biophys.kernels.protocol import block_parameters
 from biophys.models import get_model
 
 NAME = "beta_cell"
@@ -46,7 +47,7 @@ def _rtf(T_C=37.0):
 
 def _eval(params=None, states=None):
     """Kernel right-hand side (A - B y) and outputs at one state."""
-    p = MODEL.parameter_vector(params)[:, None].copy()
+    p = block_parameters(KERNEL, MODEL.parameter_vector(params)[:, None])
     y = MODEL.state_vector(states)[:, None].copy()
     A = np.zeros_like(y)
     B = np.zeros_like(y)
@@ -217,6 +218,9 @@ def test_surface_charge_shift_of_l_type_gating():
     # raising Ca_o also depolarises the gating
     _, out = _eval({"Ca_o": 5.0})
     assert out["V_shift"] > 0.0
+    # the driver computes the shift once per cell (kernel derive) and applies it every step
+    ds = bp.simulate(NAME, 1.0, params={"Mg_o": 10.0}, record=["V_shift"], record_every=0.5)
+    np.testing.assert_allclose(ds["V_shift"].values, expect, rtol=0, atol=1e-6)
 
 
 def test_bad_input_is_a_clear_error():

@@ -129,6 +129,27 @@ MG_REF = 1.0
 #: F in C/mmol (= pA ms / amol): converts pA to amol/ms of a monovalent ion.
 F_MMOL = FARADAY * 1e-3
 
+#: Derived parameters, computed once per cell per run (see :mod:`biophys.kernels.protocol`):
+#: the surface-charge shift of the L-type gating, mV.
+DERIVED_NAMES = ("V_shift",)
+V_SHIFT = len(PARAM_NAMES)
+
+
+@jit
+def derive(P, c):
+    """Surface-charge shift of the L-type gating of cell ``c`` (mV, depolarising) into row
+    ``V_SHIFT``: the Grahame surface potential in the cell's bath minus that in the reference
+    bath (:func:`biophys.kernels.surface.gating_shift`); exactly zero in the reference bath,
+    where the two Newton solves are skipped."""
+    mono = P[NA_O, c] + P[K_O, c]
+    ca_o = P[CA_O, c]
+    mg_o = P[MG_O, c]
+    if mono == MONOVALENT_REF and ca_o == CA_REF and mg_o == MG_REF:
+        P[V_SHIFT, c] = 0.0
+    else:
+        P[V_SHIFT, c] = gating_shift(mono, ca_o, mg_o, P[SIGMA, c], P[TEMP, c], MONOVALENT_REF,
+                                     CA_REF, MG_REF)
+
 
 @jit
 def _cell(Y, P, c, I_ext):
@@ -157,15 +178,8 @@ def _cell(Y, P, c, I_ext):
     # nucleotide species (mM)
     mgatp, atp4, mgadp, adp3 = mg_speciation(P[MG_I, c], atp, adp, P[PH_I, c], k_i)
 
-    # surface-charge shift of the L-type gating (mV, depolarising); exactly zero in the
-    # reference bath, where the two Grahame solutions are skipped
-    mono = na_o + k_o
-    mg_o = P[MG_O, c]
-    if mono == MONOVALENT_REF and ca_o == CA_REF and mg_o == MG_REF:
-        v_shift = 0.0
-    else:
-        v_shift = gating_shift(mono, ca_o, mg_o, P[SIGMA, c], T_C, MONOVALENT_REF, CA_REF,
-                               MG_REF)
+    # surface-charge shift of the L-type gating (mV, depolarising; see derive)
+    v_shift = P[V_SHIFT, c]
 
     # L-type Ca2+ current
     rundown = 1.0 / (1.0 + (P[K_CAL_ATP, c] / atp) ** 3)
