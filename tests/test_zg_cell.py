@@ -1,29 +1,32 @@
 """Tests of ``zg_cell``, the adrenal zona glomerulosa cell built for biophys (issue 5).
 
 The model is ours (no published ZG electrophysiology model exists as code). Calibration, done
-once with the scripts described here and frozen in ``biophys.models.zg_cell.CAL``:
+with scripts run once and frozen in ``biophys.models.zg_cell.CAL``:
 
 1. Channel gating from the literature (CaV3.2: Vitko et al. 2005 fits; CaV1.3: Wolf et al.
    2005 / Xu & Lipscombe 2001 / Bell et al. 2001; Kir rectification: Luo & Rudy 1991).
-2. ``P_Na_b`` so that V = -85 mV at 4 mM K_o (Barrett lab review: ZG cells rest near -85 mV)
-   and ``I_NaK_max`` so that the pump extrudes, 3 Na+ per cycle, the Na+ that leaks in at rest
-   (iterated together; the amplitude lands within 3% of Cha et al. 2011's 56.8 uA/cm^2).
-3. Densities of the Ca2+ channels, K(Ca), TREK and Ca2+ handling chosen so that the default
-   cell is silent with a graded, K_o-dependent T-type window Ca2+, TASK loss makes it fire, and
-   CaV1.3 carries the firing without CaV3.2.
-4. The aldosterone read-out (aldo_basal, K_aldo, n_aldo, aldo_AngII_gain), with tau_AT1 = 3,
-   fitted by least squares to six ratios: isolated canine cells x2.0 / x3.5 (5 / 7.5 vs 2.5 mM
-   K_o) and x4 / x6 with 25 pM Ang II; TASK knockout x2.4 (mouse slices); 1 nM Ang II x6-7
-   (rat cells). The six cannot all be met at once by this model; the compromise leaves every
-   ratio within 30% (largest misses: x1.53 instead of x2.0 at 5 mM, x3.1 instead of x2.4 for
-   the TASK knockout). The tolerance of those tests is therefore 30%, stated where used; the
-   qualitative findings (K+ raises aldosterone, Ang II amplifies the K+ response, TASK loss
-   raises it) are asserted strictly.
+2. CaV3.2 density (``P_CaT``), voltage shifts of its HEK-293 gating (``dV_T_act``,
+   ``dV_T_inact``), K(Ca) (``g_KCa``, ``K_KCa``) and PMCA capacity chosen by a parameter
+   search so that the default cell is silent at 2-4 mM K_o and oscillates from 4.5 mM with a
+   frequency that rises with K_o (:func:`test_oscillation_onset_with_K_o`).
+3. ``P_TASK`` (with ``P_TREK`` in fixed proportion) so that V = -85 mV at 4 mM K_o (Barrett
+   lab review: ZG cells rest near -85 mV), with ``P_Na_b`` and ``I_NaK_max`` from the earlier
+   calibration (the pump extrudes, 3 Na+ per cycle, the Na+ that leaks in at rest).
+4. The aldosterone read-out (aldo_basal, K_aldo, n_aldo, aldo_AngII_gain; tau_AT1 = 3) by
+   minimising the largest log-error of five ratios: isolated canine cells x2.0 / x3.5 (5 / 7.5
+   vs 2.5 mM K_o) and x4 / x6 with 25 pM Ang II; TASK knockout x2.4 (mouse slices); with 1 nM
+   Ang II at 4 mM (rat cells, 6-7x) kept inside its range. Every ratio lands within 8.5%, so
+   :data:`RATIO_TOL` is 10%. TASK inhibition alone cannot produce the canine Ang II
+   amplification: with ``aldo_AngII_gain = 0`` the best fit misses by up to 49%
+   (:func:`test_angii_amplification_needs_more_than_task_inhibition`).
 
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
-Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved (only the abstracts, which
-give no number, were reachable); :func:`test_frequency_rises_with_K_o` therefore checks the
-direction only. Time-averaged read-outs come from one ensemble run shared by the tests.
+Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
+reachable ("membrane potential oscillations of low periodicity" controlled by Ang II and
+extracellular K+; Ang II evokes periodic CaV3-dependent Ca2+ events). The onset K_o and the
+frequencies asserted here are therefore the model's fitted values, checked for the published
+qualitative behaviour only. Time-averaged read-outs come from one ensemble run shared by the
+tests.
 """
 
 from __future__ import annotations
@@ -53,20 +56,24 @@ CANINE = {  # aldosterone relative to 2.5 mM K_o, isolated canine glomerulosa ce
 TASK_KO_RATIO = 2.4  # zG-TASK loss of function, mouse adrenal slices (PMC10167771)
 RAT_ANGII_1NM = (6.0, 7.0)  # rat glomerulosa cells, max 6-7x basal at 1e-9 M Ang II (1978)
 #: Tolerance of the fitted aldosterone ratios (see the module docstring).
-RATIO_TOL = 0.30
+RATIO_TOL = 0.10
 
 CONDITIONS = {
     "K2": {"K_o": 2.0}, "K2.5": {"K_o": 2.5}, "K3": {"K_o": 3.0}, "K4": {"K_o": 4.0},
-    "K5": {"K_o": 5.0}, "K6": {"K_o": 6.0}, "K7.5": {"K_o": 7.5}, "K8": {"K_o": 8.0},
+    "K4.5": {"K_o": 4.5}, "K5": {"K_o": 5.0}, "K5.5": {"K_o": 5.5}, "K6": {"K_o": 6.0},
+    "K7": {"K_o": 7.0}, "K7.5": {"K_o": 7.5}, "K8": {"K_o": 8.0},
     "A2.5": {"K_o": 2.5, "AngII": 25.0}, "A5": {"K_o": 5.0, "AngII": 25.0},
     "A7.5": {"K_o": 7.5, "AngII": 25.0}, "A1nM": {"K_o": 4.0, "AngII": 1000.0},
-    "KO": {"K_o": 4.0, "P_TASK": 0.0}, "KO2.5": {"K_o": 2.5, "P_TASK": 0.0},
-    "KO3.5": {"K_o": 3.5, "P_TASK": 0.0}, "KO4.5": {"K_o": 4.5, "P_TASK": 0.0},
-    "KO6": {"K_o": 6.0, "P_TASK": 0.0}, "KO_AngII": {"K_o": 4.0, "P_TASK": 0.0, "AngII": 1000.0},
+    "KO": {"K_o": 4.0, "P_TASK": 0.0}, "KO_AngII": {"K_o": 4.0, "P_TASK": 0.0, "AngII": 1000.0},
     "KOnoT": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0},
     "KOnoTL": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0, "P_CaL": 0.0},
     "Mg10": {"K_o": 7.5, "Mg_o": 10.0},
+    # Ca2+ channels blocked: the background membrane alone (silent at every K_o)
+    **{f"B{k:g}": {"K_o": k, "P_CaT": 0.0, "P_CaL": 0.0} for k in (2.0, 4.0, 5.0, 6.0, 7.5, 8.0)},
 }
+SILENT_K = ("K2", "K2.5", "K3", "K4")
+OSCILLATING_K = ("K4.5", "K5", "K5.5", "K6", "K7", "K7.5")
+
 
 
 @pytest.fixture(scope="module")
@@ -150,25 +157,64 @@ def test_pump_balances_na_leak():
 
 # -- membrane potential ---------------------------------------------------------------------------
 def test_resting_potential_and_ghk_tracking(runs):
+    """Rest at -85 mV at 4 mM K_o; the silent background membrane follows the GHK voltage."""
     assert _get(runs, "mean_V", "K4") == pytest.approx(V_REST[0], abs=1.0)
     vs = {}
-    for key in ("K2", "K2.5", "K3", "K4", "K5", "K6", "K7.5", "K8"):
+    for key in SILENT_K:
         assert _get(runs, "spike_rate", key) == 0.0
         assert _get(runs, "max_V", key) - _get(runs, "min_V", key) < 0.1  # silent, steady
         vs[CONDITIONS[key]["K_o"]] = _get(runs, "mean_V", key)
     ks = sorted(vs)
     assert all(vs[a] < vs[b] for a, b in zip(ks[:-1], ks[1:], strict=True))
-    # physiological-to-high K_o: within 2.5 mV of the GHK voltage with P_Na/P_K = 0.01
+    # with the Ca2+ channels blocked the cell is silent at every K_o, and V follows the GHK
+    # voltage with P_Na/P_K = 0.01 within 3 mV over 4-8 mM (the electrogenic pump adds up to
+    # -2.5 mV at 8 mM)
+    vb = {}
+    for k_o in (2.0, 4.0, 5.0, 6.0, 7.5, 8.0):
+        key = f"B{k_o:g}"
+        assert _get(runs, "spike_rate", key) == 0.0
+        assert _get(runs, "max_V", key) - _get(runs, "min_V", key) < 0.1
+        vb[k_o] = _get(runs, "mean_V", key)
     for k_o in (4.0, 5.0, 6.0, 7.5, 8.0):
-        assert vs[k_o] == pytest.approx(ghk_voltage(k_o, 0.01), abs=2.5)
+        assert vb[k_o] == pytest.approx(ghk_voltage(k_o, 0.01), abs=3.0)
     # over 2-8 mM the slope is sub-Nernstian like a GHK membrane (Nernst: 61.5 mV/decade;
-    # GHK with P_Na/P_K = 0.01: 45 mV/decade). It is shallower (32.5 mV/decade) because below
-    # 4 mM the electrogenic pump, Kir3.4 and the Ca2+ background weigh more against the
-    # shrinking K+ conductance: at 2 mM V is 6.4 mV above the GHK value.
-    slope = (vs[8.0] - vs[2.0]) / math.log10(4.0)
+    # GHK with P_Na/P_K = 0.01: 45 mV/decade); shallower below 4 mM, where the electrogenic
+    # pump and Kir3.4 weigh more against the shrinking K+ conductance
+    slope = (vb[8.0] - vb[2.0]) / math.log10(4.0)
     slope_ghk = (ghk_voltage(8.0, 0.01) - ghk_voltage(2.0, 0.01)) / math.log10(4.0)
     assert 0.6 * slope_ghk < slope < slope_ghk
-    assert vs[2.0] - ghk_voltage(2.0, 0.01) < 7.0
+    assert abs(vb[2.0] - ghk_voltage(2.0, 0.01)) < 7.0
+    # the silent intact cell sits within 2 mV of the blocked one up to 4 mM (little T window)
+    for k_o in (2.0, 4.0):
+        assert abs(vs[k_o] - vb[k_o]) < 2.5
+
+
+def test_oscillation_onset_with_K_o(runs):
+    """Silent at 2-4 mM K_o; repetitive CaV3.2 spikes from 4.5 mM, faster as K_o rises.
+
+    Published (abstracts only, no numbers retrievable): ZG cells in adrenal slices are
+    electrical oscillators whose recurrent Ca2+ signal is controlled by extracellular K+ (Hu
+    et al. 2012). The onset between 4 and 4.5 mM and the frequencies are fitted here.
+    """
+    for key in SILENT_K:
+        assert _get(runs, "spike_rate", key) == 0.0
+    f = [_get(runs, "spike_rate", key) for key in OSCILLATING_K]
+    assert all(x > 0.0 for x in f)
+    assert all(a < b for a, b in zip(f[:-1], f[1:], strict=True)), f
+    # near onset the rhythm is slow (passage near the lost rest state), then speeds up
+    assert f[0] < 0.5
+    assert 0.5 < _get(runs, "spike_rate", "K5") < 2.0
+    assert 5.0 < _get(runs, "spike_rate", "K7.5") < 12.0
+    for key in ("K4.5", "K5", "K5.5", "K6"):
+        assert _get(runs, "max_V", key) > -20.0  # full low-threshold spikes, not a ripple
+    for key in ("K4.5", "K5"):  # the K(Ca) after-hyperpolarisation dips below the 4 mM rest
+        assert _get(runs, "min_V", key) < _get(runs, "mean_V", "K4") - 2.0
+    # oscillating cells have more Ca2+ than silent ones; mean Ca2+ rises with K_o
+    ca = [_get(runs, "mean_Ca_i", key) for key in SILENT_K + OSCILLATING_K]
+    assert all(a < b for a, b in zip(ca[:-1], ca[1:], strict=True))
+    # model property (not data): at 8 mM the cell sits in a depolarised steady state
+    assert _get(runs, "spike_rate", "K8") == 0.0
+    assert _get(runs, "mean_Ca_i", "K8") > _get(runs, "mean_Ca_i", "K7.5")
 
 
 def test_mg_o_screening_reduces_ca_entry(runs):
@@ -191,12 +237,39 @@ def test_aldosterone_vs_K(runs):
 
 
 def test_angii_1nM_aldosterone(runs):
-    """1 nM Ang II: rat glomerulosa cells reach 6-7x basal; dispersed cells only depolarise."""
+    """1 nM Ang II at 4 mM K_o: rat glomerulosa cells reach 6-7x basal (1978); the TASK
+    inhibition makes the silent cell oscillate (Guagliardo et al. 2020: Ang II evokes periodic
+    CaV3-dependent Ca2+ events in slices)."""
     ratio = _get(runs, "aldosterone_rate", "A1nM") / _get(runs, "aldosterone_rate", "K4")
     lo, hi = RAT_ANGII_1NM
     assert lo * (1 - RATIO_TOL) <= ratio <= hi * (1 + RATIO_TOL)
-    assert _get(runs, "spike_rate", "A1nM") == 0.0
+    assert _get(runs, "spike_rate", "K4") == 0.0
+    assert _get(runs, "spike_rate", "A1nM") > 1.0
     assert _get(runs, "mean_V", "A1nM") > _get(runs, "mean_V", "K4") + 2.0
+
+
+def test_angii_amplification_needs_more_than_task_inhibition(runs):
+    """With the synthesis gain switched off (Ang II acting on TASK only) no choice of the
+    other read-out parameters brings the four canine ratios within 20%: the extra Ang II
+    effect (aldo_AngII_gain) is needed. Fit done here with scipy on the run's mean Ca2+."""
+    from scipy.optimize import least_squares
+
+    ca = {key: _get(runs, "mean_Ca_i", key) for key in ("K2.5", "K5", "K7.5", "A2.5", "A5",
+                                                         "A7.5")}
+
+    def rate(c, b, k, n):  # the Hill read-out, written here
+        return b + (1.0 - b) * c ** n / (c ** n + k ** n)
+
+    def residuals(p):
+        b, k, n = p
+        r = {key: rate(c, b, k, n) for key, c in ca.items()}
+        ours = [r["K5"] / r["K2.5"], r["K7.5"] / r["K2.5"], r["A5"] / r["A2.5"],
+                r["A7.5"] / r["A2.5"]]
+        return np.log(ours) - np.log(list(CANINE.values()))
+
+    best = min((least_squares(residuals, [0.1, k0, n0], bounds=([0, 1e-6, 0.5], [1, 1e-2, 10]))
+                for k0 in (1e-4, 2e-4, 4e-4) for n0 in (2.0, 4.0, 6.0)), key=lambda r: r.cost)
+    assert np.max(np.abs(best.fun)) > math.log(1.2)
 
 
 def test_task_knockout_fires_and_raises_aldosterone(runs):
@@ -221,14 +294,19 @@ def test_l_type_backup(runs):
     assert _get(runs, "mean_Ca_i", "KOnoTL") < _get(runs, "mean_Ca_i", "K4")
 
 
-def test_frequency_rises_with_K_o(runs):
-    """With TASK lost, spike frequency rises with K_o over 2.5-4.5 mM (Hu et al. 2012 report
-    K+ control of the oscillations; their numbers could not be retrieved). At 6 mM the cell
-    depolarises into a steady T-window state."""
-    f = [_get(runs, "spike_rate", k) for k in ("KO2.5", "KO3.5", "KO4.5")]
-    assert f[0] > 1.0
-    assert f[0] < f[1] < f[2]
-    assert _get(runs, "spike_rate", "KO6") == 0.0
+def test_cav32_gating_shifts():
+    """The shifted CaV3.2 gates are the Vitko et al. (2005) fits evaluated at V - shift."""
+    for v in (-100.0, -85.0, -70.0, -55.0, -30.0, 0.0):
+        for da, di in ((0.0, 0.0), (-1.5, 13.0), (5.0, -7.0)):
+            m_inf, tau_m, h_inf, tau_h = kz.cav32_gates(v, 24.0, da, di)
+            va, vi = v - da, v - di
+            assert m_inf == pytest.approx(1 / (1 + math.exp(-(va + 59.36) / 7.53)), rel=1e-12)
+            assert h_inf == pytest.approx(1 / (1 + math.exp((vi + 85.5) / 7.18)), rel=1e-12)
+            assert tau_m == pytest.approx(1.52 + 1 / (math.exp((va + 40.3) / 10.06)
+                                                      + math.exp(-(va + 144.3) / 28.6)),
+                                          rel=1e-12)
+            assert tau_h == pytest.approx(13.7 + (1943 + math.exp((vi + 164) / 9.2))
+                                          / (1 + math.exp((vi + 89.3) / 3.7)), rel=1e-12)
 
 
 # -- numerics ----------------------------------------------------------------------------------
@@ -248,7 +326,7 @@ def _compare_with_lsoda(runs, t_end, method):
     s_ref = ref.spike_times.values
     s = ds.spike_times.values
     assert len(s_ref) >= 5 and len(s) == len(s_ref)
-    # inter-spike intervals (about 280 ms) agree to 0.1%; spike times drift by at most that
+    # inter-spike intervals (about 94 ms) agree to 0.1%; spike times drift by at most that
     isi, isi_ref = np.diff(s).mean(), np.diff(s_ref).mean()
     assert isi == pytest.approx(isi_ref, rel=1e-3)
     assert np.max(np.abs(s - s_ref)) < 1.0 + 1e-3 * t_end

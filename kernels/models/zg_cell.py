@@ -11,7 +11,8 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
     I_TREK = P_TREK F G_K(V)                       other K2P background K+ (GHK), Ang II-insensitive
     I_Na_b = P_Na_b F G_Na(V)                      background Na+ leak (GHK)
     I_Kir  = g_Kir sqrt(K_o/5.4) r(V - E_K) (V - E_K)      Kir3.4; r = Luo-Rudy (1991) rectification
-    I_CaT  = P_CaT m_T^2 h_T 2F G_Ca(V)            CaV3.2 (GHK Ca2+)
+    I_CaT  = P_CaT m_T^2 h_T 2F G_Ca(V)            CaV3.2 (GHK Ca2+); Vitko et al. (2005) gating
+                                                   with m shifted by dV_T_act, h by dV_T_inact
     I_CaL  = P_CaL d_L^2 f_L K_CDI/(K_CDI + Ca_i) 2F G_Ca(V)      CaV1.3 with Ca2+-dependent inact.
     I_Ca_b = P_Ca_b 2F G_Ca(V)                     background Ca2+ entry (GHK)
     I_KCa  = g_KCa Ca_i^n/(Ca_i^n + K_KCa^n) (V - E_K)   Ca2+-activated K+ (lumped BK/SK)
@@ -37,7 +38,9 @@ Aldosterone (phenomenological, arbitrary units per minute)::
     aldosterone_rate = aldo_max [b + (1 - b) Ca_avg^n/(Ca_avg^n + K_eff^n)],
     K_eff = K_aldo/(1 + aldo_AngII_gain E)
 
-Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping).
+Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping). With the calibrated values the cell
+is silent at low K_o and becomes a relaxation oscillator once K_o depolarises it into the
+CaV3.2 window (low-threshold spike, Ca2+ entry, K(Ca) after-hyperpolarisation, recovery).
 """
 
 import math
@@ -56,7 +59,7 @@ PARAM_NAMES = (
     "K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII",
     "K_i", "Na_i", "Mg_i", "ATP", "ADP", "Pi", "pH",
     "C_m", "area", "volume",
-    "P_TASK", "P_TREK", "P_Na_b", "g_Kir", "P_CaT", "P_CaL", "P_Ca_b",
+    "P_TASK", "P_TREK", "P_Na_b", "g_Kir", "P_CaT", "dV_T_act", "dV_T_inact", "P_CaL", "P_Ca_b",
     "g_KCa", "K_KCa", "n_KCa",
     "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI",
     "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
@@ -72,13 +75,13 @@ AUX_NAMES = (
 V, MT, HT, DL, FL, CA, CAAVG = range(7)
 (K_O, NA_O, CA_O, MG_O, TEMP, ANG, K_I, NA_I, MG_I, ATP, ADP, PI, PH_I,
  C_M, AREA, VOL,
- P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, P_CAL, P_CAB,
+ P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, DV_TA, DV_TI, P_CAL, P_CAB,
  G_KCA, K_KCA, N_KCA,
  I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI,
  SIGMA, MONO_REF, CA_REF, MG_REF,
  K_AT1, TAU_AT1,
  TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
- I_APP) = range(44)
+ I_APP) = range(46)
 
 #: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
 T_REF_CAV32 = 24.0
@@ -103,19 +106,23 @@ def ghk_chord_free_slope(z, V, c_in, c_out, vt):
 
 
 @jit
-def cav32_gates(Vg, T_C):
+def cav32_gates(Vg, T_C, dV_act, dV_inact):
     """CaV3.2 steady states and time constants (ms) at gating voltage ``Vg`` (mV).
 
     Fits of Vitko et al. (2005) (human CaV3.2 in HEK-293, 23-25 C) as in the NEURON mechanism
     ``it2``; temperature factors 5^((T-24)/10) (activation) and 3^((T-24)/10) (inactivation).
+    ``dV_act`` and ``dV_inact`` (mV) shift the activation (m_inf, tau_m) and inactivation
+    (h_inf, tau_h) curves along the voltage axis (positive: to more depolarised voltages).
     """
     phm = q10_factor(5.0, T_C, T_REF_CAV32)
     phh = q10_factor(3.0, T_C, T_REF_CAV32)
-    m_inf = 1.0 / (1.0 + math.exp(-(Vg + 59.36) / 7.53))
-    h_inf = 1.0 / (1.0 + math.exp((Vg + 85.5) / 7.18))
-    tau_m = (1.52 + 1.0 / (math.exp((Vg + 40.3) / 10.06) + math.exp(-(Vg + 144.3) / 28.6))) / phm
-    tau_h = (13.7 + (1943.0 + math.exp((Vg + 164.0) / 9.2))
-             / (1.0 + math.exp((Vg + 89.3) / 3.7))) / phh
+    va = Vg - dV_act
+    vi = Vg - dV_inact
+    m_inf = 1.0 / (1.0 + math.exp(-(va + 59.36) / 7.53))
+    h_inf = 1.0 / (1.0 + math.exp((vi + 85.5) / 7.18))
+    tau_m = (1.52 + 1.0 / (math.exp((va + 40.3) / 10.06) + math.exp(-(va + 144.3) / 28.6))) / phm
+    tau_h = (13.7 + (1943.0 + math.exp((vi + 164.0) / 9.2))
+             / (1.0 + math.exp((vi + 89.3) / 3.7))) / phh
     return m_inf, tau_m, h_inf, tau_h
 
 
@@ -294,7 +301,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     B[V, c] = b_v
     A[V, c] = (P[I_APP, c] + I_ext - i_ion) / cm + b_v * v
     vg = v - surface_shift(P, c)
-    m_inf, tau_m, h_inf, tau_h = cav32_gates(vg, T)
+    m_inf, tau_m, h_inf, tau_h = cav32_gates(vg, T, P[DV_TA, c], P[DV_TI, c])
     A[MT, c] = m_inf / tau_m
     B[MT, c] = 1.0 / tau_m
     A[HT, c] = h_inf / tau_h
