@@ -115,6 +115,12 @@ def steady_state(
         ``"rl1"`` or ``"rl2"``.
     initial : mapping, optional
         Initial-state overrides shared by all runs.
+
+    Notes
+    -----
+    The default cell oscillates from about 4.5 mM K_o, slowly near onset (about 0.1 Hz at
+    4.5 mM): there the averages over ``t_end - warmup`` hold few cycles and depend on the
+    window; use windows of a minute or more for K_o within ~0.5 mM of onset.
     """
     m = _model(model)
     conds = tuple(dict(c) for c in conditions)
