@@ -24,9 +24,9 @@ _CHA = "Cha CY et al. (2011) J Gen Physiol 138:21, bcellcha.mod (chonlei/bHub_si
 _AT1 = ("rat glomerulosa Ang II receptors, Endocrinology 1978 ('Angiotensin II receptors and "
         "aldosterone production in rat adrenal glomerulosa cells', abstract on scilit.com): "
         "K_a = 2.0e9 /M, i.e. K_D = 500 pM")
-_NATIVE_T = ("native adrenocortical T current (bovine zona fasciculata, J Gen Physiol 1993 "
-             "102:217, 'Voltage-gated transient currents in bovine adrenal fasciculata cells', "
-             "rupress.org abstract): inactivation V1/2 -49.9 mV, slope 3.73 mV, i.e. far less "
+_NATIVE_T = ("native adrenocortical T current (whole-cell, bovine zona fasciculata cells; J Gen "
+             "Physiol 102:217 (1993), abstract at rupress.org/jgp/article/102/2/217; bath not "
+             "in the abstract): inactivation V1/2 -49.9 mV, slope 3.73 mV, i.e. far less "
              "negative than the HEK-293 fit (-85.5 mV)")
 _TEST = "tests/test_zg_cell.py::"
 _FIT = "fitted here, see " + _TEST
