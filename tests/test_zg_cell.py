@@ -40,6 +40,7 @@ import pytest
 import biophys as bp
 from biophys import zg
 from biophys.kernels.models import zg_cell as kz
+from biophys.kernels.protocol import block_parameters
 from biophys.kernels.surface import DEFAULT_SIGMA, gating_shift
 from biophys.models import get_model
 from biophys.reference import solve
@@ -131,6 +132,12 @@ def test_surface_shift_equals_shared_gating_shift():
                     shared = gating_shift(140.0 + ko, max(ca, 1e-6), mg, sigma, 37.0, 144.0, 2.0,
                                           1.0)
                     assert ours == pytest.approx(shared, abs=1e-9)
+    # the driver computes it once per cell (kernel derive) and applies it every step
+    params = {"Mg_o": 10.0, "Ca_o": 0.5}
+    expect = kz.surface_shift(MODEL.parameter_vector(params)[:, None], 0)
+    assert abs(expect) > 1.0
+    ds = bp.simulate("zg_cell", 1.0, params=params, record=["dV_surface"], record_every=0.5)
+    np.testing.assert_array_equal(ds["dV_surface"].values, expect)
 
 
 def test_angii_response_operational_model():
@@ -146,7 +153,7 @@ def test_angii_response_operational_model():
 def test_pump_balances_na_leak():
     y = MODEL.default_states()[:, None].copy()
     out = np.zeros((len(MODEL.outputs), 1))
-    kz.aux(y, MODEL.default_parameters()[:, None], 0, 0.0, 0.0, out)
+    kz.aux(y, block_parameters(kz, MODEL.default_parameters()[:, None]), 0, 0.0, 0.0, out)
     o = dict(zip(MODEL.output_names, out[:, 0], strict=True))
     # 3 Na+ out per cycle (one net charge) balance the background Na+ influx at rest
     assert 3.0 * o["I_NaK"] == pytest.approx(-o["I_Na_b"], rel=0.01)

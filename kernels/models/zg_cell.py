@@ -202,6 +202,18 @@ def surface_shift(P, c):
     return (x - x0) * thermal_voltage(T)
 
 
+#: Derived parameters, computed once per cell per run (see :mod:`biophys.kernels.protocol`):
+#: the surface-charge gating shift of the Ca2+ channels, mV.
+DERIVED_NAMES = ("V_shift",)
+V_SHIFT = len(PARAM_NAMES)
+
+
+@jit
+def derive(P, c):
+    """Store :func:`surface_shift` of cell ``c`` (mV) in row ``V_SHIFT``."""
+    P[V_SHIFT, c] = surface_shift(P, c)
+
+
 @jit
 def angii_response(AngII, K_AT1, tau_AT1):
     """Operational-model AT1 response ``tau occ/(1 + tau occ)`` (0..tau/(1+tau)), 1."""
@@ -300,7 +312,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     b_v = g / cm
     B[V, c] = b_v
     A[V, c] = (P[I_APP, c] + I_ext - i_ion) / cm + b_v * v
-    vg = v - surface_shift(P, c)
+    vg = v - P[V_SHIFT, c]
     m_inf, tau_m, h_inf, tau_h = cav32_gates(vg, T, P[DV_TA, c], P[DV_TI, c])
     A[MT, c] = m_inf / tau_m
     B[MT, c] = 1.0 / tau_m
@@ -349,7 +361,7 @@ def aux(Y, P, c, t, I_ext, OUT):
     OUT[9, c] = pmca_max_rate(P, c) / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
     OUT[10, c] = i_ion
     OUT[11, c] = e_k
-    OUT[12, c] = surface_shift(P, c)
+    OUT[12, c] = P[V_SHIFT, c]
     OUT[13, c] = e
     OUT[14, c] = aldosterone_rate(Y[CAAVG, c], e, P[ALDO_MAX, c], P[ALDO_BASAL, c],
                                   P[K_ALDO, c], P[N_ALDO, c], P[ALDO_GAIN, c])
