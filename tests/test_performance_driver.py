@@ -84,22 +84,27 @@ def test_one_signature_for_any_grid_size_and_method():
     assert len(drv.run_adaptive.signatures) == 1
 
 
-@pytest.mark.parametrize("method", ["rl2ab", "adaptive"])
-def test_bit_identical_for_threads_and_block_position(method):
-    n = 150  # three blocks, the last one partial
-    P, Y0 = _grid(n)
+def _one_and_two_threads(P, Y0, method):
+    """Runs of the W1-like grid on one and on two threads; asserts they are bit-identical."""
     runs = []
     old = numba.get_num_threads()
     try:
         for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
             numba.set_num_threads(threads)
-            r = _engine.run(HH, P, Y0, t_end=40.0, dt=0.025, observe=["V"], warmup=5.0,
-                            spike_capacity=8, method=method)
-            runs.append(r)
+            runs.append(_engine.run(HH, P, Y0, t_end=40.0, dt=0.025, observe=["V"],
+                                    warmup=5.0, spike_capacity=8, method=method))
     finally:
         numba.set_num_threads(old)
     for name in ("Y", "spike_count", "spike_times", "obs", "burst"):
         assert np.array_equal(getattr(runs[0], name), getattr(runs[1], name), equal_nan=True)
+    return runs
+
+
+@pytest.mark.parametrize("method", ["rl2ab", "adaptive"])
+def test_bit_identical_for_threads_and_block_position(method):
+    n = 150  # three blocks, the last one partial
+    P, Y0 = _grid(n)
+    runs = _one_and_two_threads(P, Y0, method)
     # the same cell alone, and in another lane of another block
     for c in (0, 37, 149):
         one = _engine.run(HH, P[:, c:c + 1], Y0[:, c:c + 1], t_end=40.0, dt=0.025,
@@ -180,14 +185,4 @@ def test_small_runs_spread_over_threads_without_changing_results():
     assert block_size_for(3, 2) == 8 and block_size_for(40, 1) == 40
     n = 20  # two blocks (16 and 4 cells) on two threads, one block on one thread
     P, Y0 = _grid(n)
-    runs = []
-    old = numba.get_num_threads()
-    try:
-        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
-            numba.set_num_threads(threads)
-            runs.append(_engine.run(HH, P, Y0, t_end=40.0, dt=0.025, observe=["V"],
-                                    warmup=5.0, spike_capacity=8))
-    finally:
-        numba.set_num_threads(old)
-    for name in ("Y", "spike_count", "spike_times", "obs", "burst"):
-        assert np.array_equal(getattr(runs[0], name), getattr(runs[1], name), equal_nan=True)
+    _one_and_two_threads(P, Y0, "rl2")
