@@ -141,6 +141,7 @@ def test_w1_peer(benchmark, full, peer):
     benchmark.group = f"W1 N={n} peers"
     counts = run(benchmark, lambda: PEERS[peer](current, t_end), full=full, rounds=1)
     benchmark.extra_info.update(method=peer, n_cells=n, t_end_ms=t_end,
+                                threads=2 if peer == "arbor" else 1,
                                 cell_steps=n * round(t_end / w1.DT))
     if benchmark.stats:
         benchmark.extra_info["cell_steps_per_s"] = (n * round(t_end / w1.DT)
