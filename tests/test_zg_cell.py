@@ -120,21 +120,28 @@ def test_bad_input_is_a_clear_value_error():
 
 
 # -- kernels ---------------------------------------------------------------------------------
+def _derived_shift(params):
+    """The kernel's derived surface-charge shift (mV) for parameter overrides ``params``."""
+    p = block_parameters(kz, MODEL.parameter_vector(params)[:, None])
+    return p[kz.V_SHIFT, 0]
+
+
 def test_surface_shift_equals_shared_gating_shift():
-    """The model's Grahame-cubic solution reproduces kernels.surface.gating_shift."""
+    """The derived shift is the shared Grahame shift of the bath (Na_o + K_o, Ca_o, Mg_o) vs the
+    reference bath 144 mM monovalent, 2 mM Ca2+, 1 mM Mg2+ (kernels.surface, validated against
+    brentq in tests/kernels/test_surface.py)."""
     for ca in (0.0, 0.5, 2.0, 10.0):
         for mg in (0.0, 1.0, 10.0):
             for ko in (2.0, 8.0):
                 for sigma in (DEFAULT_SIGMA, -1.0 / 250.0):
-                    p = MODEL.parameter_vector({"Ca_o": max(ca, 1e-6), "Mg_o": mg, "K_o": ko,
-                                                "sigma": sigma})[:, None]
-                    ours = kz.surface_shift(p, 0)
+                    ours = _derived_shift({"Ca_o": max(ca, 1e-6), "Mg_o": mg, "K_o": ko,
+                                           "sigma": sigma})
                     shared = gating_shift(140.0 + ko, max(ca, 1e-6), mg, sigma, 37.0, 144.0, 2.0,
                                           1.0)
                     assert ours == pytest.approx(shared, abs=1e-9)
     # the driver computes it once per cell (kernel derive) and applies it every step
     params = {"Mg_o": 10.0, "Ca_o": 0.5}
-    expect = kz.surface_shift(MODEL.parameter_vector(params)[:, None], 0)
+    expect = _derived_shift(params)
     assert abs(expect) > 1.0
     ds = bp.simulate("zg_cell", 1.0, params=params, record=["dV_surface"], record_every=0.5)
     np.testing.assert_array_equal(ds["dV_surface"].values, expect)

@@ -20,10 +20,9 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
 
 with ``G_X(V) = c_i g(x) - c_o g(-x)``, ``x = z F V/RT`` (:func:`biophys.kernels.ghk.ghk_driving`).
 The voltage-gated channels see ``V - dV_surface`` where ``dV_surface`` is the Gouy-Chapman-
-Grahame gating shift of the bath (Ca_o, Mg_o, Na_o + K_o) relative to a reference bath, the
-same physics as :func:`biophys.kernels.surface.gating_shift` (pure screening) but solved with a
-polynomial Newton iteration on the Grahame cubic (no exponentials in the loop; checked against
-the shared kernel in tests/test_zg_cell.py). Ang II acts through an operational-model AT1
+Grahame gating shift of the bath (Ca_o, Mg_o, Na_o + K_o) relative to a reference bath
+(:func:`biophys.kernels.surface.gating_shift`, pure screening), computed once per cell per run
+(:func:`derive`). Ang II acts through an operational-model AT1
 response ``E = tau occ/(1 + tau occ)``, ``occ = AngII/(AngII + K_AT1)``: it inhibits TASK by
 the fraction E and raises the Ca2+ sensitivity of aldosterone synthesis (below).
 
@@ -52,7 +51,7 @@ from ..ghk import ghk_driving
 from ..ion_balance import dconc_dt
 from ..nak_pump import nak_cycle_rate
 from ..speciation import mg_speciation
-from ..surface import grahame_rhs
+from ..surface import gating_shift
 
 STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg")
 PARAM_NAMES = (
@@ -154,54 +153,6 @@ def kir_rectification(dV):
     return a / (a + b)
 
 
-@jit
-def reduced_surface_potential(monovalent, divalent, S, negative):
-    """``x = F psi0/RT`` of a mixed 1:1 + 2:1 chloride bath (Grahame equation, screening only).
-
-    With ``u = exp(-x)`` the Grahame equation ``c1(u - 1) + c2(u^2 - 1) + ca(1/u - 1) = S``
-    (``c1`` monovalent cations, ``c2`` divalent cations, ``ca = c1 + 2 c2`` chloride, ``S =
-    sigma^2/(2 eps eps0 RT)`` in mM) is the cubic ``c2 u^3 + c1 u^2 - (c1 + c2 + ca + S) u + ca
-    = 0``, convex for u > 0, with one root in (0, 1) (positive surface) and one above 1
-    (negative surface). Newton from the c2 = 0 (quadratic) root converges monotonically.
-    """
-    if S == 0.0:
-        return 0.0
-    c1 = monovalent
-    c2 = divalent
-    ca = monovalent + 2.0 * divalent
-    bq = c1 + ca + S
-    disc = math.sqrt(bq * bq - 4.0 * c1 * ca)
-    if negative:
-        u = (bq + disc) / (2.0 * c1)
-    else:
-        u = 2.0 * ca / (bq + disc)
-    b = c1 + c2 + ca + S
-    for _ in range(100):
-        f = ((c2 * u + c1) * u - b) * u + ca
-        df = (3.0 * c2 * u + 2.0 * c1) * u - b
-        if df == 0.0:
-            break
-        step = f / df
-        u -= step
-        if abs(step) <= 1e-15 * u:
-            break
-    return -math.log(u)
-
-
-@jit
-def surface_shift(P, c):
-    """Depolarising gating shift of the bath relative to the reference bath, mV."""
-    sig = P[SIGMA, c]
-    if sig == 0.0:
-        return 0.0
-    T = P[TEMP, c]
-    S = grahame_rhs(sig, T)
-    neg = sig < 0.0
-    x = reduced_surface_potential(P[NA_O, c] + P[K_O, c], P[CA_O, c] + P[MG_O, c], S, neg)
-    x0 = reduced_surface_potential(P[MONO_REF, c], P[CA_REF, c] + P[MG_REF, c], S, neg)
-    return (x - x0) * thermal_voltage(T)
-
-
 #: Derived parameters, computed once per cell per run (see :mod:`biophys.kernels.protocol`):
 #: the surface-charge gating shift of the Ca2+ channels, mV.
 DERIVED_NAMES = ("V_shift",)
@@ -210,8 +161,11 @@ V_SHIFT = len(PARAM_NAMES)
 
 @jit
 def derive(P, c):
-    """Store :func:`surface_shift` of cell ``c`` (mV) in row ``V_SHIFT``."""
-    P[V_SHIFT, c] = surface_shift(P, c)
+    """Surface-charge gating shift of cell ``c`` (mV, depolarising) into row ``V_SHIFT``: the
+    shared :func:`biophys.kernels.surface.gating_shift` of the bath (Na_o + K_o monovalent,
+    Ca_o, Mg_o) relative to the model's reference bath (``mono_ref``, ``Ca_ref``, ``Mg_ref``)."""
+    P[V_SHIFT, c] = gating_shift(P[NA_O, c] + P[K_O, c], P[CA_O, c], P[MG_O, c], P[SIGMA, c],
+                                 P[TEMP, c], P[MONO_REF, c], P[CA_REF, c], P[MG_REF, c])
 
 
 @jit
