@@ -73,6 +73,9 @@ def main(argv=None) -> int:
     ap.add_argument("--resume", action="store_true", help="skip files already measured")
     args = ap.parse_args(argv)
     todo = [f.removesuffix(".py") for f in args.files] or list(ORDER)
+    unknown = [f for f in todo if f not in ORDER]
+    if unknown:
+        ap.error(f"unknown benchmark file(s) {', '.join(unknown)}; valid: {', '.join(ORDER)}")
     failed = []
     for stem in todo:
         if args.resume and (PARTS / f"{stem}.json").exists():

@@ -216,8 +216,7 @@ def run(
         int(bool(silent_phase)))
     if adaptive:
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
-    n_states_ = len(model.states)
-    need_aux = bool(np.any(rec_idx >= n_states_) or np.any(obs_idx >= n_states_))
+    need_aux = bool(np.any(rec_idx >= n_states) or np.any(obs_idx >= n_states))
     name = ("run_adaptive" if adaptive else "run_exponential") + ("_aux" if need_aux else "")
     fn = block_integrator(model, name)
     args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,

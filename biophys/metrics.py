@@ -140,7 +140,11 @@ class MetricPlan:
 
     specs: tuple[MetricSpec, ...]
     observe: tuple[str, ...]  # variables whose sum/min/max the driver must keep
-    silent: bool = False  # the driver must accumulate the silent-phase potential
+
+    @property
+    def silent(self) -> bool:
+        """True when the driver must accumulate the silent-phase potential."""
+        return any(s.kind.startswith("silent_phase") for s in self.specs)
 
 
 def role_variable(model: Model, role: str) -> str | None:
@@ -258,8 +262,7 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
     for s in specs:
         if s.var is not None and s.var not in observe:
             observe.append(s.var)
-    silent = any(s.kind.startswith("silent_phase") for s in specs)
-    return MetricPlan(tuple(specs), tuple(observe), silent)
+    return MetricPlan(tuple(specs), tuple(observe))
 
 
 def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[str, np.ndarray]:

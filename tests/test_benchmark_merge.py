@@ -32,3 +32,12 @@ def test_merge_concatenates_parts_and_records_them(tmp_path):
     # every benchmark file of the suite is in the run order
     files = {p.stem for p in (ROOT / "benchmarks").glob("bench_*.py")}
     assert files == set(mod.ORDER)
+
+
+def test_unknown_file_is_a_clear_error(capsys):
+    import pytest
+
+    mod = _run_all()
+    with pytest.raises(SystemExit):
+        mod.main(["bench_nope"])
+    assert "unknown benchmark file(s) bench_nope; valid: bench_kernels" in capsys.readouterr().err
