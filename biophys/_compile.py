@@ -8,9 +8,10 @@ sources, so a stale driver cannot be loaded. It is imported from that real file,
 ``inspect``, ``NUMBA_DISABLE_JIT=1`` and Numba's disk cache all work.
 
 Compile cost. A model compiles only the serial block integrator it uses (``run_exponential``
-for the fixed-step methods, ``run_adaptive`` for ``method="adaptive"``), each with one explicit
-signature. The ``prange`` over blocks lives in :func:`parallel_runner`, compiled once (and
-cached) for every model: it receives the block integrator as a first-class function.
+for the fixed-step methods, ``run_adaptive``/``run_rosenbrock`` for the error-controlled
+ones), each with one explicit signature. The ``prange`` over blocks lives in
+:func:`parallel_runner`, compiled once (and cached) for every model: it receives the block
+integrator as a first-class function.
 """
 
 from __future__ import annotations
@@ -117,8 +118,11 @@ def parallel_runner():
         return pjit(full)(ensemble_source.run_blocks)
 
 
-_VARIANTS = {"rl2": "run_exponential", "rl1": "run_exponential", "rl2ab": "run_exponential",
-             "adaptive": "run_adaptive"}
+
+
+#: The block integrator of each integration method (``biophys._engine.METHODS``).
+INTEGRATORS = {"rl1": "run_exponential", "rl2": "run_exponential", "rl2ab": "run_exponential",
+               "adaptive": "run_adaptive", "rosenbrock": "run_rosenbrock"}
 
 
 def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int = 1) -> dict:
@@ -152,7 +156,7 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
     from .models import get_model, list_models
 
     names = list(list_models() if models is None else models)
-    funcs = sorted({_VARIANTS[m] for m in methods})
+    funcs = sorted({INTEGRATORS[m] for m in methods})
     if aux:
         funcs += [f + "_aux" for f in funcs]
     out: dict = {}

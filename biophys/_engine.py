@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._compile import block_integrator, parallel_runner
+from ._compile import INTEGRATORS, block_integrator, parallel_runner
 from ._model import Model
 from .kernels.ensemble_source import (
     B_LAST,
@@ -54,7 +54,10 @@ from .stimulus import NO_STIMULUS
 #: ``"rl2ab"``: second-order Rush-Larsen in Adams-Bashforth form, one rates call per step
 #: (Coudiere, Douanla-Lontsi & Pierre 2018, ETNA 48:342).
 #: ``"adaptive"``: Dormand-Prince 5(4) with per-cell step-size control against ``rtol``/``atol``.
-METHODS = {"rl1": 1, "rl2": 2, "rl2ab": 3, "adaptive": 0}
+#: ``"rosenbrock"``: the stiff option, Rosenbrock-W ROS34PW2 (order 3(2), L-stable; Rang &
+#: Angermann 2005) with the same per-cell step-size control.
+METHODS = {"rl1": 1, "rl2": 2, "rl2ab": 3, "adaptive": 0, "rosenbrock": -1}
+
 METHOD_DESCRIPTIONS = {
     "rl1": "rl1: Rush-Larsen gates, exponential Euler for V and other states (1st order)",
     "rl2": "rl2: exponential midpoint (2nd-order Rush-Larsen, Sundnes et al. 2009)",
@@ -62,8 +65,10 @@ METHOD_DESCRIPTIONS = {
              "(Coudiere, Douanla-Lontsi & Pierre 2018)",
     "adaptive": "adaptive: Dormand-Prince 5(4), per-cell error control (rtol, atol), spike times "
                 "on the cubic Hermite interpolant",
+    "rosenbrock": "rosenbrock: Rosenbrock-W ROS34PW2 (Rang & Angermann 2005), order 3(2), "
+                  "L-stable, forward-difference Jacobian, per-cell error control (rtol, atol)",
 }
-#: Default tolerances of ``method="adaptive"`` (``atol`` in each state's own unit).
+#: Default tolerances of the error-controlled methods (``atol`` in each state's own unit).
 RTOL = 1e-6
 ATOL = 1e-8
 
@@ -86,7 +91,7 @@ class RawRun:
     t_warm: float
     method: str = "rl2"
     n_accepted: np.ndarray | None = None  # (n_cells,) steps taken (fixed: n_steps)
-    n_rejected: np.ndarray | None = None  # (n_cells,) rejected steps (adaptive only)
+    n_rejected: np.ndarray | None = None  # (n_cells,) rejected steps (error-controlled only)
 
 
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
@@ -151,9 +156,10 @@ def run(
     """Integrate ``P.shape[1]`` independent cells of ``model``.
 
     ``P`` is ``(n_params, n_cells)``, ``Y0`` is ``(n_states, n_cells)``; both are copied.
-    With ``method="adaptive"``, ``dt`` (ms) is the output grid (records, warm-up) and the first
-    trial step; ``rtol`` (dimensionless) and ``atol`` (state units, scalar or per state) bound
-    the local error of every cell, and ``max_step`` (ms) caps its step size.
+    With ``method="adaptive"`` or ``"rosenbrock"``, ``dt`` (ms) is the output grid (records,
+    warm-up) and the first trial step; ``rtol`` (dimensionless) and ``atol`` (state units,
+    scalar or per state) bound the local error of every cell, and ``max_step`` (ms) caps its
+    step size.
     ``silent_phase=True`` accumulates the silent-phase potential (V below ``spike_threshold``
     between bursts) into the burst accumulator; see :func:`biophys.metrics.burst_statistics`.
     """
@@ -197,7 +203,7 @@ def run(
     burst[B_PEND_MIN] = np.inf
     burst[B_SIL_MIN] = np.inf
     stats = np.zeros((n_cells, N_STATS), dtype=np.int64)
-    adaptive = METHODS[method] == 0
+    adaptive = METHODS[method] <= 0
     r_tol, a_tol = _tolerances(rtol, atol, n_states) if adaptive else (0.0, np.zeros(n_states))
     if max_step is None:
         h_max = t_end
@@ -217,7 +223,7 @@ def run(
     if adaptive:
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
     need_aux = bool(np.any(rec_idx >= n_states) or np.any(obs_idx >= n_states))
-    name = ("run_adaptive" if adaptive else "run_exponential") + ("_aux" if need_aux else "")
+    name = INTEGRATORS[method] + ("_aux" if need_aux else "")
     fn = block_integrator(model, name)
     args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,
             stats)

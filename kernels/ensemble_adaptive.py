@@ -1,12 +1,16 @@
-"""The adaptive part of the ensemble driver: Dormand-Prince 5(4) with per-cell error control.
+"""The error-controlled part of the ensemble driver: the per-cell step-size loop, and
+Dormand-Prince 5(4) as its explicit method.
 
 Used by :func:`biophys.kernels.ensemble_source.render`, which appends :data:`HEADER_TEMPLATE`
-once and :data:`VARIANT_TEMPLATE` per variant (``{SUFFIX}``/``{AUX}`` as for the fixed-step
-integrators) to the generated per-model driver module. Every cell of a block has its own time
-and step size; the cells advance in lock step, masked where a cell is finished or its step is
-rejected, so the arithmetic of one cell never depends on its neighbours (bit-identical results
-for any thread count). Spike times are located on the cubic Hermite interpolant of the
-accepted step; observables accumulate trapezoidal time integrals over accepted steps.
+once, :data:`HELPERS_TEMPLATE` per variant (``{SUFFIX}``/``{AUX}`` as for the fixed-step
+integrators) and :data:`LOOP_TEMPLATE` per variant and method (:data:`LOOPS`, and the stiff
+method of :mod:`biophys.kernels.ensemble_rosenbrock`) to the generated per-model driver
+module. A method is an attempt function that advances every lane by its own step. Every cell
+of a block has its own time and step size; the cells advance in lock step, masked where a
+cell is finished or its step is rejected, so the arithmetic of one cell never depends on its
+neighbours (bit-identical results for any thread count). Spike times are located on the cubic
+Hermite interpolant of the accepted step; observables accumulate trapezoidal time integrals
+over accepted steps.
 
 Tableau: Dormand & Prince (1980), J Comput Appl Math 6:19, RK5(4)7M (the seventh stage is the
 first-same-as-last derivative at the new point); step-size control: the PI controller of
@@ -113,14 +117,53 @@ def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
     if clamp:
         for c in range(nb):
             K[st * NS, c] = 0.0
+
+
+@jit
+def _attempt_dp(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, errn, fpar, nb,
+                i0):
+    # one Dormand-Prince 5(4) attempt of every lane: Yt <- the 5th-order solution, K[6] <- its
+    # derivative (FSAL), errn <- sum over states of the squared scaled error (W, piv unused)
+    rtol = fpar[F_RTOL]
+    # stage 0 (the derivative at the current state, into slot 6 and then slot 0 of the
+    # flagged lanes) only at the start and after a segment end; otherwise FSAL provides it
+    for st in range(0 if refresh else 1, 7):
+        for i in range(NS):
+            for c in range(nb):
+                Yt[i, c] = Yb[i, c]
+            for j in range(st):
+                a = DP_A[st, j]
+                if a != 0.0:
+                    for c in range(nb):
+                        Yt[i, c] += (hs[c] * a) * K[j * NS + i, c]
+        _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, st if st > 0 else 6)
+        if st == 0:
+            for i in range(NS):
+                for c in range(nb):
+                    K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+    # Yt holds the 5th-order solution; weighted RMS norm of the embedded error estimate
+    for c in range(nb):
+        errn[c] = 0.0
+    for i in range(i0, NS):
+        a_tol = fpar[N_FPAR + i]
+        for c in range(nb):
+            e = hs[c] * (DP_E[0] * K[i, c] + DP_E[2] * K[2 * NS + i, c]
+                         + DP_E[3] * K[3 * NS + i, c] + DP_E[4] * K[4 * NS + i, c]
+                         + DP_E[5] * K[5 * NS + i, c] + DP_E[6] * K[6 * NS + i, c])
+            q = e / (a_tol + rtol * max(abs(Yb[i, c]), abs(Yt[i, c])))
+            errn[c] += q * q
 """
 
-#: ``run_adaptive`` and its helpers, rendered once per variant like the fixed-step ones.
-VARIANT_TEMPLATE = """\
+#: The error-controlled block integrator, rendered per method (:data:`LOOPS`) and per variant
+#: (``{SUFFIX}``/``{AUX}`` as for the fixed-step integrators): ``{NAME}`` is the function,
+#: ``{ATTEMPT}`` the per-model attempt function (one step of every lane), ``{EXTRA_ROWS}`` the
+#: workspace rows it needs beyond ``Q_ROWS`` (passed to it as ``W``), ``{EXPO}``/``{BETA}`` the
+#: exponents of the PI step-size controller.
+LOOP_TEMPLATE = """\
 @jit
-def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec,
-                         spk_t, spk_n, obs_idx, obs, burst, stats):
-    # Dormand-Prince 5(4) with a PI step-size controller, every cell with its own t and h;
+def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t, spk_n,
+                   obs_idx, obs, burst, stats):
+    # an embedded method with a PI step-size controller, every cell with its own t and h;
     # the cells of the block iterate in lock step (finished or rejected cells are masked).
     # stim_t holds the ends of the piecewise-constant segments (stimulus jumps, the end of the
     # warm-up, t_end), stim_v the stimulus on each segment; no step crosses a segment end.
@@ -128,7 +171,6 @@ def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_
     wide_vectors()
     t0 = fpar[F_T0]
     t_end = fpar[F_TEND]
-    rtol = fpar[F_RTOL]
     h_max = fpar[F_HMAX]
     h0 = fpar[F_H0]
     clamp = ipar[I_CLAMP] != 0
@@ -141,7 +183,8 @@ def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_
         aux_obs = aux_obs or obs_idx[o] >= NS
     i0 = 1 if clamp else 0
     inv_n_err = 1.0 / (NS - i0)
-    W = np.zeros((Q_ROWS, BLOCK))
+    W = np.zeros((Q_ROWS + {EXTRA_ROWS}, BLOCK))
+    piv = np.zeros((BLOCK, NS), dtype=np.int64)
     Yb = W[Q_Y:Q_Y + NS]
     Yt = W[Q_YT:Q_YT + NS]
     Pb = W[Q_P:Q_P + NP]
@@ -189,34 +232,11 @@ def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_
             n_active += h > 0.0
         if n_active == 0:
             break
-        # stage 0 (the derivative at the current state, into slot 6 and then slot 0 of the
-        # flagged lanes) only at the start and after a segment end; otherwise FSAL provides it
-        for st in range(0 if refresh else 1, 7):
-            for i in range(NS):
-                for c in range(nb):
-                    Yt[i, c] = Yb[i, c]
-                for j in range(st):
-                    a = DP_A[st, j]
-                    if a != 0.0:
-                        for c in range(nb):
-                            Yt[i, c] += (hs[c] * a) * K[j * NS + i, c]
-            _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, st if st > 0 else 6)
-            if st == 0:
-                for i in range(NS):
-                    for c in range(nb):
-                        K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+        # one attempt: Yt <- the new solution, K[6] <- its derivative, errn <- the sum of
+        # squared scaled local-error components
+        {ATTEMPT}(Yb, Yt, Pb, K, A, B, W[Q_ROWS:Q_ROWS + {EXTRA_ROWS}], piv, tc, hs, sc, clamp,
+                  refresh, flag, errn, fpar, nb, i0)
         refresh = False
-        # Yt holds the 5th-order solution; weighted RMS norm of the embedded error estimate
-        for c in range(nb):
-            errn[c] = 0.0
-        for i in range(i0, NS):
-            a_tol = fpar[N_FPAR + i]
-            for c in range(nb):
-                e = hs[c] * (DP_E[0] * K[i, c] + DP_E[2] * K[2 * NS + i, c]
-                             + DP_E[3] * K[3 * NS + i, c] + DP_E[4] * K[4 * NS + i, c]
-                             + DP_E[5] * K[5 * NS + i, c] + DP_E[6] * K[6 * NS + i, c])
-                q = e / (a_tol + rtol * max(abs(Yb[i, c]), abs(Yt[i, c])))
-                errn[c] += q * q
         n_acc = 0
         n_bad = 0
         for c in range(nb):
@@ -261,12 +281,12 @@ def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_
                 # snap onto the segment end when the step was meant to land there
                 tn = tseg[c] if tseg[c] - tn <= max(SNAP, 1e-12 * abs(tseg[c])) else tn
                 tc[c] = tn if acc else tc[c]
-        # step-size control (Hairer, Norsett & Wanner II.4: PI controller, beta = 0.04)
+        # step-size control (Hairer, Norsett & Wanner II.4: PI controller)
         for c in range(nb):
             en = max(errn[c], 1e-10)
             on = hs[c] > 0.0
             acc = on & (en <= 1.0)
-            fac = 0.9 * exp(-0.16 * log(en) + 0.04 * log(err_old[c]))
+            fac = 0.9 * exp(-{EXPO} * log(en) + {BETA} * log(err_old[c]))
             fac = min(5.0, max(0.2, fac))
             fac = fac if acc else min(fac, 1.0)
             err_old[c] = max(en, 1e-4) if acc else err_old[c]
@@ -299,8 +319,10 @@ def run_adaptive{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_
     for i in range(NS):
         for c in range(nb):
             Y[i, c0 + c] = Yb[i, c]
+"""
 
-
+#: Helpers of the error-controlled integrators, rendered once per variant.
+HELPERS_TEMPLATE = """\
 @jit
 def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, nb, clamp, rec_idx, rec_t, rec, jrec):
     # samples at t <= t0 (the initial state)
@@ -367,3 +389,18 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
             burst[B_PEND_N, g] += h
             burst[B_PEND_MIN, g] = min(burst[B_PEND_MIN, g], v0, v1)
 """
+
+
+#: The error-controlled methods: ``{NAME}``, ``{ATTEMPT}``, ``{EXTRA_ROWS}``, ``{EXPO}``,
+#: ``{BETA}`` of :data:`LOOP_TEMPLATE`. Dormand-Prince: beta = 0.04 as in Hairer & Wanner's
+#: DOPRI5, with the error exponent 0.16 (DOPRI5 uses 1/5 - 0.75 beta = 0.17).
+LOOPS = [{"NAME": "run_adaptive", "ATTEMPT": "_attempt_dp", "EXTRA_ROWS": "0",
+          "EXPO": "0.16", "BETA": "0.04"}]
+
+
+def render_loop(fields: dict, suffix: str, aux: str) -> str:
+    """:data:`LOOP_TEMPLATE` filled in for one method and variant."""
+    out = LOOP_TEMPLATE
+    for key, value in {**fields, "SUFFIX": suffix, "AUX": aux}.items():
+        out = out.replace("{" + key + "}", value)
+    return out

@@ -23,6 +23,9 @@ cell loops. The generated module defines the block integrators, all with one sig
     Dormand-Prince 5(4) with per-cell error control (every cell has its own step size and
     time; the cells of a block advance in lock step, masked), spike times located on the
     cubic Hermite interpolant of the step;
+``run_rosenbrock`` (:mod:`biophys.kernels.ensemble_rosenbrock`)
+    the same step loop with the linearly implicit Rosenbrock-W method ROS34PW2 (order 3(2),
+    L-stable) for stiff models;
 
 each also as a ``*_aux`` variant that evaluates the model's algebraic outputs (``aux``), which
 only runs that need recorded or observed currents compile.
@@ -42,7 +45,7 @@ import math
 
 from numba import prange, types
 
-from . import ensemble_adaptive
+from . import ensemble_adaptive, ensemble_rosenbrock
 from ._jit import jit
 
 #: Cells per structure-of-arrays block.
@@ -234,6 +237,11 @@ from biophys.kernels.ensemble_source import (
 from biophys.kernels.ensemble_adaptive import (
     DP_A, DP_C, DP_E, H_MIN, SNAP, hermite, hermite_crossing,
 )
+from biophys.kernels.ensemble_rosenbrock import (
+    ROS_A, ROS_C, ROS_CC, ROS_E, ROS_GAMMA, ROS_M, lu_factor, lu_solve,
+)
+from biophys.kernels.ensemble_rosenbrock import FD_EPS as ROS_FD_EPS
+from biophys.kernels.ensemble_rosenbrock import JAC_AGE as ROS_JAC_AGE
 from biophys.kernels._jit import jit
 from biophys.kernels.fastmath import exp, log, phi1, wide_vectors
 from {MODULE} import AUX_NAMES, PARAM_NAMES, STATE_NAMES
@@ -426,8 +434,11 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
 
 def render(kernel_module: str) -> str:
     """Source of the generated driver module of the model kernel ``kernel_module``."""
-    parts = [TEMPLATE, "\n", ensemble_adaptive.HEADER_TEMPLATE]
+    parts = [TEMPLATE, "\n", ensemble_adaptive.HEADER_TEMPLATE, "\n\n",
+             ensemble_rosenbrock.HEADER_TEMPLATE]
     for suffix, aux in (("", "no_aux"), ("_aux", "model_aux")):
-        for variant in (VARIANT_TEMPLATE, ensemble_adaptive.VARIANT_TEMPLATE):
+        for variant in (VARIANT_TEMPLATE, ensemble_adaptive.HELPERS_TEMPLATE):
             parts.append("\n\n" + variant.replace("{SUFFIX}", suffix).replace("{AUX}", aux))
+        for loop in ensemble_adaptive.LOOPS + ensemble_rosenbrock.LOOPS:
+            parts.append("\n\n" + ensemble_adaptive.render_loop(loop, suffix, aux))
     return "".join(parts).replace("{MODULE}", kernel_module)
