@@ -52,7 +52,7 @@ def lsoda_period(name: str, t_end: float) -> float:
     return _REF[name]
 
 
-@pytest.mark.parametrize("method", ["adaptive", "rl2", "rl2ab"])
+@pytest.mark.parametrize("method", ["adaptive", "rosenbrock", "rl2", "rl2ab"])
 @pytest.mark.parametrize("name", sorted(T_END))
 def test_burster(benchmark, full, name, method):
     if name not in bp.list_models():
@@ -68,7 +68,7 @@ def test_burster(benchmark, full, name, method):
     def go():
         return _engine.run(m, p, y0, t_end=t_end, dt=m.dt, method=method, spike_capacity=100_000)
 
-    r = run(benchmark, go, full=full, rounds=2 if method == "adaptive" else 1)
+    r = run(benchmark, go, full=full, rounds=2 if method in ("adaptive", "rosenbrock") else 1)
     period = burst_period(r.spike_times[0, :r.spike_count[0]], m.burst_gap)
     benchmark.extra_info.update(model=name, method=method, dt_ms=m.dt, t_end_ms=t_end,
                                 burst_period_s=period / 1000.0,
