@@ -10,8 +10,10 @@ Saving with ``path=`` never needs a display (the figure is drawn with the Agg ca
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import xarray as xr
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def _label(da: xr.DataArray | xr.Variable, name: str) -> str:

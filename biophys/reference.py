@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from ._engine import check_time
 from ._model import Model
@@ -21,6 +21,9 @@ from .kernels.protocol import block_parameters
 from .models import get_model
 from .simulate import changed_parameters, provenance
 from .stimulus import NO_STIMULUS
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def _segments(stimulus, t_end: float) -> list[tuple[float, float, float]]:
@@ -116,6 +119,7 @@ def solve(
                         vals.append(OUT[ix - ns, 0])
                     rec[j, sel] = vals
         y = sol.y[:, -1].copy()
+    import xarray as xr  # deferred: `import biophys` stays light
     ds = xr.Dataset(coords={"time": ("time", times, {"units": "ms", "long_name": "time"})})
     for j, name in enumerate(record):
         unit, desc = m.variable_meta(name)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
-import xarray as xr
 
 from . import _engine
 from ._model import Model
 from ._version import __version__
 from .models import get_model
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def changed_parameters(model: Model, p: np.ndarray) -> dict[str, float]:
@@ -94,6 +97,7 @@ def simulate(
         record=record, record_every=record_every,
         spike_capacity=int(t_end_f / 0.5) + 16, method=method,
     )
+    import xarray as xr  # deferred: `import biophys` stays light
     ds = xr.Dataset(coords={"time": ("time", raw.times, {"units": "ms", "long_name": "time"})})
     for i, name in enumerate(record):
         unit, desc = m.variable_meta(name)

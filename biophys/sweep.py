@@ -15,10 +15,10 @@ import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
-import xarray as xr
 
 from . import _engine
 from . import metrics as _metrics
@@ -30,6 +30,10 @@ from ._model import Model
 from ._version import __version__
 from .models import get_model
 from .simulate import changed_parameters, provenance
+
+if TYPE_CHECKING:
+    import xarray as xr
+
 
 #: Metrics computed when ``metrics=`` is not given (every model has them).
 DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "plateau_fraction")
@@ -431,6 +435,7 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
         coords = {"point": ("point", np.arange(design.n_points), {"long_name": "point index"})}
         coords.update({name: ("point", col, _axis_attrs(m, name))
                        for name, col in zip(design.names, design.axes, strict=True)})
+    import xarray as xr  # deferred: `import biophys` stays light
     ds = xr.Dataset(coords=coords)
     for s in plan.specs:
         ds[s.name] = (dims, results[s.name].reshape(shape),
@@ -464,6 +469,7 @@ def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
 
 def open_sweep(path) -> xr.Dataset:
     """Open a sweep result written with ``Dataset.to_netcdf`` (loaded into memory)."""
+    import xarray as xr  # deferred: `import biophys` stays light
     with xr.open_dataset(path) as ds:
         out = ds.load()
     for key in ("changed_parameters", "conditions", "sweep_axes", "metrics"):
@@ -474,6 +480,7 @@ def open_sweep(path) -> xr.Dataset:
 
 def status_text(ds: xr.Dataset) -> xr.DataArray:
     """The ``status`` codes of a sweep as readable strings."""
+    import xarray as xr  # deferred: `import biophys` stays light
     return xr.apply_ufunc(np.vectorize(lambda s: STATUS.get(int(s), str(s))), ds["status"])
 
 

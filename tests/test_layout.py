@@ -43,3 +43,12 @@ def test_no_top_level_kernels_package_installed():
     r = subprocess.run([sys.executable, "-c", "import kernels"], cwd=Path("/"),
                        capture_output=True, text=True)
     assert r.returncode != 0
+
+
+def test_import_biophys_defers_xarray_pandas_dask_and_matplotlib():
+    """A warm start pays for the result libraries only when a result is built."""
+    code = ("import sys, biophys; print(sorted(m for m in ('xarray', 'pandas', 'dask', "
+            "'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
