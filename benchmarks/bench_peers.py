@@ -1,14 +1,16 @@
-"""Optional peers on W1 (``pip install -e .[peers]``: NEURON, Arbor, Brian2). Each runs the
-HH 1952 axon with its own built-in channels (NEURON and Arbor ``hh``, Brian2 equations written
-here) at dt = 0.025 ms; spike counts are checked against the RK4 reference and both accuracy
-classes are reported. Skipped when a peer is not installed or does not import (CI never
-installs them). Jaxley has no driver yet (always skipped)."""
+"""Optional peers on W1 (``pip install -e .[peers]``: NEURON, Arbor, Brian2, Jaxley). Each runs
+the HH 1952 axon with its own built-in channels (NEURON and Arbor ``hh``, Jaxley ``HH``, Brian2
+equations written here) at dt = 0.025 ms; spike counts are checked against the RK4 reference
+and both accuracy classes are reported. Skipped when a peer is not installed or does not import
+(CI never installs them). Jaxley's driver is in ``w1_jaxley.py``; its JIT compile is done before
+the timed call and reported in ``extra_info`` (``compile_s``, ``build_s``)."""
 
 import importlib.util
 
 import numpy as np
 import pytest
 import w1
+import w1_jaxley
 from conftest import run
 
 N_PEER = 1000  # cells (the ratio is per cell-step; peers are slow to set up at 10 000)
@@ -126,23 +128,25 @@ def _arbor_counts(current, t_end, threads=2):
     return np.bincount(gids, minlength=len(current))
 
 
-PEERS = {"neuron": _neuron_counts, "brian2": _brian2_counts, "arbor": _arbor_counts}
+PEERS = {"neuron": _neuron_counts, "brian2": _brian2_counts, "arbor": _arbor_counts,
+         "jaxley": w1_jaxley.jaxley_counts}
 
 
-@pytest.mark.parametrize("peer", sorted(PEERS) + ["jaxley"])
+@pytest.mark.parametrize("peer", sorted(PEERS))
 def test_w1_peer(benchmark, full, peer):
     if not _have(peer):
         pytest.skip(f"{peer} not installed (optional 'peers' extra)")
-    if peer not in PEERS:
-        pytest.skip(f"{peer}: no W1 driver written for it yet")
     n = N_PEER if full else 10
     t_end = w1.T_END if full else 5.0
     current = w1.currents(n)
     benchmark.group = f"W1 N={n} peers"
-    counts = run(benchmark, lambda: PEERS[peer](current, t_end), full=full, rounds=1)
+    fn, info = (lambda: PEERS[peer](current, t_end)), {"threads": 2 if peer == "arbor" else 1}
+    if peer == "jaxley":  # build and JIT-compile outside the timed call
+        prepared = w1_jaxley.prepare(current, t_end)
+        fn, info = prepared.run, dict(prepared.info, threads=prepared.info["devices"])
+    counts = run(benchmark, fn, full=full, rounds=1)
     benchmark.extra_info.update(method=peer, n_cells=n, t_end_ms=t_end,
-                                threads=2 if peer == "arbor" else 1,
-                                cell_steps=n * round(t_end / w1.DT))
+                                cell_steps=n * round(t_end / w1.DT), **info)
     if benchmark.stats:
         benchmark.extra_info["cell_steps_per_s"] = (n * round(t_end / w1.DT)
                                                     / benchmark.stats.stats.mean)
