@@ -58,6 +58,40 @@ class SteadyState:
     final_states: np.ndarray
 
 
+#: Sources of the CaV3.2 knockout definition (see :func:`cav32_knockout`).
+CAV32_KNOCKOUT_SOURCE = (
+    "Dinh HA et al., 'T- and L-type calcium channels maintain calcium oscillations in the murine "
+    "zona glomerulosa' (edoc.mdc-berlin.de/24218; abstract): in Cacna1h-/- glomerulosa no Ca2+ "
+    "channel or transporter was up-regulated, and L-type channels also partly compensate an "
+    "acute CaV3.2 inhibition in wild-type cells"
+)
+
+
+def cav32_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Parameter overrides of a CaV3.2 (Cacna1h-/-) ``zg_cell``: ``P_CaT = 0``, nothing else.
+
+    Dinh et al. (:data:`CAV32_KNOCKOUT_SOURCE`) found no compensatory up-regulation of Ca2+
+    channels or transporters in the knockout, so the chronic knockout and an acute complete
+    CaV3.2 block are the same parameter set here. What changes besides the lost T current is
+    dynamic: the CaV3.2 Ca2+ nanodomains no longer inactivate CaV1.3 (state ``c_TL`` of
+    :mod:`biophys.kernels.models.zg_cell` relaxes to 1).
+
+    Parameters
+    ----------
+    params : mapping, optional
+        Other overrides (e.g. ``{"K_o": 10.0, "AngII": 1000.0}``); ``P_CaT`` in them is
+        replaced by 0 cm/s.
+
+    Returns
+    -------
+    dict
+        ``params`` with ``P_CaT = 0.0``.
+    """
+    out = dict(params or {})
+    out["P_CaT"] = 0.0
+    return out
+
+
 def _model(model: str | Model | None) -> Model:
     return get_model(MODEL_NAME if model is None else model)
 

@@ -13,7 +13,9 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
     I_Kir  = g_Kir sqrt(K_o/5.4) r(V - E_K) (V - E_K)      Kir3.4; r = Luo-Rudy (1991) rectification
     I_CaT  = P_CaT m_T^2 h_T 2F G_Ca(V)            CaV3.2 (GHK Ca2+); Vitko et al. (2005) gating
                                                    with m shifted by dV_T_act, h by dV_T_inact
-    I_CaL  = P_CaL d_L^2 f_L K_CDI/(K_CDI + Ca_i) 2F G_Ca(V)      CaV1.3 with Ca2+-dependent inact.
+    I_CaL  = P_CaL d_L^2 f_L K_CDI/(K_CDI + Ca_i) c_TL 2F G_Ca(V)     CaV1.3 with Ca2+-dependent
+                                                   inactivation by bulk Ca2+ and (c_TL) by CaV3.2
+                                                   nanodomains; activation shifted by dV_L_act
     I_Ca_b = P_Ca_b 2F G_Ca(V)                     background Ca2+ entry (GHK)
     I_KCa  = g_KCa Ca_i^n/(Ca_i^n + K_KCa^n) (V - E_K)   Ca2+-activated K+ (lumped BK/SK)
     I_NaK  = I_NaK_max v_NaK(V, Na, K, MgATP, MgADP, Pi, H)   shared Na+/K+-ATPase cycle
@@ -25,6 +27,13 @@ Grahame gating shift of the bath (Ca_o, Mg_o, Na_o + K_o) relative to a referenc
 (:func:`derive`). Ang II acts through an operational-model AT1
 response ``E = tau occ/(1 + tau occ)``, ``occ = AngII/(AngII + K_AT1)``: it inhibits TASK by
 the fraction E and raises the Ca2+ sensitivity of aldosterone synthesis (below).
+
+CaV3.2-nanodomain inactivation of CaV1.3 (a hypothesis of this model, see
+``biophys.models.zg_cell``): the fraction ``c_TL`` of CaV1.3 channels free of it relaxes to
+``I_T_CDI/(I_T_CDI + max(-I_CaT, 0))`` with time constant ``tau_T_CDI``: the inward CaV3.2
+current sets the Ca2+ in the nanodomains that neighbouring CaV1.3 channels see. Without CaV3.2
+(``P_CaT = 0``: knockout or block) ``c_TL`` relaxes to 1 and the whole CaV1.3 population is
+available.
 
 Ca2+ (mM; rapid buffering with a constant free fraction f_i)::
 
@@ -53,14 +62,15 @@ from ..nak_pump import nak_cycle_rate
 from ..speciation import mg_speciation
 from ..surface import gating_shift
 
-STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg")
+STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg", "c_TL")
 PARAM_NAMES = (
     "K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII",
     "K_i", "Na_i", "Mg_i", "ATP", "ADP", "Pi", "pH",
     "C_m", "area", "volume",
-    "P_TASK", "P_TREK", "P_Na_b", "g_Kir", "P_CaT", "dV_T_act", "dV_T_inact", "P_CaL", "P_Ca_b",
+    "P_TASK", "P_TREK", "P_Na_b", "g_Kir", "P_CaT", "dV_T_act", "dV_T_inact", "P_CaL",
+    "dV_L_act", "P_Ca_b",
     "g_KCa", "K_KCa", "n_KCa",
-    "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI",
+    "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI", "I_T_CDI", "tau_T_CDI",
     "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
     "K_AT1", "tau_AT1",
     "tau_avg", "aldo_max", "aldo_basal", "K_aldo", "n_aldo", "aldo_AngII_gain",
@@ -71,16 +81,16 @@ AUX_NAMES = (
     "J_PMCA", "I_ion", "E_K", "dV_surface", "AngII_response", "aldosterone_rate",
 )
 
-V, MT, HT, DL, FL, CA, CAAVG = range(7)
+V, MT, HT, DL, FL, CA, CAAVG, CTL = range(8)
 (K_O, NA_O, CA_O, MG_O, TEMP, ANG, K_I, NA_I, MG_I, ATP, ADP, PI, PH_I,
  C_M, AREA, VOL,
- P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, DV_TA, DV_TI, P_CAL, P_CAB,
+ P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, DV_TA, DV_TI, P_CAL, DV_LA, P_CAB,
  G_KCA, K_KCA, N_KCA,
- I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI,
+ I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI, I_T_CDI, TAU_T_CDI,
  SIGMA, MONO_REF, CA_REF, MG_REF,
  K_AT1, TAU_AT1,
  TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
- I_APP) = range(46)
+ I_APP) = range(49)
 
 #: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
 T_REF_CAV32 = 24.0
@@ -126,18 +136,20 @@ def cav32_gates(Vg, T_C, dV_act, dV_inact):
 
 
 @jit
-def cav13_gates(Vg, T_C):
+def cav13_gates(Vg, T_C, dV_act):
     """CaV1.3 steady states and time constants (ms) at gating voltage ``Vg`` (mV).
 
     Activation: Boltzmann V1/2 = -33 mV, k = 6.7 mV (Xu & Lipscombe 2001 / Churchill &
     MacVicar 1998); kinetics of Kasai & Neher (1992). Voltage-dependent inactivation: V1/2 =
     -13.4 mV, k = 11.9 mV, tau = 44.3 ms (Bell et al. 2001). As in Wolf et al. (2005)
-    caL13.mod (22 C, Q10 = 3).
+    caL13.mod (22 C, Q10 = 3). ``dV_act`` (mV) shifts the activation curve and its time
+    constant along the voltage axis (positive: depolarised); inactivation is not shifted.
     """
     q = q10_factor(3.0, T_C, T_REF_CAV13)
-    d_inf = 1.0 / (1.0 + math.exp(-(Vg + 33.0) / 6.7))
-    a = 0.0398 * 9.005 * exprel((Vg + 8.124) / 9.005)
-    b = 0.99 * math.exp(Vg / 31.4)
+    va = Vg - dV_act
+    d_inf = 1.0 / (1.0 + math.exp(-(va + 33.0) / 6.7))
+    a = 0.0398 * 9.005 * exprel((va + 8.124) / 9.005)
+    b = 0.99 * math.exp(va / 31.4)
     tau_d = 1.0 / ((a + b) * q)
     f_inf = 1.0 / (1.0 + math.exp((Vg + 13.4) / 11.9))
     tau_f = 44.3 / q
@@ -230,10 +242,11 @@ def membrane(Y, P, c):
     d = Y[DL, c]
     kc = P[K_CDI, c]
     p_t = P[P_CAT, c] * m * m * Y[HT, c]
-    p_l = P[P_CAL, c] * d * d * Y[FL, c] * kc / (kc + ca)
     p_b = P[P_CAB, c]
     f2 = 2.0 * FARADAY * ghk_driving(2.0, v, ca, ca_o, T)
     i_cat = p_t * f2
+    # c_TL: CaV1.3 not inactivated by the Ca2+ nanodomains of neighbouring CaV3.2 channels
+    p_l = P[P_CAL, c] * d * d * Y[FL, c] * kc / (kc + ca) * Y[CTL, c]
     i_cal = p_l * f2
     i_cab = p_b * f2
     g += (p_t + p_l + p_b) * 2.0 * FARADAY * ghk_chord_free_slope(2.0, v, ca, ca_o, vt)
@@ -272,7 +285,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     B[MT, c] = 1.0 / tau_m
     A[HT, c] = h_inf / tau_h
     B[HT, c] = 1.0 / tau_h
-    d_inf, tau_d, f_inf, tau_f = cav13_gates(vg, T)
+    d_inf, tau_d, f_inf, tau_f = cav13_gates(vg, T, P[DV_LA, c])
     A[DL, c] = d_inf / tau_d
     B[DL, c] = 1.0 / tau_d
     A[FL, c] = f_inf / tau_f
@@ -281,6 +294,10 @@ def rates(Y, P, c, t, I_ext, A, B):
     kp = P[K_PMCA, c]
     A[CA, c] = dconc_dt(i_cat + i_cal + i_cab, 2.0, P[AREA, c], P[VOL, c], P[F_I, c])
     B[CA, c] = pmca_max_rate(P, c) * ca / (ca * ca + kp * kp)
+    it = P[I_T_CDI, c]
+    ttl = P[TAU_T_CDI, c]
+    A[CTL, c] = it / (it + max(-i_cat, 0.0)) / ttl
+    B[CTL, c] = 1.0 / ttl
     tavg = P[TAU_AVG, c]
     A[CAAVG, c] = ca / tavg
     B[CAAVG, c] = 1.0 / tavg
