@@ -3,8 +3,10 @@
 The Numba core lives in :mod:`biophys.kernels`; this package is the API around it.
 """
 
+from ._cache import raise_inline_threshold as _raise_inline_threshold
 from ._cache import scoped_numba_cache as _scoped
 
+_raise_inline_threshold()  # before any kernel compiles (see biophys._cache.INLINE_THRESHOLD)
 with _scoped():
     from . import kernels as kernels  # noqa: E402  (decorate every kernel in our cache dir)
 

@@ -34,8 +34,29 @@ def kernels_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+#: LLVM inlining threshold for every compilation in a process that imports biophys (LLVM's -O3
+#: default: 250). The ensemble driver's cell loops vectorise only if the model's ``rates`` and
+#: everything it calls are inlined into them, and a kernel compiled (and cached) on its own at
+#: the default threshold is linked into a driver in its already-optimised form, which then does
+#: not vectorise: so the threshold must be raised before any kernel is compiled, not only
+#: around the driver's compilation. It is part of the cache key.
+INLINE_THRESHOLD = 100_000
+
+
+def raise_inline_threshold() -> None:
+    """Set LLVM's inlining threshold to :data:`INLINE_THRESHOLD` for this process.
+
+    A process-wide LLVM option: other Numba code compiled in the same process also inlines
+    more (faster code, longer compiles). Idempotent.
+    """
+    import llvmlite.binding as llvm
+
+    llvm.set_option("biophys", f"-inline-threshold={INLINE_THRESHOLD}")
+
+
 def kernels_source_hash() -> str:
-    """SHA-256 (first 16 hex digits) of all kernel sources and the toolchain versions."""
+    """SHA-256 (first 16 hex digits) of all kernel sources, the toolchain versions and the
+    inlining threshold."""
     h = hashlib.sha256()
     root = kernels_dir()
     for path in sorted(root.rglob("*.py")):
@@ -45,7 +66,8 @@ def kernels_source_hash() -> str:
         h.update(b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
-    h.update(f"numba={numba.__version__};numpy={np.__version__};py={sys.version}".encode())
+    h.update(f"numba={numba.__version__};numpy={np.__version__};py={sys.version};"
+             f"inline={INLINE_THRESHOLD}".encode())
     return h.hexdigest()[:16]
 
 

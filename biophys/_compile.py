@@ -22,16 +22,14 @@ import importlib.util
 import os
 import sys
 import tempfile
-import threading
 import warnings
 from functools import cache
 from types import ModuleType
 
-import llvmlite.binding as llvm
 import numba
 from numba import types
 
-from ._cache import cache_dir, scoped_numba_cache
+from ._cache import cache_dir, raise_inline_threshold, scoped_numba_cache
 from ._model import Model
 from .kernels import ensemble_source
 from .kernels._jit import pjit
@@ -70,28 +68,19 @@ def load_driver(model: Model) -> ModuleType:
     return module
 
 
-#: LLVM inlining threshold while a block integrator is compiled (LLVM's -O3 default: 250).
-INLINE_THRESHOLD = 100_000
-_LLVM_DEFAULT_THRESHOLD = 250
-_LOCK = threading.RLock()  # the LLVM option is process-wide: one driver compile at a time
-
-
 @contextlib.contextmanager
 def inline_everything():
-    """Raise LLVM's inlining threshold for the compilations inside the block.
+    """Make sure LLVM's inlining threshold is raised for the compilations inside the block.
 
     The driver's loop over the cells of a block vectorises only if the model's ``rates`` (and
-    everything it calls) is inlined into the loop body; Numba compiles every ``@jit`` function
-    as a separate library, and LLVM's default threshold leaves calls to larger functions in
-    place. The threshold is a process-wide LLVM option, restored to LLVM's -O3 default
-    afterwards. (Machine code loaded from the disk cache is unaffected.)
+    everything it calls) is inlined into the loop body. ``import biophys`` already raises the
+    threshold for the whole process (:func:`biophys._cache.raise_inline_threshold`; it is not
+    restored afterwards, because a kernel compiled on its own at LLVM's default threshold and
+    cached would later be linked into a driver in a form that does not vectorise); this
+    context only re-asserts it, for callers that import :mod:`biophys._compile` directly.
     """
-    with _LOCK:
-        llvm.set_option("biophys", f"-inline-threshold={INLINE_THRESHOLD}")
-        try:
-            yield
-        finally:
-            llvm.set_option("biophys", f"-inline-threshold={_LLVM_DEFAULT_THRESHOLD}")
+    raise_inline_threshold()
+    yield
 
 
 @cache
