@@ -23,7 +23,7 @@ def test_rhs_evaluation(benchmark, full, name):
     P = np.repeat(m.default_parameters()[:, None], n, axis=1)
     Y = np.repeat(m.default_states()[:, None], n, axis=1)
     fn = _compile.load_driver(m).bench_rates
-    with _compile.scoped_numba_cache(), _compile.inline_everything():
+    with _compile.scoped_numba_cache():
         fn(Y, P, 1)
     reps = 20000 if full else 10
     benchmark.group = "RHS evaluation"

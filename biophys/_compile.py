@@ -16,7 +16,6 @@ integrator as a first-class function.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import os
@@ -29,7 +28,7 @@ from types import ModuleType
 import numba
 from numba import types
 
-from ._cache import cache_dir, raise_inline_threshold, scoped_numba_cache
+from ._cache import cache_dir, scoped_numba_cache
 from ._model import Model
 from .kernels import ensemble_source
 from .kernels._jit import pjit
@@ -68,21 +67,6 @@ def load_driver(model: Model) -> ModuleType:
     return module
 
 
-@contextlib.contextmanager
-def inline_everything():
-    """Make sure LLVM's inlining threshold is raised for the compilations inside the block.
-
-    The driver's loop over the cells of a block vectorises only if the model's ``rates`` (and
-    everything it calls) is inlined into the loop body. ``import biophys`` already raises the
-    threshold for the whole process (:func:`biophys._cache.raise_inline_threshold`; it is not
-    restored afterwards, because a kernel compiled on its own at LLVM's default threshold and
-    cached would later be linked into a driver in a form that does not vectorise); this
-    context only re-asserts it, for callers that import :mod:`biophys._compile` directly.
-    """
-    raise_inline_threshold()
-    yield
-
-
 @cache
 def block_integrator(model: Model, name: str):
     """The compiled block integrator ``name`` of ``model`` (one signature, compiled once;
@@ -90,7 +74,7 @@ def block_integrator(model: Model, name: str):
     fn = getattr(load_driver(model), name)
     if numba.config.DISABLE_JIT:
         return fn
-    with scoped_numba_cache(), inline_everything():
+    with scoped_numba_cache():  # (the raised inline threshold: see biophys._cache)
         fn.compile(ensemble_source.block_signature())
     return fn
 

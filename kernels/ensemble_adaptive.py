@@ -120,27 +120,45 @@ def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
 
 
 @jit
+def _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag):
+    # the derivative at the current state into K slot 6, and into slot 0 of the flagged lanes
+    # (at the start and where a segment begins; the others keep their FSAL derivative)
+    for i in range(NS):
+        for c in range(nb):
+            Yt[i, c] = Yb[i, c]
+    _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, 6)
+    for i in range(NS):
+        for c in range(nb):
+            K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+
+
+@jit
+def _stage_argument(Yb, Yt, K, coef, first, nb, hs, times_h):
+    # Yt = Yb + sum_j w_j K[slot first + j], w_j = coef[j] (times the lane's step if times_h)
+    for i in range(NS):
+        for c in range(nb):
+            Yt[i, c] = Yb[i, c]
+        for j in range(coef.shape[0]):
+            a = coef[j]
+            if a != 0.0:
+                for c in range(nb):
+                    w = hs[c] * a if times_h else a
+                    Yt[i, c] += w * K[(first + j) * NS + i, c]
+
+
+@jit
 def _attempt_dp(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, errn, fpar, nb,
                 i0):
     # one Dormand-Prince 5(4) attempt of every lane: Yt <- the 5th-order solution, K[6] <- its
     # derivative (FSAL), errn <- sum over states of the squared scaled error (W, piv unused)
     rtol = fpar[F_RTOL]
-    # stage 0 (the derivative at the current state, into slot 6 and then slot 0 of the
-    # flagged lanes) only at the start and after a segment end; otherwise FSAL provides it
-    for st in range(0 if refresh else 1, 7):
-        for i in range(NS):
-            for c in range(nb):
-                Yt[i, c] = Yb[i, c]
-            for j in range(st):
-                a = DP_A[st, j]
-                if a != 0.0:
-                    for c in range(nb):
-                        Yt[i, c] += (hs[c] * a) * K[j * NS + i, c]
-        _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, st if st > 0 else 6)
-        if st == 0:
-            for i in range(NS):
-                for c in range(nb):
-                    K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+    # stage 0 (the derivative at the current state) only at the start and after a segment
+    # end; otherwise FSAL provides it
+    if refresh:
+        _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag)
+    for st in range(1, 7):
+        _stage_argument(Yb, Yt, K, DP_A[st, :st], 0, nb, hs, True)
+        _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, st)
     # Yt holds the 5th-order solution; weighted RMS norm of the embedded error estimate
     for c in range(nb):
         errn[c] = 0.0

@@ -145,13 +145,7 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
     jage = W[2 * NS * NS]
     tprev = W[2 * NS * NS + 1]
     if refresh:
-        for i in range(NS):
-            for c in range(nb):
-                Yt[i, c] = Yb[i, c]
-        _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, 6)
-        for i in range(NS):
-            for c in range(nb):
-                K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+        _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag)
     # Jacobian by forward differences, for the lanes whose Jacobian is due: none yet, older
     # than ROS_JAC_AGE attempts, the last attempt rejected (the time did not advance), or a new
     # stimulus segment; one state of every lane at a time (errn: the increment). A W-method
@@ -181,7 +175,7 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
         jage[c] += 1.0
     # M = I/(h gamma) - J and its LU factors, per lane
     for c in range(nb):
-        flag_ok = False
+        factored = False
         if hs[c] > 0.0:
             g = 1.0 / (hs[c] * ROS_GAMMA)
             m = LU[c]
@@ -189,31 +183,26 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
                 m[i] = -J[i, c]
             for i in range(NS):
                 m[i * NS + i] += g
-            flag_ok = lu_factor(m, piv[c], NS)
-        piv[c, 0] = piv[c, 0] if flag_ok else -1
-    # the four stages
+            factored = lu_factor(m, piv[c], NS)
+        piv[c, 0] = piv[c, 0] if factored else -1  # -1: no usable factors
+    # the four stages: u_i = M^-1 (f(y0 + sum_j a_ij u_j) + sum_j (c_ij / h) u_j)
     for st in range(4):
         if st > 0:
-            for i in range(NS):
-                for c in range(nb):
-                    Yt[i, c] = Yb[i, c]
-                for j in range(st):
-                    a = ROS_A[st, j]
-                    if a != 0.0:
-                        for c in range(nb):
-                            Yt[i, c] += a * K[(1 + j) * NS + i, c]
+            _stage_argument(Yb, Yt, K, ROS_A[st, :st], 1, nb, hs, False)
             _derivative(Yt, Pb, nb, tc, hs, ROS_C[st], sc, clamp, A, B, K, 5)
         src = 5 if st > 0 else 0
         dst = (1 + st) * NS
         for c in range(nb):
-            ok = hs[c] > 0.0 and piv[c, 0] >= 0
-            for i in range(NS):
-                r = K[src * NS + i, c]
-                for j in range(st):
-                    r += (ROS_CC[st, j] / hs[c]) * K[(1 + j) * NS + i, c] if ok else 0.0
-                K[dst + i, c] = r if ok else 0.0
-            if ok:
+            if hs[c] > 0.0 and piv[c, 0] >= 0:
+                for i in range(NS):
+                    r = K[src * NS + i, c]
+                    for j in range(st):
+                        r += (ROS_CC[st, j] / hs[c]) * K[(1 + j) * NS + i, c]
+                    K[dst + i, c] = r
                 lu_solve(LU[c], piv[c], NS, K, dst, c)
+            else:  # finished lane or singular M: no step
+                for i in range(NS):
+                    K[dst + i, c] = 0.0
     # the new point, its derivative and the embedded error
     for c in range(nb):
         errn[c] = 0.0

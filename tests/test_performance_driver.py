@@ -36,8 +36,7 @@ IR_PROBE = textwrap.dedent("""
     from biophys.kernels.ensemble_source import block_signature
     m = bp.model("hh1952")
     fn = _compile.load_driver(m).run_exponential
-    with _compile.inline_everything():
-        fn.compile(block_signature())
+    fn.compile(block_signature())
     ir = fn.inspect_llvm(fn.signatures[0])
     asm = fn.inspect_asm(fn.signatures[0])
     print(json.dumps({
