@@ -37,15 +37,15 @@ def load():
     lib = ctypes.CDLL(str(out))
     fn = lib.hh_counts
     fn.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_double, ctypes.c_double,
-                   ctypes.c_void_p]
+                   ctypes.c_void_p, ctypes.c_int64]
     fn.restype = None
     return fn
 
 
 def counts(fn, current: np.ndarray, t_end: float, dt: float, threads: int) -> np.ndarray:
-    """Spike counts of W1 cells by the C ceiling with ``threads`` OpenMP threads."""
-    os.environ["OMP_NUM_THREADS"] = str(threads)
+    """Spike counts of W1 cells by the C ceiling with ``threads`` OpenMP threads (passed to the
+    C function: ``OMP_NUM_THREADS`` is read only when the OpenMP runtime loads)."""
     cur = np.ascontiguousarray(current, dtype=np.float64)
     out = np.zeros(cur.shape, dtype=np.int64)
-    fn(cur.ctypes.data, cur.size, float(t_end), float(dt), out.ctypes.data)
+    fn(cur.ctypes.data, cur.size, float(t_end), float(dt), out.ctypes.data, int(threads))
     return out

@@ -1,7 +1,8 @@
 /* The "C ceiling" of issue 7: workload W1 (HH 1952, Rush-Larsen gates, exponential V step,
  * dt = 0.025 ms) hand-written in C, structure of arrays, the inner loop over the cells of a
  * 64-cell block vectorised by the compiler (OpenMP SIMD, glibc's libmvec exp), the blocks
- * shared by OpenMP threads. Built by benchmarks/ceiling.py with
+ * shared by `threads` OpenMP threads (a num_threads clause: OMP_NUM_THREADS is read only once,
+ * when the OpenMP runtime loads, so setting it per call has no effect). Built by benchmarks/ceiling.py with
  *   gcc -O3 -ffast-math -march=native -mprefer-vector-width=512 -fopenmp -shared -fPIC
  * (-ffast-math is what makes glibc declare its SIMD exp, _ZGVeN8v_exp, to the compiler).
  * Same scheme as the "straightforward Numba loop" baseline (benchmarks/w1.py). */
@@ -10,11 +11,12 @@
 
 #define BLOCK 64
 
-void hh_counts(const double *i_app, int64_t n, double t_end, double dt, int64_t *counts)
+void hh_counts(const double *i_app, int64_t n, double t_end, double dt, int64_t *counts,
+               int64_t threads)
 {
     const int64_t n_steps = (int64_t)(t_end / dt + 0.5);
     const int64_t n_blocks = (n + BLOCK - 1) / BLOCK;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads((int)threads)
     for (int64_t b = 0; b < n_blocks; b++) {
         const int64_t c0 = b * BLOCK;
         const int64_t nb = (n - c0 < BLOCK) ? n - c0 : BLOCK;
