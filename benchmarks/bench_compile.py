@@ -95,7 +95,7 @@ def test_warm_start_to_first_result(benchmark, full):
 
 
 def test_cold_precompile_two_processes(benchmark, full):
-    """``python -m biophys._compile 2``: every model's default driver compiled by two worker
+    """``biophys compile --processes 2``: every model's default driver compiled by two worker
     processes into an empty cache (what a user runs once after installing); wall time."""
     if not full:
         pytest.skip("smoke mode: a cold compile takes minutes")
@@ -107,8 +107,8 @@ def test_cold_precompile_two_processes(benchmark, full):
         with tempfile.TemporaryDirectory() as d:
             env = dict(os.environ, BIOPHYS_CACHE_DIR=d)
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "biophys._compile", "2"], env=env, check=True,
-                           capture_output=True)
+            subprocess.run([sys.executable, "-m", "biophys.cli", "compile", "--processes", "2"],
+                           env=env, check=True, capture_output=True)
             walls.append(time.perf_counter() - t)
 
     benchmark.group = "compile"

@@ -102,7 +102,8 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
     """Compile (or load from the disk cache) the block integrators of ``models``.
 
     Run it once, serially or with a few processes, before fanning work out to many processes
-    or Dask workers (they then all load the cache instead of compiling).
+    or Dask workers (they then all load the cache instead of compiling). From the command
+    line: ``biophys compile [models] [--method M] [--processes N]``.
 
     Parameters
     ----------
@@ -114,66 +115,66 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
         Also compile the variants that evaluate algebraic outputs (recorded or observed
         currents and fluxes).
     processes : int
-        Worker processes (> 1: models are compiled concurrently, in fresh interpreters; Numba
-        writes its cache files atomically).
+        Worker processes (> 1: models are compiled concurrently in fresh interpreters, each
+        taking the next model, largest kernels first, when it is free; Numba writes its cache
+        files atomically).
 
     Returns
     -------
     dict
         ``{model: CPU seconds}`` spent on each model (in its own process).
     """
-    import json
-    import subprocess
-    import time
-
     from .models import get_model, list_models
 
+    if int(processes) != processes or processes < 1:
+        raise ValueError(f"processes (worker processes, count) must be an integer >= 1, "
+                         f"got {processes!r}")
+    unknown = sorted(set(methods) - set(INTEGRATORS))
+    if unknown:
+        raise ValueError(f"method {unknown[0]!r} is not one of {', '.join(INTEGRATORS)}")
     names = list(list_models() if models is None else models)
+    for name in names:
+        get_model(name)  # an unknown name fails here, before any process starts
     funcs = sorted({INTEGRATORS[m] for m in methods})
     if aux:
         funcs += [f + "_aux" for f in funcs]
+    if processes > 1 and len(names) > 1:
+        import concurrent.futures
+        import multiprocessing
+
+        # A work queue: each fresh interpreter takes the next model as soon as it is free,
+        # the largest kernels first (a static split of eight models left one process with
+        # most of the work). Numba writes its cache files atomically.
+        order = sorted(names, key=lambda n: -_kernel_source_size(get_model(n)))
+        ctx = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(processes, mp_context=ctx) as pool:
+            cpu = dict(zip(order, pool.map(_compile_model, order, [tuple(funcs)] * len(order),
+                                           chunksize=1), strict=True))
+        return {n: cpu[n] for n in names}
     out: dict = {}
-    if processes > 1 and len(names) > 2:
-        # the first model in this process (puts the shared kernels into the cache), then the
-        # others in `processes` fresh interpreters, each compiling a share of the models
-        out.update(precompile(names[:1], methods, aux, 1))
-        groups = [names[1 + i::processes] for i in range(processes)]
-        code = "import sys; from biophys._compile import _worker; _worker(sys.argv[1:])"
-        procs = [subprocess.Popen([sys.executable, "-c", code, ",".join(g), *funcs],
-                                  stdout=subprocess.PIPE, text=True) for g in groups if g]
-        for proc in procs:
-            stdout, _ = proc.communicate()
-            if proc.returncode != 0:
-                raise RuntimeError(f"precompiling failed: {' '.join(proc.args)}")
-            out.update(json.loads(stdout.strip().splitlines()[-1]))
-        return {n: out[n] for n in names}
     for name in names:
-        t = time.process_time()
-        model = get_model(name)
-        for f in funcs:
-            block_integrator(model, f)
-        out[name] = time.process_time() - t
+        out[name] = _compile_model(name, funcs)
     return out
 
 
-def _worker(argv) -> None:
-    """Subprocess entry of :func:`precompile`: ``names_comma_separated func ...``."""
-    import json
+def _compile_model(name: str, funcs) -> float:
+    """Compile (or load) the block integrators ``funcs`` of model ``name``; CPU seconds."""
     import time
 
     from .models import get_model
 
-    out = {}
-    for name in argv[0].split(","):
-        t = time.process_time()
-        model = get_model(name)
-        for f in argv[1:]:
-            block_integrator(model, f)
-        out[name] = time.process_time() - t
-    print(json.dumps(out))
+    t = time.process_time()
+    model = get_model(name)
+    for f in funcs:
+        block_integrator(model, f)
+    return time.process_time() - t
 
 
-if __name__ == "__main__":  # python -m biophys._compile [processes]: precompile all models
-    _n = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    for _name, _cpu in precompile(processes=_n).items():
-        print(f"{_name}: {_cpu:.1f} s")
+def _kernel_source_size(model: Model) -> int:
+    """Bytes of the kernel module of ``model`` and of the kernel modules it takes functions
+    from: a rough proxy of its compile time."""
+    mods = {model.kernel.__name__}
+    mods.update(v.py_func.__module__ for v in vars(model.kernel).values()
+                if hasattr(v, "py_func"))
+    return sum(os.path.getsize(sys.modules[m].__file__) for m in mods
+               if m.startswith("biophys.kernels") and m in sys.modules)

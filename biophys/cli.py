@@ -1,4 +1,4 @@
-"""Command-line interface: ``biophys list | info | simulate | sweep``.
+"""Command-line interface: ``biophys list | info | simulate | sweep | compile``.
 
 Every error in user input becomes a one-line message on stderr and exit status 2; no traceback.
 """
@@ -70,6 +70,21 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_compile(args: argparse.Namespace) -> int:
+    import time
+
+    from ._cache import cache_dir
+    from ._compile import precompile
+
+    t = time.perf_counter()
+    cpu = precompile(args.models or None, methods=tuple(args.method or ["rl2"]),
+                     aux=args.aux, processes=args.processes)
+    for name, seconds in cpu.items():
+        print(f"{name:<30} {seconds:6.1f} s CPU")
+    print(f"{len(cpu)} models ready in {time.perf_counter() - t:.1f} s (cache {cache_dir()})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="biophys", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -91,6 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default=None, help="netCDF results file")
     sp.add_argument("--plot", default=None, help="PNG figure")
     sp.set_defaults(func=_cmd_simulate)
+    sp = sub.add_parser("compile", help="compile (or load) the kernels of models into the "
+                        "on-disk cache, e.g. once after installing")
+    sp.add_argument("models", nargs="*", help="model names (default: every built-in model)")
+    sp.add_argument("--method", action="append",
+                    choices=("rl1", "rl2", "rl2ab", "adaptive", "rosenbrock"),
+                    help="integration method to prepare (repeatable; default rl2)")
+    sp.add_argument("--aux", action="store_true",
+                    help="also the variants that record currents and fluxes")
+    sp.add_argument("--processes", type=int, default=2,
+                    help="compile processes (default 2; models are shared out as a queue)")
+    sp.set_defaults(func=_cmd_compile)
     try:
         from .cli_sweep import add_sweep_parser
     except ImportError:  # pragma: no cover - the sweep CLI is optional at import time

@@ -1,4 +1,4 @@
-"""The command line: list, info, simulate; errors are one line and a non-zero exit."""
+"""The command line: list, info, simulate, compile; errors are one line and a non-zero exit."""
 
 import subprocess
 import sys
@@ -26,11 +26,19 @@ def test_simulate_writes_results_and_figure(tmp_path, capsys):
     assert png.stat().st_size > 10_000
 
 
+def test_compile_prepares_models(capsys):
+    assert main(["compile", "hh1952", "--processes", "1", "--method", "rl2ab"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("hh1952") and "1 models ready" in out
+
+
 def test_errors_are_one_line_without_traceback():
     for args in (["simulate", "hh1952", "--t-end", "-1"],
                  ["simulate", "hh1952", "--t-end", "10", "--set", "g_X=3"],
                  ["simulate", "hh1952", "--t-end", "10", "--set", "g_K"],
-                 ["info", "no_such_model"]):
+                 ["info", "no_such_model"],
+                 ["compile", "no_such_model"],
+                 ["compile", "hh1952", "--processes", "0"]):
         r = subprocess.run([sys.executable, "-m", "biophys.cli", *args], capture_output=True,
                            text=True)
         assert r.returncode == 2

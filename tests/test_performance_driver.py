@@ -196,6 +196,23 @@ def test_precompile_prepares_the_integrators():
     assert len(drv.run_exponential.signatures) == 1 and len(drv.run_adaptive.signatures) == 1
 
 
+def test_precompile_with_processes_compiles_every_model_in_workers():
+    """The work queue of fresh interpreters (``python -m biophys._compile 2``): each model
+    once, results keyed in the order asked, the drivers then usable here."""
+    names = ["hh1952", "chay_keizer_1983"]
+    out = _compile.precompile(names, processes=2)
+    assert list(out) == names and all(v >= 0.0 for v in out.values())
+    for name in names:
+        assert len(_compile.block_integrator(bp.model(name), "run_exponential").signatures) == 1
+
+
+def test_precompile_takes_the_largest_kernels_first():
+    size = {n: _compile._kernel_source_size(bp.model(n)) for n in ("beta_cell", "hh1952",
+                                                                   "chen_2008_exocytosis")}
+    # chen's own file is small, but it takes its rates from the shared exocytosis kernels
+    assert size["beta_cell"] > size["chen_2008_exocytosis"] > size["hh1952"] > 0
+
+
 def test_small_runs_spread_over_threads_without_changing_results():
     from biophys.kernels.ensemble_source import BLOCK, block_size_for
 
