@@ -1,17 +1,29 @@
-"""Optional peers on W1 (``pip install -e .[peers]``: NEURON, Arbor, Brian2, Jaxley). Each runs
-the HH 1952 axon with its own built-in channels (NEURON and Arbor ``hh``, Jaxley ``HH``, Brian2
-equations written here) at dt = 0.025 ms; spike counts are checked against the RK4 reference
-and both accuracy classes are reported. Skipped when a peer is not installed or does not import
-(CI never installs them). Jaxley's driver is in ``w1_jaxley.py``; its JIT compile is done before
-the timed call and reported in ``extra_info`` (``compile_s``, ``build_s``)."""
+"""Optional peers on W1 (``pip install -e .[peers]``: NEURON, Arbor, Brian2, Jaxley,
+libRoadRunner). The fixed-step peers run the HH 1952 axon with their own built-in channels
+(NEURON and Arbor ``hh``, Jaxley ``HH``, Brian2 equations written here) at dt = 0.025 ms;
+libRoadRunner, the exact-class peer, runs an SBML model of the same equations written in
+``w1_roadrunner.py`` with CVODE (variable step, error-controlled), one cell after the other on
+one thread. Spike counts are checked against the RK4 reference and both accuracy classes are
+reported. Skipped when a peer is not installed or does not import (CI never installs them).
+Jaxley's driver is in ``w1_jaxley.py``; its JIT compile is done before the timed call and
+reported in ``extra_info`` (``compile_s``, ``build_s``), as is RoadRunner's SBML load and
+compile (``build_s``). ``cell_steps`` is N x 40 000 for every peer (the fixed-step equivalent,
+also for CVODE, so that throughputs compare as wall times); for RoadRunner ``extra_info`` also
+holds ``extrapolated_w1_s`` = wall x 10 000 / N (serial per-cell solver: linear in N)."""
 
+import contextlib
 import importlib.util
 
 import numpy as np
 import pytest
 import w1
 import w1_jaxley
+import w1_roadrunner
 from conftest import run
+
+if importlib.util.find_spec("roadrunner") is not None:  # before NEURON can load: see
+    with contextlib.suppress(Exception):              # w1_roadrunner.import_roadrunner
+        w1_roadrunner.import_roadrunner()
 
 N_PEER = 1000  # cells (the ratio is per cell-step; peers are slow to set up at 10 000)
 
@@ -129,7 +141,8 @@ def _arbor_counts(current, t_end, threads=2):
 
 
 PEERS = {"neuron": _neuron_counts, "brian2": _brian2_counts, "arbor": _arbor_counts,
-         "jaxley": w1_jaxley.jaxley_counts}
+         "jaxley": w1_jaxley.jaxley_counts, "roadrunner": w1_roadrunner.roadrunner_counts}
+N_W1 = 10_000  # cells of the full workload W1 (for the extrapolation of serial peers)
 
 
 @pytest.mark.parametrize("peer", sorted(PEERS))
@@ -144,11 +157,20 @@ def test_w1_peer(benchmark, full, peer):
     if peer == "jaxley":  # build and JIT-compile outside the timed call
         prepared = w1_jaxley.prepare(current, t_end)
         fn, info = prepared.run, dict(prepared.info, threads=prepared.info["devices"])
+    if peer == "roadrunner":  # load and JIT-compile the SBML model outside the timed call
+        prepared = w1_roadrunner.prepare(current, t_end)
+        fn, info = prepared.run, dict(prepared.info, threads=1)
     counts = run(benchmark, fn, full=full, rounds=1)
     benchmark.extra_info.update(method=peer, n_cells=n, t_end_ms=t_end,
                                 cell_steps=n * round(t_end / w1.DT), **info)
     if benchmark.stats:
-        benchmark.extra_info["cell_steps_per_s"] = (n * round(t_end / w1.DT)
-                                                    / benchmark.stats.stats.mean)
+        wall = benchmark.stats.stats.mean
+        benchmark.extra_info["cell_steps_per_s"] = n * round(t_end / w1.DT) / wall
+        if peer == "roadrunner":
+            benchmark.extra_info.update(wall_s=wall, extrapolated_w1_s=wall * N_W1 / n)
+    if peer == "roadrunner" and not full:  # exact class: the short run must match exactly
+        np.testing.assert_array_equal(counts, w1.rk4_counts(current, t_end))
+        assert w1_roadrunner.check_event_semantics() == {"initialValue=true": [0, 0],
+                                                         "initialValue=false": [1, 1]}
     if full:
         benchmark.extra_info.update(w1.agreement(counts, w1.rk4_counts(current, t_end)))

@@ -48,6 +48,18 @@ def w1_table(data) -> str:
     return "\n".join(lines)
 
 
+def extrapolated_lines(data) -> str:
+    """Serial per-cell peers (libRoadRunner): measured wall time and its W1 extrapolation."""
+    out = []
+    for _name, group, _stats, info in _rows(data):
+        if group and group.startswith("W1 N=") and "extrapolated_w1_s" in info:
+            out.append(f"- {info['method']} (N = {info['n_cells']}, {info.get('threads', 1)} "
+                       f"thread): {info['wall_s']:.1f} s, x 10 000 / N = "
+                       f"{info['extrapolated_w1_s']:.0f} s for W1 (rtol {info.get('rtol')}, "
+                       f"atol {info.get('atol')}; exact {_fmt(info.get('exact'), '.4f')})")
+    return "\n".join(out)
+
+
 def other_tables(data) -> str:
     out = defaultdict(list)
     for name, group, stats, info in _rows(data):
@@ -66,6 +78,10 @@ def main(path: str) -> None:
           f"{m.get('cpu', {}).get('count', '?')} CPUs; {data.get('datetime', '')}\n")
     print("### W1 (HH 1952, I_app over 0..20 uA/cm^2, dt = 0.025 ms)\n")
     print(w1_table(data))
+    extra = extrapolated_lines(data)
+    if extra:
+        print("\nSerial per-cell peers, extrapolated linearly to N = 10 000:\n")
+        print(extra)
     print(other_tables(data))
 
 
