@@ -42,6 +42,10 @@ PROBE = textwrap.dedent("""
 
 def _probe(models, method, cache_dir):
     env = dict(os.environ, BIOPHYS_CACHE_DIR=str(cache_dir))
+    # Python's own bytecode cache as in a normal installation (pip writes the .pyc files; an
+    # editable install writes them on first import): PYTHONDONTWRITEBYTECODE, if set (as in
+    # some sandboxes), would recompile every edited module from source in every new process
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run([sys.executable, "-c", PROBE, ",".join(models), method], env=env,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
