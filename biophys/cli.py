@@ -81,7 +81,9 @@ def _cmd_compile(args: argparse.Namespace) -> int:
                      aux=args.aux, processes=args.processes)
     for name, seconds in cpu.items():
         print(f"{name:<30} {seconds:6.1f} s CPU")
-    print(f"{len(cpu)} models ready in {time.perf_counter() - t:.1f} s (cache {cache_dir()})")
+    n = len(cpu)
+    print(f"{n} model{'' if n == 1 else 's'} ready in {time.perf_counter() - t:.1f} s "
+          f"(cache {cache_dir()})")
     return 0
 
 

@@ -29,7 +29,7 @@ def test_simulate_writes_results_and_figure(tmp_path, capsys):
 def test_compile_prepares_models(capsys):
     assert main(["compile", "hh1952", "--processes", "1", "--method", "rl2ab"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("hh1952") and "1 models ready" in out
+    assert out.splitlines()[0].startswith("hh1952") and "1 model ready" in out
 
 
 def test_errors_are_one_line_without_traceback():
