@@ -91,8 +91,6 @@ def parallel_runner():
         return pjit(full)(ensemble_source.run_blocks)
 
 
-
-
 #: The block integrator of each integration method (``biophys._engine.METHODS``).
 INTEGRATORS = {"rl1": "run_exponential", "rl2": "run_exponential", "rl2ab": "run_exponential",
                "adaptive": "run_adaptive", "rosenbrock": "run_rosenbrock"}

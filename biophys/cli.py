@@ -112,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "on-disk cache, e.g. once after installing")
     sp.add_argument("models", nargs="*", help="model names (default: every built-in model)")
     sp.add_argument("--method", action="append",
-                    choices=("rl1", "rl2", "rl2ab", "adaptive", "rosenbrock"),
-                    help="integration method to prepare (repeatable; default rl2)")
+                    help="integration method to prepare, as in simulate/sweep (repeatable; "
+                    "default rl2; an unknown name lists the valid ones)")
     sp.add_argument("--aux", action="store_true",
                     help="also the variants that record currents and fluxes")
     sp.add_argument("--processes", type=int, default=2,

@@ -38,7 +38,8 @@ def test_errors_are_one_line_without_traceback():
                  ["simulate", "hh1952", "--t-end", "10", "--set", "g_K"],
                  ["info", "no_such_model"],
                  ["compile", "no_such_model"],
-                 ["compile", "hh1952", "--processes", "0"]):
+                 ["compile", "hh1952", "--processes", "0"],
+                 ["compile", "hh1952", "--method", "euler"]):
         r = subprocess.run([sys.executable, "-m", "biophys.cli", *args], capture_output=True,
                            text=True)
         assert r.returncode == 2

@@ -206,6 +206,12 @@ def test_precompile_with_processes_compiles_every_model_in_workers():
         assert len(_compile.block_integrator(bp.model(name), "run_exponential").signatures) == 1
 
 
+def test_every_method_has_an_integrator_and_a_description():
+    assert set(_engine.METHODS) == set(_compile.INTEGRATORS) == set(_engine.METHOD_DESCRIPTIONS)
+    with pytest.raises(ValueError, match="'euler' is not one of rl1, rl2"):
+        _compile.precompile(["hh1952"], methods=("euler",))
+
+
 def test_precompile_takes_the_largest_kernels_first():
     size = {n: _compile._kernel_source_size(bp.model(n)) for n in ("beta_cell", "hh1952",
                                                                    "chen_2008_exocytosis")}
