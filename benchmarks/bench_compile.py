@@ -2,7 +2,15 @@
 driver (empty cache directory) and a warm start (cached kernels, new process) to the first
 result. Reports wall and CPU seconds; the import of biophys is reported separately, and so is
 the extra time of the first labelled result (the first xarray Dataset imports xarray, pandas
-and, because dask is installed, dask.array)."""
+and, because dask is installed, dask.array).
+
+The warm start is also reported as a ratio to two floors measured in the same rounds (the
+rounds are interleaved, so both see the same machine load): Numba's own (a new process that
+imports Numba and calls one trivial ``cache=True`` function from its disk cache: Numba's import
+and its first-use set-up, which imports scipy.linalg) and xarray's (a new process that imports
+xarray and builds a one-variable Dataset: pandas and, with dask installed, dask.array). No
+library built on Numba and xarray can start faster than these floors; the ratios say what
+biophys adds to them."""
 
 import json
 import os
@@ -40,15 +48,59 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def _probe(models, method, cache_dir):
-    env = dict(os.environ, BIOPHYS_CACHE_DIR=str(cache_dir))
+#: Numba's floor: a new process imports Numba and calls one trivial cached function (the file
+#: is written to a directory of its own, so Numba can cache it there).
+NUMBA_FLOOR = textwrap.dedent("""
+    import json, time
+    w0 = time.perf_counter()
+    import numba
+
+    @numba.njit(cache=True)
+    def one_more(x):
+        return x + 1.0
+
+    one_more(1.0)
+    print(json.dumps({"first": time.perf_counter() - w0}))
+""")
+
+#: xarray's floor: a new process that has NumPy imports xarray and builds a one-variable
+#: Dataset (in the warm-start probe NumPy is already imported when the first Dataset is built).
+XARRAY_FLOOR = textwrap.dedent("""
+    import json, time
+    import numpy as np
+    w0 = time.perf_counter()
+    import xarray as xr
+
+    xr.Dataset({"V": ("time", np.zeros(3))}, coords={"time": np.arange(3.0)})
+    print(json.dumps({"first": time.perf_counter() - w0}))
+""")
+
+
+def _env(**extra):
+    env = dict(os.environ, **extra)
     # Python's own bytecode cache as in a normal installation (pip writes the .pyc files; an
     # editable install writes them on first import): PYTHONDONTWRITEBYTECODE, if set (as in
     # some sandboxes), would recompile every edited module from source in every new process
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    out = subprocess.run([sys.executable, "-c", PROBE, ",".join(models), method], env=env,
-                         check=True, capture_output=True, text=True).stdout
+    return env
+
+
+def _last_json(argv, env):
+    out = subprocess.run([sys.executable, *argv], env=env, check=True, capture_output=True,
+                         text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def _probe(models, method, cache_dir):
+    return _last_json(["-c", PROBE, ",".join(models), method],
+                      _env(BIOPHYS_CACHE_DIR=str(cache_dir)))
+
+
+def _median(xs):
+    """The median (the mean of the middle two for an even count)."""
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2])
 
 
 @pytest.mark.parametrize("method", ["rl2", "adaptive"])
@@ -73,29 +125,47 @@ def test_cold_compile_all_models(benchmark, full, method):
         total_compile_cpu_s=sum(v[1] for v in r["models"].values()))
 
 
-def test_warm_start_to_first_result(benchmark, full):
-    """New process, cache already filled: import + load + first (tiny) result."""
+def test_warm_start_to_first_result(benchmark, full, tmp_path):
+    """New process, cache already filled: import + load + first (tiny) result; and the Numba and
+    xarray floors, measured in the same (interleaved) rounds."""
     from biophys import _cache
 
     models = bp.list_models() if full else ["hh1952"]
     where = os.environ.get("BIOPHYS_CACHE_DIR") or str(_cache.cache_root())
-    if full:
-        _probe(models, "rl2", where)  # make sure it is warm
-    results = []
+    floor_py = tmp_path / "numba_floor.py"
+    floor_py.write_text(NUMBA_FLOOR)
+    floor_env = _env(NUMBA_CACHE_DIR=str(tmp_path / "numba_cache"))
+    xr_py = tmp_path / "xarray_floor.py"
+    xr_py.write_text(XARRAY_FLOOR)
+    _probe(models, "rl2", where)  # make sure both caches are warm
+    _last_json([str(floor_py)], floor_env)
+    results, numba_floor, xarray_floor = [], [], []
+
+    def one_round():
+        results.append(_probe(models, "rl2", where))
+        numba_floor.append(_last_json([str(floor_py)], floor_env)["first"])
+        xarray_floor.append(_last_json([str(xr_py)], _env())["first"])
+
     benchmark.group = "compile"
-    run(benchmark, lambda: results.append(_probe(models, "rl2", where)), full=full,
-        rounds=5 if full else 1)
+    run(benchmark, one_round, full=full, rounds=5 if full else 1)
     # the round with the median time to the first result (this VM's start-up times vary by
     # +-30 % from run to run)
     r = sorted(results, key=lambda x: x["first"][0])[len(results) // 2]
+    first = _median([x["first"][0] for x in results])
+    dataset = _median([x["dataset"][0] for x in results])
     benchmark.extra_info.update(
         models=models, rounds=len(results), import_wall_s=r["import"][0],
         import_cpu_s=r["import"][1],
         first_result_wall_s={k: v[0] for k, v in r["models"].items()},
         # new process to the first model's raw result (arrays), then its first Dataset
-        to_first_result_wall_s=r["first"][0], to_first_result_cpu_s=r["first"][1],
+        to_first_result_wall_s=first, to_first_result_cpu_s=r["first"][1],
         to_first_result_wall_s_all=[x["first"][0] for x in results],
-        first_dataset_extra_wall_s=r["dataset"][0], total_wall_s=r["total"][0])
+        first_dataset_extra_wall_s=dataset, total_wall_s=r["total"][0],
+        numba_floor_wall_s=_median(numba_floor), numba_floor_wall_s_all=numba_floor,
+        xarray_floor_wall_s=_median(xarray_floor), xarray_floor_wall_s_all=xarray_floor,
+        # what biophys adds: first raw result / Numba's floor; first Dataset / xarray's floor
+        first_result_over_numba_floor=first / _median(numba_floor),
+        first_dataset_extra_over_xarray_floor=dataset / _median(xarray_floor))
 
 
 def test_cold_precompile_two_processes(benchmark, full):
