@@ -126,7 +126,10 @@ def _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag):
     for i in range(NS):
         for c in range(nb):
             Yt[i, c] = Yb[i, c]
-    _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, 6)
+    # slot 6, the last of K's seven: passed as a computed int64, not the literal 6, which
+    # would make Numba compile a second, literal-specialised copy of _derivative
+    last = K.shape[0] // NS - 1
+    _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, last)
     for i in range(NS):
         for c in range(nb):
             K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
@@ -233,7 +236,9 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
         flag[c] = 1.0  # every lane needs its first-stage derivative
         if clamp:
             Yb[0, c] = sc[c]
-    refresh = True
+    # True here; written as a comparison so that Numba types it bool from the start (a literal
+    # True would make it compile the attempt function twice, for Literal[bool] and for bool)
+    refresh = n_seg > 0
     if aux_obs:
         for c in range(nb):
             {AUX}(Yb, Pb, c, t0, 0.0 if clamp else sc[c], AUX0)

@@ -144,6 +144,10 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
     LU = W[NS * NS:2 * NS * NS].reshape(BLOCK, NS * NS)  # lane-major: contiguous per lane
     jage = W[2 * NS * NS]
     tprev = W[2 * NS * NS + 1]
+    # K's slots 5 and 6 (of seven) as computed int64, not literals: Numba compiles a separate
+    # specialisation of a function for every literal int passed to it
+    s6 = K.shape[0] // NS - 1
+    s5 = s6 - 1
     if refresh:
         _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag)
     # Jacobian by forward differences, for the lanes whose Jacobian is due: none yet, older
@@ -166,7 +170,7 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
             for c in range(nb):
                 Yt[j, c] = Yb[j, c] + ROS_FD_EPS * max(abs(Yb[j, c]), scale)
                 errn[c] = Yt[j, c] - Yb[j, c]
-            _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, 5)
+            _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, s5)
             for i in range(NS):
                 for c in range(nb):
                     dfdy = (K[5 * NS + i, c] - K[i, c]) / errn[c]
@@ -189,7 +193,7 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
     for st in range(4):
         if st > 0:
             _stage_argument(Yb, Yt, K, ROS_A[st, :st], 1, nb, hs, False)
-            _derivative(Yt, Pb, nb, tc, hs, ROS_C[st], sc, clamp, A, B, K, 5)
+            _derivative(Yt, Pb, nb, tc, hs, ROS_C[st], sc, clamp, A, B, K, s5)
         src = 5 if st > 0 else 0
         dst = (1 + st) * NS
         for c in range(nb):
@@ -219,7 +223,7 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
             errn[c] += q * q if i >= i0 else 0.0
     for c in range(nb):
         errn[c] = errn[c] if piv[c, 0] >= 0 else 1e20  # singular M: reject, shrink the step
-    _derivative(Yt, Pb, nb, tc, hs, 1.0, sc, clamp, A, B, K, 6)
+    _derivative(Yt, Pb, nb, tc, hs, 1.0, sc, clamp, A, B, K, s6)
 """
 
 #: The method's fields of :data:`biophys.kernels.ensemble_adaptive.LOOP_TEMPLATE`: the

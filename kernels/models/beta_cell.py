@@ -251,20 +251,19 @@ def _cell(Y, P, c, I_ext):
 
 
 @jit
-def _gate(Y, A, B, i, c, alpha, beta):
-    """Two-state gate ``x' = alpha (1 - x) - beta x``.
+def _gate(x, alpha, beta):
+    """Two-state gate ``x' = alpha (1 - x) - beta x`` as the protocol's ``(A, B)`` pair.
 
     Exponential (Rush-Larsen) form ``A = alpha``, ``B = alpha + beta``. Only the Ca2+ gate
     ``U`` can have ``alpha + beta < 0`` (beta_U < 0 needs V above E_Ca, e.g. under voltage
     clamp); the derivative is then written with ``B = 0`` (forward Euler) to keep ``B >= 0``.
+    (It takes the gate's value, not its row index: Numba would compile a separate copy of the
+    function for every literal index passed to it.)
     """
     s = alpha + beta
     if s >= 0.0:
-        A[i, c] = alpha
-        B[i, c] = s
-    else:
-        A[i, c] = alpha - s * Y[i, c]
-        B[i, c] = 0.0
+        return alpha, s
+    return alpha - s * x, 0.0
 
 
 @jit
@@ -304,16 +303,16 @@ def rates(Y, P, c, t, I_ext, A, B):
     B[RE, c] = supply + P[P_OP, c] * h_op * P[R_VOL, c] / P[STOICH_OP, c]
     # L-type gates (voltage gates see the surface-charge shift)
     a_d, b_d, a_f, b_f = cal_gate_rates(v - v_shift)
-    _gate(Y, A, B, D_CAL, c, a_d, b_d)
-    _gate(Y, A, B, F_US, c, a_f, b_f)
+    A[D_CAL, c], B[D_CAL, c] = _gate(Y[D_CAL, c], a_d, b_d)
+    A[F_US, c], B[F_US, c] = _gate(Y[F_US, c], a_f, b_f)
     a_u, b_u = cal_ca_gate_rates(ca_cf, Y[D_CAL, c], Y[CA_I, c])
-    _gate(Y, A, B, U_CAL, c, a_u, b_u)
+    A[U_CAL, c], B[U_CAL, c] = _gate(Y[U_CAL, c], a_u, b_u)
     a_r, b_r, a_q, b_q = kdr_gate_rates(v)
-    _gate(Y, A, B, R_KDR, c, a_r, b_r)
-    _gate(Y, A, B, Q_KDR, c, a_q, b_q)
+    A[R_KDR, c], B[R_KDR, c] = _gate(Y[R_KDR, c], a_r, b_r)
+    A[Q_KDR, c], B[Q_KDR, c] = _gate(Y[Q_KDR, c], a_q, b_q)
     a_m, b_m, a_h, b_h = kto_gate_rates(v)
-    _gate(Y, A, B, M_KTO, c, a_m, b_m)
-    _gate(Y, A, B, H_KTO, c, a_h, b_h)
+    A[M_KTO, c], B[M_KTO, c] = _gate(Y[M_KTO, c], a_m, b_m)
+    A[H_KTO, c], B[H_KTO, c] = _gate(Y[H_KTO, c], a_h, b_h)
     # Na+/Ca2+ exchanger carrier states (E2 = 1 - E1 - I1 - I2)
     i1 = Y[I1_NCX, c]
     i2 = Y[I2_NCX, c]
