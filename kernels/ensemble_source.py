@@ -92,14 +92,33 @@ def run_blocks(block, block_size, Y, P, fpar, ipar, stim_t, stim_v, rec_idx, rec
     Compiled lazily by :func:`biophys._compile.parallel_runner` with an explicit signature
     (``block`` is a first-class function of type ``FunctionType(block_signature())``). A cell's
     arithmetic does not depend on its block or lane, so ``block_size`` (chosen at run time by
-    :func:`block_size_for`) never changes results.
+    :func:`block_size_for`) never changes results, and neither does the order in which the
+    blocks run: they go through the ``prange`` in the order of :func:`golden_stride`, because
+    its static partition gives each thread a contiguous range of iterations and neighbouring
+    cells often cost alike (along a sweep axis, silent cells take few adaptive steps and
+    firing cells many).
     """
     n_cells = Y.shape[1]
     n_blocks = (n_cells + block_size - 1) // block_size
+    stride = golden_stride(n_blocks)
     for b in prange(n_blocks):
-        c0 = b * block_size
+        c0 = ((b * stride) % n_blocks) * block_size
         block(Y, P, c0, min(block_size, n_cells - c0), fpar, ipar, stim_t, stim_v, rec_idx, rec_t,
               rec, spk_t, spk_n, obs_idx, obs, burst, stats)
+
+
+@jit
+def golden_stride(n):
+    """The integer nearest ``0.618 n`` that is coprime to ``n`` (1 for ``n <= 2``): ``b ->
+    (b * stride) % n`` is then a permutation of ``0..n-1`` that spreads any run of consecutive
+    ``b`` evenly over the whole range (the golden-ratio sequence has the lowest discrepancy of
+    its kind)."""
+    if n <= 2:
+        return 1
+    s = int(0.6180339887498949 * n + 0.5)
+    while math.gcd(s, n) != 1:
+        s += 1
+    return s
 
 
 def block_size_for(n_cells: int, n_threads: int) -> int:

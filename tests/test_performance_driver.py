@@ -228,3 +228,23 @@ def test_small_runs_spread_over_threads_without_changing_results():
     n = 20  # two blocks (16 and 4 cells) on two threads, one block on one thread
     P, Y0 = _grid(n)
     _one_and_two_threads(P, Y0, "rl2")
+
+
+def test_blocks_run_in_golden_stride_order():
+    """run_blocks visits block (b * stride) % n at prange iteration b: a permutation for every
+    n, and the static share of each of two threads (the first and second half of b) covers
+    the whole range of cells evenly, so a cost that rises along the cell axis (W1: the firing
+    cells take more adaptive steps) is split evenly."""
+    from biophys.kernels.ensemble_source import golden_stride
+
+    for n in range(1, 400):
+        s = golden_stride(n)
+        assert sorted((b * s) % n for b in range(n)) == list(range(n)), n
+    n = 157  # W1: 10 000 cells in 64-cell blocks
+    order = np.array([(b * golden_stride(n)) % n for b in range(n)])
+    cost = order + 0.5  # work rising linearly along the cells
+    first, second = cost[: n // 2].sum(), cost[n // 2:].sum()
+    assert first / second == pytest.approx(n // 2 / (n - n // 2), rel=0.05)
+    # in order, the first half would carry about a third of the work
+    plain = np.arange(n) + 0.5
+    assert plain[: n // 2].sum() / plain[n // 2:].sum() < 0.35
