@@ -14,6 +14,7 @@ biophys adds to them."""
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,13 +97,6 @@ def _probe(models, method, cache_dir):
                       _env(BIOPHYS_CACHE_DIR=str(cache_dir)))
 
 
-def _median(xs):
-    """The median (the mean of the middle two for an even count)."""
-    xs = sorted(xs)
-    n = len(xs)
-    return xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2])
-
-
 @pytest.mark.parametrize("method", ["rl2", "adaptive"])
 def test_cold_compile_all_models(benchmark, full, method):
     if not full:
@@ -151,8 +145,8 @@ def test_warm_start_to_first_result(benchmark, full, tmp_path):
     # the round with the median time to the first result (this VM's start-up times vary by
     # +-30 % from run to run)
     r = sorted(results, key=lambda x: x["first"][0])[len(results) // 2]
-    first = _median([x["first"][0] for x in results])
-    dataset = _median([x["dataset"][0] for x in results])
+    first = statistics.median([x["first"][0] for x in results])
+    dataset = statistics.median([x["dataset"][0] for x in results])
     benchmark.extra_info.update(
         models=models, rounds=len(results), import_wall_s=r["import"][0],
         import_cpu_s=r["import"][1],
@@ -161,11 +155,11 @@ def test_warm_start_to_first_result(benchmark, full, tmp_path):
         to_first_result_wall_s=first, to_first_result_cpu_s=r["first"][1],
         to_first_result_wall_s_all=[x["first"][0] for x in results],
         first_dataset_extra_wall_s=dataset, total_wall_s=r["total"][0],
-        numba_floor_wall_s=_median(numba_floor), numba_floor_wall_s_all=numba_floor,
-        xarray_floor_wall_s=_median(xarray_floor), xarray_floor_wall_s_all=xarray_floor,
+        numba_floor_wall_s=statistics.median(numba_floor), numba_floor_wall_s_all=numba_floor,
+        xarray_floor_wall_s=statistics.median(xarray_floor), xarray_floor_wall_s_all=xarray_floor,
         # what biophys adds: first raw result / Numba's floor; first Dataset / xarray's floor
-        first_result_over_numba_floor=first / _median(numba_floor),
-        first_dataset_extra_over_xarray_floor=dataset / _median(xarray_floor))
+        first_result_over_numba_floor=first / statistics.median(numba_floor),
+        first_dataset_extra_over_xarray_floor=dataset / statistics.median(xarray_floor))
 
 
 def test_cold_precompile_two_processes(benchmark, full):
