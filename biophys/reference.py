@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._engine import check_time
+from ._labelled import dataset
 from ._model import Model
 from .kernels.protocol import block_parameters
 from .models import get_model
@@ -119,12 +120,12 @@ def solve(
                         vals.append(OUT[ix - ns, 0])
                     rec[j, sel] = vals
         y = sol.y[:, -1].copy()
-    import xarray as xr  # deferred: `import biophys` stays light
-    ds = xr.Dataset(coords={"time": ("time", times, {"units": "ms", "long_name": "time"})})
+    data_vars = {}
     for j, name in enumerate(record):
         unit, desc = m.variable_meta(name)
-        ds[name] = ("time", rec[j], {"units": unit, "long_name": desc})
-    ds["spike_times"] = ("spike", np.array(spikes), {"units": "ms"})
+        data_vars[name] = ("time", rec[j], {"units": unit, "long_name": desc})
+    data_vars["spike_times"] = ("spike", np.array(spikes, dtype=float), {"units": "ms"})
+    ds = dataset({"time": ("time", times, {"units": "ms", "long_name": "time"})}, data_vars)
     ds.attrs.update(provenance(m, changed_parameters=changed_parameters(m, p), t_end=t_end_f,
                                integrator=f"scipy solve_ivp {method} rtol={rtol:g} atol={atol:g}",
                                status=status))

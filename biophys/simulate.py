@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from . import _engine
+from ._labelled import dataset
 from ._model import Model
 from ._version import __version__
 from .models import get_model
@@ -97,18 +98,18 @@ def simulate(
         record=record, record_every=record_every,
         spike_capacity=int(t_end_f / 0.5) + 16, method=method,
     )
-    import xarray as xr  # deferred: `import biophys` stays light
-    ds = xr.Dataset(coords={"time": ("time", raw.times, {"units": "ms", "long_name": "time"})})
+    data_vars = {}
     for i, name in enumerate(record):
         unit, desc = m.variable_meta(name)
-        ds[name] = ("time", raw.rec[i, 0], {"units": unit, "long_name": desc})
+        data_vars[name] = ("time", raw.rec[i, 0], {"units": unit, "long_name": desc})
     n = int(raw.spike_count[0])
     spikes = raw.spike_times[0, : min(n, raw.spike_times.shape[1])]
-    ds["spike_times"] = (
+    data_vars["spike_times"] = (
         "spike", spikes,
         {"units": "ms", "long_name": f"upward crossings of V = {m.spike_threshold:g} mV "
                                     "(linear interpolation)"},
     )
+    ds = dataset({"time": ("time", raw.times, {"units": "ms", "long_name": "time"})}, data_vars)
     ds.attrs.update(provenance(
         m, changed_parameters=changed_parameters(m, p), dt=raw.dt, t_end=t_end_f,
         integrator=_engine.METHOD_DESCRIPTIONS[method],

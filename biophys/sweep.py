@@ -26,6 +26,7 @@ from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
 from ._compile import BLOCK
 from ._design import Design, Mapper, make_design, resolve_traces
+from ._labelled import dataset, variable
 from ._model import Model
 from ._version import __version__
 from .models import get_model
@@ -435,17 +436,14 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
         coords = {"point": ("point", np.arange(design.n_points), {"long_name": "point index"})}
         coords.update({name: ("point", col, _axis_attrs(m, name))
                        for name, col in zip(design.names, design.axes, strict=True)})
-    import xarray as xr  # deferred: `import biophys` stays light
-    ds = xr.Dataset(coords=coords)
-    for s in plan.specs:
-        ds[s.name] = (dims, results[s.name].reshape(shape),
-                      {"units": s.units, "long_name": s.long_name})
-    ds["status"] = (dims, status.reshape(shape), {
+    data_vars = {s.name: (dims, results[s.name].reshape(shape),
+                          {"units": s.units, "long_name": s.long_name}) for s in plan.specs}
+    data_vars["status"] = (dims, status.reshape(shape), {
         "long_name": "integration status of the point",
         "flag_values": np.array(sorted(STATUS), dtype=np.int8),
         "flag_meanings": " ".join(v.replace(" ", "_") for _, v in sorted(STATUS.items())),
     })
-    return ds
+    return dataset(coords, data_vars)
 
 
 def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
@@ -456,15 +454,17 @@ def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
     Y0 = np.repeat(spec.y0[:, None], len(idx), axis=1)
     every = record_every if record_every is not None else max(spec.dt, spec.t_end / 2000.0)
     raw = _engine.run(m, P, Y0, record=record, record_every=every, **_run_kwargs(spec))
-    ds.coords["trace"] = ("trace", np.array(idx), {"long_name": "flat point index of the trace"})
-    ds.coords["time"] = ("time", raw.times, {"units": "ms", "long_name": "time"})
+    ds.coords["trace"] = variable("trace", np.array(idx),
+                                  {"long_name": "flat point index of the trace"})
+    ds.coords["time"] = variable("time", raw.times, {"units": "ms", "long_name": "time"})
     at = [design.point_values(i) for i in idx]
     for name in design.names:
-        ds.coords[f"trace_{name}"] = ("trace", np.array([a[name] for a in at]),
-                                      _axis_attrs(m, name))
+        ds.coords[f"trace_{name}"] = variable("trace", np.array([a[name] for a in at]),
+                                              _axis_attrs(m, name))
     for i, var in enumerate(record):
         unit, desc = m.variable_meta(var)
-        ds[f"trace_{var}"] = (("trace", "time"), raw.rec[i], {"units": unit, "long_name": desc})
+        ds[f"trace_{var}"] = variable(("trace", "time"), raw.rec[i],
+                                      {"units": unit, "long_name": desc})
 
 
 def open_sweep(path) -> xr.Dataset:

@@ -103,3 +103,51 @@ def test_unknown_names_list_the_valid_ones():
 def test_bad_stimulus(stim, match):
     with pytest.raises(ValueError, match=match):
         bp.simulate("hh1952", t_end=5.0, stimulus=stim)
+
+
+def _rebuilt(ds):
+    """``ds`` rebuilt through xarray's ordinary conversion of ``(dims, data, attrs)`` tuples."""
+    import xarray as xr
+
+    def entry(v):
+        return (v.dims, v.values, dict(v.attrs))
+
+    return xr.Dataset({k: entry(v) for k, v in ds.data_vars.items()},
+                      coords={k: entry(v) for k, v in ds.coords.items()}, attrs=dict(ds.attrs))
+
+
+def test_fast_labelled_dataset_is_identical():
+    """The Datasets built without xarray's conversion step (biophys._labelled) are identical to
+    ordinarily built ones, indexes included, for simulate and for a sweep with traces."""
+    import xarray as xr
+
+    from biophys import _labelled
+
+    ds = bp.simulate("hh1952", t_end=20.0, params={"I_app": 10.0}, record=["V", "m"],
+                     record_every=0.5)
+    xr.testing.assert_identical(ds, _rebuilt(ds))
+    assert float(ds.V.sel(time=10.0)) == float(ds.V.values[20])
+    sw = bp.sweep("hh1952", {"I_app": [0.0, 10.0], "temperature": [6.3, 10.0]}, t_end=20.0,
+                  traces=[0, 3], record=["V"])
+    xr.testing.assert_identical(sw, _rebuilt(sw))
+    assert float(sw.max_V.sel(I_app=10.0, temperature=6.3)) == float(sw.max_V[1, 0])
+    # arrays xarray must convert (object dtype) take its ordinary path
+    obj = np.array([None, "a"], dtype=object)
+    assert _labelled.variable("x", obj).identical(xr.Variable("x", obj))
+
+
+def test_first_dataset_does_not_import_dask_array():
+    """The first labelled result in a new process does not pay for ``dask.array`` (and through
+    it scipy.fft and scipy.special): xarray imports it on its first ordinary conversion."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np, xarray as xr, biophys as bp\n"
+            "ds = bp.simulate('hh1952', 1.0)\n"
+            "before = 'dask.array' in sys.modules\n"
+            "xr.Dataset({'a': ('x', np.zeros(2))})  # the ordinary conversion, as a control\n"
+            "print(ds.sizes['time'], before, 'dask.array' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    # the control shows that xarray does import dask.array here (dask is a dependency)
+    assert out[1:] == ["False", "True"] and int(out[0]) > 1, out

@@ -1,0 +1,70 @@
+"""Build the labelled results (:class:`xarray.Dataset`) without importing ``dask.array``.
+
+When dask is installed, xarray imports ``dask.array`` the first time it converts an argument
+into a Variable (``as_compatible_data`` asks whether the argument is a dask array). That import
+pulls in ``dask.array.fft`` and with it ``scipy.fft`` and ``scipy.special``, and in a new
+process it costs more than the whole rest of the first result. The arrays biophys produces are
+plain NumPy arrays, so they are wrapped with ``Variable(..., fastpath=True)``, which skips only
+that conversion; a Dataset built here is identical to one built from ``(dims, data, attrs)``
+tuples (``tests/test_api.py::test_fast_labelled_dataset_is_identical``). Arithmetic on the
+result still imports ``dask.array`` when xarray needs it, as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+#: dtype kinds that xarray stores unchanged (object and datetime arrays need its conversion)
+_PLAIN_KINDS = frozenset("biufcUS")
+
+
+def variable(dims: str | tuple[str, ...], data: Any, attrs: Mapping | None = None):
+    """An :class:`xarray.Variable` of ``data``; NumPy arrays of plain dtypes skip the
+    conversion (and the ``dask.array`` import) that xarray would otherwise make.
+
+    Parameters
+    ----------
+    dims : str or tuple of str
+        Dimension names.
+    data : array_like
+        Values (any unit; the unit goes in ``attrs``).
+    attrs : mapping, optional
+        Attributes (``units``, ``long_name``, ...).
+
+    Returns
+    -------
+    xarray.Variable
+    """
+    import xarray as xr  # deferred: `import biophys` stays light
+
+    dims = (dims,) if isinstance(dims, str) else tuple(dims)
+    attrs = dict(attrs) if attrs else None
+    fast = isinstance(data, np.ndarray) and data.dtype.kind in _PLAIN_KINDS
+    return xr.Variable(dims, data, attrs, fastpath=fast)
+
+
+def dataset(coords: Mapping[str, tuple], data_vars: Mapping[str, tuple] | None = None,
+            attrs: Mapping | None = None) -> xr.Dataset:
+    """A Dataset from ``name: (dims, data[, attrs])`` entries, built with :func:`variable`.
+
+    Parameters
+    ----------
+    coords, data_vars : mapping of str to tuple
+        Coordinates and data variables as ``(dims, data)`` or ``(dims, data, attrs)``.
+    attrs : mapping, optional
+        Dataset attributes.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    import xarray as xr  # deferred: `import biophys` stays light
+
+    return xr.Dataset({k: variable(*v) for k, v in (data_vars or {}).items()},
+                      coords={k: variable(*v) for k, v in coords.items()}, attrs=attrs)
