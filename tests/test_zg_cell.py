@@ -17,9 +17,9 @@ with scripts run once and frozen in ``biophys.models.zg_cell.CAL``:
    vs 2.5 mM K_o) and x4 / x6 with 25 pM Ang II; TASK knockout x2.4 (mouse slices); with 1 nM
    Ang II at 4 mM (rat cells, 6-7x) kept inside its range (scipy least_squares from a grid of
    starts, then Nelder-Mead on the largest log-error, on the mean Ca2+ of the conditions of
-   :data:`CONDITIONS`). Every ratio lands within 8%, so :data:`RATIO_TOL` is 10%. TASK
-   inhibition alone cannot produce the canine Ang II amplification: with
-   ``aldo_AngII_gain = 0`` the best fit misses by up to 45%
+   :data:`CONDITIONS`). Every ratio lands within 8.2% (7.7% before step 6), so
+   :data:`RATIO_TOL` is 10%. The membrane actions of Ang II alone cannot produce the canine Ang II
+   amplification: with ``aldo_AngII_gain = 0`` the best fit misses by up to 45%
    (:func:`test_angii_amplification_needs_more_than_task_inhibition`).
 5. CaV1.3 (``P_CaL``, activation shift ``dV_L_act``) and the CaV3.2-nanodomain inactivation
    of CaV1.3 (``I_T_CDI``, ``tau_T_CDI``: a hypothesis of this model) by grid searches so
@@ -36,6 +36,28 @@ with scripts run once and frozen in ``biophys.models.zg_cell.CAL``:
    ``tau_AT1`` (5-10 instead of 3, with dV_L_act -12 or -14 mV) makes the knockout fire at
    4 mM in most combinations tried, but 25 pM Ang II then depolarises the 2.5 mM cell and
    step 4 misses by 10-20%. Step 4 was then redone; step 3 still holds (V = -84.98 mV).
+6. A second, TASK-independent Ang II action, so that the CaV3.2 knockout fires at Ang II
+   concentrations nearer the wild type's (Dinh et al.; step 5 left its threshold at 0.5-0.7
+   nM against 25-50 pM for the wild type): Ang II inhibits the Na+/K+-ATPase (rat ZG,
+   Hajnoczky et al. 1992, not retrieved), ``I_NaK`` scaled by ``1 - f_NaK_AngII E``. The pump
+   alone is too weak: with ``P_CaL`` = 1.35e-3 cm/s even ``f_NaK_AngII`` = 1 leaves the
+   knockout silent at 0.3 nM (fires from 0.3-0.4 nM) because the resting pump current is
+   only about a third of the TASK current. Grid over ``P_CaL`` (1.35e-3 to 5e-3 cm/s),
+   ``f_NaK_AngII`` (0 to 1), ``I_T_CDI`` (0.01 to 0.1 uA/cm^2) and ``tau_T_CDI`` (15 to 50
+   ms), with step 4 redone for each candidate: (a) ``P_CaL`` >= 2.5e-3 cm/s makes the
+   knockout settle in a depolarised steady state at 10 mM K_o (without Ang II at 2.5e-3, with
+   and without at 3e-3 and 3.5e-3), so ``P_CaL`` <= 2.2e-3; (b) a smaller ``I_T_CDI`` (stronger
+   masking of CaV1.3 by CaV3.2) improves step 4 (the CaV1.3 share of the TASK-knockout
+   spikes raises its ratio) but lowers the intact cell's spike peaks at 6 mM K_o (with
+   ``P_CaL`` = 2.2e-3: 7.2% and -20.4 mV at 0.04, 8.2% and -19.5 mV at 0.05, 9.0% and
+   -18.6 mV at 0.06; :func:`test_oscillation_onset_with_K_o` asks for > -20 mV); a longer
+   ``tau_T_CDI`` worsens step 4 (with ``P_CaL`` = 3.5e-3: 8.0% at 15 ms, 16% at 30 ms).
+   Chosen: ``P_CaL`` = 2.2e-3 cm/s, ``I_T_CDI`` = 0.05 uA/cm^2, ``f_NaK_AngII`` = 0.85 (0.7
+   gives a threshold of 0.25-0.275 nM): the knockout's threshold at 4 mM K_o is 0.225-0.25
+   nM (0.4-0.5 nM with ``f_NaK_AngII`` = 0), the wild type's 20-25 pM, and step 4 lands
+   within 8.2% (:func:`test_cav32_knockout_angii_threshold`). The knockout still needs
+   about ten times the wild type's Ang II; no point of the grid made it fire at 0.15 nM, and
+   thresholds of 0.15-0.2 nM needed ``P_CaL`` >= 3e-3 cm/s (silent at 10 mM K_o).
 
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
@@ -92,6 +114,11 @@ CONDITIONS = {
     "T0L0_K4": zg.cav32_knockout({"K_o": 4.0, "P_CaL": 0.0}),
     "T0L0_K4_A": zg.cav32_knockout({"K_o": 4.0, "AngII": 1000.0, "P_CaL": 0.0}),
     "T0_K10_A": zg.cav32_knockout({"K_o": 10.0, "AngII": 1000.0}),
+    # the knockout's Ang II threshold at 4 mM K_o, with and without the pump inhibition
+    "T0_K4_A200": zg.cav32_knockout({"K_o": 4.0, "AngII": 200.0}),
+    "T0_K4_A300": zg.cav32_knockout({"K_o": 4.0, "AngII": 300.0}),
+    "T0_K4_A300_pump": zg.cav32_knockout({"K_o": 4.0, "AngII": 300.0, "f_NaK_AngII": 0.0}),
+    "A50_K4": {"K_o": 4.0, "AngII": 50.0},
     # the intact cell without the CaV3.2-nanodomain inactivation of CaV1.3
     "K8_noTL": {"K_o": 8.0, "I_T_CDI": 1e9},
     # Ca2+ channels blocked: the background membrane alone (silent at every K_o)
@@ -288,7 +315,7 @@ def test_angii_1nM_aldosterone(runs):
 
 
 def test_angii_amplification_needs_more_than_task_inhibition(runs):
-    """With the synthesis gain switched off (Ang II acting on TASK only) no choice of the
+    """With the synthesis gain switched off (Ang II acting on the membrane only) no choice of the
     other read-out parameters brings the four canine ratios within 20%: the extra Ang II
     effect (aldo_AngII_gain) is needed. Fit done here with scipy on the run's mean Ca2+."""
     from scipy.optimize import least_squares
@@ -317,12 +344,17 @@ def test_task_knockout_fires_and_raises_aldosterone(runs):
     assert _get(runs, "max_V", "KO") > -30.0  # CaV3.2-driven spikes, not a ripple
     ratio = _get(runs, "aldosterone_rate", "KO") / _get(runs, "aldosterone_rate", "K4")
     assert ratio == pytest.approx(TASK_KO_RATIO, rel=RATIO_TOL)
-    # Ang II acts on TASK: without TASK its electrical effect is gone (PMC10167771: TASK-LOF
-    # activity is unresponsive to Ang II); the synthesis read-out still responds
-    assert _get(runs, "spike_rate", "KO_AngII") == pytest.approx(_get(runs, "spike_rate", "KO"),
-                                                                 rel=1e-9)
+    # Ang II acts mainly on TASK: without TASK little of its electrical effect is left
+    # (PMC10167771: TASK-LOF activity is unresponsive to Ang II); 1 nM Ang II turns the silent
+    # wild type into a 7.6 Hz oscillator, while the TASK knockout only speeds up through the
+    # pump inhibition (f_NaK_AngII; measured +7.0% in rate, +6.1% in mean Ca2+). The synthesis
+    # read-out still responds
+    rate_ko = _get(runs, "spike_rate", "KO")
+    assert _get(runs, "spike_rate", "KO_AngII") == pytest.approx(rate_ko, rel=0.1)
     assert _get(runs, "mean_Ca_i", "KO_AngII") == pytest.approx(_get(runs, "mean_Ca_i", "KO"),
-                                                                rel=1e-9)
+                                                                rel=0.1)
+    assert _get(runs, "spike_rate", "A1nM") - _get(runs, "spike_rate", "K4") > 5.0 * abs(
+        _get(runs, "spike_rate", "KO_AngII") - rate_ko)
 
 
 def test_l_type_backup(runs):
@@ -341,11 +373,11 @@ def test_cav32_knockout_oscillates_through_cav13(runs):
     Like the wild type, it rests at 4 mM K_o, and 1 nM Ang II (the condition that makes the
     wild type oscillate, test_angii_1nM_aldosterone) evokes repetitive spikes, here through
     CaV1.3 (fitted here: P_CaL, dV_L_act, I_T_CDI). The window of 18 s after the warm-up
-    holds about 50 spikes (2.8 Hz; the wild type: 6.2 Hz). Not asserted: the model's knockout
-    needs more Ang II than the wild type (threshold 0.5-0.7 nM against below 0.1 nM)."""
+    holds about 72 spikes (4.0 Hz; the wild type: 7.6 Hz). The Ang II threshold:
+    test_cav32_knockout_angii_threshold."""
     ko = zg.cav32_knockout({"K_o": 10.0})
     assert ko == {"K_o": 10.0, "P_CaT": 0.0}
-    # 4 mM K_o: the knockout rests (2.4 mV below the wild type, whose CaV3.2 window current
+    # 4 mM K_o: the knockout rests (2.3 mV below the wild type, whose CaV3.2 window current
     # it lacks); 1 nM Ang II evokes repetitive CaV1.3 spikes, as in the wild type
     assert _get(runs, "spike_rate", "T0_K4") == 0.0
     assert _get(runs, "max_V", "T0_K4") - _get(runs, "min_V", "T0_K4") < 0.1
@@ -377,14 +409,57 @@ def test_cav32_knockout_oscillates_through_cav13(runs):
 
 def test_cav32_knockout_fixed_step_matches_lsoda(runs):
     """The knockout's CaV1.3 spikes (4 mM K_o, 1 nM Ang II) against LSODA (rtol 1e-9), each
-    with a Ca2+ transient (peak at least 4x the trough; measured 6.3x). The CaV1.3 spike (peak
-    about +36 mV) is sharper than the CaV3.2-driven ones: the default step (0.05 ms) gives the
-    interval within 0.5% (measured 0.14%; second order: 0.04% at 0.025 ms), dt = 0.025 ms
-    within 0.1%."""
+    with a Ca2+ transient (peak at least 4x the trough; measured 6.0x). The CaV1.3 spike (peak
+    about +39 mV) is sharper than the CaV3.2-driven ones: the default step (0.05 ms) gives the
+    interval and the mean Ca2+ within 0.5% (measured 0.31% and 0.46%; second order: 0.09% and
+    0.13% at 0.025 ms), dt = 0.0125 ms within 0.1% (measured 0.02% and 0.03%)."""
     ds = _compare_with_lsoda(runs, 2000.0, "LSODA", key="T0_K4_A", rel=5e-3)
     assert ds.V.values.max() > 0.0
     assert ds.Ca_i.values.max() > 4.0 * ds.Ca_i.values.min()
-    _compare_with_lsoda(runs, 2000.0, "LSODA", key="T0_K4_A", dt=0.025)
+    _compare_with_lsoda(runs, 2000.0, "LSODA", key="T0_K4_A", dt=0.0125)
+
+
+def test_pump_inhibition_by_angii():
+    """The kernel scales the pump current by 1 - f_NaK_AngII E (E the AT1 response)."""
+    y = MODEL.default_states()[:, None].copy()
+    i_nak = MODEL.output_names.index("I_NaK")
+    e_out = MODEL.output_names.index("AngII_response")
+
+    def outputs(params):
+        out = np.zeros((len(MODEL.outputs), 1))
+        kz.aux(y, block_parameters(kz, MODEL.parameter_vector(params)[:, None]), 0, 0.0, 0.0,
+               out)
+        return out[:, 0]
+
+    base = outputs({})[i_nak]
+    for ang, f in ((300.0, 0.85), (1000.0, 0.5), (1e6, 1.0)):
+        o = outputs({"AngII": ang, "f_NaK_AngII": f})
+        e = 3.0 * (ang / (ang + 500.0)) / (1.0 + 3.0 * ang / (ang + 500.0))  # written here
+        assert o[e_out] == pytest.approx(e, rel=1e-12)
+        assert o[i_nak] == pytest.approx((1.0 - f * e) * base, rel=1e-12)
+    assert outputs({"AngII": 1000.0, "f_NaK_AngII": 0.0})[i_nak] == pytest.approx(base,
+                                                                                  rel=1e-12)
+
+
+def test_cav32_knockout_angii_threshold(runs):
+    """The CaV3.2 knockout (TASK intact, 4 mM K_o) fires with 0.3 nM Ang II and rests with
+    0.2 nM and without Ang II (threshold 0.225-0.25 nM; the wild type fires from 20-25 pM).
+    Dinh et al. report knockout oscillations at Ang II concentrations similar to the wild
+    type's (the lab's raw, unpublished slice notebooks: Cacna1h-/- cells spiking at 200-500
+    pM). What brings the knockout there is the second Ang II action, the pump inhibition
+    (f_NaK_AngII): without it the knockout is silent at 0.3 nM (its threshold 0.4-0.5 nM).
+    The spikes at 0.3 nM are checked against LSODA (rtol 1e-9) at dt = 0.0125 ms to 0.1%
+    (measured 0.02% interval, 0.04% mean Ca2+; the default step: 0.23% and 0.53%)."""
+    assert _get(runs, "spike_rate", "A50_K4") > 0.5  # the wild type at 50 pM: 1.5 Hz
+    assert _get(runs, "spike_rate", "T0_K4") == 0.0
+    for key in ("T0_K4_A200", "T0_K4_A300_pump"):
+        assert _get(runs, "spike_rate", key) == 0.0
+        assert _get(runs, "max_V", key) - _get(runs, "min_V", key) < 0.1  # steady, silent
+    assert _get(runs, "spike_rate", "T0_K4_A300") > 1.5  # measured 2.9 Hz
+    assert _get(runs, "max_V", "T0_K4_A300") > 0.0  # CaV1.3 spikes, not a ripple
+    assert _get(runs, "mean_Ca_i", "T0_K4_A300") > 3.0 * _get(runs, "mean_Ca_i", "T0_K4_A300_pump")
+    ds = _compare_with_lsoda(runs, 2500.0, "LSODA", key="T0_K4_A300", dt=0.0125)
+    assert ds.Ca_i.values.max() > 4.0 * ds.Ca_i.values.min()
 
 
 def test_cav32_gating_shifts():

@@ -18,7 +18,8 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
                                                    nanodomains; activation shifted by dV_L_act
     I_Ca_b = P_Ca_b 2F G_Ca(V)                     background Ca2+ entry (GHK)
     I_KCa  = g_KCa Ca_i^n/(Ca_i^n + K_KCa^n) (V - E_K)   Ca2+-activated K+ (lumped BK/SK)
-    I_NaK  = I_NaK_max v_NaK(V, Na, K, MgATP, MgADP, Pi, H)   shared Na+/K+-ATPase cycle
+    I_NaK  = (1 - f_NaK_AngII E_AngII) I_NaK_max v_NaK(V, Na, K, MgATP, MgADP, Pi, H)
+                                                   shared Na+/K+-ATPase cycle, Ang II-inhibited
 
 with ``G_X(V) = c_i g(x) - c_o g(-x)``, ``x = z F V/RT`` (:func:`biophys.kernels.ghk.ghk_driving`).
 The voltage-gated channels see ``V - dV_surface`` where ``dV_surface`` is the Gouy-Chapman-
@@ -26,7 +27,8 @@ Grahame gating shift of the bath (Ca_o, Mg_o, Na_o + K_o) relative to a referenc
 (:func:`biophys.kernels.surface.gating_shift`, pure screening), computed once per cell per run
 (:func:`derive`). Ang II acts through an operational-model AT1
 response ``E = tau occ/(1 + tau occ)``, ``occ = AngII/(AngII + K_AT1)``: it inhibits TASK by
-the fraction E and raises the Ca2+ sensitivity of aldosterone synthesis (below).
+the fraction E, the Na+/K+-ATPase by the fraction ``f_NaK_AngII E`` (electrogenic effect only:
+Na_i is fixed) and raises the Ca2+ sensitivity of aldosterone synthesis (below).
 
 CaV3.2-nanodomain inactivation of CaV1.3 (a hypothesis of this model, see
 ``biophys.models.zg_cell``): the fraction ``c_TL`` of CaV1.3 channels free of it relaxes to
@@ -72,7 +74,7 @@ PARAM_NAMES = (
     "g_KCa", "K_KCa", "n_KCa",
     "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI", "I_T_CDI", "tau_T_CDI",
     "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
-    "K_AT1", "tau_AT1",
+    "K_AT1", "tau_AT1", "f_NaK_AngII",
     "tau_avg", "aldo_max", "aldo_basal", "K_aldo", "n_aldo", "aldo_AngII_gain",
     "I_app",
 )
@@ -88,9 +90,9 @@ V, MT, HT, DL, FL, CA, CAAVG, CTL = range(8)
  G_KCA, K_KCA, N_KCA,
  I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI, I_T_CDI, TAU_T_CDI,
  SIGMA, MONO_REF, CA_REF, MG_REF,
- K_AT1, TAU_AT1,
+ K_AT1, TAU_AT1, F_NAK_ANG,
  TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
- I_APP) = range(49)
+ I_APP) = range(50)
 
 #: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
 T_REF_CAV32 = 24.0
@@ -257,8 +259,9 @@ def membrane(Y, P, c):
     # Na+/K+-ATPase
     mgatp, _, mgadp, _ = mg_speciation(P[MG_I, c], P[ATP, c], P[ADP, c], P[PH_I, c], k_i)
     h_mM = 10.0 ** (3.0 - P[PH_I, c])
-    i_nak = P[I_NAK_MAX, c] * nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp,
-                                              P[PI, c], h_mM, T)
+    # Ang II inhibits the pump by the fraction f_NaK_AngII E (second AT1 action)
+    i_nak = ((1.0 - P[F_NAK_ANG, c] * e) * P[I_NAK_MAX, c]
+             * nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp, P[PI, c], h_mM, T))
     i_ion = i_task + i_trek + i_nab + i_kir + i_cat + i_cal + i_cab + i_kca + i_nak
     return (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_nak, i_ion, g, e_k, e)
 
