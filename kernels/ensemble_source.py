@@ -94,9 +94,9 @@ def run_blocks(block, block_size, Y, P, fpar, ipar, stim_t, stim_v, rec_idx, rec
     arithmetic does not depend on its block or lane, so ``block_size`` (chosen at run time by
     :func:`block_size_for`) never changes results, and neither does the order in which the
     blocks run: they go through the ``prange`` in the order of :func:`golden_stride`, because
-    its static partition gives each thread a contiguous range of iterations and neighbouring
-    cells often cost alike (along a sweep axis, silent cells take few adaptive steps and
-    firing cells many).
+    the prange's static partition gives each thread a contiguous range of iterations and
+    neighbouring cells often cost alike (along a sweep axis, silent cells take few adaptive
+    steps and firing cells many).
     """
     n_cells = Y.shape[1]
     n_blocks = (n_cells + block_size - 1) // block_size
