@@ -12,6 +12,8 @@ result still imports ``dask.array`` when xarray needs it, as usual.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,15 @@ if TYPE_CHECKING:
 
 #: dtype kinds that xarray stores unchanged (object and datetime arrays need its conversion)
 _PLAIN_KINDS = frozenset("biufcUS")
+
+
+@functools.cache
+def _has_fastpath() -> bool:
+    """Whether this xarray's Variable takes ``fastpath`` (a constructor argument that its
+    documentation does not list); without it every array takes the ordinary conversion."""
+    import xarray as xr
+
+    return "fastpath" in inspect.signature(xr.Variable).parameters
 
 
 def variable(dims: str | tuple[str, ...], data: Any, attrs: Mapping | None = None):
@@ -45,8 +56,9 @@ def variable(dims: str | tuple[str, ...], data: Any, attrs: Mapping | None = Non
 
     dims = (dims,) if isinstance(dims, str) else tuple(dims)
     attrs = dict(attrs) if attrs else None
-    fast = isinstance(data, np.ndarray) and data.dtype.kind in _PLAIN_KINDS
-    return xr.Variable(dims, data, attrs, fastpath=fast)
+    if isinstance(data, np.ndarray) and data.dtype.kind in _PLAIN_KINDS and _has_fastpath():
+        return xr.Variable(dims, data, attrs, fastpath=True)
+    return xr.Variable(dims, data, attrs)
 
 
 def dataset(coords: Mapping[str, tuple], data_vars: Mapping[str, tuple] | None = None,

@@ -151,3 +151,17 @@ def test_first_dataset_does_not_import_dask_array():
                          check=True).stdout.split()
     # the control shows that xarray does import dask.array here (dask is a dependency)
     assert out[1:] == ["False", "True"] and int(out[0]) > 1, out
+
+
+def test_labelled_variable_without_fastpath(monkeypatch):
+    """On an xarray whose Variable lacks ``fastpath`` every array takes the ordinary path,
+    with the same Variable as a result."""
+    import xarray as xr
+
+    from biophys import _labelled
+
+    a = np.arange(4.0)
+    fast = _labelled.variable("time", a, {"units": "ms"})
+    monkeypatch.setattr(_labelled, "_has_fastpath", lambda: False)
+    slow = _labelled.variable("time", a, {"units": "ms"})
+    assert slow.identical(fast) and slow.identical(xr.Variable("time", a, {"units": "ms"}))
