@@ -146,24 +146,19 @@ def test_warm_start_to_first_result(benchmark, full, tmp_path):
     benchmark.group = "compile"
     run(benchmark, one_round, full=full, rounds=5 if full else 1)
     # medians over the rounds (this VM's start-up times vary by +-30 % from run to run)
+    def med(key, i=0):
+        return statistics.median(x[key][i] for x in results)
 
-    def med(*key):
-        def pick(x):
-            for k in key:
-                x = x[k]
-            return x
-        return statistics.median([pick(x) for x in results])
-
-    first = med("first", 0)
-    dataset = med("dataset", 0)
+    first, dataset = med("first"), med("dataset")
     benchmark.extra_info.update(
-        models=models, rounds=len(results), import_wall_s=med("import", 0),
+        models=models, rounds=len(results), import_wall_s=med("import"),
         import_cpu_s=med("import", 1),
-        first_result_wall_s={k: med("models", k, 0) for k in results[0]["models"]},
+        first_result_wall_s={k: statistics.median(x["models"][k][0] for x in results)
+                             for k in results[0]["models"]},
         # new process to the first model's raw result (arrays), then its first Dataset
         to_first_result_wall_s=first, to_first_result_cpu_s=med("first", 1),
         to_first_result_wall_s_all=[x["first"][0] for x in results],
-        first_dataset_extra_wall_s=dataset, total_wall_s=med("total", 0),
+        first_dataset_extra_wall_s=dataset, total_wall_s=med("total"),
         numba_floor_wall_s=statistics.median(numba_floor), numba_floor_wall_s_all=numba_floor,
         xarray_floor_wall_s=statistics.median(xarray_floor), xarray_floor_wall_s_all=xarray_floor,
         # what biophys adds: first raw result / Numba's floor; first Dataset / xarray's floor

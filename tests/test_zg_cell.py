@@ -426,6 +426,8 @@ def test_pump_inhibition_by_angii():
     e_out = MODEL.output_names.index("AngII_response")
 
     def outputs(params):
+        # the AT1 constants are set here, so that E below does not depend on the defaults
+        params = {"tau_AT1": 3.0, "K_AT1": 500.0, **params}
         out = np.zeros((len(MODEL.outputs), 1))
         kz.aux(y, block_parameters(kz, MODEL.parameter_vector(params)[:, None]), 0, 0.0, 0.0,
                out)
