@@ -9,18 +9,16 @@ published numbers use independent implementations instead.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._engine import check_time
-from ._labelled import dataset
 from ._model import Model
 from .kernels.protocol import block_parameters
 from .models import get_model
-from .simulate import changed_parameters, provenance
+from .simulate import changed_parameters, trace_dataset
 from .stimulus import NO_STIMULUS
 
 if TYPE_CHECKING:
@@ -66,6 +64,8 @@ def solve(
     p = m.parameter_vector(params)
     y0 = m.state_vector(initial)
     t_end_f, _, _ = check_time(t_end, record_every)
+    if isinstance(record, str):
+        record = (record,)
     idx = [m.variable_index(r) for r in record]
     _, _, clamp = (stimulus or NO_STIMULUS).waveform()
     ns = len(m.states)
@@ -120,14 +120,8 @@ def solve(
                         vals.append(OUT[ix - ns, 0])
                     rec[j, sel] = vals
         y = sol.y[:, -1].copy()
-    data_vars = {}
-    for j, name in enumerate(record):
-        unit, desc = m.variable_meta(name)
-        data_vars[name] = ("time", rec[j], {"units": unit, "long_name": desc})
-    data_vars["spike_times"] = ("spike", np.array(spikes, dtype=float), {"units": "ms"})
-    ds = dataset({"time": ("time", times, {"units": "ms", "long_name": "time"})}, data_vars)
-    ds.attrs.update(provenance(m, changed_parameters=changed_parameters(m, p), t_end=t_end_f,
-                               integrator=f"scipy solve_ivp {method} rtol={rtol:g} atol={atol:g}",
-                               status=status))
-    ds.attrs["final_state"] = json.dumps(dict(zip(m.state_names, map(float, y), strict=True)))
-    return ds
+    return trace_dataset(m, times, rec, record, np.array(spikes, dtype=float),
+                         f"{method} event location", y, changed_parameters=changed_parameters(m, p),
+                         t_end=t_end_f,
+                         integrator=f"scipy solve_ivp {method} rtol={rtol:g} atol={atol:g}",
+                         status=status)

@@ -42,6 +42,51 @@ def provenance(model: Model, **extra) -> dict[str, str | float | int]:
     return attrs
 
 
+def trace_dataset(model: Model, times: np.ndarray, traces: np.ndarray, record: Sequence[str],
+                  spikes: np.ndarray, spike_method: str, final_state: np.ndarray,
+                  **attrs) -> xr.Dataset:
+    """The Dataset of one cell's recorded traces, shared by :func:`simulate` and
+    :func:`biophys.reference.solve`.
+
+    Parameters
+    ----------
+    model : Model
+        The model simulated.
+    times : numpy.ndarray
+        Sample times, ms, shape ``(n_t,)``.
+    traces : numpy.ndarray
+        Recorded values, shape ``(len(record), n_t)``, each in its variable's unit.
+    record : sequence of str
+        Names of the recorded states or outputs.
+    spikes : numpy.ndarray
+        Upward crossings of the model's spike threshold, ms.
+    spike_method : str
+        How the crossings were located (goes into the ``long_name`` of ``spike_times``).
+    final_state : numpy.ndarray
+        State vector at ``t_end``, each in its state's unit.
+    **attrs
+        Provenance attributes (see :func:`provenance`).
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    data_vars = {}
+    for name, trace in zip(record, traces, strict=True):
+        unit, desc = model.variable_meta(name)
+        data_vars[name] = ("time", trace, {"units": unit, "long_name": desc})
+    data_vars["spike_times"] = (
+        "spike", np.asarray(spikes, dtype=float),
+        {"units": "ms", "long_name": f"upward crossings of V = {model.spike_threshold:g} mV "
+                                    f"({spike_method})"},
+    )
+    ds = dataset({"time": ("time", times, {"units": "ms", "long_name": "time"})}, data_vars)
+    ds.attrs.update(provenance(model, **attrs))
+    ds.attrs["final_state"] = json.dumps(
+        dict(zip(model.state_names, map(float, final_state), strict=True)))
+    return ds
+
+
 def simulate(
     model: str | Model,
     t_end: float,
@@ -98,24 +143,12 @@ def simulate(
         record=record, record_every=record_every,
         spike_capacity=int(t_end_f / 0.5) + 16, method=method,
     )
-    data_vars = {}
-    for i, name in enumerate(record):
-        unit, desc = m.variable_meta(name)
-        data_vars[name] = ("time", raw.rec[i, 0], {"units": unit, "long_name": desc})
     n = int(raw.spike_count[0])
-    spikes = raw.spike_times[0, : min(n, raw.spike_times.shape[1])]
-    data_vars["spike_times"] = (
-        "spike", spikes,
-        {"units": "ms", "long_name": f"upward crossings of V = {m.spike_threshold:g} mV "
-                                    "(linear interpolation)"},
-    )
-    ds = dataset({"time": ("time", raw.times, {"units": "ms", "long_name": "time"})}, data_vars)
-    ds.attrs.update(provenance(
-        m, changed_parameters=changed_parameters(m, p), dt=raw.dt, t_end=t_end_f,
+    return trace_dataset(
+        m, raw.times, raw.rec[:, 0], record, raw.spike_times[0, : min(n, raw.spike_times.shape[1])],
+        "linear interpolation", raw.Y[:, 0],
+        changed_parameters=changed_parameters(m, p), dt=raw.dt, t_end=t_end_f,
         integrator=_engine.METHOD_DESCRIPTIONS[method],
         stimulus=repr(stimulus) if stimulus is not None else "none",
         status="ok" if raw.status[0] == 0 else "non-finite state",
-    ))
-    final = dict(zip(m.state_names, map(float, raw.Y[:, 0]), strict=True))
-    ds.attrs["final_state"] = json.dumps(final)
-    return ds
+    )

@@ -134,23 +134,37 @@ def test_fast_labelled_dataset_is_identical():
     # arrays xarray must convert (object dtype) take its ordinary path
     obj = np.array([None, "a"], dtype=object)
     assert _labelled.variable("x", obj).identical(xr.Variable("x", obj))
+    # dimension coordinates of other dtypes get the index xarray would give them; a dimension
+    # coordinate xarray must convert sends all of them through xarray's own indexing
+    coords = {"label": ("label", np.array(["a", "bc"]), {"long_name": "label"}),
+              "i": ("i", np.arange(3, dtype=np.int32)), "w": (("i",), np.ones(3))}
+    data_vars = {"v": (("label", "i"), np.zeros((2, 3)), {"units": "mV"})}
+    for extra in ({}, {"when": ("when", np.array(["2026-01-01"], dtype="datetime64[ns]"))},
+                  {"obj": ("obj", obj)}):
+        built = _labelled.dataset({**coords, **extra}, data_vars, attrs={"model": "x"})
+        plain = xr.Dataset(data_vars, coords={**coords, **extra}, attrs={"model": "x"})
+        xr.testing.assert_identical(built, plain)
+        assert all(built.xindexes[k].equals(plain.xindexes[k]) for k in plain.xindexes)
+        assert built.xindexes["label"].index.equals(plain.xindexes["label"].index)
 
 
-def test_first_dataset_does_not_import_dask_array():
-    """The first labelled result in a new process does not pay for ``dask.array`` (and through
-    it scipy.fft and scipy.special): xarray imports it on its first ordinary conversion."""
+def test_first_dataset_does_not_import_dask():
+    """The first labelled result in a new process does not pay for importing dask (nor
+    ``dask.array``, and through it scipy.fft and scipy.special): xarray imports dask on its
+    first ordinary conversion and when it builds a dimension coordinate's index."""
     import subprocess
     import sys
 
     code = ("import sys, numpy as np, xarray as xr, biophys as bp\n"
             "ds = bp.simulate('hh1952', 1.0)\n"
-            "before = 'dask.array' in sys.modules\n"
-            "xr.Dataset({'a': ('x', np.zeros(2))})  # the ordinary conversion, as a control\n"
-            "print(ds.sizes['time'], before, 'dask.array' in sys.modules)")
+            "before = [m in sys.modules for m in ('dask', 'dask.array')]\n"
+            "xr.Dataset({'a': ('x', np.zeros(2))}, coords={'x': [0.0, 1.0]})  # the control\n"
+            "after = [m in sys.modules for m in ('dask', 'dask.array')]\n"
+            "print(ds.sizes['time'], *before, *after)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
-    # the control shows that xarray does import dask.array here (dask is a dependency)
-    assert out[1:] == ["False", "True"] and int(out[0]) > 1, out
+    # the control shows that xarray does import both here (dask is a dependency)
+    assert out[1:] == ["False", "False", "True", "True"] and int(out[0]) > 1, out
 
 
 def test_labelled_variable_without_fastpath(monkeypatch):

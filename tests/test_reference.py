@@ -31,3 +31,23 @@ def test_voltage_clamp_reference_holds_command():
     ds = reference.solve("hh1952", 8.0, stimulus=vc, record=["V", "I_K"], record_every=0.5)
     assert np.all(ds.V.sel(time=slice(1.0, 5.5)).values == 0.0)
     assert ds.I_K.sel(time=5.5) > 50.0
+
+
+def test_reference_dataset_has_the_layout_of_simulate():
+    """reference.solve and simulate label their traces the same way (one shared builder), and a
+    single name works as ``record`` for both."""
+    import json
+
+    ref = reference.solve("hh1952", 5.0, params={"I_app": 10.0}, record="m", record_every=0.5)
+    ds = bp.simulate("hh1952", 5.0, params={"I_app": 10.0}, record="m", record_every=0.5)
+    assert list(ref.data_vars) == list(ds.data_vars) == ["m", "spike_times"]
+    for name in ("time", "m"):
+        assert ref[name].attrs == ds[name].attrs
+    assert ref.spike_times.attrs["units"] == ds.spike_times.attrs["units"] == "ms"
+    assert "event location" in ref.spike_times.attrs["long_name"]
+    assert "linear interpolation" in ds.spike_times.attrs["long_name"]
+    np.testing.assert_array_equal(ref.time.values, ds.time.values)
+    fin_ref, fin = json.loads(ref.attrs["final_state"]), json.loads(ds.attrs["final_state"])
+    assert list(fin_ref) == list(fin) == ["V", "m", "h", "n"]
+    assert abs(fin_ref["m"] - ref.m.values[-1]) < 1e-12 and fin["m"] == ds.m.values[-1]
+    assert ref.attrs["changed_parameters"] == ds.attrs["changed_parameters"] == '{"I_app": 10.0}'
