@@ -146,7 +146,8 @@ def simulate(
     n = int(raw.spike_count[0])
     return trace_dataset(
         m, raw.times, raw.rec[:, 0], record, raw.spike_times[0, : min(n, raw.spike_times.shape[1])],
-        "linear interpolation", raw.Y[:, 0],
+        "cubic Hermite interpolation in the step" if method in ("adaptive", "rosenbrock")
+        else "linear interpolation in the step", raw.Y[:, 0],
         changed_parameters=changed_parameters(m, p), dt=raw.dt, t_end=t_end_f,
         integrator=_engine.METHOD_DESCRIPTIONS[method],
         stimulus=repr(stimulus) if stimulus is not None else "none",

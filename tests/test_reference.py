@@ -46,6 +46,8 @@ def test_reference_dataset_has_the_layout_of_simulate():
     assert ref.spike_times.attrs["units"] == ds.spike_times.attrs["units"] == "ms"
     assert "event location" in ref.spike_times.attrs["long_name"]
     assert "linear interpolation" in ds.spike_times.attrs["long_name"]
+    ad = bp.simulate("hh1952", 5.0, params={"I_app": 10.0}, record="m", method="adaptive")
+    assert "cubic Hermite" in ad.spike_times.attrs["long_name"]
     np.testing.assert_array_equal(ref.time.values, ds.time.values)
     fin_ref, fin = json.loads(ref.attrs["final_state"]), json.loads(ds.attrs["final_state"])
     assert list(fin_ref) == list(fin) == ["V", "m", "h", "n"]
