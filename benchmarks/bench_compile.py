@@ -5,7 +5,10 @@ the extra time of the first labelled result (the first xarray Dataset imports xa
 pandas; biophys builds it, and its indexes, without the steps in which xarray would import
 dask and dask.array: see biophys/_labelled.py).
 
-The warm start is also reported as a ratio to two floors measured in the same rounds (the
+Cold compile times are also reported as ratios to a same-session yardstick (a new process
+compiling the straightforward Numba W1 loop of ``w1.py`` into an empty cache, measured before
+and after each cold compile), so that sessions run in hours of different machine speed can be
+compared. The warm start is also reported as a ratio to two floors measured in the same rounds (the
 rounds are interleaved, so both see the same machine load): Numba's own (a new process that
 imports Numba and calls one trivial ``cache=True`` function from its disk cache: Numba's import
 and its first-use set-up, which imports scipy.linalg) and xarray's (a new process that imports
@@ -80,6 +83,41 @@ XARRAY_FLOOR = textwrap.dedent("""
 """)
 
 
+#: A same-session yardstick for compile times: a new process (Numba's first-use set-up done
+#: before the timing) compiles the straightforward Numba W1 loop (``w1._loop_counts``, with its
+#: helpers) into an empty cache. Compile times follow this VM's speed, which drifts by 2x from
+#: hour to hour; their ratio to this one does not need the same hour to be compared.
+NUMBA_COMPILE_YARDSTICK = textwrap.dedent("""
+    import json, sys, time
+    sys.path.insert(0, sys.argv[1])
+    import numba
+
+    @numba.njit
+    def _first_use(x):
+        return x + 1.0
+
+    _first_use(1.0)
+    import w1
+    w0, c0 = time.perf_counter(), time.process_time()
+    w1.numba_loop_counts(w1.currents(8), t_end=0.1)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    st = w1._loop_counts.stats
+    print(json.dumps({"compile": [wall, cpu], "misses": sum(st.cache_misses.values()),
+                      "hits": sum(st.cache_hits.values())}))
+""")
+
+
+def _yardstick(check: bool = False) -> list[float]:
+    """Wall and CPU seconds of the yardstick compile (see NUMBA_COMPILE_YARDSTICK); with
+    ``check``, also assert that it compiled (a cache miss), not loaded."""
+    with tempfile.TemporaryDirectory() as d:
+        out = _last_json(["-c", NUMBA_COMPILE_YARDSTICK, os.path.dirname(__file__)],
+                         _env(NUMBA_CACHE_DIR=d))
+    if check:
+        assert out["misses"] >= 1 and out["hits"] == 0, out
+    return out["compile"]
+
+
 def _env(**extra):
     env = dict(os.environ, **extra)
     # Python's own bytecode cache as in a normal installation (pip writes the .pyc files; an
@@ -107,19 +145,27 @@ def test_cold_compile_all_models(benchmark, full, method):
     models = bp.list_models()
     results = []
 
+    yard = []
+
     def cold():
+        yard.append(_yardstick())
         with tempfile.TemporaryDirectory() as d:
             results.append(_probe(models, method, d))
+        yard.append(_yardstick())
 
     benchmark.group = "compile"
     run(benchmark, cold, full=full, rounds=1)
     r = results[-1]
+    total = sum(v[0] for v in r["models"].values())
+    yard_wall = statistics.mean(y[0] for y in yard)  # before and after the models
     benchmark.extra_info.update(
         method=method, models=models, import_wall_s=r["import"][0],
         compile_wall_s={k: v[0] for k, v in r["models"].items()},
         compile_cpu_s={k: v[1] for k, v in r["models"].items()},
-        total_compile_wall_s=sum(v[0] for v in r["models"].values()),
-        total_compile_cpu_s=sum(v[1] for v in r["models"].values()))
+        total_compile_wall_s=total,
+        total_compile_cpu_s=sum(v[1] for v in r["models"].values()),
+        yardstick_compile_wall_s=yard_wall, yardstick_compile_wall_s_all=[y[0] for y in yard],
+        total_compile_over_yardstick=total / yard_wall)
 
 
 def test_warm_start_to_first_result(benchmark, full, tmp_path):
@@ -175,15 +221,31 @@ def test_cold_precompile_two_processes(benchmark, full):
 
     walls = []
 
+    yard = []
+
     def cold():
+        yard.append(_yardstick()[0])
         with tempfile.TemporaryDirectory() as d:
             env = dict(os.environ, BIOPHYS_CACHE_DIR=d)
             t = time.perf_counter()
             subprocess.run([sys.executable, "-m", "biophys.cli", "compile", "--processes", "2"],
                            env=env, check=True, capture_output=True)
             walls.append(time.perf_counter() - t)
+        yard.append(_yardstick()[0])
 
     benchmark.group = "compile"
     run(benchmark, cold, full=full, rounds=1)
     benchmark.extra_info.update(method="rl2", processes=2, models=bp.list_models(),
-                                total_wall_s=walls[-1])
+                                total_wall_s=walls[-1],
+                                yardstick_compile_wall_s=statistics.mean(yard),
+                                yardstick_compile_wall_s_all=yard,
+                                total_over_yardstick=walls[-1] / statistics.mean(yard))
+
+
+def test_compile_yardstick(full):
+    """The yardstick runs (in smoke mode too) and compiles its loop rather than loading it
+    from a cache (Numba's dispatcher counts a cache miss and no hit)."""
+    if full:
+        pytest.skip("measured inside the cold-compile benchmarks")
+    wall, cpu = _yardstick(check=True)
+    assert wall > 0.0 and cpu > 0.0
