@@ -143,9 +143,7 @@ def test_cold_compile_all_models(benchmark, full, method):
     if not full:
         pytest.skip("smoke mode: a cold compile takes minutes")
     models = bp.list_models()
-    results = []
-
-    yard = []
+    results, yard = [], []
 
     def cold():
         yard.append(_yardstick())
@@ -219,9 +217,7 @@ def test_cold_precompile_two_processes(benchmark, full):
         pytest.skip("smoke mode: a cold compile takes minutes")
     import time
 
-    walls = []
-
-    yard = []
+    walls, yard = [], []
 
     def cold():
         yard.append(_yardstick()[0])

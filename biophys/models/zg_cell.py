@@ -314,7 +314,11 @@ MODEL = Model(
         "canine cell ratios and the TASK-knockout ratio (all within 8.2%); the output lags Ca2+ "
         "by tau_avg: for steady values run many tau_avg, lower tau_avg for short sweeps, or use "
         "biophys.zg.steady_state (synthesis at the mean Ca2+). Burst grouping of spikes and "
-        "rosette coupling are not modelled."
+        "rosette coupling are not modelled: the TASK knockout fires tonically (8.7 Hz at 4 mM "
+        "K_o) where slices show bursts. No voltage-gated K+ current is modelled either: above "
+        "0 mV only TREK and K(Ca) repolarise, so a TASK-knockout cell driven from rest by a "
+        "large depolarising I_app (12 uA/cm^2) leaves the physiological range (V above "
+        "+200 mV); the wild type stays below +10 mV there."
     ),
     references=(
         "Hu C et al. (2012) J Clin Invest 122:2046 (ZG cells in slices are electrical "
