@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._model import Model
+from ._model import Model, unit_text
 
 
 @dataclass
@@ -110,8 +110,8 @@ def check_bounds(model: Model, name: str, values: np.ndarray, what: str) -> None
     if bad.any():
         v = float(values[bad][0])
         raise ValueError(
-            f"{what} {name!r} = {v!r} {q.unit} is outside its valid range [{lo:g}, {hi:g}] "
-            f"{q.unit} ({q.description})"
+            f"{what} {name!r} = {v!r} {unit_text(q.unit)} is outside its valid range "
+            f"[{lo:g}, {hi:g}] {unit_text(q.unit)} ({q.description})"
         )
 
 

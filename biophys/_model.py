@@ -55,15 +55,20 @@ class Quantity:
             v = float(value)
         except (TypeError, ValueError):
             raise ValueError(
-                f"{what} {self.name!r} must be a number in {self.unit}, got {value!r}"
+                f"{what} {self.name!r} must be a number ({unit_text(self.unit)}), got {value!r}"
             ) from None
         lo, hi = self.bounds
         if not math.isfinite(v) or not (lo <= v <= hi):
             raise ValueError(
-                f"{what} {self.name!r} = {value!r} {self.unit} is outside its valid range "
-                f"[{lo:g}, {hi:g}] {self.unit} ({self.description})"
+                f"{what} {self.name!r} = {value!r} {unit_text(self.unit)} is outside its valid "
+                f"range [{lo:g}, {hi:g}] {unit_text(self.unit)} ({self.description})"
             )
         return v
+
+
+def unit_text(unit: str) -> str:
+    """A unit as it reads in a message: ``"1"`` (a ratio or fraction) as "(dimensionless)"."""
+    return "(dimensionless)" if unit in ("1", "") else unit
 
 
 Parameter = Quantity

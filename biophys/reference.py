@@ -120,7 +120,7 @@ def solve(
                         vals.append(OUT[ix - ns, 0])
                     rec[j, sel] = vals
         y = sol.y[:, -1].copy()
-    return trace_dataset(m, times, rec, record, np.array(spikes, dtype=float),
+    return trace_dataset(m, times, rec, record, spikes,
                          f"{method} event location", y, changed_parameters=changed_parameters(m, p),
                          t_end=t_end_f,
                          integrator=f"scipy solve_ivp {method} rtol={rtol:g} atol={atol:g}",

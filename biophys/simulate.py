@@ -58,7 +58,7 @@ def trace_dataset(model: Model, times: np.ndarray, traces: np.ndarray, record: S
         Recorded values, shape ``(len(record), n_t)``, each in its variable's unit.
     record : sequence of str
         Names of the recorded states or outputs.
-    spikes : numpy.ndarray
+    spikes : array_like
         Upward crossings of the model's spike threshold, ms.
     spike_method : str
         How the crossings were located (goes into the ``long_name`` of ``spike_times``).
