@@ -9,9 +9,10 @@ sources, so a stale driver cannot be loaded. It is imported from that real file,
 
 Compile cost. A model compiles only the serial block integrator it uses (``run_exponential``
 for the fixed-step methods, ``run_adaptive``/``run_rosenbrock`` for the error-controlled
-ones), each with one explicit signature. The ``prange`` over blocks lives in
-:func:`parallel_runner`, compiled once (and cached) for every model: it receives the block
-integrator as a first-class function.
+ones), each with one explicit signature and no CPython wrapper. The ``prange`` over blocks
+lives in :func:`parallel_runner`, and runs of a single block go through
+:func:`single_block_runner`; both are compiled once (and cached) for every model and receive
+the block integrator as a first-class function.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from numba import types
 from ._cache import cache_dir, scoped_numba_cache
 from ._model import Model
 from .kernels import ensemble_source
-from .kernels._jit import pjit
+from .kernels._jit import jit, pjit
 
 #: Cells per structure-of-arrays block in the ensemble driver.
 BLOCK = ensemble_source.BLOCK
@@ -91,6 +92,19 @@ def parallel_runner():
         return pjit(full)(ensemble_source.run_blocks)
 
 
+@cache
+def single_block_runner():
+    """:func:`biophys.kernels.ensemble_source.run_one_block` compiled (serial): how runs of at
+    most one block reach a block integrator, which has no CPython wrapper."""
+    if numba.config.DISABLE_JIT:
+        return ensemble_source.run_one_block
+    sig = ensemble_source.block_signature()
+    full = types.void(types.FunctionType(sig), *sig.args[:2], *sig.args[4:])
+    with scoped_numba_cache(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", numba.NumbaExperimentalFeatureWarning)
+        return jit(full)(ensemble_source.run_one_block)
+
+
 #: The block integrator of each integration method (``biophys._engine.METHODS``).
 INTEGRATORS = {"rl1": "run_exponential", "rl2": "run_exponential", "rl2ab": "run_exponential",
                "adaptive": "run_adaptive", "rosenbrock": "run_rosenbrock"}
@@ -100,8 +114,9 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
     """Compile (or load from the disk cache) the block integrators of ``models``.
 
     Run it once, serially or with a few processes, before fanning work out to many processes
-    or Dask workers (they then all load the cache instead of compiling). From the command
-    line: ``biophys compile [models] [--method M] [--processes N]``.
+    or Dask workers (they then all load the cache instead of compiling). The two runners that
+    every model shares (:func:`parallel_runner`, :func:`single_block_runner`) are compiled
+    too. From the command line: ``biophys compile [models] [--method M] [--processes N]``.
 
     Parameters
     ----------
@@ -146,25 +161,34 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
         order = sorted(names, key=lambda n: -_kernel_source_size(get_model(n)))
         ctx = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(processes, mp_context=ctx) as pool:
-            cpu = dict(zip(order, pool.map(_compile_model, order, [tuple(funcs)] * len(order),
-                                           chunksize=1), strict=True))
+            # the shared runners are the last (and smallest) item of the queue
+            cpu = dict(zip(order + [None], pool.map(
+                _compile_model, order + [None], [tuple(funcs)] * (len(order) + 1),
+                chunksize=1), strict=True))
         return {n: cpu[n] for n in names}
     out: dict = {}
     for name in names:
         out[name] = _compile_model(name, funcs)
+    _compile_model(None, funcs)
     return out
 
 
-def _compile_model(name: str, funcs) -> float:
-    """Compile (or load) the block integrators ``funcs`` of model ``name``; CPU seconds."""
+def _compile_model(name: str | None, funcs) -> float:
+    """Compile (or load) the block integrators ``funcs`` of model ``name``, or (``None``) the
+    two runners every model shares (:func:`parallel_runner`, :func:`single_block_runner`);
+    CPU seconds."""
     import time
 
     from .models import get_model
 
     t = time.process_time()
-    model = get_model(name)
-    for f in funcs:
-        block_integrator(model, f)
+    if name is None:
+        parallel_runner()
+        single_block_runner()
+    else:
+        model = get_model(name)
+        for f in funcs:
+            block_integrator(model, f)
     return time.process_time() - t
 
 

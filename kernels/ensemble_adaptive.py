@@ -181,7 +181,7 @@ def _attempt_dp(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, e
 #: workspace rows it needs beyond ``Q_ROWS`` (passed to it as ``W``), ``{EXPO}``/``{BETA}`` the
 #: exponents of the PI step-size controller.
 LOOP_TEMPLATE = """\
-@jit
+@entry_jit
 def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t, spk_n,
                    obs_idx, obs, burst, stats):
     # an embedded method with a PI step-size controller, every cell with its own t and h;

@@ -30,9 +30,14 @@ cell loops. The generated module defines the block integrators, all with one sig
 each also as a ``*_aux`` variant that evaluates the model's algebraic outputs (``aux``), which
 only runs that need recorded or observed currents compile.
 
-:func:`run_blocks` runs a block integrator over all blocks in a ``prange``. It takes the block
-function as a first-class function value, so it is compiled (and cached) once for every model
-and method, and a model compiles only its serial block integrators. Parameters, grid sizes
+:func:`run_blocks` runs a block integrator over all blocks in a ``prange``, and
+:func:`run_one_block` runs it on a single block in the calling thread. Both take the block
+function as a first-class function value, so they are compiled (and cached) once for every
+model and method, and a model compiles only its serial block integrators. These are compiled
+without a CPython wrapper (:data:`biophys.kernels._jit.entry_jit`): the two runners are the
+only way in. Code that does not depend on the model (spike detection, copies, observation)
+lives in shared helpers compiled once, not in the per-model template, so each model's first
+use compiles less. Parameters, grid sizes
 and protocols are runtime arrays: a sweep never recompiles.
 
 Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then one absolute
@@ -105,6 +110,20 @@ def run_blocks(block, block_size, Y, P, fpar, ipar, stim_t, stim_v, rec_idx, rec
         c0 = ((b * stride) % n_blocks) * block_size
         block(Y, P, c0, min(block_size, n_cells - c0), fpar, ipar, stim_t, stim_v, rec_idx, rec_t,
               rec, spk_t, spk_n, obs_idx, obs, burst, stats)
+
+
+def run_one_block(block, Y, P, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t, spk_n,
+                  obs_idx, obs, burst, stats):
+    """Run the block integrator ``block`` on all cells (at most :data:`BLOCK`) as one block, in
+    the calling thread.
+
+    Compiled lazily by :func:`biophys._compile.single_block_runner` (serial, one signature,
+    cached once for every model), like :func:`run_blocks`: the block integrators are compiled
+    without a CPython wrapper (:data:`biophys.kernels._jit.entry_jit`), so Python reaches them
+    only through one of these two runners.
+    """
+    block(Y, P, 0, Y.shape[1], fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t, spk_n,
+          obs_idx, obs, burst, stats)
 
 
 @jit
@@ -215,6 +234,59 @@ def load_block(Y, P, c0, nb, Yb, Pb):
 
 
 @jit
+def record_crossings(Yb, vprev, c0, nb, detect, t, dt, v_thr, counted, spk_t, spk_n, burst,
+                     burst_gap):
+    """Fixed-step spike detection: if ``detect``, record every upward crossing of ``v_thr``
+    (mV) by V (row 0 of ``Yb``) between the previous sample ``vprev`` (at ``t - dt``) and this
+    one (at ``t``, ms), located by linear interpolation; then ``vprev`` becomes V."""
+    if detect:
+        n_hit = 0
+        for c in range(nb):
+            n_hit += (vprev[c] < v_thr) & (Yb[0, c] >= v_thr)
+        if n_hit > 0:
+            for c in range(nb):
+                v = Yb[0, c]
+                vp = vprev[c]
+                if vp < v_thr and v >= v_thr:
+                    ts = t - dt + dt * (v_thr - vp) / (v - vp)
+                    record_spike(c0 + c, ts, counted, spk_t, spk_n, burst, burst_gap)
+    for c in range(nb):
+        vprev[c] = Yb[0, c]
+
+
+@jit
+def copy_rows(src, dst, i0, nb):
+    """``dst[i, :nb] = src[i, :nb]`` for the rows ``i >= i0`` of ``src``."""
+    for i in range(i0, src.shape[0]):
+        for c in range(nb):
+            dst[i, c] = src[i, c]
+
+
+@jit
+def store_block(Yb, Y, c0, nb, stats, n_accepted):
+    """Write the block's states back to cells ``c0 .. c0+nb-1`` of ``Y`` and their accepted
+    step counts to ``stats``."""
+    for i in range(Yb.shape[0]):
+        for c in range(nb):
+            Y[i, c0 + c] = Yb[i, c]
+    for c in range(nb):
+        stats[c0 + c, S_ACCEPTED] = n_accepted
+
+
+@jit
+def needs_aux(rec_idx, obs_idx, n_states):
+    """Whether any recorded or observed variable is an algebraic output (index >=
+    ``n_states``)."""
+    for r in range(rec_idx.shape[0]):
+        if rec_idx[r] >= n_states:
+            return True
+    for o in range(obs_idx.shape[0]):
+        if obs_idx[o] >= n_states:
+            return True
+    return False
+
+
+@jit
 def observe_block(Yb, AUXb, c0, nb, j, do_obs, rec_idx, rec, obs_idx, obs):
     """Record sample ``j`` (if ``j >= 0``) and accumulate sum/min/max (if ``do_obs``) of the
     block's cells; variable indices ``>= n_states`` address the algebraic outputs ``AUXb``."""
@@ -251,7 +323,8 @@ from biophys.kernels.ensemble_source import (
     I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_SILENT, I_WARM, N_FPAR, S_ACCEPTED,
     S_REJECTED, S_STATUS,
     B_PEND_MIN, B_PEND_N, B_PEND_SUM,
-    accumulate_silent, load_block, observe_block, record_spike, stimulus_at,
+    accumulate_silent, copy_rows, load_block, needs_aux, observe_block, record_crossings,
+    record_spike, stimulus_at, store_block,
 )
 from biophys.kernels.ensemble_adaptive import (
     DP_A, DP_C, DP_E, H_MIN, SNAP, hermite, hermite_crossing,
@@ -261,7 +334,7 @@ from biophys.kernels.ensemble_rosenbrock import (
 )
 from biophys.kernels.ensemble_rosenbrock import FD_EPS as ROS_FD_EPS
 from biophys.kernels.ensemble_rosenbrock import JAC_AGE as ROS_JAC_AGE
-from biophys.kernels._jit import jit
+from biophys.kernels._jit import entry_jit, jit
 from biophys.kernels.fastmath import exp, log, phi1, wide_vectors
 from {MODULE} import AUX_NAMES, PARAM_NAMES, STATE_NAMES
 from {MODULE} import aux as model_aux
@@ -269,12 +342,12 @@ from {MODULE} import rates as model_rates
 import {MODULE} as _kernel_module
 
 
-@jit
+@jit(inline="always")
 def no_aux(Y, P, c, t, I_ext, OUT):
     # stands in for the model's aux in the variants that never need algebraic outputs
     return
 
-@jit
+@jit(inline="always")
 def no_derive(P, c):
     # stands in for the model's derive when it has no derived parameters
     return
@@ -305,7 +378,7 @@ R_BO = R_AO + NS
 W_ROWS = R_BO + NS
 
 
-@jit
+@jit(inline="always")
 def load_cells(Y, P, c0, nb, Yb, Pb):
     # the block's states and parameters, then the model's derived parameters of each cell
     load_block(Y, P, c0, nb, Yb, Pb)
@@ -339,7 +412,7 @@ def bench_rates(Y, P, reps):
 #: Block integrators, rendered twice: without algebraic outputs (``{SUFFIX}`` empty, ``{AUX}`` =
 #: ``no_aux``) and with them (``_aux``, the model's ``aux``).
 VARIANT_TEMPLATE = """\
-@jit
+@entry_jit
 def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t,
                     spk_n, obs_idx, obs, burst, stats):
     # Fixed step, y_new = y + h (a - b y) phi1(-b h) with (a, b) from the model's (A, B):
@@ -365,11 +438,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     i0 = 1 if clamp else 0
     n_stages = 2 if order == 2 else 1
     n_obs = obs_idx.shape[0]
-    need_aux = False
-    for r in range(rec_idx.shape[0]):
-        need_aux = need_aux or rec_idx[r] >= NS
-    for o in range(n_obs):
-        need_aux = need_aux or obs_idx[o] >= NS
+    need_aux = needs_aux(rec_idx, obs_idx, NS)
     W = np.zeros((W_ROWS, BLOCK))
     Yb = W[R_Y:R_Y + NS]
     Yh = W[R_YH:R_YH + NS]
@@ -390,20 +459,8 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             for c in range(nb):
                 Yb[0, c] = s
         # upward threshold crossings between the previous sample and this one
-        if k > 0:
-            n_hit = 0
-            for c in range(nb):
-                n_hit += (vprev[c] < v_thr) & (Yb[0, c] >= v_thr)
-            if n_hit > 0:
-                for c in range(nb):
-                    v = Yb[0, c]
-                    vp = vprev[c]
-                    if vp < v_thr and v >= v_thr:
-                        ts = t - dt + dt * (v_thr - vp) / (v - vp)
-                        record_spike(c0 + c, ts, k > warm_steps, spk_t, spk_n, burst,
-                                     burst_gap)
-        for c in range(nb):
-            vprev[c] = Yb[0, c]
+        record_crossings(Yb, vprev, c0, nb, k > 0, t, dt, v_thr, k > warm_steps, spk_t, spk_n,
+                         burst, burst_gap)
         do_rec = rec_every > 0 and k % rec_every == 0
         do_obs = n_obs > 0 and k >= warm_steps
         if need_aux and (do_rec or do_obs):
@@ -417,9 +474,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
         if k == n_steps:
             break
         # rates are evaluated on Yh, the update reads Yb and writes Yh
-        for i in range(NS):
-            for c in range(nb):
-                Yh[i, c] = Yb[i, c]
+        copy_rows(Yb, Yh, 0, nb)
         w_new = 1.0
         if order == 3 and s == s_prev:
             w_new = 1.5
@@ -440,14 +495,8 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                     Bold[i, c] = b_n
                     y0 = Yb[i, c]
                     Yh[i, c] = y0 + h * (a - b * y0) * phi1(-b * h)
-        for i in range(i0, NS):
-            for c in range(nb):
-                Yb[i, c] = Yh[i, c]
-    for i in range(NS):
-        for c in range(nb):
-            Y[i, c0 + c] = Yb[i, c]
-    for c in range(nb):
-        stats[c0 + c, S_ACCEPTED] = n_steps
+        copy_rows(Yh, Yb, i0, nb)
+    store_block(Yb, Y, c0, nb, stats, n_steps)
 """
 
 

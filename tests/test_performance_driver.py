@@ -196,6 +196,40 @@ def test_precompile_prepares_the_integrators():
     assert len(drv.run_exponential.signatures) == 1 and len(drv.run_adaptive.signatures) == 1
 
 
+#: A new process that runs one cell and 200 cells of hh1952 (the single-block and the parallel
+#: path) and prints the functions Numba compiled (not loaded from its disk cache) meanwhile.
+COMPILED_PROBE = textwrap.dedent("""
+    import json
+    from numba.core.event import install_recorder
+    import biophys as bp
+    from biophys import _engine
+    m = bp.model("hh1952")
+    with install_recorder("numba:compile") as rec:
+        for n in (1, 200):
+            _engine.run(m, m.default_parameters()[:, None].repeat(n, 1),
+                        m.default_states()[:, None].repeat(n, 1), t_end=1.0, dt=m.dt)
+    print(json.dumps(sorted({ev.data["dispatcher"].py_func.__qualname__
+                             for _, ev in rec.buffer})))
+""")
+
+
+def test_compile_command_leaves_nothing_to_compile(tmp_path):
+    """After ``biophys compile hh1952`` into an empty cache, a new process runs one cell and
+    many cells of it without compiling anything: the shared runners are compiled too."""
+    env = {**os.environ, "BIOPHYS_CACHE_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "biophys.cli", "compile", "hh1952", "--processes", "1"],
+                   check=True, capture_output=True, env=env)
+    out = subprocess.run([sys.executable, "-c", COMPILED_PROBE], check=True, capture_output=True,
+                         text=True, env=env).stdout
+    assert json.loads(out.splitlines()[-1]) == []
+    # the control: the same probe in an empty cache compiles the driver and both runners
+    env["BIOPHYS_CACHE_DIR"] = str(tmp_path / "empty")
+    out = subprocess.run([sys.executable, "-c", COMPILED_PROBE], check=True, capture_output=True,
+                         text=True, env=env).stdout
+    compiled = set(json.loads(out.splitlines()[-1]))
+    assert {"run_exponential", "run_blocks", "run_one_block"} <= compiled
+
+
 def test_precompile_with_processes_compiles_every_model_in_workers():
     """The work queue of fresh interpreters (``python -m biophys._compile 2``): each model
     once, results keyed in the order asked, the drivers then usable here."""
