@@ -45,6 +45,17 @@ _HAJ = ("Hajnoczky G et al. (1992) Endocrinology 130:1637, 'Angiotensin-II inhib
         "Ang II also inhibits other K+-permeable transporters/channels of ZG cells besides TASK "
         "(human ZG: TREK-1 and Kir3.4, PMC8321792, abstract), i.e. TASK is not its only "
         "depolarising target")
+_KV = ("Z. Mainen's delayed rectifier kv.mod (Mainen ZF, Sejnowski TJ 1996 Nature 382:363; "
+       "ModelDB 2488; file read: RyokoTokuda/mainen-sejnowski-1996_neuron-py3, kv.mod): rates "
+       "a = Ra (V - tha)/(1 - exp(-(V - tha)/qa)), b = -Rb (V - tha)/(1 - exp((V - tha)/qa)), "
+       "tha = 25 mV, qa = 9 mV, Ra = 0.02, Rb = 0.002 /(ms mV), reference temperature 23 C "
+       "('original temp') and Q10 2.3 (rates 'based roughly on Sah et al. and Hamill et al. "
+       "(1991)', central neurons; their recording temperatures not checked here), i.e. n_inf "
+       "V1/2 +4.28 mV, slope 9 mV, tau 5.05 ms at 25 mV and 23 C; the file's extra Q10 factor "
+       "on the conductance is not used (the density is fitted here at 37 C). Not adrenal data: "
+       "no zona glomerulosa Kv gating could be retrieved (human ZG and ZF cells express the "
+       "A-type Kv1.4: PMC8321792 and Enyeart & Enyeart 2013 J Gen Physiol 142:137, abstracts "
+       "only)")
 _TEST = "tests/test_zg_cell.py::"
 _FIT = "fitted here, see " + _TEST
 _TEXTBOOK = "textbook cytosolic value [unverified]; enters only the Na+/K+-ATPase"
@@ -54,7 +65,8 @@ CAL = {
     "P_TASK": 3.700e-6, "P_TREK": 5.635e-8, "P_Na_b": 5.121e-8, "g_Kir": 0.005,
     "P_CaT": 2.4e-4, "dV_T_act": -1.5, "dV_T_inact": 13.0, "P_CaL": 2.2e-3, "dV_L_act": -16.0,
     "I_T_CDI": 0.05, "tau_T_CDI": 15.0, "P_Ca_b": 3.0e-9,
-    "g_KCa": 5.0, "K_KCa": 3.8e-4, "I_NaK_max": 58.56, "I_PMCA_max": 15.6, "K_PMCA": 3.445e-4,
+    "g_KCa": 5.0, "K_KCa": 3.8e-4, "g_Kv": 0.2,
+    "I_NaK_max": 58.56, "I_PMCA_max": 15.6, "K_PMCA": 3.445e-4,
     "K_CDI": 1.556e-4, "tau_AT1": 3.0, "f_NaK_AngII": 0.85,
     "aldo_basal": 0.09283, "K_aldo": 2.789e-4, "n_aldo": 2.496, "aldo_AngII_gain": 11.78,
 }
@@ -141,6 +153,16 @@ PARAMETERS = (
        _FIT + "test_oscillation_onset_with_K_o", (1e-6, 1.0)),
     _P("n_KCa", 4.0, "1", "Hill coefficient of K(Ca)", "SK-type Ca2+ sensitivity, n about 4 "
        "(Xia XM et al. 1998 Nature 395:503) [unverified]", (0.5, 10.0)),
+    # voltage-gated K+ (delayed rectifier)
+    _P("g_Kv", CAL["g_Kv"], "mS/cm^2", "delayed-rectifier K+ conductance (gating: " + _KV + ")",
+       _FIT + "test_kv_bounds_depolarisation: a TASK-knockout cell driven from rest by 12 or "
+       "16 uA/cm^2 and the wild type by 20 uA/cm^2 stay below +60 mV (0.05 lets the knockout "
+       "with 16 uA/cm^2 settle at +101 mV; 0.1 bounds it, peaks up to +50 mV; 0.2 leaves a "
+       "margin, peaks +35 to +42 mV) while the calibrated numbers hardly move (largest "
+       "change: TASK-knockout aldosterone ratio x2.597 -> x2.621). No ZG density measured for "
+       "a sustained Kv current was found; for scale, the transient Kv1.4 current of human "
+       "adrenal fasciculata cells is 95 pA/pF (Enyeart & Enyeart 2013 J Gen Physiol 142:137, "
+       "abstract; test voltage not given)", (0.0, 100.0)),
     # transport
     _P("I_NaK_max", CAL["I_NaK_max"], "uA/cm^2", "Na+/K+-ATPase amplitude (current per 1/ms of "
        "cycle rate; kinetics Cha et al. 2011)",
@@ -227,7 +249,7 @@ PARAMETERS = (
 #: Initial state: the resting steady state at the default conditions (computed here by
 #: integrating the model to rest; refreshed whenever the calibration changes).
 REST = {"V": -84.985, "m_T": 0.03902, "h_T": 0.85054, "d_L": 0.004629, "f_L": 0.99757,
-        "Ca_i": 7.8838e-5, "Ca_avg": 7.8838e-5, "c_TL": 0.061406}
+        "Ca_i": 7.8838e-5, "Ca_avg": 7.8838e-5, "c_TL": 0.061406, "n_Kv": 4.928e-5}
 _REST_SRC = "resting steady state at the default conditions (computed here)"
 
 STATES = (
@@ -242,6 +264,8 @@ STATES = (
           "aldosterone synthase", _REST_SRC, (0.0, 100.0)),
     State("c_TL", REST["c_TL"], "1", "fraction of CaV1.3 channels free of CaV3.2-nanodomain "
           "Ca2+-dependent inactivation", _REST_SRC, (0.0, 1.0)),
+    State("n_Kv", REST["n_Kv"], "1", "delayed-rectifier K+ activation gate", _REST_SRC,
+          (0.0, 1.0)),
 )
 
 OUTPUTS = (
@@ -253,6 +277,7 @@ OUTPUTS = (
     Output("I_CaL", "uA/cm^2", "CaV1.3 L-type Ca2+ current (GHK)"),
     Output("I_Ca_b", "uA/cm^2", "background Ca2+ current (GHK)"),
     Output("I_KCa", "uA/cm^2", "Ca2+-activated K+ current"),
+    Output("I_Kv", "uA/cm^2", "delayed-rectifier (voltage-gated) K+ current"),
     Output("I_NaK", "uA/cm^2", "Na+/K+-ATPase current (outward)"),
     Output("J_PMCA", "mM/ms", "PMCA Ca2+ extrusion (total Ca2+ per cytosolic volume)"),
     Output("I_ion", "uA/cm^2", "total membrane ionic current (outward positive)"),
@@ -281,7 +306,11 @@ MODEL = Model(
         "Ca_o/Mg_o); a hypothesis of this model: the Ca2+ nanodomains of CaV3.2 inactivate "
         "neighbouring CaV1.3 channels (about 94% at rest), so that CaV1.3 is masked while "
         "CaV3.2 is present and takes over without it; a lumped Ca2+-activated K+ "
-        "current, the shared Na+/K+-ATPase (Cha et al. 2011 cycle, Mg.ATP speciation), PMCA and "
+        "current, a delayed-rectifier K+ current (non-inactivating, half-activated at +4 mV; "
+        "the gating of Mainen's neuronal kv.mod, 23 C, Q10 2.3, since no zona glomerulosa Kv "
+        "gating could be retrieved: human ZG/ZF cells express the transient Kv1.4, whose "
+        "gating is not modelled; density fitted here), "
+        "the shared Na+/K+-ATPase (Cha et al. 2011 cycle, Mg.ATP speciation), PMCA and "
         "rapid Ca2+ buffering; Na_i and K_i are fixed inputs. Behaviour: silent at 2-4 mM K_o; "
         "from 4.5 mM K_o the cell is a relaxation oscillator (CaV3.2 low-threshold spike, Ca2+ "
         "entry, K(Ca) after-hyperpolarisation, recovery) whose frequency rises with K_o (fitted "
@@ -296,9 +325,9 @@ MODEL = Model(
         "CaV3.2. Without CaV3.2 (knockout or block, nothing else changed: Dinh et al. found no "
         "compensatory up-regulation) the TASK-intact cell rests at 4 mM K_o (2.3 mV below the "
         "wild type), and Ang II makes it oscillate through CaV1.3 from 0.25 nM (threshold "
-        "between 0.225 and 0.25 nM; 1 nM: about 4 Hz, +39 mV spikes, each with a Ca2+ "
-        "transient; mean Ca2+ 282 nM and aldosterone x7.7 of the resting wild type, against "
-        "160 nM and x7.6 in the wild type with 1 nM Ang II); it also fires at 10 mM "
+        "between 0.225 and 0.25 nM; 1 nM: about 4 Hz, +37 mV spikes, each with a Ca2+ "
+        "transient; mean Ca2+ 287 nM and aldosterone x7.7 of the resting wild type, against "
+        "161 nM and x7.6 in the wild type with 1 nM Ang II); it also fires at 10 mM "
         "K_o, with or without Ang II, and blocking CaV1.3 as well abolishes the Ang II Ca2+ rise. "
         "Dinh et al. report oscillations at Ang II concentrations similar to the wild type's; "
         "the lab's public analysis notebooks (GabStoelting/SpikeTool3 on GitHub, raw and "
@@ -311,14 +340,15 @@ MODEL = Model(
         "Aldosterone output is "
         "phenomenological: a running average of cytosolic Ca2+ "
         "(tau_avg, minutes) drives synthesis (arbitrary units per minute), fitted to isolated "
-        "canine cell ratios and the TASK-knockout ratio (all within 8.2%); the output lags Ca2+ "
+        "canine cell ratios and the TASK-knockout ratio (all within 9.2%); the output lags Ca2+ "
         "by tau_avg: for steady values run many tau_avg, lower tau_avg for short sweeps, or use "
         "biophys.zg.steady_state (synthesis at the mean Ca2+). Burst grouping of spikes and "
         "rosette coupling are not modelled: the TASK knockout fires tonically (8.7 Hz at 4 mM "
-        "K_o) where slices show bursts. No voltage-gated K+ current is modelled either: above "
-        "0 mV only TREK and K(Ca) repolarise, so a TASK-knockout cell driven from rest by a "
-        "large depolarising I_app (12 uA/cm^2) leaves the physiological range (V above "
-        "+200 mV); the wild type stays below +10 mV there."
+        "K_o) where slices show bursts. The delayed rectifier keeps large depolarising "
+        "currents in the physiological range: a TASK-knockout cell driven from rest by 12 or "
+        "16 uA/cm^2 fires spikes peaking below +40 mV (without it, only TREK and K(Ca) "
+        "repolarising above 0 mV, it settled near +270 and +500 mV); the wild type with 20 "
+        "uA/cm^2 settles near -74 mV."
     ),
     references=(
         "Hu C et al. (2012) J Clin Invest 122:2046 (ZG cells in slices are electrical "

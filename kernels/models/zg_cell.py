@@ -18,6 +18,9 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
                                                    nanodomains; activation shifted by dV_L_act
     I_Ca_b = P_Ca_b 2F G_Ca(V)                     background Ca2+ entry (GHK)
     I_KCa  = g_KCa Ca_i^n/(Ca_i^n + K_KCa^n) (V - E_K)   Ca2+-activated K+ (lumped BK/SK)
+    I_Kv   = g_Kv n_Kv (V - E_K)                 delayed-rectifier K+; n_Kv: HH gate with the rates
+                                                   of Mainen's kv.mod (23 C, Q10 2.3; n_inf V1/2
+                                                   +4.3 mV, slope 9 mV), see :func:`kv_gate`
     I_NaK  = (1 - f_NaK_AngII E_AngII) I_NaK_max v_NaK(V, Na, K, MgATP, MgADP, Pi, H)
                                                    shared Na+/K+-ATPase cycle, Ang II-inhibited
 
@@ -51,6 +54,12 @@ Aldosterone (phenomenological, arbitrary units per minute)::
 Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping). With the calibrated values the cell
 is silent at low K_o and becomes a relaxation oscillator once K_o depolarises it into the
 CaV3.2 window (low-threshold spike, Ca2+ entry, K(Ca) after-hyperpolarisation, recovery).
+The delayed rectifier opens little during these spikes (peaks below 0 mV; n_Kv at most 0.08,
+or 0.14 with 1 nM Ang II: at most 2.4 uA/cm^2); the CaV1.3 spikes of the knockouts (peaks +37
+to +41 mV) open it to 0.8-0.9 (about 20 uA/cm^2, against up to 260 uA/cm^2 of K(Ca)), which
+lowers their peaks by 2-3 mV. Its role is to bound the depolarisation by large depolarising
+currents, where TREK and K(Ca) alone do not (without it a TASK-knockout cell driven by
+12 uA/cm^2 settles near +270 mV).
 """
 
 import math
@@ -64,14 +73,14 @@ from ..nak_pump import nak_cycle_rate
 from ..speciation import mg_speciation
 from ..surface import gating_shift
 
-STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg", "c_TL")
+STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg", "c_TL", "n_Kv")
 PARAM_NAMES = (
     "K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII",
     "K_i", "Na_i", "Mg_i", "ATP", "ADP", "Pi", "pH",
     "C_m", "area", "volume",
     "P_TASK", "P_TREK", "P_Na_b", "g_Kir", "P_CaT", "dV_T_act", "dV_T_inact", "P_CaL",
     "dV_L_act", "P_Ca_b",
-    "g_KCa", "K_KCa", "n_KCa",
+    "g_KCa", "K_KCa", "n_KCa", "g_Kv",
     "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI", "I_T_CDI", "tau_T_CDI",
     "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
     "K_AT1", "tau_AT1", "f_NaK_AngII",
@@ -79,25 +88,34 @@ PARAM_NAMES = (
     "I_app",
 )
 AUX_NAMES = (
-    "I_TASK", "I_TREK", "I_Na_b", "I_Kir", "I_CaT", "I_CaL", "I_Ca_b", "I_KCa", "I_NaK",
+    "I_TASK", "I_TREK", "I_Na_b", "I_Kir", "I_CaT", "I_CaL", "I_Ca_b", "I_KCa", "I_Kv", "I_NaK",
     "J_PMCA", "I_ion", "E_K", "dV_surface", "AngII_response", "aldosterone_rate",
 )
 
-V, MT, HT, DL, FL, CA, CAAVG, CTL = range(8)
+V, MT, HT, DL, FL, CA, CAAVG, CTL, NKV = range(9)
 (K_O, NA_O, CA_O, MG_O, TEMP, ANG, K_I, NA_I, MG_I, ATP, ADP, PI, PH_I,
  C_M, AREA, VOL,
  P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, DV_TA, DV_TI, P_CAL, DV_LA, P_CAB,
- G_KCA, K_KCA, N_KCA,
+ G_KCA, K_KCA, N_KCA, G_KV,
  I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI, I_T_CDI, TAU_T_CDI,
  SIGMA, MONO_REF, CA_REF, MG_REF,
  K_AT1, TAU_AT1, F_NAK_ANG,
  TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
- I_APP) = range(50)
+ I_APP) = range(51)
 
 #: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
 T_REF_CAV32 = 24.0
 #: Reference temperature of the CaV1.3 fits (Wolf et al. 2005 caL13.mod: 22 C), C.
 T_REF_CAV13 = 22.0
+#: Reference temperature and Q10 of the delayed-rectifier rates (Mainen kv.mod: 23 C, 2.3).
+T_REF_KV = 23.0
+Q10_KV = 2.3
+#: Delayed-rectifier rate constants of Mainen's kv.mod: threshold (mV), slope (mV), maximal
+#: opening and closing rates per mV (1/(ms mV)).
+KV_THA = 25.0
+KV_QA = 9.0
+KV_RA = 0.02
+KV_RB = 0.002
 
 
 @jit
@@ -159,6 +177,27 @@ def cav13_gates(Vg, T_C, dV_act):
 
 
 @jit
+def kv_gate(Vg, T_C):
+    """Delayed-rectifier activation ``n_inf`` and time constant ``tau_n`` (ms) at ``Vg`` (mV).
+
+    The rates of Z. Mainen's ``kv.mod`` (Mainen & Sejnowski 1996, 23 C, Q10 2.3)::
+
+        a = Ra qa exprel(-(Vg - tha)/qa),   b = Rb qa exprel((Vg - tha)/qa),
+        n_inf = a/(a + b),   tau_n = 1/(phi (a + b)),   phi = 2.3^((T - 23)/10)
+
+    with tha = 25 mV, qa = 9 mV, Ra = 0.02 and Rb = 0.002 /(ms mV). Since a/b = (Ra/Rb)
+    exp((Vg - tha)/qa), ``n_inf`` is the Boltzmann curve of slope qa centred at
+    tha - qa ln(Ra/Rb) = +4.28 mV (the file's "v 1/2 for inf", tha, is the centre of the
+    rates, not of n_inf).
+    """
+    x = (Vg - KV_THA) / KV_QA
+    a = KV_RA * KV_QA * exprel(-x)
+    b = KV_RB * KV_QA * exprel(x)
+    phi = q10_factor(Q10_KV, T_C, T_REF_KV)
+    return a / (a + b), 1.0 / (phi * (a + b))
+
+
+@jit
 def kir_rectification(dV):
     """Open fraction of the inward rectifier at ``dV = V - E_K`` (mV), Luo & Rudy (1991)."""
     a = 1.02 / (1.0 + math.exp(0.2385 * (dV - 59.215)))
@@ -210,9 +249,10 @@ def hill(x, K, n):
 def membrane(Y, P, c):
     """All membrane currents of cell ``c`` (uA/cm^2) and the total slope conductance.
 
-    Returns ``(I_TASK, I_TREK, I_Na_b, I_Kir, I_CaT, I_CaL, I_Ca_b, I_KCa, I_NaK, I_ion,
-    g_slope, E_K, E)`` with ``g_slope`` (mS/cm^2, >= 0) the V-derivative of the currents at
-    frozen gates (chord conductance for the Kir and K(Ca) terms) and ``E`` the AT1 response.
+    Returns ``(I_TASK, I_TREK, I_Na_b, I_Kir, I_CaT, I_CaL, I_Ca_b, I_KCa, I_Kv, I_NaK,
+    I_ion, g_slope, E_K, E)`` with ``g_slope`` (mS/cm^2, >= 0) the V-derivative of the
+    currents at frozen gates (chord conductance for the Kir, K(Ca) and Kv terms) and ``E`` the
+    AT1 response.
     """
     v = Y[V, c]
     ca = Y[CA, c]
@@ -256,14 +296,19 @@ def membrane(Y, P, c):
     g_kca = P[G_KCA, c] * hill(ca, P[K_KCA, c], P[N_KCA, c])
     i_kca = g_kca * (v - e_k)
     g += g_kca
+    # delayed-rectifier K+ (voltage-gated)
+    g_kv = P[G_KV, c] * Y[NKV, c]
+    i_kv = g_kv * (v - e_k)
+    g += g_kv
     # Na+/K+-ATPase
     mgatp, _, mgadp, _ = mg_speciation(P[MG_I, c], P[ATP, c], P[ADP, c], P[PH_I, c], k_i)
     h_mM = 10.0 ** (3.0 - P[PH_I, c])
     # Ang II inhibits the pump by the fraction f_NaK_AngII E (second AT1 action)
     i_nak = ((1.0 - P[F_NAK_ANG, c] * e) * P[I_NAK_MAX, c]
              * nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp, P[PI, c], h_mM, T))
-    i_ion = i_task + i_trek + i_nab + i_kir + i_cat + i_cal + i_cab + i_kca + i_nak
-    return (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_nak, i_ion, g, e_k, e)
+    i_ion = i_task + i_trek + i_nab + i_kir + i_cat + i_cal + i_cab + i_kca + i_kv + i_nak
+    return (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_ion, g, e_k,
+            e)
 
 
 @jit
@@ -276,7 +321,7 @@ def pmca_max_rate(P, c):
 def rates(Y, P, c, t, I_ext, A, B):
     v = Y[V, c]
     T = P[TEMP, c]
-    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_nak, i_ion, g, e_k,
+    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_ion, g, e_k,
      e) = membrane(Y, P, c)
     cm = P[C_M, c]
     b_v = g / cm
@@ -293,6 +338,9 @@ def rates(Y, P, c, t, I_ext, A, B):
     B[DL, c] = 1.0 / tau_d
     A[FL, c] = f_inf / tau_f
     B[FL, c] = 1.0 / tau_f
+    n_inf, tau_n = kv_gate(vg, T)
+    A[NKV, c] = n_inf / tau_n
+    B[NKV, c] = 1.0 / tau_n
     ca = Y[CA, c]
     kp = P[K_PMCA, c]
     A[CA, c] = dconc_dt(i_cat + i_cal + i_cab, 2.0, P[AREA, c], P[VOL, c], P[F_I, c])
@@ -318,7 +366,7 @@ def aldosterone_rate(Ca_avg, E, aldo_max, basal, K_aldo, n_aldo, gain):
 
 @jit
 def aux(Y, P, c, t, I_ext, OUT):
-    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_nak, i_ion, g, e_k,
+    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_ion, g, e_k,
      e) = membrane(Y, P, c)
     ca = Y[CA, c]
     kp = P[K_PMCA, c]
@@ -330,12 +378,13 @@ def aux(Y, P, c, t, I_ext, OUT):
     OUT[5, c] = i_cal
     OUT[6, c] = i_cab
     OUT[7, c] = i_kca
-    OUT[8, c] = i_nak
+    OUT[8, c] = i_kv
+    OUT[9, c] = i_nak
     # PMCA flux as total (free + bound) Ca2+ per cytosolic volume, mM/ms
-    OUT[9, c] = pmca_max_rate(P, c) / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
-    OUT[10, c] = i_ion
-    OUT[11, c] = e_k
-    OUT[12, c] = P[V_SHIFT, c]
-    OUT[13, c] = e
-    OUT[14, c] = aldosterone_rate(Y[CAAVG, c], e, P[ALDO_MAX, c], P[ALDO_BASAL, c],
+    OUT[10, c] = pmca_max_rate(P, c) / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
+    OUT[11, c] = i_ion
+    OUT[12, c] = e_k
+    OUT[13, c] = P[V_SHIFT, c]
+    OUT[14, c] = e
+    OUT[15, c] = aldosterone_rate(Y[CAAVG, c], e, P[ALDO_MAX, c], P[ALDO_BASAL, c],
                                   P[K_ALDO, c], P[N_ALDO, c], P[ALDO_GAIN, c])
