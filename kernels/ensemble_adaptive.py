@@ -12,6 +12,14 @@ neighbours (bit-identical results for any thread count). Spike times are located
 Hermite interpolant of the accepted step; observables accumulate trapezoidal time integrals
 over accepted steps.
 
+Compile cost. The per-model template functions that the step loop calls (the attempt, the
+stage helpers, the event and record helpers) are inlined into it at Numba IR level
+(``inline="always"``): compiled as functions of their own, each would be optimised by LLVM
+once alone and again inside every caller, with the model's rates inlined at every level (for
+``beta_cell``'s ``run_adaptive``, 20.1 s of first-use compile before, 14.8 s after). The
+Dormand-Prince attempt calls the model's derivative from one place for all its stages, as
+every call site holds a copy of the model's rates.
+
 Tableau: Dormand & Prince (1980), J Comput Appl Math 6:19, RK5(4)7M (the seventh stage is the
 first-same-as-last derivative at the new point); step-size control: the PI controller of
 Hairer, Norsett & Wanner, Solving ODEs II, section IV.2 / I, section II.4 (beta = 0.04).
@@ -102,7 +110,7 @@ Q_AUXS = Q_TC + 8  # algebraic outputs on an interpolated state
 Q_ROWS = Q_AUXS + NA
 
 
-@jit
+@jit(inline="always")
 def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
     # K[st] = f(Yx) = A - B Yx at t = tc + cst hs, cells c < nb (dV/dt = 0 under clamp)
     ext = 0.0 if clamp else 1.0  # under clamp the stimulus is the command V, not a current
@@ -119,7 +127,7 @@ def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
             K[st * NS, c] = 0.0
 
 
-@jit
+@jit(inline="always")
 def _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag):
     # the derivative at the current state into K slot 6, and into slot 0 of the flagged lanes
     # (at the start and where a segment begins; the others keep their FSAL derivative)
@@ -135,7 +143,7 @@ def _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag):
             K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
 
 
-@jit
+@jit(inline="always")
 def _stage_argument(Yb, Yt, K, coef, first, nb, hs, times_h):
     # Yt = Yb + sum_j w_j K[slot first + j], w_j = coef[j] (times the lane's step if times_h)
     for i in range(NS):
@@ -149,19 +157,30 @@ def _stage_argument(Yb, Yt, K, coef, first, nb, hs, times_h):
                     Yt[i, c] += w * K[(first + j) * NS + i, c]
 
 
-@jit
+@jit(inline="always")
 def _attempt_dp(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, errn, fpar, nb,
                 i0):
     # one Dormand-Prince 5(4) attempt of every lane: Yt <- the 5th-order solution, K[6] <- its
     # derivative (FSAL), errn <- sum over states of the squared scaled error (W, piv unused)
     rtol = fpar[F_RTOL]
     # stage 0 (the derivative at the current state) only at the start and after a segment
-    # end; otherwise FSAL provides it
-    if refresh:
-        _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag)
-    for st in range(1, 7):
-        _stage_argument(Yb, Yt, K, DP_A[st, :st], 0, nb, hs, True)
-        _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, st)
+    # end; otherwise FSAL provides it. One _derivative call for every stage: each call site
+    # inlines the model's rates, so a second one would double the code LLVM optimises
+    last = K.shape[0] // NS - 1
+    for st in range(0 if refresh else 1, 7):
+        if st == 0:
+            # as _refresh_derivative: the derivative at the current state into slot 6, then
+            # into slot 0 of the flagged lanes
+            for i in range(NS):
+                for c in range(nb):
+                    Yt[i, c] = Yb[i, c]
+        else:
+            _stage_argument(Yb, Yt, K, DP_A[st, :st], 0, nb, hs, True)
+        _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, last if st == 0 else st)
+        if st == 0:
+            for i in range(NS):
+                for c in range(nb):
+                    K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
     # Yt holds the 5th-order solution; weighted RMS norm of the embedded error estimate
     for c in range(nb):
         errn[c] = 0.0
@@ -346,7 +365,7 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
 
 #: Helpers of the error-controlled integrators, rendered once per variant.
 HELPERS_TEMPLATE = """\
-@jit
+@jit(inline="always")
 def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, nb, clamp, rec_idx, rec_t, rec, jrec):
     # samples at t <= t0 (the initial state)
     n_rec = rec_idx.shape[0]
@@ -359,7 +378,7 @@ def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, nb, clamp, rec_idx, rec_t, re
             jrec[c] += 1
 
 
-@jit
+@jit(inline="always")
 def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc, c0, nb,
                            clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs,
                            burst, silent):
