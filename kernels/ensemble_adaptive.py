@@ -12,13 +12,14 @@ neighbours (bit-identical results for any thread count). Spike times are located
 Hermite interpolant of the accepted step; observables accumulate trapezoidal time integrals
 over accepted steps.
 
-Compile cost. The per-model template functions that the step loop calls (the attempt, the
-stage helpers, the event and record helpers) are inlined into it at Numba IR level
-(``inline="always"``): compiled as functions of their own, each would be optimised by LLVM
-once alone and again inside every caller, with the model's rates inlined at every level (for
-``beta_cell``'s ``run_adaptive``, 20.1 s of first-use compile before, 14.8 s after). The
-Dormand-Prince attempt calls the model's derivative from one place for all its stages, as
-every call site holds a copy of the model's rates.
+Compile cost. The attempt of the explicit method, its stage helper and the event and record
+helpers are inlined into the step loop at Numba IR level (``inline="always"``): compiled as
+functions of their own, each would be optimised by LLVM once alone and again inside its
+caller, with the model's rates inlined at every level (``beta_cell``'s ``run_adaptive``: 20.1 s
+of first-use compile before, 15.7 s after). ``_derivative``, which holds the loop over the
+model's rates, stays a function of its own: inlined as well, it made W1 (``hh1952``, 1 000
+cells, one thread) 27 % slower. The Dormand-Prince attempt calls it from one place for all its
+stages, as every call site holds a copy of the model's rates.
 
 Tableau: Dormand & Prince (1980), J Comput Appl Math 6:19, RK5(4)7M (the seventh stage is the
 first-same-as-last derivative at the new point); step-size control: the PI controller of
@@ -110,7 +111,7 @@ Q_AUXS = Q_TC + 8  # algebraic outputs on an interpolated state
 Q_ROWS = Q_AUXS + NA
 
 
-@jit(inline="always")
+@jit
 def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
     # K[st] = f(Yx) = A - B Yx at t = tc + cst hs, cells c < nb (dV/dt = 0 under clamp)
     ext = 0.0 if clamp else 1.0  # under clamp the stimulus is the command V, not a current
@@ -127,7 +128,7 @@ def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
             K[st * NS, c] = 0.0
 
 
-@jit(inline="always")
+@jit
 def _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag):
     # the derivative at the current state into K slot 6, and into slot 0 of the flagged lanes
     # (at the start and where a segment begins; the others keep their FSAL derivative)

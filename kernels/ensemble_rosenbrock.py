@@ -132,7 +132,7 @@ def lu_solve(m, piv, n, X, r0, c):
 #: derivative at the current state, 1-4 the stage vectors u, 5 scratch, 6 the derivative at the
 #: new point (as for Dormand-Prince, so the events and the FSAL commit are shared).
 HEADER_TEMPLATE = """\
-@jit(inline="always")
+@jit
 def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, errn, fpar, nb,
                  i0):
     # one ROS34PW2 attempt of every lane: Yt <- the 3rd-order solution, K[6] <- its derivative,

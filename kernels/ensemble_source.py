@@ -37,8 +37,8 @@ model and method, and a model compiles only its serial block integrators. These 
 without a CPython wrapper (:data:`biophys.kernels._jit.entry_jit`): the two runners are the
 only way in. Code that does not depend on the model (spike detection, copies, observation)
 lives in shared helpers compiled once, not in the per-model template, so each model's first
-use compiles less. Parameters, grid sizes
-and protocols are runtime arrays: a sweep never recompiles.
+use compiles less. Parameters, grid sizes and protocols are runtime arrays: a sweep never
+recompiles.
 
 Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then one absolute
 tolerance per state from ``N_FPAR`` on) and ``ipar`` (integers, ``I_*``); per-cell counters
