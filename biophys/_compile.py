@@ -80,29 +80,30 @@ def block_integrator(model: Model, name: str):
     return fn
 
 
+def _runner(func, decorator, *middle):
+    """``func`` (a runner of :mod:`biophys.kernels.ensemble_source`) compiled by ``decorator``
+    for a first-class block integrator, the ``middle`` arguments, then the block signature's
+    arrays and run parameters (all but its ``c0`` and ``nb``)."""
+    if numba.config.DISABLE_JIT:
+        return func
+    sig = ensemble_source.block_signature()
+    full = types.void(types.FunctionType(sig), *middle, *sig.args[:2], *sig.args[4:])
+    with scoped_numba_cache(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", numba.NumbaExperimentalFeatureWarning)
+        return decorator(full)(func)
+
+
 @cache
 def parallel_runner():
     """:func:`biophys.kernels.ensemble_source.run_blocks` compiled with ``parallel=True``."""
-    if numba.config.DISABLE_JIT:
-        return ensemble_source.run_blocks
-    sig = ensemble_source.block_signature()
-    full = types.void(types.FunctionType(sig), types.int64, *sig.args[:2], *sig.args[4:])
-    with scoped_numba_cache(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", numba.NumbaExperimentalFeatureWarning)
-        return pjit(full)(ensemble_source.run_blocks)
+    return _runner(ensemble_source.run_blocks, pjit, types.int64)
 
 
 @cache
 def single_block_runner():
     """:func:`biophys.kernels.ensemble_source.run_one_block` compiled (serial): how runs of at
     most one block reach a block integrator, which has no CPython wrapper."""
-    if numba.config.DISABLE_JIT:
-        return ensemble_source.run_one_block
-    sig = ensemble_source.block_signature()
-    full = types.void(types.FunctionType(sig), *sig.args[:2], *sig.args[4:])
-    with scoped_numba_cache(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", numba.NumbaExperimentalFeatureWarning)
-        return jit(full)(ensemble_source.run_one_block)
+    return _runner(ensemble_source.run_one_block, jit)
 
 
 #: The block integrator of each integration method (``biophys._engine.METHODS``).

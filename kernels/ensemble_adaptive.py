@@ -128,10 +128,18 @@ def _derivative(Yx, Pb, nb, tc, hs, cst, sc, clamp, A, B, K, st):
             K[st * NS, c] = 0.0
 
 
+@jit(inline="always")
+def _take_refreshed(K, flag, nb):
+    # slot 0 <- slot 6 (the derivative just computed at the current state) in the flagged
+    # lanes (at the start and where a segment begins; the others keep their FSAL derivative)
+    for i in range(NS):
+        for c in range(nb):
+            K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+
+
 @jit
 def _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag):
     # the derivative at the current state into K slot 6, and into slot 0 of the flagged lanes
-    # (at the start and where a segment begins; the others keep their FSAL derivative)
     for i in range(NS):
         for c in range(nb):
             Yt[i, c] = Yb[i, c]
@@ -139,9 +147,7 @@ def _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag):
     # would make Numba compile a second, literal-specialised copy of _derivative
     last = K.shape[0] // NS - 1
     _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, last)
-    for i in range(NS):
-        for c in range(nb):
-            K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+    _take_refreshed(K, flag, nb)
 
 
 @jit(inline="always")
@@ -169,9 +175,8 @@ def _attempt_dp(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, e
     # inlines the model's rates, so a second one would double the code LLVM optimises
     last = K.shape[0] // NS - 1
     for st in range(0 if refresh else 1, 7):
+        # stage 0 is _refresh_derivative with its _derivative call shared with the others
         if st == 0:
-            # as _refresh_derivative: the derivative at the current state into slot 6, then
-            # into slot 0 of the flagged lanes
             for i in range(NS):
                 for c in range(nb):
                     Yt[i, c] = Yb[i, c]
@@ -179,9 +184,7 @@ def _attempt_dp(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, e
             _stage_argument(Yb, Yt, K, DP_A[st, :st], 0, nb, hs, True)
         _derivative(Yt, Pb, nb, tc, hs, DP_C[st], sc, clamp, A, B, K, last if st == 0 else st)
         if st == 0:
-            for i in range(NS):
-                for c in range(nb):
-                    K[i, c] = K[6 * NS + i, c] if flag[c] > 0.0 else K[i, c]
+            _take_refreshed(K, flag, nb)
     # Yt holds the 5th-order solution; weighted RMS norm of the embedded error estimate
     for c in range(nb):
         errn[c] = 0.0
