@@ -13,7 +13,13 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._compile import INTEGRATORS, block_integrator, parallel_runner, single_block_runner
+from ._compile import (
+    INTEGRATORS,
+    block_function,
+    block_integrator,
+    parallel_runner,
+    single_block_runner,
+)
 from ._model import Model
 from .kernels.ensemble_source import (
     B_LAST,
@@ -224,17 +230,17 @@ def run(
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
     need_aux = bool(np.any(rec_idx >= n_states) or np.any(obs_idx >= n_states))
     name = INTEGRATORS[method] + ("_aux" if need_aux else "")
-    fn = block_integrator(model, name)
     args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,
             stats)
     bs = block_size_for(n_cells, numba.get_num_threads())
     if numba.config.DISABLE_JIT:
+        fn = block_integrator(model, name)
         for c0 in range(0, n_cells, bs):
             fn(Y, P, c0, min(bs, n_cells - c0), *args)
     elif n_cells > bs:
-        parallel_runner()(fn, bs, Y, P, *args)
+        parallel_runner()(block_function(model, name), bs, Y, P, *args)
     else:
-        single_block_runner()(fn, Y, P, *args)
+        single_block_runner()(block_function(model, name), Y, P, *args)
     n_samples = n_steps - warm_steps + 1
     if adaptive and len(obs_idx) and t_end > t_warm:
         obs[:, 0] *= n_samples / (t_end - t_warm)  # time integral -> sum over the dt grid

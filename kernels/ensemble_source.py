@@ -234,24 +234,17 @@ def load_block(Y, P, c0, nb, Yb, Pb):
 
 
 @jit
-def record_crossings(Yb, vprev, c0, nb, detect, t, dt, v_thr, counted, spk_t, spk_n, burst,
-                     burst_gap):
-    """Fixed-step spike detection: if ``detect``, record every upward crossing of ``v_thr``
-    (mV) by V (row 0 of ``Yb``) between the previous sample ``vprev`` (at ``t - dt``) and this
-    one (at ``t``, ms), located by linear interpolation; then ``vprev`` becomes V."""
-    if detect:
-        n_hit = 0
-        for c in range(nb):
-            n_hit += (vprev[c] < v_thr) & (Yb[0, c] >= v_thr)
-        if n_hit > 0:
-            for c in range(nb):
-                v = Yb[0, c]
-                vp = vprev[c]
-                if vp < v_thr and v >= v_thr:
-                    ts = t - dt + dt * (v_thr - vp) / (v - vp)
-                    record_spike(c0 + c, ts, counted, spk_t, spk_n, burst, burst_gap)
+def record_crossings(Yb, vprev, c0, nb, t, dt, v_thr, counted, spk_t, spk_n, burst, burst_gap):
+    """Fixed-step spikes: record every upward crossing of ``v_thr`` (mV) by V (row 0 of ``Yb``)
+    between the previous sample ``vprev`` (at ``t - dt``) and this one (at ``t``, ms), located
+    by linear interpolation. The block integrator calls this only in steps where some cell
+    crossed (it counts them itself: a call per step costs more than the count)."""
     for c in range(nb):
-        vprev[c] = Yb[0, c]
+        v = Yb[0, c]
+        vp = vprev[c]
+        if vp < v_thr and v >= v_thr:
+            ts = t - dt + dt * (v_thr - vp) / (v - vp)
+            record_spike(c0 + c, ts, counted, spk_t, spk_n, burst, burst_gap)
 
 
 @jit
@@ -450,6 +443,9 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     Aold = W[R_AO:R_AO + NS]
     Bold = W[R_BO:R_BO + NS]
     load_cells(Y, P, c0, nb, Yb, Pb)
+    # rates are evaluated on Yh, which equals Yb at the start of every step (the copy at the end
+    # of the previous step), except the clamped V, which is set in both
+    copy_rows(Yb, Yh, 0, nb)
     s_prev = math.nan
     for k in range(n_steps + 1):
         t = t0 + k * dt
@@ -458,9 +454,16 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
         if clamp:
             for c in range(nb):
                 Yb[0, c] = s
+                Yh[0, c] = s
         # upward threshold crossings between the previous sample and this one
-        record_crossings(Yb, vprev, c0, nb, k > 0, t, dt, v_thr, k > warm_steps, spk_t, spk_n,
-                         burst, burst_gap)
+        n_hit = 0
+        for c in range(nb):
+            n_hit += (vprev[c] < v_thr) & (Yb[0, c] >= v_thr)
+        if k > 0 and n_hit > 0:
+            record_crossings(Yb, vprev, c0, nb, t, dt, v_thr, k > warm_steps, spk_t, spk_n,
+                             burst, burst_gap)
+        for c in range(nb):
+            vprev[c] = Yb[0, c]
         do_rec = rec_every > 0 and k % rec_every == 0
         do_obs = n_obs > 0 and k >= warm_steps
         if need_aux and (do_rec or do_obs):
@@ -473,8 +476,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             accumulate_silent(Yb, c0, nb, v_thr, 1.0, burst)
         if k == n_steps:
             break
-        # rates are evaluated on Yh, the update reads Yb and writes Yh
-        copy_rows(Yb, Yh, 0, nb)
+        # the update reads Yb and writes Yh
         w_new = 1.0
         if order == 3 and s == s_prev:
             w_new = 1.5

@@ -282,3 +282,34 @@ def test_blocks_run_in_golden_stride_order():
     # in order, the first half would carry about a third of the work
     plain = np.arange(n) + 0.5
     assert plain[: n // 2].sum() / plain[n // 2:].sum() < 0.35
+
+
+
+@pytest.mark.skipif(numba.config.DISABLE_JIT, reason="needs compiled runners")
+def test_runs_do_not_look_up_the_compiled_integrator_again(monkeypatch):
+    """Numba converts a dispatcher passed to a runner into a function value by looking up its
+    compile result on every call (about 0.3 ms a run); ``_compile.block_function`` does it
+    once. Counted with ``Dispatcher.get_compile_result`` patched, through the serial and the
+    parallel runner; the control passes the dispatcher itself, as before, and is counted."""
+    hh = bp.model("hh1952")
+    P = np.repeat(hh.default_parameters()[:, None], 200, axis=1)
+    Y0 = np.repeat(hh.default_states()[:, None], 200, axis=1)
+
+    def both_runners():
+        for n in (1, 200):
+            _engine.run(hh, P[:, :n], Y0[:, :n], t_end=0.1, dt=0.025)
+
+    both_runners()  # compile or load
+    calls = []
+    original = numba.core.dispatcher.Dispatcher.get_compile_result
+
+    def counted(self, sig):
+        calls.append(self.py_func.__name__)
+        return original(self, sig)
+
+    monkeypatch.setattr(numba.core.dispatcher.Dispatcher, "get_compile_result", counted)
+    both_runners()
+    assert calls == []
+    monkeypatch.setattr(_engine, "block_function", _compile.block_integrator)
+    both_runners()
+    assert calls.count("run_exponential") >= 2
