@@ -35,10 +35,12 @@ only runs that need recorded or observed currents compile.
 function as a first-class function value, so they are compiled (and cached) once for every
 model and method, and a model compiles only its serial block integrators. These are compiled
 without a CPython wrapper (:data:`biophys.kernels._jit.entry_jit`): the two runners are the
-only way in. Code that does not depend on the model (spike detection, copies, observation)
-lives in shared helpers compiled once, not in the per-model template, so each model's first
-use compiles less. Parameters, grid sizes and protocols are runtime arrays: a sweep never
-recompiles.
+only way in (:class:`biophys._compile.BlockFunction` hands them over). Code that does not
+depend on the model (recording spikes, copies, observation) lives in shared helpers compiled
+once, not in the per-model template, so each model's first use compiles less; in every step
+the fixed-step integrator makes as few of these calls as it can, since a call costs more than
+a short loop over a small block. Parameters, grid sizes and protocols are runtime arrays: a
+sweep never recompiles.
 
 Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then one absolute
 tolerance per state from ``N_FPAR`` on) and ``ipar`` (integers, ``I_*``); per-cell counters
