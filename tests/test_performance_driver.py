@@ -91,6 +91,37 @@ def test_hh_rates_run_in_simd_registers(rates_cached_first):
         pytest.skip("no AVX2/AVX-512")
 
 
+#: The LLVM IR of hh1952's run_adaptive: the Numba functions it defines and calls.
+ADAPTIVE_IR_PROBE = textwrap.dedent("""
+    import json, re
+    import biophys as bp
+    from biophys import _compile
+    fn = _compile.block_integrator(bp.model("hh1952"), "run_adaptive")
+    ir = fn.inspect_llvm(fn.signatures[0])
+    print(json.dumps({
+        "defined": re.findall(r'^define [^@]*@"?([^"(\\s]+)', ir, re.M),
+        "called": sorted(set(re.findall(r'call [^@]*@"?([^"(\\s]+)', ir))),
+    }))
+""")
+
+
+def test_adaptive_driver_inlines_every_kernel_function():
+    """The Dormand-Prince driver's speed rests on LLVM inlining everything it calls (the
+    model's rates, fastmath's exp and log, the template helpers) into its cell loops. When
+    ``_derivative`` was also inlined at Numba IR level (session 8) the body outgrew LLVM's
+    inline budget: exp, log and two helpers stayed out of line, 26 of 97 eight-wide FMAs were
+    lost, and W1 ran 27 % slower. That variant fails this test (checked by hand); compiled in
+    a fresh cache, since cached code cannot be inspected."""
+    with tempfile.TemporaryDirectory() as d:
+        out = subprocess.run([sys.executable, "-c", ADAPTIVE_IR_PROBE],
+                             env=dict(os.environ, BIOPHYS_CACHE_DIR=d), check=True,
+                             capture_output=True, text=True).stdout
+    s = json.loads(out.strip().splitlines()[-1])
+    assert any("run_adaptive" in f for f in s["defined"]), s["defined"]  # the IR is the driver
+    out_of_line = [f for f in s["defined"] + s["called"] if f.startswith("_ZN7biophys7kernels")]
+    assert out_of_line == [], out_of_line
+
+
 def test_one_signature_for_any_grid_size_and_method():
     drv = _compile.load_driver(HH)
     for n, method in ((1, "rl2"), (70, "rl1"), (130, "rl2ab"), (3, "rl2")):
