@@ -315,7 +315,6 @@ def test_blocks_run_in_golden_stride_order():
     assert plain[: n // 2].sum() / plain[n // 2:].sum() < 0.35
 
 
-
 @pytest.mark.skipif(numba.config.DISABLE_JIT, reason="needs compiled runners")
 def test_runs_do_not_look_up_the_compiled_integrator_again(monkeypatch):
     """Numba converts a dispatcher passed to a runner into a function value by looking up its
