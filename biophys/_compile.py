@@ -89,7 +89,8 @@ class BlockFunction:
     entry point's), which cost about 0.3 ms per run. This object does the look-up once and
     answers Numba's wrapper-address protocol (``_numba_type_`` and ``__wrapper_address__``, see
     ``numba.experimental.function_type``); the runners then call the integrator through its
-    C-callable wrapper, one call per block.
+    C-callable wrapper, one call per block. It holds the dispatcher, which keeps the compiled
+    code at that address alive.
     """
 
     __slots__ = ("dispatcher", "_numba_type_", "_address")
