@@ -33,7 +33,7 @@ from numba.experimental.function_type import _get_wrapper_address
 from ._cache import cache_dir, scoped_numba_cache
 from ._model import Model
 from .kernels import ensemble_source
-from .kernels._jit import jit, pjit
+from .kernels._jit import pjit, runner_jit
 
 #: Cells per structure-of-arrays block in the ensemble driver.
 BLOCK = ensemble_source.BLOCK
@@ -134,7 +134,7 @@ def parallel_runner():
 def single_block_runner():
     """:func:`biophys.kernels.ensemble_source.run_one_block` compiled (serial): how runs of at
     most one block reach a block integrator, which has no CPython wrapper."""
-    return _runner(ensemble_source.run_one_block, jit)
+    return _runner(ensemble_source.run_one_block, runner_jit)
 
 
 #: The block integrator of each integration method (``biophys._engine.METHODS``).
