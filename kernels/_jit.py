@@ -20,13 +20,14 @@ C-callable wrapper (first-class function values). A model's default driver compi
 kernels that only other kernels call, so their wrappers are pure cost: lowering them in Python,
 optimising them and emitting their machine code. Dropping the C-callable wrappers saved about
 6 % of a cold compile of all models, and dropping the CPython wrappers (this module's
-:class:`KernelDispatcher`) about 15 % of the default drivers' first-use compile (measured in
-interleaved new processes into empty caches; see CHANGELOG).
+:class:`KernelDispatcher`) another 9–11 % of the default drivers' first-use compile (pairs of
+new processes compiling into empty caches; see CHANGELOG).
 
 The cache directory is chosen by :mod:`biophys._cache` before these modules are imported
 (keyed on the kernels' source), so a cached kernel can never be stale.
 """
 
+import threading
 import types as _pytypes
 from functools import partial
 
@@ -41,6 +42,9 @@ _policy = partial(njit, cache=True, **{k: v for k, v in POLICY.items() if k != "
 entry_jit = partial(_policy, no_cpython_wrapper=True)
 runner_jit = partial(_policy, no_cfunc_wrapper=True)
 pjit = partial(runner_jit, parallel=True)
+
+#: Serialises the making of Python twins (it briefly sets ``numba.config.CACHE_DIR``).
+_TWIN_LOCK = threading.Lock()
 
 
 class KernelDispatcher(CPUDispatcher):
@@ -76,23 +80,26 @@ class KernelDispatcher(CPUDispatcher):
     def python_twin(self) -> CPUDispatcher:
         """The dispatcher that compiles this kernel for calls from Python (made on first use)."""
         if self._python_twin is None:
-            f = self.py_func
-            twin = _pytypes.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__,
-                                         f.__closure__)
-            twin.__qualname__ = f"{f.__qualname__}__from_python"
-            twin.__module__, twin.__kwdefaults__, twin.__doc__ = (f.__module__, f.__kwdefaults__,
-                                                                  f.__doc__)
-            options = {k: v for k, v in self.targetoptions.items()
-                       if k not in ("no_cpython_wrapper", "nopython")}
-            saved, config.CACHE_DIR = config.CACHE_DIR, self._cache_dir
-            try:
-                # cached where this dispatcher is (not at all if it is not, as after
-                # unpickling)
-                self._python_twin = njit(cache=not isinstance(self._cache, NullCache),
-                                         **options)(twin)
-            finally:
-                config.CACHE_DIR = saved
+            with _TWIN_LOCK:
+                if self._python_twin is None:
+                    self._python_twin = self._make_python_twin()
         return self._python_twin
+
+    def _make_python_twin(self) -> CPUDispatcher:
+        f = self.py_func
+        twin = _pytypes.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__,
+                                     f.__closure__)
+        twin.__qualname__ = f"{f.__qualname__}__from_python"
+        twin.__module__, twin.__kwdefaults__, twin.__doc__ = (f.__module__, f.__kwdefaults__,
+                                                              f.__doc__)
+        options = {k: v for k, v in self.targetoptions.items()
+                   if k not in ("no_cpython_wrapper", "nopython")}
+        saved, config.CACHE_DIR = config.CACHE_DIR, self._cache_dir
+        try:
+            # cached where this dispatcher is (not at all if it is not, as after unpickling)
+            return njit(cache=not isinstance(self._cache, NullCache), **options)(twin)
+        finally:
+            config.CACHE_DIR = saved
 
     def __call__(self, *args, **kwargs):
         return self.python_twin(*args, **kwargs)
