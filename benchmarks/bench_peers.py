@@ -28,15 +28,16 @@ if importlib.util.find_spec("roadrunner") is not None:  # before NEURON can load
 N_PEER = 1000  # cells (the ratio is per cell-step; peers are slow to set up at 10 000)
 
 
-def _have(module: str) -> bool:
-    """Installed and importable (a peer built against another NumPy fails on import)."""
+def _unusable(module: str) -> str | None:
+    """None if the peer is installed and imports, else why not (a peer built against another
+    NumPy fails on import: Brian2 2.9 needs ``ndarray.ptp``, which NumPy 2.4 removed)."""
     if importlib.util.find_spec(module) is None:
-        return False
+        return "not installed (optional 'peers' extra)"
     try:
         importlib.import_module(module)
-    except Exception:  # noqa: BLE001 - any import failure means "not usable here"
-        return False
-    return True
+    except Exception as exc:  # noqa: BLE001 - any import failure means "not usable here"
+        return f"installed but does not import ({type(exc).__name__}: {exc})"
+    return None
 
 
 def _neuron_counts(current, t_end):
@@ -147,8 +148,9 @@ N_W1 = 10_000  # cells of the full workload W1 (for the extrapolation of serial 
 
 @pytest.mark.parametrize("peer", sorted(PEERS))
 def test_w1_peer(benchmark, full, peer):
-    if not _have(peer):
-        pytest.skip(f"{peer} not installed (optional 'peers' extra)")
+    why = _unusable(peer)
+    if why is not None:
+        pytest.skip(f"{peer} {why}")
     n = N_PEER if full else 10
     t_end = w1.T_END if full else 5.0
     current = w1.currents(n)
