@@ -45,6 +45,19 @@ V, CA, M, H, N = range(5)
 FARADAY_CK = 96487.0
 
 
+#: Derived parameters (see :mod:`biophys.kernels.protocol`), computed once per cell per run
+#: instead of at every step: the rate factor phi (1) and E_K (mV).
+DERIVED_NAMES = ("phi", "E_K")
+PHI, EK = len(PARAM_NAMES), len(PARAM_NAMES) + 1
+
+
+@jit
+def derive(P, c):
+    """``phi = 3^((T - 6.3)/10)`` and the Nernst ``E_K`` of cell ``c`` into rows ``PHI``, ``EK``."""
+    P[PHI, c] = q10_factor(3.0, P[TEMP, c], 6.3)
+    P[EK, c] = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
+
+
 @jit
 def gate_rates(V, v_shift_ca, v_shift_k, phi):
     """Rate constants (1/ms) of the m, h (Ca2+ channel) and n (K+ channel) gates at V (mV).
@@ -69,9 +82,9 @@ def rates(Y, P, c, t, I_ext, A, B):
     m = Y[M, c]
     h = Y[H, c]
     n = Y[N, c]
-    phi = q10_factor(3.0, P[TEMP, c], 6.3)
+    phi = P[PHI, c]
     am, bm, ah, bh, an, bn = gate_rates(v, P[V_SHIFT_CA, c], P[V_SHIFT_K, c], phi)
-    e_k = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
+    e_k = P[EK, c]
     g_ca = P[G_CA, c] * m * m * m * h
     n2 = n * n
     g_k = P[G_K, c] * n2 * n2
@@ -100,7 +113,7 @@ def aux(Y, P, c, t, I_ext, OUT):
     ca = Y[CA, c]
     m = Y[M, c]
     n = Y[N, c]
-    e_k = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
+    e_k = P[EK, c]
     OUT[0, c] = P[G_CA, c] * m * m * m * Y[H, c] * (v - P[V_CA, c])
     OUT[1, c] = P[G_K, c] * n * n * n * n * (v - e_k)
     OUT[2, c] = P[G_KCA, c] * ca / (ca + P[K_D, c]) * (v - e_k)

@@ -1,7 +1,8 @@
 """Hodgkin & Huxley (1952) squid giant axon, space-clamped, modern sign convention.
 
 Rates are those of Hodgkin & Huxley (1952) J Physiol 117:500, eqs. 7-14 and 20-24, shifted to
-a resting potential of -65 mV; temperature enters through ``phi = 3^((T - 6.3)/10)``.
+a resting potential of -65 mV; temperature enters through ``phi = 3^((T - 6.3)/10)``, a derived
+parameter (computed once per cell per run by :func:`derive`, not at every step).
 Membrane potential uses the exponential update with frozen conductances (exact for V given the
 gates); the gates use Rush-Larsen. Exponentials are the vectorisable ones of
 :mod:`biophys.kernels.fastmath`, so the driver's loop over cells runs in SIMD registers.
@@ -17,6 +18,20 @@ AUX_NAMES = ("I_Na", "I_K", "I_L")
 
 V, M, H, N = 0, 1, 2, 3
 C_M, G_NA, G_K, G_L, E_NA, E_K, E_L, I_APP, TEMP = range(9)
+
+
+#: Derived parameters (see :mod:`biophys.kernels.protocol`): the temperature factor of the rates
+#: and the inverse capacitance, so that a step evaluates neither a power nor this division.
+DERIVED_NAMES = ("phi", "inv_C_m")
+PHI, INV_CM = len(PARAM_NAMES), len(PARAM_NAMES) + 1
+
+
+@jit
+def derive(P, c):
+    """Rate factor ``phi = 3^((T - 6.3)/10)`` (1) and ``1/C_m`` (cm^2/uF) of cell ``c``, into
+    rows ``PHI`` and ``INV_CM``."""
+    P[PHI, c] = q10_factor(3.0, P[TEMP, c], 6.3)
+    P[INV_CM, c] = 1.0 / P[C_M, c]
 
 
 #: e^(1/2): exp(-(V + 35)/10) = exp(-(V + 40)/10) e^(1/2)
@@ -51,13 +66,13 @@ def rates(Y, P, c, t, I_ext, A, B):
     m = Y[M, c]
     h = Y[H, c]
     n = Y[N, c]
-    phi = q10_factor(3.0, P[TEMP, c], 6.3)
+    phi = P[PHI, c]
     am, bm, ah, bh, an, bn = gate_rates(v, phi)
     g_na = P[G_NA, c] * m * m * m * h
     n2 = n * n
     g_k = P[G_K, c] * n2 * n2
     g_l = P[G_L, c]
-    inv_cm = 1.0 / P[C_M, c]
+    inv_cm = P[INV_CM, c]
     A[V, c] = (g_na * P[E_NA, c] + g_k * P[E_K, c] + g_l * P[E_L, c] + P[I_APP, c] + I_ext) * inv_cm
     B[V, c] = (g_na + g_k + g_l) * inv_cm
     A[M, c] = am

@@ -143,8 +143,25 @@ def cav32_gates(Vg, T_C, dV_act, dV_inact):
     ``dV_act`` and ``dV_inact`` (mV) shift the activation (m_inf, tau_m) and inactivation
     (h_inf, tau_h) curves along the voltage axis (positive: to more depolarised voltages).
     """
-    phm = q10_factor(5.0, T_C, T_REF_CAV32)
-    phh = q10_factor(3.0, T_C, T_REF_CAV32)
+    return cav32_gates_q(Vg, cav32_q10_act(T_C), cav32_q10_inact(T_C), dV_act, dV_inact)
+
+
+@jit
+def cav32_q10_act(T_C):
+    """Temperature factor ``5^((T - 24)/10)`` of the CaV3.2 activation rates (1)."""
+    return q10_factor(5.0, T_C, T_REF_CAV32)
+
+
+@jit
+def cav32_q10_inact(T_C):
+    """Temperature factor ``3^((T - 24)/10)`` of the CaV3.2 inactivation rates (1)."""
+    return q10_factor(3.0, T_C, T_REF_CAV32)
+
+
+@jit
+def cav32_gates_q(Vg, phm, phh, dV_act, dV_inact):
+    """:func:`cav32_gates` with its temperature factors ``phm`` (activation) and ``phh``
+    (inactivation) given (the model computes them once per run: :func:`derive`)."""
     va = Vg - dV_act
     vi = Vg - dV_inact
     m_inf = 1.0 / (1.0 + math.exp(-(va + 59.36) / 7.53))
@@ -165,7 +182,18 @@ def cav13_gates(Vg, T_C, dV_act):
     caL13.mod (22 C, Q10 = 3). ``dV_act`` (mV) shifts the activation curve and its time
     constant along the voltage axis (positive: depolarised); inactivation is not shifted.
     """
-    q = q10_factor(3.0, T_C, T_REF_CAV13)
+    return cav13_gates_q(Vg, cav13_q10(T_C), dV_act)
+
+
+@jit
+def cav13_q10(T_C):
+    """Temperature factor ``3^((T - 22)/10)`` of the CaV1.3 rates (1)."""
+    return q10_factor(3.0, T_C, T_REF_CAV13)
+
+
+@jit
+def cav13_gates_q(Vg, q, dV_act):
+    """:func:`cav13_gates` with its temperature factor ``q`` given (see :func:`derive`)."""
     va = Vg - dV_act
     d_inf = 1.0 / (1.0 + math.exp(-(va + 33.0) / 6.7))
     a = 0.0398 * 9.005 * exprel((va + 8.124) / 9.005)
@@ -190,10 +218,21 @@ def kv_gate(Vg, T_C):
     tha - qa ln(Ra/Rb) = +4.28 mV (the file's "v 1/2 for inf", tha, is the centre of the
     rates, not of n_inf).
     """
+    return kv_gate_q(Vg, kv_q10(T_C))
+
+
+@jit
+def kv_q10(T_C):
+    """Temperature factor ``2.3^((T - 23)/10)`` of the delayed-rectifier rates (1)."""
+    return q10_factor(Q10_KV, T_C, T_REF_KV)
+
+
+@jit
+def kv_gate_q(Vg, phi):
+    """:func:`kv_gate` with its temperature factor ``phi`` given (see :func:`derive`)."""
     x = (Vg - KV_THA) / KV_QA
     a = KV_RA * KV_QA * exprel(-x)
     b = KV_RB * KV_QA * exprel(x)
-    phi = q10_factor(Q10_KV, T_C, T_REF_KV)
     return a / (a + b), 1.0 / (phi * (a + b))
 
 
@@ -206,19 +245,44 @@ def kir_rectification(dV):
     return a / (a + b)
 
 
-#: Derived parameters, computed once per cell per run (see :mod:`biophys.kernels.protocol`):
-#: the surface-charge gating shift of the Ca2+ channels, mV.
-DERIVED_NAMES = ("V_shift",)
-V_SHIFT = len(PARAM_NAMES)
+#: Derived parameters, computed once per cell per run (see :mod:`biophys.kernels.protocol`),
+#: so that a step evaluates no function of the parameters alone: the surface-charge gating
+#: shift of the Ca2+ channels (mV), RT/F (mV), E_K (mV), the Kir3.4 conductance with its
+#: sqrt(K_o/5.4) factor (mS/cm^2), the AT1 response E (1), Mg.ATP and Mg.ADP (mM), free H+
+#: (mM), the channels' temperature factors (1) and the maximal PMCA rate (mM/ms).
+DERIVED_NAMES = ("V_shift", "RT_F", "E_K", "g_Kir_K_o", "AngII_response", "MgATP", "MgADP",
+                 "H_i", "q10_T_act", "q10_T_inact", "q10_L", "q10_Kv", "J_PMCA_max")
+(V_SHIFT, VT_ROW, EK_ROW, GKIR_ROW, E_ROW, MGATP_ROW, MGADP_ROW, H_ROW, PHM_ROW, PHH_ROW,
+ QL_ROW, PHIKV_ROW, PMCA_ROW) = range(len(PARAM_NAMES), len(PARAM_NAMES) + len(DERIVED_NAMES))
 
 
 @jit
 def derive(P, c):
-    """Surface-charge gating shift of cell ``c`` (mV, depolarising) into row ``V_SHIFT``: the
-    shared :func:`biophys.kernels.surface.gating_shift` of the bath (Na_o + K_o monovalent,
-    Ca_o, Mg_o) relative to the model's reference bath (``mono_ref``, ``Ca_ref``, ``Mg_ref``)."""
-    P[V_SHIFT, c] = gating_shift(P[NA_O, c] + P[K_O, c], P[CA_O, c], P[MG_O, c], P[SIGMA, c],
-                                 P[TEMP, c], P[MONO_REF, c], P[CA_REF, c], P[MG_REF, c])
+    """Derived parameters of cell ``c`` (rows ``DERIVED_NAMES``). ``V_shift`` is the shared
+    :func:`biophys.kernels.surface.gating_shift` of the bath (Na_o + K_o monovalent, Ca_o,
+    Mg_o) relative to the model's reference bath (``mono_ref``, ``Ca_ref``, ``Mg_ref``),
+    depolarising; the others are the quantities :func:`membrane` and :func:`rates` would
+    otherwise compute from the parameters at every step, computed here by the same
+    expressions."""
+    T = P[TEMP, c]
+    k_o = P[K_O, c]
+    k_i = P[K_I, c]
+    P[V_SHIFT, c] = gating_shift(P[NA_O, c] + k_o, P[CA_O, c], P[MG_O, c], P[SIGMA, c],
+                                 T, P[MONO_REF, c], P[CA_REF, c], P[MG_REF, c])
+    vt = thermal_voltage(T)
+    P[VT_ROW, c] = vt
+    P[EK_ROW, c] = vt * math.log(k_o / k_i)
+    P[GKIR_ROW, c] = P[G_KIR, c] * math.sqrt(k_o / 5.4)
+    P[E_ROW, c] = angii_response(P[ANG, c], P[K_AT1, c], P[TAU_AT1, c])
+    mgatp, _, mgadp, _ = mg_speciation(P[MG_I, c], P[ATP, c], P[ADP, c], P[PH_I, c], k_i)
+    P[MGATP_ROW, c] = mgatp
+    P[MGADP_ROW, c] = mgadp
+    P[H_ROW, c] = 10.0 ** (3.0 - P[PH_I, c])
+    P[PHM_ROW, c] = cav32_q10_act(T)
+    P[PHH_ROW, c] = cav32_q10_inact(T)
+    P[QL_ROW, c] = cav13_q10(T)
+    P[PHIKV_ROW, c] = kv_q10(T)
+    P[PMCA_ROW, c] = pmca_max_rate(P, c)
 
 
 @jit
@@ -257,13 +321,13 @@ def membrane(Y, P, c):
     v = Y[V, c]
     ca = Y[CA, c]
     T = P[TEMP, c]
-    vt = thermal_voltage(T)
+    vt = P[VT_ROW, c]
     k_o = P[K_O, c]
     k_i = P[K_I, c]
     na_o = P[NA_O, c]
     na_i = P[NA_I, c]
     ca_o = P[CA_O, c]
-    e = angii_response(P[ANG, c], P[K_AT1, c], P[TAU_AT1, c])
+    e = P[E_ROW, c]
     # K+ and Na+ background channels (GHK)
     p_k_task = (1.0 - e) * P[P_TASK, c]
     p_k_trek = P[P_TREK, c]
@@ -275,8 +339,8 @@ def membrane(Y, P, c):
     i_nab = p_na * FARADAY * ghk_driving(1.0, v, na_i, na_o, T)
     g += p_na * FARADAY * ghk_chord_free_slope(1.0, v, na_i, na_o, vt)
     # Kir3.4
-    e_k = vt * math.log(k_o / k_i)
-    g_kir = P[G_KIR, c] * math.sqrt(k_o / 5.4) * kir_rectification(v - e_k)
+    e_k = P[EK_ROW, c]
+    g_kir = P[GKIR_ROW, c] * kir_rectification(v - e_k)
     i_kir = g_kir * (v - e_k)
     g += g_kir
     # Ca2+ channels (GHK Ca2+)
@@ -301,8 +365,9 @@ def membrane(Y, P, c):
     i_kv = g_kv * (v - e_k)
     g += g_kv
     # Na+/K+-ATPase
-    mgatp, _, mgadp, _ = mg_speciation(P[MG_I, c], P[ATP, c], P[ADP, c], P[PH_I, c], k_i)
-    h_mM = 10.0 ** (3.0 - P[PH_I, c])
+    mgatp = P[MGATP_ROW, c]
+    mgadp = P[MGADP_ROW, c]
+    h_mM = P[H_ROW, c]
     # Ang II inhibits the pump by the fraction f_NaK_AngII E (second AT1 action)
     i_nak = ((1.0 - P[F_NAK_ANG, c] * e) * P[I_NAK_MAX, c]
              * nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp, P[PI, c], h_mM, T))
@@ -320,7 +385,6 @@ def pmca_max_rate(P, c):
 @jit
 def rates(Y, P, c, t, I_ext, A, B):
     v = Y[V, c]
-    T = P[TEMP, c]
     (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_ion, g, e_k,
      e) = membrane(Y, P, c)
     cm = P[C_M, c]
@@ -328,23 +392,24 @@ def rates(Y, P, c, t, I_ext, A, B):
     B[V, c] = b_v
     A[V, c] = (P[I_APP, c] + I_ext - i_ion) / cm + b_v * v
     vg = v - P[V_SHIFT, c]
-    m_inf, tau_m, h_inf, tau_h = cav32_gates(vg, T, P[DV_TA, c], P[DV_TI, c])
+    m_inf, tau_m, h_inf, tau_h = cav32_gates_q(vg, P[PHM_ROW, c], P[PHH_ROW, c], P[DV_TA, c],
+                                               P[DV_TI, c])
     A[MT, c] = m_inf / tau_m
     B[MT, c] = 1.0 / tau_m
     A[HT, c] = h_inf / tau_h
     B[HT, c] = 1.0 / tau_h
-    d_inf, tau_d, f_inf, tau_f = cav13_gates(vg, T, P[DV_LA, c])
+    d_inf, tau_d, f_inf, tau_f = cav13_gates_q(vg, P[QL_ROW, c], P[DV_LA, c])
     A[DL, c] = d_inf / tau_d
     B[DL, c] = 1.0 / tau_d
     A[FL, c] = f_inf / tau_f
     B[FL, c] = 1.0 / tau_f
-    n_inf, tau_n = kv_gate(vg, T)
+    n_inf, tau_n = kv_gate_q(vg, P[PHIKV_ROW, c])
     A[NKV, c] = n_inf / tau_n
     B[NKV, c] = 1.0 / tau_n
     ca = Y[CA, c]
     kp = P[K_PMCA, c]
     A[CA, c] = dconc_dt(i_cat + i_cal + i_cab, 2.0, P[AREA, c], P[VOL, c], P[F_I, c])
-    B[CA, c] = pmca_max_rate(P, c) * ca / (ca * ca + kp * kp)
+    B[CA, c] = P[PMCA_ROW, c] * ca / (ca * ca + kp * kp)
     it = P[I_T_CDI, c]
     ttl = P[TAU_T_CDI, c]
     A[CTL, c] = it / (it + max(-i_cat, 0.0)) / ttl
@@ -381,7 +446,7 @@ def aux(Y, P, c, t, I_ext, OUT):
     OUT[8, c] = i_kv
     OUT[9, c] = i_nak
     # PMCA flux as total (free + bound) Ca2+ per cytosolic volume, mM/ms
-    OUT[10, c] = pmca_max_rate(P, c) / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
+    OUT[10, c] = P[PMCA_ROW, c] / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
     OUT[11, c] = i_ion
     OUT[12, c] = e_k
     OUT[13, c] = P[V_SHIFT, c]
