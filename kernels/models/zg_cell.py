@@ -3,7 +3,10 @@
 A model built for biophys (not a published model). Channel gating is taken from the cited
 recordings; conductance densities, Ca2+ handling, the Ang II efficacy and the aldosterone
 read-out are fitted here to cell-level data (see ``biophys.models.zg_cell`` for every value,
-unit and source).
+unit and source). Exponentials, powers and the Na+/K+-ATPase use the vectorisable functions of
+:mod:`biophys.kernels.fastmath` (no libm call per step), so the driver's loop over the cells
+of a block runs in SIMD registers; what depends only on the parameters is computed once per
+cell per run (:func:`derive`).
 
 Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_app + I_ext)::
 
@@ -64,6 +67,7 @@ currents, where TREK and K(Ca) alone do not (without it a TASK-knockout cell dri
 
 import math
 
+from .. import fastmath as fm
 from .._jit import jit
 from ..constants import FARADAY, thermal_voltage
 from ..gating import exprel, q10_factor
@@ -123,7 +127,7 @@ def ghk_g_slope(x):
     """Derivative of ``g(x) = x/(1 - exp(-x))`` (> 0 for every real x)."""
     if abs(x) < 1e-4:
         return 0.5 + x / 6.0
-    d = -math.expm1(-x)  # 1 - e^{-x}
+    d = -fm.expm1(-x)  # 1 - e^{-x}
     return (d - x * (1.0 - d)) / (d * d)
 
 
@@ -164,11 +168,11 @@ def cav32_gates_q(Vg, phm, phh, dV_act, dV_inact):
     (inactivation) given (the model computes them once per run: :func:`derive`)."""
     va = Vg - dV_act
     vi = Vg - dV_inact
-    m_inf = 1.0 / (1.0 + math.exp(-(va + 59.36) / 7.53))
-    h_inf = 1.0 / (1.0 + math.exp((vi + 85.5) / 7.18))
-    tau_m = (1.52 + 1.0 / (math.exp((va + 40.3) / 10.06) + math.exp(-(va + 144.3) / 28.6))) / phm
-    tau_h = (13.7 + (1943.0 + math.exp((vi + 164.0) / 9.2))
-             / (1.0 + math.exp((vi + 89.3) / 3.7))) / phh
+    m_inf = 1.0 / (1.0 + fm.exp(-(va + 59.36) / 7.53))
+    h_inf = 1.0 / (1.0 + fm.exp((vi + 85.5) / 7.18))
+    tau_m = (1.52 + 1.0 / (fm.exp((va + 40.3) / 10.06) + fm.exp(-(va + 144.3) / 28.6))) / phm
+    tau_h = (13.7 + (1943.0 + fm.exp((vi + 164.0) / 9.2))
+             / (1.0 + fm.exp((vi + 89.3) / 3.7))) / phh
     return m_inf, tau_m, h_inf, tau_h
 
 
@@ -195,11 +199,11 @@ def cav13_q10(T_C):
 def cav13_gates_q(Vg, q, dV_act):
     """:func:`cav13_gates` with its temperature factor ``q`` given (see :func:`derive`)."""
     va = Vg - dV_act
-    d_inf = 1.0 / (1.0 + math.exp(-(va + 33.0) / 6.7))
+    d_inf = 1.0 / (1.0 + fm.exp(-(va + 33.0) / 6.7))
     a = 0.0398 * 9.005 * exprel((va + 8.124) / 9.005)
-    b = 0.99 * math.exp(va / 31.4)
+    b = 0.99 * fm.exp(va / 31.4)
     tau_d = 1.0 / ((a + b) * q)
-    f_inf = 1.0 / (1.0 + math.exp((Vg + 13.4) / 11.9))
+    f_inf = 1.0 / (1.0 + fm.exp((Vg + 13.4) / 11.9))
     tau_f = 44.3 / q
     return d_inf, tau_d, f_inf, tau_f
 
@@ -239,9 +243,9 @@ def kv_gate_q(Vg, phi):
 @jit
 def kir_rectification(dV):
     """Open fraction of the inward rectifier at ``dV = V - E_K`` (mV), Luo & Rudy (1991)."""
-    a = 1.02 / (1.0 + math.exp(0.2385 * (dV - 59.215)))
-    b = ((0.49124 * math.exp(0.08032 * (dV + 5.476)) + math.exp(0.06175 * (dV - 594.31)))
-         / (1.0 + math.exp(-0.5143 * (dV + 4.753))))
+    a = 1.02 / (1.0 + fm.exp(0.2385 * (dV - 59.215)))
+    b = ((0.49124 * fm.exp(0.08032 * (dV + 5.476)) + fm.exp(0.06175 * (dV - 594.31)))
+         / (1.0 + fm.exp(-0.5143 * (dV + 4.753))))
     return a / (a + b)
 
 
@@ -304,8 +308,8 @@ def hill(x, K, n):
         xn = x * x
         kn = K * K
     else:
-        xn = x ** n
-        kn = K ** n
+        xn = fm.pow_pos(x, n)
+        kn = fm.pow_pos(K, n)
     return xn / (xn + kn)
 
 
