@@ -69,7 +69,7 @@ import math
 
 from .. import fastmath as fm
 from .._jit import jit
-from ..constants import FARADAY, thermal_voltage
+from ..constants import FARADAY, nernst, thermal_voltage
 from ..gating import exprel, q10_factor
 from ..ghk import ghk_driving
 from ..ion_balance import dconc_dt
@@ -275,7 +275,7 @@ def derive(P, c):
                                  T, P[MONO_REF, c], P[CA_REF, c], P[MG_REF, c])
     vt = thermal_voltage(T)
     P[VT_ROW, c] = vt
-    P[EK_ROW, c] = vt * math.log(k_o / k_i)
+    P[EK_ROW, c] = nernst(1.0, k_o, k_i, T)
     P[GKIR_ROW, c] = P[G_KIR, c] * math.sqrt(k_o / 5.4)
     P[E_ROW, c] = angii_response(P[ANG, c], P[K_AT1, c], P[TAU_AT1, c])
     mgatp, _, mgadp, _ = mg_speciation(P[MG_I, c], P[ATP, c], P[ADP, c], P[PH_I, c], k_i)
