@@ -15,10 +15,16 @@ permeability x gating x constant-field driving concentration, mM); conductances 
 Constant-field driving terms use :func:`biophys.kernels.ghk.ghk_driving` (``c_i g(x) -
 c_o g(-x)``, the Kyoto ``CF`` factor), which is exact at V = 0 where the NEURON port divides
 0 by 0.
+
+Every exponential and power evaluated per time step is the vectorisable one of
+:mod:`biophys.kernels.fastmath` (within a few ulp of libm), so that the drivers' loops over
+cells compile to SIMD code (:func:`glucose_activation`, a parameter-only factor, uses libm). Rate
+expressions of the form ``a / (b exp(x))`` are written as ``(a/b) exp(-x)`` and divisions by
+constants as multiplications by their reciprocals; these agree with the published forms to
+rounding.
 """
 
-import math
-
+from . import fastmath as fm
 from ._jit import jit
 
 
@@ -30,10 +36,11 @@ def cal_gate_rates(V):
     probability ``d^2``) and the ultra-slow voltage-dependent inactivation gate ``f_us``
     (Cha et al. 2011, ICaL; ``bcell_cha.mod`` dalpha, dbeta, usalpha, usbeta).
     """
-    a_d = 1.0 / (0.88 * math.exp(-(V - 3.0) / 50.0) + 0.09 * math.exp(-(V - 3.0) / 600.0))
-    b_d = 1.0 / (5.48 * math.exp((V - 3.0) / 12.0) + 1.245 * math.exp((V - 3.0) / 30.0))
-    a_f = 1.0 / (75000.0 * math.exp(V / 34.0))
-    b_f = 1.0 / (5000.0 * math.exp(-V / 19.0) + 500.0 * math.exp(-V / 100.0))
+    u = V - 3.0
+    a_d = 1.0 / (0.88 * fm.exp(u * (-1.0 / 50.0)) + 0.09 * fm.exp(u * (-1.0 / 600.0)))
+    b_d = 1.0 / (5.48 * fm.exp(u * (1.0 / 12.0)) + 1.245 * fm.exp(u * (1.0 / 30.0)))
+    a_f = (1.0 / 75000.0) * fm.exp(V * (-1.0 / 34.0))  # 1/(75000 exp(V/34))
+    b_f = 1.0 / (5000.0 * fm.exp(V * (-1.0 / 19.0)) + 500.0 * fm.exp(V * -0.01))
     return a_d, b_d, a_f, b_f
 
 
@@ -56,10 +63,12 @@ def kdr_gate_rates(V):
 
     Returns ``(alpha_r, beta_r, alpha_q, beta_q)`` (``bcell_cha.mod`` calculateIKDr).
     """
-    a_r = 1.1 / (25.0 * math.exp(-(V - 3.0) / 8.0) + math.exp(-(V - 3.0) / 100.0))
-    b_r = 1.1 / (25.0 * math.exp(V / 100.0))
+    u = V - 3.0
+    e_100 = fm.exp(V * -0.01)  # exp(-V/100)
+    a_r = 1.1 / (25.0 * fm.exp(u * -0.125) + fm.exp(u * -0.01))
+    b_r = (1.1 / 25.0) * e_100  # 1.1/(25 exp(V/100))
     a_q = 1.0 / 800.0
-    b_q = 1.0 / (1000.0 * math.exp(-V / 8.0) + 100.0 * math.exp(-V / 100.0))
+    b_q = 1.0 / (1000.0 * fm.exp(V * -0.125) + 100.0 * e_100)
     return a_r, b_r, a_q, b_q
 
 
@@ -69,19 +78,19 @@ def kto_gate_rates(V):
 
     Returns ``(alpha_m, beta_m, alpha_h, beta_h)`` (``bcell_cha.mod`` calculateIKto).
     """
-    a_m = 0.4 / (5.46 * math.exp(-V / 20.0))
-    b_m = 0.4 / (2.48 * math.exp(V / 60.0))
-    a_h = 1.7 / (969.0 * math.exp(V / 500.0))
-    b_h = 1.7 / (13.2 * math.exp(-V / 9.0) + 6.93 * math.exp(-V / 1000.0))
+    a_m = (0.4 / 5.46) * fm.exp(V * 0.05)  # 0.4/(5.46 exp(-V/20))
+    b_m = (0.4 / 2.48) * fm.exp(V * (-1.0 / 60.0))  # 0.4/(2.48 exp(V/60))
+    a_h = (1.7 / 969.0) * fm.exp(V * -0.002)  # 1.7/(969 exp(V/500))
+    b_h = 1.7 / (13.2 * fm.exp(V * (-1.0 / 9.0)) + 6.93 * fm.exp(V * -0.001))
     return a_m, b_m, a_h, b_h
 
 
 @jit
 def hill_activation(c, K, n):
-    """``1/(1 + (K/c)^n)`` for ``c > 0`` (0 at c = 0)."""
-    if c <= 0.0:
-        return 0.0
-    return 1.0 / (1.0 + (K / c) ** n)
+    """``1/(1 + (K/c)^n)`` for ``c > 0`` (0 at c = 0); ``K``, ``c`` in one unit, K > 0."""
+    cc = 1.0 if c <= 0.0 else c  # K/0 is never evaluated
+    h = 1.0 / (1.0 + fm.pow_pos(K / cc, n))
+    return 0.0 if c <= 0.0 else h
 
 
 @jit
@@ -129,8 +138,9 @@ def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partit
     pe1ca = 1.0 / (1.0 + (K_Cai / Ca_i) * (1.0 + (Na_i / K_Nai) ** 3))
     pe2na = 1.0 / (1.0 + (K_Nao / Na_o) ** 3 * (1.0 + Ca_o / K_Cao))
     pe2ca = 1.0 / (1.0 + (K_Cao / Ca_o) * (1.0 + (Na_o / K_Nao) ** 3))
-    k1 = math.exp(partition * V / RTF)
-    k2 = math.exp((partition - 1.0) * V / RTF)
+    v_rtf = V / RTF
+    k1 = fm.exp(partition * v_rtf)
+    k2 = fm.exp((partition - 1.0) * v_rtf)
     f_ca = Ca_i / (Ca_i + 0.004)
     alpha1 = pe1na * (f_ca * 0.002 + (1.0 - f_ca) * 0.0015)
     beta1 = f_ca * 0.0012 + (1.0 - f_ca) * 0.0000005
@@ -142,13 +152,23 @@ def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partit
 
 
 @jit
+def glucose_activation(glucose, h_glc, K_glc):
+    """Glucose factor ``G^h/(K_glc^h + G^h)`` of ``fGlu`` (dimensionless; 0 at G = 0).
+
+    ``glucose`` and ``K_glc`` in mM. It depends on parameters only, so model kernels compute
+    it once per run (:func:`glucose_metabolism` is the whole ``fGlu``).
+    """
+    if glucose <= 0.0:
+        return 0.0
+    g = glucose ** h_glc
+    return g / (K_glc ** h_glc + g)
+
+
+@jit
 def glucose_metabolism(ATP, glucose, K_m_ATP, h_glc, K_glc):
     """Glucose drive of the reducing-equivalent supply, ``fGlu`` (dimensionless).
 
     ``ATP/(K_m_ATP + ATP) * G^h/(K_glc^h + G^h)`` (glucokinase-like; Cha et al. 2011,
     ``bcell_cha.mod`` fGlu). ``ATP``, ``glucose``, ``K_m_ATP``, ``K_glc`` in mM.
     """
-    if glucose <= 0.0:
-        return 0.0
-    g = glucose ** h_glc
-    return ATP / (K_m_ATP + ATP) * g / (K_glc ** h_glc + g)
+    return ATP / (K_m_ATP + ATP) * glucose_activation(glucose, h_glc, K_glc)

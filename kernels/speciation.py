@@ -74,7 +74,14 @@ def nucleotide_species(total, Mg, H, K, K_H, K_Mg, K_MgH, K_K):
 @jit
 def mg_speciation_with(Mg_free, ATP_total, ADP_total, pH, K_i, constants):
     """:func:`mg_speciation` with an explicit constant set (tuple in M, see module doc)."""
-    H = 10.0 ** (3.0 - pH)  # mM
+    return mg_speciation_at_H(Mg_free, ATP_total, ADP_total, 10.0 ** (3.0 - pH), K_i, constants)
+
+
+@jit
+def mg_speciation_at_H(Mg_free, ATP_total, ADP_total, H, K_i, constants):
+    """:func:`mg_speciation_with` at a given free H+ concentration ``H`` (mM, i.e.
+    ``10^(3 - pH)``) instead of pH: for model kernels that compute ``H`` once per run, so that
+    no power function is evaluated per time step."""
     c = constants
     atp4, _, mgatp, _, _ = nucleotide_species(
         ATP_total, Mg_free, H, K_i, 1e3 * c[0], 1e3 * c[1], 1e3 * c[2], 1e3 * c[3])

@@ -5,11 +5,13 @@ does not grow with t_end. Wall-clock speed is measured in benchmarks/, never ass
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import textwrap
 
+import llvmlite.binding as ll
 import numba
 import numpy as np
 import pytest
@@ -89,6 +91,78 @@ def test_hh_rates_run_in_simd_registers(rates_cached_first):
         assert s["fma4"] >= 50, s
     else:
         pytest.skip("no AVX2/AVX-512")
+
+
+#: For each built-in model: the LLVM IR of a loop over a 64-cell block calling the model's
+#: ``rates``, arrays laid out as in the driver (rows of one workspace array); the functions it
+#: calls and its eight-wide FMAs.
+MODEL_RATES_PROBE = textwrap.dedent("""
+    import importlib, json, re
+    import numpy as np
+    from numba import njit
+    import biophys as bp
+    from biophys.kernels.fastmath import wide_vectors
+
+    def probe(name):
+        k = importlib.import_module(bp.model(name).kernel.__name__)
+        rates = k.rates
+        ns = len(k.STATE_NAMES)
+        npar = len(k.PARAM_NAMES) + len(getattr(k, "DERIVED_NAMES", ()))
+
+        @njit
+        def cell_loop(Y0, P0, nb):
+            wide_vectors()
+            W = np.zeros((3 * ns + npar, 64))
+            Y = W[0:ns]
+            P = W[ns:ns + npar]
+            A = W[ns + npar:2 * ns + npar]
+            B = W[2 * ns + npar:3 * ns + npar]
+            Y[:, :nb] = Y0[:, :nb]
+            P[:, :nb] = P0[:, :nb]
+            for c in range(nb):
+                rates(Y, P, c, 0.0, 0.0, A, B)
+            return W[0, 0]
+
+        cell_loop(np.zeros((ns, 64)), np.zeros((npar, 64)), 64)
+        ir = cell_loop.inspect_llvm(cell_loop.signatures[0])
+        body = re.search(r"^define [^\\n]*cell_loop[^\\n]*\\{\\n(.*?)^\\}", ir, re.M | re.S)
+        body = body.group(1)
+        return {"calls": sorted(set(re.findall(r'call [^@]*@"?([^"(\\s]+)', body))),
+                "fma8": len(re.findall(r"llvm\\.fma\\.v8f64\\(", body)),
+                "fma4": len(re.findall(r"llvm\\.fma\\.v4f64\\(", body))}
+
+    print(json.dumps({name: probe(name) for name in bp.list_models()}))
+""")
+
+#: Calls that compile to scalar libm code even inside a vectorised loop (pip's llvmlite has no
+#: vector math library): transcendental functions and their LLVM intrinsics, any width.
+LIBM_CALL = re.compile(r"^(llvm\.(exp|exp2|exp10|log|log2|log10|pow|powi|sin|cos|tan)\.|"
+                       r"(exp|expm1|log|log1p|pow|sinh|cosh|tanh|asinh|atan|erf|cbrt)$)")
+
+
+def test_every_models_rates_vectorise_across_cells():
+    """The driver's speed on every model rests on its loop over cells becoming SIMD code, and
+    one libm call anywhere in a model's right-hand side keeps that loop scalar (until session
+    11 ``zg_cell``, until session 12 ``beta_cell``, ``chen_2008_exocytosis`` and the classic
+    bursters called libm's exp or pow at every step). So for each built-in model the
+    right-hand side, in a cell loop laid out as in the driver and compiled in a fresh cache,
+    must call no libm function, and must be vector code (eight-wide FMAs on AVX-512, four-wide
+    on AVX2). Parameter-only quantities belong in the model's ``derive``, which runs once
+    per run. (The code of session 11 fails it: every model but ``hh1952`` and ``zg_cell``
+    calls ``llvm.exp``, ``llvm.log`` or ``llvm.pow`` there.)"""
+    with tempfile.TemporaryDirectory() as d:
+        out = subprocess.run([sys.executable, "-c", MODEL_RATES_PROBE],
+                             env=dict(os.environ, BIOPHYS_CACHE_DIR=d), check=True,
+                             capture_output=True, text=True).stdout
+    res = json.loads(out.strip().splitlines()[-1])
+    assert sorted(res) == sorted(bp.list_models())
+    feats = ll.get_host_cpu_features()
+    for name, r in res.items():
+        assert [f for f in r["calls"] if LIBM_CALL.match(f)] == [], (name, r["calls"])
+        if feats.get("avx512f", False):
+            assert r["fma8"] > 0, (name, r)
+        elif feats.get("avx2", False):
+            assert r["fma4"] > 0, (name, r)
 
 
 #: The LLVM IR of hh1952's run_adaptive: the Numba functions it defines and calls.

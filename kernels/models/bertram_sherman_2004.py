@@ -22,8 +22,7 @@ K_o/K_i; the declaration's defaults give E_K = -75 mV exactly. The file also dec
 unused ``gkatp = 230``; the K(ATP) conductance actually used is ``ggkatp = 500`` pS.
 """
 
-import math
-
+from .. import fastmath as fm
 from .._jit import jit
 from ..constants import nernst
 
@@ -40,6 +39,17 @@ V, N, CA, CA_ER, A_ATP = range(5)
 (C_M, G_CA, G_K, G_KCA, G_KATP, V_CA, K_O, K_I, TEMP, V_M, S_M, V_N, S_N, TAU_N, K_D, ALPHA,
  F_CYT, K_PMCA, K_SERCA, P_LEAK, F_ER, VOL_RATIO, IP3, D_ACT, D_INACT, D_IP3, R_A, S_A, TAU_A,
  I_APP) = range(30)
+
+#: Derived parameter (see :mod:`biophys.kernels.protocol`), computed once per cell per run
+#: instead of at every step: the Nernst E_K (mV).
+DERIVED_NAMES = ("E_K",)
+EK = len(PARAM_NAMES)
+
+
+@jit
+def derive(P, c):
+    """The Nernst ``E_K`` of cell ``c`` (mV) into row ``EK``."""
+    P[EK, c] = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
 
 
 @jit
@@ -65,14 +75,14 @@ def rates(Y, P, c, t, I_ext, A, B):
     ca = Y[CA, c]
     cer = Y[CA_ER, c]
     a = Y[A_ATP, c]
-    e_k = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
-    m_inf = 1.0 / (1.0 + math.exp((P[V_M, c] - v) / P[S_M, c]))
+    e_k = P[EK, c]
+    m_inf = 1.0 / (1.0 + fm.exp((P[V_M, c] - v) / P[S_M, c]))
     g_ca = P[G_CA, c] * m_inf
     g_kk = P[G_K, c] * n + P[G_KCA, c] * kca_activation(ca, P[K_D, c]) + P[G_KATP, c] * a
     cm = P[C_M, c]
     A[V, c] = (g_ca * P[V_CA, c] + g_kk * e_k + P[I_APP, c] + I_ext) / cm
     B[V, c] = (g_ca + g_kk) / cm
-    n_inf = 1.0 / (1.0 + math.exp((P[V_N, c] - v) / P[S_N, c]))
+    n_inf = 1.0 / (1.0 + fm.exp((P[V_N, c] - v) / P[S_N, c]))
     A[N, c] = n_inf / P[TAU_N, c]
     B[N, c] = 1.0 / P[TAU_N, c]
     # cytosolic Ca2+: linear removal (PMCA, SERCA, leak back-flux) in B, the rest in A
@@ -86,7 +96,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     s = P[F_ER, c] * P[VOL_RATIO, c]
     A[CA_ER, c] = s * (p_leak * ca + P[K_SERCA, c] * ca - j_ip3)
     B[CA_ER, c] = s * p_leak
-    a_inf = 1.0 / (1.0 + math.exp((P[R_A, c] - ca) / P[S_A, c]))
+    a_inf = 1.0 / (1.0 + fm.exp((P[R_A, c] - ca) / P[S_A, c]))
     A[A_ATP, c] = a_inf / P[TAU_A, c]
     B[A_ATP, c] = 1.0 / P[TAU_A, c]
 
@@ -96,8 +106,8 @@ def aux(Y, P, c, t, I_ext, OUT):
     v = Y[V, c]
     ca = Y[CA, c]
     cer = Y[CA_ER, c]
-    e_k = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
-    m_inf = 1.0 / (1.0 + math.exp((P[V_M, c] - v) / P[S_M, c]))
+    e_k = P[EK, c]
+    m_inf = 1.0 / (1.0 + fm.exp((P[V_M, c] - v) / P[S_M, c]))
     OUT[0, c] = P[G_CA, c] * m_inf * (v - P[V_CA, c])
     OUT[1, c] = P[G_K, c] * Y[N, c] * (v - e_k)
     OUT[2, c] = P[G_KCA, c] * kca_activation(ca, P[K_D, c]) * (v - e_k)

@@ -37,13 +37,12 @@ Units: V mV, time ms, currents pA, capacitance pF, concentrations mM (the microd
 uM), volumes fL, granule pools in granules. ``I_ext`` is in pA (depolarising positive).
 """
 
-import math
-
+from .. import fastmath as fm
 from .._jit import jit
 from ..beta_cell_currents import (
     cal_ca_gate_rates,
     cal_gate_rates,
-    glucose_metabolism,
+    glucose_activation,
     hill_activation,
     katp_open_probability,
     kdr_gate_rates,
@@ -64,7 +63,7 @@ from ..exocytosis import (
 from ..ghk import ghk_driving
 from ..ion_balance import quasi_linear_like
 from ..nak_pump import nak_cycle_rate
-from ..speciation import mg_speciation
+from ..speciation import BEARD_QIAN_38C, mg_speciation_at_H
 from ..surface import gating_shift
 
 STATE_NAMES = (
@@ -130,17 +129,28 @@ MG_REF = 1.0
 F_MMOL = FARADAY * 1e-3
 
 #: Derived parameters, computed once per cell per run (see :mod:`biophys.kernels.protocol`):
-#: the surface-charge shift of the L-type gating, mV.
-DERIVED_NAMES = ("V_shift",)
-V_SHIFT = len(PARAM_NAMES)
+#: the surface-charge shift of the L-type gating (mV), free cytosolic H+ (mM), the glucose
+#: factor of the Na+/K+-ATPase (dimensionless) and the glucose factor of ``fGlu``
+#: (dimensionless).
+DERIVED_NAMES = ("V_shift", "H_i", "f_NaK_glucose", "f_glucose")
+V_SHIFT, H_ROW, F_NAK_GLC_ROW, F_GLC_ROW = range(len(PARAM_NAMES), len(PARAM_NAMES) + 4)
 
 
 @jit
 def derive(P, c):
-    """Surface-charge shift of the L-type gating of cell ``c`` (mV, depolarising) into row
-    ``V_SHIFT``: the Grahame surface potential in the cell's bath minus that in the reference
-    bath (:func:`biophys.kernels.surface.gating_shift`); exactly zero in the reference bath,
-    where the two Newton solves are skipped."""
+    """Derived parameters of cell ``c`` (rows ``DERIVED_NAMES``).
+
+    ``V_shift``: surface-charge shift of the L-type gating (mV, depolarising), the Grahame
+    surface potential in the cell's bath minus that in the reference bath
+    (:func:`biophys.kernels.surface.gating_shift`); exactly zero in the reference bath, where
+    the two Newton solves are skipped. ``H_i = 10^(3 - pH_i)`` (mM). ``f_NaK_glucose = 0.4 +
+    0.6 exp(-glucose/K_NaK_glucose)`` (Cha et al. 2011 glucose inhibition of the pump).
+    ``f_glucose``: :func:`biophys.kernels.beta_cell_currents.glucose_activation`.
+    """
+    P[H_ROW, c] = 10.0 ** (3.0 - P[PH_I, c])
+    glc = P[GLUCOSE, c]
+    P[F_NAK_GLC_ROW, c] = 0.4 + 0.6 * fm.exp(-glc / P[K_NAK_GLUCOSE, c])
+    P[F_GLC_ROW, c] = glucose_activation(glc, P[H_GLC, c], P[K_GLC, c])
     mono = P[NA_O, c] + P[K_O, c]
     ca_o = P[CA_O, c]
     mg_o = P[MG_O, c]
@@ -173,10 +183,12 @@ def _cell(Y, P, c, I_ext):
     na_cf = ghk_driving(1.0, v, na_i, na_o, T_C)
     k_cf = ghk_driving(1.0, v, k_i, k_o, T_C)
     ca_cf = ghk_driving(2.0, v, ca_i, ca_o, T_C)
-    e_k = rtf * math.log(k_o / k_i)
+    e_k = rtf * fm.log(k_o / k_i)
 
     # nucleotide species (mM)
-    mgatp, atp4, mgadp, adp3 = mg_speciation(P[MG_I, c], atp, adp, P[PH_I, c], k_i)
+    h_mM = P[H_ROW, c]
+    mgatp, atp4, mgadp, adp3 = mg_speciation_at_H(P[MG_I, c], atp, adp, h_mM, k_i,
+                                                  BEARD_QIAN_38C)
 
     # surface-charge shift of the L-type gating (mV, depolarising; see derive)
     v_shift = P[V_SHIFT, c]
@@ -201,7 +213,7 @@ def _cell(Y, P, c, I_ext):
     po_trpm = hill_activation(ca_i, P[K_TRPM, c], 1.7)
     i_trpm_na = P[P_TRPM, c] * P[R_NA_TRPM, c] * po_trpm * na_cf
     i_trpm_k = P[P_TRPM, c] * po_trpm * k_cf
-    po_soc = 1.0 / (1.0 + math.exp((ca_er - P[K_SOC, c]) / 0.003))
+    po_soc = 1.0 / (1.0 + fm.exp((ca_er - P[K_SOC, c]) * (1.0 / 0.003)))
     i_soc_na = P[P_SOC, c] * P[R_NA_SOC, c] * po_soc * na_cf
     i_soc_k = P[P_SOC, c] * po_soc * k_cf
     i_soc_ca = P[P_SOC, c] * P[R_CA_SOC, c] * po_soc * ca_cf
@@ -209,10 +221,8 @@ def _cell(Y, P, c, I_ext):
     i_bnsc_k = P[P_BNSC_K, c] * k_cf
 
     # Na+/K+-ATPase (Mg.ATP-driven cycle), inhibited by glucose as in Cha et al. 2011
-    h_mM = 10.0 ** (3.0 - P[PH_I, c])
     cyc = nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp, P[PI_I, c], h_mM, T_C)
-    glc = P[GLUCOSE, c]
-    i_nak = P[P_NAK, c] * cyc * (0.4 + 0.6 * math.exp(-glc / P[K_NAK_GLUCOSE, c]))
+    i_nak = P[P_NAK, c] * cyc * P[F_NAK_GLC_ROW, c]
 
     # Na+/Ca2+ exchanger
     e1 = Y[E1_NCX, c]
@@ -297,7 +307,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     A[ADP, c] = -datp_src + k_use * atp + P[K_ADP_B, c] * (P[A_TOT, c] - atp)
     B[ADP, c] = P[K_ADP_B, c] + P[K_ADP_F, c]
     # reducing equivalents
-    f_glu = glucose_metabolism(atp, P[GLUCOSE, c], P[K_M_ATP_GLC, c], P[H_GLC, c], P[K_GLC, c])
+    f_glu = atp / (P[K_M_ATP_GLC, c] + atp) * P[F_GLC_ROW, c]  # fGlu (glucose_metabolism)
     supply = P[K_RE, c] * f_glu + P[K_FA, c]
     A[RE, c] = supply * P[N_TOT, c]
     B[RE, c] = supply + P[P_OP, c] * h_op * P[R_VOL, c] / P[STOICH_OP, c]

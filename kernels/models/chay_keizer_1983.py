@@ -23,8 +23,7 @@ The alpha functions of m and n have removable singularities at V = -25 mV and V 
 they are written with ``exprel`` (exact to rounding there).
 """
 
-import math
-
+from .. import fastmath as fm
 from .._jit import jit
 from ..constants import nernst
 from ..gating import exprel, q10_factor
@@ -66,12 +65,12 @@ def gate_rates(V, v_shift_ca, v_shift_k, phi):
     """
     u = V + v_shift_ca
     am = exprel(-(u - 25.0) / 10.0)  # -0.1 (u - 25) / (exp(-(u - 25)/10) - 1)
-    bm = 4.0 * math.exp(-u / 18.0)
-    ah = 0.07 * math.exp(-u / 20.0)
-    bh = 1.0 / (math.exp(-(u - 30.0) / 10.0) + 1.0)
+    bm = 4.0 * fm.exp(-u / 18.0)
+    ah = 0.07 * fm.exp(-u / 20.0)
+    bh = 1.0 / (fm.exp(-(u - 30.0) / 10.0) + 1.0)
     w = V + v_shift_k
     an = 0.1 * exprel(-(w - 10.0) / 10.0)  # -0.01 (w - 10) / (exp(-(w - 10)/10) - 1)
-    bn = 0.125 * math.exp(-w / 80.0)
+    bn = 0.125 * fm.exp(-w / 80.0)
     return phi * am, phi * bm, phi * ah, phi * bh, phi * an, phi * bn
 
 

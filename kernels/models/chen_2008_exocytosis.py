@@ -11,8 +11,7 @@ at its initial value (``A = B = 0``). Time in ms (the published rates, per s, ar
 in the components).
 """
 
-import math
-
+from .. import fastmath as fm
 from .._jit import jit
 from ..exocytosis import (
     CHEN_CA_PARAM_NAMES,
@@ -48,7 +47,7 @@ P_GRAN = P_CI + len(CHEN_CA_PARAM_NAMES)
 @jit
 def l_type_current(v, P, c):
     """Chen 2008 L-type Ca2+ current, pA: ``g_CaL[pS]*minf(V)*(V - E_Ca)[mV]*1e-3``."""
-    minf = 1.0 / (1.0 + math.exp((P[V_HALF_L, c] - v) / P[S_L, c]))
+    minf = 1.0 / (1.0 + fm.exp((P[V_HALF_L, c] - v) / P[S_L, c]))
     return 1e-3 * P[G_CAL, c] * minf * (v - P[E_CA, c])
 
 

@@ -30,6 +30,7 @@ switch (0) and the commented-out IP3 receptor are omitted. The .ode (used here) 
 
 import math
 
+from .. import fastmath as fm
 from .._jit import jit
 from ..constants import nernst
 
@@ -60,6 +61,21 @@ V, N, CA_ER, CA, ADP, F6P, FBP = range(7)
  K1, K2, K3, K4, F_AMP, F_ATP, F_FBP, F_BT, F_MT,
  K_PFK, V_PFK, V_PDH, K_CAPDH, K_CAM, K_Y, K_KM, R_PHOS,
  V_HYD, V_HYD_BAS, A_TOT, TAU_A, K_GO, K_ADP, I_APP) = range(61)
+
+#: Derived parameters (see :mod:`biophys.kernels.protocol`), computed once per cell per run
+#: instead of at every step: the Nernst E_K (mV), the glucokinase rate ``J_GK`` (uM/ms; it
+#: depends on glucose only) and ``K_KCa^n_KCa`` (uM^n_KCa).
+DERIVED_NAMES = ("E_K", "J_GK", "K_KCa_n")
+EK, J_GK_ROW, K_KCA_N_ROW = range(len(PARAM_NAMES), len(PARAM_NAMES) + 3)
+
+
+@jit
+def derive(P, c):
+    """Derived parameters of cell ``c`` (rows ``DERIVED_NAMES``)."""
+    P[EK, c] = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
+    gn = P[GLUCOSE, c] ** P[N_GK, c]
+    P[J_GK_ROW, c] = P[V_GK, c] * gn / (gn + P[K_GK, c] ** P[N_GK, c])
+    P[K_KCA_N_ROW, c] = P[K_KCA, c] ** P[N_KCA, c]
 
 
 @jit
@@ -130,13 +146,11 @@ def fluxes(Y, P, c):
     fbp = Y[FBP, c]
     atp = atp_from_adp(adp, P[A_TOT, c])
     amp = adp * adp / atp
-    g = P[GLUCOSE, c]
-    gn = g ** P[N_GK, c]
-    j_gk = P[V_GK, c] * gn / (gn + P[K_GK, c] ** P[N_GK, c])
+    j_gk = P[J_GK_ROW, c]
     j_pfk = pfk_rate(P, c, atp, amp, Y[F6P, c], fbp)
     cam = P[K_CAM, c] * ca
     j_pdh = P[V_PDH, c] * cam / (cam + P[K_CAPDH, c]) * math.sqrt(fbp)
-    v_phos = math.exp((P[R_PHOS, c] + P[K_Y, c] * j_pdh) * (1.0 - P[K_KM, c] * ca))
+    v_phos = fm.exp((P[R_PHOS, c] + P[K_Y, c] * j_pdh) * (1.0 - P[K_KM, c] * ca))
     c2 = ca * ca
     kp = P[K_PMCA, c]
     ks = P[K_SERCA, c]
@@ -152,10 +166,10 @@ def conductances(Y, P, c, atp):
     v = Y[V, c]
     ca = Y[CA, c]
     cer = Y[CA_ER, c]
-    g_ca = P[G_CA, c] / (1.0 + math.exp((P[V_M, c] - v) / P[S_M, c]))
+    g_ca = P[G_CA, c] / (1.0 + fm.exp((P[V_M, c] - v) / P[S_M, c]))
     g_k = P[G_K, c] * Y[N, c]
-    cn = ca ** P[N_KCA, c]
-    g_kca = P[G_KCA, c] * cn / (P[K_KCA, c] ** P[N_KCA, c] + cn)
+    cn = fm.pow_pos(ca, P[N_KCA, c])  # ca^n_KCa (0 at ca = 0)
+    g_kca = P[G_KCA, c] * cn / (P[K_KCA_N_ROW, c] + cn)
     p_o = katp_open(Y[ADP, c], atp, P[FR_MGADP, c], P[FR_ADP3, c], P[FR_ATP4, c],
                     P[K_DD, c], P[K_TD, c], P[K_TT, c])
     ks4 = P[K_SOC, c] ** 4
@@ -168,7 +182,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     v = Y[V, c]
     ca = Y[CA, c]
     cer = Y[CA_ER, c]
-    e_k = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
+    e_k = P[EK, c]
     atp, amp, j_gk, j_pfk, j_pdh, v_phos, j_hyd, j_pmca, j_serca = fluxes(Y, P, c)
     g_ca, g_k, g_kca, g_katp, g_soc = conductances(Y, P, c, atp)
     g_kk = g_k + g_kca + g_katp
@@ -176,7 +190,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     A[V, c] = (g_ca * P[V_CA, c] + g_kk * e_k + g_soc * P[V_SOC, c] + P[I_APP, c]
                + I_ext) / cm
     B[V, c] = (g_ca + g_kk + g_soc) / cm
-    n_inf = 1.0 / (1.0 + math.exp((P[V_N, c] - v) / P[S_N, c]))
+    n_inf = 1.0 / (1.0 + fm.exp((P[V_N, c] - v) / P[S_N, c]))
     A[N, c] = n_inf / P[TAU_N, c]
     B[N, c] = 1.0 / P[TAU_N, c]
     p_leak = P[P_LEAK, c]
@@ -204,7 +218,7 @@ def rates(Y, P, c, t, I_ext, A, B):
 def aux(Y, P, c, t, I_ext, OUT):
     v = Y[V, c]
     ca = Y[CA, c]
-    e_k = nernst(1.0, P[K_O, c], P[K_I, c], P[TEMP, c])
+    e_k = P[EK, c]
     atp, amp, j_gk, j_pfk, j_pdh, v_phos, j_hyd, j_pmca, j_serca = fluxes(Y, P, c)
     g_ca, g_k, g_kca, g_katp, g_soc = conductances(Y, P, c, atp)
     adp = Y[ADP, c]
