@@ -156,7 +156,7 @@ def glucose_activation(glucose, h_glc, K_glc):
     """Glucose factor ``G^h/(K_glc^h + G^h)`` of ``fGlu`` (dimensionless; 0 at G = 0).
 
     ``glucose`` and ``K_glc`` in mM. It depends on parameters only, so model kernels compute
-    it once per run (:func:`glucose_metabolism` is the whole ``fGlu``).
+    it once per run and pass it to :func:`glucose_metabolism`.
     """
     if glucose <= 0.0:
         return 0.0
@@ -165,10 +165,11 @@ def glucose_activation(glucose, h_glc, K_glc):
 
 
 @jit
-def glucose_metabolism(ATP, glucose, K_m_ATP, h_glc, K_glc):
+def glucose_metabolism(ATP, K_m_ATP, f_glucose):
     """Glucose drive of the reducing-equivalent supply, ``fGlu`` (dimensionless).
 
     ``ATP/(K_m_ATP + ATP) * G^h/(K_glc^h + G^h)`` (glucokinase-like; Cha et al. 2011,
-    ``bcell_cha.mod`` fGlu). ``ATP``, ``glucose``, ``K_m_ATP``, ``K_glc`` in mM.
+    ``bcell_cha.mod`` fGlu), with the glucose factor ``f_glucose`` from
+    :func:`glucose_activation`. ``ATP``, ``K_m_ATP`` in mM.
     """
-    return ATP / (K_m_ATP + ATP) * glucose_activation(glucose, h_glc, K_glc)
+    return ATP / (K_m_ATP + ATP) * f_glucose

@@ -43,13 +43,14 @@ from ..beta_cell_currents import (
     cal_ca_gate_rates,
     cal_gate_rates,
     glucose_activation,
+    glucose_metabolism,
     hill_activation,
     katp_open_probability,
     kdr_gate_rates,
     kto_gate_rates,
     ncx_rates,
 )
-from ..constants import FARADAY, thermal_voltage
+from ..constants import FARADAY, nernst, thermal_voltage
 from ..exocytosis import (
     ALPHA_CA,
     GRANULE_PARAM_NAMES,
@@ -183,7 +184,7 @@ def _cell(Y, P, c, I_ext):
     na_cf = ghk_driving(1.0, v, na_i, na_o, T_C)
     k_cf = ghk_driving(1.0, v, k_i, k_o, T_C)
     ca_cf = ghk_driving(2.0, v, ca_i, ca_o, T_C)
-    e_k = rtf * fm.log(k_o / k_i)
+    e_k = nernst(1.0, k_o, k_i, T_C)
 
     # nucleotide species (mM)
     h_mM = P[H_ROW, c]
@@ -307,7 +308,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     A[ADP, c] = -datp_src + k_use * atp + P[K_ADP_B, c] * (P[A_TOT, c] - atp)
     B[ADP, c] = P[K_ADP_B, c] + P[K_ADP_F, c]
     # reducing equivalents
-    f_glu = atp / (P[K_M_ATP_GLC, c] + atp) * P[F_GLC_ROW, c]  # fGlu (glucose_metabolism)
+    f_glu = glucose_metabolism(atp, P[K_M_ATP_GLC, c], P[F_GLC_ROW, c])
     supply = P[K_RE, c] * f_glu + P[K_FA, c]
     A[RE, c] = supply * P[N_TOT, c]
     B[RE, c] = supply + P[P_OP, c] * h_op * P[R_VOL, c] / P[STOICH_OP, c]

@@ -253,11 +253,14 @@ def kir_rectification(dV):
 #: so that a step evaluates no function of the parameters alone: the surface-charge gating
 #: shift of the Ca2+ channels (mV), RT/F (mV), E_K (mV), the Kir3.4 conductance with its
 #: sqrt(K_o/5.4) factor (mS/cm^2), the AT1 response E (1), Mg.ATP and Mg.ADP (mM), free H+
-#: (mM), the channels' temperature factors (1) and the maximal PMCA rate (mM/ms).
+#: (mM), the channels' temperature factors (1), the maximal PMCA rate (mM/ms) and
+#: K_KCa^n_KCa (mM^n_KCa).
 DERIVED_NAMES = ("V_shift", "RT_F", "E_K", "g_Kir_K_o", "AngII_response", "MgATP", "MgADP",
-                 "H_i", "q10_T_act", "q10_T_inact", "q10_L", "q10_Kv", "J_PMCA_max")
+                 "H_i", "q10_T_act", "q10_T_inact", "q10_L", "q10_Kv", "J_PMCA_max",
+                 "K_KCa_n")
 (V_SHIFT, VT_ROW, EK_ROW, GKIR_ROW, E_ROW, MGATP_ROW, MGADP_ROW, H_ROW, PHM_ROW, PHH_ROW,
- QL_ROW, PHIKV_ROW, PMCA_ROW) = range(len(PARAM_NAMES), len(PARAM_NAMES) + len(DERIVED_NAMES))
+ QL_ROW, PHIKV_ROW, PMCA_ROW, KCA_N_ROW) = range(len(PARAM_NAMES),
+                                                len(PARAM_NAMES) + len(DERIVED_NAMES))
 
 
 @jit
@@ -287,6 +290,7 @@ def derive(P, c):
     P[QL_ROW, c] = cav13_q10(T)
     P[PHIKV_ROW, c] = kv_q10(T)
     P[PMCA_ROW, c] = pmca_max_rate(P, c)
+    P[KCA_N_ROW, c] = hill_power(P[K_KCA, c], P[N_KCA, c])
 
 
 @jit
@@ -297,20 +301,21 @@ def angii_response(AngII, K_AT1, tau_AT1):
 
 
 @jit
-def hill(x, K, n):
-    """``x^n/(x^n + K^n)`` for x >= 0 (integer fast path for n = 4 and n = 2)."""
+def hill_power(x, n):
+    """``x^n`` for x >= 0 (exact products for n = 4 and n = 2)."""
     if n == 4.0:
         x2 = x * x
-        k2 = K * K
-        xn = x2 * x2
-        kn = k2 * k2
-    elif n == 2.0:
-        xn = x * x
-        kn = K * K
-    else:
-        xn = fm.pow_pos(x, n)
-        kn = fm.pow_pos(K, n)
-    return xn / (xn + kn)
+        return x2 * x2
+    if n == 2.0:
+        return x * x
+    return fm.pow_pos(x, n)
+
+
+@jit
+def hill(x, K, n):
+    """``x^n/(x^n + K^n)`` for x >= 0 (see :func:`hill_power`)."""
+    xn = hill_power(x, n)
+    return xn / (xn + hill_power(K, n))
 
 
 @jit
@@ -361,7 +366,8 @@ def membrane(Y, P, c):
     i_cab = p_b * f2
     g += (p_t + p_l + p_b) * 2.0 * FARADAY * ghk_chord_free_slope(2.0, v, ca, ca_o, vt)
     # Ca2+-activated K+
-    g_kca = P[G_KCA, c] * hill(ca, P[K_KCA, c], P[N_KCA, c])
+    ca_n = hill_power(ca, P[N_KCA, c])
+    g_kca = P[G_KCA, c] * ca_n / (ca_n + P[KCA_N_ROW, c])  # hill(ca, K_KCa, n_KCa)
     i_kca = g_kca * (v - e_k)
     g += g_kca
     # delayed-rectifier K+ (voltage-gated)
