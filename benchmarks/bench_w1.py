@@ -50,10 +50,10 @@ def threads(request):
 
 @pytest.mark.parametrize("threads", THREADS, indirect=True)
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("method", ["rl2ab", "rl2", "rl1", "adaptive"])
+@pytest.mark.parametrize("method", ["staggered", "rl2ab", "rl2", "rl1", "adaptive"])
 def test_w1_biophys(benchmark, full, method, n, threads):
     if not full and (n > 100 or threads > 1 or method in ("rl1", "rl2")):
-        pytest.skip("smoke mode: small N, one thread, rl2ab and adaptive only")
+        pytest.skip("smoke mode: small N, one thread, staggered, rl2ab and adaptive only")
     t_end = w1.T_END if full else 5.0
     P, Y0 = _inputs(n)
     _engine.run(HH, P[:, :1], Y0[:, :1], t_end=0.05, dt=w1.DT, method=method)  # compile/load

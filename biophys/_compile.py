@@ -139,7 +139,8 @@ def single_block_runner():
 
 #: The block integrator of each integration method (``biophys._engine.METHODS``).
 INTEGRATORS = {"rl1": "run_exponential", "rl2": "run_exponential", "rl2ab": "run_exponential",
-               "adaptive": "run_adaptive", "rosenbrock": "run_rosenbrock"}
+               "staggered": "run_exponential", "adaptive": "run_adaptive",
+               "rosenbrock": "run_rosenbrock"}
 
 
 def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int = 1) -> dict:
@@ -155,7 +156,8 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
     models : sequence of str, optional
         Model names; default: every built-in model.
     methods : sequence of str
-        Integration methods to prepare (``"rl1"``/``"rl2"``/``"rl2ab"`` share one integrator).
+        Integration methods to prepare (``"rl1"``/``"rl2"``/``"rl2ab"``/``"staggered"`` share one
+        integrator).
     aux : bool
         Also compile the variants that evaluate algebraic outputs (recorded or observed
         currents and fluxes).

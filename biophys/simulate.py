@@ -119,9 +119,12 @@ def simulate(
         States or algebraic outputs to record.
     record_every : float, optional
         Recording interval, ms (default: every step).
-    method : {"rl2", "rl1"}
-        Fixed-step scheme: ``"rl2"`` (default) the second-order exponential midpoint
-        (Rush-Larsen 2), ``"rl1"`` the classic first-order Rush-Larsen.
+    method : {"rl2", "rl1", "rl2ab", "staggered", "adaptive", "rosenbrock"}
+        Integration method: ``"rl2"`` (default) the second-order exponential midpoint
+        (Rush-Larsen 2), ``"rl1"`` the classic first-order Rush-Larsen, ``"rl2ab"`` second-order
+        Rush-Larsen with one right-hand side per step, ``"staggered"`` V half a step apart
+        from the other states (Hines 1984; second order for HH-type gates), ``"adaptive"`` and
+        ``"rosenbrock"`` error-controlled (see ``biophys._engine.METHODS``).
 
     Returns
     -------

@@ -146,7 +146,7 @@ def steady_state(
     dt : float, optional
         Fixed step, ms (default: the model's ``dt``).
     method : str
-        ``"rl1"`` or ``"rl2"``.
+        Integration method (``biophys._engine.METHODS``; default ``"rl2"``).
     initial : mapping, optional
         Initial-state overrides shared by all runs.
 

@@ -18,7 +18,10 @@ cell loops. The generated module defines the block integrators, all with one sig
 ``run_exponential``
     fixed step ``y += h (a - b y) phi1(-b h)``: Rush-Larsen / exponential Euler (``order`` 1),
     the exponential midpoint (2) or the Adams-Bashforth form of second-order Rush-Larsen,
-    one ``rates`` call per step (3);
+    one ``rates`` call per step (3); or the staggered scheme (4): the other states advance by
+    that step over ``[t - dt/2, t + dt/2]`` with the rates at ``V(t)``, then V advances over
+    ``[t, t + dt]`` by Crank-Nicolson with its ``(A, B)`` at the new states (the model's
+    optional ``rates_V``, else its ``rates``);
 ``run_adaptive`` (:mod:`biophys.kernels.ensemble_adaptive`)
     Dormand-Prince 5(4) with per-cell error control (every cell has its own step size and
     time; the cells of a block advance in lock step, masked), spike times located on the
@@ -353,6 +356,8 @@ def no_derive(P, c):
 # the rows of the block's parameter array after the user parameters
 DERIVED_NAMES = getattr(_kernel_module, "DERIVED_NAMES", ())
 model_derive = getattr(_kernel_module, "derive", no_derive)
+# the V row of rates alone, for the staggered scheme (without it, the full rates)
+model_rates_V = getattr(_kernel_module, "rates_V", model_rates)
 
 NS = len(STATE_NAMES)
 NP = len(PARAM_NAMES) + len(DERIVED_NAMES)  # rows of the block's parameter array
@@ -380,6 +385,18 @@ def load_cells(Y, P, c0, nb, Yb, Pb):
     load_block(Y, P, c0, nb, Yb, Pb)
     for c in range(nb):
         model_derive(Pb, c)
+
+
+@jit(inline="always")
+def exponential_rows(Ysrc, Ydst, A, B, nb, h):
+    # the exponential step over h of every state but V (rows 1..): Ydst = Ysrc + h (A - B y)
+    # phi1(-B h), element by element (Ydst may be Ysrc)
+    for i in range(1, NS):
+        for c in range(nb):
+            a = A[i, c]
+            b = B[i, c]
+            y0 = Ysrc[i, c]
+            Ydst[i, c] = y0 + h * (a - b * y0) * phi1(-b * h)
 
 
 @jit
@@ -418,6 +435,12 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     # order 3 ("rl2ab"): second-order Rush-Larsen in Adams-Bashforth form (Coudiere,
     #   Douanla-Lontsi & Pierre 2018): one rates call per step, (a, b) = 1.5 (A, B)_n -
     #   0.5 (A, B)_(n-1); restarted (an RL1 step) at k = 0 and where the stimulus jumps.
+    # order 4 ("staggered", Hines 1984): the states other than V live at half steps. With
+    #   (A, B) at (V_k, x_(k-1/2)) they advance by the exponential step to x_(k+1/2) (a half
+    #   step from x_0 at k = 0); then V goes from t_k to t_(k+1) by Crank-Nicolson,
+    #   V_(k+1) = (V_k (1 - b dt/2) + a dt) / (1 + b dt/2), with (a, b) the V row at
+    #   (V_k, x_(k+1/2)) from model_rates_V. A last half step brings x to t_end. Samples
+    #   (records, observables, aux) see x half a step behind V.
     # Algebraic outputs are computed only by the "_aux" variant (the other calls no_aux).
     wide_vectors()
     t0 = fpar[F_T0]
@@ -432,7 +455,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     silent = ipar[I_SILENT] != 0
     half = 0.5 * dt
     i0 = 1 if clamp else 0
-    n_stages = 2 if order == 2 else 1
+    n_stages = 2 if order == 2 else (0 if order == 4 else 1)  # order 4: its own update
     n_obs = obs_idx.shape[0]
     need_aux = needs_aux(rec_idx, obs_idx, NS)
     W = np.zeros((W_ROWS, BLOCK))
@@ -450,6 +473,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     # of the previous step), except the clamped V, which is set in both
     copy_rows(Yb, Yh, 0, nb)
     s_prev = math.nan
+    s_ext = 0.0
     for k in range(n_steps + 1):
         t = t0 + k * dt
         s = stimulus_at(t + half, stim_t, stim_v)
@@ -485,6 +509,17 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             w_new = 1.5
         w_old = w_new - 1.0
         s_prev = s
+        if order == 4:
+            for c in range(nb):
+                model_rates(Yh, Pb, c, t, s_ext, A, B)
+            exponential_rows(Yb, Yh, A, B, nb, half if k == 0 else dt)
+            if not clamp:
+                for c in range(nb):
+                    model_rates_V(Yh, Pb, c, t + half, s_ext, A, B)
+                for c in range(nb):
+                    v0 = Yb[0, c]
+                    hb = half * B[0, c]
+                    Yh[0, c] = (v0 - hb * v0 + dt * A[0, c]) / (1.0 + hb)
         for stage in range(n_stages):
             last = stage == n_stages - 1
             h = dt if last else half
@@ -501,6 +536,11 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                     y0 = Yb[i, c]
                     Yh[i, c] = y0 + h * (a - b * y0) * phi1(-b * h)
         copy_rows(Yh, Yb, i0, nb)
+    if order == 4 and n_steps > 0:  # x_(n-1/2) -> x_n: the stored states are synchronous
+        t_end = t0 + n_steps * dt
+        for c in range(nb):
+            model_rates(Yb, Pb, c, t_end, s_ext, A, B)
+        exponential_rows(Yb, Yb, A, B, nb, half)
     store_block(Yb, Y, c0, nb, stats, n_steps)
 """
 

@@ -19,6 +19,11 @@ A model kernel module ``biophys.kernels.models.<name>`` defines:
     Writes the algebraic outputs of cell ``c`` (currents, fluxes, rates) into ``OUT[:, c]`` in
     ``AUX_NAMES`` order.
 
+Optionally, ``rates_V(Y, P, c, t, I_ext, A, B)``
+    Writes only row 0 (V) of ``A`` and ``B``, the same values as ``rates``. The ``staggered``
+    method needs the V row again after the other states have moved; without ``rates_V`` it
+    calls the whole ``rates`` for it.
+
 Optionally, ``DERIVED_NAMES`` and ``derive(P, c)``
     Quantities that depend only on the parameters (for example the surface-charge gating
     shift, which needs a Newton solve) are computed once per cell per run instead of at every

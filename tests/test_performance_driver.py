@@ -209,7 +209,7 @@ def test_adaptive_driver_inlines_every_kernel_function():
 
 def test_one_signature_for_any_grid_size_and_method():
     drv = _compile.load_driver(HH)
-    for n, method in ((1, "rl2"), (70, "rl1"), (130, "rl2ab"), (3, "rl2")):
+    for n, method in ((1, "rl2"), (70, "rl1"), (130, "rl2ab"), (3, "rl2"), (20, "staggered")):
         P, Y0 = _grid(n)
         _engine.run(HH, P, Y0, t_end=1.0, dt=0.025, method=method)
     assert len(drv.run_exponential.signatures) == 1
@@ -235,7 +235,7 @@ def _one_and_two_threads(P, Y0, method):
     return runs
 
 
-@pytest.mark.parametrize("method", ["rl2ab", "adaptive"])
+@pytest.mark.parametrize("method", ["rl2ab", "staggered", "adaptive"])
 def test_bit_identical_for_threads_and_block_position(method):
     n = 150  # three blocks, the last one partial
     P, Y0 = _grid(n)

@@ -61,20 +61,23 @@ def gate_rates(V, phi):
 
 
 @jit
-def rates(Y, P, c, t, I_ext, A, B):
-    v = Y[V, c]
+def rates_V(Y, P, c, t, I_ext, A, B):
+    """Row ``V`` of :func:`rates` alone (the conductances at the current gates), for the
+    ``staggered`` method."""
     m = Y[M, c]
-    h = Y[H, c]
-    n = Y[N, c]
-    phi = P[PHI, c]
-    am, bm, ah, bh, an, bn = gate_rates(v, phi)
-    g_na = P[G_NA, c] * m * m * m * h
-    n2 = n * n
+    n2 = Y[N, c] * Y[N, c]
+    g_na = P[G_NA, c] * m * m * m * Y[H, c]
     g_k = P[G_K, c] * n2 * n2
     g_l = P[G_L, c]
     inv_cm = P[INV_CM, c]
     A[V, c] = (g_na * P[E_NA, c] + g_k * P[E_K, c] + g_l * P[E_L, c] + P[I_APP, c] + I_ext) * inv_cm
     B[V, c] = (g_na + g_k + g_l) * inv_cm
+
+
+@jit
+def rates(Y, P, c, t, I_ext, A, B):
+    am, bm, ah, bh, an, bn = gate_rates(Y[V, c], P[PHI, c])
+    rates_V(Y, P, c, t, I_ext, A, B)
     A[M, c] = am
     B[M, c] = am + bm
     A[H, c] = ah

@@ -1,0 +1,126 @@
+"""The staggered fixed-step method (``method="staggered"``; Hines 1984): the states other than V
+advance by the exponential step half a step apart from V, and V by Crank-Nicolson with the
+new states. Checked against LSODA and closed-form solutions; its speed is measured in
+``benchmarks/bench_w1.py``, never asserted here."""
+
+import importlib
+import math
+
+import numpy as np
+import pytest
+from hh_reference import pulse, rates, solve, steady_state
+
+import biophys as bp
+from biophys import _engine
+from biophys.kernels.protocol import block_parameters
+from biophys.models import get_model, list_models
+
+HH = bp.model("hh1952")
+
+
+def _orders(errors):
+    errors = np.asarray(errors)
+    return np.log2(errors[:-1] / errors[1:])
+
+
+def test_second_order_in_every_state_from_a_non_equilibrium_start():
+    """V and the gates at t_end converge at order 2 from a start far from rest.
+
+    The gates start at rest and V at -50 mV, so a scheme that took the initial gates for
+    those of t0 - dt/2 (no first half step), or returned the gates half a step behind V (no
+    last half step), would converge at order 1 (both omissions checked to fail this test).
+    """
+    y0 = np.array(steady_state())
+    y0[0] = -50.0
+    t_end = 8.0
+    ref = solve(pulse(10.0, 1.0, 1.0), t_end, y0=y0, t_eval=[t_end], max_step=0.002,
+                rtol=1e-12, atol=1e-13).y[:, 0]
+    P = HH.default_parameters()[:, None]
+    errors = []
+    for dt in (0.02, 0.01, 0.005, 0.0025):
+        r = _engine.run(HH, P, y0[:, None], t_end=t_end, dt=dt, stimulus=bp.Pulse(10.0, 1.0, 1.0),
+                        method="staggered")
+        errors.append(np.abs(r.Y[:, 0] - ref))
+    orders = _orders(errors)
+    assert np.all(np.abs(orders - 2.0) < 0.1), (errors, orders)
+    # and more accurate than the Adams-Bashforth form of second-order Rush-Larsen
+    ab = _engine.run(HH, P, y0[:, None], t_end=t_end, dt=0.01, stimulus=bp.Pulse(10.0, 1.0, 1.0),
+                     method="rl2ab")
+    assert errors[1][0] < abs(ab.Y[0, 0] - ref[0])
+
+
+def test_clamped_gates_follow_their_exponential_exactly():
+    """Under a voltage clamp the rates are constant, so the gates' exponential step is exact:
+    after any number of steps (a half step, full steps, a half step) they equal the closed-form
+    relaxation x_inf + (x0 - x_inf) exp(-t/tau) at exactly t_end."""
+    v_c, t_end = -20.0, 5.3
+    y0 = np.array(steady_state())
+    am, bm, ah, bh, an, bn = rates(v_c)
+    expected = [a / (a + b) + (x0 - a / (a + b)) * math.exp(-(a + b) * t_end)
+                for x0, a, b in zip(y0[1:], (am, ah, an), (bm, bh, bn), strict=True)]
+    P = HH.default_parameters()[:, None]
+    for dt in (0.1, 0.025):
+        r = _engine.run(HH, P, y0[:, None], t_end=t_end, dt=dt, stimulus=bp.VoltageClamp(v_c),
+                        method="staggered")
+        assert r.Y[0, 0] == v_c
+        np.testing.assert_allclose(r.Y[1:, 0], expected, rtol=1e-12, atol=1e-15)
+
+
+def test_counts_like_fine_rl2_at_the_fixed_step():
+    """W1-like cells (I_app over 0..20 uA/cm^2, 300 ms) at dt = 0.025 ms: every count within
+    one spike of rl2 at a ten times smaller step."""
+    n = 64
+    P = np.repeat(HH.default_parameters()[:, None], n, axis=1)
+    P[HH.parameter_index("I_app")] = np.linspace(0.0, 20.0, n)
+    Y0 = np.repeat(HH.default_states()[:, None], n, axis=1)
+    a = _engine.run(HH, P, Y0, t_end=300.0, dt=0.025, method="staggered")
+    fine = _engine.run(HH, P, Y0, t_end=300.0, dt=0.0025, method="rl2")
+    assert np.max(np.abs(a.spike_count - fine.spike_count)) <= 1
+    assert np.sum(a.spike_count) > 1000  # most cells fire repetitively
+
+
+@pytest.mark.parametrize(("name", "order"), [("chay_keizer_1983", 2.0), ("zg_cell", 1.0)])
+def test_models_without_rates_V(name, order):
+    """A model without ``rates_V`` gets its V row from the whole ``rates``. The order is 2 where
+    the V row is linear in V and the other states' rates depend on V only (as in
+    chay_keizer_1983), and 1 otherwise (zg_cell: GHK currents and coupled Ca2+, as documented
+    in ``biophys._engine``); the reference is ``adaptive`` at rtol 1e-11."""
+    m = get_model(name)
+    kernel = importlib.import_module(f"biophys.kernels.models.{name}")
+    assert not hasattr(kernel, "rates_V")
+    P = m.default_parameters()[:, None].copy()
+    if name == "zg_cell":
+        P[m.parameter_index("K_o")] = 6.0  # oscillating
+    Y0 = m.default_states()[:, None]
+    t_end = 300.0
+    ref = _engine.run(m, P, Y0, t_end=t_end, dt=0.01, method="adaptive", rtol=1e-11, atol=1e-13)
+    assert ref.spike_count[0] >= 2
+    errors = [abs(_engine.run(m, P, Y0, t_end=t_end, dt=dt, method="staggered").Y[0, 0]
+                  - ref.Y[0, 0]) for dt in (2 * m.dt, m.dt, m.dt / 2, m.dt / 4)]
+    orders = _orders(errors)
+    assert np.all(np.abs(orders - order) < 0.3), (errors, orders)
+
+
+def test_rates_V_is_the_V_row_of_rates():
+    """Every model that defines ``rates_V`` writes exactly the V row of its ``rates``."""
+    rng = np.random.default_rng(7)
+    checked = 0
+    for name in list_models():
+        kernel = importlib.import_module(f"biophys.kernels.models.{name}")
+        if not hasattr(kernel, "rates_V"):
+            continue
+        m = get_model(name)
+        n = 50
+        Y = np.repeat(m.default_states()[:, None], n, axis=1)
+        Y[0] = rng.uniform(-90.0, 40.0, n)
+        Y[1:] *= rng.uniform(0.2, 1.8, (Y.shape[0] - 1, n))
+        P = block_parameters(kernel, np.repeat(m.default_parameters()[:, None], n, axis=1))
+        A, B = np.zeros_like(Y), np.zeros_like(Y)
+        A2, B2 = np.full_like(Y, np.nan), np.full_like(Y, np.nan)
+        for c in range(n):
+            kernel.rates(Y, P, c, 1.0, 3.0, A, B)
+            kernel.rates_V(Y, P, c, 1.0, 3.0, A2, B2)
+        assert np.array_equal(A[0], A2[0]) and np.array_equal(B[0], B2[0]), name
+        assert np.all(np.isnan(A2[1:])) and np.all(np.isnan(B2[1:])), name  # row V only
+        checked += 1
+    assert checked >= 1
