@@ -358,6 +358,7 @@ DERIVED_NAMES = getattr(_kernel_module, "DERIVED_NAMES", ())
 model_derive = getattr(_kernel_module, "derive", no_derive)
 # the V row of rates alone, for the staggered scheme (without it, the full rates)
 model_rates_V = getattr(_kernel_module, "rates_V", model_rates)
+HAS_RATES_V = hasattr(_kernel_module, "rates_V")
 
 NS = len(STATE_NAMES)
 NP = len(PARAM_NAMES) + len(DERIVED_NAMES)  # rows of the block's parameter array
@@ -439,8 +440,8 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     #   (A, B) at (V_k, x_(k-1/2)) they advance by the exponential step to x_(k+1/2) (a half
     #   step from x_0 at k = 0); then V goes from t_k to t_(k+1) by Crank-Nicolson,
     #   V_(k+1) = (V_k (1 - b dt/2) + a dt) / (1 + b dt/2), with (a, b) the V row at
-    #   (V_k, x_(k+1/2)) from model_rates_V. A last half step brings x to t_end. Samples
-    #   (records, observables, aux) see x half a step behind V.
+    #   (V_k, x_(k+1/2)) (model_rates_V, or a second rates call). A last half step brings x
+    #   to t_end. Samples (records, observables, aux) see x half a step behind V.
     # Algebraic outputs are computed only by the "_aux" variant (the other calls no_aux).
     wide_vectors()
     t0 = fpar[F_T0]
@@ -455,7 +456,8 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     silent = ipar[I_SILENT] != 0
     half = 0.5 * dt
     i0 = 1 if clamp else 0
-    n_stages = 2 if order == 2 else (0 if order == 4 else 1)  # order 4: its own update
+    # rates calls per step: order 4 needs a second for the V row unless the model has rates_V
+    n_stages = 2 if order == 2 or (order == 4 and not HAS_RATES_V and not clamp) else 1
     n_obs = obs_idx.shape[0]
     need_aux = needs_aux(rec_idx, obs_idx, NS)
     W = np.zeros((W_ROWS, BLOCK))
@@ -473,7 +475,6 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     # of the previous step), except the clamped V, which is set in both
     copy_rows(Yb, Yh, 0, nb)
     s_prev = math.nan
-    s_ext = 0.0
     for k in range(n_steps + 1):
         t = t0 + k * dt
         s = stimulus_at(t + half, stim_t, stim_v)
@@ -501,46 +502,50 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                           rec, obs_idx, obs)
         if silent and k >= warm_steps:
             accumulate_silent(Yb, c0, nb, v_thr, 1.0, burst)
-        if k == n_steps:
+        last_step = k == n_steps
+        if last_step and (order != 4 or k == 0):
             break
-        # the update reads Yb and writes Yh
+        # the update reads Yb and writes Yh (one rates call site: every model's rates is
+        # inlined once per variant)
         w_new = 1.0
         if order == 3 and s == s_prev:
             w_new = 1.5
         w_old = w_new - 1.0
         s_prev = s
-        if order == 4:
-            for c in range(nb):
-                model_rates(Yh, Pb, c, t, s_ext, A, B)
-            exponential_rows(Yb, Yh, A, B, nb, half if k == 0 else dt)
-            if not clamp:
-                for c in range(nb):
-                    model_rates_V(Yh, Pb, c, t + half, s_ext, A, B)
-                for c in range(nb):
-                    v0 = Yb[0, c]
-                    hb = half * B[0, c]
-                    Yh[0, c] = (v0 - hb * v0 + dt * A[0, c]) / (1.0 + hb)
         for stage in range(n_stages):
             last = stage == n_stages - 1
             h = dt if last else half
             for c in range(nb):
                 model_rates(Yh, Pb, c, t + half * stage, s_ext, A, B)
-            for i in range(i0, NS):
-                for c in range(nb):
-                    a_n = A[i, c]
-                    b_n = B[i, c]
-                    a = w_new * a_n - w_old * Aold[i, c]
-                    b = w_new * b_n - w_old * Bold[i, c]
-                    Aold[i, c] = a_n
-                    Bold[i, c] = b_n
-                    y0 = Yb[i, c]
-                    Yh[i, c] = y0 + h * (a - b * y0) * phi1(-b * h)
+            if order == 4:
+                if stage == 0:
+                    # x_(k-1/2) -> x_(k+1/2); half steps from x_0 and, after the last step, to
+                    # x at t_end (the stored states are synchronous)
+                    exponential_rows(Yb, Yh, A, B, nb, half if k == 0 or last_step else dt)
+                    if last_step:
+                        break
+                    if HAS_RATES_V and not clamp:
+                        for c in range(nb):
+                            model_rates_V(Yh, Pb, c, t + half, s_ext, A, B)
+                if last and not clamp:  # Crank-Nicolson for V with the V row at x_(k+1/2)
+                    for c in range(nb):
+                        v0 = Yb[0, c]
+                        hb = half * B[0, c]
+                        Yh[0, c] = (v0 - hb * v0 + dt * A[0, c]) / (1.0 + hb)
+            else:
+                for i in range(i0, NS):
+                    for c in range(nb):
+                        a_n = A[i, c]
+                        b_n = B[i, c]
+                        a = w_new * a_n - w_old * Aold[i, c]
+                        b = w_new * b_n - w_old * Bold[i, c]
+                        Aold[i, c] = a_n
+                        Bold[i, c] = b_n
+                        y0 = Yb[i, c]
+                        Yh[i, c] = y0 + h * (a - b * y0) * phi1(-b * h)
         copy_rows(Yh, Yb, i0, nb)
-    if order == 4 and n_steps > 0:  # x_(n-1/2) -> x_n: the stored states are synchronous
-        t_end = t0 + n_steps * dt
-        for c in range(nb):
-            model_rates(Yb, Pb, c, t_end, s_ext, A, B)
-        exponential_rows(Yb, Yb, A, B, nb, half)
+        if last_step:
+            break
     store_block(Yb, Y, c0, nb, stats, n_steps)
 """
 
