@@ -53,18 +53,19 @@ from .kernels.ensemble_source import (
 )
 from .stimulus import NO_STIMULUS
 
-#: Integration methods accepted by ``method=`` (value: order of the fixed-step scheme, 0 for the
-#: error-controlled one).
+#: Integration methods accepted by ``method=`` (value: the driver's scheme code, ``I_ORDER``:
+#: 1-4 the fixed-step schemes, 0 and -1 the error-controlled ones).
 #: ``"rl1"``: Rush-Larsen / exponential Euler (first order; Rush & Larsen 1978).
 #: ``"rl2"``: exponential midpoint, second-order Rush-Larsen (Sundnes et al. 2009).
 #: ``"rl2ab"``: second-order Rush-Larsen in Adams-Bashforth form, one rates call per step
 #: (Coudiere, Douanla-Lontsi & Pierre 2018, ETNA 48:342).
-#: ``"staggered"``: the states other than V half a step apart from V (exponential step), V by
-#: Crank-Nicolson (Hines 1984, Int J Biomed Comput 15:69; NEURON's staggered scheme): second
-#: order where the V row is linear in V and the other states depend on V only (HH gates),
-#: otherwise first order; one ``rates`` and one ``rates_V`` call per step. The V step is
-#: A-stable, not L-stable. Records, observables and algebraic outputs see the other states half
-#: a step behind V; the final states are synchronous (a last half step).
+#: ``"staggered"``: the states other than V half a step apart from V (Hines 1984, Int J Biomed
+#: Comput 15:69, the staggering NEURON uses), each advanced by the exponential step of ``rl1``
+#: with the rates at the other group's midpoint value: second order where the V row is
+#: linear in V and the other states depend on V only (HH gates), otherwise first order; one
+#: ``rates`` and one ``rates_V`` call per step. Records, observables and algebraic outputs
+#: see the other states half a step behind V; the final states are synchronous (a last half
+#: step).
 #: ``"adaptive"``: Dormand-Prince 5(4) with per-cell step-size control against ``rtol``/``atol``.
 #: ``"rosenbrock"``: the stiff option, Rosenbrock-W ROS34PW2 (order 3(2), L-stable; Rang &
 #: Angermann 2005) with the same per-cell step-size control.
@@ -75,8 +76,8 @@ METHOD_DESCRIPTIONS = {
     "rl2": "rl2: exponential midpoint (2nd-order Rush-Larsen, Sundnes et al. 2009)",
     "rl2ab": "rl2ab: 2nd-order Rush-Larsen, Adams-Bashforth form, one rates call per step "
              "(Coudiere, Douanla-Lontsi & Pierre 2018)",
-    "staggered": "staggered: states half a step apart from V (exponential step), V by "
-                 "Crank-Nicolson (Hines 1984); 2nd order for HH-type gates",
+    "staggered": "staggered: states half a step apart from V (Hines 1984), exponential steps; "
+                 "2nd order for HH-type gates",
     "adaptive": "adaptive: Dormand-Prince 5(4), per-cell error control (rtol, atol), spike times "
                 "on the cubic Hermite interpolant",
     "rosenbrock": "rosenbrock: Rosenbrock-W ROS34PW2 (Rang & Angermann 2005), order 3(2), "

@@ -123,7 +123,7 @@ def simulate(
         Integration method: ``"rl2"`` (default) the second-order exponential midpoint
         (Rush-Larsen 2), ``"rl1"`` the classic first-order Rush-Larsen, ``"rl2ab"`` second-order
         Rush-Larsen with one right-hand side per step, ``"staggered"`` V half a step apart
-        from the other states (Hines 1984; second order for HH-type gates), ``"adaptive"`` and
+        from the other states (after Hines 1984; second order for HH-type gates), ``"adaptive"`` and
         ``"rosenbrock"`` error-controlled (see ``biophys._engine.METHODS``).
 
     Returns

@@ -19,9 +19,9 @@ cell loops. The generated module defines the block integrators, all with one sig
     fixed step ``y += h (a - b y) phi1(-b h)``: Rush-Larsen / exponential Euler (``order`` 1),
     the exponential midpoint (2) or the Adams-Bashforth form of second-order Rush-Larsen,
     one ``rates`` call per step (3); or the staggered scheme (4): the other states advance by
-    that step over ``[t - dt/2, t + dt/2]`` with the rates at ``V(t)``, then V advances over
-    ``[t, t + dt]`` by Crank-Nicolson with its ``(A, B)`` at the new states (the model's
-    optional ``rates_V``, else its ``rates``);
+    that step over ``[t - dt/2, t + dt/2]`` with the rates at ``V(t)``, then V over
+    ``[t, t + dt]`` with its ``(A, B)`` at the new states (the model's optional ``rates_V``,
+    else its ``rates``);
 ``run_adaptive`` (:mod:`biophys.kernels.ensemble_adaptive`)
     Dormand-Prince 5(4) with per-cell error control (every cell has its own step size and
     time; the cells of a block advance in lock step, masked), spike times located on the
@@ -436,12 +436,12 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     # order 3 ("rl2ab"): second-order Rush-Larsen in Adams-Bashforth form (Coudiere,
     #   Douanla-Lontsi & Pierre 2018): one rates call per step, (a, b) = 1.5 (A, B)_n -
     #   0.5 (A, B)_(n-1); restarted (an RL1 step) at k = 0 and where the stimulus jumps.
-    # order 4 ("staggered", Hines 1984): the states other than V live at half steps. With
-    #   (A, B) at (V_k, x_(k-1/2)) they advance by the exponential step to x_(k+1/2) (a half
-    #   step from x_0 at k = 0); then V goes from t_k to t_(k+1) by Crank-Nicolson,
-    #   V_(k+1) = (V_k (1 - b dt/2) + a dt) / (1 + b dt/2), with (a, b) the V row at
-    #   (V_k, x_(k+1/2)) (model_rates_V, or a second rates call). A last half step brings x
-    #   to t_end. Samples (records, observables, aux) see x half a step behind V.
+    # order 4 ("staggered", after Hines 1984): the states other than V live at half steps.
+    #   With (A, B) at (V_k, x_(k-1/2)) they advance by the exponential step to x_(k+1/2) (a
+    #   half step from x_0 at k = 0); then V goes from t_k to t_(k+1) by the exponential step
+    #   with (a, b) its row at (V_k, x_(k+1/2)) (model_rates_V, or a second rates call). A
+    #   last half step brings x to t_end. Samples (records, observables, aux) see x half a
+    #   step behind V.
     # Algebraic outputs are computed only by the "_aux" variant (the other calls no_aux).
     wide_vectors()
     t0 = fpar[F_T0]
@@ -527,11 +527,11 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                     if HAS_RATES_V and not clamp:
                         for c in range(nb):
                             model_rates_V(Yh, Pb, c, t + half, s_ext, A, B)
-                if last and not clamp:  # Crank-Nicolson for V with the V row at x_(k+1/2)
+                if last and not clamp:  # V_k -> V_(k+1) with the V row at x_(k+1/2)
                     for c in range(nb):
                         v0 = Yb[0, c]
-                        hb = half * B[0, c]
-                        Yh[0, c] = (v0 - hb * v0 + dt * A[0, c]) / (1.0 + hb)
+                        b = B[0, c]
+                        Yh[0, c] = v0 + dt * (A[0, c] - b * v0) * phi1(-b * dt)
             else:
                 for i in range(i0, NS):
                     for c in range(nb):

@@ -1,7 +1,7 @@
-"""The staggered fixed-step method (``method="staggered"``; Hines 1984): the states other than V
-advance by the exponential step half a step apart from V, and V by Crank-Nicolson with the
-new states. Checked against LSODA and closed-form solutions; its speed is measured in
-``benchmarks/bench_w1.py``, never asserted here."""
+"""The staggered fixed-step method (``method="staggered"``; after Hines 1984): the states
+other than V advance by the exponential step half a step apart from V, and V by the
+exponential step with the new states. Checked against LSODA and closed-form solutions; its
+speed is measured in ``benchmarks/bench_w1.py``, never asserted here."""
 
 import importlib
 import math
