@@ -11,7 +11,8 @@ it can serve as the reference for the code under test:
   hash of this file and the arguments (regenerated automatically when either changes).
 * :func:`numba_loop_counts`: the "straightforward Numba loop" baseline of the issue
   (Rush-Larsen, one cell per ``prange`` iteration, time loop inside, libm ``exp``).
-* :func:`numpy_counts`: a plain NumPy implementation vectorised across cells (Rush-Larsen).
+* :func:`numpy_counts` (:func:`numpy_run`): a plain NumPy implementation vectorised across
+  cells (Rush-Larsen).
 * :func:`lsoda_counts`: scipy ``solve_ivp`` LSODA, one cell at a time.
 
 The equations (modern sign convention, resting potential -65 mV, 6.3 degrees C) are those of
@@ -164,6 +165,14 @@ def numba_loop_counts(current: np.ndarray, t_end: float = T_END, dt: float = DT)
 
 def numpy_counts(current: np.ndarray, t_end: float = T_END, dt: float = DT) -> np.ndarray:
     """Baseline: plain NumPy, vectorised across cells, the same Rush-Larsen scheme."""
+    return numpy_run(current, t_end, dt)[0]
+
+
+def numpy_run(current: np.ndarray, t_end: float = T_END,
+              dt: float = DT) -> tuple[np.ndarray, np.ndarray]:
+    """The NumPy baseline's spike counts and final V (mV): the gates by Rush-Larsen with the
+    rates at V(t), then V by the exponential step with the new gates (the C ceiling's
+    scheme)."""
     i_app = np.asarray(current, dtype=np.float64)
     v0, m0, h0, n0 = resting_state()
     v = np.full(i_app.shape, v0)
@@ -192,7 +201,7 @@ def numpy_counts(current: np.ndarray, t_end: float = T_END, dt: float = DT) -> n
             vn = v_inf + (v - v_inf) * np.exp(-dt * g / C_M)
             counts += (v < THRESHOLD) & (vn >= THRESHOLD)
             v = vn
-    return counts
+    return counts, v
 
 
 def lsoda_counts(current: np.ndarray, t_end: float = T_END, rtol: float = 1e-10,

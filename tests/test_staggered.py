@@ -4,11 +4,13 @@ exponential step with the new states. Checked against LSODA and closed-form solu
 speed is measured in ``benchmarks/bench_w1.py``, never asserted here."""
 
 import importlib
+import importlib.util
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
-from hh_reference import C_M, E_K, E_L, E_NA, G_K, G_L, G_NA, pulse, rates, solve, steady_state
+from hh_reference import pulse, rates, solve, steady_state
 
 import biophys as bp
 from biophys import _engine
@@ -79,46 +81,30 @@ def test_counts_like_fine_rl2_at_the_fixed_step():
     assert np.sum(a.spike_count) > 1000  # most cells fire repetitively
 
 
-def _staggered_numpy(current, t_end, dt):
-    """The staggered scheme of the C ceiling (benchmarks/hh_ceiling.c), written here in NumPy
-    from the HH equations: gates by Rush-Larsen with the rates at V_k, then V by the
-    exponential step with the new gates; returns the upward 0 mV crossings per cell and V."""
-    v = np.full(current.shape, -65.0)
-    m, h, n = (np.full(current.shape, x) for x in steady_state()[1:])
-    counts = np.zeros(current.shape, dtype=np.int64)
-    for _ in range(round(t_end / dt)):
-        u = v + 40.0
-        am = np.where(u == 0.0, 1.0, 0.1 * u / -np.expm1(-u / 10.0))
-        bm = 4.0 * np.exp(-(v + 65.0) / 18.0)
-        ah = 0.07 * np.exp(-(v + 65.0) / 20.0)
-        bh = 1.0 / (1.0 + np.exp(-(v + 35.0) / 10.0))
-        w = v + 55.0
-        an = np.where(w == 0.0, 0.1, 0.01 * w / -np.expm1(-w / 10.0))
-        bn = 0.125 * np.exp(-(v + 65.0) / 80.0)
-        m, h, n = (a / (a + b) + (x - a / (a + b)) * np.exp(-dt * (a + b))
-                   for x, a, b in ((m, am, bm), (h, ah, bh), (n, an, bn)))
-        g_na, g_k = G_NA * m**3 * h, G_K * n**4
-        g = (g_na + g_k + G_L) / C_M
-        v_inf = (g_na * E_NA + g_k * E_K + G_L * E_L + current) / C_M / g
-        v_new = v_inf + (v - v_inf) * np.exp(-dt * g)
-        counts += (v < 0.0) & (v_new >= 0.0)
-        v = v_new
-    return counts, v
+def _w1_baselines():
+    """``benchmarks/w1.py``: W1's reference and baselines, written without biophys."""
+    spec = importlib.util.spec_from_file_location(
+        "w1", Path(__file__).resolve().parents[1] / "benchmarks" / "w1.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def test_same_scheme_as_an_independent_numpy_version():
-    """W1-like cells: the driver's staggered run and the NumPy version above (libm exp instead
-    of fastmath) give the same spike counts over 300 ms and the same V to 1e-9 after 20 ms."""
+    """W1-like cells: the driver's staggered run and the NumPy baseline of W1 (the C ceiling's
+    scheme, libm exp instead of fastmath) give the same spike counts over 300 ms and the
+    same V to 1e-9 after 20 ms."""
+    numpy_run = _w1_baselines().numpy_run
     n = 48
     current = np.linspace(0.0, 20.0, n)
     P = np.repeat(HH.default_parameters()[:, None], n, axis=1)
     P[HH.parameter_index("I_app")] = current
     Y0 = np.repeat(HH.default_states()[:, None], n, axis=1)
     short = _engine.run(HH, P, Y0, t_end=20.0, dt=0.025, method="staggered")
-    np.testing.assert_allclose(short.Y[0], _staggered_numpy(current, 20.0, 0.025)[1],
+    np.testing.assert_allclose(short.Y[0], numpy_run(current, 20.0, 0.025)[1],
                                rtol=1e-9, atol=1e-9)
     long = _engine.run(HH, P, Y0, t_end=300.0, dt=0.025, method="staggered")
-    counts = _staggered_numpy(current, 300.0, 0.025)[0]
+    counts = numpy_run(current, 300.0, 0.025)[0]
     assert np.array_equal(long.spike_count, counts)
     assert counts.sum() > 700
 
