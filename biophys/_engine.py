@@ -63,9 +63,9 @@ from .stimulus import NO_STIMULUS
 #: Comput 15:69, the staggering NEURON uses), each advanced by the exponential step of ``rl1``
 #: with the rates at the other group's midpoint value: second order where the V row is
 #: linear in V and the other states depend on V only (HH gates), otherwise first order; one
-#: ``rates`` and one ``rates_V`` call per step. Records, observables and algebraic outputs
-#: see the other states half a step behind V; the final states are synchronous (a last half
-#: step).
+#: ``rates`` and one ``rates_V`` call per step. Records, observables, algebraic outputs and
+#: the final states are synchronous with V (the other states advanced half a step with the
+#: rates of the step's update).
 #: ``"adaptive"``: Dormand-Prince 5(4) with per-cell step-size control against ``rtol``/``atol``.
 #: ``"rosenbrock"``: the stiff option, Rosenbrock-W ROS34PW2 (order 3(2), L-stable; Rang &
 #: Angermann 2005) with the same per-cell step-size control.

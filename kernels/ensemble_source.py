@@ -440,8 +440,8 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     #   With (A, B) at (V_k, x_(k-1/2)) they advance by the exponential step to x_(k+1/2) (a
     #   half step from x_0 at k = 0); then V goes from t_k to t_(k+1) by the exponential step
     #   with (a, b) its row at (V_k, x_(k+1/2)) (model_rates_V, or a second rates call). A
-    #   last half step brings x to t_end. Samples (records, observables, aux) see x half a
-    #   step behind V.
+    #   last half step brings x to t_end. Samples (records, observables, aux) see x at the
+    #   sample time: half a step from x_(k-1/2) with the rates of the update.
     # Algebraic outputs are computed only by the "_aux" variant (the other calls no_aux).
     wide_vectors()
     t0 = fpar[F_T0]
@@ -494,19 +494,11 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             vprev[c] = Yb[0, c]
         do_rec = rec_every > 0 and k % rec_every == 0
         do_obs = n_obs > 0 and k >= warm_steps
-        if need_aux and (do_rec or do_obs):
-            for c in range(nb):
-                {AUX}(Yb, Pb, c, t, s_ext, AUXb)
-        if do_rec or do_obs:
-            observe_block(Yb, AUXb, c0, nb, k // rec_every if do_rec else -1, do_obs, rec_idx,
-                          rec, obs_idx, obs)
         if silent and k >= warm_steps:
             accumulate_silent(Yb, c0, nb, v_thr, 1.0, burst)
         last_step = k == n_steps
-        if last_step and (order != 4 or k == 0):
-            break
         # the update reads Yb and writes Yh (one rates call site: every model's rates is
-        # inlined once per variant)
+        # inlined once per variant); samples are taken after the first rates call of the step
         w_new = 1.0
         if order == 3 and s == s_prev:
             w_new = 1.5
@@ -517,13 +509,29 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             h = dt if last else half
             for c in range(nb):
                 model_rates(Yh, Pb, c, t + half * stage, s_ext, A, B)
+            if stage == 0:
+                if do_rec or do_obs:
+                    Ys = Yb
+                    if order == 4 and k > 0:
+                        # the staggered states at t: half a step from x_(k-1/2) with these
+                        # rates (Aold, unused by this scheme, holds them)
+                        exponential_rows(Yb, Aold, A, B, nb, half)
+                        for c in range(nb):
+                            Aold[0, c] = Yb[0, c]
+                        Ys = Aold
+                    if need_aux:
+                        for c in range(nb):
+                            {AUX}(Ys, Pb, c, t, s_ext, AUXb)
+                    observe_block(Ys, AUXb, c0, nb, k // rec_every if do_rec else -1, do_obs,
+                                  rec_idx, rec, obs_idx, obs)
+                if last_step:
+                    if order == 4 and k > 0:  # x_(n-1/2) -> x_n: stored states synchronous
+                        exponential_rows(Yb, Yh, A, B, nb, half)
+                    break
             if order == 4:
                 if stage == 0:
-                    # x_(k-1/2) -> x_(k+1/2); half steps from x_0 and, after the last step, to
-                    # x at t_end (the stored states are synchronous)
-                    exponential_rows(Yb, Yh, A, B, nb, half if k == 0 or last_step else dt)
-                    if last_step:
-                        break
+                    # x_(k-1/2) -> x_(k+1/2) (a half step from x_0 at k = 0)
+                    exponential_rows(Yb, Yh, A, B, nb, half if k == 0 else dt)
                     if HAS_RATES_V and not clamp:
                         for c in range(nb):
                             model_rates_V(Yh, Pb, c, t + half, s_ext, A, B)
