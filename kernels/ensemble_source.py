@@ -389,10 +389,10 @@ def load_cells(Y, P, c0, nb, Yb, Pb):
 
 
 @jit(inline="always")
-def exponential_rows(Ysrc, Ydst, A, B, nb, h):
-    # the exponential step over h of every state but V (rows 1..): Ydst = Ysrc + h (A - B y)
-    # phi1(-B h), element by element (Ydst may be Ysrc)
-    for i in range(1, NS):
+def exponential_rows(Ysrc, Ydst, A, B, nb, h, i_lo=1, i_hi=NS):
+    # the exponential step over h of rows i_lo..i_hi-1 (default: every state but V):
+    # Ydst = Ysrc + h (A - B y) phi1(-B h), element by element (Ydst may be Ysrc)
+    for i in range(i_lo, i_hi):
         for c in range(nb):
             a = A[i, c]
             b = B[i, c]
@@ -536,10 +536,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                         for c in range(nb):
                             model_rates_V(Yh, Pb, c, t + half, s_ext, A, B)
                 if last and not clamp:  # V_k -> V_(k+1) with the V row at x_(k+1/2)
-                    for c in range(nb):
-                        v0 = Yb[0, c]
-                        b = B[0, c]
-                        Yh[0, c] = v0 + dt * (A[0, c] - b * v0) * phi1(-b * dt)
+                    exponential_rows(Yb, Yh, A, B, nb, dt, 0, 1)
             else:
                 for i in range(i0, NS):
                     for c in range(nb):
