@@ -155,11 +155,12 @@ PARAMETERS = (
        "(Xia XM et al. 1998 Nature 395:503) [unverified]", (0.5, 10.0)),
     # voltage-gated K+ (delayed rectifier)
     _P("g_Kv", CAL["g_Kv"], "mS/cm^2", "delayed-rectifier K+ conductance (gating: " + _KV + ")",
-       _FIT + "test_kv_bounds_depolarisation: a TASK-knockout cell driven from rest by 12 or "
-       "16 uA/cm^2 and the wild type by 20 uA/cm^2 stay below +60 mV (0.05 lets the knockout "
-       "with 16 uA/cm^2 settle at +101 mV; 0.1 bounds it, peaks up to +50 mV; 0.2 leaves a "
-       "margin, peaks +35 to +42 mV) while the calibrated numbers hardly move (largest "
-       "change: TASK-knockout aldosterone ratio x2.597 -> x2.621). No ZG density measured for "
+       "fitted here, see tests/test_zg_cell_kv.py::test_kv_bounds_depolarisation: a "
+       "TASK-knockout cell driven from rest by 12 or 16 uA/cm^2 and the wild type by 20 "
+       "uA/cm^2 stay below +60 mV (0.05 lets the knockout with 16 uA/cm^2 settle at +101 mV;"
+       " 0.1 bounds it, peaks up to +50 mV; 0.2 leaves a margin, peaks +35 to +42 mV) while "
+       "the calibrated numbers hardly move (largest change: TASK-knockout aldosterone ratio "
+       "x2.597 -> x2.621). No ZG density measured for "
        "a sustained Kv current was found; for scale, the transient Kv1.4 current of human "
        "adrenal fasciculata cells is 95 pA/pF (Enyeart & Enyeart 2013 J Gen Physiol 142:137, "
        "abstract; test voltage not given)", (0.0, 100.0)),
