@@ -102,8 +102,8 @@ lowers the knockout's rate continuously to zero (1.40, 1.16, 0.92, 0.64 Hz at 0.
 from about 0.677), with the same rates whether each step starts from the spiking or from the
 resting state. That is an onset on an invariant circle, without hysteresis, so a slow negative
 feedback can only move the cell along this curve: adaptation, as the first two probes found.
-Slow Ca2+ (the third probe) works because it slows the recovery variable itself, which is why
-it changes every other calibrated number too. What is left is a slow positive feedback, which
+Slow Ca2+ (the third probe) slows the recovery variable itself, which is why it also moves
+every other calibrated number. What is left is a slow positive feedback, which
 parabolic bursting needs beside a slow negative one: a slowly activating inward current, or K+
 accumulating in the narrow extracellular space of a rosette during spiking (Guagliardo et al.
 2020 report that the rosette prolongs activity). No ZG measurement of either was retrieved, so
