@@ -88,26 +88,24 @@ in the repository):
   knockout's Ang II responses and the slow onset at 4.5 mM, and a least-squares refit of
   the read-out misses a ratio by 57%.
 
-Why these fail (fast-slow analysis of the knockout at 4 mM K_o, all gates at steady state, bulk
-Ca2+ held fixed). With Ca2+ at 50-100 nM the knockout has no equilibrium below -40 mV: at -85
-mV the Na+ leak (2.3 uA/cm^2) and the CaV3.2 window current (0.8) outweigh the pump, TREK and
-Kir currents (0.8 together; net inward 2.0-2.2 uA/cm^2). A rest state near -85 to -90 mV exists
-only from about 175 nM Ca2+, held by K(Ca). Each spike's own Ca2+ is therefore the recovery
-variable: one spike is one relaxation cycle, and its after-hyperpolarisation returns to -92 mV
-every time. Square-wave bursting needs a rest state beside spiking on a plateau; here the
-spiking orbit itself passes through the region where any rest state would lie. A Kir-held rest
-state shows this directly (the ``g_Kir`` of the first probe was only up to 0.05 mS/cm^2, too
-small to matter). Raising ``g_Kir`` from 0.6 to 0.68 mS/cm^2 (120-136x the calibrated value)
-lowers the knockout's rate continuously to zero (1.40, 1.16, 0.92, 0.64 Hz at 0.60-0.66, none
-from about 0.677), with the same rates whether each step starts from the spiking or from the
-resting state. That is an onset on an invariant circle, without hysteresis, so a slow negative
-feedback can only move the cell along this curve: adaptation, as the first two probes found.
-Slow Ca2+ (the third probe) slows the recovery variable itself, which is why it also moves
-every other calibrated number. What is left is a slow positive feedback, which
-parabolic bursting needs beside a slow negative one: a slowly activating inward current, or K+
-accumulating in the narrow extracellular space of a rosette during spiking (Guagliardo et al.
-2020 report that the rosette prolongs activity). No ZG measurement of either was retrieved, so
-neither is built.
+Why they fail was worked out in session 9 (CHANGELOG): each spike's after-hyperpolarisation
+reaches -93 mV, below any resting state, and every process that outlasts a spike opposes
+firing. The one bistable candidate then was a Kir3.4 whose block relaxes over 1-3 s (an
+unverified time constant), which breaks the wild type's K_o series. The numbers of session 15
+agree (knockout at 4 mM K_o, gates at steady state, bulk Ca2+ held fixed). With Ca2+ at 50-100
+nM there is no equilibrium below -40 mV: at -85 mV the Na+ leak (2.3 uA/cm^2) and the CaV3.2
+window current (0.8) outweigh the pump, TREK and Kir currents (0.8 together). A rest state
+appears only from about 175 nM Ca2+, held by K(Ca), so the Ca2+ of each spike is its recovery
+variable. The ``g_Kir`` of the first probe above went only up to 0.05 mS/cm^2, too small to
+matter. An instantaneous Kir does hold a rest state, but there is no hysteresis. Raising
+``g_Kir`` from 0.60 to 0.66 mS/cm^2 (120-132x the calibrated value) lowers the knockout's rate
+continuously: 1.40, 1.16, 0.92, then 0.64 Hz. From about 0.677 it is silent. The rates are the
+same whether each step starts from the spiking or from the resting state: firing starts on an
+invariant circle. A slow negative feedback can then only move the cell along this curve, which
+is the adaptation the first two probes found. What is left is a slow positive feedback beside a
+slow negative one. The slowly unblocking Kir of session 9 is one. K+ accumulating in the narrow
+extracellular space of a rosette during spiking would be another, not tried; Guagliardo et al.
+2020 report that the rosette prolongs activity. No ZG measurement of either was retrieved.
 
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
