@@ -52,3 +52,33 @@ def test_import_biophys_defers_xarray_pandas_dask_and_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_cited_tests_exist():
+    """Every ``tests/<file>.py[::test_name]`` cited by a parameter, state or output source of a
+    built-in model, or by the code and README, names a test file (and function) that exists:
+    a renamed or moved test cannot leave a source pointing nowhere."""
+    import re
+
+    from biophys.models import get_model, list_models
+
+    repo = KERNELS.parent
+    tests_dir = Path(__file__).resolve().parent
+    texts = []
+    for name in list_models():
+        m = get_model(name)
+        texts += [q.source for q in (*m.parameters, *m.states)]
+        texts += [getattr(o, "source", "") or "" for o in m.outputs]
+    for folder in ("biophys", "kernels"):
+        texts += [p.read_text() for p in (repo / folder).rglob("*.py")]
+    texts.append((repo / "README.md").read_text())
+    cited = set()
+    for text in texts:
+        cited.update(re.findall(r"tests/(\w+\.py)(?:::(test_\w+))?", text))
+    assert cited
+    missing = []
+    for file, test in sorted(cited):
+        path = tests_dir / file
+        if not path.is_file() or (test and f"def {test}(" not in path.read_text()):
+            missing.append(f"tests/{file}::{test}" if test else f"tests/{file}")
+    assert not missing, missing
