@@ -106,10 +106,11 @@ is the adaptation the first two probes found. What is left is a slow positive fe
 slow negative one. The slowly unblocking Kir of session 9 is one. Session 16 tried another: K+
 accumulating in a cleft (Frankenhaeuser-Hodgkin space: width 10-1000 nm, clearance 0.1-10 s;
 every K+ current, the pump and E_K see the cleft). Alone it only raises the rate, or at strong
-accumulation holds the cell depolarised and silent (-49 mV, 0.4-3 uM Ca2+). With a frozen slow
-K(Ca) (0.1-0.6 mS/cm^2; 280 combinations, started at rest and with cleft K+ raised) a rest
-state coexists only with that depolarised state, never with spiking; with a dynamic one (144
-combinations) the knockout stays tonic or silent. No ZG measurement of either was retrieved.
+accumulation holds the cell depolarised and silent (-48 to -56 mV, 0.4-3 uM Ca2+). With a
+frozen slow K(Ca) (0.1-0.6 mS/cm^2; 280 combinations, started at rest and with cleft K+
+raised) a rest state coexists only with that depolarised state, never with spiking; with a
+dynamic one (144 combinations) the knockout stays tonic or silent. No ZG measurement of
+either was retrieved.
 
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
