@@ -510,23 +510,22 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             for c in range(nb):
                 model_rates(Yh, Pb, c, t + half * stage, s_ext, A, B)
             if stage == 0:
+                Ys = Yb
+                if order == 4 and k > 0 and (do_rec or do_obs or last_step):
+                    # the staggered states at t: half a step from x_(k-1/2) with these rates,
+                    # into Yh on the last step (the stored states), else into Aold (unused by
+                    # this scheme); computed once for the sample and the store
+                    Ys = Yh if last_step else Aold
+                    exponential_rows(Yb, Ys, A, B, nb, half)
+                    for c in range(nb):
+                        Ys[0, c] = Yb[0, c]
                 if do_rec or do_obs:
-                    Ys = Yb
-                    if order == 4 and k > 0:
-                        # the staggered states at t: half a step from x_(k-1/2) with these
-                        # rates (Aold, unused by this scheme, holds them)
-                        exponential_rows(Yb, Aold, A, B, nb, half)
-                        for c in range(nb):
-                            Aold[0, c] = Yb[0, c]
-                        Ys = Aold
                     if need_aux:
                         for c in range(nb):
                             {AUX}(Ys, Pb, c, t, s_ext, AUXb)
                     observe_block(Ys, AUXb, c0, nb, k // rec_every if do_rec else -1, do_obs,
                                   rec_idx, rec, obs_idx, obs)
                 if last_step:
-                    if order == 4 and k > 0:  # x_(n-1/2) -> x_n: stored states synchronous
-                        exponential_rows(Yb, Yh, A, B, nb, half)
                     break
             if order == 4:
                 if stage == 0:
