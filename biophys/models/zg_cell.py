@@ -38,13 +38,18 @@ _BA_BATH = ("the CaV1.3 gating data were recorded in 15-20 mM Ba2+ (Koschak A et
             "of the Xu & Lipscombe fit not verified here]; the shared Grahame screening model "
             "(kernels.surface.gating_shift, default sigma) puts 15-20 mM divalent +12 to +16 mV "
             "above the physiological 2 mM Ca2+/1 mM Mg2+ bath")
+_OUABAIN = ("Antonipillai I, Schick K, Horton R (1996) J Clin Endocrinol Metab 81:2335 "
+            "(abstract, PubMed 8964873): ouabain lowers Ang II-stimulated aldosterone output "
+            "of rat and human ZG cells, and basal output of human cells, but does not alter "
+            "the response of human cells to 8.7 mM K+")
 _HAJ = ("Hajnoczky G et al. (1992) Endocrinology 130:1637, 'Angiotensin-II inhibits Na+/K+ "
         "pump in rat adrenal glomerulosa cells: possible contribution to stimulation of "
         "aldosterone production' [unverified: neither the paper nor its abstract could be "
         "retrieved here, so the size and dose-response of the inhibition are not checked]; "
         "Ang II also inhibits other K+-permeable transporters/channels of ZG cells besides TASK "
         "(human ZG: TREK-1 and Kir3.4, PMC8321792, abstract), i.e. TASK is not its only "
-        "depolarising target")
+        "depolarising target. Against it: " + _OUABAIN + ", so inhibiting the pump opposes "
+        "rather than mimics Ang II there (tests/test_zg_cell_pump_block.py)")
 _KV = ("Z. Mainen's delayed rectifier kv.mod (Mainen ZF, Sejnowski TJ 1996 Nature 382:363; "
        "ModelDB 2488; file read: RyokoTokuda/mainen-sejnowski-1996_neuron-py3, kv.mod): rates "
        "a = Ra (V - tha)/(1 - exp(-(V - tha)/qa)), b = -Rb (V - tha)/(1 - exp((V - tha)/qa)), "
@@ -337,7 +342,10 @@ MODEL = Model(
         "type threshold between 20 and 25 pM); the pump inhibition is what brings its "
         "threshold below 0.3 nM (without it: 0.4-0.5 nM), and a larger CaV1.3 density, which "
         "would lower it further, makes the knockout settle in a depolarised steady state at 10 "
-        "mM K_o. "
+        "mM K_o. Blocking the pump (ouabain; Antonipillai et al. 1996) leaves the output at 8.7 "
+        "mM K_o within 3.3%, as measured in human cells, but raises basal output (+25% at half "
+        "block, 4 mM K_o) where human cells lower it and rat cells keep it: here the block can "
+        "only depolarise (Na_i and K_i fixed), and the measured fall is not modelled. "
         "Aldosterone output is "
         "phenomenological: a running average of cytosolic Ca2+ "
         "(tau_avg, minutes) drives synthesis (arbitrary units per minute), fitted to isolated "
@@ -368,6 +376,7 @@ MODEL = Model(
         "zG-TASK loss of function, Hypertension 2023 (PMC10167771)",
         "Dinh HA et al. 'T- and L-type calcium channels maintain calcium oscillations in the "
         "murine zona glomerulosa' (edoc.mdc-berlin.de/24218)",
+        _OUABAIN,
         _VITKO, _WOLF, _XU, _BELL, _LR, _CHA,
     ),
     parameters=PARAMETERS,
