@@ -14,15 +14,17 @@ runaway starts from 10.5 mM K_o at 0.25 mM Mg_o, 11 mM at 0.5 mM, 11.5 mM at 1 m
 1.8 uM at 11 mM and 1 mM. Low Mg2+ lowers the edge because it screens less surface charge, so
 the gating shifts negative.
 
-The calibration covers 2-8 mM K_o. The tests below state the range in which the model keeps
-cytosolic Ca2+ below 1 uM, and record the runaway above it. A fix, either a sink of low
-affinity and high capacity (such as Na+/Ca2+ exchange) or slow inactivation of CaV3.2, would
-need a recalibration, and this test would then be replaced.
+The calibration covers 2-8 mM K_o. The first test states the range in which the model keeps
+cytosolic Ca2+ below 1 uM. The second, a strict xfail, asks for bounded Ca2+ beyond it. A fix
+would be a sink of low affinity and high capacity (such as Na+/Ca2+ exchange) or slow
+inactivation of CaV3.2. Either needs a recalibration, and would make the xfail pass, which
+strict mode reports as a failure to be acted on.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import biophys as bp
 from biophys import zg
@@ -48,15 +50,16 @@ def test_ca_stays_physiological_inside_the_envelope():
     assert np.all(np.abs(ca_late - ca) < 0.05 * ca), np.abs(ca_late / ca - 1.0).max()
 
 
-def test_ca_runs_away_beyond_the_envelope():
-    """The recorded limit (module docstring): at 12 mM K_o and 1 mM Mg_o the cell sits at a
-    fixed V (-62.57 mV) while Ca2+ climbs linearly, by 10 uM or more per 30 s (measured: 15.2,
-    15.1, 15.1 uM). If this test fails, the model's Ca2+ handling has changed: update the
-    README, the model description and this module."""
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="beyond the envelope the CaV3.2 window current exceeds the PMCA's "
+                   "capacity and Ca2+ rises without bound (module docstring)")
+def test_ca_stays_bounded_beyond_the_envelope():
+    """A living cell holds a steady cytosolic Ca2+ whatever the bath. Asserted here at 12 mM
+    K_o and 1 mM Mg_o: Ca2+ at 60, 90 and 120 s within 5% of its value at 30 s. The model
+    fails this: its V stays at -62.57 mV while Ca2+ climbs by about 15 uM every 30 s (measured
+    15.2, 15.1 and 15.1 uM)."""
     ds = bp.simulate("zg_cell", 120000.0, params={"K_o": 12.0, "Mg_o": 1.0},
                      record=("V", "Ca_i"), record_every=30000.0)
     ca = ds.Ca_i.values.ravel()[1:]  # mM at 30, 60, 90, 120 s
-    v = ds.V.values.ravel()[1:]
-    assert np.all(np.diff(ca) > 0.010), np.diff(ca)
-    assert np.ptp(v) < 0.01, v
-    assert v.mean() > -70.0  # depolarised, silent
+    assert np.all(np.isfinite(ca))
+    assert np.all(np.abs(ca[1:] / ca[0] - 1.0) < 0.05), ca
