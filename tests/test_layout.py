@@ -1,6 +1,7 @@
 """Package layout rules: kernels/ is biophys.kernels and depends on nothing else in biophys."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,8 +60,6 @@ def test_cited_tests_exist():
     built-in model (outputs carry no source), or by the code and README, names a test file
     (and function) that exists: a renamed or moved test cannot leave a source pointing
     nowhere."""
-    import re
-
     from biophys.models import get_model, list_models
 
     repo = KERNELS.parent
