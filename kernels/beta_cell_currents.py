@@ -111,47 +111,6 @@ def katp_open_probability(MgADP, ADP3, ATP4, K_dd, K_td, K_tt):
 
 
 @jit
-def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partition):
-    """Rates of the Na+/Ca2+ exchanger carrier model of Cha et al. (2011), 1/ms.
-
-    Four states: E1 (inward-facing), E2 (outward-facing), I1 and I2 (inactivated, entered
-    from E1; Na+-dependent and Ca2+-dependent inactivation). Occupancies of the transport
-    sites by 3 Na+ or 1 Ca2+ (rapid equilibrium, competitive)::
-
-        pE1Na = 1/(1 + (K_Nai/Na_i)^3 (1 + Ca_i/K_Cai))
-        pE1Ca = 1/(1 + (K_Cai/Ca_i) (1 + (Na_i/K_Nai)^3))
-        pE2Na = 1/(1 + (K_Nao/Na_o)^3 (1 + Ca_o/K_Cao))
-        pE2Ca = 1/(1 + (K_Cao/Ca_o) (1 + (Na_o/K_Nao)^3))
-
-    Na+ translocation is voltage dependent (``k1 = exp(partition FV/RT)``, ``k2 =
-    exp((partition - 1) FV/RT)``), Ca2+ translocation is not (k3 = k4 = 1/ms); ``kf`` (E2 ->
-    E1) and ``kb`` (E1 -> E2) follow. Inactivation rates depend on ``fCa = Ca_i/(Ca_i +
-    0.004)`` (``bcell_cha.mod`` calculateINaCa).
-
-    Returns
-    -------
-    tuple
-        ``(k1 pE1Na, k2 pE2Na, kf, kb, alpha1, beta1, alpha2, beta2)``. The exchanger current
-        (outward = 3 Na+ out, 1 Ca2+ in per cycle) is ``I_max (k1 pE1Na E1 - k2 pE2Na E2)``.
-    """
-    pe1na = 1.0 / (1.0 + (K_Nai / Na_i) ** 3 * (1.0 + Ca_i / K_Cai))
-    pe1ca = 1.0 / (1.0 + (K_Cai / Ca_i) * (1.0 + (Na_i / K_Nai) ** 3))
-    pe2na = 1.0 / (1.0 + (K_Nao / Na_o) ** 3 * (1.0 + Ca_o / K_Cao))
-    pe2ca = 1.0 / (1.0 + (K_Cao / Ca_o) * (1.0 + (Na_o / K_Nao) ** 3))
-    v_rtf = V / RTF
-    k1 = fm.exp(partition * v_rtf)
-    k2 = fm.exp((partition - 1.0) * v_rtf)
-    f_ca = Ca_i / (Ca_i + 0.004)
-    alpha1 = pe1na * (f_ca * 0.002 + (1.0 - f_ca) * 0.0015)
-    beta1 = f_ca * 0.0012 + (1.0 - f_ca) * 0.0000005
-    alpha2 = f_ca * 0.00003 + (1.0 - f_ca) * 0.01
-    beta2 = f_ca * 0.09 + (1.0 - f_ca) * 0.0001
-    kf = k2 * pe2na + 1.0 * pe2ca
-    kb = k1 * pe1na + 1.0 * pe1ca
-    return k1 * pe1na, k2 * pe2na, kf, kb, alpha1, beta1, alpha2, beta2
-
-
-@jit
 def glucose_activation(glucose, h_glc, K_glc):
     """Glucose factor ``G^h/(K_glc^h + G^h)`` of ``fGlu`` (dimensionless; 0 at G = 0).
 

@@ -48,7 +48,6 @@ from ..beta_cell_currents import (
     katp_open_probability,
     kdr_gate_rates,
     kto_gate_rates,
-    ncx_rates,
 )
 from ..constants import FARADAY, nernst, thermal_voltage
 from ..exocytosis import (
@@ -64,6 +63,7 @@ from ..exocytosis import (
 from ..ghk import ghk_driving
 from ..ion_balance import quasi_linear_like
 from ..nak_pump import nak_cycle_rate
+from ..ncx import ncx_rates
 from ..speciation import BEARD_QIAN_38C, mg_speciation_at_H
 from ..surface import gating_shift
 
