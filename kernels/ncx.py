@@ -3,7 +3,8 @@
 Cha CY, Nakamura Y, Himeno Y, Wang J, Fujimoto S, Inagaki N, Earm YE, Noma A (2011) J Gen
 Physiol 138:21-37; equations of ``bcell_cha.mod`` (calculateINaCa) of the NEURON port by
 C. L. Lei, ``chonlei/bHub_sim``, written here as independent code. Rate constants in 1/ms,
-concentrations in mM, V and RT/F in mV. Used by :mod:`biophys.kernels.models.beta_cell`.
+concentrations in mM, V and RT/F in mV. Users: :mod:`biophys.kernels.models.beta_cell` (the
+published model) and :mod:`biophys.kernels.models.zg_cell` (as the second Ca2+ sink).
 """
 
 from . import fastmath as fm
@@ -49,3 +50,24 @@ def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partit
     kf = k2 * pe2na + 1.0 * pe2ca
     kb = k1 * pe1na + 1.0 * pe1ca
     return k1 * pe1na, k2 * pe2na, kf, kb, alpha1, beta1, alpha2, beta2
+
+
+@jit
+def ncx_carrier_rates(Y, c, e1_row, i1_row, i2_row, kf, kb, alpha1, beta1, alpha2, beta2, A, B):
+    """Write the carrier-state equations of cell ``c`` as ``dY/dt = A - B Y`` (1/ms).
+
+    ``e1_row``, ``i1_row`` and ``i2_row`` are the rows of E1, I1 and I2 in ``Y``/``A``/``B``
+    (E2 = 1 - E1 - I1 - I2); the rates are those returned by :func:`ncx_rates`::
+
+        dE1/dt = kf E2 + beta1 I1 + beta2 I2 - (kb + alpha1 + alpha2) E1
+        dI1/dt = alpha1 E1 - beta1 I1,    dI2/dt = alpha2 E1 - beta2 I2
+    """
+    i1 = Y[i1_row, c]
+    i2 = Y[i2_row, c]
+    A[e1_row, c] = kf * (1.0 - i1 - i2) + beta1 * i1 + beta2 * i2
+    B[e1_row, c] = kf + kb + alpha1 + alpha2
+    e1 = Y[e1_row, c]
+    A[i1_row, c] = alpha1 * e1
+    B[i1_row, c] = beta1
+    A[i2_row, c] = alpha2 * e1
+    B[i2_row, c] = beta2

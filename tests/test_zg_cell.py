@@ -17,11 +17,10 @@ with scripts run once and frozen in ``biophys.models.zg_cell.CAL``:
    vs 2.5 mM K_o) and x4 / x6 with 25 pM Ang II; TASK knockout x2.4 (mouse slices); with 1 nM
    Ang II at 4 mM (rat cells, 6-7x) kept inside its range (scipy least_squares from a grid of
    starts, then Nelder-Mead on the largest log-error, on the mean Ca2+ of the conditions of
-   :data:`CONDITIONS`). Every ratio lands within 9.2% (8.2% before step 7, 7.7% before
-   step 6), so :data:`RATIO_TOL` is 10%. The membrane actions of Ang II alone cannot produce
-   the canine Ang II amplification: with ``aldo_AngII_gain = 0`` the best fit misses by up to
-   45%
-   (:func:`test_angii_amplification_needs_more_than_task_inhibition`).
+   :data:`CONDITIONS`). Every ratio lands within 9.9% (9.2% before step 8, 8.2% before
+   step 7, 7.7% before step 6), so :data:`RATIO_TOL` is 10%. The membrane actions of Ang II
+   alone cannot produce the canine Ang II amplification: with ``aldo_AngII_gain = 0`` the best
+   fit misses by up to 45% (:func:`test_angii_amplification_needs_more_than_task_inhibition`).
 5. CaV1.3 (``P_CaL``, activation shift ``dV_L_act``) and the CaV3.2-nanodomain inactivation
    of CaV1.3 (``I_T_CDI``, ``tau_T_CDI``: a hypothesis of this model) by grid searches so
    that, with every check above unchanged, a CaV3.2-knockout cell with TASK intact rests at
@@ -70,6 +69,10 @@ with scripts run once and frozen in ``biophys.models.zg_cell.CAL``:
    with 1 nM Ang II 4.00 -> 3.94 Hz (spike peak +38.7 -> +37.1 mV); every Ang II threshold and
    the resting values unchanged. The largest ratio error, the TASK knockout's, grows from +8.2%
    (x2.597) to +9.2% (x2.621).
+8. A Na+/Ca2+ exchanger (``tests/test_zg_cell_range.py``), nothing refitted: V at 4 mM K_o
+   -84.99 -> -84.93 mV; frequencies at 4.5/5/6/7.5 mM 0.167/1.333/3.667/8.333 Hz; TASK
+   knockout 8.83 Hz; TASK-knockout ratio x2.637 (+9.9%; a refit of step 4 with the rat window
+   kept gives no better than +10.3%).
 
 Not achieved: burst grouping of the TASK knockout's spikes (it fires tonically, 8.7 Hz at 4 mM
 K_o; slices show bursts, PMC10167771). Probes run on this calibration, none kept (scripts not
@@ -304,9 +307,11 @@ def test_resting_potential_and_ghk_tracking(runs):
     slope_ghk = (ghk_voltage(8.0, 0.01) - ghk_voltage(2.0, 0.01)) / math.log10(4.0)
     assert 0.6 * slope_ghk < slope < slope_ghk
     assert abs(vb[2.0] - ghk_voltage(2.0, 0.01)) < 7.0
-    # the silent intact cell sits within 2 mV of the blocked one up to 4 mM (little T window)
+    # the silent intact cell sits within 3 mV of the blocked one up to 4 mM (little T window;
+    # measured 0.3 mV at 2 mM and 2.52 mV at 4 mM, of which the Na+/Ca2+ exchanger's small
+    # forward current at rest gives 0.06 mV)
     for k_o in (2.0, 4.0):
-        assert abs(vs[k_o] - vb[k_o]) < 2.5
+        assert abs(vs[k_o] - vb[k_o]) < 3.0
 
 
 def test_oscillation_onset_with_K_o(runs):
@@ -400,8 +405,8 @@ def test_task_knockout_fires_and_raises_aldosterone(runs):
     assert ratio == pytest.approx(TASK_KO_RATIO, rel=RATIO_TOL)
     # Ang II acts mainly on TASK: without TASK little of its electrical effect is left
     # (PMC10167771: TASK-LOF activity is unresponsive to Ang II); 1 nM Ang II turns the silent
-    # wild type into a 7.6 Hz oscillator, while the TASK knockout only speeds up through the
-    # pump inhibition (f_NaK_AngII; measured +7.7% in rate, +5.9% in mean Ca2+). The synthesis
+    # wild type into a 7.7 Hz oscillator, while the TASK knockout only speeds up through the
+    # pump inhibition (f_NaK_AngII; measured +7.5% in rate, +5.9% in mean Ca2+). The synthesis
     # read-out still responds
     rate_ko = _get(runs, "spike_rate", "KO")
     assert _get(runs, "spike_rate", "KO_AngII") == pytest.approx(rate_ko, rel=0.1)
@@ -427,7 +432,7 @@ def test_cav32_knockout_oscillates_through_cav13(runs):
     Like the wild type, it rests at 4 mM K_o, and 1 nM Ang II (the condition that makes the
     wild type oscillate, test_angii_1nM_aldosterone) evokes repetitive spikes, here through
     CaV1.3 (fitted here: P_CaL, dV_L_act, I_T_CDI). The window of 18 s after the warm-up
-    holds about 71 spikes (3.9 Hz; the wild type: 7.6 Hz). The Ang II threshold:
+    holds about 74 spikes (4.1 Hz; the wild type: 7.7 Hz). The Ang II threshold:
     test_cav32_knockout_angii_threshold."""
     ko = zg.cav32_knockout({"K_o": 10.0})
     assert ko == {"K_o": 10.0, "P_CaT": 0.0}
@@ -465,8 +470,8 @@ def test_cav32_knockout_fixed_step_matches_lsoda(runs):
     """The knockout's CaV1.3 spikes (4 mM K_o, 1 nM Ang II) against LSODA (rtol 1e-9), each
     with a Ca2+ transient (peak at least 4x the trough; measured 6.2x). The CaV1.3 spike (peak
     about +37 mV) is sharper than the CaV3.2-driven ones: the default step (0.05 ms) gives the
-    interval and the mean Ca2+ within 0.5% (measured 0.30% and 0.18%; second order: 0.08% and
-    0.05% at 0.025 ms), dt = 0.0125 ms within 0.1% (measured 0.02% and 0.01%)."""
+    interval and the mean Ca2+ within 0.5% (measured 0.30% and 0.14%; second order: 0.09% and
+    0.04% at 0.025 ms), dt = 0.0125 ms within 0.1% (measured 0.02% and 0.01%)."""
     ds = _compare_with_lsoda(runs, 2000.0, "LSODA", key="T0_K4_A", rel=5e-3)
     assert ds.V.values.max() > 0.0
     assert ds.Ca_i.values.max() > 4.0 * ds.Ca_i.values.min()
@@ -503,15 +508,15 @@ def test_cav32_knockout_angii_threshold(runs):
     Dinh et al. report knockout oscillations at Ang II concentrations similar to the wild
     type's (the lab's raw, unpublished slice notebooks: Cacna1h-/- cells spiking at 200-500
     pM). What brings the knockout there is the second Ang II action, the pump inhibition
-    (f_NaK_AngII): without it the knockout is silent at 0.3 nM (its threshold 0.4-0.5 nM).
+    (f_NaK_AngII): without it the knockout is silent at 0.3 nM (its threshold 0.4-0.45 nM).
     The spikes at 0.3 nM are checked against LSODA (rtol 1e-9) at dt = 0.0125 ms to 0.1%
-    (measured 0.02% interval, 0.03% mean Ca2+; the default step: 0.22% and 0.42%)."""
+    (measured 0.02% interval, 0.03% mean Ca2+; the default step: 0.25% and 0.42%)."""
     assert _get(runs, "spike_rate", "A50_K4") > 0.5  # the wild type at 50 pM: 1.5 Hz
     assert _get(runs, "spike_rate", "T0_K4") == 0.0
     for key in ("T0_K4_A200", "T0_K4_A300_pump"):
         assert _get(runs, "spike_rate", key) == 0.0
         assert _get(runs, "max_V", key) - _get(runs, "min_V", key) < 0.1  # steady, silent
-    assert _get(runs, "spike_rate", "T0_K4_A300") > 1.5  # measured 2.8 Hz
+    assert _get(runs, "spike_rate", "T0_K4_A300") > 1.5  # measured 2.9 Hz
     assert _get(runs, "max_V", "T0_K4_A300") > 0.0  # CaV1.3 spikes, not a ripple
     assert _get(runs, "mean_Ca_i", "T0_K4_A300") > 3.0 * _get(runs, "mean_Ca_i", "T0_K4_A300_pump")
     ds = _compare_with_lsoda(runs, 2500.0, "LSODA", key="T0_K4_A300", dt=0.0125)
@@ -550,7 +555,7 @@ def _compare_with_lsoda(runs, t_end, method, key="KO", dt=None, rel=1e-3):
     s_ref = ref.spike_times.values
     s = ds.spike_times.values
     assert len(s_ref) >= 5 and len(s) == len(s_ref)
-    # inter-spike intervals (TASK knockout ~116 ms, CaV3.2 knockout ~348 ms) agree to rel
+    # inter-spike intervals (TASK knockout ~113 ms, CaV3.2 knockout 245-339 ms) agree to rel
     # (0.1% by default); spike times drift by at most that
     isi, isi_ref = np.diff(s).mean(), np.diff(s_ref).mean()
     assert isi == pytest.approx(isi_ref, rel=rel)

@@ -63,7 +63,7 @@ from ..exocytosis import (
 from ..ghk import ghk_driving
 from ..ion_balance import quasi_linear_like
 from ..nak_pump import nak_cycle_rate
-from ..ncx import ncx_rates
+from ..ncx import ncx_carrier_rates, ncx_rates
 from ..speciation import BEARD_QIAN_38C, mg_speciation_at_H
 from ..surface import gating_shift
 
@@ -325,15 +325,7 @@ def rates(Y, P, c, t, I_ext, A, B):
     A[M_KTO, c], B[M_KTO, c] = _gate(Y[M_KTO, c], a_m, b_m)
     A[H_KTO, c], B[H_KTO, c] = _gate(Y[H_KTO, c], a_h, b_h)
     # Na+/Ca2+ exchanger carrier states (E2 = 1 - E1 - I1 - I2)
-    i1 = Y[I1_NCX, c]
-    i2 = Y[I2_NCX, c]
-    A[E1_NCX, c] = kf * (1.0 - i1 - i2) + be1 * i1 + be2 * i2
-    B[E1_NCX, c] = kf + kb + al1 + al2
-    e1 = Y[E1_NCX, c]
-    A[I1_NCX, c] = al1 * e1
-    B[I1_NCX, c] = be1
-    A[I2_NCX, c] = al2 * e1
-    B[I2_NCX, c] = be2
+    ncx_carrier_rates(Y, c, E1_NCX, I1_NCX, I2_NCX, kf, kb, al1, be1, al2, be2, A, B)
     # exocytosis: I_CaL's Ca2+ fills the microdomain; granules see Cmd and Ca_i (uM)
     ci_um = 1000.0 * Y[CA_I, c]
     j_md = ca_current_to_flux(i_cal_ca, P[V_MD, c], ALPHA_CA)

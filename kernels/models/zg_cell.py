@@ -26,6 +26,10 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
                                                    +4.3 mV, slope 9 mV), see :func:`kv_gate`
     I_NaK  = (1 - f_NaK_AngII E_AngII) I_NaK_max v_NaK(V, Na, K, MgATP, MgADP, Pi, H)
                                                    shared Na+/K+-ATPase cycle, Ang II-inhibited
+    I_NaCa = I_NCX_max (k1 pE1Na E1 - k2 pE2Na E2)   Na+/Ca2+ exchanger: the shared carrier of
+                                                   Cha et al. (2011), :mod:`biophys.kernels.ncx`
+                                                   (states E1, I1, I2; E2 = 1 - E1 - I1 - I2);
+                                                   3 Na+ in, 1 Ca2+ out per forward cycle
 
 with ``G_X(V) = c_i g(x) - c_o g(-x)``, ``x = z F V/RT`` (:func:`biophys.kernels.ghk.ghk_driving`).
 The voltage-gated channels see ``V - dV_surface`` where ``dV_surface`` is the Gouy-Chapman-
@@ -45,7 +49,7 @@ available.
 
 Ca2+ (mM; rapid buffering with a constant free fraction f_i)::
 
-    dCa_i/dt   = f_i [ -(I_CaT + I_CaL + I_Ca_b) A/(2 F vol) - J_PMCA ],
+    dCa_i/dt   = f_i [ -(I_CaT + I_CaL + I_Ca_b - 2 I_NaCa) A/(2 F vol) - J_PMCA ],
     J_PMCA     = J_max Ca_i^2/(Ca_i^2 + K_PMCA^2)   (electroneutral; J_max from I_PMCA_max)
     dCa_avg/dt = (Ca_i - Ca_avg)/tau_avg             running average driving aldosterone synthase
 
@@ -54,15 +58,18 @@ Aldosterone (phenomenological, arbitrary units per minute)::
     aldosterone_rate = aldo_max [b + (1 - b) Ca_avg^n/(Ca_avg^n + K_eff^n)],
     K_eff = K_aldo/(1 + aldo_AngII_gain E)
 
-Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping). With the calibrated values the cell
+Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping). The exchanger, whose Na+-dependent
+inactivation keeps it nearly off below 0.3 uM Ca2+ (Cha et al.'s carrier), is the low-affinity,
+high-capacity second sink that bounds Ca2+ where the CaV3.2 window current exceeds the PMCA's
+capacity (depolarised steady states above about 10 mM K_o). With the calibrated values the cell
 is silent at low K_o and becomes a relaxation oscillator once K_o depolarises it into the
 CaV3.2 window (low-threshold spike, Ca2+ entry, K(Ca) after-hyperpolarisation, recovery).
 The delayed rectifier opens little during these spikes (peaks below 0 mV; n_Kv at most 0.08,
 or 0.14 with 1 nM Ang II: at most 2.4 uA/cm^2); the CaV1.3 spikes of the knockouts (peaks +37
 to +41 mV) open it to 0.8-0.9 (about 20 uA/cm^2, against up to 260 uA/cm^2 of K(Ca)), which
 lowers their peaks by 2-3 mV. Its role is to bound the depolarisation by large depolarising
-currents, where TREK and K(Ca) alone do not (without it a TASK-knockout cell driven by
-12 uA/cm^2 settles near +270 mV).
+currents, where TREK, K(Ca) and the exchanger's reverse mode alone do not (without it a
+TASK-knockout cell driven by 12 uA/cm^2 settles near +93 mV; +270 mV without the exchanger).
 """
 
 import math
@@ -74,10 +81,12 @@ from ..gating import exprel, q10_factor
 from ..ghk import ghk_driving
 from ..ion_balance import dconc_dt
 from ..nak_pump import nak_cycle_rate
+from ..ncx import ncx_carrier_rates, ncx_rates
 from ..speciation import mg_speciation
 from ..surface import gating_shift
 
-STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg", "c_TL", "n_Kv")
+STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg", "c_TL", "n_Kv", "E1_NCX",
+               "I1_NCX", "I2_NCX")
 PARAM_NAMES = (
     "K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII",
     "K_i", "Na_i", "Mg_i", "ATP", "ADP", "Pi", "pH",
@@ -86,6 +95,7 @@ PARAM_NAMES = (
     "dV_L_act", "P_Ca_b",
     "g_KCa", "K_KCa", "n_KCa", "g_Kv",
     "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI", "I_T_CDI", "tau_T_CDI",
+    "I_NCX_max", "K_NCX_Nai", "K_NCX_Cai", "K_NCX_Nao", "K_NCX_Cao", "partition_NCX",
     "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
     "K_AT1", "tau_AT1", "f_NaK_AngII",
     "tau_avg", "aldo_max", "aldo_basal", "K_aldo", "n_aldo", "aldo_AngII_gain",
@@ -93,19 +103,20 @@ PARAM_NAMES = (
 )
 AUX_NAMES = (
     "I_TASK", "I_TREK", "I_Na_b", "I_Kir", "I_CaT", "I_CaL", "I_Ca_b", "I_KCa", "I_Kv", "I_NaK",
-    "J_PMCA", "I_ion", "E_K", "dV_surface", "AngII_response", "aldosterone_rate",
+    "I_NaCa", "J_PMCA", "I_ion", "E_K", "dV_surface", "AngII_response", "aldosterone_rate",
 )
 
-V, MT, HT, DL, FL, CA, CAAVG, CTL, NKV = range(9)
+V, MT, HT, DL, FL, CA, CAAVG, CTL, NKV, E1_NCX, I1_NCX, I2_NCX = range(12)
 (K_O, NA_O, CA_O, MG_O, TEMP, ANG, K_I, NA_I, MG_I, ATP, ADP, PI, PH_I,
  C_M, AREA, VOL,
  P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, DV_TA, DV_TI, P_CAL, DV_LA, P_CAB,
  G_KCA, K_KCA, N_KCA, G_KV,
  I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI, I_T_CDI, TAU_T_CDI,
+ I_NCX_MAX, K_NCX_NAI, K_NCX_CAI, K_NCX_NAO, K_NCX_CAO, PARTITION_NCX,
  SIGMA, MONO_REF, CA_REF, MG_REF,
  K_AT1, TAU_AT1, F_NAK_ANG,
  TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
- I_APP) = range(51)
+ I_APP) = range(57)
 
 #: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
 T_REF_CAV32 = 24.0
@@ -381,9 +392,21 @@ def membrane(Y, P, c):
     # Ang II inhibits the pump by the fraction f_NaK_AngII E (second AT1 action)
     i_nak = ((1.0 - P[F_NAK_ANG, c] * e) * P[I_NAK_MAX, c]
              * nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp, P[PI, c], h_mM, T))
-    i_ion = i_task + i_trek + i_nab + i_kir + i_cat + i_cal + i_cab + i_kca + i_kv + i_nak
-    return (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_ion, g, e_k,
-            e)
+    # Na+/Ca2+ exchanger (Cha et al. 2011 carrier; outward = 3 Na+ out, 1 Ca2+ in)
+    k1p, k2p, kf, kb, al1, be1, al2, be2 = ncx_rates(
+        v, na_i, ca, na_o, ca_o, vt, P[K_NCX_NAI, c], P[K_NCX_CAI, c], P[K_NCX_NAO, c],
+        P[K_NCX_CAO, c], P[PARTITION_NCX, c])
+    e1 = Y[E1_NCX, c]
+    e2 = 1.0 - e1 - Y[I1_NCX, c] - Y[I2_NCX, c]
+    i_ncx_max = P[I_NCX_MAX, c]
+    part = P[PARTITION_NCX, c]
+    i_naca = i_ncx_max * (k1p * e1 - k2p * e2)
+    # its slope at frozen carrier states (>= 0: k1 = exp(p v/RT), k2 = exp((p - 1) v/RT))
+    g += i_ncx_max * (k1p * e1 * part + k2p * e2 * (1.0 - part)) / vt
+    i_ion = (i_task + i_trek + i_nab + i_kir + i_cat + i_cal + i_cab + i_kca + i_kv + i_nak
+             + i_naca)
+    return (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_naca, i_ion,
+            g, e_k, e, (kf, kb, al1, be1, al2, be2))
 
 
 @jit
@@ -395,8 +418,8 @@ def pmca_max_rate(P, c):
 @jit
 def rates(Y, P, c, t, I_ext, A, B):
     v = Y[V, c]
-    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_ion, g, e_k,
-     e) = membrane(Y, P, c)
+    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_naca, i_ion, g,
+     e_k, e, ncx) = membrane(Y, P, c)
     cm = P[C_M, c]
     b_v = g / cm
     B[V, c] = b_v
@@ -418,7 +441,9 @@ def rates(Y, P, c, t, I_ext, A, B):
     B[NKV, c] = 1.0 / tau_n
     ca = Y[CA, c]
     kp = P[K_PMCA, c]
-    A[CA, c] = dconc_dt(i_cat + i_cal + i_cab, 2.0, P[AREA, c], P[VOL, c], P[F_I, c])
+    # the exchanger moves one Ca2+ per net charge: Ca2+-current equivalent -2 I_NaCa
+    A[CA, c] = dconc_dt(i_cat + i_cal + i_cab - 2.0 * i_naca, 2.0, P[AREA, c], P[VOL, c],
+                        P[F_I, c])
     B[CA, c] = P[PMCA_ROW, c] * ca / (ca * ca + kp * kp)
     it = P[I_T_CDI, c]
     ttl = P[TAU_T_CDI, c]
@@ -427,6 +452,9 @@ def rates(Y, P, c, t, I_ext, A, B):
     tavg = P[TAU_AVG, c]
     A[CAAVG, c] = ca / tavg
     B[CAAVG, c] = 1.0 / tavg
+    # exchanger carrier states (E2 = 1 - E1 - I1 - I2; Cha et al. 2011)
+    kf, kb, al1, be1, al2, be2 = ncx
+    ncx_carrier_rates(Y, c, E1_NCX, I1_NCX, I2_NCX, kf, kb, al1, be1, al2, be2, A, B)
 
 
 @jit
@@ -441,8 +469,8 @@ def aldosterone_rate(Ca_avg, E, aldo_max, basal, K_aldo, n_aldo, gain):
 
 @jit
 def aux(Y, P, c, t, I_ext, OUT):
-    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_ion, g, e_k,
-     e) = membrane(Y, P, c)
+    (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_naca, i_ion, _,
+     e_k, e, _) = membrane(Y, P, c)
     ca = Y[CA, c]
     kp = P[K_PMCA, c]
     OUT[0, c] = i_task
@@ -455,11 +483,12 @@ def aux(Y, P, c, t, I_ext, OUT):
     OUT[7, c] = i_kca
     OUT[8, c] = i_kv
     OUT[9, c] = i_nak
+    OUT[10, c] = i_naca
     # PMCA flux as total (free + bound) Ca2+ per cytosolic volume, mM/ms
-    OUT[10, c] = P[PMCA_ROW, c] / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
-    OUT[11, c] = i_ion
-    OUT[12, c] = e_k
-    OUT[13, c] = P[V_SHIFT, c]
-    OUT[14, c] = e
-    OUT[15, c] = aldosterone_rate(Y[CAAVG, c], e, P[ALDO_MAX, c], P[ALDO_BASAL, c],
+    OUT[11, c] = P[PMCA_ROW, c] / P[F_I, c] * ca * ca / (ca * ca + kp * kp)
+    OUT[12, c] = i_ion
+    OUT[13, c] = e_k
+    OUT[14, c] = P[V_SHIFT, c]
+    OUT[15, c] = e
+    OUT[16, c] = aldosterone_rate(Y[CAAVG, c], e, P[ALDO_MAX, c], P[ALDO_BASAL, c],
                                   P[K_ALDO, c], P[N_ALDO, c], P[ALDO_GAIN, c])
