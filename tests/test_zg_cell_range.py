@@ -106,7 +106,8 @@ def test_exchanger_carries_the_excess_and_little_else():
     assert v == pytest.approx(-62.3, abs=1.0) and 1e-3 < ca < 2e-3
     assert entry == pytest.approx(pmca + ncx, rel=5e-3)
     assert ncx > 0.1 * entry
-    assert pmca < MODEL.parameter("I_PMCA_max").value
+    # the PMCA is near its capacity (measured 95%): the excess is the exchanger's to carry
+    assert pmca > 0.9 * MODEL.parameter("I_PMCA_max").value
     runaway = bp.simulate("zg_cell", 60000.0, params={"K_o": 12.0, "I_NCX_max": 0.0},
                           record=("Ca_i",), record_every=30000.0)
     assert runaway.Ca_i.values.ravel()[-1] > 1e-2
