@@ -33,7 +33,7 @@ def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partit
     -------
     tuple
         ``(k1 pE1Na, k2 pE2Na, kf, kb, alpha1, beta1, alpha2, beta2)``. The exchanger current
-        (outward = 3 Na+ out, 1 Ca2+ in per cycle) is ``I_max (k1 pE1Na E1 - k2 pE2Na E2)``.
+        (outward = 3 Na+ out, 1 Ca2+ in per cycle) is :func:`ncx_current`.
     """
     pe1na = 1.0 / (1.0 + (K_Nai / Na_i) ** 3 * (1.0 + Ca_i / K_Cai))
     pe1ca = 1.0 / (1.0 + (K_Cai / Ca_i) * (1.0 + (Na_i / K_Nai) ** 3))
@@ -50,6 +50,18 @@ def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partit
     kf = k2 * pe2na + 1.0 * pe2ca
     kb = k1 * pe1na + 1.0 * pe1ca
     return k1 * pe1na, k2 * pe2na, kf, kb, alpha1, beta1, alpha2, beta2
+
+
+@jit
+def ncx_current(I_max, k1_pE1Na, k2_pE2Na, E1, I1, I2):
+    """Exchanger current and the outward-facing occupancy ``E2 = 1 - E1 - I1 - I2``.
+
+    ``I_max (k1 pE1Na E1 - k2 pE2Na E2)`` in the unit of ``I_max`` (outward positive: 3 Na+
+    out and 1 Ca2+ in per net cycle), with ``k1 pE1Na`` and ``k2 pE2Na`` from
+    :func:`ncx_rates` and the carrier occupancies E1, I1, I2 (1). Returns ``(I_NaCa, E2)``.
+    """
+    e2 = 1.0 - E1 - I1 - I2
+    return I_max * (k1_pE1Na * E1 - k2_pE2Na * e2), e2
 
 
 @jit

@@ -63,7 +63,7 @@ from ..exocytosis import (
 from ..ghk import ghk_driving
 from ..ion_balance import quasi_linear_like
 from ..nak_pump import nak_cycle_rate
-from ..ncx import ncx_carrier_rates, ncx_rates
+from ..ncx import ncx_carrier_rates, ncx_current, ncx_rates
 from ..speciation import BEARD_QIAN_38C, mg_speciation_at_H
 from ..surface import gating_shift
 
@@ -232,7 +232,7 @@ def _cell(Y, P, c, I_ext):
     k1p, k2p, kf, kb, al1, be1, al2, be2 = ncx_rates(
         v, na_i, ca_i, na_o, ca_o, rtf, P[K_NCX_NAI, c], P[K_NCX_CAI, c], P[K_NCX_NAO, c],
         P[K_NCX_CAO, c], P[PARTITION_NCX, c])
-    i_naca = P[I_NCX_MAX, c] * (k1p * e1 - k2p * (1.0 - e1 - i1 - i2))
+    i_naca, _ = ncx_current(P[I_NCX_MAX, c], k1p, k2p, e1, i1, i2)
 
     # PMCA (1 Ca2+ out per cycle; the counter-ion is booked as Na+ as in the port)
     ca2 = ca_i * ca_i

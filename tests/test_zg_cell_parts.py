@@ -1,0 +1,159 @@
+"""``zg_cell`` part by part (issue 5): its declaration, input checks, the surface-charge shift,
+the AT1 response, the pump's Ang II inhibition, the CaV3.2 gates and the running average of
+Ca2+ behind the aldosterone read-out.
+
+Each test checks one piece of the kernel against an expression written here, independently of
+the package, or against the shared kernel it must equal. The cell-level calibration and
+validation (resting potential, K_o series, aldosterone ratios, knockouts, LSODA) is in
+``tests/test_zg_cell.py``; the delayed rectifier in ``tests/test_zg_cell_kv.py``; the pump
+against two glomerulosa studies in ``tests/test_zg_cell_pump_block.py``; the behaviour beyond
+the calibrated K_o range in ``tests/test_zg_cell_range.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import zg
+from biophys.kernels.models import zg_cell as kz
+from biophys.kernels.protocol import block_parameters
+from biophys.kernels.surface import DEFAULT_SIGMA, gating_shift
+from biophys.models import get_model
+
+MODEL = get_model("zg_cell")
+
+
+# -- declaration and input ---------------------------------------------------------------------
+def test_declared_as_ours_with_units_and_sources():
+    assert "NOT a published model" in MODEL.description
+    assert "phenomenological" in MODEL.description
+    for q in MODEL.parameters + MODEL.states:
+        assert q.unit and q.source and q.description, q.name
+        lo, hi = q.bounds
+        assert lo <= q.value <= hi, q.name
+    fitted = [q.name for q in MODEL.parameters if q.source.startswith("fitted here")]
+    assert {"P_TASK", "P_Na_b", "I_NaK_max", "aldo_basal", "K_aldo", "tau_AT1"} <= set(fitted)
+    for name in fitted:  # each names its test (that it exists: test_layout.py)
+        assert re.search(r"tests/test_zg_cell\w*\.py::test_\w+", MODEL.parameter(name).source), name
+    assert set(MODEL.condition_names) >= {"K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII"}
+    assert MODEL.roles["aldosterone"] == "aldosterone_rate"
+
+
+def test_bad_input_is_a_clear_value_error():
+    with pytest.raises(ValueError, match=r"K_o.*mM"):
+        bp.simulate("zg_cell", 10.0, params={"K_o": -1.0})
+    with pytest.raises(ValueError, match=r"AngII.*pM"):
+        bp.simulate("zg_cell", 10.0, params={"AngII": float("nan")})
+    with pytest.raises(ValueError, match="Ca_avg"):
+        zg.synthesis_rate(-1.0)
+
+
+# -- kernels -----------------------------------------------------------------------------------
+def _derived_shift(params):
+    """The kernel's derived surface-charge shift (mV) for parameter overrides ``params``."""
+    p = block_parameters(kz, MODEL.parameter_vector(params)[:, None])
+    return p[kz.V_SHIFT, 0]
+
+
+def test_surface_shift_equals_shared_gating_shift():
+    """The derived shift is the shared Grahame shift of the bath (Na_o + K_o, Ca_o, Mg_o) vs the
+    reference bath 144 mM monovalent, 2 mM Ca2+, 1 mM Mg2+ (kernels.surface, validated against
+    brentq in tests/kernels/test_surface.py)."""
+    for ca in (0.0, 0.5, 2.0, 10.0):
+        for mg in (0.0, 1.0, 10.0):
+            for ko in (2.0, 8.0):
+                for sigma in (DEFAULT_SIGMA, -1.0 / 250.0):
+                    ours = _derived_shift({"Ca_o": max(ca, 1e-6), "Mg_o": mg, "K_o": ko,
+                                           "sigma": sigma})
+                    shared = gating_shift(140.0 + ko, max(ca, 1e-6), mg, sigma, 37.0, 144.0, 2.0,
+                                          1.0)
+                    assert ours == pytest.approx(shared, abs=1e-9)
+    # the driver computes it once per cell (kernel derive) and applies it every step
+    params = {"Mg_o": 10.0, "Ca_o": 0.5}
+    expect = _derived_shift(params)
+    assert abs(expect) > 1.0
+    ds = bp.simulate("zg_cell", 1.0, params=params, record=["dV_surface"], record_every=0.5)
+    np.testing.assert_array_equal(ds["dV_surface"].values, expect)
+
+
+def test_angii_response_operational_model():
+    """At AngII = K_AT1/(1 + tau) the AT1 response is half its maximum tau/(1 + tau)."""
+    tau = MODEL.parameter("tau_AT1").value
+    k_at1 = MODEL.parameter("K_AT1").value
+    ec50 = k_at1 / (1.0 + tau)
+    assert kz.angii_response(ec50, k_at1, tau) == pytest.approx(0.5 * tau / (1.0 + tau),
+                                                                rel=1e-12)
+    assert kz.angii_response(0.0, k_at1, tau) == 0.0
+
+
+def test_pump_inhibition_by_angii():
+    """The kernel scales the pump current by 1 - f_NaK_AngII E (E the AT1 response)."""
+    y = MODEL.default_states()[:, None].copy()
+    i_nak = MODEL.output_names.index("I_NaK")
+    e_out = MODEL.output_names.index("AngII_response")
+
+    def outputs(params):
+        # the AT1 constants are set here, so that E below does not depend on the defaults
+        params = {"tau_AT1": 3.0, "K_AT1": 500.0, **params}
+        out = np.zeros((len(MODEL.outputs), 1))
+        kz.aux(y, block_parameters(kz, MODEL.parameter_vector(params)[:, None]), 0, 0.0, 0.0,
+               out)
+        return out[:, 0]
+
+    base = outputs({})[i_nak]
+    for ang, f in ((300.0, 0.85), (1000.0, 0.5), (1e6, 1.0)):
+        o = outputs({"AngII": ang, "f_NaK_AngII": f})
+        e = 3.0 * (ang / (ang + 500.0)) / (1.0 + 3.0 * ang / (ang + 500.0))  # written here
+        assert o[e_out] == pytest.approx(e, rel=1e-12)
+        assert o[i_nak] == pytest.approx((1.0 - f * e) * base, rel=1e-12)
+    assert outputs({"AngII": 1000.0, "f_NaK_AngII": 0.0})[i_nak] == pytest.approx(base,
+                                                                                  rel=1e-12)
+
+
+def test_cav32_gating_shifts():
+    """The shifted CaV3.2 gates are the Vitko et al. (2005) fits evaluated at V - shift."""
+    for v in (-100.0, -85.0, -70.0, -55.0, -30.0, 0.0):
+        for da, di in ((0.0, 0.0), (-1.5, 13.0), (5.0, -7.0)):
+            m_inf, tau_m, h_inf, tau_h = kz.cav32_gates(v, 24.0, da, di)
+            va, vi = v - da, v - di
+            assert m_inf == pytest.approx(1 / (1 + math.exp(-(va + 59.36) / 7.53)), rel=1e-12)
+            assert h_inf == pytest.approx(1 / (1 + math.exp((vi + 85.5) / 7.18)), rel=1e-12)
+            assert tau_m == pytest.approx(1.52 + 1 / (math.exp((va + 40.3) / 10.06)
+                                                      + math.exp(-(va + 144.3) / 28.6)),
+                                          rel=1e-12)
+            assert tau_h == pytest.approx(13.7 + (1943 + math.exp((vi + 164) / 9.2))
+                                          / (1 + math.exp((vi + 89.3) / 3.7)), rel=1e-12)
+
+
+# -- running average of Ca2+ (aldosterone read-out) --------------------------------------------
+def test_running_average_gives_the_steady_rate():
+    """Ca_avg (time constant tau_avg) converges to the mean of Ca_i, so the aldosterone output
+    equals the synthesis function of the mean (the shortcut used by biophys.zg)."""
+    prm = {"P_TASK": 0.0, "tau_avg": 3000.0}
+    ds = bp.simulate("zg_cell", 40000.0, params=prm, record=("Ca_i", "Ca_avg",
+                                                            "aldosterone_rate"),
+                     record_every=1.0)
+    t = ds.time.values
+    late = t >= 20000.0
+    mean_ca = float(ds.Ca_i.values[late].mean())
+    assert ds.Ca_avg.values[-1] == pytest.approx(mean_ca, rel=0.03)
+    rate = zg.synthesis_rate(ds.Ca_avg.values[-1], params=prm)
+    assert ds.aldosterone_rate.values[-1] == pytest.approx(float(rate), rel=1e-12)
+    assert json.loads(ds.attrs["final_state"])["Ca_avg"] == pytest.approx(
+        ds.Ca_avg.values[-1], rel=1e-12)
+
+
+@pytest.mark.slow
+def test_running_average_default_tau_long():
+    """With the default tau_avg (2 min) the output after 12 min matches biophys.zg's estimate."""
+    prm = {"P_TASK": 0.0}
+    ds = bp.simulate("zg_cell", 720000.0, params=prm, record=("aldosterone_rate",),
+                     record_every=1000.0)
+    est = zg.steady_state([prm], t_end=60000.0, warmup=20000.0).aldosterone_rate[0]
+    assert ds.aldosterone_rate.values[-1] == pytest.approx(est, rel=0.03)
