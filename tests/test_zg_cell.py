@@ -128,8 +128,9 @@ reachable ("membrane potential oscillations of low periodicity" controlled by An
 extracellular K+; Ang II evokes periodic CaV3-dependent Ca2+ events). The onset K_o and the
 frequencies asserted here are therefore the model's fitted values, checked for the published
 qualitative behaviour only. Time-averaged read-outs come from one ensemble run shared by the
-tests. The model's parts (declaration, input checks, surface shift, AT1 response, CaV3.2
-gates, running average) are tested one by one in ``tests/test_zg_cell_parts.py``.
+tests. The model's parts (declaration, input checks, surface shift, AT1 response, the
+pump's Ang II inhibition, CaV3.2 gates, running average) are tested one by one in
+``tests/test_zg_cell_parts.py``.
 """
 
 from __future__ import annotations

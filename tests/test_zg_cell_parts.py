@@ -2,8 +2,10 @@
 the AT1 response, the pump's Ang II inhibition, the CaV3.2 gates and the running average of
 Ca2+ behind the aldosterone read-out.
 
-Each test checks one piece of the kernel against an expression written here, independently of
-the package, or against the shared kernel it must equal. The cell-level calibration and
+The first two tests check the declaration (units, sources, bounds, the fitted parameters'
+tests) and the input errors; the others check one piece of the kernel against an expression
+written here, independently of the package, or against the shared kernel it must equal, and
+the running average against the mean Ca2+ of a run. The cell-level calibration and
 validation (resting potential, K_o series, aldosterone ratios, knockouts, LSODA) is in
 ``tests/test_zg_cell.py``; the delayed rectifier in ``tests/test_zg_cell_kv.py``; the pump
 against two glomerulosa studies in ``tests/test_zg_cell_pump_block.py``; the behaviour beyond
