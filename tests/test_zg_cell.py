@@ -15,10 +15,11 @@ with scripts run once and frozen in ``biophys.models.zg_cell.CAL``:
 4. The aldosterone read-out (aldo_basal, K_aldo, n_aldo, aldo_AngII_gain; tau_AT1 = 3) by
    minimising the largest log-error of five ratios: isolated canine cells x2.0 / x3.5 (5 / 7.5
    vs 2.5 mM K_o) and x4 / x6 with 25 pM Ang II; TASK knockout x2.4 (mouse slices); with 1 nM
-   Ang II at 4 mM (rat cells, 6-7x) kept inside its range (scipy least_squares from a grid of
-   starts, then Nelder-Mead on the largest log-error, on the mean Ca2+ of the conditions of
-   :data:`CONDITIONS`). Every ratio lands within 9.9% (9.2% before step 8, 8.2% before
-   step 7, 7.7% before step 6), so :data:`RATIO_TOL` is 10%. The membrane actions of Ang II
+   Ang II at 4 mM (rat cells, 6-7x) kept inside that range widened by the same tolerance
+   (scipy least_squares from a grid of starts, then Nelder-Mead on the largest log-error, on
+   the mean Ca2+ of the conditions of :data:`CONDITIONS`). Every ratio lands within 9.9% (9.2%
+   before step 8, 8.2% before step 7, 7.7% before step 6), so :data:`RATIO_TOL` is 10%; the
+   rat ratio is x7.58 since step 8, 8% above the range's top. The membrane actions of Ang II
    alone cannot produce the canine Ang II amplification: with ``aldo_AngII_gain = 0`` the best
    fit misses by up to 45% (:func:`test_angii_amplification_needs_more_than_task_inhibition`).
 5. CaV1.3 (``P_CaL``, activation shift ``dV_L_act``) and the CaV3.2-nanodomain inactivation
@@ -305,9 +306,10 @@ def test_aldosterone_vs_K(runs):
 
 
 def test_angii_1nM_aldosterone(runs):
-    """1 nM Ang II at 4 mM K_o: rat glomerulosa cells reach 6-7x basal (1978); the TASK
-    inhibition makes the silent cell oscillate (Guagliardo et al. 2020: Ang II evokes periodic
-    CaV3-dependent Ca2+ events in slices)."""
+    """1 nM Ang II at 4 mM K_o: rat glomerulosa cells reach 6-7x basal (1978), asserted with
+    the 10% tolerance of the fitted ratios (5.4-7.7x; measured x7.58, 8% above the published
+    top); the TASK inhibition makes the silent cell oscillate (Guagliardo et al. 2020: Ang II
+    evokes periodic CaV3-dependent Ca2+ events in slices)."""
     ratio = _get(runs, "aldosterone_rate", "A1nM") / _get(runs, "aldosterone_rate", "K4")
     lo, hi = RAT_ANGII_1NM
     assert lo * (1 - RATIO_TOL) <= ratio <= hi * (1 + RATIO_TOL)
@@ -410,11 +412,12 @@ def test_cav32_knockout_oscillates_through_cav13(runs):
 
 
 def test_cav32_knockout_fixed_step_matches_lsoda(runs):
-    """The knockout's CaV1.3 spikes (4 mM K_o, 1 nM Ang II) against LSODA (rtol 1e-9), each
-    with a Ca2+ transient (peak at least 4x the trough; measured 6.2x). The CaV1.3 spike (peak
-    about +37 mV) is sharper than the CaV3.2-driven ones: the default step (0.05 ms) gives the
-    interval and the mean Ca2+ within 0.5% (measured 0.30% and 0.14%; second order: 0.09% and
-    0.04% at 0.025 ms), dt = 0.0125 ms within 0.1% (measured 0.02% and 0.01%)."""
+    """The knockout's CaV1.3 spikes (4 mM K_o, 1 nM Ang II) against LSODA (rtol 1e-9), with
+    Ca2+ transients (over the 2 s, peak at least 4x the trough; measured 6.2x). The CaV1.3
+    spike (peak about +37 mV) is sharper than the CaV3.2-driven ones: the default step (0.05
+    ms) gives the interval and the mean Ca2+ within 0.5% (measured 0.30% and 0.14%; second
+    order: 0.09% and 0.04% at 0.025 ms), dt = 0.0125 ms within 0.1% (measured 0.02% and
+    0.01%)."""
     ds = _compare_with_lsoda(runs, 2000.0, "LSODA", key="T0_K4_A", rel=5e-3)
     assert ds.V.values.max() > 0.0
     assert ds.Ca_i.values.max() > 4.0 * ds.Ca_i.values.min()

@@ -147,6 +147,12 @@ def test_running_average_gives_the_steady_rate():
     assert ds.Ca_avg.values[-1] == pytest.approx(mean_ca, rel=0.03)
     rate = zg.synthesis_rate(ds.Ca_avg.values[-1], params=prm)
     assert ds.aldosterone_rate.values[-1] == pytest.approx(float(rate), rel=1e-12)
+    # the read-out itself, written here (no Ang II: the Hill constant is K_aldo itself)
+    q = {n: MODEL.parameter(n).value for n in ("aldo_max", "aldo_basal", "K_aldo", "n_aldo")}
+    assert MODEL.parameter("AngII").value == 0.0
+    x = (ds.Ca_avg.values[-1] / q["K_aldo"]) ** q["n_aldo"]
+    hill = q["aldo_max"] * (q["aldo_basal"] + (1.0 - q["aldo_basal"]) * x / (1.0 + x))
+    assert ds.aldosterone_rate.values[-1] == pytest.approx(hill, rel=1e-12)
     assert json.loads(ds.attrs["final_state"])["Ca_avg"] == pytest.approx(
         ds.Ca_avg.values[-1], rel=1e-12)
 

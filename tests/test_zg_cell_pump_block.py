@@ -94,7 +94,8 @@ def test_basal_aldosterone_does_not_rise_under_pump_block():
     pump blocked, basal aldosterone stays within 10% of the unblocked cell. The model fails this
     (+26% / +29% / +30% at 50% / 90% / 100% block)."""
     aldo, v = _aldosterone_under_block({"K_o": 4.0})
-    assert v[0] == pytest.approx(-85.0, abs=0.1)  # the calibrated resting cell
+    if abs(v[0] + 85.0) > 0.1:  # precondition, the calibrated resting cell: not the xfail
+        pytest.fail(f"unblocked cell at {v[0]:.2f} mV, not the calibrated -85 mV")
     assert np.all(aldo[2:] / aldo[0] < 1.0 + NOT_ALTERED), aldo / aldo[0]
 
 
@@ -113,5 +114,6 @@ def test_direct_k_o_activation_of_the_pump():
         ds = bp.simulate("zg_cell", 20000.0, params={"K_o": k_o, **no_ca},
                          record=("I_NaK",), record_every=5000.0)
         i_nak.append(float(ds.I_NaK.values.ravel()[-1]))
-    assert i_nak[0] > 0.0
+    if not i_nak[0] > 0.0:  # precondition, a forward-running pump: not the xfail
+        pytest.fail(f"pump current {i_nak[0]} at 4 mM K_o is not outward")
     assert 1.15 < i_nak[1] / i_nak[0] < 1.45, i_nak[1] / i_nak[0]

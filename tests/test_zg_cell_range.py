@@ -43,7 +43,7 @@ def test_ca_stays_physiological_inside_the_envelope():
     """Mean Ca2+ (last 20 of 40 s) stays below 1 uM and steady from 2 mM K_o up to the edge of
     ENVELOPE, at every Mg_o listed there. Measured maxima: 556 nM (9 mM K_o, 0.25 mM Mg_o),
     620 nM (9.5 mM, 0.5 mM), 614 nM (10 mM, 1 mM), 623 nM (11 mM, 2 mM) and 503 nM (12 mM,
-    4 mM); the two windows differ by at most 0.5%."""
+    4 mM); the two windows differ by at most 0.5% (asserted: 2%)."""
     conds = [{"K_o": k, "Mg_o": mg} for mg, k_hi in ENVELOPE
              for k in np.arange(2.0, k_hi + 0.25, 0.5)]
     early = zg.steady_state(conds, t_end=40000.0, warmup=20000.0)
@@ -51,7 +51,7 @@ def test_ca_stays_physiological_inside_the_envelope():
     ca, ca_late = np.asarray(early.mean_Ca_i), np.asarray(late.mean_Ca_i)
     assert np.all(ca < CA_MAX), [c for c, x in zip(conds, ca, strict=True) if x >= CA_MAX]
     # steady: no drift between the two windows beyond what oscillations give
-    assert np.all(np.abs(ca_late - ca) < 0.05 * ca), np.abs(ca_late / ca - 1.0).max()
+    assert np.all(np.abs(ca_late - ca) < 0.02 * ca), np.abs(ca_late / ca - 1.0).max()
 
 
 #: K_o (mM) beyond the envelope, up to the top of the bovine aldosterone dose-response (60 mM).
@@ -118,19 +118,21 @@ def test_exchanger_carries_the_excess_and_little_else():
 
 
 def test_high_k_steady_state_matches_lsoda():
-    """The bounded state at 12 mM K_o and 0.25 mM Mg_o (Ca2+ 1.8 uM, the exchanger's slow
-    inactivation states engaged) from rest: the fixed-step solver at its default step against
-    LSODA (rtol 1e-8) at 5, 10 and 20 s (measured: V within 1e-6 mV, Ca2+ within 1e-6
-    relative)."""
+    """The approach to the bounded state at 12 mM K_o and 0.25 mM Mg_o (Ca2+ 1.8 uM, the
+    exchanger's slow inactivation states engaged) from rest: the fixed-step solver at its
+    default step against LSODA (rtol 1e-8) at 0.3, 0.5, 1, 2 and 5 s, while Ca2+ is still
+    rising (0.78 to 1.89 uM). Measured: V within 1.5e-5 mV, Ca2+ within 1.5e-5 relative,
+    I2_NCX within 1.4e-6. The bounds (1e-4 mV, 1e-4, 1e-5) are met with dt = 0.1 ms too
+    (errors 4x) and missed with dt = 0.5 ms (Ca2+ 2.3e-3, V 1.1e-3 mV at 0.3 s)."""
     prm = {"K_o": 12.0, "Mg_o": 0.25}
     rec = ("V", "Ca_i", "I2_NCX")
-    ref = solve("zg_cell", 20000.0, params=prm, record=rec, record_every=1000.0,
+    ref = solve("zg_cell", 20000.0, params=prm, record=rec, record_every=100.0,
                 method="LSODA", rtol=1e-8, atol=1e-12)
-    ds = bp.simulate("zg_cell", 20000.0, params=prm, record=rec, record_every=1000.0)
-    idx = [5, 10, 20]
-    assert ref.Ca_i.values.ravel()[20] > 1e-3
-    np.testing.assert_allclose(ds.V.values.ravel()[idx], ref.V.values.ravel()[idx], atol=1e-3)
-    np.testing.assert_allclose(ds.Ca_i.values.ravel()[idx], ref.Ca_i.values.ravel()[idx],
-                               rtol=1e-4)
+    ds = bp.simulate("zg_cell", 20000.0, params=prm, record=rec, record_every=100.0)
+    idx = [3, 5, 10, 20, 50]  # samples every 100 ms
+    ca_ref = ref.Ca_i.values.ravel()
+    assert ca_ref[200] > 1e-3 and ca_ref[3] < 0.5 * ca_ref[50]  # bounded, and a transient
+    np.testing.assert_allclose(ds.V.values.ravel()[idx], ref.V.values.ravel()[idx], atol=1e-4)
+    np.testing.assert_allclose(ds.Ca_i.values.ravel()[idx], ca_ref[idx], rtol=1e-4)
     np.testing.assert_allclose(ds.I2_NCX.values.ravel()[idx], ref.I2_NCX.values.ravel()[idx],
                                atol=1e-5)
