@@ -10,6 +10,13 @@ published model) and :mod:`biophys.kernels.models.zg_cell` (as the second Ca2+ s
 from . import fastmath as fm
 from ._jit import jit
 
+#: The exchanger constants of Cha et al. (2011) (``bcellcha.mod`` calculateINaCa), keyed by the
+#: biophys parameter names: amplitude AmpINaCa in pA (for the model's 6.158 pF cell),
+#: dissociation constants KdNai, KdCai, KdNao, KdCao in mM, and the electrical distance of Na+
+#: translocation (1). Declared once here for every model that uses the carrier.
+CHA_2011_NCX = {"I_NCX_max": 204.0, "K_NCX_Nai": 20.75, "K_NCX_Cai": 0.0184,
+                "K_NCX_Nao": 87.5, "K_NCX_Cao": 1.38, "partition_NCX": 0.32}
+
 
 @jit
 def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partition):

@@ -54,6 +54,13 @@ def test_bad_input_is_a_clear_value_error():
         bp.simulate("zg_cell", 10.0, params={"AngII": float("nan")})
     with pytest.raises(ValueError, match="Ca_avg"):
         zg.synthesis_rate(-1.0)
+    # the exchanger's parameters and states (session 18) go through the same checks
+    with pytest.raises(ValueError, match=r"I_NCX_max.*uA/cm\^2"):
+        bp.simulate("zg_cell", 10.0, params={"I_NCX_max": -1.0})
+    with pytest.raises(ValueError, match=r"partition_NCX.*\[0, 1\]"):
+        bp.simulate("zg_cell", 10.0, params={"partition_NCX": 1.5})
+    with pytest.raises(ValueError, match="I2_NCX"):
+        bp.simulate("zg_cell", 10.0, initial={"I2_NCX": 1.5})
 
 
 # -- kernels -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .._model import Model, Output, Parameter, State
 from ..kernels.models import beta_cell as kernel
+from ..kernels.ncx import CHA_2011_NCX as _NCX
 from ..kernels.speciation import BEARD_QIAN_38C, nucleotide_species
 from ..kernels.surface import DEFAULT_SIGMA
 
@@ -137,16 +138,17 @@ _channels = (
 )
 
 _transport = (
-    _p("I_NCX_max", 204.0, "pA", "Na+/Ca2+ exchanger amplitude", _SRC + " (AmpINaCa)", _pos),
-    _p("K_NCX_Nai", 20.75, "mM", "exchanger dissociation constant, Na+ inside",
+    _p("I_NCX_max", _NCX["I_NCX_max"], "pA", "Na+/Ca2+ exchanger amplitude",
+       _SRC + " (AmpINaCa)", _pos),
+    _p("K_NCX_Nai", _NCX["K_NCX_Nai"], "mM", "exchanger dissociation constant, Na+ inside",
        _SRC + " (KdNai)", (1e-9, 1e4)),
-    _p("K_NCX_Cai", 0.0184, "mM", "exchanger dissociation constant, Ca2+ inside",
+    _p("K_NCX_Cai", _NCX["K_NCX_Cai"], "mM", "exchanger dissociation constant, Ca2+ inside",
        _SRC + " (KdCai)", (1e-9, 1e4)),
-    _p("K_NCX_Nao", 87.5, "mM", "exchanger dissociation constant, Na+ outside",
+    _p("K_NCX_Nao", _NCX["K_NCX_Nao"], "mM", "exchanger dissociation constant, Na+ outside",
        _SRC + " (KdNao)", (1e-9, 1e4)),
-    _p("K_NCX_Cao", 1.38, "mM", "exchanger dissociation constant, Ca2+ outside",
+    _p("K_NCX_Cao", _NCX["K_NCX_Cao"], "mM", "exchanger dissociation constant, Ca2+ outside",
        _SRC + " (KdCao)", (1e-9, 1e4)),
-    _p("partition_NCX", 0.32, "1", "electrical distance of Na+ translocation",
+    _p("partition_NCX", _NCX["partition_NCX"], "1", "electrical distance of Na+ translocation",
        _SRC + " (k1 = exp(0.32 FV/RT))", (0.0, 1.0)),
     _p("I_PMCA_max", 1.56, "pA", "maximal PMCA current", _SRC + " (P_PMCA)", _pos),
     _p("K_PMCA", 1.4e-4, "mM", "Ca2+ for half activation of the PMCA (Hill 2)",

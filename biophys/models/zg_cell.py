@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .._model import Model, Output, Parameter, State
 from ..kernels.models import zg_cell as kernel
+from ..kernels.ncx import CHA_2011_NCX as _NCX
 from ..kernels.surface import DEFAULT_SIGMA
 
 _VITKO = ("Vitko I et al. (2005) J Neurosci 25:4844: human CaV3.2 in HEK-293 (5 mM Ca2+, "
@@ -211,19 +212,20 @@ PARAMETERS = (
        "with the present calibration 5 ms fails test_oscillation_onset_with_K_o",
        (1e-3, 1e6)),
     # Na+/Ca2+ exchanger (the shared Cha et al. 2011 carrier, biophys.kernels.ncx)
-    _P("I_NCX_max", 33.13, "uA/cm^2", "Na+/Ca2+ exchanger amplitude (second, low-affinity Ca2+ "
-       "sink; " + _NCX_WHY + ")", _CHA + " (AmpINaCa = 204 pA / 6.158 pF; beta-cell density as "
-       "a stand-in, no ZG value found)", (0.0, 1e4)),
-    _P("K_NCX_Nai", 20.75, "mM", "exchanger dissociation constant, Na+ inside", _CHA,
-       (1e-3, 1e4)),
-    _P("K_NCX_Cai", 0.0184, "mM", "exchanger dissociation constant, Ca2+ inside", _CHA,
-       (1e-6, 1e3)),
-    _P("K_NCX_Nao", 87.5, "mM", "exchanger dissociation constant, Na+ outside", _CHA,
-       (1e-3, 1e4)),
-    _P("K_NCX_Cao", 1.38, "mM", "exchanger dissociation constant, Ca2+ outside", _CHA,
-       (1e-6, 1e3)),
-    _P("partition_NCX", 0.32, "1", "electrical distance of the exchanger's Na+ translocation",
-       _CHA, (0.0, 1.0)),
+    _P("I_NCX_max", round(_NCX["I_NCX_max"] / 6.158, 2), "uA/cm^2",
+       "Na+/Ca2+ exchanger amplitude (second, low-affinity Ca2+ sink; " + _NCX_WHY + ")",
+       _CHA + " (AmpINaCa = 204 pA / 6.158 pF; beta-cell density as a stand-in, no ZG value "
+       "found)", (0.0, 1e4)),
+    _P("K_NCX_Nai", _NCX["K_NCX_Nai"], "mM", "exchanger dissociation constant, Na+ inside",
+       _CHA, (1e-3, 1e4)),
+    _P("K_NCX_Cai", _NCX["K_NCX_Cai"], "mM", "exchanger dissociation constant, Ca2+ inside",
+       _CHA, (1e-6, 1e3)),
+    _P("K_NCX_Nao", _NCX["K_NCX_Nao"], "mM", "exchanger dissociation constant, Na+ outside",
+       _CHA, (1e-3, 1e4)),
+    _P("K_NCX_Cao", _NCX["K_NCX_Cao"], "mM", "exchanger dissociation constant, Ca2+ outside",
+       _CHA, (1e-6, 1e3)),
+    _P("partition_NCX", _NCX["partition_NCX"], "1",
+       "electrical distance of the exchanger's Na+ translocation", _CHA, (0.0, 1.0)),
     # surface charge
     _P("sigma", DEFAULT_SIGMA, "e/A^2", "membrane surface charge density (gating shift)",
        "biophys.kernels.surface.DEFAULT_SIGMA (Frankenhaeuser & Hodgkin 1957 order of "
