@@ -61,6 +61,13 @@ def test_bad_input_is_a_clear_value_error():
         bp.simulate("zg_cell", 10.0, params={"partition_NCX": 1.5})
     with pytest.raises(ValueError, match="I2_NCX"):
         bp.simulate("zg_cell", 10.0, initial={"I2_NCX": 1.5})
+    # the glomerulosa pump's parameters (session 20): f_NaK_K divides K+ in the kernel
+    with pytest.raises(ValueError, match=r"f_NaK_K.*\[0\.001, 1000"):
+        bp.simulate("zg_cell", 10.0, params={"f_NaK_K": 0.0})
+    with pytest.raises(ValueError, match=r"A_NaK_Ca.*\[0, 100\]"):
+        bp.simulate("zg_cell", 10.0, params={"A_NaK_Ca": -0.5})
+    with pytest.raises(ValueError, match=r"K_NaK_Ca.*mM"):
+        bp.simulate("zg_cell", 10.0, params={"K_NaK_Ca": float("inf")})
 
 
 # -- kernels -----------------------------------------------------------------------------------

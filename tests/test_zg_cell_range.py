@@ -2,7 +2,7 @@
 
 Above its oscillation range (from 8 mM K_o at 1 mM Mg_o) the cell settles depolarised and
 silent. There the CaV3.2 window current carries Ca2+ in steadily (7 uA/cm^2 at 8 mM K_o,
-about 17 uA/cm^2 at 12 mM and -62 mV; at most 17.5 uA/cm^2, at -60 mV, with 2 mM Ca_o and
+about 16 uA/cm^2 at 12 mM and -62 mV; at most 16.8 uA/cm^2, at -60 mV, with 2 mM Ca_o and
 1 uM Ca2+). The PMCA's capacity is 15.6 uA/cm^2 (``I_PMCA_max``), and K(Ca) cannot
 hyperpolarise the cell below E_K (-66 mV at 12 mM K_o). Without a second sink Ca2+ then rises
 without bound once the window current exceeds the PMCA's capacity: the model before the
@@ -16,7 +16,7 @@ Measured here with ``biophys.zg.steady_state`` (mean Ca2+ over a late window of 
 The calibration covers 2-8 mM K_o. The first test states the range in which the model keeps
 cytosolic Ca2+ below 1 uM; the others that Ca2+ stays bounded beyond it, up to 60 mM K_o, and
 that the exchanger is what bounds it. Between about 10.5 and 15 mM K_o the steady Ca2+ is
-1-1.8 uM, probably higher than in K+-stimulated ZG cells (no measured value could be
+1-1.55 uM, probably higher than in K+-stimulated ZG cells (no measured value could be
 retrieved here to test it against); aldosterone synthesis is near its maximum there.
 """
 
@@ -41,9 +41,9 @@ CA_MAX = 1e-3
 
 def test_ca_stays_physiological_inside_the_envelope():
     """Mean Ca2+ (last 20 of 40 s) stays below 1 uM and steady from 2 mM K_o up to the edge of
-    ENVELOPE, at every Mg_o listed there. Measured maxima: 556 nM (9 mM K_o, 0.25 mM Mg_o),
-    620 nM (9.5 mM, 0.5 mM), 614 nM (10 mM, 1 mM), 623 nM (11 mM, 2 mM) and 503 nM (12 mM,
-    4 mM); the two windows differ by at most 0.5% (asserted: 2%)."""
+    ENVELOPE, at every Mg_o listed there. Measured maxima: 521 nM (9 mM K_o, 0.25 mM Mg_o),
+    573 nM (9.5 mM, 0.5 mM), 569 nM (10 mM, 1 mM), 577 nM (11 mM, 2 mM) and 478 nM (12 mM,
+    4 mM); the two windows differ by at most 1.2% (asserted: 2%)."""
     conds = [{"K_o": k, "Mg_o": mg} for mg, k_hi in ENVELOPE
              for k in np.arange(2.0, k_hi + 0.25, 0.5)]
     early = zg.steady_state(conds, t_end=40000.0, warmup=20000.0)
@@ -63,9 +63,9 @@ CA_BOUND = 3e-3
 def test_ca_stays_bounded_beyond_the_envelope():
     """A living cell holds a steady cytosolic Ca2+ whatever the bath. From 10 to 60 mM K_o, at
     0.25, 1 and 4 mM Mg_o, the mean Ca2+ over 100-120 s is within 1% of that over 40-60 s
-    and below 3 uM. Measured: windows within 1e-4 %; highest 2.0 uM (60 mM K_o, 0.25 mM Mg_o,
-    V -20 mV, CaV1.3 window) and 1.8 uM (12 mM, 0.25 mM Mg_o, V -62 mV, CaV3.2 window);
-    lowest 0.35 uM (30 mM K_o, 4 mM Mg_o); mean V from -67.8 mV (10 mM K_o) up."""
+    and below 3 uM. Measured: windows within 1e-4 %; highest 2.1 uM (60 mM K_o, 0.25 mM Mg_o,
+    V -20 mV, CaV1.3 window) and 1.5 uM (12 mM, 0.25 mM Mg_o, V -62 mV, CaV3.2 window);
+    lowest 0.31 uM (10 mM K_o, 4 mM Mg_o); mean V from -67.8 mV (10 mM K_o) up."""
     conds = [{"K_o": k, "Mg_o": mg} for mg in (0.25, 1.0, 4.0) for k in K_HIGH]
     early = zg.steady_state(conds, t_end=60000.0, warmup=40000.0)
     late = zg.steady_state(conds, t_end=120000.0, warmup=100000.0)
@@ -96,17 +96,17 @@ def _steady_fluxes(params, t_end=60000.0):
 
 
 def test_exchanger_carries_the_excess_and_little_else():
-    """At 12 mM K_o (1 mM Mg_o) the cell is silent at -62.3 mV with 1.46 uM Ca2+: Ca2+ entry
-    (16.9 uA/cm^2) equals PMCA (14.8) plus exchanger (2.2, 13%) extrusion within 0.5%
+    """At 12 mM K_o (1 mM Mg_o) the cell is silent at -62.5 mV with 1.23 uM Ca2+: Ca2+ entry
+    (16.2 uA/cm^2) equals PMCA (14.5) plus exchanger (1.7, 11%) extrusion within 0.5%
     (mass balance of the steady state), and without the exchanger Ca2+ runs away (above
-    10 uM after 60 s; measured 32 uM, 17 uM at 30 s). Inside the calibrated range (4, 6,
+    10 uM after 60 s; measured 14 uM, 8.3 uM at 30 s). Inside the calibrated range (4, 6,
     7.5 mM K_o, 1 nM Ang II, TASK knockout; oscillating or at rest) the exchanger removes
-    under 3% of the entering Ca2+ (measured 1.5-1.8%)."""
+    under 3% of the entering Ca2+ (measured 1.5-1.9%)."""
     v, ca, entry, ncx, pmca = _steady_fluxes({"K_o": 12.0})
     assert v == pytest.approx(-62.3, abs=1.0) and 1e-3 < ca < 2e-3
     assert entry == pytest.approx(pmca + ncx, rel=5e-3)
     assert ncx > 0.1 * entry
-    # the PMCA is near its capacity (measured 95%): the excess is the exchanger's to carry
+    # the PMCA is near its capacity (measured 93%): the excess is the exchanger's to carry
     assert pmca > 0.9 * MODEL.parameter("I_PMCA_max").value
     runaway = bp.simulate("zg_cell", 60000.0, params={"K_o": 12.0, "I_NCX_max": 0.0},
                           record=("Ca_i",), record_every=30000.0)
@@ -118,12 +118,12 @@ def test_exchanger_carries_the_excess_and_little_else():
 
 
 def test_high_k_steady_state_matches_lsoda():
-    """The approach to the bounded state at 12 mM K_o and 0.25 mM Mg_o (Ca2+ 1.8 uM, the
+    """The approach to the bounded state at 12 mM K_o and 0.25 mM Mg_o (Ca2+ 1.5 uM, the
     exchanger's slow inactivation states engaged) from rest: the fixed-step solver at its
     default step against LSODA (rtol 1e-8) at 0.3, 0.5, 1, 2 and 5 s, while Ca2+ is still
-    rising (0.78 to 1.89 uM). Measured: V within 1.5e-5 mV, Ca2+ within 1.5e-5 relative,
-    I2_NCX within 1.4e-6. The bounds (1e-4 mV, 1e-4, 1e-5) are met with dt = 0.1 ms too
-    (errors 4x) and missed with dt = 0.5 ms (Ca2+ 2.3e-3, V 1.1e-3 mV at 0.3 s)."""
+    rising (0.73 to 1.60 uM). Measured: V within 1.8e-5 mV, Ca2+ within 1.7e-5 relative,
+    I2_NCX within 1.8e-6. The bounds (1e-4 mV, 1e-4, 1e-5) are met with dt = 0.1 ms too
+    (errors 4x) and missed with dt = 0.5 ms (Ca2+ 2.3e-3, V 1.5e-3 mV at 0.3 s)."""
     prm = {"K_o": 12.0, "Mg_o": 0.25}
     rec = ("V", "Ca_i", "I2_NCX")
     ref = solve("zg_cell", 20000.0, params=prm, record=rec, record_every=100.0,

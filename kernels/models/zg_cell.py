@@ -24,8 +24,11 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
     I_Kv   = g_Kv n_Kv (V - E_K)                 delayed-rectifier K+; n_Kv: HH gate with the rates
                                                    of Mainen's kv.mod (23 C, Q10 2.3; n_inf V1/2
                                                    +4.3 mV, slope 9 mV), see :func:`kv_gate`
-    I_NaK  = (1 - f_NaK_AngII E_AngII) I_NaK_max v_NaK(V, Na, K, MgATP, MgADP, Pi, H)
-                                                   shared Na+/K+-ATPase cycle, Ang II-inhibited
+    I_NaK  = (1 - f_NaK_AngII E_AngII) (1 + A_NaK_Ca Ca_i^2/(Ca_i^2 + K_NaK_Ca^2))
+             I_NaK_max v_NaK(V, Na_i, Na_o, K_i/f_NaK_K, K_o/f_NaK_K, MgATP, MgADP, Pi, H)
+                                                   shared Na+/K+-ATPase cycle with both K+
+                                                   dissociation constants scaled by f_NaK_K,
+                                                   Ca2+-stimulated, Ang II-inhibited
     I_NaCa = I_NCX_max (k1 pE1Na E1 - k2 pE2Na E2)   Na+/Ca2+ exchanger: the shared carrier of
                                                    Cha et al. (2011), :mod:`biophys.kernels.ncx`
                                                    (states E1, I1, I2; E2 = 1 - E1 - I1 - I2);
@@ -39,6 +42,16 @@ Grahame gating shift of the bath (Ca_o, Mg_o, Na_o + K_o) relative to a referenc
 response ``E = tau occ/(1 + tau occ)``, ``occ = AngII/(AngII + K_AT1)``: it inhibits TASK by
 the fraction E, the Na+/K+-ATPase by the fraction ``f_NaK_AngII E`` (electrogenic effect only:
 Na_i is fixed) and raises the Ca2+ sensitivity of aldosterone synthesis (below).
+
+The Na+/K+-ATPase of glomerulosa cells (Yingst et al., rat cells, 20 mM Na_i) is activated by
+K_o in two ways: directly, about +30% from 4 to 10 mM K_o, and through cytosolic Ca2+ and
+CaMKII, up to +100% at the Ca2+ of a 10 mM K_o cell. For the direct part (20 mM Na_i, no Ca2+
+entry, the cell at its own potential) Cha et al.'s cycle alone (``f_NaK_K`` = 1) gives x2.68
+at the calibrated amplitude; the calibrated ``f_NaK_K`` = 0.35 gives x1.34. Dividing both K+
+concentrations by ``f_NaK_K`` is the same as multiplying both K+ dissociation constants of the
+cycle (``Kd_Ko0``, ``Kd_Ki0``) by it: the cycle's K_o dependence flattens and its equilibrium
+constant is unchanged (K_o and K_i enter it only as K_o^2/K_i^2). The Ca2+-dependent
+stimulation is instantaneous (Hill 2 in Ca_i); CaMKII's own kinetics are not modelled.
 
 CaV3.2-nanodomain inactivation of CaV1.3 (a hypothesis of this model, see
 ``biophys.models.zg_cell``): the fraction ``c_TL`` of CaV1.3 channels free of it relaxes to
@@ -61,15 +74,16 @@ Aldosterone (phenomenological, arbitrary units per minute)::
 Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping). The exchanger, whose Na+-dependent
 inactivation keeps it nearly off below 0.3 uM Ca2+ (Cha et al.'s carrier), is the low-affinity,
 high-capacity second sink that bounds Ca2+ where the CaV3.2 window current exceeds the PMCA's
-capacity (depolarised steady states above about 10 mM K_o). With the calibrated values the cell
+capacity (depolarised steady states above about 11 mM K_o). With the calibrated values the cell
 is silent at low K_o and becomes a relaxation oscillator once K_o depolarises it into the
 CaV3.2 window (low-threshold spike, Ca2+ entry, K(Ca) after-hyperpolarisation, recovery).
 The delayed rectifier opens little during these spikes (peaks below 0 mV; n_Kv at most 0.08,
-or 0.14 with 1 nM Ang II: at most 2.4 uA/cm^2); the CaV1.3 spikes of the knockouts (peaks +37
+or 0.15 with 1 nM Ang II: at most 2.5 uA/cm^2); the CaV1.3 spikes of the knockouts (peaks +37
 to +41 mV) open it to 0.8-0.9 (about 20 uA/cm^2, against up to 260 uA/cm^2 of K(Ca)), which
-lowers their peaks by 2-3 mV. Its role is to bound the depolarisation by large depolarising
+lowers their peaks by 1.6-2.8 mV. Its role is to bound the depolarisation by large depolarising
 currents, where TREK, K(Ca) and the exchanger's reverse mode alone do not (without it a
-TASK-knockout cell driven by 12 uA/cm^2 settles near +93 mV; +270 mV without the exchanger).
+TASK-knockout cell driven by 12 uA/cm^2 sits near +96 mV after 3-5 s and +91 mV after a
+minute; +267 mV without the exchanger).
 """
 
 import math
@@ -94,7 +108,8 @@ PARAM_NAMES = (
     "P_TASK", "P_TREK", "P_Na_b", "g_Kir", "P_CaT", "dV_T_act", "dV_T_inact", "P_CaL",
     "dV_L_act", "P_Ca_b",
     "g_KCa", "K_KCa", "n_KCa", "g_Kv",
-    "I_NaK_max", "I_PMCA_max", "K_PMCA", "f_i", "K_CDI", "I_T_CDI", "tau_T_CDI",
+    "I_NaK_max", "f_NaK_K", "A_NaK_Ca", "K_NaK_Ca",
+    "I_PMCA_max", "K_PMCA", "f_i", "K_CDI", "I_T_CDI", "tau_T_CDI",
     "I_NCX_max", "K_NCX_Nai", "K_NCX_Cai", "K_NCX_Nao", "K_NCX_Cao", "partition_NCX",
     "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
     "K_AT1", "tau_AT1", "f_NaK_AngII",
@@ -111,12 +126,12 @@ V, MT, HT, DL, FL, CA, CAAVG, CTL, NKV, E1_NCX, I1_NCX, I2_NCX = range(12)
  C_M, AREA, VOL,
  P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, DV_TA, DV_TI, P_CAL, DV_LA, P_CAB,
  G_KCA, K_KCA, N_KCA, G_KV,
- I_NAK_MAX, I_PMCA_MAX, K_PMCA, F_I, K_CDI, I_T_CDI, TAU_T_CDI,
+ I_NAK_MAX, F_NAK_K, A_NAK_CA, K_NAK_CA, I_PMCA_MAX, K_PMCA, F_I, K_CDI, I_T_CDI, TAU_T_CDI,
  I_NCX_MAX, K_NCX_NAI, K_NCX_CAI, K_NCX_NAO, K_NCX_CAO, PARTITION_NCX,
  SIGMA, MONO_REF, CA_REF, MG_REF,
  K_AT1, TAU_AT1, F_NAK_ANG,
  TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
- I_APP) = range(57)
+ I_APP) = range(60)
 
 #: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
 T_REF_CAV32 = 24.0
@@ -264,14 +279,15 @@ def kir_rectification(dV):
 #: so that a step evaluates no function of the parameters alone: the surface-charge gating
 #: shift of the Ca2+ channels (mV), RT/F (mV), E_K (mV), the Kir3.4 conductance with its
 #: sqrt(K_o/5.4) factor (mS/cm^2), the AT1 response E (1), Mg.ATP and Mg.ADP (mM), free H+
-#: (mM), the channels' temperature factors (1), the maximal PMCA rate (mM/ms) and
-#: K_KCa^n_KCa (mM^n_KCa).
+#: (mM), the channels' temperature factors (1), the maximal PMCA rate (mM/ms),
+#: K_KCa^n_KCa (mM^n_KCa), the K+ concentrations the pump's cycle sees (K_o/f_NaK_K and
+#: K_i/f_NaK_K, mM) and K_NaK_Ca^2 (mM^2).
 DERIVED_NAMES = ("V_shift", "RT_F", "E_K", "g_Kir_K_o", "AngII_response", "MgATP", "MgADP",
                  "H_i", "q10_T_act", "q10_T_inact", "q10_L", "q10_Kv", "J_PMCA_max",
-                 "K_KCa_n")
+                 "K_KCa_n", "K_o_NaK", "K_i_NaK", "K_NaK_Ca_2")
 (V_SHIFT, VT_ROW, EK_ROW, GKIR_ROW, E_ROW, MGATP_ROW, MGADP_ROW, H_ROW, PHM_ROW, PHH_ROW,
- QL_ROW, PHIKV_ROW, PMCA_ROW, KCA_N_ROW) = range(len(PARAM_NAMES),
-                                                len(PARAM_NAMES) + len(DERIVED_NAMES))
+ QL_ROW, PHIKV_ROW, PMCA_ROW, KCA_N_ROW, KO_NAK_ROW, KI_NAK_ROW,
+ KNAKCA2_ROW) = range(len(PARAM_NAMES), len(PARAM_NAMES) + len(DERIVED_NAMES))
 
 
 @jit
@@ -302,6 +318,11 @@ def derive(P, c):
     P[PHIKV_ROW, c] = kv_q10(T)
     P[PMCA_ROW, c] = pmca_max_rate(P, c)
     P[KCA_N_ROW, c] = hill_power(P[K_KCA, c], P[N_KCA, c])
+    f_k = P[F_NAK_K, c]
+    P[KO_NAK_ROW, c] = k_o / f_k
+    P[KI_NAK_ROW, c] = k_i / f_k
+    k_ca = P[K_NAK_CA, c]
+    P[KNAKCA2_ROW, c] = k_ca * k_ca
 
 
 @jit
@@ -389,9 +410,13 @@ def membrane(Y, P, c):
     mgatp = P[MGATP_ROW, c]
     mgadp = P[MGADP_ROW, c]
     h_mM = P[H_ROW, c]
-    # Ang II inhibits the pump by the fraction f_NaK_AngII E (second AT1 action)
-    i_nak = ((1.0 - P[F_NAK_ANG, c] * e) * P[I_NAK_MAX, c]
-             * nak_cycle_rate(v, na_i, na_o, k_i, k_o, mgatp, mgadp, P[PI, c], h_mM, T))
+    # Ang II inhibits the pump by the fraction f_NaK_AngII E (second AT1 action); Ca2+
+    # stimulates it (CaMKII, instantaneous here); the cycle sees K+/f_NaK_K
+    ca2 = ca * ca
+    s_ca = 1.0 + P[A_NAK_CA, c] * ca2 / (ca2 + P[KNAKCA2_ROW, c])
+    i_nak = ((1.0 - P[F_NAK_ANG, c] * e) * s_ca * P[I_NAK_MAX, c]
+             * nak_cycle_rate(v, na_i, na_o, P[KI_NAK_ROW, c], P[KO_NAK_ROW, c], mgatp, mgadp,
+                              P[PI, c], h_mM, T))
     # Na+/Ca2+ exchanger (Cha et al. 2011 carrier; outward = 3 Na+ out, 1 Ca2+ in)
     k1p, k2p, kf, kb, al1, be1, al2, be2 = ncx_rates(
         v, na_i, ca, na_o, ca_o, vt, P[K_NCX_NAI, c], P[K_NCX_CAI, c], P[K_NCX_NAO, c],
