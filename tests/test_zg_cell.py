@@ -231,15 +231,16 @@ def ghk_voltage(K_o, r, K_i=140.0, Na_o=140.0, Na_i=10.0, T_C=37.0):
 # -- resting balance ---------------------------------------------------------------------------
 def test_pump_balances_na_leak():
     y = MODEL.default_states()[:, None].copy()
+    p = block_parameters(kz, MODEL.default_parameters()[:, None])
     out = np.zeros((len(MODEL.outputs), 1))
-    kz.aux(y, block_parameters(kz, MODEL.default_parameters()[:, None]), 0, 0.0, 0.0, out)
+    kz.aux(y, p, 0, 0.0, 0.0, out)
     o = dict(zip(MODEL.output_names, out[:, 0], strict=True))
     # 3 Na+ out per cycle (one net charge) balance the background Na+ influx at rest
     assert 3.0 * o["I_NaK"] == pytest.approx(-o["I_Na_b"], rel=0.01)
     # the balancing resting current is the one Cha et al.'s (2011) unmodified cycle gives at
     # its own amplitude, 350 pA / 6.158 pF, at the resting V (measured: 3.1% above); the ZG
     # pump's flatter K+ dependence (f_NaK_K) and Ca2+ stimulation change the amplitude, not it
-    q = block_parameters(kz, MODEL.default_parameters()[:, None])[:, 0]
+    q = p[:, 0]
     i_cha = 350.0 / 6.158 * nak_cycle_rate(
         y[kz.V, 0], q[kz.NA_I], q[kz.NA_O], q[kz.K_I], q[kz.K_O], q[kz.MGATP_ROW],
         q[kz.MGADP_ROW], q[kz.PI], q[kz.H_ROW], q[kz.TEMP])

@@ -126,23 +126,45 @@ def _pump_k_o_ratio(extra):
     return out[1]["I_NaK"] / out[0]["I_NaK"], out
 
 
-def test_direct_k_o_activation_of_the_pump():
+@pytest.fixture(scope="module")
+def direct_ratio():
+    """The pump's K_o 4 -> 10 mM ratio without Ca2+ entry (shared by the two Yingst tests)."""
+    return _pump_k_o_ratio(NO_CA)[0]
+
+
+def _kernel_pump_current(y):
+    """The kernel's I_NaK (uA/cm^2) for each column of the state block ``y``, default
+    parameters."""
+    model = get_model("zg_cell")
+    n = y.shape[1]
+    p = np.repeat(block_parameters(kz, model.default_parameters()[:, None]), n, axis=1)
+    out = np.zeros((len(model.outputs), n))
+    for c in range(n):
+        kz.aux(y, p, c, 0.0, 0.0, out)
+    return out[model.output_names.index("I_NaK")], p[:, 0]
+
+
+def _default_states(n):
+    """``n`` columns of the default (resting) states of ``zg_cell``."""
+    return np.repeat(get_model("zg_cell").default_states()[:, None], n, axis=1)
+
+
+def test_direct_k_o_activation_of_the_pump(direct_ratio):
     """Yingst et al.: without Ca2+ entry, K_o 4 -> 10 mM raises the pump rate of rat
     glomerulosa cells (Na_i 20 mM) by about 30%. Asserted: between x1.15 and x1.45, for the
     cell at its own potential (measured x1.34, -98.4 -> -76.6 mV). With Cha et al.'s K+
     constants (``f_NaK_K`` = 1) the cycle gives x2.68, which this test rejects."""
-    ratio, _ = _pump_k_o_ratio(NO_CA)
-    assert 1.15 < ratio < 1.45, ratio
+    assert 1.15 < direct_ratio < 1.45, direct_ratio
     cha, _ = _pump_k_o_ratio({**NO_CA, "f_NaK_K": 1.0})
     assert cha > 2.0, cha  # the unmodified cycle is the steep one the fit replaced
 
 
-def test_ca_dependent_pump_stimulation():
+def test_ca_dependent_pump_stimulation(direct_ratio):
     """Yingst et al., the Ca2+-dependent part: with 1.8 mM Ca_o, K_o 4 -> 10 mM stimulates the
     pump by up to 165% (x2.65), and a T/L-type blocker (isradipine) removes the Ca2+-dependent
     part; at the Ca2+ of the 10 mM cells it is +100% (ionophore). Measured: x2.48 with Ca2+
     entry, x1.34 with the channels blocked (as without Ca2+), factor x1.81 at 0.43 uM."""
-    direct, _ = _pump_k_o_ratio(NO_CA)
+    direct = direct_ratio
     with_ca, runs = _pump_k_o_ratio({"Ca_o": 1.8})
     assert 1.3 * direct < with_ca <= 2.65, (direct, with_ca)
     assert runs[1]["Ca_i"] > 5.0 * runs[0]["Ca_i"]  # through the rise of cytosolic Ca2+
@@ -150,15 +172,9 @@ def test_ca_dependent_pump_stimulation():
     assert blocked == pytest.approx(direct, rel=0.05), (blocked, direct)
     # the 'ionophore' comparison: the pump at the 10 mM cell's Ca2+ over the pump at no Ca2+,
     # all else (V, gates, concentrations) equal, from the kernel's own current
-    model = get_model("zg_cell")
-    p = block_parameters(kz, model.default_parameters()[:, None])
-    y = np.repeat(model.default_states()[:, None], 2, axis=1)
-    p = np.repeat(p, 2, axis=1)
+    y = _default_states(2)
     y[kz.CA, 0], y[kz.CA, 1] = runs[1]["Ca_i"], 0.0
-    out = np.zeros((len(model.outputs), 2))
-    for c in (0, 1):
-        kz.aux(y, p, c, 0.0, 0.0, out)
-    i_nak = out[model.output_names.index("I_NaK")]
+    i_nak, _ = _kernel_pump_current(y)
     assert i_nak[0] / i_nak[1] == pytest.approx(2.0, rel=0.15), i_nak[0] / i_nak[1]
 
 
@@ -174,16 +190,10 @@ def test_pump_kernel_scales_the_k_constants_and_stimulates_by_ca():
     prm[11] *= f  # Kd_Ko0
     prm = tuple(prm)
     volts = np.array([-120.0, -85.0, -40.0, 0.0, 30.0])
-    n = len(volts)
-    p = np.repeat(block_parameters(kz, model.default_parameters()[:, None]), n, axis=1)
-    y = np.repeat(model.default_states()[:, None], n, axis=1)
+    y = _default_states(len(volts))
     y[kz.V] = volts
     y[kz.CA] = 0.0
-    out = np.zeros((len(model.outputs), n))
-    for c in range(n):
-        kz.aux(y, p, c, 0.0, 0.0, out)
-    i_nak = out[model.output_names.index("I_NaK")]
-    q = p[:, 0]
+    i_nak, q = _kernel_pump_current(y)
     conc = (q[kz.NA_I], q[kz.NA_O], q[kz.K_I], q[kz.K_O], q[kz.MGATP_ROW], q[kz.MGADP_ROW],
             q[kz.PI], q[kz.H_ROW], q[kz.TEMP])
     expected = [q[kz.I_NAK_MAX] * nak_cycle_rate_with(v, *conc, prm) for v in volts]
@@ -192,9 +202,6 @@ def test_pump_kernel_scales_the_k_constants_and_stimulates_by_ca():
         assert nak_log_equilibrium_ratio(v, *conc, prm) == pytest.approx(
             nak_log_equilibrium_ratio(v, *conc, CHA_2011), abs=1e-9)
     y[kz.CA] = model.parameter("K_NaK_Ca").value
-    stim = np.zeros_like(out)
-    for c in range(n):
-        kz.aux(y, p, c, 0.0, 0.0, stim)
+    stim, _ = _kernel_pump_current(y)
     a = model.parameter("A_NaK_Ca").value
-    np.testing.assert_allclose(stim[model.output_names.index("I_NaK")], (1.0 + a / 2.0) * i_nak,
-                               rtol=1e-12)
+    np.testing.assert_allclose(stim, (1.0 + a / 2.0) * i_nak, rtol=1e-12)
