@@ -75,13 +75,16 @@ class Checkpoint:
         JSON-serialisable description of everything that determines the results.
     n_points, chunk_size : int
         Chunk layout: chunk ``k`` holds points ``[k*chunk_size, min((k+1)*chunk_size, n))``.
-        ``chunk_size=None`` adopts the layout of an existing checkpoint.
+        ``chunk_size=None`` adopts the layout of an existing checkpoint, or ``new_chunk_size``
+        for a new one.
     names : sequence of str
         Arrays stored per chunk.
+    new_chunk_size : int, optional
+        Chunk size of a new checkpoint started with ``chunk_size=None``.
     """
 
     def __init__(self, path, settings: dict, n_points: int, chunk_size: int | None,
-                 names) -> None:
+                 names, new_chunk_size: int | None = None) -> None:
         self.path = Path(path)
         self.names = tuple(names)
         self.n_points = int(n_points)
@@ -111,6 +114,8 @@ class Checkpoint:
                 )
             self.chunk_size = int(man["chunk_size"])
         else:
+            if chunk_size is None:
+                chunk_size = new_chunk_size
             if chunk_size is None:
                 raise ValueError("chunk_size is needed to start a new checkpoint")
             self.chunk_size = int(chunk_size)

@@ -83,6 +83,9 @@ METHOD_DESCRIPTIONS = {
     "rosenbrock": "rosenbrock: Rosenbrock-W ROS34PW2 (Rang & Angermann 2005), order 3(2), "
                   "L-stable, forward-difference Jacobian, per-cell error control (rtol, atol)",
 }
+#: Largest buffer (records, spike times) a run may allocate, bytes; beyond it :func:`run`
+#: raises a ``ValueError`` that says what to change instead of failing in ``numpy``.
+MAX_BUFFER_BYTES = 4 * 2**30
 #: Default tolerances of the error-controlled methods (``atol`` in each state's own unit).
 RTOL = 1e-6
 ATOL = 1e-8
@@ -129,11 +132,35 @@ def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
     r = float(rtol)
     if not math.isfinite(r) or not 1e-14 <= r <= 0.1:
         raise ValueError(f"rtol = {rtol!r} (dimensionless) must be in [1e-14, 0.1]")
-    a = np.broadcast_to(np.asarray(atol, dtype=np.float64), (n_states,)).copy()
-    if not np.all(np.isfinite(a)) or np.any(a <= 0):
+    try:
+        a = np.asarray(atol, dtype=np.float64)
+        ok = a.ndim == 0 or a.shape == (n_states,)
+    except (TypeError, ValueError):
+        ok = False
+    if ok:
+        a = np.broadcast_to(a, (n_states,)).copy()
+    if not ok or not np.all(np.isfinite(a)) or np.any(a <= 0):
         raise ValueError(f"atol = {atol!r} (state units) must be finite and > 0, a scalar or one "
                          f"value per state ({n_states})")
     return r, a
+
+
+def tolerance_kwargs(method: str, rtol, atol, n_states: int) -> dict:
+    """Checked ``rtol``/``atol`` keywords for :func:`run` (empty when both are ``None``).
+
+    They apply only to the error-controlled methods (``"adaptive"``, ``"rosenbrock"``); given
+    with a fixed-step method they are an error rather than silently ignored. ``atol`` comes
+    back as a tuple of floats (picklable, hashable).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
+    if rtol is None and atol is None:
+        return {}
+    if METHODS[method] > 0:
+        raise ValueError(f"rtol/atol apply only to method 'adaptive' or 'rosenbrock' (method = "
+                         f"{method!r} takes fixed steps of dt)")
+    r, a = _tolerances(RTOL if rtol is None else rtol, ATOL if atol is None else atol, n_states)
+    return {"rtol": r, "atol": tuple(float(x) for x in a)}
 
 
 def _segments(stim_t, stim_v, t_warm: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -204,6 +231,19 @@ def run(
         n_rec_t = n_steps // rec_every + 1
     else:
         rec_every, n_rec_t = 0, 0
+    n_rec_bytes = 8 * len(rec_idx) * n_cells * n_rec_t
+    n_spk_bytes = 8 * n_cells * max(int(spike_capacity), 1)
+    if n_rec_bytes > MAX_BUFFER_BYTES:
+        raise ValueError(
+            f"recording {len(rec_idx)} variable(s) of {n_cells} cell(s) every "
+            f"{rec_every * dt:g} ms for t_end = {t_end:g} ms needs {n_rec_bytes / 2**30:.3g} GiB "
+            f"(limit {MAX_BUFFER_BYTES / 2**30:g} GiB): record fewer variables or cells, or set "
+            "a larger record_every (ms)")
+    if n_spk_bytes > MAX_BUFFER_BYTES:
+        raise ValueError(
+            f"spike-time buffer for t_end = {t_end:g} ms ({spike_capacity} spikes x {n_cells} "
+            f"cells) needs {n_spk_bytes / 2**30:.3g} GiB (limit {MAX_BUFFER_BYTES / 2**30:g} "
+            "GiB): simulate a shorter t_end (ms)")
     times = np.arange(n_rec_t) * (rec_every * dt)
     rec = np.full((len(rec_idx), n_cells, n_rec_t), np.nan)
     spk_t = np.full((n_cells, max(int(spike_capacity), 1)), np.nan)

@@ -17,6 +17,18 @@ from types import ModuleType
 import numpy as np
 
 
+class UnknownName(KeyError, ValueError):
+    """A parameter or state name the model does not have.
+
+    Both a ``KeyError`` (a failed look-up by name) and a ``ValueError`` (bad input to
+    :func:`biophys.simulate` and :func:`biophys.sweep`, which raise ``ValueError`` for every
+    other bad argument); printed without the quotes ``KeyError`` adds.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named model quantity: parameter, state or algebraic output.
@@ -177,7 +189,7 @@ class Model:
         try:
             return self._p[name]
         except KeyError:
-            raise KeyError(
+            raise UnknownName(
                 f"model {self.name!r} has no parameter {name!r}; valid names: "
                 f"{', '.join(self._p)}"
             ) from None
@@ -186,7 +198,7 @@ class Model:
         try:
             return self._s[name]
         except KeyError:
-            raise KeyError(
+            raise UnknownName(
                 f"model {self.name!r} has no state {name!r}; valid names: {', '.join(self._s)}"
             ) from None
 

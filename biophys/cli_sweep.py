@@ -8,7 +8,9 @@ the backend; see ``examples/*.toml``. Keys::
     dt = 0.1                     # ms (default: the model's step)
     warmup = 30000.0             # ms
     metrics = ["mean_V", "plateau_fraction"]
-    method = "rl2"
+    method = "rl2"               # or "adaptive", "rosenbrock" (error-controlled):
+    rtol = 1e-6                  #   their tolerances (dimensionless; atol in state units,
+    atol = 1e-8                  #   a number or one per state)
     backend = "threads"          # or "dask"
     chunk_size = 256
     checkpoint = "sweep-run/"
@@ -47,7 +49,8 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-_TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "backend", "chunk_size",
+_TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "backend",
+        "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
         "initial", "dask", "traces", "output", "description"}
 _SECTIONS = {"dask": {"address", "n_workers"},
@@ -125,7 +128,8 @@ def load_config(path) -> dict:
     if ("grid" in cfg) == ("points" in cfg):
         raise ValueError(f"{path}: give exactly one of [grid] or [points]")
     types = {"model": (str,), "t_end": (int, float), "dt": (int, float),
-             "warmup": (int, float), "method": (str,), "backend": (str,), "chunk_size": (int,),
+             "warmup": (int, float), "method": (str,), "rtol": (int, float),
+             "backend": (str,), "chunk_size": (int,),
              "checkpoint": (str,), "progress": (bool,), "description": (str,)}
     for key, typ in types.items():
         if key in cfg and (not isinstance(cfg[key], typ)
@@ -136,8 +140,13 @@ def load_config(path) -> dict:
                              or not all(isinstance(x, str) for x in cfg["metrics"])):
         raise ValueError(f"{path}: metrics must be a list of names, e.g. [\"mean_V\"]")
     kw: dict = {"model": cfg["model"], "t_end": cfg["t_end"]}
-    for key in ("dt", "warmup", "metrics", "method", "backend", "chunk_size", "checkpoint",
-                "progress", "params", "initial"):
+    if "atol" in cfg and not (isinstance(cfg["atol"], (int, float))
+                              or (isinstance(cfg["atol"], list)
+                                  and all(isinstance(x, (int, float)) for x in cfg["atol"]))):
+        raise ValueError(f"{path}: atol = {cfg['atol']!r} must be a number or a list of numbers "
+                         "(one per state)")
+    for key in ("dt", "warmup", "metrics", "method", "rtol", "atol", "backend", "chunk_size",
+                "checkpoint", "progress", "params", "initial"):
         if key in cfg:
             kw[key] = cfg[key]
     for key in ("params", "initial", "conditions", "solution", "grid", "points"):

@@ -9,8 +9,11 @@ Saving with ``path=`` never needs a display (the figure is drawn with the Agg ca
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -207,8 +210,16 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
     for ax, v in zip(axes, names, strict=True):
         ax.plot(t.values, ds[v].values, lw=1.0)
         ax.set_ylabel(_label(ds[v], v))
+        # absolute tick labels: an offset axis makes a resting trace (microvolt changes)
+        # look like a large excursion
+        ax.ticklabel_format(axis="y", useOffset=False)
+        lo, hi = np.nanmin(ds[v].values), np.nanmax(ds[v].values)
+        if np.isfinite(lo) and np.isfinite(hi) and hi - lo < 1e-6 * max(abs(lo), abs(hi)):
+            pad = 0.01 * max(abs(lo), abs(hi)) or 1.0  # flat trace: a 2% window around it
+            ax.set_ylim(lo - pad, hi + pad)
     axes[-1].set_xlabel(_label(t, "time"))
-    axes[0].set_title(str(ds.attrs.get("model_title", ds.attrs.get("model", ""))))
+    axes[0].set_title(textwrap.fill(str(ds.attrs.get("model_title", ds.attrs.get("model", ""))),
+                                    70))
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig

@@ -98,6 +98,8 @@ def simulate(
     record: Sequence[str] = ("V",),
     record_every: float | None = None,
     method: str = "rl2",
+    rtol: float | None = None,
+    atol: float | Sequence[float] | None = None,
 ) -> xr.Dataset:
     """Simulate one cell of a built-in model.
 
@@ -125,6 +127,10 @@ def simulate(
         Rush-Larsen with one right-hand side per step, ``"staggered"`` V half a step apart
         from the other states (after Hines 1984; second order for HH-type gates), ``"adaptive"`` and
         ``"rosenbrock"`` error-controlled (see ``biophys._engine.METHODS``).
+    rtol, atol : float, optional
+        Local error tolerances of ``"adaptive"`` and ``"rosenbrock"``: ``rtol`` dimensionless in
+        [1e-14, 0.1] (default 1e-6), ``atol`` > 0 in each state's own unit, a scalar or one value
+        per state (default 1e-8). An error with a fixed-step method.
 
     Returns
     -------
@@ -141,12 +147,15 @@ def simulate(
     for r in record:
         m.variable_index(r)
     t_end_f, dt_f, _ = _engine.check_time(t_end, dt)
+    tol = _engine.tolerance_kwargs(method, rtol, atol, len(m.state_names))
     raw = _engine.run(
         m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,
         record=record, record_every=record_every,
-        spike_capacity=int(t_end_f / 0.5) + 16, method=method,
+        spike_capacity=int(t_end_f / 0.5) + 16, method=method, **tol,
     )
     n = int(raw.spike_count[0])
+    tol_attrs = ({"rtol": tol.get("rtol", _engine.RTOL), "atol": tol.get("atol", _engine.ATOL)}
+                 if _engine.METHODS[method] <= 0 else {})
     return trace_dataset(
         m, raw.times, raw.rec[:, 0], record, raw.spike_times[0, : min(n, raw.spike_times.shape[1])],
         "cubic Hermite interpolation in the step" if method in ("adaptive", "rosenbrock")
@@ -154,5 +163,5 @@ def simulate(
         changed_parameters=changed_parameters(m, p), dt=raw.dt, t_end=t_end_f,
         integrator=_engine.METHOD_DESCRIPTIONS[method],
         stimulus=repr(stimulus) if stimulus is not None else "none",
-        status="ok" if raw.status[0] == 0 else "non-finite state",
+        status="ok" if raw.status[0] == 0 else "non-finite state", **tol_attrs,
     )

@@ -59,10 +59,12 @@ class SweepSpec:
     metrics: tuple[str, ...]
     method: str | None
     stimulus: object = None
+    tolerances: tuple = ()  # (("rtol", r), ("atol", (a, ...))) when set by the caller
 
 
 def _run_kwargs(spec: SweepSpec) -> dict:
-    kw = {"t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup, "stimulus": spec.stimulus}
+    kw = {"t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup, "stimulus": spec.stimulus,
+          **dict(spec.tolerances)}
     if spec.method is not None:
         kw["method"] = spec.method
     return kw
@@ -164,6 +166,8 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup,
         "metrics": list(spec.metrics), "method": spec.method,
         "stimulus": repr(spec.stimulus), "substitution": rule,
+        # only when given, so that checkpoints written without them keep their hash
+        **{k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.tolerances},
     }
 
 
@@ -181,6 +185,8 @@ def sweep(
     metrics: Sequence[str] = DEFAULT_METRICS,
     stimulus=None,
     method: str | None = None,
+    rtol: float | None = None,
+    atol: float | Sequence[float] | None = None,
     backend: str = "threads",
     client=None,
     address: str | None = None,
@@ -225,6 +231,9 @@ def sweep(
         Protocol applied to every point.
     method : str, optional
         Integration method (default: the engine's default).
+    rtol, atol : float, optional
+        Local error tolerances of ``"adaptive"`` and ``"rosenbrock"`` (see
+        :func:`biophys.simulate`; defaults 1e-6 and 1e-8). An error with a fixed-step method.
     backend : {"threads", "dask"}
         ``"threads"``: this process, the driver's ``prange`` over the cores. ``"dask"``: chunks
         on a ``dask.distributed`` cluster (``client=``, or ``address=``, or a local cluster of
@@ -233,6 +242,8 @@ def sweep(
         Numba threads (threads backend) or worker processes of the local cluster (dask).
     chunk_size : int, optional
         Points per chunk (progress and checkpoint granularity; does not change results).
+        Default: about 50 chunks (:func:`default_chunk_size`); a resumed checkpoint keeps the
+        chunk size it was started with.
     checkpoint : path-like, optional
         Directory: each finished chunk is saved atomically; a rerun with the same settings
         computes only the missing chunks; different settings are refused.
@@ -242,7 +253,7 @@ def sweep(
         Points (flat indices, or ``{name: value}`` mappings) whose decimated traces of
         ``record`` are returned as ``trace_<var>`` with dims ``(trace, time)``.
     record_every : float, optional
-        Trace sampling interval, ms (default ``t_end / 2000``).
+        Trace sampling interval, ms (default ``max(dt, t_end / 2000)``).
     callback : callable, optional
         ``callback(chunk, n_done, n_chunks)`` after each chunk is stored.
     dry_run : bool
@@ -264,6 +275,7 @@ def sweep(
     methods = getattr(_engine, "METHODS", None)
     if methods is not None and method not in methods:
         raise ValueError(f"method = {method!r} is not one of {tuple(methods)}")
+    tolerances = tuple(_engine.tolerance_kwargs(method, rtol, atol, len(m.state_names)).items())
     if backend not in BACKENDS:
         raise ValueError(f"backend = {backend!r} is not one of {BACKENDS}")
     if isinstance(metrics, str):
@@ -312,7 +324,7 @@ def sweep(
     if backend == "dask" and not isinstance(model, str) and get_model(m.name) is not m:
         raise ValueError("backend='dask' needs a built-in model (it travels by name)")
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
-                     warmup, tuple(s.name for s in plan.specs), method, stimulus)
+                     warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances)
     settings = _settings(m, spec, design, mapper, rule)
     names = (*spec.metrics, "status")
     if dry_run:
@@ -327,7 +339,8 @@ def sweep(
 
     store = None
     if checkpoint is not None:
-        store = Checkpoint(checkpoint, settings, n, chunk_size, names)
+        store = Checkpoint(checkpoint, settings, n, chunk_size, names,
+                           new_chunk_size=default_chunk_size(n))
         chunk_size = store.chunk_size
     elif chunk_size is None:
         chunk_size = default_chunk_size(n)

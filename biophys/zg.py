@@ -147,6 +147,9 @@ def steady_state(
         Fixed step, ms (default: the model's ``dt``).
     method : str
         Integration method (``biophys._engine.METHODS``; default ``"rl2"``).
+    model : str or Model, optional
+        The ZG model to run (default ``"zg_cell"``); a modified copy of it, e.g. one made with
+        ``dataclasses.replace``, for probes.
     initial : mapping, optional
         Initial-state overrides shared by all runs.
 
@@ -189,8 +192,9 @@ def aldosterone_relative(
 ) -> np.ndarray:
     """Steady aldosterone synthesis of each condition relative to a reference condition.
 
-    ``reference`` defaults to ``{"K_o": 2.5}`` (the baseline of the isolated canine
-    glomerulosa cell data in shared/research/models.md sec. 3.2). Keyword arguments go to
+    ``reference`` defaults to ``{"K_o": 2.5}``, the baseline of the isolated canine
+    glomerulosa cell data the model is calibrated to (``CANINE`` in ``tests/test_zg_cell.py``,
+    which cites the study). Keyword arguments go to
     :func:`steady_state`. Returns an array of ratios (1 = same as the reference).
     """
     ref = {"K_o": 2.5} if reference is None else dict(reference)

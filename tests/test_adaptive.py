@@ -21,7 +21,7 @@ HH = bp.model("hh1952")
 
 
 def _one(t_end, dt, *, current=0.0, stimulus=None, record=("V",), **kw):
-    """One cell through the engine (simulate() has no tolerance arguments)."""
+    """One cell through the engine."""
     P, Y0 = _grid(1, np.array([current]))
     return _engine.run(HH, P, Y0, t_end=t_end, dt=dt, stimulus=stimulus, record=record,
                        spike_capacity=1000, method="adaptive", **kw)
@@ -191,3 +191,32 @@ def test_simulate_selects_the_method_by_one_argument():
     ref = solve(pulse(20.0, 1.0, 1.0), 10.0, t_eval=np.arange(0, 10.0, 0.01), max_step=0.01)
     assert abs(float(ds.V.max()) - ref.y[0].max()) < 0.05
     assert "Dormand-Prince" in ds.attrs["integrator"]
+
+
+def test_simulate_and_sweep_take_tolerances():
+    """``rtol``/``atol`` of :func:`biophys.simulate` and :func:`biophys.sweep` reach the
+    integrator: a tight rtol brings the spike peak closer to LSODA (rtol 1e-10) than a loose
+    one, the values used are recorded, a sweep point equals the single-cell run, and
+    tolerances given with a fixed-step method, or an atol of the wrong length, are errors that
+    name them."""
+    stim = bp.Pulse(20.0, 1.0, 1.0)
+    ref = solve(pulse(20.0, 1.0, 1.0), 10.0, t_eval=np.arange(0, 10.0, 0.01), max_step=0.01)
+    err = {}
+    for rtol in (1e-3, 1e-9):
+        ds = bp.simulate("hh1952", t_end=10.0, dt=0.01, stimulus=stim, method="adaptive",
+                         rtol=rtol, atol=1e-9)
+        assert ds.attrs["rtol"] == rtol and ds.attrs["atol"] == "[" + ", ".join(["1e-09"] * 4) + "]"
+        err[rtol] = abs(float(ds.V.max()) - ref.y[0].max())
+    assert err[1e-9] < 1e-3 < err[1e-3]
+    assert bp.simulate("hh1952", t_end=1.0, method="adaptive").attrs["rtol"] == _engine.RTOL
+    one = bp.simulate("hh1952", t_end=30.0, params={"I_app": 10.0}, method="adaptive",
+                      rtol=1e-4, record=())
+    sw = bp.sweep("hh1952", grid={"I_app": [10.0]}, t_end=30.0, method="adaptive", rtol=1e-4,
+                  metrics=["spike_count"], progress=False)
+    assert int(sw.spike_count.values[0]) == len(one.spike_times) > 0
+    with pytest.raises(ValueError, match="rtol/atol apply only"):
+        bp.simulate("hh1952", t_end=1.0, rtol=1e-8)
+    with pytest.raises(ValueError, match="rtol/atol apply only"):
+        bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, atol=1e-8, progress=False)
+    with pytest.raises(ValueError, match=r"atol = \[1e-08, 1e-08\].*one value per state \(4\)"):
+        bp.simulate("hh1952", t_end=1.0, method="adaptive", atol=[1e-8, 1e-8])

@@ -83,10 +83,15 @@ def test_bad_input_is_a_clear_value_error(kwargs, match):
 
 
 def test_unknown_names_list_the_valid_ones():
-    with pytest.raises(KeyError, match="valid names: C_m, g_Na"):
+    """An unknown parameter or state is a ValueError like every other bad input to simulate
+    (and sweep), printed without KeyError's quotes; it is still a KeyError for look-ups."""
+    with pytest.raises(ValueError, match="valid names: C_m, g_Na") as exc:
         bp.simulate("hh1952", t_end=1.0, params={"gNa": 1.0})
-    with pytest.raises(KeyError, match="valid names: V, m, h, n"):
+    assert isinstance(exc.value, KeyError) and str(exc.value).startswith("model 'hh1952'")
+    with pytest.raises(ValueError, match="valid names: V, m, h, n"):
         bp.simulate("hh1952", t_end=1.0, initial={"x": 1.0})
+    with pytest.raises(KeyError):
+        bp.model("hh1952").parameter("gNa")
     with pytest.raises(ValueError, match="unknown model 'hh'; built-in models: .*hh1952"):
         bp.model("hh")
 

@@ -5,6 +5,7 @@ import sys
 
 import xarray as xr
 
+import biophys as bp
 from biophys.cli import main
 
 
@@ -45,3 +46,30 @@ def test_errors_are_one_line_without_traceback():
         assert r.returncode == 2
         assert "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_trace_plot_of_a_resting_cell_is_flat_and_absolute():
+    """A resting trace (V changing by microvolts) is drawn flat on absolute tick labels, not
+    stretched over the panel with an offset axis that reads like a large excursion."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from biophys.plot import plot_traces
+
+    ds = bp.simulate("zg_cell", t_end=200.0, record=["V"])
+    v = ds.V.values
+    assert 0 < v.max() - v.min() < 1e-3  # mV: at rest
+    fig = plot_traces(ds)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    lo, hi = ax.get_ylim()
+    assert hi - lo > 1.0  # mV: the panel spans more than the trace's microvolt drift
+    assert ax.yaxis.get_offset_text().get_text() == ""
+
+
+def test_run_too_large_to_record_is_a_one_line_error(capsys):
+    """A run whose recording buffer would not fit in memory is refused before allocation with a
+    one-line error that says what to change (it ended in a MemoryError traceback)."""
+    assert main(["simulate", "hh1952", "--t-end", "1e9", "--dt", "1e-9"]) == 2
+    err = capsys.readouterr().err
+    assert "GiB" in err and "record_every" in err and "Traceback" not in err

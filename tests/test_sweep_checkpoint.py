@@ -15,7 +15,7 @@ import pytest
 import xarray as xr
 
 from biophys.models import get_model
-from biophys.sweep import sweep
+from biophys.sweep import default_chunk_size, sweep
 
 GRID = {"I_app": np.linspace(0.0, 20.0, 20), "g_K": [30.0, 36.0, 42.0]}  # 60 points
 KW = dict(grid=GRID, t_end=30.0, warmup=5.0, metrics=["mean_V", "spike_count", "max_I_Na"],
@@ -65,6 +65,20 @@ def test_interrupt_then_resume_computes_only_missing_chunks(tmp_path, uninterrup
     man = json.loads((ck / "manifest.json").read_text())
     assert man["chunk_size"] == 8 and man["n_points"] == 60 and len(man["hash"]) == 64
     assert man["settings"]["model"] == "hh1952"
+
+
+def test_new_checkpoint_without_chunk_size_takes_the_default(tmp_path, uninterrupted):
+    """A checkpoint can be started without ``chunk_size`` (the README's call): it takes the
+    sweep's default layout, and a rerun finds every chunk on disk."""
+    ck = tmp_path / "run"
+    res = sweep("hh1952", checkpoint=ck, **KW)
+    _same_numbers(res, uninterrupted)
+    man = json.loads((ck / "manifest.json").read_text())
+    assert man["chunk_size"] == default_chunk_size(60)
+    again = []
+    _same_numbers(sweep("hh1952", checkpoint=ck, callback=lambda *a: again.append(a), **KW),
+                  uninterrupted)
+    assert again == []
 
 
 def test_checkpoint_for_other_settings_is_refused(tmp_path):
