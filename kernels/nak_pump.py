@@ -55,8 +55,10 @@ CHA_2011 = (
     5.0, 26.8, 18.8, 0.8, 0.6,
     -0.14, 0.44, -0.14, 0.23,
 )
-#: Himeno et al. (2015) Biophys J 109:415 (human ventricular myocyte), same layout; Kd's and
-#: delta's as Cha 2011 (Himeno MATLAB code as quoted in shared/research/models.md sec. 4.1).
+#: Himeno Y et al. (2015) Biophys J 109:415 (human ventricular myocyte), same layout: the
+#: Na+/K+ pump of their model code (k_1_plus = 0.72 ... k_4_minus = 0.2 1/ms; K_d's and delta's
+#: as Cha 2011), as read in public re-implementations of that code; not re-checked against the
+#: paper's Supporting Material.
 HIMENO_2015 = (
     0.72, 0.08, 0.08, 0.008, 4.0, 8000.0, 0.3, 0.2,
     5.0, 26.8, 18.8, 0.8, 0.6,

@@ -19,9 +19,9 @@ Water permittivity is temperature dependent (Malmberg CG, Maryott AA (1956) J Re
 Stand 56:1): ``eps_r = 87.740 - 0.40008 t + 9.398e-4 t^2 - 1.410e-6 t^3`` (t in C), 74.2 at
 37 C. Default surface charge: ``DEFAULT_SIGMA = -1/120`` e per A^2. With it, raising Ca_o
 from 2 to 10 mM (150 mM salt, 1 mM Mg, 20 C) shifts gating by +9.9 mV, at the low end of the
-10-15 mV per 5-fold Ca_o change that shared/research/models.md sec. 5 attributes to
-Frankenhaeuser & Hodgkin (1957) for squid axon (attribution not verified here). It is an
-order-of-magnitude value, not a measurement for beta or zona glomerulosa cells.
+10-15 mV per 5-fold Ca_o change attributed to Frankenhaeuser B, Hodgkin AL (1957) J Physiol
+137:218-244 for squid axon (the figure is not re-checked against the paper here). It is an
+order-of-magnitude value chosen here, not a measurement for beta or zona glomerulosa cells.
 
 Units: concentrations mM (= mol/m^3), sigma in elementary charges per A^2 (negative for a
 negative surface), temperature C, potentials mV.

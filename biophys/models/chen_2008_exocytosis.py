@@ -82,9 +82,9 @@ _parameters = (
     _p("Kp", 2.3, "uM", "Ci of half-maximal resupply r3", f"{_ALL} (Kp)", (1e-9, 1e6)),
     _p("Kp2", 2.3, "uM", "Ci of half-maximal priming r2",
        f"{_ALL} (Kp2; cav-ko.ode uses Kp, same 2.3 uM)", (1e-9, 1e6)),
-    _p("C_granule", 3.5, "fF", "capacitance added per fused granule",
+    _p("C_granule", 3.5, "fF/granule", "capacitance added per fused granule",
        f"{_FAST} (cumcap' = u1*N4*3.5)", (0.0, 1e3)),
-    _p("insulin_granule", 9.0, "fg", "insulin content of one granule",
+    _p("insulin_granule", 9.0, "fg/granule", "insulin content of one granule",
        f"{_REPO} Models/Chen08/steps.ode, comment '4.5 is for 9 fg/granule*1000 "
        "cells/islet ... Derived from Rorsman and Renstrom, 2004, p.1032'", (0.0, 1e3)),
 )

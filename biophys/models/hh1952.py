@@ -6,7 +6,7 @@ from .._model import Model, Output, Parameter, State
 from ..kernels.models import hh1952 as kernel
 
 _HH = "Hodgkin AL, Huxley AF (1952) J Physiol 117:500-544"
-_REST = -65.0
+_REST = -65.0  # the paper's V = 0; the model's own rest is -64.9964 mV (see V)
 
 
 def _steady_gates(v: float) -> tuple[float, float, float]:
@@ -37,7 +37,8 @@ MODEL = Model(
                   f"{_HH}, Table 3 (V_Na = -115 mV from rest -65 mV)", (-200.0, 200.0)),
         Parameter("E_K", -77.0, "mV", "K+ reversal potential",
                   f"{_HH}, Table 3 (V_K = +12 mV from rest -65 mV)", (-200.0, 200.0)),
-        Parameter("E_L", -54.387, "mV", "leak reversal potential (rest exactly -65 mV)",
+        Parameter("E_L", -54.387, "mV", "leak reversal potential (with it the model rests at "
+                  "-64.996 mV, within 0.004 mV of -65 mV)",
                   f"{_HH}, Table 3 (V_l = -10.613 mV from rest -65 mV)", (-200.0, 200.0)),
         Parameter("I_app", 0.0, "uA/cm^2", "constant applied current (depolarising > 0)",
                   "protocol input", (-1e4, 1e4)),
@@ -45,7 +46,9 @@ MODEL = Model(
                   f"{_HH}, eq. 9 (phi = 3^((T - 6.3)/10))", (-5.0, 50.0), condition=True),
     ),
     states=(
-        State("V", _REST, "mV", "membrane potential", "resting potential of the model",
+        State("V", _REST, "mV", "membrane potential", f"{_HH}: their V = 0, the resting "
+              "potential of the axon, placed at -65 mV; the model's own rest with the Table 3 "
+              "values is -64.9964 mV (zero steady-state current, computed here by brentq)",
               (-300.0, 300.0)),
         State("m", _m0, "1", "Na+ activation gate", "steady state at -65 mV", (0.0, 1.0)),
         State("h", _h0, "1", "Na+ inactivation gate", "steady state at -65 mV", (0.0, 1.0)),

@@ -24,6 +24,10 @@ def _p(name, value, unit, desc, key, bounds, condition=False):
 
 
 _CONC = (0.0, 1e6)
+#: ATP (kernel ``atp_from_adp``) is real only for ADP <= A_tot/3. Bounds are per quantity, so
+#: the joint condition is kept by bounding the initial ADP above and A_tot below at 3x that.
+_ADP_MAX = 900.0  # uM
+_A_TOT_MIN = 3.0 * _ADP_MAX  # uM
 
 MODEL = Model(
     name="iom_1_7",
@@ -118,8 +122,11 @@ MODEL = Model(
         _p("v_hyd", 6.0, "ms/uM", "ATP hydrolysis coupled to Ca2+ pumping (.ode: 6; .m: 5)",
            "vhyd", (0.0, 1e6)),
         _p("v_hyd_bas", 0.8, "1", "basal ATP hydrolysis", "vhydbas", (0.0, 1e6)),
-        _p("A_tot", 3000.0, "uM", "total adenine nucleotides ATP + ADP + AMP", "atot",
-           (1e-3, 1e6)),
+        Parameter("A_tot", 3000.0, "uM", "total adenine nucleotides ATP + ADP + AMP; at least "
+                  f"3 x {_ADP_MAX:g} uM (the largest initial ADP) because ATP exists only for "
+                  "ADP <= A_tot/3",
+                  f"{_SRC} (atot); lower bound {_A_TOT_MIN:g} uM chosen here (see ADP)",
+                  (_A_TOT_MIN, 1e6)),
         _p("tau_a", 300000.0, "ms", "time scale of ADP dynamics", "taua", (1.0, 1e9)),
         _p("k_GO", 1.0, "1", "scaling of glycolytic rates", "kgo", (0.0, 1e6)),
         _p("k_ADP", 1.0, "1", "scaling of ADP rates", "kadp", (0.0, 1e6)),
@@ -133,8 +140,11 @@ MODEL = Model(
               (0.0, 1.0)),
         State("Ca_ER", 460.4832, "uM", "free ER Ca2+ (cer)", f"{_FILE}, init", _CONC),
         State("Ca_i", 0.0959, "uM", "free cytosolic Ca2+ (c)", f"{_FILE}, init", _CONC),
-        State("ADP", 839.3863, "uM", "total cytosolic ADP (valid below A_tot/3 = 1000 uM)",
-              f"{_FILE}, init", (1e-9, 1000.0)),
+        State("ADP", 839.3863, "uM", "total cytosolic ADP (ATP needs ADP <= A_tot/3, kept by "
+              f"ADP <= {_ADP_MAX:g} uM and A_tot >= {_A_TOT_MIN:g} uM)",
+              f"{_FILE}, init; upper bound {_ADP_MAX:g} uM chosen here: above the "
+              "default, and it lets A_tot go 10% below the published 3000 uM",
+              (1e-9, _ADP_MAX)),
         State("F6P", 60.1374, "uM", "fructose 6-phosphate", f"{_FILE}, init", _CONC),
         State("FBP", 110.4577, "uM", "fructose 1,6-bisphosphate", f"{_FILE}, init", _CONC),
     ),

@@ -9,6 +9,12 @@ from ._classic import nernst_potassium_parameters
 _SRK = "Sherman A, Rinzel J, Keizer J (1988) Biophys J 54:411-425"
 _FILE = "srk.ode (github.com/artielbm/artielbm.github.io, Models/SRK/srk.ode)"
 _SRC = f"{_SRK}, Fig. 5 single-cell model; {_FILE}"
+#: tau_n = c/(exp((V - V_bar)/a) + exp((V_bar - V)/b)): with a slope of 1e-3 mV the exponential
+#: overflows once |V - V_bar| > 0.71 mV (at the initial -65 mV, 10 mV from V_bar), tau_n = 0 and
+#: the n update is inf/inf = NaN. From 1 mV up the exponent stays below 500 (|V - V_bar| <= 500
+#: mV within the bounds of V and V_bar), far from overflow (709.8).
+_TAU_SLOPE = ("; lower bound 1 mV chosen here: keeps exp((V - V_bar)/slope) finite at every "
+              "allowed V and V_bar")
 
 MODEL = Model(
     name="sherman_rinzel_keizer_1988",
@@ -50,8 +56,10 @@ MODEL = Model(
         Parameter("lambda_n", 1.6, "1", "rate scale of n", f"{_SRC} (lambda)", (1e-6, 1e3)),
         Parameter("V_bar", -75.0, "mV", "voltage of the maximal tau_n", f"{_SRC} (vbar)",
                   (-200.0, 200.0)),
-        Parameter("a_n", 65.0, "mV", "tau_n slope above V_bar", f"{_SRC} (a)", (1e-3, 1e3)),
-        Parameter("b_n", 20.0, "mV", "tau_n slope below V_bar", f"{_SRC} (b)", (1e-3, 1e3)),
+        Parameter("a_n", 65.0, "mV", "tau_n slope above V_bar", f"{_SRC} (a){_TAU_SLOPE}",
+                  (1.0, 1e3)),
+        Parameter("b_n", 20.0, "mV", "tau_n slope below V_bar", f"{_SRC} (b){_TAU_SLOPE}",
+                  (1.0, 1e3)),
         Parameter("c_n", 60.0, "ms", "tau_n scale", f"{_SRC} (c)", (1e-3, 1e5)),
         Parameter("f_Ca", 0.001, "1", "fraction of free cytosolic Ca2+", f"{_SRC} (f)",
                   (1e-6, 1.0)),

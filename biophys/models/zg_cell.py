@@ -67,7 +67,11 @@ _NCX_WHY = ("its Na+-dependent inactivation keeps it nearly off below 0.3 uM Ca2
             "(tests/test_zg_cell_range.py) and hardly acts inside the calibrated range")
 _TEST = "tests/test_zg_cell.py::"
 _FIT = "fitted here, see " + _TEST
-_TEXTBOOK = "textbook cytosolic value [unverified]; enters only the Na+/K+-ATPase"
+_TEXTBOOK = ("chosen here: a typical mammalian cytosolic value (not measured in zona "
+             "glomerulosa cells); enters only the Na+/K+-ATPase")
+_ICF = ("chosen here: a typical mammalian cytosolic value (not measured in zona glomerulosa "
+        "cells); the calibration of P_TASK and P_Na_b to -85 mV assumes it")
+_BATH = "chosen here: a common physiological bath value, equal to the reference bath "
 _YINGST = ("Yingst DR, Davis J, Schiebinger R (2001) Am J Physiol Cell Physiol 280:C119, "
            "abstract (PubMed 11121383): ouabain-sensitive 86Rb uptake of rat glomerulosa cells "
            "(20 mM Na_i); K_o 4 -> 10 mM stimulates the pump about 30% without Ca_o (direct "
@@ -102,21 +106,25 @@ CAL = {
 _P = Parameter
 PARAMETERS = (
     # bath and cytosol (conditions)
-    _P("K_o", 4.0, "mM", "extracellular K+", "physiological plasma K+", (0.01, 200.0),
-       condition=True),
-    _P("Na_o", 140.0, "mM", "extracellular Na+", "physiological plasma Na+", (1.0, 1000.0),
+    _P("K_o", 4.0, "mM", "extracellular K+",
+       "chosen here: mid normal human plasma K+ range (3.5-5 mM), the K_o of the -85 mV "
+       "calibration", (0.01, 200.0), condition=True),
+    _P("Na_o", 140.0, "mM", "extracellular Na+",
+       "chosen here: mid normal human plasma Na+ range (135-145 mM)", (1.0, 1000.0),
        condition=True),
     _P("Ca_o", 2.0, "mM", "extracellular Ca2+ (GHK Ca2+ currents, surface charge)",
-       "physiological bath", (1e-6, 100.0), condition=True),
-    _P("Mg_o", 1.0, "mM", "extracellular Mg2+ (surface charge only)", "physiological bath",
-       (0.0, 100.0), condition=True),
-    _P("temperature", 37.0, "C", "temperature (RT/F, channel Q10s)", "body temperature",
-       (0.0, 45.0), condition=True),
+       _BATH + "(Ca_o_ref: no surface-charge shift at the defaults)", (1e-6, 100.0),
+       condition=True),
+    _P("Mg_o", 1.0, "mM", "extracellular Mg2+ (surface charge only)",
+       _BATH + "(Mg_o_ref: no surface-charge shift at the defaults)", (0.0, 100.0),
+       condition=True),
+    _P("temperature", 37.0, "C", "temperature (RT/F, channel Q10s)",
+       "chosen here: body temperature", (0.0, 45.0), condition=True),
     _P("AngII", 0.0, "pM", "angiotensin II", "protocol input (plasma ~10-100 pM)",
        (0.0, 1e7), condition=True),
-    _P("K_i", 140.0, "mM", "cytosolic K+ (fixed)", "textbook value [unverified]",
+    _P("K_i", 140.0, "mM", "cytosolic K+ (fixed)", _ICF,
        (1.0, 500.0), condition=True),
-    _P("Na_i", 10.0, "mM", "cytosolic Na+ (fixed)", "textbook value [unverified]",
+    _P("Na_i", 10.0, "mM", "cytosolic Na+ (fixed)", _ICF,
        (0.1, 200.0), condition=True),
     _P("Mg_i", 0.5, "mM", "free cytosolic Mg2+", _TEXTBOOK, (0.0, 50.0), condition=True),
     _P("ATP", 4.0, "mM", "total cytosolic ATP", _TEXTBOOK, (0.0, 50.0), condition=True),
@@ -125,7 +133,9 @@ PARAMETERS = (
        condition=True),
     _P("pH", 7.2, "1", "cytosolic pH", _TEXTBOOK, (5.0, 9.0), condition=True),
     # geometry
-    _P("C_m", 1.0, "uF/cm^2", "specific membrane capacitance", "standard value",
+    _P("C_m", 1.0, "uF/cm^2", "specific membrane capacitance",
+       "chosen here: the conventional ~1 uF/cm^2 of biological membranes (measured in squid "
+       "axon: Hodgkin AL, Huxley AF (1952) J Physiol 117:500, p. 505)",
        (0.1, 10.0)),
     _P("area", 615.8, "um^2", "membrane area (6.158 pF at 1 uF/cm^2)",
        f"{_CHA} (Cm = 6.158 pF; beta-cell geometry as a stand-in for a ~10 um ZG cell)",
@@ -144,8 +154,9 @@ PARAMETERS = (
     _P("P_Na_b", CAL["P_Na_b"], "cm/s", "background Na+ permeability",
        _FIT + "test_resting_potential_and_ghk_tracking: V = -85 mV at 4 mM K_o with the "
        "pump current and the CaV3.2 window current included (P_Na_b/(P_TASK + P_TREK) = "
-       "0.0136; 0.01 would give -85 to -87 mV without the pump, shared/research/models.md "
-       "sec. 3.2)", (0.0, 1.0)),
+       "0.0136; with the K+ and Na+ background alone, 0.01 gives -87.0 mV and 0.0136 gives "
+       "-84.6 mV: GHK voltage equation, Hodgkin AL, Katz B (1949) J Physiol 108:37, at "
+       "the default K_i, Na_i, Na_o and 37 C, computed here)", (0.0, 1.0)),
     _P("g_Kir", CAL["g_Kir"], "mS/cm^2", "Kir3.4 (KCNJ5) conductance at K_o = 5.4 mM",
        "chosen small here (mouse ZG is TASK-dominated); shape from " + _LR, (0.0, 100.0)),
     # Ca2+ channels
@@ -288,7 +299,9 @@ PARAMETERS = (
        (0.0, 1.0)),
     # aldosterone read-out
     _P("tau_avg", 120000.0, "ms", "time constant of the running Ca2+ average driving "
-       "aldosterone synthase", "chosen: minutes (shared/research/models.md sec. 3.3)",
+       "aldosterone synthase", "chosen here: 2 min, far longer than a Ca2+ oscillation, so "
+       "that synthesis follows the mean Ca2+ signal (phenomenological read-out, no published "
+       "value)",
        (1.0, 1e9)),
     _P("aldo_max", 1.0, "a.u./min", "maximal aldosterone synthesis rate (arbitrary units)",
        "arbitrary scale (only ratios are compared with data)", (0.0, 1e12)),

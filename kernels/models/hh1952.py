@@ -1,8 +1,10 @@
 """Hodgkin & Huxley (1952) squid giant axon, space-clamped, modern sign convention.
 
-Rates are those of Hodgkin & Huxley (1952) J Physiol 117:500, eqs. 7-14 and 20-24, shifted to
-a resting potential of -65 mV; temperature enters through ``phi = 3^((T - 6.3)/10)``, a derived
-parameter (computed once per cell per run by :func:`derive`, not at every step).
+Rates are those of Hodgkin & Huxley (1952) J Physiol 117:500, eqs. 7-14 and 20-24, shifted so
+that the paper's V = 0 (the axon's resting potential) is at -65 mV; with the published leak
+reversal E_L = -54.387 mV the model itself rests at -64.9964 mV. Temperature enters through
+``phi = 3^((T - 6.3)/10)``, a derived parameter (computed once per cell per run by
+:func:`derive`, not at every step).
 Membrane potential uses the exponential update with frozen conductances (exact for V given the
 gates); the gates use Rush-Larsen. Exponentials are the vectorisable ones of
 :mod:`biophys.kernels.fastmath`, so the driver's loop over cells runs in SIMD registers.

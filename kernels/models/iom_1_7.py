@@ -17,10 +17,11 @@ Structure::
     glycolysis:  dF6P/dt = 0.3 k_GO (J_GK - J_PFK),  dFBP/dt = k_GO (J_PFK - 0.5 J_PDH)
                  J_PFK from the 16-state PFK model (AMP activation, ATP inhibition, FBP
                  autocatalysis), J_PDH = v_PDH s_inf(c) sqrt(FBP)
-    nucleotides: dADP/dt = k_ADP (J_hyd - J_prod)/tau_a,  J_prod = exp(r + k_y J_PDH) ADP,
+    nucleotides: dADP/dt = k_ADP (J_hyd - J_prod)/tau_a,
+                 J_prod = exp((r + k_y J_PDH)(1 - k_KM Ca_i)) ADP,
                  J_hyd = (v_hyd_bas + v_hyd (J_PMCA + J_SERCA/2)) ATP,
                  ATP and AMP from A_tot = ATP + ADP + AMP and adenylate-kinase equilibrium
-                 AMP = ADP^2/ATP (closed form valid for ADP < A_tot/3).
+                 AMP = ADP^2/ATP (closed form valid for ADP <= A_tot/3).
 
 Differences from the file: V_K (fixed at -75 mV there) is the Nernst potential ``E_K`` of
 K_o/K_i (the declaration's defaults give E_K = -75 mV exactly); the file's ``freezeprod``
@@ -82,10 +83,14 @@ def derive(P, c):
 def atp_from_adp(adp, a_tot):
     """ATP (uM) from ADP (uM) with A_tot = ATP + ADP + AMP and AMP = ADP^2/ATP.
 
-    The closed form of IOM_1_7.ode; defined for 0 < ADP <= A_tot/3 (NaN beyond).
+    The larger root of ATP^2 - (A_tot - ADP) ATP + ADP^2 = 0, defined for
+    0 <= ADP <= A_tot/3 (NaN beyond; ATP = A_tot at ADP = 0). IOM_1_7.ode writes the same
+    root as ``0.5 (atot - adp + sqrt(adp atot) sqrt(-2 + atot/adp - 3 adp/atot))``, which is
+    0 * inf at ADP = 0; here the radicand is factored, (A_tot - ADP)^2 - 4 ADP^2 =
+    (A_tot - 3 ADP)(A_tot + ADP) (the two agree to 1e-15 relative for ADP <= 0.99 A_tot/3;
+    closer to A_tot/3 both carry the cancellation error of A_tot - 3 ADP).
     """
-    return 0.5 * (a_tot - adp + math.sqrt(adp * a_tot)
-                  * math.sqrt(-2.0 + a_tot / adp - 3.0 * adp / a_tot))
+    return 0.5 * (a_tot - adp + math.sqrt((a_tot - 3.0 * adp) * (a_tot + adp)))
 
 
 @jit
