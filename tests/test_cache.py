@@ -11,7 +11,7 @@ import numba
 import numpy as np
 
 import biophys as bp
-from biophys import _cache, _engine
+from biophys import _cache
 
 REPO_FILES = Path(bp.__file__).resolve().parent
 
@@ -102,22 +102,3 @@ def test_numba_disable_jit_runs_the_same_code():
     v_jit = bp.simulate("hh1952", t_end=3.0, dt=0.01, stimulus=bp.Pulse(20.0, 0.5, 1.0)).V.values
     np.testing.assert_allclose(v_py, v_jit, rtol=1e-12, atol=1e-12)
 
-
-def test_bit_identical_for_any_thread_count():
-    m = bp.model("hh1952")
-    n = 150  # three blocks of cells
-    P = np.repeat(m.default_parameters()[:, None], n, axis=1)
-    P[m.parameter_index("I_app")] = np.linspace(0, 20, n)
-    Y0 = np.repeat(m.default_states()[:, None], n, axis=1)
-    out = []
-    old = numba.get_num_threads()
-    try:
-        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
-            numba.set_num_threads(threads)
-            r = _engine.run(m, P, Y0, t_end=50.0, dt=0.025, observe=["V"], warmup=10.0,
-                            spike_capacity=8)
-            out.append((r.Y.copy(), r.spike_count.copy(), r.obs.copy()))
-    finally:
-        numba.set_num_threads(old)
-    for a, b in zip(out[0], out[1], strict=True):
-        assert np.array_equal(a, b)

@@ -17,9 +17,10 @@ from biophys.models.chen_2008_exocytosis import MODEL, STEPS_ODE_PARAMS
 
 NAME = "chen_2008_exocytosis"
 DURATIONS_MS = (50.0, 100.0, 200.0, 500.0, 1000.0)
-#: granules fused during -70 -> -20 mV steps from the files' initial pools (issue 4 / research
-#: notes 2.1, computed from steps.ode); reproduced here by the in-test reference as well
-PUBLISHED_FUSED = (2.8, 12.2, 15.1, 15.6, 16.3)
+#: granules fused during -70 -> -20 mV steps from the files' initial pools, computed from the
+#: published model file steps.ode (issue 4 / research notes 2.1; not numbers printed in the
+#: paper); reproduced here by the in-test reference as well
+FUSED_FROM_MODEL_FILE = (2.8, 12.2, 15.1, 15.6, 16.3)
 
 # initial state of every Chen08 .ode file: Cmd, Ci, N1..N6, NF, NR, SE, cumulative fusion
 Y0_FILE = np.array([0.0674, 0.06274, 14.71376, 0.612519, 0.0084499, 5.098857e-6, 24.539936,
@@ -72,14 +73,14 @@ def simulated_fused(duration_ms, params=None, start=0.0, dt=None):
     return float(f[1] - f[0])
 
 
-@pytest.mark.parametrize("duration, published",
-                         list(zip(DURATIONS_MS, PUBLISHED_FUSED, strict=True)))
-def test_voltage_clamp_fusion_steps_ode(duration, published):
+@pytest.mark.parametrize("duration, from_file",
+                         list(zip(DURATIONS_MS, FUSED_FROM_MODEL_FILE, strict=True)))
+def test_voltage_clamp_fusion_steps_ode(duration, from_file):
     """steps.ode parameters (r1 = 0.06/s): 2.8, 12.2, 15.1, 15.6, 16.3 granules."""
     ref = reference_fused(duration, r1=0.06)
     ours = simulated_fused(duration, params=STEPS_ODE_PARAMS)
-    assert abs(ref / published - 1) < 0.10
-    assert abs(ours / published - 1) < 0.10
+    assert abs(ref / from_file - 1) < 0.10
+    assert abs(ours / from_file - 1) < 0.10
     assert abs(ours / ref - 1) < 0.01  # the default dt is accurate to 1 %
 
 

@@ -44,7 +44,8 @@ def test_action_potential_peak():
     ds = bp.simulate("hh1952", t_end=10.0, dt=0.005, stimulus=bp.Pulse(20.0, 1.0, 1.0))
     ref = solve(pulse(20.0, 1.0, 1.0), 10.0, t_eval=np.arange(0, 10.0, 0.001), max_step=0.01)
     i = np.argmax(ref.y[0])
-    assert abs(ref.y[0, i] - 40.5) < 0.5  # published peak
+    # peak computed from the published model equations (not a number printed in the paper)
+    assert abs(ref.y[0, i] - 40.5) < 0.5
     assert abs(ref.t[i] - 1.0 - 1.54) < 0.05  # 1.54 ms after pulse onset
     assert abs(float(ds.V.max()) - ref.y[0, i]) < 0.5
     assert abs(float(ds.V.max()) - 40.5) < 0.5
@@ -64,7 +65,7 @@ def test_steady_firing_rate(current, rate):
     assert abs(ours - rate) < 1.0
 
 
-@pytest.mark.parametrize("method, order", [("rl1", 1), ("rl2", 2)])
+@pytest.mark.parametrize("method, order", [("rl1", 1), ("rl2", 2), ("rl2ab", 2)])
 def test_rush_larsen_convergence_order_and_bounded_gates(method, order):
     t_end = 12.0
     stim = bp.Pulse(20.0, 1.0, 1.0)

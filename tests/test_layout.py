@@ -55,8 +55,17 @@ def test_import_biophys_defers_xarray_pandas_dask_and_matplotlib():
     assert out == "[]"
 
 
+#: ``tests/<file>.py`` or ``tests/<sub>/.../<file>.py``, optionally ``::test_name``
+CITATION = re.compile(r"tests/((?:\w+/)*\w+\.py)(?:::(test_\w+))?")
+
+
+def test_citation_pattern_sees_sub_directories():
+    assert CITATION.findall("see tests/kernels/test_x.py::test_y and tests/test_z.py.") == [
+        ("kernels/test_x.py", "test_y"), ("test_z.py", "")]
+
+
 def test_cited_tests_exist():
-    """Every ``tests/<file>.py[::test_name]`` cited by a parameter or state source of a
+    """Every ``tests/[<sub>/]<file>.py[::test_name]`` cited by a parameter or state source of a
     built-in model (outputs carry no source), or by the code and README, names a test file
     (and function) that exists: a renamed or moved test cannot leave a source pointing
     nowhere."""
@@ -73,11 +82,12 @@ def test_cited_tests_exist():
     texts.append((repo / "README.md").read_text())
     cited = set()
     for text in texts:
-        cited.update(re.findall(r"tests/(\w+\.py)(?:::(test_\w+))?", text))
+        cited.update(CITATION.findall(text))
     assert cited
     missing = []
     for file, test in sorted(cited):
-        path = tests_dir / file
+        path = (tests_dir / file).resolve()
+        assert tests_dir in path.parents, file
         if not path.is_file() or (test and f"def {test}(" not in path.read_text()):
             missing.append(f"tests/{file}::{test}" if test else f"tests/{file}")
     assert not missing, missing
