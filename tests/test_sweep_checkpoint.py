@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -126,13 +125,11 @@ def test_killed_process_resumes(tmp_path, uninterrupted):
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(ck)], stdout=subprocess.PIPE,
                             text=True)
     try:
-        deadline = time.monotonic() + 240.0
         n = 0
         while n < 2:  # wait for two chunks on disk, then kill -9
-            line = proc.stdout.readline()
+            line = proc.stdout.readline()  # "" once the process has ended
             assert line, "the sweep process ended early"
             n += line.startswith("chunk")
-            assert time.monotonic() < deadline
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
     finally:
