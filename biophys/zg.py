@@ -193,8 +193,8 @@ def aldosterone_relative(
     """Steady aldosterone synthesis of each condition relative to a reference condition.
 
     ``reference`` defaults to ``{"K_o": 2.5}``, the baseline of the isolated canine
-    glomerulosa cell data the model is calibrated to (``CANINE`` in ``tests/test_zg_cell.py``,
-    which cites the study). Keyword arguments go to
+    glomerulosa cell data the model is calibrated to (cited in the ``zg_cell`` model's
+    references; targets ``CANINE`` in ``tests/test_zg_cell.py``). Keyword arguments go to
     :func:`steady_state`. Returns an array of ratios (1 = same as the reference).
     """
     ref = {"K_o": 2.5} if reference is None else dict(reference)

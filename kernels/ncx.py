@@ -72,6 +72,17 @@ def ncx_current(I_max, k1_pE1Na, k2_pE2Na, E1, I1, I2):
 
 
 @jit
+def ncx_slope(I_max, k1_pE1Na, k2_pE2Na, E1, E2, partition, RTF):
+    """``dI_NaCa/dV`` at frozen carrier occupancies, in the unit of ``I_max`` per mV.
+
+    Only ``k1 = exp(partition V/RTF)`` and ``k2 = exp((partition - 1) V/RTF)`` depend on V,
+    so the slope is ``I_max (k1 pE1Na E1 partition + k2 pE2Na E2 (1 - partition))/RTF``
+    (>= 0): the exchanger's share of a model's quasi-linear membrane conductance.
+    """
+    return I_max * (k1_pE1Na * E1 * partition + k2_pE2Na * E2 * (1.0 - partition)) / RTF
+
+
+@jit
 def ncx_carrier_rates(Y, c, e1_row, i1_row, i2_row, kf, kb, alpha1, beta1, alpha2, beta2, A, B):
     """Write the carrier-state equations of cell ``c`` as ``dY/dt = A - B Y`` (1/ms).
 

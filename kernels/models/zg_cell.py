@@ -95,7 +95,7 @@ from ..gating import exprel, q10_factor
 from ..ghk import ghk_driving
 from ..ion_balance import dconc_dt
 from ..nak_pump import nak_cycle_rate
-from ..ncx import ncx_carrier_rates, ncx_current, ncx_rates
+from ..ncx import ncx_carrier_rates, ncx_current, ncx_rates, ncx_slope
 from ..speciation import mg_speciation
 from ..surface import gating_shift
 
@@ -423,10 +423,8 @@ def membrane(Y, P, c):
         P[K_NCX_CAO, c], P[PARTITION_NCX, c])
     e1 = Y[E1_NCX, c]
     i_ncx_max = P[I_NCX_MAX, c]
-    part = P[PARTITION_NCX, c]
     i_naca, e2 = ncx_current(i_ncx_max, k1p, k2p, e1, Y[I1_NCX, c], Y[I2_NCX, c])
-    # its slope at frozen carrier states (>= 0: k1 = exp(p v/RT), k2 = exp((p - 1) v/RT))
-    g += i_ncx_max * (k1p * e1 * part + k2p * e2 * (1.0 - part)) / vt
+    g += ncx_slope(i_ncx_max, k1p, k2p, e1, e2, P[PARTITION_NCX, c], vt)
     i_ion = (i_task + i_trek + i_nab + i_kir + i_cat + i_cal + i_cab + i_kca + i_kv + i_nak
              + i_naca)
     return (i_task, i_trek, i_nab, i_kir, i_cat, i_cal, i_cab, i_kca, i_kv, i_nak, i_naca, i_ion,
