@@ -55,10 +55,15 @@ CHA_2011 = (
     5.0, 26.8, 18.8, 0.8, 0.6,
     -0.14, 0.44, -0.14, 0.23,
 )
-#: Himeno Y et al. (2015) Biophys J 109:415 (human ventricular myocyte), same layout: the
-#: Na+/K+ pump of their model code (k_1_plus = 0.72 ... k_4_minus = 0.2 1/ms; K_d's and delta's
-#: as Cha 2011), as read in public re-implementations of that code; not re-checked against the
-#: paper's Supporting Material.
+#: Himeno Y, Asakura K, Cha CY, Memida H, Powell T, Amano A, Noma A (2015) "A human ventricular
+#: myocyte model with a refined representation of excitation-contraction coupling", Biophys J
+#: 109:415 (doi:10.1016/j.bpj.2015.06.017), same layout: the constants of sub ``INaKsub`` of
+#: the authors' Visual Basic model code HuVECII (k1p_NaK = 0.72, k1m = 0.08, k2p = 0.08,
+#: k2m = 0.008, k3p = 4, k3m = 8000, k4p = 0.3, k4m = 0.2 1/ms; KdNai0 = 5, KdNae0 = 26.8,
+#: KdKi0 = 18.8, KdKe0 = 0.8, KdMgATP = 0.6 mM; dV_Nai = dV_Ki = -0.14, dV_Nae = 0.44,
+#: dV_Ke = 0.23, i.e. the Cha 2011 K_d's and delta's), read in the copy
+#: ``HiroKohjitaniMD/CACNA1C_E1115K_HuVEC/HuVECII.vb`` and identical in two independent public
+#: C and MATLAB re-implementations; not re-checked against the paper's Supporting Material.
 HIMENO_2015 = (
     0.72, 0.08, 0.08, 0.008, 4.0, 8000.0, 0.3, 0.2,
     5.0, 26.8, 18.8, 0.8, 0.6,

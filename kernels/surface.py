@@ -17,11 +17,14 @@ negative and shifts activation to more depolarised potentials.
 
 Water permittivity is temperature dependent (Malmberg CG, Maryott AA (1956) J Res Natl Bur
 Stand 56:1): ``eps_r = 87.740 - 0.40008 t + 9.398e-4 t^2 - 1.410e-6 t^3`` (t in C), 74.2 at
-37 C. Default surface charge: ``DEFAULT_SIGMA = -1/120`` e per A^2. With it, raising Ca_o
-from 2 to 10 mM (150 mM salt, 1 mM Mg, 20 C) shifts gating by +9.9 mV, at the low end of the
-10-15 mV per 5-fold Ca_o change attributed to Frankenhaeuser B, Hodgkin AL (1957) J Physiol
-137:218-244 for squid axon (the figure is not re-checked against the paper here). It is an
-order-of-magnitude value chosen here, not a measurement for beta or zona glomerulosa cells.
+37 C. Default surface charge: ``DEFAULT_SIGMA = -1/120`` e per A^2, an order-of-magnitude value
+chosen here: it is not a measurement for beta or zona glomerulosa cells, and no paper reporting
+this number was checked. With it, raising Ca_o from 2 to 10 mM (150 mM salt, 1 mM Mg) shifts
+gating by +9.9 mV at 20 C (+10.5 mV at 37 C), just below the 10-15 mV per 5-fold Ca_o change
+attributed to Frankenhaeuser B, Hodgkin AL (1957) J Physiol 137:218-244 for squid axon (the
+figure is not re-checked against the paper here). The match is one of size only: the squid
+data were taken in sea water, and in a sea-water-like bath (470 mM 1:1 salt, 53 mM Mg, an
+assumed composition) the same sigma gives only +4.0 mV for Ca_o 10 -> 50 mM at 20 C.
 
 Units: concentrations mM (= mol/m^3), sigma in elementary charges per A^2 (negative for a
 negative surface), temperature C, potentials mV.

@@ -403,8 +403,9 @@ def test_beta_cell_secretion_metrics():
 @pytest.mark.slow
 def test_chay_keizer_bursts_match_the_published_model_numbers():
     """Online burst metrics of Chay & Keizer (1983) against the numbers of the published model
-    file solved with a tight-tolerance solver, skipping the first 30 s (shared/research/
-    models.md sec. 1.1: period 11.98 s, active phase 3.34 s, plateau fraction 0.28,
+    file solved with a tight-tolerance solver, skipping the first 30 s (Chay TR, Keizer J 1983
+    Biophys J 42:181, XPP file artielbm/artielbm.github.io Models/ChayKeizer/ck.ode solved with
+    scipy LSODA, rtol 1e-10, 90 s: period 11.98 s, active phase 3.34 s, plateau fraction 0.28,
     V between -58.8 and -18.4 mV); 3% as for the classic models (issue 4)."""
     ds = sweep("chay_keizer_1983", points={"g_K": [get_model("chay_keizer_1983")
                                                    .parameter("g_K").value]},

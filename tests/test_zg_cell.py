@@ -141,6 +141,18 @@ raised) a rest state coexists only with that depolarised state, never with spiki
 dynamic one (144 combinations) the knockout stays tonic or silent. No ZG measurement of
 either was retrieved.
 
+Session 22 (on the calibration of step 9, scratch simulator checked against the kernel's
+``rates``) made cytosolic Na+ a state: leak, 3 x pump and 3 x exchanger currents, Na+ space
+1-0.003 of the cytosol, pump Na+ affinity x1-x2 with I_NaK_max rescaled to keep the resting
+pump current (18 runs). The knockout stays tonic (8.88-8.98 Hz, interspike-interval CV <=
+0.001). Firing lowers Na_i (at 10 mM Na_i the firing cell loses 0.64 uA/cm^2 of Na+ current,
+a silenced one gains 0.66, because the pump is Ca2+-stimulated), so Na+ is a slow positive
+feedback, but without hysteresis: held with -0.5 to -3 uA/cm^2, started from spiking or from
+rest, the knockout reaches the same state (1.2 Hz at -1.75, silent at -1.77). In the wild type
+dynamic Na_i keeps the rest (-85.13 mV at 4 mM) but raises every rate by 10-100% (2.12 Hz at 5
+mM K_o, above the 2 Hz bound below) and largely undoes the Ang II pump action of step 6
+(25 pM: 0.02 Hz instead of 0.15), so it is not adopted.
+
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
 reachable ("membrane potential oscillations of low periodicity" controlled by Ang II and

@@ -85,7 +85,7 @@ _conditions = (
        _SRC + " (celsius = 37)", (0.0, 50.0), True),
     _p("sigma", DEFAULT_SIGMA, "e/A^2", "membrane surface charge density for the divalent "
        "gating shift of the L-type channel (0 disables it)",
-       "biophys.kernels.surface.DEFAULT_SIGMA (Frankenhaeuser & Hodgkin 1957-type value)",
+       "chosen here (order of magnitude): biophys.kernels.surface.DEFAULT_SIGMA",
        (-1.0, 0.0)),
     _p("I_app", 0.0, "pA", "constant applied current (depolarising > 0)", "protocol input",
        (-1e6, 1e6)),

@@ -23,8 +23,10 @@ _BELL = "Bell DC et al. (2001) J Neurophysiol 85:816 (Fig. 2, p. 819), as used i
 _LR = "Luo CH, Rudy Y (1991) Circ Res 68:1501 (I_K1: rectification, sqrt(K_o/5.4) scaling)"
 _CHA = "Cha CY et al. (2011) J Gen Physiol 138:21, bcellcha.mod (chonlei/bHub_sim)"
 _AT1 = ("rat glomerulosa Ang II receptors, Endocrinology 1978 ('Angiotensin II receptors and "
-        "aldosterone production in rat adrenal glomerulosa cells', abstract on scilit.com): "
-        "K_a = 2.0e9 /M, i.e. K_D = 500 pM")
+        "aldosterone production in rat adrenal glomerulosa cells', abstract at scilit.com/"
+        "publications/061539181173cdc4a872b92976ecf04c; authors, volume and pages not verified "
+        "here): K_a = 2.0 +- 0.4 e9 /M in particulate fractions, i.e. K_D = 500 pM "
+        "(1.8 +- 0.3 e9 /M, K_D = 560 pM, in intact glomerulosa cells)")
 _NATIVE_T = ("native adrenocortical T current (whole-cell, bovine zona fasciculata cells; J Gen "
              "Physiol 102:217 (1993), abstract at rupress.org/jgp/article/102/2/217; bath not "
              "in the abstract): inactivation V1/2 -49.9 mV, slope 3.73 mV, i.e. far less "
@@ -271,8 +273,8 @@ PARAMETERS = (
        "electrical distance of the exchanger's Na+ translocation", _CHA, (0.0, 1.0)),
     # surface charge
     _P("sigma", DEFAULT_SIGMA, "e/A^2", "membrane surface charge density (gating shift)",
-       "biophys.kernels.surface.DEFAULT_SIGMA (Frankenhaeuser & Hodgkin 1957 order of "
-       "magnitude)", (-1.0, 1.0)),
+       "chosen here (order of magnitude): biophys.kernels.surface.DEFAULT_SIGMA",
+       (-1.0, 1.0)),
     _P("monovalent_ref", 144.0, "mM", "monovalent salt (Na_o + K_o) of the reference bath",
        "the published gating is taken to hold in the physiological bath (an approximation: "
        "the recordings used other baths)", (1.0, 2000.0)),

@@ -1,9 +1,11 @@
 """The reduced four-state Na+/K+-ATPase cycle: algebra, thermodynamics and physiology.
 
 Independent references computed here: the steady state of the four-state Markov chain by a
-linear solve (numpy), the Cha et al. (2011) apparent rates written out again from
-shared/research/models.md sec. 4.1, and the thermodynamic reversal potential from the cycle's
-free energy. Experimental half-activation constants are quoted in each test.
+linear solve (numpy), the Cha et al. (2011) apparent rates written out again from the authors'
+model as ported to NEURON (procedure ``calculateINaK`` of
+``chonlei/bHub_sim/models/betacell_cha2011_hraha2014/bcellcha.mod``; Cha CY et al. (2011) J Gen
+Physiol 138:21, doi:10.1085/jgp.201110611), and the thermodynamic reversal potential from the
+cycle's free energy. Experimental half-activation constants are quoted in each test.
 """
 
 import math
@@ -51,7 +53,10 @@ def test_king_altman_matches_markov_steady_state():
 
 
 def cha_reference(V, Nai, Nao, Ki, Ko, MgATP, MgADP, Pi, H, T_C):
-    """Cha et al. 2011 apparent rates, transcribed again from models.md sec. 4.1."""
+    """Cha et al. (2011) apparent rates a1+ ... a4- and their constants, transcribed again from
+    ``calculateINaK`` in ``bcellcha.mod`` (chonlei/bHub_sim) without the file's glucose factor
+    ``iglc`` (a model parameter here, not part of the pump kernel); the paper's supplementary
+    parameter table was not re-checked."""
     fVm = F * V * 1e-3 / (sc.R * (T_C + 273.15))
     nai = Nai / (5.0 * math.exp(-0.14 * fVm))
     nao = Nao / (26.8 * math.exp(0.44 * fVm))

@@ -20,12 +20,14 @@ def eps_water(t):
     return 87.740 - 0.40008 * t + 9.398e-4 * t**2 - 1.410e-6 * t**3
 
 
-def grahame_psi0(sigma_e_per_A2, mono, ca, mg, T_C, K_Ca=0.0, K_Mg=0.0):
-    """psi0 in mV by brentq on sigma_eff^2 = 2 eps eps0 RT sum c_i (exp(-z_i F psi/RT) - 1)."""
+def grahame_psi0(sigma_e_per_A2, mono, ca, mg, T_C, K_Ca=0.0, K_Mg=0.0, eps_r=None):
+    """psi0 in mV by brentq on sigma_eff^2 = 2 eps eps0 RT sum c_i (exp(-z_i F psi/RT) - 1).
+
+    ``eps_r``: relative permittivity (default: Malmberg & Maryott at ``T_C``)."""
     T = T_C + 273.15
     RT = sc.R * T
     F = sc.physical_constants["Faraday constant"][0]
-    eps = eps_water(T_C) * sc.epsilon_0
+    eps = (eps_water(T_C) if eps_r is None else eps_r) * sc.epsilon_0
     sigma = sigma_e_per_A2 * sc.e / 1e-20  # C/m^2
     ions = [(mono, 1), (ca, 2), (mg, 2), (mono + 2 * (ca + mg), -1)]  # mM == mol/m^3
 
@@ -65,18 +67,26 @@ def test_monovalent_only_is_gouy_chapman():
 
 def test_mg_shift_12_3_mV():
     """sigma = -1 e/120 A^2, 150 mM monovalent, 2 mM Ca, 37 C: Mg 0.5 -> 10 mM shifts gating
-    by +12.3 mV (shared/research/models.md sec. 5, within 0.3 mV), derived here by brentq.
+    by +12.3 mV (within 0.3 mV), derived here by brentq on the Grahame equation (Grahame 1947
+    Chem Rev 41:441; McLaughlin 1989 Annu Rev Biophys Biophys Chem 18:113).
 
-    models.md computed 12.3 mV with the 25 C permittivity of water (78.4); the kernel uses the
-    37 C value (74.2, Malmberg & Maryott 1956) and gives 12.52 mV."""
+    12.3 mV (7.2 mV for -1 e/250 A^2) is that equation solved with the 25 C permittivity of
+    water (78.4) at 37 C, checked below: a computed number, not a measurement. The kernel uses
+    the 37 C value (74.2, Malmberg & Maryott 1956) and gives 12.52 mV."""
     sigma = -1 / 120
     ref = grahame_psi0(sigma, 150, 2, 10, 37) - grahame_psi0(sigma, 150, 2, 0.5, 37)
     got = sf.gating_shift(150.0, 2.0, 10.0, sigma, 37.0, 150.0, 2.0, 0.5)
     assert got == pytest.approx(ref, rel=1e-9)
     assert abs(got - 12.3) <= 0.3
-    # the weaker surface charge of the same table: +7.2 mV
+    eps25 = (grahame_psi0(sigma, 150, 2, 10, 37, eps_r=78.4)
+             - grahame_psi0(sigma, 150, 2, 0.5, 37, eps_r=78.4))
+    assert eps25 == pytest.approx(12.34, abs=0.005)
+    # the weaker surface charge: +7.2 mV (7.20 mV with eps_r = 78.4)
     weak = sf.gating_shift(150.0, 2.0, 10.0, -1 / 250, 37.0, 150.0, 2.0, 0.5)
     assert abs(weak - 7.2) <= 0.3
+    weak25 = (grahame_psi0(-1 / 250, 150, 2, 10, 37, eps_r=78.4)
+              - grahame_psi0(-1 / 250, 150, 2, 0.5, 37, eps_r=78.4))
+    assert weak25 == pytest.approx(7.20, abs=0.005)
 
 
 def test_gating_shift_reference_and_sign():
@@ -116,9 +126,19 @@ def test_woodhull_block():
 
 
 def test_five_fold_calcium_shift():
-    """Ca_o 2 -> 10 mM at 150 mM salt, 1 mM Mg, 20 C, default sigma: +9.9 mV (docstring)."""
-    ref = grahame_psi0(sf.DEFAULT_SIGMA, 150, 10, 1, 20) - grahame_psi0(sf.DEFAULT_SIGMA, 150,
-                                                                         2, 1, 20)
-    got = sf.gating_shift(150.0, 10.0, 1.0, sf.DEFAULT_SIGMA, 20.0, 150.0, 2.0, 1.0)
+    """Ca_o 2 -> 10 mM at 150 mM salt, 1 mM Mg, default sigma: +9.9 mV at 20 C and +10.5 mV at
+    37 C; in a sea-water-like bath (470 mM salt, 53 mM Mg) Ca_o 10 -> 50 mM gives only +4.0 mV
+    at 20 C (module docstring)."""
+    s = sf.DEFAULT_SIGMA
+    ref = grahame_psi0(s, 150, 10, 1, 20) - grahame_psi0(s, 150, 2, 1, 20)
+    got = sf.gating_shift(150.0, 10.0, 1.0, s, 20.0, 150.0, 2.0, 1.0)
     assert got == pytest.approx(ref, rel=1e-9)
     assert got == pytest.approx(9.9, abs=0.05)
+    warm = sf.gating_shift(150.0, 10.0, 1.0, s, 37.0, 150.0, 2.0, 1.0)
+    assert warm == pytest.approx(grahame_psi0(s, 150, 10, 1, 37) - grahame_psi0(s, 150, 2, 1, 37),
+                                 rel=1e-9)
+    assert warm == pytest.approx(10.5, abs=0.05)
+    sea = sf.gating_shift(470.0, 50.0, 53.0, s, 20.0, 470.0, 10.0, 53.0)
+    assert sea == pytest.approx(grahame_psi0(s, 470, 50, 53, 20) - grahame_psi0(s, 470, 10, 53, 20),
+                                rel=1e-9)
+    assert sea == pytest.approx(4.0, abs=0.05)
