@@ -112,6 +112,25 @@ class RawRun:
     n_rejected: np.ndarray | None = None  # (n_cells,) rejected steps (error-controlled only)
 
 
+#: A fixed step more than this many times the model's own step (``Model.dt``) draws a warning.
+COARSE_DT_FACTOR = 10.0
+
+
+def warn_coarse_dt(model: Model, dt: float, method: str) -> None:
+    """``UserWarning`` when a fixed step ``dt`` (ms) is more than :data:`COARSE_DT_FACTOR`
+    times ``model``'s own step. Such runs can end with status ok and still be wrong (hh1952 at
+    dt = 5 ms fires no spike at I_app = 10 uA/cm^2); error-controlled methods, whose ``dt`` is
+    only the output grid, are not checked."""
+    if METHODS.get(method, 1) <= 0 or not float(dt) > COARSE_DT_FACTOR * model.dt:
+        return
+    import warnings
+
+    warnings.warn(f"dt = {float(dt):g} ms is {float(dt) / model.dt:.0f}x the step of "
+                  f"{model.name} ({model.dt:g} ms); fixed steps this coarse can give wrong "
+                  "results without any error (e.g. missed spikes); check against a smaller dt",
+                  UserWarning, stacklevel=3)
+
+
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
     """Validate t_end, dt and warm-up (all ms)."""
     t_end_f = float(t_end)

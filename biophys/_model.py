@@ -127,6 +127,10 @@ class Model:
         ``"secretion"``, ``"insulin"``, ``"pump_current"``, ``"ATP_use"``, ``"aldosterone"``.
         Values are names of states or outputs; a missing role means the model lacks that
         quantity.
+    lags : mapping
+        States or outputs that follow the cell through a first-order lag, each with the name
+        of the parameter holding its time constant (ms); a sweep warns when its warm-up is
+        shorter than three of them for a metric that reads such a variable.
     """
 
     name: str
@@ -141,12 +145,17 @@ class Model:
     spike_threshold: float = -20.0
     burst_gap: float = 1000.0
     roles: Mapping[str, str] = field(default_factory=dict)
+    lags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.check_layout()
         self._p = {q.name: i for i, q in enumerate(self.parameters)}
         self._s = {q.name: i for i, q in enumerate(self.states)}
         self._o = {q.name: i for i, q in enumerate(self.outputs)}
+        for var, tau in self.lags.items():
+            if (var not in self._s and var not in self._o) or tau not in self._p:
+                raise RuntimeError(f"model {self.name!r}: lag {var!r} -> {tau!r} needs a state "
+                                   "or output and a parameter of those names")
 
     # -- layout ---------------------------------------------------------------------------
     def check_layout(self) -> None:

@@ -1,14 +1,22 @@
 """Command-line interface: ``biophys list | info | simulate | sweep | compile``.
 
 Every error in user input becomes a one-line message on stderr and exit status 2; no traceback.
+A ``simulate`` run that ends in a non-finite state (numerical blow-up) still writes its outputs,
+says so on stderr and exits with status 3.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+
+from ._version import __version__
+
+#: Exit status of ``biophys simulate`` when the run ends in a non-finite state.
+EXIT_NONFINITE = 3
 
 
 def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
@@ -27,6 +35,16 @@ def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
 def _parent(path: str) -> None:
     """Create the folder an output file goes into."""
     Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _nonfinite_at(ds) -> str:
+    """Where the recorded traces first turn non-finite, as a clause for a message ("" if not)."""
+    import numpy as np
+
+    first = [float(ds["time"].values[np.argmax(~np.isfinite(ds[v].values))])
+             for v in ds.data_vars
+             if ds[v].dims == ("time",) and not np.isfinite(ds[v].values).all()]
+    return f" (recorded values non-finite from t = {min(first):g} ms)" if first else ""
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -57,6 +75,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     record = args.record.split(",") if args.record else ["V"]
     ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params, initial=initial,
                      stimulus=stimulus, record=record, record_every=args.record_every)
+    m = bp.model(args.model)
     if args.out:
         _parent(args.out)
         ds.to_netcdf(args.out)
@@ -67,6 +86,13 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         print(f"wrote {args.plot}")
     n = ds.sizes.get("spike", 0)
     print(f"{args.model}: {args.t_end:g} ms simulated, {n} spikes, status {ds.attrs['status']}")
+    if ds.attrs["status"] != "ok":
+        written = [f for f in (args.out, args.plot) if f]
+        kept = f"; written anyway: {', '.join(written)}" if written else ""
+        print(f"biophys simulate: error: the run ended with status {ds.attrs['status']!r} "
+              f"(numerical blow-up){_nonfinite_at(ds)}{kept}; try a smaller --dt (the model's "
+              f"step is {m.dt:g} ms)", file=sys.stderr)
+        return EXIT_NONFINITE
     return 0
 
 
@@ -88,17 +114,27 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="biophys", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="biophys", description=__doc__.splitlines()[0],
+                                epilog="Exit status: 0 ok; 2 an error in the input (one line on "
+                                "stderr); 3 a simulate run that ended in a non-finite state.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     sp = sub.add_parser("list", help="list the built-in models")
     sp.set_defaults(func=_cmd_list)
     sp = sub.add_parser("info", help="parameter table of a model, with units and sources")
     sp.add_argument("model")
     sp.set_defaults(func=_cmd_info)
-    sp = sub.add_parser("simulate", help="simulate one cell and write a trace / figure")
+    sp = sub.add_parser("simulate", help="simulate one cell and write a trace / figure",
+                        description="Simulate one cell; print a one-line summary and write "
+                        "the trace (--out) and a figure (--plot) when asked.",
+                        epilog=f"Exit status: 0 ok; 2 an error in the input; {EXIT_NONFINITE} "
+                        "the run ended in a non-finite state (numerical blow-up; --out and "
+                        "--plot are still written).")
     sp.add_argument("model")
     sp.add_argument("--t-end", type=float, required=True, help="duration, ms")
-    sp.add_argument("--dt", type=float, default=None, help="fixed step, ms (default: model's)")
+    sp.add_argument("--dt", type=float, default=None,
+                    help="fixed step, ms (default: the model's; at most --t-end; more than "
+                    "10x the model's step draws a warning)")
     sp.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter override")
     sp.add_argument("--init", action="append", metavar="NAME=VALUE", help="initial state")
     sp.add_argument("--pulse", type=float, nargs=3, metavar=("AMP", "START", "DURATION"),
@@ -131,8 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+
+    def one_line(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"biophys {args.command}: warning: {message}", file=sys.stderr)
+
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = one_line  # restored on leaving the block
+            return int(args.func(args) or 0)
     except (ValueError, KeyError, FileNotFoundError, OSError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"biophys {args.command}: error: {msg}", file=sys.stderr)

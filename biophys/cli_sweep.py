@@ -33,6 +33,10 @@ the backend; see ``examples/*.toml``. Keys::
 
 Every error in the configuration is one line on stderr (with the line number for malformed
 TOML) and a non-zero exit status, before any simulation starts.
+
+Without a results file (``--out`` or ``[output] out``) the command says on stderr, before it
+simulates, that the results will not be saved, and prints them as a table on stdout at the end
+(up to :data:`TABLE_MAX_POINTS` points).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +58,9 @@ _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "
         "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
         "initial", "dask", "traces", "output", "description"}
+#: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
+TABLE_MAX_POINTS = 200
+
 _SECTIONS = {"dask": {"address", "n_workers"},
              "traces": {"points", "record", "record_every"},
              "output": {"out", "plot", "metric", "x", "y"}}
@@ -214,6 +222,44 @@ def _figure(ds, path, metric=None, x=None, y=None) -> None:
     plt.close(ax.figure)
 
 
+def _label(ds, name: str) -> str:
+    units = ds[name].attrs.get("units")
+    return f"{name} ({units})" if units else name
+
+
+def _table(ds) -> str:
+    """The readouts of every point as a text table: axes, metrics (with units), status."""
+    dims = list(ds["status"].dims)
+    metrics = [str(v) for v in ds.data_vars if v != "status" and ds[v].dims == ds["status"].dims]
+    df = ds[[*metrics, "status"]].to_dataframe().reset_index()
+    if dims == ["point"]:
+        axes = [str(c) for c in ds.coords if c != "point" and ds[c].dims == ("point",)]
+    else:
+        axes = dims
+    meanings = str(ds["status"].attrs.get("flag_meanings", "")).split()
+    flags = {int(v): m for v, m in zip(ds["status"].attrs.get("flag_values", []), meanings,
+                                       strict=False)}
+    df["status"] = [flags.get(int(v), str(v)) for v in df["status"]]
+    df = df[[*axes, *metrics, "status"]]
+    df.columns = [_label(ds, c) if c != "status" else c for c in df.columns]
+    return df.to_string(index=False, float_format=lambda x: f"{x:.6g}")
+
+
+def _not_saved_notice(out, plot_path, checkpoint, n_points: int) -> str:
+    """The stderr notice of a sweep run without a results file."""
+    kept = []
+    if plot_path:
+        kept.append(f"the figure {plot_path}")
+    if checkpoint:
+        kept.append(f"the chunks in the checkpoint {checkpoint} (a rerun with --out writes "
+                    "the file without simulating again)")
+    where = ("; kept: " + " and ".join(kept)) if kept else ""
+    shown = ("they are printed as a table at the end" if n_points <= TABLE_MAX_POINTS
+             else f"with {n_points} points they are not printed either")
+    return (f"biophys sweep: note: no results file (--out or [output] out), so the results "
+            f"will not be saved to a file; {shown}{where}; add --out results.nc to keep them")
+
+
 def sweep_command(args: argparse.Namespace) -> int:
     """Run ``biophys sweep``; returns the exit status (errors raise ``ValueError``)."""
     kw = load_config(args.config)
@@ -241,14 +287,24 @@ def sweep_command(args: argparse.Namespace) -> int:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
     from .sweep import sweep
 
+    # Check everything first (nothing is simulated), so that an error in the configuration is
+    # the only line on stderr and the notes below come before the (long) run, not after it.
+    dry_kw = {k: v for k, v in kw.items() if k != "progress"}
     if args.dry_run:
-        kw.pop("progress", None)
-        ds = sweep(**kw, dry_run=True)
+        ds = sweep(**dry_kw, dry_run=True)
+    else:
+        with warnings.catch_warnings():  # the real run below warns about the bath itself
+            warnings.simplefilter("ignore")
+            ds = sweep(**dry_kw, dry_run=True)
+    if args.dry_run:
         axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
         metrics = [v for v in ds.data_vars if v != "status"]
         print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points over {axes}; metrics: "
               f"{', '.join(metrics)}; configuration ok (nothing simulated)")
         return 0
+    if not out:
+        print(_not_saved_notice(out, plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
+              file=sys.stderr)
     ds = sweep(**kw)
     if out:
         ds.to_netcdf(out)
@@ -256,6 +312,8 @@ def sweep_command(args: argparse.Namespace) -> int:
     if plot_path:
         _figure(ds, plot_path, metric, args.x or out_cfg.get("x"), args.y or out_cfg.get("y"))
         print(f"wrote {plot_path}")
+    if not out and ds.attrs["n_points"] <= TABLE_MAX_POINTS:
+        print(_table(ds))
     n_bad = int((ds["status"] != 0).sum())
     print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok")
     return 0
@@ -265,9 +323,13 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``sweep`` subcommand to an argparse ``subparsers`` object."""
     sp = subparsers.add_parser("sweep", help="run a sweep described by a TOML file",
                                description="Run a sweep described by a TOML configuration "
-                               "(see examples/*.toml) and write a netCDF file and a figure.")
+                               "(see examples/*.toml) and write a netCDF file (--out) and a "
+                               "figure (--plot). Without a results file the command says so "
+                               "before it starts and prints the results as a table at the end "
+                               f"(sweeps of up to {TABLE_MAX_POINTS} points).")
     sp.add_argument("config", help="TOML configuration file")
-    sp.add_argument("--out", default=None, help="netCDF results file")
+    sp.add_argument("--out", default=None, help="netCDF results file (default: [output] out; "
+                    "without one nothing is saved)")
     sp.add_argument("--plot", default=None, help="PNG figure (heatmap over two axes, else "
                     "lines)")
     sp.add_argument("--metric", default=None, help="metric to plot (default: the first)")

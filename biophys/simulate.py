@@ -148,6 +148,7 @@ def simulate(
         m.variable_index(r)
     t_end_f, dt_f, _ = _engine.check_time(t_end, dt)
     tol = _engine.tolerance_kwargs(method, rtol, atol, len(m.state_names))
+    _engine.warn_coarse_dt(m, dt_f, method)
     raw = _engine.run(
         m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,
         record=record, record_every=record_every,

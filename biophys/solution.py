@@ -2,8 +2,15 @@
 
 A :class:`Solution` is an extracellular bath (K+, Na+, Ca2+, Mg2+, Cl-, temperature) and a
 :class:`Cytosol` the intracellular inputs (free Mg2+, ATP, ADP, Pi, pH, and Na+/K+ where a
-model takes them as fixed). Both are frozen dataclasses in mM and degrees C, validated on
-construction:
+model takes them as fixed). Both are frozen dataclasses in mM and degrees C.
+
+**A field left out is the model's own value.** Every field defaults to ``None``, and
+:meth:`Solution.resolve` fills it from the condition parameter of the same name of the model
+being run (``Solution(Mg_o=0.5)`` changes the bath's Mg2+ and nothing else: the hh1952 axon
+keeps its 6.3 C, the beta-cell its 2.6 mM Ca2+). Where a model has no such parameter the field
+does not affect it; derivations that need it then use :data:`STANDARD_BATH`.
+
+Given values are validated on construction:
 
 * a negative or non-finite value, or zero where a logarithm needs it (K_o, Na_o, Ca_o, Cl_o
   enter Nernst potentials), is a ``ValueError`` that names the field, its unit and the valid
@@ -12,13 +19,16 @@ construction:
 
 Baths are changed the way they are in the laboratory, by a substitution rule:
 ``substitution="equimolar_Na"`` lowers Na_o by the increase of K_o relative to a reference
-bath (KCl replacing NaCl), ``"none"`` adds or removes K+ alone. The rule travels with the
-solution (:meth:`Solution.record`) into the results' provenance, and :meth:`Solution.replace`
-re-applies it, which is how sweeps over K_o use it.
+bath (KCl replacing NaCl; by default the reference is the model's own bath), ``"none"`` adds or
+removes K+ alone. The rule travels with the solution (:meth:`Solution.record`) into the
+results' provenance, and :meth:`Solution.replace` re-applies it, which is how sweeps over K_o
+use it.
 
-:meth:`Solution.as_params` maps fields onto a model's condition parameters of the same name
-(``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``, ``temperature``, ``Mg_i``, ``ATP``, ...).
-Fields the model does not have are ignored (or reported: ``on_unused="warn"``/``"raise"``).
+:meth:`Solution.as_params` maps the given and derived fields onto a model's condition
+parameters of the same name (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``,
+``temperature``, ``Mg_i``, ``ATP``, ...; a cytosol's ``pH`` and ``Pi`` also map onto
+``pH_i`` and ``Pi_i``). Fields the model does not have are ignored (or reported:
+``on_unused="warn"``/``"raise"``).
 """
 
 from __future__ import annotations
@@ -34,6 +44,22 @@ from ._model import Model
 
 #: Substitution rules for changes of K_o.
 SUBSTITUTIONS = ("none", "equimolar_Na")
+
+#: A standard bath (mM; temperature C): the reference of :func:`gating_shift`, and the values
+#: used for a field that neither the user nor the model gives (mammalian Krebs-Ringer-type
+#: saline, chosen here).
+STANDARD_BATH: dict[str, float] = {"K_o": 5.4, "Na_o": 140.0, "Ca_o": 2.0, "Mg_o": 1.0,
+                                   "temperature": 37.0}
+
+#: A standard cytosol (mM; pH), used only by :meth:`Cytosol.standard` (Pi from Cha et al.
+#: 2011; the others textbook values chosen here).
+STANDARD_CYTOSOL: dict[str, float] = {"Mg_i": 0.7, "ATP": 3.0, "ADP": 0.3, "Pi": 1.9,
+                                      "pH": 7.2}
+
+#: Cytosol fields that models name differently (field: parameter names tried in order).
+_ALIASES: dict[str, tuple[str, ...]] = {"pH": ("pH", "pH_i"), "Pi": ("Pi", "Pi_i")}
+
+_BATH = ("K_o", "Na_o", "Ca_o", "Mg_o", "Cl_o", "temperature")
 
 # name: (unit, hard_low, low_inclusive, hard_high, physiological_low, physiological_high, why)
 _BATH_LIMITS: dict[str, tuple] = {
@@ -76,19 +102,46 @@ def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -
     return v
 
 
+def _own_values(model: Model | str | None) -> tuple[Model | None, dict[str, float]]:
+    """The model and its own values of the condition parameters (by parameter name)."""
+    if model is None:
+        return None, {}
+    from .models import get_model
+
+    m = get_model(model)
+    return m, {n: m.parameter(n).value for n in m.condition_names}
+
+
+def _param_name(name: str, cond: Mapping[str, Any] | set[str]) -> str | None:
+    """The model parameter a field maps onto (``pH`` -> ``pH_i`` ...), or None."""
+    for p in _ALIASES.get(name, (name,)):
+        if p in cond:
+            return p
+    return None
+
+
 def _map_params(values: Mapping[str, float], model: Model | str, on_unused: str,
-                what: str) -> dict[str, float]:
+                what: str, report: set[str] | None = None) -> dict[str, float]:
+    """``values`` by the model's parameter names; fields the model lacks are dropped and, if
+    in ``report`` (default: all), reported as ``on_unused`` says."""
     from .models import get_model
 
     if on_unused not in ("ignore", "warn", "raise"):
         raise ValueError(f"on_unused = {on_unused!r} must be 'ignore', 'warn' or 'raise'")
     m = get_model(model)
     cond = set(m.condition_names)
-    out = {k: float(v) for k, v in values.items() if k in cond}
-    unused = sorted(k for k in values if k not in cond)
+    out = {}
+    unused = []
+    for k, v in values.items():
+        p = _param_name(k, cond)
+        if p is None:
+            if report is None or k in report:
+                unused.append(k)
+        else:
+            out[p] = float(v)
     if unused and on_unused != "ignore":
-        msg = (f"{what} fields {', '.join(unused)} are not conditions of model {m.name!r} "
-               f"(its conditions: {', '.join(m.condition_names) or 'none'})")
+        msg = (f"{what} fields {', '.join(sorted(unused))} are not conditions of model "
+               f"{m.name!r} (its conditions: {', '.join(m.condition_names) or 'none'})")
         if on_unused == "raise":
             raise ValueError(msg)
         warnings.warn(msg, UserWarning, stacklevel=3)
@@ -97,73 +150,117 @@ def _map_params(values: Mapping[str, float], model: Model | str, on_unused: str,
 
 @dataclass(frozen=True)
 class Cytosol:
-    """Intracellular inputs (mM; pH dimensionless).
+    """Intracellular inputs (mM; pH dimensionless). A field left as None is the model's own
+    value (see the module docstring).
 
     Parameters
     ----------
-    Mg_i : float
+    Mg_i : float or None
         Free cytosolic Mg2+, mM (textbook 0.5-1 mM).
-    ATP, ADP : float
+    ATP, ADP : float or None
         Total ATP and ADP (all Mg2+/H+/K+-bound forms), mM.
-    Pi : float
-        Inorganic phosphate, mM (1.9 mM in Cha et al. 2011).
-    pH : float
-        Cytosolic pH.
+    Pi : float or None
+        Inorganic phosphate, mM (1.9 mM in Cha et al. 2011); maps onto ``Pi`` or ``Pi_i``.
+    pH : float or None
+        Cytosolic pH; maps onto ``pH`` or ``pH_i``.
     Na_i, K_i : float or None
-        Cytosolic Na+ and K+, mM, for models that take them as fixed inputs (None: the model's
-        own value or state). ``K_i`` also sets the K+ competition in the speciation (140 mM
-        when None).
+        Cytosolic Na+ and K+, mM, for models that take them as fixed inputs. ``K_i`` also sets
+        the K+ competition in the speciation (140 mM when None).
     """
 
-    Mg_i: float = 0.7
-    ATP: float = 3.0
-    ADP: float = 0.3
-    Pi: float = 1.9
-    pH: float = 7.2
+    Mg_i: float | None = None
+    ATP: float | None = None
+    ADP: float | None = None
+    Pi: float | None = None
+    pH: float | None = None
     Na_i: float | None = None
     K_i: float | None = None
+    _from_model: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            if v is None and f.name in ("Na_i", "K_i"):
-                continue
-            object.__setattr__(self, f.name, _check(f.name, v, _CYTOSOL_LIMITS))
+        for f in self._fields():
+            v = getattr(self, f)
+            if v is not None:
+                object.__setattr__(self, f, _check(f, v, _CYTOSOL_LIMITS,
+                                                   warn=f not in self._from_model))
+
+    @classmethod
+    def _fields(cls) -> list[str]:
+        return [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+
+    @classmethod
+    def standard(cls) -> Cytosol:
+        """A fully specified cytosol with :data:`STANDARD_CYTOSOL`."""
+        return cls(**STANDARD_CYTOSOL)
 
     @property
     def H(self) -> float:
         """Free H+, mM (``10**(3 - pH)``)."""
+        if self.pH is None:
+            raise ValueError("H needs pH (None: the model's own value; use resolve(model))")
         return 10.0 ** (3.0 - self.pH)
 
+    def _missing(self, names: tuple[str, ...]) -> list[str]:
+        return [n for n in names if getattr(self, n) is None]
+
     def speciation(self) -> dict[str, float]:
-        """Mg.ATP, ATP4-, Mg.ADP, ADP3- in mM (:func:`biophys.physiology.mg_speciation`)."""
+        """Mg.ATP, ATP4-, Mg.ADP, ADP3- in mM (:func:`biophys.physiology.mg_speciation`).
+
+        Needs Mg_i, ATP, ADP and pH: give them, or :meth:`resolve` against a model that has
+        them, or start from :meth:`standard`.
+        """
         from .kernels.speciation import mg_speciation
 
+        missing = self._missing(("Mg_i", "ATP", "ADP", "pH"))
+        if missing:
+            raise ValueError(f"speciation needs Mg_i, ATP, ADP and pH; {', '.join(missing)} "
+                             "not given (None means the model's own value: use "
+                             "resolve(model), or Cytosol.standard().replace(...))")
         k = 140.0 if self.K_i is None else self.K_i
         mgatp, atp4, mgadp, adp3 = mg_speciation(self.Mg_i, self.ATP, self.ADP, self.pH, k)
         return {"MgATP": mgatp, "ATP4": atp4, "MgADP": mgadp, "ADP3": adp3}
 
     @classmethod
-    def from_total_mg(cls, Mg_total: float, **kwargs: Any) -> Cytosol:
+    def from_total_mg(cls, Mg_total: float, model: Model | str | None = None,
+                      **kwargs: Any) -> Cytosol:
         """Cytosol whose free Mg2+ solves the mass balance for ``Mg_total`` (mM) with ATP and
         ADP (:func:`biophys.physiology.free_mg`).
 
-        ``Mg_total`` is free plus nucleotide-bound Mg2+ only; the cell's total Mg2+ (15-20 mM)
-        also includes protein, phospholipid and other buffers that are not modelled.
+        ATP, ADP and pH come from ``kwargs``, else from ``model``'s own values, else from
+        :data:`STANDARD_CYTOSOL`; the ones used are set in the result, so the free Mg2+ and
+        the nucleotides a model receives agree. ``Mg_total`` is free plus nucleotide-bound
+        Mg2+ only; the cell's total Mg2+ (15-20 mM) also includes protein, phospholipid and
+        other buffers that are not modelled.
         """
         from .kernels.speciation import free_mg
 
         base = cls(**kwargs)
+        if model is not None:
+            base = base.resolve(model)
+        fill = {n: STANDARD_CYTOSOL[n] for n in ("ATP", "ADP", "pH") if getattr(base, n) is None}
+        base = dataclasses.replace(base, **fill, _from_model=())
         mt = _check("Mg_total", Mg_total, _CYTOSOL_LIMITS)
         k = 140.0 if base.K_i is None else base.K_i
         return dataclasses.replace(base, Mg_i=free_mg(mt, base.ATP, base.ADP, base.pH, k))
 
+    def resolve(self, model: Model | str) -> Cytosol:
+        """A copy whose None fields hold ``model``'s own values (fields the model has no
+        condition parameter for stay None)."""
+        _, own = _own_values(model)
+        fill = {}
+        for n in self._fields():
+            p = _param_name(n, own)
+            if getattr(self, n) is None and p is not None:
+                fill[n] = own[p]
+        return dataclasses.replace(self, **fill, _from_model=self._from_model + tuple(fill))
+
     def values(self) -> dict[str, float]:
-        """Fields and derived species (``MgATP``, ``ATP4``, ``MgADP``, ``ADP3``, ``H_i``)."""
-        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-             if getattr(self, f.name) is not None}
-        d.update(self.speciation())
-        d["H_i"] = self.H
+        """Given fields, and the derived species (``MgATP``, ``ATP4``, ``MgADP``, ``ADP3``,
+        ``H_i``) when Mg_i, ATP, ADP and pH are all known."""
+        d = {n: getattr(self, n) for n in self._fields() if getattr(self, n) is not None}
+        if not self._missing(("Mg_i", "ATP", "ADP", "pH")):
+            d.update(self.speciation())
+            d["H_i"] = self.H
         return d
 
     def replace(self, **changes: Any) -> Cytosol:
@@ -171,103 +268,143 @@ class Cytosol:
         return dataclasses.replace(self, **changes)
 
     def as_params(self, model: Model | str, on_unused: str = "ignore") -> dict[str, float]:
-        """Condition-parameter overrides for ``model`` (fields and derived species by name)."""
-        return _map_params(self.values(), model, on_unused, "cytosol")
+        """Condition-parameter overrides for ``model``: the given fields, and derived species
+        that the model takes as conditions (computed with the model's own values for the
+        fields not given)."""
+        r = self.resolve(model)
+        vals = {k: v for k, v in r.values().items() if k not in r._from_model}
+        return _map_params(vals, model, on_unused, "cytosol", report=set(self._given()))
+
+    def _given(self) -> list[str]:
+        return [n for n in self._fields() if getattr(self, n) is not None]
 
     def record(self) -> dict[str, Any]:
-        """Plain dict for provenance."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """Plain dict for provenance (None: the model's own value)."""
+        rec: dict[str, Any] = {n: getattr(self, n) for n in self._fields()}
+        if self._from_model:
+            rec["from_model"] = list(self._from_model)
+        return rec
 
 
 @dataclass(frozen=True)
 class Solution:
-    """Extracellular bath (mM, degrees C) with its substitution rule.
+    """Extracellular bath (mM, degrees C) with its substitution rule. A field left as None is
+    the model's own value (see the module docstring).
 
     Parameters
     ----------
-    K_o, Ca_o, Mg_o : float
+    K_o, Ca_o, Mg_o : float or None
         Bath K+, Ca2+ and Mg2+, mM.
-    Na_o : float, optional
-        Bath Na+, mM. With ``substitution="none"`` the default is 140 mM. With
-        ``"equimolar_Na"`` it is derived: ``Na_ref - (K_o - K_ref)``; giving it too is an error
-        unless it agrees.
-    Cl_o : float, optional
+    Na_o : float or None
+        Bath Na+, mM. With ``substitution="equimolar_Na"`` it is derived:
+        ``Na_ref - (K_o - K_ref)``; given with K_o and no ``reference``, the two are the
+        reference bath; given with a ``reference`` it is an error unless it agrees.
+    Cl_o : float or None
         Bath Cl-, mM. Default: electroneutral with every cation as its chloride,
         ``Na_o + K_o + 2 Ca_o + 2 Mg_o`` (re-derived whenever the bath is changed).
-    temperature : float
+    temperature : float or None
         Degrees C.
     substitution : {"none", "equimolar_Na"}
         How K_o changes are made (see module docstring).
-    reference : tuple of float
-        ``(K_ref, Na_ref)`` of the reference bath of the substitution, mM (default 5.4, 140).
+    reference : tuple of float or None
+        ``(K_ref, Na_ref)`` of the reference bath of the substitution, mM. None: the given
+        ``(K_o, Na_o)`` when both are given, else the model's own K_o and Na_o
+        (:data:`STANDARD_BATH` for a model without them).
     cytosol : Cytosol, optional
         Intracellular inputs passed along by :meth:`as_params`.
 
     Examples
     --------
-    >>> high_k = Solution(K_o=20.0, substitution="equimolar_Na")
+    >>> high_k = Solution(K_o=20.0, substitution="equimolar_Na", reference=(5.4, 140.0))
     >>> high_k.Na_o
     125.4
     """
 
-    K_o: float = 5.4
+    K_o: float | None = None
     Na_o: float | None = None
-    Ca_o: float = 2.0
-    Mg_o: float = 1.0
+    Ca_o: float | None = None
+    Mg_o: float | None = None
     Cl_o: float | None = None
-    temperature: float = 37.0
+    temperature: float | None = None
     substitution: str = "none"
-    reference: tuple[float, float] = (5.4, 140.0)
+    reference: tuple[float, float] | None = None
     cytosol: Cytosol | None = None
     _derived: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    _from_model: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.substitution not in SUBSTITUTIONS:
             raise ValueError(f"substitution = {self.substitution!r} must be one of "
                              f"{SUBSTITUTIONS}")
-        try:
-            k_ref, na_ref = (float(x) for x in self.reference)
-        except (TypeError, ValueError):
-            raise ValueError(f"reference = {self.reference!r} must be (K_ref, Na_ref) in mM") \
-                from None
-        if not (math.isfinite(k_ref) and math.isfinite(na_ref) and k_ref > 0 and na_ref > 0):
-            raise ValueError(f"reference = {self.reference!r} must be two finite values > 0 mM")
-        object.__setattr__(self, "reference", (k_ref, na_ref))
+        if self.reference is not None:
+            try:
+                k_ref, na_ref = (float(x) for x in self.reference)
+            except (TypeError, ValueError):
+                raise ValueError(f"reference = {self.reference!r} must be (K_ref, Na_ref) in "
+                                 "mM, or None for the model's own bath") from None
+            if not (math.isfinite(k_ref) and math.isfinite(na_ref) and k_ref > 0
+                    and na_ref > 0):
+                raise ValueError(f"reference = {self.reference!r} must be two finite values "
+                                 "> 0 mM")
+            object.__setattr__(self, "reference", (k_ref, na_ref))
+        quiet = set(self._from_model)
+        for name in ("K_o", "Ca_o", "Mg_o", "temperature"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, _check(name, getattr(self, name), _BATH_LIMITS,
+                                                      warn=name not in quiet))
         derived = []
-        k_o = _check("K_o", self.K_o, _BATH_LIMITS)
+        na = None if "Na_o" in self._derived else self.Na_o
         if self.substitution == "equimolar_Na":
-            na = na_ref - (k_o - k_ref)
-            if na <= 0:
-                raise ValueError(
-                    f"K_o = {k_o:g} mM with equimolar Na+ substitution from the reference bath "
-                    f"(K_ref = {k_ref:g}, Na_ref = {na_ref:g} mM) leaves Na_o = {na:g} mM; "
-                    f"valid K_o range for this rule: (0, {k_ref + na_ref:g}) mM")
-            if self.Na_o is not None and abs(float(self.Na_o) - na) > 1e-9 * na_ref \
-                    and "Na_o" not in self._derived:
-                raise ValueError(
-                    f"Na_o = {self.Na_o!r} mM conflicts with substitution='equimolar_Na', which "
-                    f"sets Na_o = Na_ref - (K_o - K_ref) = {na:g} mM; omit Na_o or use "
-                    f"substitution='none'")
             derived.append("Na_o")
-        else:
-            na = 140.0 if self.Na_o is None or "Na_o" in self._derived else self.Na_o
-            if self.Na_o is None or "Na_o" in self._derived:
-                derived.append("Na_o")
-        object.__setattr__(self, "K_o", k_o)
-        object.__setattr__(self, "Na_o", _check("Na_o", na, _BATH_LIMITS))
-        for name in ("Ca_o", "Mg_o", "temperature"):
-            object.__setattr__(self, name, _check(name, getattr(self, name), _BATH_LIMITS))
-        if self.Cl_o is None or "Cl_o" in self._derived:
-            cl = self.Na_o + self.K_o + 2.0 * (self.Ca_o + self.Mg_o)
+            if na is not None and self.reference is None:
+                if self.K_o is None:
+                    raise ValueError(
+                        f"Na_o = {na!r} mM with substitution='equimolar_Na' needs K_o too: "
+                        "the two are the reference bath of the rule (or give reference=(K_ref, "
+                        "Na_ref) in mM, or omit Na_o to start from the model's own bath)")
+                ref_na = _check("Na_o", na, _BATH_LIMITS, warn="Na_o" not in quiet)
+                object.__setattr__(self, "reference", (self.K_o, ref_na))
+            if self.K_o is not None and self.reference is not None:
+                k_ref, na_ref = self.reference
+                rule = na_ref - (self.K_o - k_ref)
+                if rule <= 0:
+                    raise ValueError(
+                        f"K_o = {self.K_o:g} mM with equimolar Na+ substitution from the "
+                        f"reference bath (K_ref = {k_ref:g}, Na_ref = {na_ref:g} mM) leaves "
+                        f"Na_o = {rule:g} mM; valid K_o range for this rule: "
+                        f"(0, {k_ref + na_ref:g}) mM")
+                if na is not None and abs(float(na) - rule) > 1e-9 * na_ref:
+                    raise ValueError(
+                        f"Na_o = {na!r} mM conflicts with substitution='equimolar_Na', which "
+                        f"sets Na_o = Na_ref - (K_o - K_ref) = {rule:g} mM; omit Na_o or use "
+                        f"substitution='none'")
+                na = rule
+        if na is not None:
+            na = _check("Na_o", na, _BATH_LIMITS, warn="Na_o" not in quiet)
+        object.__setattr__(self, "Na_o", na)
+        cl = None if "Cl_o" in self._derived else self.Cl_o
+        if cl is None:
             derived.append("Cl_o")
-        else:
-            cl = self.Cl_o
-        # a derived Cl_o follows the cations: no physiological-range warning of its own
-        object.__setattr__(self, "Cl_o", _check("Cl_o", cl, _BATH_LIMITS,
-                                                warn="Cl_o" not in derived))
+            parts = (self.Na_o, self.K_o, self.Ca_o, self.Mg_o)
+            if all(p is not None for p in parts):
+                cl = self.Na_o + self.K_o + 2.0 * (self.Ca_o + self.Mg_o)
+        if cl is not None:
+            # a derived Cl_o follows the cations: no physiological-range warning of its own
+            cl = _check("Cl_o", cl, _BATH_LIMITS, warn="Cl_o" not in derived)
+        object.__setattr__(self, "Cl_o", cl)
         if self.cytosol is not None and not isinstance(self.cytosol, Cytosol):
             raise ValueError("cytosol must be a biophys.Cytosol or None")
         object.__setattr__(self, "_derived", tuple(derived))
+
+    @classmethod
+    def standard(cls, **changes: Any) -> Solution:
+        """The fully specified :data:`STANDARD_BATH` (reference (5.4, 140) mM), with
+        ``changes``."""
+        kw: dict[str, Any] = dict(STANDARD_BATH)
+        kw["Na_o"] = None if changes.get("substitution") == "equimolar_Na" else kw["Na_o"]
+        kw["reference"] = (STANDARD_BATH["K_o"], STANDARD_BATH["Na_o"])
+        kw.update(changes)
+        return cls(**kw)
 
     # -- changing the bath ----------------------------------------------------------------
     def replace(self, **changes: Any) -> Solution:
@@ -276,74 +413,118 @@ class Solution:
         Derived fields (Na_o under ``"equimolar_Na"``, Cl_o when not given) are recomputed;
         fields of the :class:`Cytosol` (``Mg_i``, ``ATP``, ...) are routed to it.
         """
-        cyt_names = {f.name for f in dataclasses.fields(Cytosol)}
+        cyt_names = set(Cytosol._fields())
         cyt = {k: changes.pop(k) for k in list(changes) if k in cyt_names}
-        names = {f.name for f in dataclasses.fields(self)} - {"_derived"}
+        names = {f.name for f in dataclasses.fields(self)} - {"_derived", "_from_model"}
         bad = sorted(set(changes) - names)
         if bad:
             raise ValueError(f"Solution has no field(s) {', '.join(bad)}; fields: "
                              f"{', '.join(sorted(names | cyt_names))}")
         kw = {n: getattr(self, n) for n in names}
-        keep = [d for d in self._derived if d not in changes]
-        for d in keep:
-            kw[d] = None
+        for d in self._derived:
+            if d not in changes:
+                kw[d] = None
         kw.update(changes)
+        kw["_from_model"] = tuple(n for n in self._from_model if n not in changes)
         if cyt:
             kw["cytosol"] = (self.cytosol or Cytosol()).replace(**cyt)
         return Solution(**kw)
+
+    def resolve(self, model: Model | str | None) -> Solution:
+        """A fully specified copy: each None field takes ``model``'s own value, or the
+        :data:`STANDARD_BATH` value if the model has no such condition (``model=None``: the
+        standard bath for all); a None ``reference`` becomes the model's own (K_o, Na_o).
+        The rule and electroneutrality are then re-applied. The cytosol is resolved too."""
+        m, own = _own_values(model)
+        kw: dict[str, Any] = {n: getattr(self, n) for n in _BATH}
+        base = {n: own.get(n, STANDARD_BATH.get(n)) for n in STANDARD_BATH}
+        from_model = list(self._from_model)
+        for n in ("K_o", "Ca_o", "Mg_o", "temperature", "Na_o"):
+            if kw[n] is None and not (n == "Na_o" and self.substitution == "equimolar_Na"):
+                kw[n] = base[n]
+                if n in own:
+                    from_model.append(n)
+        for d in self._derived:
+            kw[d] = None
+        ref = self.reference if self.reference is not None else (base["K_o"], base["Na_o"])
+        cyt = self.cytosol.resolve(m) if (self.cytosol is not None and m is not None) \
+            else self.cytosol
+        given = [n for n in _BATH if getattr(self, n) is not None and n not in self._derived]
+        with warnings.catch_warnings():
+            if given:  # warned about when the solution was made
+                warnings.filterwarnings("ignore", message=rf"({'|'.join(given)}) = ")
+            return Solution(**kw, substitution=self.substitution, reference=ref, cytosol=cyt,
+                            _derived=self._derived,
+                            _from_model=tuple(dict.fromkeys(from_model)))
 
     # -- model parameters -----------------------------------------------------------------
     @property
     def monovalent(self) -> float:
         """Total 1:1 salt (Na+ + K+), mM, for the surface-potential calculation."""
+        if self.Na_o is None or self.K_o is None:
+            raise ValueError("monovalent needs Na_o and K_o (None means the model's own "
+                             "value: use resolve(model))")
         return self.Na_o + self.K_o
 
     def values(self) -> dict[str, float]:
-        """Bath fields, plus the cytosol's (and its derived species) when present."""
-        d = {n: getattr(self, n) for n in ("K_o", "Na_o", "Ca_o", "Mg_o", "Cl_o",
-                                           "temperature")}
+        """Given and derived bath fields (None ones left out), plus the cytosol's."""
+        d = {n: getattr(self, n) for n in _BATH if getattr(self, n) is not None}
         if self.cytosol is not None:
             d.update(self.cytosol.values())
         return d
 
     def as_params(self, model: Model | str, on_unused: str = "ignore") -> dict[str, float]:
-        """Overrides for ``model``'s condition parameters whose names match a field.
+        """Overrides for ``model``'s condition parameters: the given fields and the ones the
+        rules derive (computed with the model's own values where a field is None).
 
         Parameters
         ----------
         model : Model or str
         on_unused : {"ignore", "warn", "raise"}
-            What to do with fields the model has no condition parameter for.
+            What to do with given fields the model has no condition parameter for.
         """
-        return _map_params(self.values(), model, on_unused, "solution")
+        r = self.resolve(model)
+        skip = set(r._from_model) | (set(r.cytosol._from_model) if r.cytosol else set())
+        given = set(self.values()) | set(r._derived)
+        if r.cytosol is not None:
+            given |= set(r.cytosol.values())
+        vals = {k: v for k, v in r.values().items() if k in given and k not in skip}
+        return _map_params(vals, model, on_unused, "solution", report=set(self._given()))
+
+    def _given(self) -> list[str]:
+        """Fields given by the user (not derived), the cytosol's included."""
+        out = [n for n in _BATH if getattr(self, n) is not None and n not in self._derived]
+        return out + (self.cytosol._given() if self.cytosol is not None else [])
 
     def unused(self, model: Model | str) -> list[str]:
-        """Fields that ``model`` has no condition parameter for."""
-        from .models import get_model
-
-        cond = set(get_model(model).condition_names)
-        return sorted(k for k in self.values() if k not in cond)
+        """Given fields that ``model`` has no condition parameter for."""
+        _, own = _own_values(model)
+        return sorted(k for k in self._given() if _param_name(k, own) is None)
 
     # -- provenance ------------------------------------------------------------------------
     def describe_substitution(self) -> str:
         """One-line description of the substitution rule."""
-        k_ref, na_ref = self.reference
         if self.substitution == "equimolar_Na":
+            if self.reference is None:
+                return ("equimolar_Na: Na_o = Na_ref - (K_o - K_ref) (KCl replaces NaCl "
+                        "relative to the model's own bath K_ref, Na_ref)")
+            k_ref, na_ref = self.reference
             return (f"equimolar_Na: Na_o = {na_ref:g} - (K_o - {k_ref:g}) mM (KCl replaces "
                     f"NaCl relative to the reference bath K_o = {k_ref:g}, Na_o = {na_ref:g} mM)")
         return "none: K_o changed alone, Na_o fixed"
 
     def record(self) -> dict[str, Any]:
-        """Plain (JSON-serialisable) dict of the bath, the rule and what was derived."""
-        k_ref, na_ref = self.reference
-        rec: dict[str, Any] = {k: getattr(self, k) for k in ("K_o", "Na_o", "Ca_o", "Mg_o",
-                                                             "Cl_o", "temperature")}
+        """Plain (JSON-serialisable) dict of the bath, the rule and what was derived (a None
+        field is the model's own value; after :meth:`resolve`, ``from_model`` lists them)."""
+        rec: dict[str, Any] = {k: getattr(self, k) for k in _BATH}
         rec["units"] = "mM; temperature C"
         rec["substitution"] = self.substitution
         rec["substitution_rule"] = self.describe_substitution()
+        k_ref, na_ref = self.reference if self.reference is not None else (None, None)
         rec["reference_K_o"] = k_ref
         rec["reference_Na_o"] = na_ref
         rec["derived"] = list(self._derived)
+        rec["from_model"] = list(self._from_model)
         if "Cl_o" in self._derived:
             rec["Cl_o_rule"] = "electroneutral: Na_o + K_o + 2 Ca_o + 2 Mg_o (all chlorides)"
         if self.cytosol is not None:
@@ -354,11 +535,14 @@ class Solution:
 def gating_shift(solution: Solution, reference: Solution | None = None,
                  sigma: float | None = None) -> float:
     """Depolarising gating shift (mV) of ``solution`` relative to ``reference`` (default: the
-    standard ``Solution()``) by Grahame screening (:func:`biophys.physiology.gating_shift`)."""
+    standard bath, :meth:`Solution.standard`) by Grahame screening
+    (:func:`biophys.physiology.gating_shift`). Fields left as None take the
+    :data:`STANDARD_BATH` values."""
     from .kernels.surface import DEFAULT_SIGMA
     from .kernels.surface import gating_shift as _shift
 
-    ref = Solution() if reference is None else reference
+    sol = solution.resolve(None)
+    ref = Solution.standard() if reference is None else reference.resolve(None)
     s = DEFAULT_SIGMA if sigma is None else float(sigma)
-    return _shift(solution.monovalent, solution.Ca_o, solution.Mg_o, s, solution.temperature,
+    return _shift(sol.monovalent, sol.Ca_o, sol.Mg_o, s, sol.temperature,
                   ref.monovalent, ref.Ca_o, ref.Mg_o)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -115,6 +116,35 @@ def _default_method() -> str | None:
 DEFAULT_METHOD = _default_method()
 
 
+def _warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -> None:
+    """Warn when a metric reads a lagging variable (``Model.lags``) and the warm-up is shorter
+    than three of its time constants (more than 5% of the initial state left)."""
+    for spec in specs:
+        tau_name = m.lags.get(spec.var) if spec.var else None
+        if tau_name is None:
+            continue
+        if tau_name in mapper.names:
+            tau = float(np.max(mapper.values(0, n)[mapper.names.index(tau_name)]))
+        else:
+            tau = float(p0[m.parameter_index(tau_name)])
+        if warmup < 3.0 * tau:
+            left = math.exp(-warmup / tau) if tau > 0 else 0.0
+            warnings.warn(
+                f"metric {spec.name!r} reads {spec.var}, which follows the cell with a lag of "
+                f"{tau_name} = {tau:g} ms: after warmup = {warmup:g} ms {100 * left:.0f}% of "
+                f"the initial state's deviation is left; use warmup >= 3 {tau_name} "
+                f"({3 * tau:g} ms) or a smaller {tau_name}", UserWarning, stacklevel=3)
+
+
+def _solution_record(solution, model: Model) -> dict | str:
+    """Provenance of the bath: resolved against ``model`` when the object can be."""
+    if solution is None or not hasattr(solution, "record"):
+        return "none"
+    if hasattr(solution, "resolve"):
+        return solution.resolve(model).record()
+    return solution.record()
+
+
 def _conditions(model: Model, conditions):
     """(overrides, solution or None, substitution rule text)."""
     if conditions is None:
@@ -125,7 +155,8 @@ def _conditions(model: Model, conditions):
             rule = getattr(conditions, attr, None)
             if rule is not None:
                 break
-        desc = getattr(conditions, "describe_substitution", None)
+        resolved = conditions.resolve(model) if hasattr(conditions, "resolve") else conditions
+        desc = getattr(resolved, "describe_substitution", None)
         text = desc() if callable(desc) else str(rule if rule is not None else "none")
         return dict(conditions.as_params(model)), conditions, text
     if not isinstance(conditions, Mapping):
@@ -324,6 +355,8 @@ def sweep(
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances)
     settings = _settings(m, spec, design, mapper, rule)
+    _engine.warn_coarse_dt(m, dt, method)
+    _warn_lags(m, plan.specs, p0, mapper, n, warmup)
     names = (*spec.metrics, "status")
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
@@ -399,7 +432,8 @@ def sweep(
     ds.attrs.update(provenance(
         m,
         changed_parameters=changed,
-        conditions={q: float(p0[m.parameter_index(q)]) for q in m.condition_names},
+        conditions={q: "varied (see the coordinates)" if q in mapper.names
+                    else float(p0[m.parameter_index(q)]) for q in m.condition_names},
         changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
                          if y0[i] != s.value},
         sweep_design=design.kind, sweep_axes=list(design.names),
@@ -408,7 +442,7 @@ def sweep(
         method=str(method), dt=dt, t_end=t_end, warmup=warmup,
         spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
         metrics=list(spec.metrics), substitution_rule=rule,
-        solution=solution.record() if hasattr(solution, "record") else "none",
+        solution=_solution_record(solution, m),
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=kernels_source_hash(), settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",

@@ -1,6 +1,7 @@
 """Public API of the foundation: models, simulate, stimuli, and clear errors for bad input."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -186,3 +187,17 @@ def test_labelled_variable_without_fastpath(monkeypatch):
     monkeypatch.setattr(_labelled, "_has_fastpath", lambda: False)
     slow = _labelled.variable("time", a, {"units": "ms"})
     assert slow.identical(fast) and slow.identical(xr.Variable("time", a, {"units": "ms"}))
+
+
+def test_a_coarse_fixed_step_is_warned_about():
+    """hh1952 at 500x its step fires no spike and ends with status ok: the API warns."""
+    with pytest.warns(UserWarning, match=r"dt = 5 ms is 500x the step of hh1952"):
+        ds = bp.simulate("hh1952", t_end=50.0, dt=5.0, params={"I_app": 10.0})
+    assert ds.sizes.get("spike", 0) == 0 and ds.attrs["status"] == "ok"
+    with pytest.warns(UserWarning, match="500x"):
+        bp.sweep("hh1952", grid={"I_app": [10.0]}, t_end=50.0, dt=5.0, metrics=["mean_V"],
+                 progress=False, dry_run=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bp.simulate("hh1952", t_end=5.0, dt=0.1)  # 10x: no warning
+        bp.simulate("hh1952", t_end=50.0, dt=5.0, method="adaptive")  # dt: output grid only

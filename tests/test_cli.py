@@ -73,3 +73,38 @@ def test_run_too_large_to_record_is_a_one_line_error(capsys):
     assert main(["simulate", "hh1952", "--t-end", "1e9", "--dt", "1e-9"]) == 2
     err = capsys.readouterr().err
     assert "GiB" in err and "record_every" in err and "Traceback" not in err
+
+
+def test_blow_up_exits_3_says_so_and_still_writes(tmp_path, capsys):
+    """A run that ends in a non-finite state (beta_cell at 1000x its step blows up at 500 ms)
+    writes its outputs, says so on stderr and exits 3 (it exited 0 with status only in the
+    stdout summary)."""
+    nc = tmp_path / "blow.nc"
+    rc = main(["simulate", "beta_cell", "--t-end", "1000", "--dt", "100", "--out", str(nc)])
+    assert rc == 3
+    cap = capsys.readouterr()
+    assert "status non-finite state" in cap.out and nc.exists()
+    assert "error" in cap.err and "non-finite" in cap.err and "t = 500 ms" in cap.err
+    assert xr.open_dataset(nc).attrs["status"] == "non-finite state"
+
+
+def test_version():
+    r = subprocess.run([sys.executable, "-m", "biophys.cli", "--version"], capture_output=True,
+                       text=True)
+    assert r.returncode == 0 and r.stdout.strip() == f"biophys {bp.__version__}", r
+
+
+def test_coarse_dt_is_a_visible_warning(capsys):
+    """A step far above the model's own (hh1952: 0.01 ms) is run but warned about on stderr:
+    at dt = 5 ms the cell fires no spike at I_app = 10 and still reports status ok. A dt above
+    t_end stays a one-line error."""
+    assert main(["simulate", "hh1952", "--t-end", "50", "--set", "I_app=10", "--dt", "5"]) == 0
+    cap = capsys.readouterr()
+    assert "0 spikes, status ok" in cap.out
+    err = cap.err.strip().splitlines()
+    assert len(err) == 1 and "warning" in err[0] and "500x" in err[0] and "0.01 ms" in err[0]
+    assert main(["simulate", "hh1952", "--t-end", "50", "--set", "I_app=10", "--dt", "0.05"]) == 0
+    assert capsys.readouterr().err == ""  # 5x: no warning
+    assert main(["simulate", "hh1952", "--t-end", "10", "--dt", "20"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "must not exceed t_end" in err[0]

@@ -15,15 +15,26 @@ from biophys.solution import Cytosol, Solution, gating_shift
 MODEL = conservation_demo_model()  # conditions: Na_o, K_o, pH, temperature
 
 
-def test_defaults_are_physiological_without_warnings():
+def test_defaults_leave_every_field_to_the_model():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         s = Solution()
         c = Cytosol()
-    assert (s.K_o, s.Na_o, s.Ca_o, s.Mg_o, s.temperature) == (5.4, 140.0, 2.0, 1.0, 37.0)
-    assert s.Cl_o == pytest.approx(140 + 5.4 + 2 * 2.0 + 2 * 1.0)
+        std = Solution.standard()
+        cstd = Cytosol.standard()
+    assert (s.K_o, s.Na_o, s.Ca_o, s.Mg_o, s.Cl_o, s.temperature, s.reference) == (None,) * 7
+    assert all(getattr(c, f) is None for f in ("Mg_i", "ATP", "ADP", "Pi", "pH", "Na_i", "K_i"))
+    assert s.values() == {} and c.values() == {}
     assert s.substitution == "none"
-    assert c.H == pytest.approx(10 ** (3 - 7.2))
+    # the standard bath and cytosol are physiological (no warnings above)
+    assert (std.K_o, std.Na_o, std.Ca_o, std.Mg_o, std.temperature) == (5.4, 140.0, 2.0, 1.0,
+                                                                        37.0)
+    assert std.Cl_o == pytest.approx(140 + 5.4 + 2 * 2.0 + 2 * 1.0)
+    assert cstd.H == pytest.approx(10 ** (3 - 7.2))
+    with pytest.raises(ValueError, match="pH"):
+        c.H  # noqa: B018
+    with pytest.raises(ValueError, match="ATP, ADP"):
+        Cytosol(Mg_i=0.5).speciation()
 
 
 @pytest.mark.parametrize("field, value, unit", [
@@ -65,11 +76,14 @@ def test_invalid_cytosol():
 
 
 def test_equimolar_substitution():
-    s = Solution(K_o=20.0, substitution="equimolar_Na")
+    s = Solution(K_o=20.0, substitution="equimolar_Na", reference=(5.4, 140.0))
     assert s.Na_o == pytest.approx(140.0 - (20.0 - 5.4), rel=1e-15)
     assert s.Na_o + s.K_o == pytest.approx(145.4, rel=1e-15)
     # Cl- unchanged by KCl-for-NaCl substitution
-    assert s.Cl_o == pytest.approx(Solution().Cl_o, rel=1e-15)
+    assert s.Cl_o is None  # Ca_o and Mg_o are the model's: Cl_o is derived on resolve
+    full = Solution.standard(K_o=20.0, substitution="equimolar_Na")
+    assert full.Na_o == s.Na_o
+    assert full.Cl_o == pytest.approx(Solution.standard().Cl_o, rel=1e-15)
     # replace re-applies the rule relative to the reference bath, not to the current one
     t = s.replace(K_o=40.0)
     assert t.Na_o == pytest.approx(140.0 - 34.6, rel=1e-15)
@@ -82,19 +96,35 @@ def test_equimolar_substitution():
 
 
 def test_no_substitution_adds_kcl():
-    s = Solution(K_o=20.0)
+    s = Solution.standard(K_o=20.0)
     assert s.Na_o == 140.0
-    assert s.Cl_o == pytest.approx(Solution().Cl_o + 14.6, rel=1e-15)
+    assert s.Cl_o == pytest.approx(Solution.standard().Cl_o + 14.6, rel=1e-15)
     assert s.replace(K_o=5.4, Na_o=130.0).Na_o == 130.0
     given = Solution(Cl_o=120.0)
     assert given.replace(K_o=10.0).Cl_o == 120.0  # a given Cl_o is kept
+    # with fields left to the model, Cl_o is derived once they are known
+    part = Solution(K_o=20.0)
+    assert part.Na_o is None and part.Cl_o is None
+    r = part.resolve("beta_cell")  # the beta-cell's own Na_o 140, Ca_o 2.6, Mg_o 1.0 mM
+    assert r.Cl_o == pytest.approx(140.0 + 20.0 + 2 * (2.6 + 1.0), rel=1e-15)
 
 
 def test_substitution_errors():
+    ref = (5.4, 140.0)
     with pytest.raises(ValueError, match="conflicts"):
-        Solution(K_o=20.0, Na_o=140.0, substitution="equimolar_Na")
+        Solution(K_o=20.0, Na_o=140.0, substitution="equimolar_Na", reference=ref)
     with pytest.raises(ValueError, match="valid K_o range"), pytest.warns(UserWarning):
-        Solution(K_o=150.0, substitution="equimolar_Na")
+        Solution(K_o=150.0, substitution="equimolar_Na", reference=ref)
+    # without a reference, a given K_o and Na_o are the reference bath; Na_o alone is an error
+    own = Solution(K_o=20.0, Na_o=130.0, substitution="equimolar_Na")
+    assert own.reference == (20.0, 130.0) and own.replace(K_o=30.0).Na_o == 120.0
+    with pytest.raises(ValueError, match="needs K_o too"):
+        Solution(Na_o=130.0, substitution="equimolar_Na")
+    # with the model's own bath as reference the range is checked once the model is known
+    with pytest.warns(UserWarning):
+        high = Solution(K_o=150.0, substitution="equimolar_Na")
+    with pytest.raises(ValueError, match=r"valid K_o range for this rule: \(0, 144\)"):
+        high.as_params("zg_cell")  # zg_cell's own bath: K_o 4, Na_o 140 mM
     with pytest.raises(ValueError, match="substitution"):
         Solution(substitution="equimolar_NMDG")
     with pytest.raises(ValueError, match="no field"):
@@ -102,7 +132,8 @@ def test_substitution_errors():
 
 
 def test_record_is_json_provenance():
-    s = Solution(K_o=20.0, Mg_o=3.0, substitution="equimolar_Na", cytosol=Cytosol(Mg_i=0.4))
+    s = Solution(K_o=20.0, Mg_o=3.0, substitution="equimolar_Na", cytosol=Cytosol(Mg_i=0.4),
+                 reference=(5.4, 140.0))
     rec = s.record()
     json.dumps(rec)
     assert rec["substitution"] == "equimolar_Na"
@@ -113,10 +144,10 @@ def test_record_is_json_provenance():
 
 
 def test_as_params_maps_condition_names():
-    s = Solution(K_o=8.0, temperature=30.0, cytosol=Cytosol(pH=7.0))
+    s = Solution(K_o=8.0, Mg_o=0.5, temperature=30.0, cytosol=Cytosol(pH=7.0))
     p = s.as_params(MODEL)
-    assert p == {"K_o": 8.0, "Na_o": 140.0, "temperature": 30.0, "pH": 7.0}
-    assert "Mg_o" in s.unused(MODEL) and "Cl_o" in s.unused(MODEL)
+    assert p == {"K_o": 8.0, "temperature": 30.0, "pH": 7.0}
+    assert s.unused(MODEL) == ["Mg_o"]  # derived Cl_o is not the user's
     with pytest.raises(ValueError, match="not conditions of model"):
         s.as_params(MODEL, on_unused="raise")
     with pytest.warns(UserWarning, match="Mg_o"):

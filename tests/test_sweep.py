@@ -2,6 +2,7 @@
 one compile per model, bit-identical results for any split of the work, bad input up front."""
 
 import dataclasses
+import warnings
 
 import numba
 import numpy as np
@@ -416,3 +417,20 @@ def test_chay_keizer_bursts_match_the_published_model_numbers():
     assert float(ds.plateau_fraction[0]) == pytest.approx(0.28, rel=0.03)
     assert float(ds.min_V[0]) == pytest.approx(-58.8, abs=0.2)
     assert float(ds.max_V[0]) == pytest.approx(-18.4, abs=0.2)
+
+
+def test_a_lagging_readout_with_a_short_warmup_is_warned_about():
+    """zg_cell's aldosterone_rate follows Ca2+ through a running average (tau_avg, 2 min):
+    a sweep whose warm-up is under 3 tau_avg says so (it read the initial state silently)."""
+    kw = dict(t_end=1000.0, progress=False, dry_run=True)
+    left = r"aldosterone_rate.*tau_avg = 120000 ms: after warmup = 500 ms 100% of"
+    with pytest.warns(UserWarning, match=left):
+        sweep("zg_cell", grid={"K_o": [4.0]}, warmup=500.0, metrics=["aldosterone_rate"], **kw)
+    with pytest.warns(UserWarning, match=r"'mean_Ca_avg' reads Ca_avg.*tau_avg = 300 ms"):
+        sweep("zg_cell", grid={"tau_avg": [100.0, 300.0]}, warmup=500.0,
+              metrics=["mean_Ca_avg"], **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sweep("zg_cell", grid={"tau_avg": [100.0, 200.0]}, warmup=600.0,
+              metrics=["aldosterone_rate", "mean_Ca_i"], **kw)
+        sweep("zg_cell", grid={"K_o": [4.0]}, warmup=500.0, metrics=["mean_Ca_i"], **kw)

@@ -215,3 +215,44 @@ def test_main_job_measures_after_the_initial_state():
     assert abs(ins / ins_later - 1.0) < 0.10, (ins, ins_later)
     assert abs(float(first.plateau_fraction[0]) - float(later.plateau_fraction[0])) < 0.05
     assert (t_end - warmup) > 3 * float(first.burst_period[0]) * 1000.0  # s -> ms
+
+
+def test_sweep_without_out_says_so_first_and_prints_the_table(tmp_path, capsys, monkeypatch):
+    """Without a results file the command says on stderr, before it simulates, that nothing
+    will be saved, and prints the readouts on stdout (it ran and discarded them silently)."""
+    sweep_module = sys.modules["biophys.sweep"]
+    real, before_run = sweep_module.sweep, []
+
+    def spy(*a, **k):
+        if not k.get("dry_run"):
+            before_run.append(capsys.readouterr().err)
+        return real(*a, **k)
+
+    monkeypatch.setattr(sweep_module, "sweep", spy)
+    assert run([str(write(tmp_path, HH_SMALL)), "--no-progress"]) == 0
+    assert len(before_run) == 1 and "will not be saved" in before_run[0], before_run
+    assert "--out" in before_run[0]
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["I_app", "(uA/cm^2)", "temperature", "(C)", "spike_rate", "(Hz)",
+                              "mean_V", "(mV)", "status"]
+    assert len(out) == 1 + 10 + 1 and out[-1] == "hh1952: 10 points, 0 not ok"
+    last = out[-2].split()  # I_app = 20, temperature = 15: the direct sweep's values
+    direct = sweep("hh1952", points={"I_app": [20.0], "temperature": [15.0]}, t_end=40.0,
+                   warmup=10.0, metrics=["spike_rate", "mean_V"], progress=False)
+    assert float(last[2]) == pytest.approx(float(direct.spike_rate[0]), rel=1e-5)
+    assert float(last[3]) == pytest.approx(float(direct.mean_V[0]), rel=1e-5)
+    assert last[-1] == "ok"
+    # a sweep too large to print: said up front, no table
+    from biophys import cli_sweep
+
+    monkeypatch.setattr(cli_sweep, "TABLE_MAX_POINTS", 5)
+    assert run([str(write(tmp_path, HH_SMALL)), "--no-progress"]) == 0
+    assert len(before_run) == 2 and "not printed" in before_run[1]
+    assert capsys.readouterr().out.splitlines() == ["hh1952: 10 points, 0 not ok"]
+
+
+def test_coarse_dt_in_a_config_is_warned_before_the_run(tmp_path, capsys):
+    cfg = write(tmp_path, HH_SMALL.replace("t_end = 40.0", "t_end = 40.0\ndt = 0.5"))
+    assert run([str(cfg), "--dry-run"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "warning: dt = 0.5 ms is 50x" in err[0]

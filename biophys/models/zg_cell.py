@@ -482,4 +482,5 @@ MODEL = Model(
     spike_threshold=-50.0,
     burst_gap=1000.0,
     roles={"Ca_i": "Ca_i", "aldosterone": "aldosterone_rate", "pump_current": "I_NaK"},
+    lags={"Ca_avg": "tau_avg", "aldosterone_rate": "tau_avg"},
 )

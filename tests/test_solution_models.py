@@ -1,0 +1,103 @@
+"""Solution and Cytosol against real models: a field left out is the model's own value.
+
+Before this rule a bath given only to choose the substitution rule (``Solution(substitution=
+"equimolar_Na")``) also imposed its default fields: the hh1952 axon was run at 37 C instead of
+its 6.3 C (and fell silent), the beta-cell at 2.0 mM Ca_o instead of its 2.6, and
+``Cytosol(Mg_i=...)`` reset zg_cell's ATP, ADP and Pi.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import physiology
+from biophys.models import get_model
+from biophys.solution import Cytosol, Solution
+
+
+@pytest.mark.parametrize("model, bath, expected", [
+    ("hh1952", Solution(substitution="equimolar_Na"), {}),
+    ("hh1952", Solution(Mg_o=0.5, cytosol=Cytosol(Mg_i=0.3)), {}),
+    ("chay_keizer_1983", Solution(Mg_o=2.0), {}),
+    ("beta_cell", Solution(Mg_o=0.5), {"Mg_o": 0.5}),
+    ("beta_cell", Solution(substitution="equimolar_Na"), {"Na_o": 140.0}),
+    ("zg_cell", Solution(cytosol=Cytosol(Mg_i=0.25)), {"Mg_i": 0.25}),
+    ("zg_cell", Solution(K_o=6.0, substitution="equimolar_Na"), {"K_o": 6.0, "Na_o": 138.0}),
+])
+def test_a_left_out_field_keeps_the_models_value(model, bath, expected):
+    assert bath.as_params(model) == expected
+    m = get_model(model)
+    p = m.parameter_vector(bath.as_params(model))
+    for name in m.condition_names:
+        if name not in expected:
+            assert p[m.parameter_index(name)] == m.parameter(name).value, name
+
+
+def test_cytosol_ph_and_pi_map_onto_the_beta_cells_names():
+    c = Cytosol(pH=6.8, Pi=3.0)
+    assert c.as_params("beta_cell") == {"pH_i": 6.8, "Pi_i": 3.0}
+    assert c.as_params("zg_cell") == {"pH": 6.8, "Pi": 3.0}
+    assert Solution(cytosol=c).unused("beta_cell") == []
+    assert Solution(cytosol=c).unused("hh1952") == ["Pi", "pH"]
+
+
+def test_the_substitution_reference_is_the_models_own_bath():
+    rule = Solution(substitution="equimolar_Na")
+    zg = rule.replace(K_o=8.0).resolve("zg_cell")
+    assert zg.reference == (4.0, 140.0)  # zg_cell: K_o 4, Na_o 140 mM
+    assert zg.Na_o == 136.0 and zg.Ca_o == 2.0
+    beta = rule.replace(K_o=10.4).resolve("beta_cell")
+    assert beta.reference == (5.4, 140.0) and beta.Na_o == 135.0 and beta.Ca_o == 2.6
+    rec = beta.record()
+    json.dumps(rec)
+    assert set(rec["from_model"]) == {"Ca_o", "Mg_o", "temperature"}
+    assert rec["reference_K_o"] == 5.4 and "Na_o" in rec["derived"]
+    # a model without K_o or Na_o: the standard bath is the reference
+    assert rule.resolve("hh1952").reference == (5.4, 140.0)
+    assert rule.resolve("hh1952").temperature == 6.3
+
+
+def test_total_mg_uses_the_models_nucleotides():
+    c = Cytosol.from_total_mg(2.0, model="zg_cell")
+    m = get_model("zg_cell")
+    atp, adp, ph = (m.parameter(n).value for n in ("ATP", "ADP", "pH"))
+    assert (c.ATP, c.ADP, c.pH) == (atp, adp, ph) == (4.0, 0.05, 7.2)
+    assert c.Mg_i == pytest.approx(physiology.free_mg(2.0, atp, adp, pH=ph, K=140.0),
+                                   rel=1e-15)
+    assert c.as_params("zg_cell")["Mg_i"] == c.Mg_i
+
+
+def test_a_sweep_with_the_rule_alone_runs_the_models_own_cell():
+    """hh1952 with only a substitution rule: bit-identical to no bath, provenance says so."""
+    kw = dict(grid={"I_app": [10.0]}, t_end=60.0, metrics=["mean_V", "spike_rate"],
+              progress=False)
+    plain = bp.sweep("hh1952", **kw)
+    bath = bp.sweep("hh1952", conditions=Solution(substitution="equimolar_Na"), **kw)
+    np.testing.assert_array_equal(bath.mean_V.values, plain.mean_V.values)
+    assert float(bath.spike_rate.values.ravel()[0]) > 0  # the 6.3 C axon fires
+    sol = json.loads(bath.attrs["solution"])
+    assert sol["temperature"] == 6.3 and "temperature" in sol["from_model"]
+    assert json.loads(bath.attrs["conditions"]) == {"temperature": 6.3}
+
+
+def test_swept_conditions_are_not_recorded_as_their_base_value():
+    ds = bp.sweep("zg_cell", grid={"K_o": [4.0, 5.0]}, t_end=50.0, metrics=["mean_V"],
+                  conditions=Solution(substitution="equimolar_Na"), progress=False)
+    cond = json.loads(ds.attrs["conditions"])
+    assert cond["K_o"] == cond["Na_o"] == "varied (see the coordinates)"
+    assert cond["Ca_o"] == 2.0 and cond["temperature"] == 37.0
+    assert ds.attrs["substitution_rule"].startswith("equimolar_Na: Na_o = 140 - (K_o - 4) mM")
+
+
+def test_the_readme_bath_is_its_own_reference():
+    """README: Solution(K_o=5.4, Na_o=140, ..., substitution="equimolar_Na") swept over K_o."""
+    from biophys._design import Mapper, make_design
+
+    m = get_model("beta_cell")
+    bath = Solution(K_o=5.4, Na_o=140.0, Ca_o=2.6, Mg_o=1.0, substitution="equimolar_Na")
+    d = make_design(m, {"K_o": [2.0, 5.4, 12.0]}, None, bath)
+    mp = Mapper(m, d, bath)
+    vals = dict(zip(mp.names, mp.values(0, 3), strict=True))
+    np.testing.assert_allclose(vals["Na_o"], [143.4, 140.0, 133.4], rtol=1e-15)
