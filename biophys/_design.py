@@ -217,10 +217,17 @@ class Mapper:
                         rows.append(dict(_replace(solution, changes).as_params(model)))
                     except (TypeError, ValueError) as exc:
                         raise ValueError(f"bath/cytosol at {changes}: {exc}") from None
-            seen: list[str] = []
+            # the sweep has already warned about the base bath (biophys.sweep._conditions)
+            with warnings.catch_warnings(record=True) as base:
+                warnings.simplefilter("always")
+                if hasattr(solution, "as_params"):
+                    solution.as_params(model)
+            seen: list[str] = [str(w.message) for w in base]
+            n_base = len(seen)
             for w in caught:
                 if str(w.message) not in seen:
                     seen.append(str(w.message))
+            seen = seen[n_base:]
             for msg in seen[:5]:
                 warnings.warn(f"sweep: {msg}", UserWarning, stacklevel=4)
             if len(seen) > 5:

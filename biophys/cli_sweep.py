@@ -23,7 +23,9 @@ the backend; see ``examples/*.toml``. Keys::
 
     [params]                     # fixed parameter overrides
     [conditions]                 # fixed bath/cytosol values (no substitution rule)
-    [solution]                   # or a biophys.Solution, e.g. substitution = "equimolar_Na"
+    [solution]                   # or a biophys.Solution, e.g. substitution = "equimolar_Na";
+                                 # cytosol fields (Mg_i, ATP, ...) go to its Cytosol; fields
+                                 # left out are the model's own values
     [initial]                    # initial-state overrides
     [dask]                       # address = "tcp://host:8786", n_workers = 2
     [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
@@ -169,12 +171,15 @@ def load_config(path) -> dict:
     if "conditions" in cfg:
         kw["conditions"] = cfg["conditions"]
     if "solution" in cfg:
-        from .solution import Solution
+        from .solution import Cytosol, Solution
 
         sol = dict(cfg["solution"])
         if "reference" in sol:
             sol["reference"] = tuple(sol["reference"])
+        cyt = {k: sol.pop(k) for k in list(sol) if k in Cytosol._fields()}
         try:
+            if cyt:
+                sol["cytosol"] = Cytosol(**cyt)
             kw["conditions"] = Solution(**sol)
         except TypeError as exc:
             raise ValueError(f"{path}: [solution]: {exc}") from None

@@ -33,6 +33,7 @@ parameters of the same name (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``,
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import math
 import warnings
@@ -60,6 +61,11 @@ STANDARD_CYTOSOL: dict[str, float] = {"Mg_i": 0.7, "ATP": 3.0, "ADP": 0.3, "Pi":
 _ALIASES: dict[str, tuple[str, ...]] = {"pH": ("pH", "pH_i"), "Pi": ("Pi", "Pi_i")}
 
 _BATH = ("K_o", "Na_o", "Ca_o", "Mg_o", "Cl_o", "temperature")
+
+# True while resolve() rebuilds a bath or cytosol from values already checked (or the
+# model's own): no range warnings then (they were given when the user's object was made).
+_QUIET: contextvars.ContextVar[bool] = contextvars.ContextVar("biophys_solution_quiet",
+                                                               default=False)
 
 # name: (unit, hard_low, low_inclusive, hard_high, physiological_low, physiological_high, why)
 _BATH_LIMITS: dict[str, tuple] = {
@@ -96,10 +102,26 @@ def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -
     if not ok:
         raise ValueError(f"{name} = {value!r} {unit} is outside its valid range {lo_txt} "
                          f"({why})")
-    if warn and not plo <= v <= phi:
+    if warn and not _QUIET.get() and not plo <= v <= phi:
         warnings.warn(f"{name} = {v:g} {unit} is outside the physiological range "
                       f"[{plo:g}, {phi:g}] {unit}", UserWarning, stacklevel=4)
     return v
+
+
+def _quiet_then_check(make, old, names, limits: dict[str, tuple]):
+    """``make()`` without range warnings, then warn for the fields whose value differs from
+    ``old``'s (a sweep changing one field is not warned again about the others)."""
+    token = _QUIET.set(True)
+    try:
+        new = make()
+    finally:
+        _QUIET.reset(token)
+    for n in names:
+        v = getattr(new, n)
+        if v is not None and v != getattr(old, n) and n not in getattr(new, "_derived", ()) \
+                or n == "Na_o" and v is not None and v != getattr(old, n):
+            _check(n, v, limits)
+    return new
 
 
 def _own_values(model: Model | str | None) -> tuple[Model | None, dict[str, float]]:
@@ -175,14 +197,14 @@ class Cytosol:
     pH: float | None = None
     Na_i: float | None = None
     K_i: float | None = None
-    _from_model: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    #: fields that :meth:`resolve` filled with the model's values (provenance only)
+    _from_model: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for f in self._fields():
             v = getattr(self, f)
             if v is not None:
-                object.__setattr__(self, f, _check(f, v, _CYTOSOL_LIMITS,
-                                                   warn=f not in self._from_model))
+                object.__setattr__(self, f, _check(f, v, _CYTOSOL_LIMITS))
 
     @classmethod
     def _fields(cls) -> list[str]:
@@ -226,19 +248,23 @@ class Cytosol:
         """Cytosol whose free Mg2+ solves the mass balance for ``Mg_total`` (mM) with ATP and
         ADP (:func:`biophys.physiology.free_mg`).
 
-        ATP, ADP and pH come from ``kwargs``, else from ``model``'s own values, else from
-        :data:`STANDARD_CYTOSOL`; the ones used are set in the result, so the free Mg2+ and
-        the nucleotides a model receives agree. ``Mg_total`` is free plus nucleotide-bound
-        Mg2+ only; the cell's total Mg2+ (15-20 mM) also includes protein, phospholipid and
-        other buffers that are not modelled.
+        ATP, ADP and pH come from ``kwargs``, else from ``model``'s own condition parameters;
+        one known from neither is an error (a model whose ATP and ADP are states, like
+        ``beta_cell``, needs them given). ``Mg_total`` is free plus nucleotide-bound Mg2+
+        only; the cell's total Mg2+ (15-20 mM) also includes protein, phospholipid and other
+        buffers that are not modelled.
         """
         from .kernels.speciation import free_mg
 
         base = cls(**kwargs)
         if model is not None:
             base = base.resolve(model)
-        fill = {n: STANDARD_CYTOSOL[n] for n in ("ATP", "ADP", "pH") if getattr(base, n) is None}
-        base = dataclasses.replace(base, **fill, _from_model=())
+        missing = base._missing(("ATP", "ADP", "pH"))
+        if missing:
+            where = (f"model {model if isinstance(model, str) else model.name!r} has no such "
+                     "condition" if model is not None else "no model= given")
+            raise ValueError(f"from_total_mg needs ATP, ADP and pH (mM, mM, pH units); "
+                             f"{', '.join(missing)} not given and {where}")
         mt = _check("Mg_total", Mg_total, _CYTOSOL_LIMITS)
         k = 140.0 if base.K_i is None else base.K_i
         return dataclasses.replace(base, Mg_i=free_mg(mt, base.ATP, base.ADP, base.pH, k))
@@ -252,7 +278,13 @@ class Cytosol:
             p = _param_name(n, own)
             if getattr(self, n) is None and p is not None:
                 fill[n] = own[p]
-        return dataclasses.replace(self, **fill, _from_model=self._from_model + tuple(fill))
+        token = _QUIET.set(True)
+        try:
+            out = dataclasses.replace(self, **fill)
+        finally:
+            _QUIET.reset(token)
+        object.__setattr__(out, "_from_model", tuple(fill))
+        return out
 
     def values(self) -> dict[str, float]:
         """Given fields, and the derived species (``MgATP``, ``ATP4``, ``MgADP``, ``ADP3``,
@@ -264,16 +296,18 @@ class Cytosol:
         return d
 
     def replace(self, **changes: Any) -> Cytosol:
-        """A copy with ``changes`` applied (validated)."""
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes`` applied (validated; only changed values are range-warned)."""
+        return _quiet_then_check(lambda: dataclasses.replace(self, **changes), self,
+                                 self._fields(), _CYTOSOL_LIMITS)
 
     def as_params(self, model: Model | str, on_unused: str = "ignore") -> dict[str, float]:
         """Condition-parameter overrides for ``model``: the given fields, and derived species
         that the model takes as conditions (computed with the model's own values for the
         fields not given)."""
-        r = self.resolve(model)
-        vals = {k: v for k, v in r.values().items() if k not in r._from_model}
-        return _map_params(vals, model, on_unused, "cytosol", report=set(self._given()))
+        given = set(self._given())
+        vals = {k: v for k, v in self.resolve(model).values().items()
+                if k in given or k not in self._fields()}  # given fields, derived species
+        return _map_params(vals, model, on_unused, "cytosol", report=given)
 
     def _given(self) -> list[str]:
         return [n for n in self._fields() if getattr(self, n) is not None]
@@ -330,7 +364,8 @@ class Solution:
     reference: tuple[float, float] | None = None
     cytosol: Cytosol | None = None
     _derived: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    _from_model: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    #: fields that :meth:`resolve` filled with the model's values (provenance only)
+    _from_model: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.substitution not in SUBSTITUTIONS:
@@ -347,22 +382,20 @@ class Solution:
                 raise ValueError(f"reference = {self.reference!r} must be two finite values "
                                  "> 0 mM")
             object.__setattr__(self, "reference", (k_ref, na_ref))
-        quiet = set(self._from_model)
         for name in ("K_o", "Ca_o", "Mg_o", "temperature"):
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, _check(name, getattr(self, name), _BATH_LIMITS,
-                                                      warn=name not in quiet))
+                object.__setattr__(self, name, _check(name, getattr(self, name), _BATH_LIMITS))
         derived = []
         na = None if "Na_o" in self._derived else self.Na_o
         if self.substitution == "equimolar_Na":
             derived.append("Na_o")
+            if na is not None and self.K_o is None:
+                raise ValueError(
+                    f"Na_o = {na!r} mM with substitution='equimolar_Na' needs K_o too: with "
+                    "no reference the two are the reference bath of the rule, with one Na_o is "
+                    "checked against it (or omit Na_o: the rule derives it)")
             if na is not None and self.reference is None:
-                if self.K_o is None:
-                    raise ValueError(
-                        f"Na_o = {na!r} mM with substitution='equimolar_Na' needs K_o too: "
-                        "the two are the reference bath of the rule (or give reference=(K_ref, "
-                        "Na_ref) in mM, or omit Na_o to start from the model's own bath)")
-                ref_na = _check("Na_o", na, _BATH_LIMITS, warn="Na_o" not in quiet)
+                ref_na = _check("Na_o", na, _BATH_LIMITS)
                 object.__setattr__(self, "reference", (self.K_o, ref_na))
             if self.K_o is not None and self.reference is not None:
                 k_ref, na_ref = self.reference
@@ -380,7 +413,7 @@ class Solution:
                         f"substitution='none'")
                 na = rule
         if na is not None:
-            na = _check("Na_o", na, _BATH_LIMITS, warn="Na_o" not in quiet)
+            na = _check("Na_o", na, _BATH_LIMITS)
         object.__setattr__(self, "Na_o", na)
         cl = None if "Cl_o" in self._derived else self.Cl_o
         if cl is None:
@@ -424,11 +457,19 @@ class Solution:
         for d in self._derived:
             if d not in changes:
                 kw[d] = None
+        rule = changes.get("substitution", self.substitution)
+        if rule != self.substitution and "Na_o" not in changes and self.Na_o is not None:
+            if rule == "equimolar_Na":
+                # the rule derives Na_o; without a reference it starts from this bath
+                if self.reference is None and self.K_o is not None:
+                    kw["reference"] = (self.K_o, self.Na_o)
+                kw["Na_o"] = None
+            elif rule == "none":
+                kw["Na_o"] = self.Na_o  # the bath's Na+ stays where the rule left it
         kw.update(changes)
-        kw["_from_model"] = tuple(n for n in self._from_model if n not in changes)
         if cyt:
             kw["cytosol"] = (self.cytosol or Cytosol()).replace(**cyt)
-        return Solution(**kw)
+        return _quiet_then_check(lambda: Solution(**kw), self, _BATH, _BATH_LIMITS)
 
     def resolve(self, model: Model | str | None) -> Solution:
         """A fully specified copy: each None field takes ``model``'s own value, or the
@@ -437,25 +478,27 @@ class Solution:
         The rule and electroneutrality are then re-applied. The cytosol is resolved too."""
         m, own = _own_values(model)
         kw: dict[str, Any] = {n: getattr(self, n) for n in _BATH}
-        base = {n: own.get(n, STANDARD_BATH.get(n)) for n in STANDARD_BATH}
-        from_model = list(self._from_model)
-        for n in ("K_o", "Ca_o", "Mg_o", "temperature", "Na_o"):
-            if kw[n] is None and not (n == "Na_o" and self.substitution == "equimolar_Na"):
-                kw[n] = base[n]
-                if n in own:
-                    from_model.append(n)
         for d in self._derived:
             kw[d] = None
+        base = {n: own.get(n, STANDARD_BATH.get(n)) for n in STANDARD_BATH}
+        from_model = []
+        for n in ("K_o", "Ca_o", "Mg_o", "temperature", "Na_o", "Cl_o"):
+            rule_sets_it = (n == "Na_o" and self.substitution == "equimolar_Na"
+                            or n == "Cl_o" and "Cl_o" not in own)
+            if kw[n] is None and not rule_sets_it:
+                kw[n] = base.get(n, own.get(n))
+                if n in own:
+                    from_model.append(n)
         ref = self.reference if self.reference is not None else (base["K_o"], base["Na_o"])
         cyt = self.cytosol.resolve(m) if (self.cytosol is not None and m is not None) \
             else self.cytosol
-        given = [n for n in _BATH if getattr(self, n) is not None and n not in self._derived]
-        with warnings.catch_warnings():
-            if given:  # warned about when the solution was made
-                warnings.filterwarnings("ignore", message=rf"({'|'.join(given)}) = ")
-            return Solution(**kw, substitution=self.substitution, reference=ref, cytosol=cyt,
-                            _derived=self._derived,
-                            _from_model=tuple(dict.fromkeys(from_model)))
+        token = _QUIET.set(True)  # values already checked, or the model's own
+        try:
+            out = Solution(**kw, substitution=self.substitution, reference=ref, cytosol=cyt)
+        finally:
+            _QUIET.reset(token)
+        object.__setattr__(out, "_from_model", tuple(from_model))
+        return out
 
     # -- model parameters -----------------------------------------------------------------
     @property
@@ -484,12 +527,13 @@ class Solution:
             What to do with given fields the model has no condition parameter for.
         """
         r = self.resolve(model)
-        skip = set(r._from_model) | (set(r.cytosol._from_model) if r.cytosol else set())
-        given = set(self.values()) | set(r._derived)
-        if r.cytosol is not None:
-            given |= set(r.cytosol.values())
-        vals = {k: v for k, v in r.values().items() if k in given and k not in skip}
-        return _map_params(vals, model, on_unused, "solution", report=set(self._given()))
+        if self.Na_o is None and "Na_o" in r._derived:  # derived only now: check its range
+            _check("Na_o", r.Na_o, _BATH_LIMITS)
+        given = set(self._given())
+        keep = given | {d for d in r._derived if getattr(r, d) is not None}
+        vals = {k: v for k, v in r.values().items()
+                if k in keep or k not in _BATH and k not in Cytosol._fields()}
+        return _map_params(vals, model, on_unused, "solution", report=given)
 
     def _given(self) -> list[str]:
         """Fields given by the user (not derived), the cytosol's included."""

@@ -136,13 +136,30 @@ def _warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -
                 f"({3 * tau:g} ms) or a smaller {tau_name}", UserWarning, stacklevel=3)
 
 
-def _solution_record(solution, model: Model) -> dict | str:
-    """Provenance of the bath: resolved against ``model`` when the object can be."""
+#: Provenance values of conditions that differ between the points of a sweep.
+SWEPT = "varied (see the coordinates)"
+DERIVED = "derived per point from the swept quantities (see substitution_rule)"
+
+
+def _varying(q: str, swept: Sequence[str], varied: Sequence[str]) -> str | None:
+    return SWEPT if q in swept else DERIVED if q in varied else None
+
+
+def _solution_record(solution, model: Model, swept: Sequence[str],
+                     varied: Sequence[str]) -> dict | str:
+    """Provenance of the bath, resolved against ``model`` when the object can be; fields that
+    differ between points say so instead of giving the base value."""
     if solution is None or not hasattr(solution, "record"):
         return "none"
-    if hasattr(solution, "resolve"):
-        return solution.resolve(model).record()
-    return solution.record()
+    rec = (solution.resolve(model) if hasattr(solution, "resolve") else solution).record()
+    for part in (rec, rec.get("cytosol") or {}):
+        for q in list(part):
+            how = _varying(q, swept, varied)
+            if how is not None:
+                part[q] = how
+                if q in part.get("from_model", []):
+                    part["from_model"].remove(q)
+    return rec
 
 
 def _conditions(model: Model, conditions):
@@ -432,8 +449,8 @@ def sweep(
     ds.attrs.update(provenance(
         m,
         changed_parameters=changed,
-        conditions={q: "varied (see the coordinates)" if q in mapper.names
-                    else float(p0[m.parameter_index(q)]) for q in m.condition_names},
+        conditions={q: _varying(q, design.names, mapper.names)
+                    or float(p0[m.parameter_index(q)]) for q in m.condition_names},
         changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
                          if y0[i] != s.value},
         sweep_design=design.kind, sweep_axes=list(design.names),
@@ -442,7 +459,7 @@ def sweep(
         method=str(method), dt=dt, t_end=t_end, warmup=warmup,
         spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
         metrics=list(spec.metrics), substitution_rule=rule,
-        solution=_solution_record(solution, m),
+        solution=_solution_record(solution, m, design.names, mapper.names),
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=kernels_source_hash(), settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",

@@ -6,7 +6,9 @@ its 6.3 C (and fell silent), the beta-cell at 2.0 mM Ca_o instead of its 2.6, an
 ``Cytosol(Mg_i=...)`` reset zg_cell's ATP, ADP and Pi.
 """
 
+import dataclasses
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -86,8 +88,12 @@ def test_swept_conditions_are_not_recorded_as_their_base_value():
     ds = bp.sweep("zg_cell", grid={"K_o": [4.0, 5.0]}, t_end=50.0, metrics=["mean_V"],
                   conditions=Solution(substitution="equimolar_Na"), progress=False)
     cond = json.loads(ds.attrs["conditions"])
-    assert cond["K_o"] == cond["Na_o"] == "varied (see the coordinates)"
+    assert cond["K_o"] == "varied (see the coordinates)"
+    assert cond["Na_o"].startswith("derived per point")
     assert cond["Ca_o"] == 2.0 and cond["temperature"] == 37.0
+    sol = json.loads(ds.attrs["solution"])
+    assert sol["K_o"] == cond["K_o"] and sol["Na_o"] == cond["Na_o"]
+    assert "K_o" not in sol["from_model"] and "Ca_o" in sol["from_model"]
     assert ds.attrs["substitution_rule"].startswith("equimolar_Na: Na_o = 140 - (K_o - 4) mM")
 
 
@@ -101,3 +107,70 @@ def test_the_readme_bath_is_its_own_reference():
     mp = Mapper(m, d, bath)
     vals = dict(zip(mp.names, mp.values(0, 3), strict=True))
     np.testing.assert_allclose(vals["Na_o"], [143.4, 140.0, 133.4], rtol=1e-15)
+
+
+def test_a_resolved_bath_or_cytosol_keeps_later_changes():
+    """Review of session 22: fields filled by resolve() were skipped by as_params even after
+    they had been changed."""
+    c = Cytosol().resolve("zg_cell")
+    assert c.replace(Mg_i=0.3).as_params("zg_cell")["Mg_i"] == 0.3
+    s = Solution(cytosol=Cytosol(ATP=3.0)).resolve("zg_cell").replace(Mg_i=0.3)
+    assert s.as_params("zg_cell")["Mg_i"] == 0.3
+    r = Solution(substitution="equimolar_Na").resolve("beta_cell")
+    p = dataclasses.replace(r, K_o=10.0).as_params("beta_cell")
+    assert p["K_o"] == 10.0 and p["Na_o"] == 135.4
+    # a bath resolved for one model is explicit numbers for another
+    assert Solution().resolve("beta_cell").as_params("zg_cell")["Ca_o"] == 2.6
+
+
+def test_na_o_under_the_rule_needs_k_o():
+    with pytest.raises(ValueError, match="needs K_o too"):
+        Solution(Na_o=100.0, reference=(5.4, 140.0), substitution="equimolar_Na")
+
+
+def test_switching_the_rule_on_and_off():
+    on = Solution.standard().replace(substitution="equimolar_Na", K_o=20.0)
+    assert on.reference == (5.4, 140.0) and on.Na_o == pytest.approx(125.4, rel=1e-15)
+    on = Solution().resolve("beta_cell").replace(substitution="equimolar_Na", K_o=8.0)
+    assert on.Na_o == pytest.approx(137.4, rel=1e-15)
+    off = Solution(K_o=20.0, Na_o=130.0, substitution="equimolar_Na").replace(
+        substitution="none")
+    assert off.as_params("beta_cell") == {"K_o": 20.0, "Na_o": 130.0}
+
+
+def test_bath_warnings_are_not_repeated_by_resolving():
+    with pytest.warns(UserWarning) as caught:
+        s = Solution(K_o=70.0, substitution="equimolar_Na")
+    assert [str(w.message)[:4] for w in caught] == ["K_o "]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s.resolve("zg_cell")
+        s.resolve("zg_cell").record()
+        assert caught == []
+        s.as_params("zg_cell")  # Na_o = 74 mM is derived only now: said once
+    assert [str(w.message)[:5] for w in caught] == ["Na_o "]
+
+
+def test_total_mg_needs_the_nucleotides():
+    with pytest.raises(ValueError, match="ATP, ADP, pH not given and no model"):
+        Cytosol.from_total_mg(2.0)
+    # the beta-cell's ATP and ADP are states, not conditions
+    with pytest.raises(ValueError, match="ATP, ADP not given and model 'beta_cell'"):
+        Cytosol.from_total_mg(2.0, model="beta_cell")
+    c = Cytosol.from_total_mg(2.0, model="beta_cell", ATP=3.0, ADP=0.3)
+    assert c.pH == 7.0  # the beta-cell's own pH_i, carried with the Mg2+ it was solved with
+    own = get_model("beta_cell")
+    p = c.as_params("beta_cell")
+    assert p["pH_i"] == own.parameter("pH_i").value and p["Pi_i"] == own.parameter("Pi_i").value
+    assert p["Mg_i"] == pytest.approx(physiology.free_mg(2.0, 3.0, 0.3, pH=7.0, K=140.0),
+                                      rel=1e-15)
+
+
+def test_a_model_with_its_own_cl_o_keeps_it():
+    """Cl_o left out is the model's own when the model has one (electroneutral otherwise)."""
+    from biophys.solution import _own_values
+
+    m, own = _own_values("beta_cell")
+    assert "Cl_o" not in own  # no built-in model has Cl_o: derived from the cations
+    assert Solution(Mg_o=0.5).resolve("beta_cell").Cl_o == pytest.approx(
+        140.0 + 5.4 + 2 * (2.6 + 0.5), rel=1e-15)

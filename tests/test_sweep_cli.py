@@ -256,3 +256,16 @@ def test_coarse_dt_in_a_config_is_warned_before_the_run(tmp_path, capsys):
     assert run([str(cfg), "--dry-run"]) == 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "warning: dt = 0.5 ms is 50x" in err[0]
+
+
+def test_cytosol_fields_in_the_solution_table(tmp_path):
+    """[solution] may hold cytosol fields; they reach the model through a Cytosol."""
+    cfg = write(tmp_path, 'model = "zg_cell"\nt_end = 20.0\nmetrics = ["mean_V"]\n'
+                '[grid]\nK_o = [4.0]\n[solution]\nMg_o = 0.5\nMg_i = 0.3\n')
+    kw = load_config(cfg)
+    assert kw["conditions"].cytosol.Mg_i == 0.3
+    assert kw["conditions"].as_params("zg_cell") == {"Mg_o": 0.5, "Mg_i": 0.3}
+    bad = write(tmp_path, 'model = "zg_cell"\nt_end = 20.0\n[grid]\nK_o = [4.0]\n'
+                '[solution]\nMg_in = 0.3\n')
+    with pytest.raises(ValueError, match=r"\[solution\].*Mg_in"):
+        load_config(bad)
