@@ -7,6 +7,7 @@ Shared by :func:`biophys.simulate` (one or a few cells, traces) and :func:`bioph
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -123,8 +124,6 @@ def warn_coarse_dt(model: Model, dt: float, method: str) -> None:
     only the output grid, are not checked."""
     if METHODS.get(method, 1) <= 0 or not float(dt) > COARSE_DT_FACTOR * model.dt:
         return
-    import warnings
-
     warnings.warn(f"dt = {float(dt):g} ms is {float(dt) / model.dt:.0f}x the step of "
                   f"{model.name} ({model.dt:g} ms); fixed steps this coarse can give wrong "
                   "results without any error (e.g. missed spikes); check against a smaller dt",

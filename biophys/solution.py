@@ -116,10 +116,11 @@ def _quiet_then_check(make, old, names, limits: dict[str, tuple]):
         new = make()
     finally:
         _QUIET.reset(token)
+    derived = getattr(new, "_derived", ())
     for n in names:
         v = getattr(new, n)
-        if v is not None and v != getattr(old, n) and n not in getattr(new, "_derived", ()) \
-                or n == "Na_o" and v is not None and v != getattr(old, n):
+        # a derived Cl_o follows the cations and is not warned about (as on construction)
+        if v is not None and v != getattr(old, n) and (n == "Na_o" or n not in derived):
             _check(n, v, limits)
     return new
 
@@ -143,9 +144,9 @@ def _param_name(name: str, cond: Mapping[str, Any] | set[str]) -> str | None:
 
 
 def _map_params(values: Mapping[str, float], model: Model | str, on_unused: str,
-                what: str, report: set[str] | None = None) -> dict[str, float]:
+                what: str, report: set[str]) -> dict[str, float]:
     """``values`` by the model's parameter names; fields the model lacks are dropped and, if
-    in ``report`` (default: all), reported as ``on_unused`` says."""
+    in ``report`` (the fields the user gave), reported as ``on_unused`` says."""
     from .models import get_model
 
     if on_unused not in ("ignore", "warn", "raise"):
@@ -157,7 +158,7 @@ def _map_params(values: Mapping[str, float], model: Model | str, on_unused: str,
     for k, v in values.items():
         p = _param_name(k, cond)
         if p is None:
-            if report is None or k in report:
+            if k in report:
                 unused.append(k)
         else:
             out[p] = float(v)
