@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._model import Model, unit_text
+from ._warn import warn_user
 
 
 @dataclass
@@ -229,10 +230,9 @@ class Mapper:
                     seen.append(str(w.message))
             seen = seen[n_base:]
             for msg in seen[:5]:
-                warnings.warn(f"sweep: {msg}", UserWarning, stacklevel=4)
+                warn_user(f"sweep: {msg}")
             if len(seen) > 5:
-                warnings.warn(f"sweep: {len(seen) - 5} more warnings about the bath",
-                              UserWarning, stacklevel=4)
+                warn_user(f"sweep: {len(seen) - 5} more warnings about the bath")
             keys = [k for k in model.parameter_names if any(k in r for r in rows)]
             derived = [k for k in keys if k not in direct_names]
             self.table = np.array([[r.get(k, math.nan) for k in derived] for r in rows])

@@ -7,7 +7,6 @@ Shared by :func:`biophys.simulate` (one or a few cells, traces) and :func:`bioph
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from ._compile import (
     single_block_runner,
 )
 from ._model import Model
+from ._warn import warn_user
 from .kernels.ensemble_source import (
     B_LAST,
     B_PEND_MIN,
@@ -124,10 +124,9 @@ def warn_coarse_dt(model: Model, dt: float, method: str) -> None:
     only the output grid, are not checked."""
     if METHODS.get(method, 1) <= 0 or not float(dt) > COARSE_DT_FACTOR * model.dt:
         return
-    warnings.warn(f"dt = {float(dt):g} ms is {float(dt) / model.dt:.0f}x the step of "
-                  f"{model.name} ({model.dt:g} ms); fixed steps this coarse can give wrong "
-                  "results without any error (e.g. missed spikes); check against a smaller dt",
-                  UserWarning, stacklevel=3)
+    warn_user(f"dt = {float(dt):g} ms is {float(dt) / model.dt:.0f}x the step of "
+              f"{model.name} ({model.dt:g} ms); fixed steps this coarse can give wrong "
+              "results without any error (e.g. missed spikes); check against a smaller dt")
 
 
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:

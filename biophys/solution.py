@@ -36,12 +36,12 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import math
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._model import Model
+from ._warn import warn_user
 
 #: Substitution rules for changes of K_o.
 SUBSTITUTIONS = ("none", "equimolar_Na")
@@ -103,8 +103,8 @@ def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -
         raise ValueError(f"{name} = {value!r} {unit} is outside its valid range {lo_txt} "
                          f"({why})")
     if warn and not _QUIET.get() and not plo <= v <= phi:
-        warnings.warn(f"{name} = {v:g} {unit} is outside the physiological range "
-                      f"[{plo:g}, {phi:g}] {unit}", UserWarning, stacklevel=4)
+        warn_user(f"{name} = {v:g} {unit} is outside the physiological range "
+                  f"[{plo:g}, {phi:g}] {unit}")
     return v
 
 
@@ -167,7 +167,7 @@ def _map_params(values: Mapping[str, float], model: Model | str, on_unused: str,
                f"{m.name!r} (its conditions: {', '.join(m.condition_names) or 'none'})")
         if on_unused == "raise":
             raise ValueError(msg)
-        warnings.warn(msg, UserWarning, stacklevel=3)
+        warn_user(msg)
     return out
 
 
@@ -396,7 +396,7 @@ class Solution:
                     "no reference the two are the reference bath of the rule, with one Na_o is "
                     "checked against it (or omit Na_o: the rule derives it)")
             if na is not None and self.reference is None:
-                ref_na = _check("Na_o", na, _BATH_LIMITS)
+                ref_na = _check("Na_o", na, _BATH_LIMITS, warn=False)  # warned below
                 object.__setattr__(self, "reference", (self.K_o, ref_na))
             if self.K_o is not None and self.reference is not None:
                 k_ref, na_ref = self.reference

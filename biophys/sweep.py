@@ -13,7 +13,6 @@ from __future__ import annotations
 import inspect
 import math
 import sys
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from ._design import Design, Mapper, make_design, resolve_traces
 from ._labelled import dataset, variable
 from ._model import Model
 from ._version import __version__
+from ._warn import warn_user
 from .models import get_model
 from .simulate import changed_parameters, provenance
 
@@ -129,11 +129,11 @@ def _warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -
             tau = float(p0[m.parameter_index(tau_name)])
         if warmup < 3.0 * tau:
             left = math.exp(-warmup / tau) if tau > 0 else 0.0
-            warnings.warn(
+            warn_user(
                 f"metric {spec.name!r} reads {spec.var}, which follows the cell with a lag of "
                 f"{tau_name} = {tau:g} ms: after warmup = {warmup:g} ms {100 * left:.0f}% of "
                 f"the initial state's deviation is left; use warmup >= 3 {tau_name} "
-                f"({3 * tau:g} ms) or a smaller {tau_name}", UserWarning, stacklevel=3)
+                f"({3 * tau:g} ms) or a smaller {tau_name}")
 
 
 #: Provenance values of conditions that differ between the points of a sweep.

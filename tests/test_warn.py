@@ -1,0 +1,71 @@
+"""Warnings name the user's file and line, however deep inside biophys they are raised
+(biophys._warn.warn_user). Before, each site counted its own fixed stack level: a Na_o that the
+equimolar rule derives during ``as_params`` and the bath warnings a sweep replays pointed past
+the caller (``sys:1`` from a script, a wrong line under pytest)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import biophys as bp
+from biophys._warn import warn_user
+
+
+def _caught(action) -> list[warnings.WarningMessage]:
+    """The warnings ``action()`` gives; each must name the line of the lambda ``action``."""
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        action()
+    assert got, "no warning was given"
+    line = action.__code__.co_firstlineno
+    for w in got:
+        assert (w.filename, w.lineno) == (__file__, line), str(w.message)
+    return list(got)
+
+
+def test_solution_range_warning_points_at_the_caller():
+    got = _caught(lambda: bp.Solution(K_o=100.0))
+    assert "K_o = 100 mM is outside" in str(got[0].message)
+    _caught(lambda: bp.Solution(K_o=5.0).replace(K_o=200.0))
+    # a Na_o the equimolar rule derives only when resolved against the model (was sys:1)
+    rule = bp.Solution(K_o=50.0, substitution="equimolar_Na")
+    got = _caught(lambda: rule.as_params("beta_cell"))
+    assert "Na_o = 95.4 mM is outside" in str(got[0].message)
+
+
+def test_a_given_na_o_under_the_rule_is_warned_about_once():
+    got = _caught(lambda: bp.Solution(Na_o=300.0, K_o=5.0, substitution="equimolar_Na"))
+    assert [str(w.message) for w in got] == [
+        "Na_o = 300 mM is outside the physiological range [100, 170] mM"]
+
+
+def test_unused_field_warning_points_at_the_caller():
+    got = _caught(lambda: bp.Solution(Mg_o=1.0).as_params("hh1952", on_unused="warn"))
+    assert "Mg_o" in str(got[0].message)
+
+
+def test_coarse_dt_warning_points_at_the_caller():
+    got = _caught(lambda: bp.simulate("hh1952", t_end=10.0, dt=1.0))
+    assert "fixed steps this coarse" in str(got[0].message)
+
+
+def test_sweep_warnings_point_at_the_caller():
+    # bath warnings the sweep collects per point and replays (they pointed at sys:1)
+    got = _caught(lambda: bp.sweep("beta_cell", {"K_o": [5.0, 100.0]}, t_end=2.0,
+                                   conditions=bp.Solution(substitution="equimolar_Na"),
+                                   metrics=["mean_V"], dry_run=True))
+    assert {str(w.message) for w in got} == {
+        "sweep: K_o = 100 mM is outside the physiological range [1, 60] mM",
+        "sweep: Na_o = 45.4 mM is outside the physiological range [100, 170] mM"}
+    # the lag warning of a lagging read-out
+    got = _caught(lambda: bp.sweep("zg_cell", {"K_o": [4.0]}, t_end=20.0, warmup=10.0,
+                                   metrics=["aldosterone_rate"], dry_run=True))
+    assert "lag of tau_avg" in str(got[0].message)
+
+
+def test_warn_user_from_outside_the_package_names_its_caller():
+    with pytest.warns(UserWarning, match="plain") as got:
+        warn_user("plain")
+    assert got[0].filename == __file__
