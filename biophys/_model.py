@@ -131,6 +131,10 @@ class Model:
         States or outputs that follow the cell through a first-order lag, each with the name
         of the parameter holding its time constant (ms); a sweep warns when its warm-up is
         shorter than three of them for a metric that reads such a variable.
+    plateau_V : float or None
+        Membrane potential, mV, above which a cell without spikes counts as held on the
+        plateau (depolarisation block, e.g. at high K_o): its plateau fraction is 1 and it has
+        no silent phase. None: every cell without spikes is silent.
     """
 
     name: str
@@ -146,6 +150,7 @@ class Model:
     burst_gap: float = 1000.0
     roles: Mapping[str, str] = field(default_factory=dict)
     lags: Mapping[str, str] = field(default_factory=dict)
+    plateau_V: float | None = None
 
     def __post_init__(self) -> None:
         self.check_layout()

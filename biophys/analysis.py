@@ -35,11 +35,16 @@ silent phase
     Interval between the last spike of one burst and the first spike of the next, averaged.
 plateau fraction
     ``active phase / period``; 1 for a continuous spiker, 0 for a silent cell.
+depolarisation block
+    No spike in the window and a time-averaged V above ``plateau_V`` (when given): the cell
+    is held on the plateau (kind ``"depolarised"``), with plateau fraction 1 and no silent
+    phase.
 silent-phase potential
     ``silent_V_mean`` is the time average of V over the samples below ``threshold`` inside
     complete silences (an interspike interval longer than ``gap``, bounded by spikes on both
-    sides inside the window); ``silent_V_min`` is the minimum of V there. For a cell with no
-    spike in the window both are taken over the whole window (the resting potential).
+    sides inside the window); ``silent_V_min`` is the minimum of V there. For a silent cell
+    with no spike in the window both are taken over the whole window (the resting potential);
+    in depolarisation block both are NaN.
 spike rate
     Number of spikes in the window divided by the window duration, in Hz.
 """
@@ -114,7 +119,8 @@ def detect_spikes(t, V, threshold: float) -> np.ndarray:
 class BurstStats:
     """Burst metrics of one trace (times in ms, potentials in mV, rates in Hz).
 
-    ``kind`` is ``"silent"`` (no spike), ``"continuous"`` (spiking throughout, no silence
+    ``kind`` is ``"silent"`` (no spike), ``"depolarised"`` (no spike, mean V above the
+    ``plateau_V`` given: depolarisation block), ``"continuous"`` (spiking throughout, no silence
     longer than the gap), ``"bursting"`` (at least two burst starts, so a period) or
     ``"irregular"`` (spikes, but too few bursts in the window to define a period). Undefined
     quantities are NaN. See the module docstring for the definitions.
@@ -156,6 +162,7 @@ def bursts(
     t_start: float | None = None,
     t_end: float | None = None,
     spike_times=None,
+    plateau_V: float | None = None,
 ) -> BurstStats:
     """Burst metrics of a membrane-potential trace.
 
@@ -175,6 +182,9 @@ def bursts(
         :func:`biophys.simulate`, which are detected at every integration step; pass them when
         the trace is subsampled (``record_every``), since spikes narrower than the sampling
         interval are otherwise missed. Default: :func:`detect_spikes` on the trace.
+    plateau_V : float, optional
+        mV (a model's ``plateau_V``): a cell without spikes whose time-averaged V is above it
+        is in depolarisation block, not silent. Default: no such test.
 
     Returns
     -------
@@ -188,7 +198,7 @@ def bursts(
     else:
         st = np.asarray(spike_times, dtype=np.float64).ravel()
     in_win = (t >= t0) & (t <= t1)
-    return _analyse(st, gap, t0, t1, t[in_win], V[in_win], thr)
+    return _analyse(st, gap, t0, t1, t[in_win], V[in_win], thr, plateau_V)
 
 
 def bursts_from_spike_times(spike_times, gap: float, t_start: float, t_end: float) -> BurstStats:
@@ -219,7 +229,7 @@ def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:
     return t0, t1
 
 
-def _analyse(st, gap, t0, t1, tw, Vw, thr) -> BurstStats:
+def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     """Core of :func:`bursts`: spike times ``st`` and (optionally) the trace in the window."""
     gap = _check_positive("gap", gap, "ms")
     st = np.sort(st[np.isfinite(st)])
@@ -233,6 +243,9 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr) -> BurstStats:
     if n == 0:
         vmean = _time_mean(tw, Vw, np.ones(tw.size, bool)) if has_trace else nan
         vmin = float(np.min(Vw)) if has_trace else nan
+        if plateau_V is not None and vmean > plateau_V:
+            return BurstStats("depolarised", 0, 0.0, 0, nan, nan, nan, nan, 1.0, nan, nan, nan,
+                              nan, t0, t1, st, empty, empty)
         return BurstStats("silent", 0, 0.0, 0, nan, nan, nan, nan, 0.0, nan, nan, vmean, vmin,
                           t0, t1, st, empty, empty)
 
@@ -322,4 +335,5 @@ def burst_metrics(ds, *, t_start: float = 0.0, model=None) -> BurstStats:
         raise ValueError("burst_metrics needs V in the recorded variables (record=['V', ...])")
     t = ds["time"].values
     return bursts(t, ds["V"].values, m.spike_threshold, m.burst_gap, t_start=t_start,
-                  t_end=float(t[-1]), spike_times=ds["spike_times"].values)
+                  t_end=float(t[-1]), spike_times=ds["spike_times"].values,
+                  plateau_V=m.plateau_V)

@@ -28,7 +28,9 @@ after the warm-up are measured; a final burst counts if the run ends with a sile
 ``burst_gap``. ``burst_period`` is the mean interval between burst starts (needs two starts).
 ``plateau_fraction`` is ``active_phase / burst_period``; it is 1 for continuous spiking (no
 silence longer than ``burst_gap`` after the warm-up), 0 without spikes, and NaN where bursts are
-undefined (for example a single burst).
+undefined (for example a single burst). A cell without spikes whose mean V after the warm-up is
+above the model's ``plateau_V`` (depolarisation block, e.g. a beta-cell at 12 mM K_o) is held on
+the plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential).
 
 Silent-phase potential (``silent_phase_V``, ``silent_phase_min_V``): the time average and the
 minimum of V over the samples below ``spike_threshold`` inside silent phases, that is inside
@@ -140,6 +142,7 @@ class MetricPlan:
 
     specs: tuple[MetricSpec, ...]
     observe: tuple[str, ...]  # variables whose sum/min/max the driver must keep
+    plateau_V: float | None = None  # mV; set when a depolarisation-block test is needed
 
     @property
     def silent(self) -> bool:
@@ -169,6 +172,10 @@ def _describe(model: Model, var: str) -> str:
 def _spec(model: Model, name: str) -> MetricSpec | None:
     thr = f"V = {model.spike_threshold:g} mV"
     gap = f"{model.burst_gap:g} ms"
+    block = ""  # how a cell in depolarisation block is reported, if the model detects it
+    if model.plateau_V is not None:
+        block = (f"; a cell without spikes and mean V above {model.plateau_V:g} mV is in "
+                 "depolarisation block")
     if name in NAMED:
         d = NAMED[name]
         if d.kind == "spikes":
@@ -180,12 +187,15 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
         if d.kind.startswith("silent_phase"):
             return MetricSpec(name, d.kind, None, 1.0, "mV",
                               f"{d.long_name}; silent phases are interspike intervals > {gap}, "
-                              f"samples below {thr}")
+                              f"samples below {thr}{block and block + ' (no silent phase: NaN)'}")
         if d.kind.startswith("burst") or d.kind in ("active_phase", "plateau_fraction",
                                                      "spikes_per_burst"):
             units = {"burst_period": "s", "active_phase": "s"}.get(d.kind, "1")
+            extra = block and f"{block} (plateau fraction 1)"
+            if d.kind != "plateau_fraction":
+                extra = ""
             return MetricSpec(name, d.kind, None, 1.0, units,
-                              f"{d.long_name}; bursts separated by silences > {gap}")
+                              f"{d.long_name}; bursts separated by silences > {gap}{extra}")
         for role in d.roles:
             var = role_variable(model, role)
             if var is None:
@@ -262,7 +272,24 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
     for s in specs:
         if s.var is not None and s.var not in observe:
             observe.append(s.var)
-    return MetricPlan(tuple(specs), tuple(observe))
+    plateau_V = None
+    if model.plateau_V is not None and any(s.kind in _BLOCK_AWARE for s in specs):
+        plateau_V = float(model.plateau_V)
+        if "V" not in observe:  # its mean tells a blocked cell from a silent one
+            observe.append("V")
+    return MetricPlan(tuple(specs), tuple(observe), plateau_V)
+
+
+#: Metrics that depend on whether a cell without spikes is silent or in depolarisation block.
+_BLOCK_AWARE = ("plateau_fraction", "silent_phase_V", "silent_phase_min_V")
+
+
+def depolarisation_block(n_spikes: np.ndarray, mean_V: np.ndarray,
+                         plateau_V: float | None) -> np.ndarray:
+    """True where a cell fired no spike and its mean V (mV) is above ``plateau_V`` (mV)."""
+    if plateau_V is None:
+        return np.zeros(np.shape(n_spikes), dtype=bool)
+    return (np.asarray(n_spikes) == 0) & (np.asarray(mean_V) > plateau_V)
 
 
 def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[str, np.ndarray]:
@@ -338,6 +365,12 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
             continue
         if bursts is None:
             bursts = burst_statistics(raw.burst, t_end, burst_gap)
+            if plan_.plateau_V is not None:
+                mean_V = raw.obs[idx["V"]][0] / raw.n_obs_samples
+                block = depolarisation_block(bursts["spike_count"], mean_V, plan_.plateau_V)
+                bursts["plateau_fraction"] = np.where(block, 1.0, bursts["plateau_fraction"])
+                for k in ("silent_phase_V", "silent_phase_min_V"):
+                    bursts[k] = np.where(block, np.nan, bursts[k])
         if s.kind == "spikes":
             out[s.name] = bursts["spike_count"].copy()
         elif s.kind == "spike_rate":

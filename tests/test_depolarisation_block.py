@@ -1,0 +1,104 @@
+"""Depolarisation block is not silence.
+
+At high K_o the beta-cell depolarises past its spiking range and stops crossing the spike
+threshold (12 mM K_o, 11.1 mM glucose: V stays near -34.5 mV, insulin output twice that at
+2 mM). Before ``Model.plateau_V`` the burst read-outs called that cell silent: plateau fraction
+0 and a "silent-phase potential" of -34.5 mV, in the high-K_o column of the main job's map.
+Now a cell without spikes whose mean V is above ``plateau_V`` is held on the plateau: plateau
+fraction 1, no silent phase. The online read-outs of a sweep and the trace analysis
+(:func:`biophys.analysis.bursts`) apply the same rule and are compared here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import metrics
+from biophys.analysis import burst_metrics, bursts
+from biophys.models import get_model
+
+T_END = 60000.0  # ms
+WARMUP = 40000.0  # ms (the 2 mM cell fires until about 22 s)
+K_O = (2.0, 12.0)  # mM: rest, depolarisation block
+RULE = bp.Solution(substitution="equimolar_Na")
+
+
+@pytest.fixture(scope="module")
+def swept():
+    # mean_V is not requested: the plan must observe V on its own
+    return bp.sweep("beta_cell", {"K_o": list(K_O)}, t_end=T_END, warmup=WARMUP,
+                    conditions=RULE, metrics=["spike_count", "plateau_fraction",
+                                              "silent_phase_V", "silent_phase_min_V"],
+                    progress=False)
+
+
+@pytest.fixture(scope="module")
+def traces():
+    m = get_model("beta_cell")
+    return {k: bp.simulate(m, T_END, params=RULE.replace(K_o=k).as_params(m), record=["V"])
+            for k in K_O}
+
+
+def test_the_two_states_are_rest_and_block(traces):
+    """Independent of the read-outs: no spike after the warm-up in either run; the mean V is
+    below plateau_V at 2 mM K_o and above it at 12 mM."""
+    plateau_V = get_model("beta_cell").plateau_V
+    for k, above in zip(K_O, (False, True), strict=True):
+        ds = traces[k]
+        late = ds["time"].values >= WARMUP
+        v = ds["V"].values[late]
+        st = ds["spike_times"].values
+        assert not np.any(st[np.isfinite(st)] >= WARMUP)
+        assert (float(np.mean(v)) > plateau_V) is above
+        assert float(np.max(v)) < get_model("beta_cell").spike_threshold
+
+
+def test_sweep_reports_block_as_plateau(swept):
+    rest, block = (swept.sel(K_o=k) for k in K_O)
+    assert int(rest["spike_count"]) == 0 and int(block["spike_count"]) == 0
+    assert float(rest["plateau_fraction"]) == 0.0
+    assert float(rest["silent_phase_V"]) < -55.0  # the resting potential
+    assert float(block["plateau_fraction"]) == 1.0
+    assert math.isnan(float(block["silent_phase_V"]))
+    assert math.isnan(float(block["silent_phase_min_V"]))
+    assert "depolarisation block" in swept["plateau_fraction"].attrs["long_name"]
+    assert swept.attrs["plateau_V"] == -50.0  # provenance (and the checkpoint key)
+
+
+def test_trace_analysis_agrees(swept, traces):
+    for k in K_O:
+        b = burst_metrics(traces[k], t_start=WARMUP)
+        assert b.kind == ("silent" if k < 5 else "depolarised")
+        assert b.plateau_fraction == float(swept.sel(K_o=k)["plateau_fraction"])
+        online = float(swept.sel(K_o=k)["silent_phase_V"])
+        if math.isnan(online):
+            assert math.isnan(b.silent_V_mean)
+        else:
+            assert b.silent_V_mean == pytest.approx(online, abs=0.05)
+
+
+def test_bursts_rule_on_flat_traces():
+    t = np.linspace(0.0, 1000.0, 1001)
+    held = np.full_like(t, -30.0)
+    b = bursts(t, held, threshold=-20.0, gap=100.0, plateau_V=-50.0)
+    assert (b.kind, b.plateau_fraction) == ("depolarised", 1.0)
+    assert math.isnan(b.silent_V_mean) and math.isnan(b.silent_V_min)
+    # without plateau_V (and below it) a cell without spikes stays silent, as before
+    b = bursts(t, held, threshold=-20.0, gap=100.0)
+    assert (b.kind, b.plateau_fraction, b.silent_V_mean) == ("silent", 0.0, -30.0)
+    b = bursts(t, np.full_like(t, -70.0), threshold=-20.0, gap=100.0, plateau_V=-50.0)
+    assert (b.kind, b.plateau_fraction, b.silent_V_mean) == ("silent", 0.0, -70.0)
+
+
+def test_models_without_plateau_V_observe_nothing_extra():
+    m = get_model("hh1952")
+    assert m.plateau_V is None
+    plan = metrics.plan(m, ["plateau_fraction", "silent_phase_V"])
+    assert plan.plateau_V is None and plan.observe == ()
+    beta = metrics.plan(get_model("beta_cell"), ["plateau_fraction"])
+    assert beta.plateau_V == -50.0 and beta.observe == ("V",)
+    assert metrics.plan(get_model("beta_cell"), ["spike_rate"]).observe == ()
