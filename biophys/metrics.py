@@ -185,17 +185,16 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
             return MetricSpec(name, d.kind, None, 1.0, "Hz",
                               f"{d.long_name} (upward crossings of {thr})")
         if d.kind.startswith("silent_phase"):
+            note = f"{block} (no silent phase: NaN)" if block else ""
             return MetricSpec(name, d.kind, None, 1.0, "mV",
                               f"{d.long_name}; silent phases are interspike intervals > {gap}, "
-                              f"samples below {thr}{block and block + ' (no silent phase: NaN)'}")
+                              f"samples below {thr}{note}")
         if d.kind.startswith("burst") or d.kind in ("active_phase", "plateau_fraction",
                                                      "spikes_per_burst"):
             units = {"burst_period": "s", "active_phase": "s"}.get(d.kind, "1")
-            extra = block and f"{block} (plateau fraction 1)"
-            if d.kind != "plateau_fraction":
-                extra = ""
+            note = f"{block} (plateau fraction 1)" if block and d.kind == "plateau_fraction" else ""
             return MetricSpec(name, d.kind, None, 1.0, units,
-                              f"{d.long_name}; bursts separated by silences > {gap}{extra}")
+                              f"{d.long_name}; bursts separated by silences > {gap}{note}")
         for role in d.roles:
             var = role_variable(model, role)
             if var is None:
