@@ -153,6 +153,27 @@ dynamic Na_i keeps the rest (-85.13 mV at 4 mM) but raises every rate by 10-100%
 mM K_o, above the 2 Hz bound below) and largely undoes the Ang II pump action of step 6
 (25 pM: 0.02 Hz instead of 0.15), so it is not adopted.
 
+Session 23 tried the two-slow-variable (parabolic) route: dynamic Na_i (the slow positive
+feedback above) with one slower negative feedback, in the same scratch simulator (checked: the
+knockout's 8.7000 Hz equals ``biophys.simulate``'s; Na+ bookkeeping to 6e-4). (a) A slow K(Ca)
+gate (0.05-2 mS/cm^2, half 0.1-0.4 uM, Hill 4, tau 2-10x the Na_i relaxation time of 16.5 s x
+the Na+ space fraction; 100 runs) and (b) slow voltage-dependent CaV3.2 inactivation (half -90
+to -55 mV; 28 runs): 112 tonic (ISI CV <= 0.0006), 16 silent, none bursting; the slow pair
+never oscillated. Near firing onset the slow K(Ca) is no negative feedback: mean Ca2+ at rest
+(87-90 nM, held by the CaV3.2 window current) is as high as in slow firing, so K(Ca) and Na_i
+both push the cell further into the state it is in. New on this calibration: with the gate at
+0.1 uM and 0.50-0.55 mS/cm^2, rest and tonic spiking coexist (1.76 Hz or silent at -83.6 mV,
+by start; also with Na_i fixed), contrary to the first probe above (run on step 8).
+A second session-23 probe (Na_i fixed) added to that bistable gate (s1; with tau 1 s bistable
+at 0.55 but not 0.50 mS/cm^2) a slower K(Ca) s2 that opens more during firing (half 0.25-0.4 uM,
+tau 20-50 s). With Hill 4 (66 runs) the knockout was tonic or silent. With Hill 6-8, s1 at
+0.35 mS/cm^2, s2 half 0.25 uM and g2 s2 between 0.04 and 0.10 mS/cm^2, it BURSTS: periods of
+38-144 s, 14-138 spikes per burst at about 2 Hz, active fraction 0.17-0.58, mean Ca2+ 86-89
+nM (8 of 10 runs; the other 2 spike in irregular clusters). This is the first bursting
+knockout, but the wild type with these gates, the Ca2+ transients and the calibration have not
+been checked, so it is not adopted (scripts in /work/scratch/s23/burst2/, not in the
+repository).
+
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
 reachable ("membrane potential oscillations of low periodicity" controlled by Ang II and
