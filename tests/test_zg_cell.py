@@ -167,9 +167,10 @@ by start; also with Na_i fixed), contrary to the first probe above (run on step 
 A second session-23 probe (Na_i fixed) added to that bistable gate (s1; with tau 1 s bistable
 at 0.55 but not 0.50 mS/cm^2) a slower K(Ca) s2 that opens more during firing (half 0.25-0.4 uM,
 tau 20-50 s). With Hill 4 (66 runs) the knockout was tonic or silent. With Hill 6-8, s1 at
-0.35 mS/cm^2, s2 half 0.25 uM and g2 s2 between 0.04 and 0.10 mS/cm^2, it BURSTS: periods of
-38-144 s, 14-138 spikes per burst at about 2 Hz, active fraction 0.17-0.58, mean Ca2+ 86-89
-nM (8 of 10 runs; the other 2 spike in irregular clusters). This is the first bursting
+0.35 mS/cm^2, s2 half 0.25 uM and g2 s2 between 0.04 and 0.10 mS/cm^2, 10 of 12 runs burst by
+the probe's classifier and 6 of them also by the burst analysis of the earlier probes (the
+other 4 spike in irregular clusters): periods 38-87 s, 12-64 spikes per burst at about 2 Hz,
+active fraction 0.11-0.58, mean Ca2+ 86-89 nM. This is the first bursting
 knockout, but the wild type with these gates, the Ca2+ transients and the calibration have not
 been checked, so it is not adopted (scripts in /work/scratch/s23/burst2/, not in the
 repository).
