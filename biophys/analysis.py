@@ -243,7 +243,7 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     if n == 0:
         vmean = _time_mean(tw, Vw, np.ones(tw.size, bool)) if has_trace else nan
         vmin = float(np.min(Vw)) if has_trace else nan
-        if plateau_V is not None and vmean > plateau_V:
+        if plateau_V is not None and depolarisation_block(0, vmean, plateau_V):
             return BurstStats("depolarised", 0, 0.0, 0, nan, nan, nan, nan, 1.0, nan, nan, nan,
                               nan, t0, t1, st, empty, empty)
         return BurstStats("silent", 0, 0.0, 0, nan, nan, nan, nan, 0.0, nan, nan, vmean, vmin,
@@ -300,6 +300,12 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
         vmin = float(np.min(Vw[mask])) if mask.any() else nan
     return BurstStats(kind, n, rate, int(b_first.size), period, period_std, active, silent, pf,
                       spb, intraburst, vmean, vmin, t0, t1, st, b_first, b_last)
+
+
+def depolarisation_block(n_spikes, mean_V, plateau_V: float):
+    """True where a cell fired no spike and its mean V (mV) is above ``plateau_V`` (mV): the
+    rule shared by :func:`bursts` and the online read-outs of :mod:`biophys.metrics`."""
+    return (np.asarray(n_spikes) == 0) & (np.asarray(mean_V) > plateau_V)
 
 
 def _time_mean(t: np.ndarray, V: np.ndarray, mask: np.ndarray) -> float:

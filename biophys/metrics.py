@@ -51,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._model import Model
+from .analysis import depolarisation_block
 from .kernels.ensemble_source import (
     B_CUR_FIRST,
     B_CUR_N,
@@ -282,13 +283,6 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
 #: Metrics that depend on whether a cell without spikes is silent or in depolarisation block.
 _BLOCK_AWARE = ("plateau_fraction", "silent_phase_V", "silent_phase_min_V")
 
-
-def depolarisation_block(n_spikes: np.ndarray, mean_V: np.ndarray,
-                         plateau_V: float | None) -> np.ndarray:
-    """True where a cell fired no spike and its mean V (mV) is above ``plateau_V`` (mV)."""
-    if plateau_V is None:
-        return np.zeros(np.shape(n_spikes), dtype=bool)
-    return (np.asarray(n_spikes) == 0) & (np.asarray(mean_V) > plateau_V)
 
 
 def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[str, np.ndarray]:

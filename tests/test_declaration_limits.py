@@ -1,6 +1,7 @@
-"""Model declarations: bounds that keep every allowed input finite (IOM nucleotides, SRK tau_n
-slopes), the HH rest quoted in the declaration, one unit per shared granule parameter, and
-sources that cite nothing outside the repository."""
+"""Model declarations: bounds that keep every allowed initial state finite (IOM nucleotides, SRK
+tau_n slopes; a run the IOM's ATP demand drives past ADP = A_tot/3 is flagged, not hidden), the
+HH rest quoted in the declaration, one unit per shared granule parameter, and sources that cite
+nothing outside the repository."""
 
 import math
 
@@ -38,10 +39,26 @@ def test_iom_a_tot_below_its_bound_is_a_clear_error():
 
 
 def test_iom_runs_at_the_corner_of_the_bounds():
-    """The least favourable allowed pair, A_tot = 2700 uM with ADP = 900 uM = A_tot/3."""
-    ds = bp.simulate("iom_1_7", t_end=10.0, params={"A_tot": 2700.0},
-                     initial={"ADP": 900.0}, record=("V", "ATP"))
+    """The least favourable allowed pair, A_tot = 2700 uM with ADP = 900 uM = A_tot/3, run for
+    one ADP time constant (tau_a = 300 s) so that ADP can move."""
+    ds = bp.simulate("iom_1_7", t_end=300_000.0, params={"A_tot": 2700.0},
+                     initial={"ADP": 900.0}, record=("V", "ATP"), record_every=1000.0)
+    assert ds.attrs["status"] == "ok"
     assert np.all(np.isfinite(ds.V.values)) and np.all(np.isfinite(ds.ATP.values))
+
+
+def test_iom_adp_driven_past_a_tot_over_3_is_flagged_not_lost():
+    """The bounds keep the initial state valid, not every trajectory: 12.5x the basal ATP
+    hydrolysis drives ADP past A_tot/3 = 1000 uM, where ATP has no real value. The run says so
+    and a sweep keeps its other points."""
+    ds = bp.simulate("iom_1_7", t_end=300_000.0, params={"v_hyd_bas": 10.0},
+                     record=("V", "ADP"), record_every=1000.0)
+    assert ds.attrs["status"] == "non-finite state"
+    assert np.nanmax(ds.ADP.values) > 0.97 * 3000.0 / 3.0
+    sw = bp.sweep("iom_1_7", {"v_hyd_bas": [0.8, 10.0]}, t_end=300_000.0, metrics=["mean_V"],
+                  progress=False)
+    assert sw.status.values.tolist() == [0, 1]
+    assert np.isfinite(sw.mean_V.values[0]) and np.isnan(sw.mean_V.values[1])
 
 
 def _atp_file_form(adp, a):

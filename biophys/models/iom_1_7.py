@@ -25,7 +25,10 @@ def _p(name, value, unit, desc, key, bounds, condition=False):
 
 _CONC = (0.0, 1e6)
 #: ATP (kernel ``atp_from_adp``) is real only for ADP <= A_tot/3. Bounds are per quantity, so
-#: the joint condition is kept by bounding the initial ADP above and A_tot below at 3x that.
+#: the joint condition is kept for the initial state by bounding the initial ADP above and A_tot
+#: below at 3x that. A run whose ATP demand drives ADP past A_tot/3 (e.g. v_hyd_bas = 10, 12.5
+#: times the file's 0.8: ADP reaches 975 uM of 1000) ends with status "non-finite state"; a sweep
+#: marks that point and keeps the others (tests/test_declaration_limits.py).
 _ADP_MAX = 900.0  # uM
 _A_TOT_MIN = 3.0 * _ADP_MAX  # uM
 
