@@ -146,8 +146,11 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
 
 
 def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
-    r = float(rtol)
-    if not math.isfinite(r) or not 1e-14 <= r <= 0.1:
+    try:
+        r = float(rtol)
+    except (TypeError, ValueError):
+        r = math.nan
+    if isinstance(rtol, bool) or not math.isfinite(r) or not 1e-14 <= r <= 0.1:
         raise ValueError(f"rtol = {rtol!r} (dimensionless) must be in [1e-14, 0.1]")
     try:
         a = np.asarray(atol, dtype=np.float64)

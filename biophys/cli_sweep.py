@@ -150,9 +150,11 @@ def load_config(path) -> dict:
                              or not all(isinstance(x, str) for x in cfg["metrics"])):
         raise ValueError(f"{path}: metrics must be a list of names, e.g. [\"mean_V\"]")
     kw: dict = {"model": cfg["model"], "t_end": cfg["t_end"]}
-    if "atol" in cfg and not (isinstance(cfg["atol"], (int, float))
-                              or (isinstance(cfg["atol"], list)
-                                  and all(isinstance(x, (int, float)) for x in cfg["atol"]))):
+    def _number(x) -> bool:
+        return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+    if "atol" in cfg and not (_number(cfg["atol"]) or (isinstance(cfg["atol"], list)
+                                                       and all(map(_number, cfg["atol"])))):
         raise ValueError(f"{path}: atol = {cfg['atol']!r} must be a number or a list of numbers "
                          "(one per state)")
     for key in ("dt", "warmup", "metrics", "method", "rtol", "atol", "backend", "chunk_size",
@@ -227,13 +229,11 @@ def _figure(ds, path, metric=None, x=None, y=None) -> None:
     plt.close(ax.figure)
 
 
-def _label(ds, name: str) -> str:
-    units = ds[name].attrs.get("units")
-    return f"{name} ({units})" if units else name
-
-
 def _table(ds) -> str:
     """The readouts of every point as a text table: axes, metrics (with units), status."""
+    from .plot import _label
+    from .sweep import STATUS
+
     dims = list(ds["status"].dims)
     metrics = [str(v) for v in ds.data_vars if v != "status" and ds[v].dims == ds["status"].dims]
     df = ds[[*metrics, "status"]].to_dataframe().reset_index()
@@ -241,12 +241,9 @@ def _table(ds) -> str:
         axes = [str(c) for c in ds.coords if c != "point" and ds[c].dims == ("point",)]
     else:
         axes = dims
-    meanings = str(ds["status"].attrs.get("flag_meanings", "")).split()
-    flags = {int(v): m for v, m in zip(ds["status"].attrs.get("flag_values", []), meanings,
-                                       strict=False)}
-    df["status"] = [flags.get(int(v), str(v)) for v in df["status"]]
+    df["status"] = [STATUS.get(int(v), str(v)) for v in df["status"]]
     df = df[[*axes, *metrics, "status"]]
-    df.columns = [_label(ds, c) if c != "status" else c for c in df.columns]
+    df.columns = [_label(ds[c], c) if c != "status" else c for c in df.columns]
     return df.to_string(index=False, float_format=lambda x: f"{x:.6g}")
 
 

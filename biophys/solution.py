@@ -33,6 +33,7 @@ parameters of the same name (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``,
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import dataclasses
 import math
@@ -108,14 +109,21 @@ def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -
     return v
 
 
+@contextlib.contextmanager
+def _quiet():
+    """No physiological-range warnings inside the block."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
 def _quiet_then_check(make, old, names, limits: dict[str, tuple]):
     """``make()`` without range warnings, then warn for the fields whose value differs from
     ``old``'s (a sweep changing one field is not warned again about the others)."""
-    token = _QUIET.set(True)
-    try:
+    with _quiet():
         new = make()
-    finally:
-        _QUIET.reset(token)
     derived = getattr(new, "_derived", ())
     for n in names:
         v = getattr(new, n)
@@ -279,11 +287,8 @@ class Cytosol:
             p = _param_name(n, own)
             if getattr(self, n) is None and p is not None:
                 fill[n] = own[p]
-        token = _QUIET.set(True)
-        try:
+        with _quiet():
             out = dataclasses.replace(self, **fill)
-        finally:
-            _QUIET.reset(token)
         object.__setattr__(out, "_from_model", tuple(fill))
         return out
 
@@ -493,11 +498,8 @@ class Solution:
         ref = self.reference if self.reference is not None else (base["K_o"], base["Na_o"])
         cyt = self.cytosol.resolve(m) if (self.cytosol is not None and m is not None) \
             else self.cytosol
-        token = _QUIET.set(True)  # values already checked, or the model's own
-        try:
+        with _quiet():  # values already checked, or the model's own
             out = Solution(**kw, substitution=self.substitution, reference=ref, cytosol=cyt)
-        finally:
-            _QUIET.reset(token)
         object.__setattr__(out, "_from_model", tuple(from_model))
         return out
 

@@ -187,6 +187,14 @@ def _conditions(model: Model, conditions):
     return dict(conditions), None, "none (conditions set independently)"
 
 
+def _covered(model: Model, solution) -> set[str]:
+    """The model parameters a Solution sets (its fields left out are the model's own values,
+    so the resolved Solution names them all)."""
+    if solution is None or not hasattr(solution, "resolve"):
+        return set()
+    return set(solution.resolve(model).as_params(model))
+
+
 def _chunk_size(chunk_size, n_points: int) -> int | None:
     if chunk_size is None:
         return None
@@ -330,12 +338,18 @@ def sweep(
     cond, solution, rule = _conditions(m, conditions)
     design = make_design(m, grid, points, solution)
     overrides = dict(cond)
+    covered = _covered(m, solution)
     for name, value in (params or {}).items():
         if name not in m.parameter_names:
             raise ValueError(f"model {m.name!r} has no parameter {name!r}; valid names: "
                              f"{', '.join(m.parameter_names)}")
         if name in cond:
             raise ValueError(f"{name!r} is given in both params and conditions")
+        if name in covered:
+            raise ValueError(
+                f"{name!r} is a condition of the Solution given as conditions=: give it in the "
+                "Solution, not in params (its substitution rule and its record would not see "
+                "the params value)")
         overrides[name] = value
     for name in design.names:
         if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):

@@ -434,3 +434,22 @@ def test_a_lagging_readout_with_a_short_warmup_is_warned_about():
         sweep("zg_cell", grid={"tau_avg": [100.0, 200.0]}, warmup=600.0,
               metrics=["aldosterone_rate", "mean_Ca_i"], **kw)
         sweep("zg_cell", grid={"K_o": [4.0]}, warmup=500.0, metrics=["mean_Ca_i"], **kw)
+
+
+def test_a_solution_condition_in_params_is_an_error():
+    """With a Solution as conditions, its conditions go in the Solution: K_o in params once ran
+    at K_o 20 mM with Na_o 140 mM while the recorded rule said Na_o = 140 - (K_o - 5.4)."""
+    rule = bp.Solution(substitution="equimolar_Na")
+    with pytest.raises(ValueError, match="'K_o' is a condition of the Solution"):
+        bp.sweep("beta_cell", grid={"Ca_o": [2.0, 3.0]}, t_end=10.0, conditions=rule,
+                 params={"K_o": 20.0}, dry_run=True, progress=False)
+    # parameters the Solution does not set still go in params
+    ds = bp.sweep("beta_cell", grid={"Ca_o": [2.0, 3.0]}, t_end=10.0, conditions=rule,
+                  params={"glucose": 8.0}, dry_run=True, progress=False)
+    assert '"glucose": 8.0' in ds.attrs["changed_parameters"]
+
+
+@pytest.mark.parametrize("rtol", ["a", True])
+def test_rtol_that_is_not_a_number_names_rtol(rtol):
+    with pytest.raises(ValueError, match=r"rtol = .* \(dimensionless\) must be in \[1e-14, 0.1\]"):
+        bp.simulate("hh1952", 10.0, method="adaptive", rtol=rtol)

@@ -269,3 +269,26 @@ def test_cytosol_fields_in_the_solution_table(tmp_path):
                 '[solution]\nMg_in = 0.3\n')
     with pytest.raises(ValueError, match=r"\[solution\].*Mg_in"):
         load_config(bad)
+
+
+def test_table_labels_and_status_as_the_rest_of_the_package(monkeypatch):
+    """The printed table uses the plot's labels (no "(1)" for dimensionless readouts) and the
+    status names of ``biophys.sweep.STATUS`` (it decoded the netCDF flags, printing
+    "non-finite_state")."""
+    from biophys import cli_sweep
+
+    ds = sweep("hh1952", grid={"I_app": [0.0, 10.0]}, t_end=20.0,
+               metrics=["spike_count", "mean_V"], progress=False)
+    ds["status"].values[1] = 1
+    lines = cli_sweep._table(ds).splitlines()
+    assert lines[0].split() == ["I_app", "(uA/cm^2)", "spike_count", "mean_V", "(mV)", "status"]
+    assert lines[1].split()[-1] == "ok"
+    assert lines[2].split()[-2:] == ["non-finite", "state"]
+
+
+@pytest.mark.parametrize("atol", ["true", "[1e-6, true, 1e-6, 1e-6]"])
+def test_boolean_atol_in_a_config_is_an_error(tmp_path, atol):
+    cfg = write(tmp_path, HH_SMALL.replace("t_end = 40.0", f'method = "adaptive"\natol = {atol}'
+                                           "\nt_end = 40.0"))
+    with pytest.raises(ValueError, match="atol = .* must be a number or a list of numbers"):
+        load_config(cfg)
