@@ -35,6 +35,13 @@ silent phase
     Interval between the last spike of one burst and the first spike of the next, averaged.
 plateau fraction
     ``active phase / period``; 1 for a continuous spiker, 0 for a silent cell.
+kind
+    The activity pattern in the window, one of :data:`KINDS`: ``"silent"`` (no spike),
+    ``"depolarised"`` (depolarisation block, below), ``"continuous"`` (spiking with no
+    silence longer than ``gap``, none before the first spike or after the last either),
+    ``"bursting"`` (at least two burst starts) or ``"irregular"`` (spikes and a silence
+    longer than ``gap``, but fewer than two burst starts: no period). The sweep metric
+    ``regime`` reports the same kind online, coded by its index in :data:`KINDS`.
 depolarisation block
     No spike in the window and a time-averaged V above ``plateau_V`` (when given): the cell
     is held on the plateau (kind ``"depolarised"``), with plateau fraction 1 and no silent
@@ -56,7 +63,12 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+#: The activity patterns a run is classified into (:attr:`BurstStats.kind`; the sweep metric
+#: ``regime`` stores the index into this tuple).
+KINDS = ("silent", "depolarised", "continuous", "bursting", "irregular")
+
 __all__ = [
+    "KINDS",
     "BurstStats",
     "burst_metrics",
     "bursts",

@@ -232,16 +232,17 @@ def _figure(ds, path, metric=None, x=None, y=None) -> None:
 def _table(ds) -> str:
     """The readouts of every point as a text table: axes, metrics (with units), status."""
     from .plot import _label
-    from .sweep import STATUS
+    from .sweep import flag_text
 
     dims = list(ds["status"].dims)
     metrics = [str(v) for v in ds.data_vars if v != "status" and ds[v].dims == ds["status"].dims]
+    coded = [v for v in [*metrics, "status"] if "flag_meanings" in ds[v].attrs]
+    ds = ds.assign({v: flag_text(ds[v]) for v in coded})
     df = ds[[*metrics, "status"]].to_dataframe().reset_index()
     if dims == ["point"]:
         axes = [str(c) for c in ds.coords if c != "point" and ds[c].dims == ("point",)]
     else:
         axes = dims
-    df["status"] = [STATUS.get(int(v), str(v)) for v in df["status"]]
     df = df[[*axes, *metrics, "status"]]
     df.columns = [_label(ds[c], c) if c != "status" else c for c in df.columns]
     return df.to_string(index=False, float_format=lambda x: f"{x:.6g}")

@@ -32,6 +32,13 @@ undefined (for example a single burst). A cell without spikes whose mean V after
 above the model's ``plateau_V`` (depolarisation block, e.g. a beta-cell at 12 mM K_o) is held on
 the plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential).
 
+Activity pattern (``regime``): the index into :data:`biophys.analysis.KINDS` of the kind that
+:func:`biophys.analysis.bursts` gives the same run: 0 silent, 1 depolarised (the block above;
+only for models with a ``plateau_V``), 2 continuous spiking, 3 bursting (two burst starts or
+more), 4 irregular (spikes, but fewer than two burst starts). In a sweep result it carries CF
+``flag_values``/``flag_meanings`` attributes; :func:`biophys.sweep.flag_text` turns it into
+names, and :func:`biophys.plot.heatmap` draws it with one colour per pattern.
+
 Silent-phase potential (``silent_phase_V``, ``silent_phase_min_V``): the time average and the
 minimum of V over the samples below ``spike_threshold`` inside silent phases, that is inside
 every interval longer than ``burst_gap`` between two spikes after the warm-up (the driver keeps
@@ -51,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._model import Model
-from .analysis import depolarisation_block
+from .analysis import KINDS, depolarisation_block
 from .kernels.ensemble_source import (
     B_CUR_FIRST,
     B_CUR_N,
@@ -100,6 +107,7 @@ NAMED: dict[str, _Named] = {
                                "period; 1 continuous spiking, 0 silent)", ""),
     "spikes_per_burst": _Named("spikes_per_burst", (), "spikes per burst, mean over bursts "
                                "after warm-up", ""),
+    "regime": _Named("regime", (), "activity pattern after warm-up", ""),
     "silent_phase_V": _Named("silent_phase_V", (), "membrane potential during silent phases "
                              "(time average below threshold between bursts) after warm-up", ""),
     "silent_phase_min_V": _Named("silent_phase_min_V", (), "minimum membrane potential during "
@@ -135,6 +143,7 @@ class MetricSpec:
     scale: float  # multiply the raw value by this (unit conversion)
     units: str
     long_name: str
+    flags: tuple[str, ...] = ()  # category names of a coded metric (value i means flags[i])
 
 
 @dataclass(frozen=True)
@@ -185,6 +194,12 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
         if d.kind == "spike_rate":
             return MetricSpec(name, d.kind, None, 1.0, "Hz",
                               f"{d.long_name} (upward crossings of {thr})")
+        if d.kind == "regime":
+            codes = ", ".join(f"{i} {k}" for i, k in enumerate(KINDS))
+            return MetricSpec(name, d.kind, None, 1.0, "1",
+                              f"{d.long_name}: {codes} (as biophys.analysis.bursts kind; "
+                              f"bursts separated by silences > {gap}, spikes = upward "
+                              f"crossings of {thr}{block})", KINDS)
         if d.kind.startswith("silent_phase"):
             note = f"{block} (no silent phase: NaN)" if block else ""
             return MetricSpec(name, d.kind, None, 1.0, "mV",
@@ -281,7 +296,7 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
 
 
 #: Metrics that depend on whether a cell without spikes is silent or in depolarisation block.
-_BLOCK_AWARE = ("plateau_fraction", "silent_phase_V", "silent_phase_min_V")
+_BLOCK_AWARE = ("plateau_fraction", "silent_phase_V", "silent_phase_min_V", "regime")
 
 
 
@@ -303,7 +318,9 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
         ``spike_count`` (after warm-up), ``burst_period`` (ms), ``active_phase`` (ms),
         ``plateau_fraction`` (1), ``spikes_per_burst`` (1), ``n_bursts`` (measured bursts),
         ``silent_phase_V`` and ``silent_phase_min_V`` (mV; NaN unless the run accumulated
-        them, ``silent_phase=True`` in :func:`biophys._engine.run`).
+        them, ``silent_phase=True`` in :func:`biophys._engine.run`), ``regime`` (index into
+        :data:`biophys.analysis.KINDS`, as float; depolarisation block is applied by
+        :func:`compute`).
     """
     b = np.asarray(burst, dtype=float)
     nspk = b[B_NSPK]
@@ -318,6 +335,9 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
         active = np.where(n_done >= 1, sum_dur / n_done, np.nan)
         per_burst = np.where(n_done >= 1, sum_spk / n_done, np.nan)
         continuous = (nspk > 0) & (nstart == 0) & (t_end - b[B_LAST] <= burst_gap)
+        regime = np.select([nspk == 0, continuous, nstart >= 2],
+                           [KINDS.index("silent"), KINDS.index("continuous"),
+                            KINDS.index("bursting")], KINDS.index("irregular")).astype(float)
         plateau = np.where(nstart >= 2, active / period, np.nan)
         plateau = np.where(continuous, 1.0, plateau)
         plateau = np.where(nspk == 0, 0.0, plateau)
@@ -328,7 +348,7 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
         sil_min = np.where(has_sil, b[B_SIL_MIN], np.where(rest, b[B_PEND_MIN], np.nan))
     return {"spike_count": nspk, "burst_period": period, "active_phase": active,
             "plateau_fraction": plateau, "spikes_per_burst": per_burst, "n_bursts": n_done,
-            "silent_phase_V": sil_mean, "silent_phase_min_V": sil_min}
+            "silent_phase_V": sil_mean, "silent_phase_min_V": sil_min, "regime": regime}
 
 
 def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
@@ -362,6 +382,8 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
                 mean_V = raw.obs[idx["V"]][0] / raw.n_obs_samples
                 block = depolarisation_block(bursts["spike_count"], mean_V, plan_.plateau_V)
                 bursts["plateau_fraction"] = np.where(block, 1.0, bursts["plateau_fraction"])
+                bursts["regime"] = np.where(block, float(KINDS.index("depolarised")),
+                                            bursts["regime"])
                 for k in ("silent_phase_V", "silent_phase_min_V"):
                     bursts[k] = np.where(block, np.nan, bursts[k])
         if s.kind == "spikes":

@@ -43,6 +43,32 @@ def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
     return da
 
 
+def _flags(da: xr.DataArray) -> list[str] | None:
+    """Category names of a coded variable (CF flag attributes, codes 0..n-1), else None."""
+    if "flag_meanings" not in da.attrs:
+        return None
+    values = np.atleast_1d(da.attrs.get("flag_values", []))
+    names = str(da.attrs["flag_meanings"]).split()
+    if len(values) != len(names) or not np.array_equal(values, np.arange(len(names))):
+        return None  # not codes 0..n-1: drawn as numbers
+    return [n.replace("_", " ") for n in names]
+
+
+def _categorical_cmap(cmap: str, n: int):
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
+
+    base = colormaps[cmap if cmap != "viridis" else "tab10"]
+    colors = base(np.arange(n) % base.N) if base.N < 256 else base(np.linspace(0, 1, n))
+    return ListedColormap(colors)
+
+
+def _categorical_norm(n: int):
+    from matplotlib.colors import BoundaryNorm
+
+    return BoundaryNorm(np.arange(n + 1) - 0.5, n)
+
+
 def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.DataArray:
     if sel:
         da = da.sel(sel, method="nearest")
@@ -71,6 +97,10 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     sel : mapping, optional
         Values of further swept axes (nearest point is taken).
     ax : matplotlib Axes, optional
+    cmap : str
+        Matplotlib colormap. A coded metric (``regime``: CF ``flag_values`` 0..n-1 with
+        ``flag_meanings``) gets one colour per category (``tab10`` in place of the default)
+        and a colour bar labelled with the category names.
     **kwargs
         Passed to ``pcolormesh`` (grids) or ``scatter`` (tables).
 
@@ -80,13 +110,19 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     """
     da = _metric(ds, metric)
     ax = _new_axes(ax)
+    flags = _flags(ds[metric])
+    if flags is not None:  # a coded metric (regime): one colour per category
+        kwargs = {"cmap": _categorical_cmap(cmap, len(flags)),
+                  "norm": _categorical_norm(len(flags)), **kwargs}
+    else:
+        kwargs = {"cmap": cmap, **kwargs}
     if "point" in da.dims:
         names = [c for c in ds.coords if ds.coords[c].dims == ("point",) and c != "point"]
         x = x or names[0]
         y = y or (names[1] if len(names) > 1 else None)
         if y is None:
             raise ValueError("a heatmap needs two swept names")
-        sc = ax.scatter(ds[x], ds[y], c=da, cmap=cmap, **kwargs)
+        sc = ax.scatter(ds[x], ds[y], c=da, **kwargs)
         mappable = sc
     else:
         dims = [d for d in da.dims]
@@ -101,8 +137,10 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
                 raise ValueError(f"{d!r} is not a swept axis; axes: {', '.join(dims)}")
         da = _reduce(da, (x, y), sel).transpose(y, x)
         mappable = ax.pcolormesh(da[x].values, da[y].values, da.values, shading="nearest",
-                                 cmap=cmap, **kwargs)
+                                 **kwargs)
     cb = ax.figure.colorbar(mappable, ax=ax)
+    if flags is not None:
+        cb.set_ticks(range(len(flags)), labels=flags)
     cb.set_label(_label(ds[metric], ds[metric].attrs.get("long_name", metric)
                         if len(ds[metric].attrs.get("long_name", "")) <= 40 else metric))
     ax.set_xlabel(_label(ds[x], x))

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 
 #: Metrics computed when ``metrics=`` is not given (every model has them).
-DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "plateau_fraction")
+DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "plateau_fraction",
+                   "regime")
 
 #: Values of the per-point ``status`` variable.
 STATUS = {0: "ok", 1: "non-finite state", 2: "step failure: step budget exhausted",
@@ -513,14 +514,22 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
         coords = {"point": ("point", np.arange(design.n_points), {"long_name": "point index"})}
         coords.update({name: ("point", col, _axis_attrs(m, name))
                        for name, col in zip(design.names, design.axes, strict=True)})
-    data_vars = {s.name: (dims, results[s.name].reshape(shape),
-                          {"units": s.units, "long_name": s.long_name}) for s in plan.specs}
+    data_vars = {s.name: (dims, results[s.name].reshape(shape), _metric_attrs(s))
+                 for s in plan.specs}
     data_vars["status"] = (dims, status.reshape(shape), {
         "long_name": "integration status of the point",
         "flag_values": np.array(sorted(STATUS), dtype=np.int8),
         "flag_meanings": " ".join(v.replace(" ", "_") for _, v in sorted(STATUS.items())),
     })
     return dataset(coords, data_vars)
+
+
+def _metric_attrs(s: _metrics.MetricSpec) -> dict:
+    attrs = {"units": s.units, "long_name": s.long_name}
+    if s.flags:  # a coded metric (regime): CF flag attributes name the codes
+        attrs["flag_values"] = np.arange(len(s.flags), dtype=np.float64)
+        attrs["flag_meanings"] = " ".join(f.replace(" ", "_") for f in s.flags)
+    return attrs
 
 
 def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
@@ -557,8 +566,27 @@ def open_sweep(path) -> xr.Dataset:
 
 def status_text(ds: xr.Dataset) -> xr.DataArray:
     """The ``status`` codes of a sweep as readable strings."""
+    return flag_text(ds["status"])
+
+
+def flag_text(da: xr.DataArray) -> xr.DataArray:
+    """A coded variable of a sweep (``status``, ``regime``) as readable strings.
+
+    The codes are named by the variable's CF ``flag_values``/``flag_meanings`` attributes;
+    NaN (the metrics of a point that did not finish) reads ``"n/a"``.
+    """
     import xarray as xr  # deferred: `import biophys` stays light
-    return xr.apply_ufunc(np.vectorize(lambda s: STATUS.get(int(s), str(s))), ds["status"])
+    if "flag_meanings" not in da.attrs:
+        raise ValueError(f"{da.name!r} is not a coded variable (no flag_meanings attribute)")
+    names = {float(v): m.replace("_", " ")
+             for v, m in zip(np.atleast_1d(da.attrs["flag_values"]),
+                             str(da.attrs["flag_meanings"]).split(), strict=True)}
+
+    def text(v):
+        v = float(v)
+        return "n/a" if math.isnan(v) else names.get(v, f"{v:g}")
+
+    return xr.apply_ufunc(np.vectorize(text, otypes=[object]), da)
 
 
-__all__ = ["sweep", "open_sweep", "status_text", "DEFAULT_METRICS", "STATUS"]
+__all__ = ["sweep", "open_sweep", "status_text", "flag_text", "DEFAULT_METRICS", "STATUS"]
