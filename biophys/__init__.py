@@ -21,6 +21,7 @@ from ._version import __version__ as __version__  # noqa: E402
 from .models import get_model as get_model  # noqa: E402
 from .models import get_model as model  # noqa: E402, F401
 from .models import list_models as list_models  # noqa: E402
+from .sensitivity import sensitivity as sensitivity  # noqa: E402
 from .simulate import simulate as simulate  # noqa: E402
 from .solution import Cytosol as Cytosol  # noqa: E402
 from .solution import Solution as Solution  # noqa: E402

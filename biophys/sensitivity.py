@@ -1,0 +1,233 @@
+"""Sensitivity maps: how much each sweep readout moves when a parameter changes, at every point.
+
+:func:`sensitivity` answers questions such as "at which K_o does insulin output depend most on
+the Na+/K+-ATPase amplitude?" with paired central finite differences in the logarithm of each
+parameter. For every point of a grid or table and every parameter ``p`` it runs the model at
+``p (1 + h)`` and ``p (1 - h)`` beside the unperturbed point, all in one sweep (one compiled
+kernel, parallel, bit-identical for any thread count), and reports
+
+* ``d_<metric>``: the change of the readout per unit change of ``ln p``,
+  ``(M(p (1 + h)) - M(p (1 - h))) / (ln(1 + h) - ln(1 - h))``, in the readout's unit
+  (the central difference is exact for ``M`` quadratic in ``ln p``; its error is O(h^2));
+* ``elasticity_<metric>``: ``d_<metric> / M(p)``, the relative change of the readout per
+  relative change of the parameter (dimensionless; NaN where ``M(p) = 0``);
+* ``regime_changed``: True where the activity pattern (metric ``regime``) differs between the
+  three runs. There the readout jumps (a bifurcation lies within ``p (1 +- h)``) and the
+  difference quotient measures the jump, not a derivative.
+
+Spike counts, rates and burst readouts change in steps (whole spikes, whole bursts in the
+window), so their differences are only meaningful when the window holds many spikes or
+bursts; a smaller ``h`` does not help them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ._design import _table
+from .analysis import KINDS
+from .models import get_model
+from .sweep import DEFAULT_METRICS, _covered, sweep
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from ._model import Model
+
+__all__ = ["sensitivity"]
+
+
+def _parameter_names(m: Model, parameters) -> list[str]:
+    names = [parameters] if isinstance(parameters, str) else list(parameters)
+    if not names:
+        raise ValueError("parameters must name at least one parameter of model "
+                         f"{m.name!r}")
+    for q in names:
+        if not isinstance(q, str) or q not in m.parameter_names:
+            raise ValueError(f"model {m.name!r} has no parameter {q!r}; valid names: "
+                             f"{', '.join(m.parameter_names)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"parameters lists a name twice: {names}")
+    return names
+
+
+def _base_table(grid, points) -> tuple[dict[str, np.ndarray], tuple[str, ...], tuple[int, ...]]:
+    """The unperturbed points as columns, with the dims and shape of the result."""
+    if (grid is None) == (points is None):
+        raise ValueError("give exactly one of grid= (axes) or points= (a table of points)")
+    if grid is not None:
+        if not isinstance(grid, Mapping) or not grid:
+            raise ValueError("grid must be a non-empty mapping {name: values}")
+        axes = [np.atleast_1d(np.asarray(v, dtype=float)) for v in grid.values()]
+        mesh = np.meshgrid(*axes, indexing="ij")
+        cols = {str(k): g.ravel() for k, g in zip(grid, mesh, strict=True)}
+        return cols, tuple(str(k) for k in grid), tuple(a.size for a in axes)
+    cols = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in _table(points).items()}
+    n = {c.size for c in cols.values()}
+    if len(n) != 1:
+        raise ValueError("points columns must have equal lengths")
+    return cols, ("point",), (n.pop(),)
+
+
+def sensitivity(
+    model: str | Model,
+    parameters: str | Sequence[str],
+    *,
+    grid: Mapping[str, Sequence[float]] | None = None,
+    points=None,
+    t_end: float,
+    rel_step: float = 0.01,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    params: Mapping[str, float] | None = None,
+    conditions=None,
+    **sweep_kwargs,
+) -> xr.Dataset:
+    """Central-difference sensitivities of sweep readouts to parameters, at every point.
+
+    Parameters
+    ----------
+    model : str or Model
+    parameters : str or sequence of str
+        Model parameters to perturb (each by the factors ``1 +- rel_step``). A parameter that
+        a :class:`biophys.Solution` given as ``conditions`` sets must be a swept axis (it is
+        then perturbed through the Solution's substitution rule).
+    grid, points : optional
+        The points, as for :func:`biophys.sweep` (one of the two).
+    t_end : float
+        Duration of each run, ms.
+    rel_step : float
+        Relative step ``h`` (0 < h <= 0.5; default 0.01).
+    metrics : sequence of str
+        Readouts (:mod:`biophys.metrics`); ``regime``, if included, gives ``regime_changed``
+        instead of a derivative.
+    params, conditions : optional
+        As for :func:`biophys.sweep`. A perturbed parameter given in ``params`` (or in a
+        mapping ``conditions``) is perturbed around that value.
+    **sweep_kwargs
+        Passed to :func:`biophys.sweep` (``warmup``, ``dt``, ``method``, ``backend``,
+        ``checkpoint``, ``progress``...).
+
+    Returns
+    -------
+    xarray.Dataset
+        The unperturbed readouts and ``status`` (as :func:`biophys.sweep` returns them), and
+        for each readout ``M`` other than ``regime`` ``d_M`` (unit of ``M`` per unit of
+        ``ln p``) and ``elasticity_M`` (1), with a leading dimension ``parameter``;
+        ``regime_changed`` (bool) if ``regime`` is among the metrics; ``status_perturbed``
+        (the worse status of the two perturbed runs). Attributes: the sweep's provenance plus
+        ``rel_step`` and ``sensitivity_parameters``.
+    """
+    m = get_model(model)
+    names = _parameter_names(m, parameters)
+    try:
+        h = float(rel_step)
+    except (TypeError, ValueError):
+        h = math.nan
+    if isinstance(rel_step, bool) or not (0.0 < h <= 0.5):
+        raise ValueError(f"rel_step = {rel_step!r} (dimensionless) must be in (0, 0.5]")
+    for key in ("grid", "points", "traces"):
+        if key in sweep_kwargs:  # pragma: no cover - grid/points are keyword arguments above
+            raise ValueError(f"{key}= cannot be passed through to the sweep")
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    cols, dims, shape = _base_table(grid, points)
+    n = int(np.prod(shape))
+    covered = _covered(m, conditions)
+    fixed = dict(params or {})
+    given = dict(conditions) if isinstance(conditions, Mapping) else {}
+    base = {}
+    for q in names:
+        if q in cols:
+            base[q] = cols[q]
+        elif q in covered:
+            raise ValueError(
+                f"{q!r} is set by the Solution given as conditions=: to take its sensitivity, "
+                "sweep it (grid= or points=), so that it is perturbed through the Solution's "
+                "substitution rule")
+        else:
+            value = fixed.pop(q, given.pop(q, m.parameter(q).value))
+            base[q] = np.full(n, float(value))
+        zero = np.flatnonzero(base[q] == 0.0)
+        if zero.size:
+            unit = m.parameter(q).unit
+            raise ValueError(
+                f"{q!r} = 0 {unit} at {zero.size} point(s): a relative step cannot perturb it; "
+                "give it a nonzero value (or sweep it and take differences along that axis)")
+    if isinstance(conditions, Mapping):
+        conditions = given
+
+    # rows: the base points, then each parameter at 1 - h and 1 + h
+    table = {k: np.tile(v, 1 + 2 * len(names)) for k, v in cols.items()}
+    for q in names:
+        col = np.tile(base[q], 1 + 2 * len(names))
+        i = names.index(q)
+        col[(1 + 2 * i) * n:(2 + 2 * i) * n] = base[q] * (1.0 - h)
+        col[(2 + 2 * i) * n:(3 + 2 * i) * n] = base[q] * (1.0 + h)
+        table[q] = col
+    res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
+                conditions=conditions, **sweep_kwargs)
+    return _assemble(res, names, cols, dims, shape, h)
+
+
+def _assemble(res, names, cols, dims, shape, h) -> xr.Dataset:
+    import xarray as xr  # deferred: `import biophys` stays light
+
+    n = int(np.prod(shape))
+    k = len(names)
+
+    def split(var):
+        a = res[var].values.reshape(1 + 2 * k, n)
+        return a[0].reshape(shape), a[1::2].reshape((k, *shape)), a[2::2].reshape((k, *shape))
+
+    if dims == ("point",):
+        coords = {"point": ("point", np.arange(n), {"long_name": "point index"})}
+        coords.update({c: ("point", v, res[c].attrs) for c, v in cols.items()})
+    else:
+        coords = {d: (d, _axis(cols[d], i, shape), res[d].attrs) for i, d in enumerate(dims)}
+    coords["parameter"] = ("parameter", np.array(names, dtype=object),
+                           {"long_name": "perturbed parameter"})
+    ds = xr.Dataset(coords=coords)
+    lnq = math.log1p(h) - math.log1p(-h)
+    for var in res.data_vars:
+        if var == "point" or "point" not in res[var].dims:
+            continue
+        b, lo, hi = split(var)
+        ds[var] = (dims, b, res[var].attrs)
+        if var == "status":
+            ds["status_perturbed"] = (("parameter", *dims), np.maximum(lo, hi), {
+                "long_name": "integration status of the perturbed runs (the worse of the two)",
+                **{a: res[var].attrs[a] for a in ("flag_values", "flag_meanings")}})
+            continue
+        if var == "regime":
+            with np.errstate(invalid="ignore"):
+                changed = (lo != b) | (hi != b)
+            ds["regime_changed"] = (("parameter", *dims), changed, {
+                "long_name": "activity pattern differs within p (1 +- h): the readouts jump "
+                             "there (" + ", ".join(KINDS) + ")"})
+            continue
+        units = res[var].attrs.get("units", "1")
+        d = (hi - lo) / lnq
+        ds[f"d_{var}"] = (("parameter", *dims), d, {
+            "units": units,
+            "long_name": f"change of {var} per unit change of ln(parameter) (central "
+                         f"difference, parameter x (1 +- {h:g}))"})
+        with np.errstate(invalid="ignore", divide="ignore"):
+            el = np.where(b != 0.0, d / b, np.nan)
+        ds[f"elasticity_{var}"] = (("parameter", *dims), el, {
+            "units": "1",
+            "long_name": f"elasticity of {var}: d ln({var}) / d ln(parameter) at the point"})
+    ds.attrs.update(res.attrs)
+    ds.attrs.update(n_points=n, n_runs=int(res.sizes["point"]), rel_step=h,
+                    sweep_design="points" if dims == ("point",) else "grid",
+                    sweep_axes=json.dumps(list(cols)),
+                    sensitivity_parameters=json.dumps(list(names)))
+    return ds
+
+
+def _axis(col: np.ndarray, i: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Axis ``i`` of a grid flattened in C order."""
+    return col.reshape(shape)[(0,) * i + (slice(None),) + (0,) * (len(shape) - i - 1)]

@@ -1,0 +1,133 @@
+"""``biophys.sensitivity``: central differences in ln(parameter) of sweep readouts.
+
+Checks: the plumbing against plain sweeps run at the perturbed values (bit for bit), a readout
+proportional to a parameter (exact elasticity of the central difference), the Hodgkin-Huxley
+resting potential against an independent steady-state solve (tests/hh_reference.py, no biophys
+code), the regime flag at a bifurcation, and the input errors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import biophys as bp
+from biophys.sensitivity import sensitivity
+
+from . import hh_reference as ref
+
+H = 0.01
+
+
+def _q(h: float = H) -> float:
+    return math.log1p(h) - math.log1p(-h)
+
+
+def test_equals_plain_sweeps_at_the_perturbed_values():
+    grid = {"I_app": [0.0, 2.0, 10.0], "g_Na": [110.0, 120.0]}
+    kw = dict(t_end=60.0, warmup=20.0, metrics=["mean_V", "max_V"], progress=False)
+    ds = sensitivity("hh1952", ["g_K", "g_Na"], grid=grid, **kw)
+    base = bp.sweep("hh1952", grid=grid, **kw)
+    for v in ("mean_V", "max_V", "status"):
+        np.testing.assert_array_equal(ds[v].values, base[v].values)
+    assert list(ds["I_app"].values) == grid["I_app"] and list(ds["g_Na"].values) == grid["g_Na"]
+    assert ds["d_mean_V"].dims == ("parameter", "I_app", "g_Na")
+    lo = bp.sweep("hh1952", grid=grid, params={"g_K": 36.0 * (1 - H)}, **kw)
+    hi = bp.sweep("hh1952", grid=grid, params={"g_K": 36.0 * (1 + H)}, **kw)
+    d = ds["d_max_V"].sel(parameter="g_K").values
+    np.testing.assert_array_equal(d, (hi["max_V"].values - lo["max_V"].values) / _q())
+    # a swept parameter is perturbed around each point's own value
+    g_na = np.array(grid["g_Na"])
+    lo = bp.sweep("hh1952", grid={"I_app": grid["I_app"]}, **kw)
+    for j, g in enumerate(g_na):
+        lo = bp.sweep("hh1952", grid={"I_app": grid["I_app"]}, params={"g_Na": g * (1 - H)}, **kw)
+        hi = bp.sweep("hh1952", grid={"I_app": grid["I_app"]}, params={"g_Na": g * (1 + H)}, **kw)
+        np.testing.assert_array_equal(ds["d_mean_V"].sel(parameter="g_Na").values[:, j],
+                                      (hi["mean_V"].values - lo["mean_V"].values) / _q())
+    assert ds.attrs["n_points"] == 6 and ds.attrs["n_runs"] == 30
+    assert json.loads(ds.attrs["sensitivity_parameters"]) == ["g_K", "g_Na"]
+    assert ds["d_mean_V"].attrs["units"] == "mV" and ds["elasticity_mean_V"].attrs["units"] == "1"
+
+
+def test_readout_proportional_to_a_parameter():
+    """zg_cell's aldosterone output is proportional to aldo_max and does not feed back on V:
+    the central difference of a linear function in ln p gives 2h / (ln(1+h) - ln(1-h))."""
+    ds = sensitivity("zg_cell", "aldo_max", points={"K_o": [2.5, 4.0]}, t_end=200.0,
+                     warmup=10.0, params={"tau_avg": 1.0},
+                     metrics=["aldosterone_rate", "mean_V"], progress=False)
+    el = ds["elasticity_aldosterone_rate"].sel(parameter="aldo_max").values
+    np.testing.assert_allclose(el, 2 * H / _q(), rtol=1e-12)
+    assert np.all(ds["d_mean_V"].values == 0.0)
+    assert ds["K_o"].dims == ("point",)
+
+
+def _rest(g_L: float, i_app: float) -> float:
+    """HH resting potential from the steady-state current (independent of biophys)."""
+    def i_ss(v):
+        _, m, h, n = ref.steady_state(v)
+        return (ref.G_NA * m**3 * h * (v - ref.E_NA) + ref.G_K * n**4 * (v - ref.E_K)
+                + g_L * (v - ref.E_L) - i_app)
+    return brentq(i_ss, -80.0, -55.0, xtol=1e-13)
+
+
+def test_hh_resting_potential_against_an_independent_solve():
+    i_apps = [0.0, 1.0, 2.0]
+    ds = sensitivity("hh1952", "g_L", grid={"I_app": i_apps}, t_end=600.0, warmup=500.0,
+                     metrics=["mean_V"], progress=False)
+    for i_app in i_apps:
+        expect = (_rest(ref.G_L * (1 + H), i_app) - _rest(ref.G_L * (1 - H), i_app)) / _q()
+        got = float(ds["d_mean_V"].sel(parameter="g_L", I_app=i_app))
+        assert got == pytest.approx(expect, rel=1e-6)
+        assert float(ds["mean_V"].sel(I_app=i_app)) == pytest.approx(_rest(ref.G_L, i_app),
+                                                                     abs=1e-6)
+    # more leak pulls V towards E_L = -54.4 mV
+    assert float(ds["d_mean_V"].sel(parameter="g_L", I_app=0.0)) > 0
+
+
+def test_regime_change_is_flagged():
+    """hh1952 starts firing repetitively between 6.2 and 6.3 uA/cm^2 (in this window): a 5%
+    step in I_app crosses it at 6.2, not at 2 or 12 uA/cm^2."""
+    ds = sensitivity("hh1952", "I_app", points={"I_app": [2.0, 6.2, 12.0]}, t_end=300.0,
+                     warmup=100.0, rel_step=0.05, metrics=["regime", "spike_rate"],
+                     progress=False)
+    assert ds["regime_changed"].sel(parameter="I_app").values.tolist() == [False, True, False]
+    assert "d_regime" not in ds and "elasticity_regime" not in ds
+    assert int(ds["status_perturbed"].max()) == 0
+
+
+def test_a_solution_condition_is_perturbed_through_its_rule():
+    sol = bp.Solution(substitution="equimolar_Na")
+    kw = dict(t_end=50.0, metrics=["mean_V"], conditions=sol, progress=False)
+    with pytest.raises(ValueError, match="'K_o' is set by the Solution"):
+        sensitivity("beta_cell", "K_o", grid={"Mg_o": [1.0]}, **kw)
+    ds = sensitivity("beta_cell", "K_o", grid={"K_o": [5.4, 8.0]}, **kw)
+    lo = bp.sweep("beta_cell", grid={"K_o": [5.4 * (1 - H), 8.0 * (1 - H)]}, **kw)
+    hi = bp.sweep("beta_cell", grid={"K_o": [5.4 * (1 + H), 8.0 * (1 + H)]}, **kw)
+    np.testing.assert_array_equal(ds["d_mean_V"].sel(parameter="K_o").values,
+                                  (hi["mean_V"].values - lo["mean_V"].values) / _q())
+    assert "equimolar" in ds.attrs["substitution_rule"]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(parameters="g_X"), "has no parameter 'g_X'"),
+    (dict(parameters=["g_K", "g_K"]), "lists a name twice"),
+    (dict(parameters=[]), "at least one parameter"),
+    (dict(parameters="g_K", rel_step=0.0), r"rel_step = 0.0 \(dimensionless\) must be in"),
+    (dict(parameters="g_K", rel_step=0.7), "rel_step"),
+    (dict(parameters="g_K", rel_step=True), "rel_step"),
+    (dict(parameters="I_app"), r"'I_app' = 0 uA/cm\^2 at 1 point"),
+    (dict(parameters="g_K", params={"g_K": 0.0}), "'g_K' = 0 mS/cm"),
+])
+def test_bad_input_names_the_parameter(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        sensitivity("hh1952", grid={"g_L": [0.3]}, t_end=1.0, progress=False, **kwargs)
+
+
+def test_a_perturbation_outside_the_parameter_range_is_refused():
+    with pytest.raises(ValueError, match="g_L"):
+        sensitivity("hh1952", "g_L", grid={"I_app": [0.0]}, params={"g_L": 9000.0}, t_end=1.0,
+                    rel_step=0.5, progress=False)
