@@ -130,9 +130,9 @@ def sensitivity(
         h = math.nan
     if isinstance(rel_step, bool) or not (0.0 < h <= 0.5):
         raise ValueError(f"rel_step = {rel_step!r} (dimensionless) must be in (0, 0.5]")
-    for key in ("grid", "points", "traces"):
-        if key in sweep_kwargs:  # pragma: no cover - grid/points are keyword arguments above
-            raise ValueError(f"{key}= cannot be passed through to the sweep")
+    if "traces" in sweep_kwargs:
+        raise ValueError("traces= is not available in sensitivity(); record traces with "
+                         "biophys.sweep or biophys.simulate")
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     cols, dims, shape = _base_table(grid, points)
     n = int(np.prod(shape))

@@ -121,6 +121,7 @@ def test_a_solution_condition_is_perturbed_through_its_rule():
     (dict(parameters="g_K", rel_step=True), "rel_step"),
     (dict(parameters="I_app"), r"'I_app' = 0 uA/cm\^2 at 1 point"),
     (dict(parameters="g_K", params={"g_K": 0.0}), "'g_K' = 0 mS/cm"),
+    (dict(parameters="g_K", traces=[0]), "traces= is not available"),
 ])
 def test_bad_input_names_the_parameter(kwargs, match):
     with pytest.raises(ValueError, match=match):
