@@ -153,6 +153,8 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
           sel: Mapping | None = None, ax=None, **kwargs):
     """``metric`` against one swept axis, one line per value of ``hue`` (optional).
 
+    A coded metric (``regime``) is drawn on an axis labelled with its category names.
+
     Returns
     -------
     matplotlib.axes.Axes
@@ -181,6 +183,10 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
         ax.legend(fontsize="small")
     ax.set_xlabel(_label(ds[x], x))
     ax.set_ylabel(_label(ds[metric], metric))
+    flags = _flags(ds[metric])
+    if flags is not None:  # a coded metric (regime): the codes named on the axis
+        ax.set_yticks(range(len(flags)), labels=flags)
+        ax.set_ylim(-0.5, len(flags) - 0.5)
     ax.set_title(f"{ds.attrs.get('model', '')}: {metric}".strip(": "))
     return ax
 

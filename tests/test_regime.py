@@ -124,6 +124,17 @@ def test_heatmap_draws_one_colour_per_pattern_with_named_ticks():
     plt.close(ax.figure)
 
 
+def test_lines_name_the_patterns_on_the_axis():
+    ds = bp.sweep("hh1952", grid={"I_app": [0.0, 10.0]}, t_end=200.0, warmup=50.0,
+                  metrics=["regime"], progress=False)
+    ax = bp.plot.lines(ds, "regime")
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(KINDS)
+    assert ax.lines[0].get_ydata().tolist() == [0.0, 2.0]  # silent, continuous
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+
+
 def test_cli_table_prints_pattern_names():
     from biophys.cli_sweep import _table
 
