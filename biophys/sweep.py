@@ -26,8 +26,9 @@ from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
 from ._compile import BLOCK
 from ._design import Design, Mapper, make_design, resolve_traces
-from ._labelled import dataset, variable
+from ._labelled import variable
 from ._model import Model
+from ._sweep_result import STATUS, _axis_attrs, _dataset, flag_text, open_sweep, status_text
 from ._version import __version__
 from ._warn import warn_user
 from .models import get_model
@@ -41,9 +42,6 @@ if TYPE_CHECKING:
 DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "plateau_fraction",
                    "regime")
 
-#: Values of the per-point ``status`` variable.
-STATUS = {0: "ok", 1: "non-finite state", 2: "step failure: step budget exhausted",
-          3: "step failure: step size underflow"}
 BACKENDS = ("threads", "dask")
 
 
@@ -496,42 +494,6 @@ def _run_threads(spec, mapper, todo, bounds, on_result, n_threads) -> None:
         numba.set_num_threads(old)
 
 
-def _axis_attrs(m: Model, name: str) -> dict[str, str]:
-    if name in m.parameter_names:
-        q = m.parameter(name)
-        return {"units": q.unit, "long_name": q.description}
-    return {"units": "", "long_name": f"{name} (bath/cytosol solution)"}
-
-
-def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
-    shape = design.shape
-    if design.kind == "grid":
-        dims = design.names
-        coords = {name: (name, axis, _axis_attrs(m, name))
-                  for name, axis in zip(design.names, design.axes, strict=True)}
-    else:
-        dims = ("point",)
-        coords = {"point": ("point", np.arange(design.n_points), {"long_name": "point index"})}
-        coords.update({name: ("point", col, _axis_attrs(m, name))
-                       for name, col in zip(design.names, design.axes, strict=True)})
-    data_vars = {s.name: (dims, results[s.name].reshape(shape), _metric_attrs(s))
-                 for s in plan.specs}
-    data_vars["status"] = (dims, status.reshape(shape), {
-        "long_name": "integration status of the point",
-        "flag_values": np.array(sorted(STATUS), dtype=np.int8),
-        "flag_meanings": " ".join(v.replace(" ", "_") for _, v in sorted(STATUS.items())),
-    })
-    return dataset(coords, data_vars)
-
-
-def _metric_attrs(s: _metrics.MetricSpec) -> dict:
-    attrs = {"units": s.units, "long_name": s.long_name}
-    if s.flags:  # a coded metric (regime): CF flag attributes name the codes
-        attrs["flag_values"] = np.arange(len(s.flags), dtype=np.float64)
-        attrs["flag_meanings"] = " ".join(f.replace(" ", "_") for f in s.flags)
-    return attrs
-
-
 def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
     vals = np.concatenate([mapper.values(i, i + 1) for i in idx], axis=1)
     P = np.repeat(spec.p0[:, None], len(idx), axis=1)
@@ -551,42 +513,6 @@ def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
         unit, desc = m.variable_meta(var)
         ds[f"trace_{var}"] = variable(("trace", "time"), raw.rec[i],
                                       {"units": unit, "long_name": desc})
-
-
-def open_sweep(path) -> xr.Dataset:
-    """Open a sweep result written with ``Dataset.to_netcdf`` (loaded into memory)."""
-    import xarray as xr  # deferred: `import biophys` stays light
-    with xr.open_dataset(path) as ds:
-        out = ds.load()
-    for key in ("changed_parameters", "conditions", "sweep_axes", "metrics"):
-        if isinstance(out.attrs.get(key), bytes):  # pragma: no cover - old netCDF backends
-            out.attrs[key] = out.attrs[key].decode()
-    return out
-
-
-def status_text(ds: xr.Dataset) -> xr.DataArray:
-    """The ``status`` codes of a sweep as readable strings."""
-    return flag_text(ds["status"])
-
-
-def flag_text(da: xr.DataArray) -> xr.DataArray:
-    """A coded variable of a sweep (``status``, ``regime``) as readable strings.
-
-    The codes are named by the variable's CF ``flag_values``/``flag_meanings`` attributes;
-    NaN (the metrics of a point that did not finish) reads ``"n/a"``.
-    """
-    import xarray as xr  # deferred: `import biophys` stays light
-    if "flag_meanings" not in da.attrs:
-        raise ValueError(f"{da.name!r} is not a coded variable (no flag_meanings attribute)")
-    names = {float(v): m.replace("_", " ")
-             for v, m in zip(np.atleast_1d(da.attrs["flag_values"]),
-                             str(da.attrs["flag_meanings"]).split(), strict=True)}
-
-    def text(v):
-        v = float(v)
-        return "n/a" if math.isnan(v) else names.get(v, f"{v:g}")
-
-    return xr.apply_ufunc(np.vectorize(text, otypes=[object]), da)
 
 
 __all__ = ["sweep", "open_sweep", "status_text", "flag_text", "DEFAULT_METRICS", "STATUS"]
