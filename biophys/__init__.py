@@ -11,6 +11,7 @@ with _scoped():
     from . import kernels as kernels  # noqa: E402  (decorate every kernel in our cache dir)
 
 from . import conservation as conservation  # noqa: E402
+from . import continuation as continuation  # noqa: E402
 from . import physiology as physiology  # noqa: E402
 from . import plot as plot  # noqa: E402
 from . import reference as reference  # noqa: E402
@@ -18,6 +19,7 @@ from ._model import Model as Model  # noqa: E402
 from ._model import Output as Output  # noqa: E402
 from ._model import Quantity as Quantity  # noqa: E402
 from ._version import __version__ as __version__  # noqa: E402
+from .continuation import hysteresis as hysteresis  # noqa: E402
 from .models import get_model as get_model  # noqa: E402
 from .models import get_model as model  # noqa: E402, F401
 from .models import list_models as list_models  # noqa: E402

@@ -41,6 +41,10 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
                        for name, col in zip(design.names, design.axes, strict=True)})
     data_vars = {s.name: (dims, results[s.name].reshape(shape), _metric_attrs(s))
                  for s in plan.specs}
+    if getattr(spec, "final_state", False):
+        for st in m.states:
+            data_vars[f"final_{st.name}"] = (dims, results[f"final_{st.name}"].reshape(shape), {
+                "units": st.unit, "long_name": f"{st.description} at t_end"})
     data_vars["status"] = (dims, status.reshape(shape), {
         "long_name": "integration status of the point",
         "flag_values": np.array(sorted(STATUS), dtype=np.int8),

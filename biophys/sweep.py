@@ -60,6 +60,12 @@ class SweepSpec:
     method: str | None
     stimulus: object = None
     tolerances: tuple = ()  # (("rtol", r), ("atol", (a, ...))) when set by the caller
+    final_state: bool = False  # also return every state at t_end (final_<state>)
+
+    def outputs(self, model: Model) -> tuple[str, ...]:
+        """Names of the per-point float arrays a chunk returns (besides ``status``)."""
+        finals = tuple(f"final_{s}" for s in model.state_names) if self.final_state else ()
+        return (*self.metrics, *finals)
 
 
 def _run_kwargs(spec: SweepSpec) -> dict:
@@ -73,8 +79,9 @@ def _run_kwargs(spec: SweepSpec) -> dict:
 def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
     """Run one chunk of points; ``values`` is (n_varied, n_points) in ``spec.varied`` order.
 
-    Returns ``{metric: float64 array, "status": int8 array}``; metrics of points whose status is
-    not ok are NaN.
+    Returns ``{metric: float64 array, "status": int8 array}`` (and ``final_<state>`` arrays
+    with ``spec.final_state``); metrics and final states of points whose status is not ok are
+    NaN.
     """
     m = get_model(spec.model)
     values = np.asarray(values, dtype=np.float64)
@@ -87,9 +94,12 @@ def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
     raw = _engine.run(m, P, Y0, observe=plan.observe, silent_phase=plan.silent,
                       **_run_kwargs(spec))
     out = _metrics.compute(plan, raw, m.burst_gap)
+    if spec.final_state:
+        for i, s in enumerate(m.state_names):
+            out[f"final_{s}"] = raw.Y[i]
     status = raw.status.astype(np.int8)
     bad = status != 0
-    for name in spec.metrics:
+    for name in spec.outputs(m):
         a = np.array(out[name], dtype=np.float64)
         a[bad] = np.nan
         out[name] = a
@@ -221,6 +231,8 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup,
         "metrics": list(spec.metrics), "method": spec.method,
         "stimulus": repr(spec.stimulus), "substitution": rule,
+        # only when asked for, so that checkpoints written before it keep their hash
+        **({"final_state": True} if spec.final_state else {}),
         # only when given, so that checkpoints written without them keep their hash
         **{k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.tolerances},
     }
@@ -254,6 +266,7 @@ def sweep(
     record_every: float | None = None,
     callback: Callable[[int, int, int], None] | None = None,
     dry_run: bool = False,
+    final_state: bool = False,
 ) -> xr.Dataset:
     """Run ``model`` at every point of a grid or table and return metrics per point.
 
@@ -314,6 +327,10 @@ def sweep(
     dry_run : bool
         Check everything and return the labelled result without simulating (metrics NaN,
         ``status`` -1); nothing is compiled or written.
+    final_state : bool
+        Also return every state at ``t_end`` as ``final_<state>`` (NaN where the point did
+        not finish): a warm start for another run (``initial=``), as
+        :func:`biophys.hysteresis` uses.
 
     Returns
     -------
@@ -383,14 +400,16 @@ def sweep(
     if backend == "dask" and not isinstance(model, str) and get_model(m.name) is not m:
         raise ValueError("backend='dask' needs a built-in model (it travels by name)")
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
-                     warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances)
+                     warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
+                     bool(final_state))
     settings = _settings(m, spec, design, mapper, rule)
     _engine.warn_coarse_dt(m, dt, method)
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
-    names = (*spec.metrics, "status")
+    outputs = spec.outputs(m)
+    names = (*outputs, "status")
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
-                                              for k in spec.metrics},
+                                              for k in outputs},
                       np.full(design.n_points, -1, dtype=np.int8))
         ds.attrs.update(provenance(m, dry_run=1, n_points=design.n_points,
                                    varied_parameters=list(mapper.names),
@@ -411,7 +430,7 @@ def sweep(
         lo = k * chunk_size
         return lo, min(lo + chunk_size, n)
 
-    results = {name: np.full(n, np.nan) for name in spec.metrics}
+    results = {name: np.full(n, np.nan) for name in outputs}
     status = np.full(n, -1, dtype=np.int8)
     todo = []
     for k in range(n_chunks):
@@ -420,7 +439,7 @@ def sweep(
             todo.append(k)
             continue
         lo, hi = bounds(k)
-        for name in spec.metrics:
+        for name in outputs:
             results[name][lo:hi] = got[name]
         status[lo:hi] = got["status"]
 
@@ -435,7 +454,7 @@ def sweep(
         lo, hi = bounds(k)
         if store is not None:
             store.save(k, out)
-        for name in spec.metrics:
+        for name in outputs:
             results[name][lo:hi] = out[name]
         status[lo:hi] = out["status"]
         n_done[0] += 1

@@ -1,0 +1,178 @@
+"""Hysteresis sweeps: step a condition up and back down, each run continuing the previous one.
+
+A plain :func:`biophys.sweep` starts every point from the same initial state, so where a cell is
+bistable (for example resting or firing at the same current) it reports only the state that
+initial state leads to. :func:`hysteresis` steps one quantity through its values, starting each
+run from the final state of the run before (a warm start, ``sweep(..., final_state=True)``), first
+upwards and then back down from the top. Where the two passes differ the cell is bistable: the
+pattern it shows depends on where it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .models import get_model
+from .sweep import DEFAULT_METRICS, STATUS, sweep
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from ._model import Model
+
+__all__ = ["hysteresis", "differs"]
+
+DIRECTIONS = ("up", "down")
+
+
+def hysteresis(
+    model: str | Model,
+    axis: str,
+    values: Sequence[float],
+    *,
+    t_end: float,
+    warmup: float = 0.0,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    params: Mapping[str, float] | None = None,
+    conditions=None,
+    initial: Mapping[str, float] | None = None,
+    progress: bool = True,
+    **sweep_kwargs,
+) -> xr.Dataset:
+    """Step ``axis`` through ``values`` and back, each run starting where the last one ended.
+
+    Parameters
+    ----------
+    model : str or Model
+    axis : str
+        The quantity stepped (a parameter or a :class:`biophys.Solution` field, as a sweep axis).
+    values : sequence of float
+        The steps of the upward pass, in order (at least two, distinct); the downward pass runs
+        them in reverse, starting from the final state of the upward pass's last run.
+    t_end : float
+        Duration of each run, ms; every run is a continuation, so ``warmup`` (ms, excluded from
+        the metrics) is the settling time after each step.
+    metrics : sequence of str
+        Readouts (:mod:`biophys.metrics`); ``regime`` shows bistability most directly.
+    params, conditions : optional
+        As for :func:`biophys.sweep`, shared by every run.
+    initial : mapping, optional
+        Initial-state overrides of the first run (default: the model's initial state).
+    progress : bool
+        Show a progress bar over the runs.
+    **sweep_kwargs
+        Passed to each :func:`biophys.sweep` call (``dt``, ``method``, ``rtol``, ``atol``,
+        ``stimulus``...).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions ``direction`` (``"up"``, ``"down"``) and ``axis``; the metrics, ``status``
+        and ``warm_start`` (False where a run started from ``initial`` because the run before
+        it did not finish: the branch was lost there). Attributes: the provenance of the
+        runs, ``continuation`` and the order of the values.
+    """
+    m = get_model(model)
+    for key in ("grid", "points", "final_state", "traces", "checkpoint"):
+        if key in sweep_kwargs:
+            raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
+                             "one run at a time")
+    steps = _check_values(axis, values)
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    n = steps.size
+    out = {name: np.full((2, n), np.nan) for name in metrics}
+    status = np.full((2, n), -1, dtype=np.int8)
+    warm = np.zeros((2, n), dtype=bool)
+    state = dict(initial) if initial else None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=2 * n, unit="run", desc=f"hysteresis {m.name} {axis}",
+               disable=not progress, dynamic_ncols=True)
+    last = None
+    try:
+        for d, order in enumerate((range(n), range(n - 1, -1, -1))):
+            for j in order:
+                ds = sweep(m, points={axis: [steps[j]]}, t_end=t_end, warmup=warmup,
+                           metrics=metrics, params=params, conditions=conditions,
+                           initial=state, final_state=True, progress=False, **sweep_kwargs)
+                warm[d, j] = state is not None and (d > 0 or j > 0)
+                for name in metrics:
+                    out[name][d, j] = float(ds[name].values[0])
+                status[d, j] = int(ds["status"].values[0])
+                if status[d, j] == 0:
+                    state = {s: float(ds[f"final_{s}"].values[0]) for s in m.state_names}
+                else:  # the branch is lost: the next run starts afresh
+                    state = dict(initial) if initial else None
+                last = ds
+                bar.update(1)
+    finally:
+        bar.close()
+    return _dataset(m, axis, steps, metrics, out, status, warm, last)
+
+
+def _check_values(axis: str, values) -> np.ndarray:
+    if not isinstance(axis, str):
+        raise ValueError(f"axis must be the name of one quantity, got {axis!r}")
+    try:
+        steps = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"values of {axis!r} must be numbers, got {values!r}") from None
+    if steps.ndim != 1 or steps.size < 2:
+        raise ValueError(f"values of {axis!r} must be a 1-D sequence of at least two steps")
+    if not np.all(np.isfinite(steps)):
+        raise ValueError(f"values of {axis!r} must be finite, got {steps.tolist()}")
+    if np.unique(steps).size != steps.size:
+        raise ValueError(f"values of {axis!r} repeat a step: {steps.tolist()}")
+    return steps
+
+
+def _dataset(m, axis, steps, metrics, out, status, warm, last) -> xr.Dataset:
+    import xarray as xr  # deferred: `import biophys` stays light
+
+    dims = ("direction", axis)
+    ds = xr.Dataset(coords={
+        "direction": ("direction", np.array(DIRECTIONS, dtype=object),
+                      {"long_name": "pass: up through the values, then back down"}),
+        axis: (axis, steps, last[axis].attrs)})
+    for name in metrics:
+        ds[name] = (dims, out[name], last[name].attrs)
+    ds["status"] = (dims, status, last["status"].attrs)
+    ds["warm_start"] = (dims, warm, {
+        "long_name": "run started from the final state of the run before (False: from the "
+                     "initial state, at the first run or after a run that did not finish)"})
+    ds.attrs.update({k: v for k, v in last.attrs.items()
+                     if k not in ("n_points", "status_counts", "sweep_design", "sweep_axes",
+                                  "changed_initial", "settings_hash")})
+    ds.attrs.update(
+        continuation="each run starts from the final state of the run before it; up through "
+                     "the values in the given order, then down from the top",
+        steps=json.dumps(steps.tolist()), n_runs=int(2 * steps.size),
+        status_counts=json.dumps({STATUS.get(int(s), str(s)): int((status == s).sum())
+                                  for s in np.unique(status)}))
+    return ds
+
+
+def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.DataArray:
+    """Where the upward and downward passes disagree on ``metric`` (bistability).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Result of :func:`hysteresis`.
+    metric : str
+        A metric of the result (default ``regime``).
+    rtol : float
+        Relative tolerance for a continuous metric (0: any difference; NaN on both passes
+        counts as equal).
+    """
+    up, down = ds[metric].sel(direction="up"), ds[metric].sel(direction="down")
+    both_nan = up.isnull() & down.isnull()
+    if rtol:
+        close = abs(up - down) <= rtol * np.maximum(abs(up), abs(down))
+    else:
+        close = up == down
+    return ~(close | both_nan)

@@ -1,0 +1,115 @@
+"""``biophys.hysteresis``: stepping a condition up and back down with warm starts.
+
+The Hodgkin-Huxley axon (6.3 C) is bistable between rest and repetitive firing for constant
+currents between the saddle-node of periodic orbits near 6.26 uA/cm^2 and the subcritical Hopf
+bifurcation near 9.78 uA/cm^2 (Rinzel J, Miller RN 1980 Math Biosci 49:27; Hassard B 1978
+J Theor Biol 71:401). Stepping I_app up, the cell rests until the Hopf point; stepping down from
+firing, it keeps firing down to the saddle-node. The bistability at 8 uA/cm^2 is also checked
+with the independent NumPy/SciPy HH (tests/hh_reference.py) started from rest and from firing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import biophys as bp
+from biophys.analysis import KINDS
+from biophys.continuation import differs
+
+from . import hh_reference as ref
+
+STEPS = [5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]  # uA/cm^2
+
+
+@pytest.fixture(scope="module")
+def hh():
+    return bp.hysteresis("hh1952", "I_app", STEPS, t_end=500.0, warmup=300.0,
+                         metrics=["regime", "spike_rate", "mean_V"], progress=False)
+
+
+def test_hh_rests_up_to_the_hopf_point_and_fires_down_to_the_saddle_node(hh):
+    up = [KINDS[int(c)] for c in hh["regime"].sel(direction="up").values]
+    down = [KINDS[int(c)] for c in hh["regime"].sel(direction="down").values]
+    assert up == ["silent"] * 5 + ["continuous"] * 2  # rest below 9.78
+    assert down == ["silent"] * 2 + ["continuous"] * 5  # firing above 6.26
+    assert differs(hh).values.tolist() == [False, False, True, True, True, False, False]
+    assert (hh["spike_rate"].sel(direction="down", I_app=8.0) > 50.0).item()
+    assert (hh["status"] == 0).all()
+
+
+def _steady_state(i_app: float) -> np.ndarray:
+    """The HH resting state at a constant current (independent of biophys)."""
+    def i_ss(v):
+        _, m, h, n = ref.steady_state(v)
+        return (ref.G_NA * m**3 * h * (v - ref.E_NA) + ref.G_K * n**4 * (v - ref.E_K)
+                + ref.G_L * (v - ref.E_L) - i_app)
+    return ref.steady_state(brentq(i_ss, -75.0, -50.0, xtol=1e-13))
+
+
+def test_independent_hh_is_bistable_at_8():
+    """From the resting state at 8 uA/cm^2 the independent HH stays at rest; one brief pulse
+    moves it to repetitive firing, which persists."""
+    rest = _steady_state(8.0)
+    t = np.linspace(200.0, 300.0, 20001)
+    quiet = ref.solve(lambda t: 8.0, 300.0, y0=rest, max_step=0.05)
+    assert np.ptp(quiet.sol(t)[0]) < 0.01  # rests
+    kicked = ref.solve(lambda t: 8.0 + (30.0 if t < 1.0 else 0.0), 300.0, y0=rest, max_step=0.05)
+    assert len(ref.spike_times(t, kicked.sol(t)[0])) >= 5  # fires from a spike
+
+
+def test_warm_starts_and_a_lost_branch():
+    """A run that does not finish breaks the continuation: the next run starts afresh."""
+    ds = bp.hysteresis("hh1952", "g_L", [0.0, 1.0e4], t_end=5.0, warmup=1.0,
+                       params={"g_Na": 0.0, "g_K": 0.0, "C_m": 1e-3, "I_app": -1.0e4},
+                       metrics=["mean_V"], progress=False)
+    assert ds["status"].values.tolist() == [[1, 0], [1, 0]]  # g_L = 0 fails on both passes
+    assert ds["warm_start"].values.tolist() == [[False, False], [True, True]]
+    assert np.isnan(ds["mean_V"].values[0, 0]) and np.isfinite(ds["mean_V"].values[0, 1])
+
+
+def test_first_run_uses_initial_and_results_are_labelled(hh, tmp_path):
+    assert hh["warm_start"].values[0, 0] == False  # noqa: E712 (numpy bool)
+    assert hh["warm_start"].values.sum() == 2 * len(STEPS) - 1
+    assert hh["I_app"].attrs["units"] == "uA/cm^2" and hh["mean_V"].attrs["units"] == "mV"
+    assert json.loads(hh.attrs["steps"]) == STEPS and hh.attrs["n_runs"] == 14
+    assert hh.attrs["model"] == "hh1952"
+    path = tmp_path / "h.nc"
+    hh.to_netcdf(path)
+    back = bp.open_sweep(path)
+    np.testing.assert_array_equal(back["regime"].values, hh["regime"].values)
+
+
+def test_final_state_of_a_sweep_continues_a_run():
+    """final_state=True returns the state at t_end; a run started from it equals the second
+    half of one long run (bit for bit: same steps, same arithmetic)."""
+    kw = dict(points={"I_app": [10.0]}, metrics=["mean_V"], progress=False)
+    long = bp.sweep("hh1952", t_end=40.0, final_state=True, **kw)
+    half = bp.sweep("hh1952", t_end=20.0, final_state=True, **kw)
+    y = {s: float(half[f"final_{s}"][0]) for s in bp.model("hh1952").state_names}
+    rest = bp.sweep("hh1952", t_end=20.0, final_state=True, initial=y, **kw)
+    for s in y:
+        assert float(rest[f"final_{s}"][0]) == float(long[f"final_{s}"][0])
+    assert half["final_V"].attrs["units"] == "mV"
+
+
+@pytest.mark.parametrize("values, match", [
+    ([5.0], "at least two steps"),
+    ([5.0, 5.0], "repeat a step"),
+    ([5.0, np.nan], "must be finite"),
+    (["a", "b"], "must be numbers"),
+])
+def test_bad_steps_are_named(values, match):
+    with pytest.raises(ValueError, match=f"values of 'I_app' {match}|{match}"):
+        bp.hysteresis("hh1952", "I_app", values, t_end=1.0, progress=False)
+
+
+def test_sweep_only_options_are_refused():
+    with pytest.raises(ValueError, match="grid= is not available"):
+        bp.hysteresis("hh1952", "I_app", [1.0, 2.0], t_end=1.0, grid={"g_L": [0.3]},
+                      progress=False)
+    with pytest.raises(ValueError, match="no parameter 'I_x'|I_x"):
+        bp.hysteresis("hh1952", "I_x", [1.0, 2.0], t_end=1.0, progress=False)
