@@ -83,11 +83,16 @@ def hysteresis(
                              "one run at a time")
     steps = _check_values(axis, values)
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    # every step checked (and the record of the whole set of runs made) before any run
+    plan = sweep(m, points={axis: steps}, t_end=t_end, warmup=warmup, metrics=metrics,
+                 params=params, conditions=conditions, initial=initial, final_state=True,
+                 progress=False, dry_run=True, **sweep_kwargs)
     n = steps.size
     out = {name: np.full((2, n), np.nan) for name in metrics}
     status = np.full((2, n), -1, dtype=np.int8)
     warm = np.zeros((2, n), dtype=bool)
     state = dict(initial) if initial else None
+    from_previous = False  # whether `state` is the final state of the run before
     from tqdm.auto import tqdm
 
     bar = tqdm(total=2 * n, unit="run", desc=f"hysteresis {m.name} {axis}",
@@ -99,11 +104,12 @@ def hysteresis(
                 ds = sweep(m, points={axis: [steps[j]]}, t_end=t_end, warmup=warmup,
                            metrics=metrics, params=params, conditions=conditions,
                            initial=state, final_state=True, progress=False, **sweep_kwargs)
-                warm[d, j] = state is not None and (d > 0 or j > 0)
+                warm[d, j] = from_previous
                 for name in metrics:
                     out[name][d, j] = float(ds[name].values[0])
                 status[d, j] = int(ds["status"].values[0])
-                if status[d, j] == 0:
+                from_previous = bool(status[d, j] == 0)
+                if from_previous:
                     state = {s: float(ds[f"final_{s}"].values[0]) for s in m.state_names}
                 else:  # the branch is lost: the next run starts afresh
                     state = dict(initial) if initial else None
@@ -111,7 +117,7 @@ def hysteresis(
                 bar.update(1)
     finally:
         bar.close()
-    return _dataset(m, axis, steps, metrics, out, status, warm, last)
+    return _dataset(m, axis, steps, metrics, out, status, warm, last, plan)
 
 
 def _check_values(axis: str, values) -> np.ndarray:
@@ -130,7 +136,7 @@ def _check_values(axis: str, values) -> np.ndarray:
     return steps
 
 
-def _dataset(m, axis, steps, metrics, out, status, warm, last) -> xr.Dataset:
+def _dataset(m, axis, steps, metrics, out, status, warm, last, plan) -> xr.Dataset:
     import xarray as xr  # deferred: `import biophys` stays light
 
     dims = ("direction", axis)
@@ -146,7 +152,11 @@ def _dataset(m, axis, steps, metrics, out, status, warm, last) -> xr.Dataset:
                      "initial state, at the first run or after a run that did not finish)"})
     ds.attrs.update({k: v for k, v in last.attrs.items()
                      if k not in ("n_points", "status_counts", "sweep_design", "sweep_axes",
-                                  "changed_initial", "settings_hash")})
+                                  "settings_hash")})
+    # what varied over the whole set of runs (a single run's record shows one step)
+    ds.attrs.update({k: plan.attrs[k] for k in (
+        "varied_parameters", "changed_parameters", "conditions", "solution", "changed_initial",
+        "substitution_rule")})
     ds.attrs.update(
         continuation="each run starts from the final state of the run before it; up through "
                      "the values in the given order, then down from the top",

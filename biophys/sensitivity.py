@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._design import _table
+from ._design import check_bounds, make_design
 from .analysis import KINDS
 from .models import get_model
 from .sweep import DEFAULT_METRICS, _covered, sweep
@@ -56,22 +56,16 @@ def _parameter_names(m: Model, parameters) -> list[str]:
     return names
 
 
-def _base_table(grid, points) -> tuple[dict[str, np.ndarray], tuple[str, ...], tuple[int, ...]]:
-    """The unperturbed points as columns, with the dims and shape of the result."""
-    if (grid is None) == (points is None):
-        raise ValueError("give exactly one of grid= (axes) or points= (a table of points)")
-    if grid is not None:
-        if not isinstance(grid, Mapping) or not grid:
-            raise ValueError("grid must be a non-empty mapping {name: values}")
-        axes = [np.atleast_1d(np.asarray(v, dtype=float)) for v in grid.values()]
-        mesh = np.meshgrid(*axes, indexing="ij")
-        cols = {str(k): g.ravel() for k, g in zip(grid, mesh, strict=True)}
-        return cols, tuple(str(k) for k in grid), tuple(a.size for a in axes)
-    cols = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in _table(points).items()}
-    n = {c.size for c in cols.values()}
-    if len(n) != 1:
-        raise ValueError("points columns must have equal lengths")
-    return cols, ("point",), (n.pop(),)
+def _base_table(m: Model, grid, points, solution
+                ) -> tuple[dict[str, np.ndarray], tuple[str, ...], tuple[int, ...]]:
+    """The unperturbed points as columns (checked as a sweep checks them), with the dims and
+    shape of the result."""
+    design = make_design(m, grid, points, solution)
+    if design.kind == "grid":
+        mesh = np.meshgrid(*design.axes, indexing="ij")
+        cols = {k: g.ravel() for k, g in zip(design.names, mesh, strict=True)}
+        return cols, tuple(design.names), design.shape
+    return dict(zip(design.names, design.axes, strict=True)), ("point",), design.shape
 
 
 def sensitivity(
@@ -118,9 +112,11 @@ def sensitivity(
         The unperturbed readouts and ``status`` (as :func:`biophys.sweep` returns them), and
         for each readout ``M`` other than ``regime`` ``d_M`` (unit of ``M`` per unit of
         ``ln p``) and ``elasticity_M`` (1), with a leading dimension ``parameter``;
-        ``regime_changed`` (bool) if ``regime`` is among the metrics; ``status_perturbed``
-        (the worse status of the two perturbed runs). Attributes: the sweep's provenance plus
-        ``rel_step`` and ``sensitivity_parameters``.
+        ``regime_changed`` (bool) if ``regime`` is among the metrics (False where a run did
+        not finish: see ``status`` and ``status_perturbed``, the worse status of the two
+        perturbed runs). Coordinates ``base_value`` and ``parameter_unit`` give the
+        unperturbed value of each perturbed parameter that is not swept. Attributes: the
+        sweep's provenance plus ``rel_step`` and ``sensitivity_parameters``.
     """
     m = get_model(model)
     names = _parameter_names(m, parameters)
@@ -134,11 +130,15 @@ def sensitivity(
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-    cols, dims, shape = _base_table(grid, points)
+    solution = None if conditions is None or isinstance(conditions, Mapping) else conditions
+    cols, dims, shape = _base_table(m, grid, points, solution)
     n = int(np.prod(shape))
     covered = _covered(m, conditions)
     fixed = dict(params or {})
     given = dict(conditions) if isinstance(conditions, Mapping) else {}
+    both = sorted(set(fixed) & set(given))
+    if both:
+        raise ValueError(f"{both[0]!r} is given in both params and conditions")
     base = {}
     for q in names:
         if q in cols:
@@ -168,9 +168,37 @@ def sensitivity(
         col[(1 + 2 * i) * n:(2 + 2 * i) * n] = base[q] * (1.0 - h)
         col[(2 + 2 * i) * n:(3 + 2 * i) * n] = base[q] * (1.0 + h)
         table[q] = col
+        if q in m.parameter_names:
+            check_bounds(m, q, col[n:], f"with rel_step = {h:g}, the perturbed value "
+                         "(x (1 +- rel_step)) of")
     res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
                 conditions=conditions, **sweep_kwargs)
-    return _assemble(res, names, cols, dims, shape, h)
+    ds = _assemble(res, names, cols, dims, shape, h)
+    _record_base(ds, m, names, cols, base, n)
+    return ds
+
+
+def _record_base(ds, m: Model, names, cols, base, n: int) -> None:
+    """The unperturbed values of the perturbed parameters that are not swept axes: a
+    coordinate on ``parameter`` and the provenance attributes (the runs varied them)."""
+    fixed = [q not in cols for q in names]
+    ds.coords["base_value"] = ("parameter", np.array(
+        [float(base[q][0]) if f else np.nan for q, f in zip(names, fixed, strict=True)]),
+        {"long_name": "unperturbed value of a parameter that is not swept (NaN: swept, see "
+                      "its axis); unit in parameter_unit"})
+    ds.coords["parameter_unit"] = ("parameter", np.array([m.parameter(q).unit for q in names],
+                                                         dtype=object))
+    kept = {q: float(base[q][0]) for q, f in zip(names, fixed, strict=True) if f}
+    cond = json.loads(ds.attrs.get("conditions", "{}"))
+    changed = json.loads(ds.attrs.get("changed_parameters", "{}"))
+    for q, v in kept.items():
+        if q in cond:
+            cond[q] = v
+        elif v != m.parameter(q).value:
+            changed[q] = v
+    varied = [q for q in json.loads(ds.attrs.get("varied_parameters", "[]")) if q not in kept]
+    ds.attrs.update(conditions=json.dumps(cond), changed_parameters=json.dumps(changed),
+                    varied_parameters=json.dumps(varied))
 
 
 def _assemble(res, names, cols, dims, shape, h) -> xr.Dataset:
@@ -203,8 +231,8 @@ def _assemble(res, names, cols, dims, shape, h) -> xr.Dataset:
                 **{a: res[var].attrs[a] for a in ("flag_values", "flag_meanings")}})
             continue
         if var == "regime":
-            with np.errstate(invalid="ignore"):
-                changed = (lo != b) | (hi != b)
+            done = np.isfinite(b) & np.isfinite(lo) & np.isfinite(hi)  # failed runs: NaN
+            changed = ((lo != b) | (hi != b)) & done
             ds["regime_changed"] = (("parameter", *dims), changed, {
                 "long_name": "activity pattern differs within p (1 +- h): the readouts jump "
                              "there (" + ", ".join(KINDS) + ")"})

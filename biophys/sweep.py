@@ -411,10 +411,15 @@ def sweep(
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},
                       np.full(design.n_points, -1, dtype=np.int8))
-        ds.attrs.update(provenance(m, dry_run=1, n_points=design.n_points,
-                                   varied_parameters=list(mapper.names),
-                                   changed_parameters=changed_parameters(m, p0),
-                                   substitution_rule=rule, settings_hash=settings_hash(settings)))
+        ds.attrs.update(provenance(
+            m, dry_run=1, n_points=design.n_points, varied_parameters=list(mapper.names),
+            changed_parameters=changed_parameters(m, p0),
+            conditions={q: _varying(q, design.names, mapper.names)
+                        or float(p0[m.parameter_index(q)]) for q in m.condition_names},
+            solution=_solution_record(solution, m, design.names, mapper.names),
+            changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
+                             if y0[i] != s.value},
+            substitution_rule=rule, settings_hash=settings_hash(settings)))
         return ds
 
     store = None

@@ -71,6 +71,42 @@ def test_warm_starts_and_a_lost_branch():
     assert np.isnan(ds["mean_V"].values[0, 0]) and np.isfinite(ds["mean_V"].values[0, 1])
 
 
+def test_a_run_after_a_lost_branch_is_not_warm_even_with_initial():
+    ds = bp.hysteresis("hh1952", "g_L", [0.0, 1.0e4], t_end=5.0, warmup=1.0,
+                       params={"g_Na": 0.0, "g_K": 0.0, "C_m": 1e-3, "I_app": -1.0e4},
+                       initial={"V": -60.0}, metrics=["mean_V"], progress=False)
+    assert ds["warm_start"].values.tolist() == [[False, False], [True, True]]
+    assert json.loads(ds.attrs["changed_initial"]) == {"V": -60.0}
+
+
+def test_every_step_is_checked_before_any_run(monkeypatch):
+    import biophys.continuation as cont
+
+    runs = []
+    real = cont.sweep
+
+    def counting(*args, **kwargs):
+        if not kwargs.get("dry_run"):
+            runs.append(kwargs["points"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cont, "sweep", counting)
+    with pytest.raises(ValueError, match=r"'g_L' = -1.0 mS/cm\^2 is outside its valid range"):
+        bp.hysteresis("hh1952", "g_L", [0.3, 1.0, -1.0], t_end=5.0, progress=False)
+    assert runs == []
+
+
+def test_the_record_covers_every_step_under_a_substitution_rule():
+    """K_o steps under the equimolar rule move Na_o with them: the record says Na_o is derived
+    per point, not the Na_o of the last run."""
+    ds = bp.hysteresis("beta_cell", "K_o", [8.0, 12.0], t_end=5.0, metrics=["mean_V"],
+                       conditions=bp.Solution(substitution="equimolar_Na"), progress=False)
+    cond = json.loads(ds.attrs["conditions"])
+    assert cond["K_o"].startswith("varied") and cond["Na_o"].startswith("derived")
+    assert json.loads(ds.attrs["changed_parameters"]) == {}
+    assert sorted(json.loads(ds.attrs["varied_parameters"])) == ["K_o", "Na_o"]
+
+
 def test_first_run_uses_initial_and_results_are_labelled(hh, tmp_path):
     assert hh["warm_start"].values[0, 0] == False  # noqa: E712 (numpy bool)
     assert hh["warm_start"].values.sum() == 2 * len(STEPS) - 1

@@ -112,6 +112,35 @@ def test_a_solution_condition_is_perturbed_through_its_rule():
     assert "equimolar" in ds.attrs["substitution_rule"]
 
 
+def test_failed_runs_do_not_count_as_a_regime_change():
+    """A point whose runs blow up (no conductances, a huge current) has NaN readouts: its
+    regime has not changed, its status says why."""
+    ds = sensitivity("hh1952", "I_app", points={"I_app": [-9.0e3, 1.0]}, t_end=5.0,
+                     params={"g_Na": 0.0, "g_K": 0.0, "g_L": 0.0, "C_m": 1e-3},
+                     metrics=["regime"], progress=False)
+    assert ds["status"].values.tolist() == [1, 0]
+    assert ds["regime_changed"].values.tolist() == [[False, False]]
+    dry = sensitivity("hh1952", "g_K", grid={"I_app": [0.0]}, t_end=5.0, metrics=["regime"],
+                      dry_run=True, progress=False)
+    assert not dry["regime_changed"].any()
+
+
+def test_the_base_value_of_a_fixed_parameter_is_recorded(tmp_path):
+    ds = sensitivity("hh1952", ["g_K", "I_app"], grid={"I_app": [1.0, 2.0]}, t_end=5.0,
+                     params={"g_K": 30.0, "g_Na": 100.0}, metrics=["mean_V"], progress=False)
+    assert ds["base_value"].sel(parameter="g_K") == 30.0
+    assert np.isnan(ds["base_value"].sel(parameter="I_app"))  # swept: see its axis
+    assert ds["parameter_unit"].sel(parameter="g_K") == "mS/cm^2"
+    assert json.loads(ds.attrs["changed_parameters"]) == {"g_Na": 100.0, "g_K": 30.0}
+    assert "g_K" not in json.loads(ds.attrs["varied_parameters"])
+    ds = sensitivity("beta_cell", "K_o", grid={"Mg_o": [1.0]}, conditions={"K_o": 8.0},
+                     t_end=5.0, metrics=["mean_V"], progress=False)
+    assert json.loads(ds.attrs["conditions"])["K_o"] == 8.0
+    ds.to_netcdf(tmp_path / "s.nc")
+    back = bp.open_sweep(tmp_path / "s.nc")
+    assert float(back["base_value"].sel(parameter="K_o")) == 8.0
+
+
 @pytest.mark.parametrize("kwargs, match", [
     (dict(parameters="g_X"), "has no parameter 'g_X'"),
     (dict(parameters=["g_K", "g_K"]), "lists a name twice"),
@@ -122,10 +151,22 @@ def test_a_solution_condition_is_perturbed_through_its_rule():
     (dict(parameters="I_app"), r"'I_app' = 0 uA/cm\^2 at 1 point"),
     (dict(parameters="g_K", params={"g_K": 0.0}), "'g_K' = 0 mS/cm"),
     (dict(parameters="g_K", traces=[0]), "traces= is not available"),
+    (dict(parameters="g_K", params={"g_K": 30.0}, conditions={"g_K": 20.0}), "in both"),
+    (dict(parameters="I_app", params={"I_app": -1.0e4}),
+     r"perturbed value \(x \(1 \+- rel_step\)\) of 'I_app' = -10100.0"),
 ])
 def test_bad_input_names_the_parameter(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sensitivity("hh1952", grid={"g_L": [0.3]}, t_end=1.0, progress=False, **kwargs)
+
+
+@pytest.mark.parametrize("grid, match", [
+    ({"g_L": [[0.3, 0.4]]}, "g_L"),
+    ({"g_L": ["a"]}, "g_L"),
+])
+def test_grid_is_checked_as_a_sweep_checks_it(grid, match):
+    with pytest.raises(ValueError, match=match):
+        sensitivity("hh1952", "g_K", grid=grid, t_end=1.0, progress=False)
 
 
 def test_a_perturbation_outside_the_parameter_range_is_refused():
