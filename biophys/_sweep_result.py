@@ -72,6 +72,11 @@ def open_sweep(path) -> xr.Dataset:
     return out
 
 
+def status_counts(status: np.ndarray) -> dict[str, int]:
+    """How many points ended with each status, by name (the ``status_counts`` record)."""
+    return {STATUS.get(int(s), str(s)): int((status == s).sum()) for s in np.unique(status)}
+
+
 def status_text(ds: xr.Dataset) -> xr.DataArray:
     """The ``status`` codes of a sweep as readable strings."""
     return flag_text(ds["status"])

@@ -248,7 +248,7 @@ def _table(ds) -> str:
     return df.to_string(index=False, float_format=lambda x: f"{x:.6g}")
 
 
-def _not_saved_notice(out, plot_path, checkpoint, n_points: int) -> str:
+def _not_saved_notice(plot_path, checkpoint, n_points: int) -> str:
     """The stderr notice of a sweep run without a results file."""
     kept = []
     if plot_path:
@@ -306,7 +306,7 @@ def sweep_command(args: argparse.Namespace) -> int:
               f"{', '.join(metrics)}; configuration ok (nothing simulated)")
         return 0
     if not out:
-        print(_not_saved_notice(out, plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
+        print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
               file=sys.stderr)
     ds = sweep(**kw)
     if out:

@@ -11,13 +11,17 @@ pattern it shows depends on where it came from.
 from __future__ import annotations
 
 import json
+import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._design import _as_1d, _unit
+from ._sweep_result import status_counts
 from .models import get_model
-from .sweep import DEFAULT_METRICS, STATUS, sweep
+from .sweep import DEFAULT_METRICS, sweep
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -81,7 +85,7 @@ def hysteresis(
         if key in sweep_kwargs:
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "one run at a time")
-    steps = _check_values(axis, values)
+    steps = _check_values(m, axis, values)
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     # every step checked (and the record of the whole set of runs made) before any run
     plan = sweep(m, points={axis: steps}, t_end=t_end, warmup=warmup, metrics=metrics,
@@ -97,13 +101,15 @@ def hysteresis(
 
     bar = tqdm(total=2 * n, unit="run", desc=f"hysteresis {m.name} {axis}",
                disable=not progress, dynamic_ncols=True)
-    last = None
     try:
         for d, order in enumerate((range(n), range(n - 1, -1, -1))):
             for j in order:
-                ds = sweep(m, points={axis: [steps[j]]}, t_end=t_end, warmup=warmup,
-                           metrics=metrics, params=params, conditions=conditions,
-                           initial=state, final_state=True, progress=False, **sweep_kwargs)
+                with warnings.catch_warnings():  # the plan above gave every warning once
+                    warnings.simplefilter("ignore")
+                    ds = sweep(m, points={axis: [steps[j]]}, t_end=t_end, warmup=warmup,
+                               metrics=metrics, params=params, conditions=conditions,
+                               initial=state, final_state=True, progress=False,
+                               **sweep_kwargs)
                 warm[d, j] = from_previous
                 for name in metrics:
                     out[name][d, j] = float(ds[name].values[0])
@@ -113,56 +119,46 @@ def hysteresis(
                     state = {s: float(ds[f"final_{s}"].values[0]) for s in m.state_names}
                 else:  # the branch is lost: the next run starts afresh
                     state = dict(initial) if initial else None
-                last = ds
                 bar.update(1)
     finally:
         bar.close()
-    return _dataset(m, axis, steps, metrics, out, status, warm, last, plan)
+    return _dataset(axis, steps, metrics, out, status, warm, plan)
 
 
-def _check_values(axis: str, values) -> np.ndarray:
+def _check_values(m: Model, axis: str, values) -> np.ndarray:
     if not isinstance(axis, str):
         raise ValueError(f"axis must be the name of one quantity, got {axis!r}")
-    try:
-        steps = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"values of {axis!r} must be numbers, got {values!r}") from None
-    if steps.ndim != 1 or steps.size < 2:
-        raise ValueError(f"values of {axis!r} must be a 1-D sequence of at least two steps")
-    if not np.all(np.isfinite(steps)):
-        raise ValueError(f"values of {axis!r} must be finite, got {steps.tolist()}")
+    steps = _as_1d(axis, values, _unit(m, axis), "hysteresis values of")
+    if steps.size < 2:
+        raise ValueError(f"hysteresis values of {axis!r} need at least two steps")
     if np.unique(steps).size != steps.size:
-        raise ValueError(f"values of {axis!r} repeat a step: {steps.tolist()}")
+        raise ValueError(f"hysteresis values of {axis!r} repeat a step: {steps.tolist()}")
     return steps
 
 
-def _dataset(m, axis, steps, metrics, out, status, warm, last, plan) -> xr.Dataset:
+def _dataset(axis, steps, metrics, out, status, warm, plan) -> xr.Dataset:
     import xarray as xr  # deferred: `import biophys` stays light
 
     dims = ("direction", axis)
     ds = xr.Dataset(coords={
         "direction": ("direction", np.array(DIRECTIONS, dtype=object),
                       {"long_name": "pass: up through the values, then back down"}),
-        axis: (axis, steps, last[axis].attrs)})
+        axis: (axis, steps, plan[axis].attrs)})
     for name in metrics:
-        ds[name] = (dims, out[name], last[name].attrs)
-    ds["status"] = (dims, status, last["status"].attrs)
+        ds[name] = (dims, out[name], plan[name].attrs)
+    ds["status"] = (dims, status, plan["status"].attrs)
     ds["warm_start"] = (dims, warm, {
         "long_name": "run started from the final state of the run before (False: from the "
                      "initial state, at the first run or after a run that did not finish)"})
-    ds.attrs.update({k: v for k, v in last.attrs.items()
-                     if k not in ("n_points", "status_counts", "sweep_design", "sweep_axes",
+    # the record of the whole set of runs (one run's own record shows a single step)
+    ds.attrs.update({k: v for k, v in plan.attrs.items()
+                     if k not in ("dry_run", "n_points", "sweep_design", "sweep_axes",
                                   "settings_hash")})
-    # what varied over the whole set of runs (a single run's record shows one step)
-    ds.attrs.update({k: plan.attrs[k] for k in (
-        "varied_parameters", "changed_parameters", "conditions", "solution", "changed_initial",
-        "substitution_rule")})
     ds.attrs.update(
         continuation="each run starts from the final state of the run before it; up through "
                      "the values in the given order, then down from the top",
         steps=json.dumps(steps.tolist()), n_runs=int(2 * steps.size),
-        status_counts=json.dumps({STATUS.get(int(s), str(s)): int((status == s).sum())
-                                  for s in np.unique(status)}))
+        status_counts=json.dumps(status_counts(status)))
     return ds
 
 
@@ -176,13 +172,19 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
     metric : str
         A metric of the result (default ``regime``).
     rtol : float
-        Relative tolerance for a continuous metric (0: any difference; NaN on both passes
-        counts as equal).
+        Relative tolerance for a continuous metric (dimensionless, finite and >= 0; 0: any
+        difference; NaN on both passes counts as equal).
     """
+    try:
+        r = float(rtol)
+    except (TypeError, ValueError):
+        r = math.nan
+    if isinstance(rtol, bool) or not (math.isfinite(r) and r >= 0.0):
+        raise ValueError(f"rtol = {rtol!r} (dimensionless) must be finite and >= 0")
     up, down = ds[metric].sel(direction="up"), ds[metric].sel(direction="down")
     both_nan = up.isnull() & down.isnull()
-    if rtol:
-        close = abs(up - down) <= rtol * np.maximum(abs(up), abs(down))
+    if r:
+        close = abs(up - down) <= r * np.maximum(abs(up), abs(down))
     else:
         close = up == down
     return ~(close | both_nan)

@@ -11,6 +11,8 @@ kernel, parallel, bit-identical for any thread count), and reports
   (the central difference is exact for ``M`` quadratic in ``ln p``; its error is O(h^2));
 * ``elasticity_<metric>``: ``d_<metric> / M(p)``, the relative change of the readout per
   relative change of the parameter (dimensionless; NaN where ``M(p) = 0``);
+  for a negative parameter (a reversal potential, say) ``ln p`` reads ``ln |p|``: the step is
+  still ``p (1 +- h)``;
 * ``regime_changed``: True where the activity pattern (metric ``regime``) differs between the
   three runs. There the readout jumps (a bifurcation lies within ``p (1 +- h)``) and the
   difference quotient measures the jump, not a derivative.
@@ -29,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._design import check_bounds, make_design
+from ._design import Design, check_bounds, make_design
 from .analysis import KINDS
 from .models import get_model
 from .sweep import DEFAULT_METRICS, _covered, sweep
@@ -48,24 +50,21 @@ def _parameter_names(m: Model, parameters) -> list[str]:
         raise ValueError("parameters must name at least one parameter of model "
                          f"{m.name!r}")
     for q in names:
-        if not isinstance(q, str) or q not in m.parameter_names:
-            raise ValueError(f"model {m.name!r} has no parameter {q!r}; valid names: "
-                             f"{', '.join(m.parameter_names)}")
+        if not isinstance(q, str):
+            raise ValueError(f"parameters must be names (str), got {q!r}")
+        m.parameter_index(q)  # names the valid parameters if q is not one
     if len(set(names)) != len(names):
         raise ValueError(f"parameters lists a name twice: {names}")
     return names
 
 
 def _base_table(m: Model, grid, points, solution
-                ) -> tuple[dict[str, np.ndarray], tuple[str, ...], tuple[int, ...]]:
-    """The unperturbed points as columns (checked as a sweep checks them), with the dims and
-    shape of the result."""
+                ) -> tuple[dict[str, np.ndarray], Design, tuple[int, ...]]:
+    """The unperturbed points as columns (checked as a sweep checks them), with the design and
+    the shape of the result."""
     design = make_design(m, grid, points, solution)
-    if design.kind == "grid":
-        mesh = np.meshgrid(*design.axes, indexing="ij")
-        cols = {k: g.ravel() for k, g in zip(design.names, mesh, strict=True)}
-        return cols, tuple(design.names), design.shape
-    return dict(zip(design.names, design.axes, strict=True)), ("point",), design.shape
+    cols = dict(zip(design.names, design.values(0, design.n_points), strict=True))
+    return cols, design, design.shape
 
 
 def sensitivity(
@@ -131,7 +130,7 @@ def sensitivity(
                          "biophys.sweep or biophys.simulate")
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     solution = None if conditions is None or isinstance(conditions, Mapping) else conditions
-    cols, dims, shape = _base_table(m, grid, points, solution)
+    cols, design, shape = _base_table(m, grid, points, solution)
     n = int(np.prod(shape))
     covered = _covered(m, conditions)
     fixed = dict(params or {})
@@ -162,23 +161,21 @@ def sensitivity(
 
     # rows: the base points, then each parameter at 1 - h and 1 + h
     table = {k: np.tile(v, 1 + 2 * len(names)) for k, v in cols.items()}
-    for q in names:
+    for i, q in enumerate(names):
         col = np.tile(base[q], 1 + 2 * len(names))
-        i = names.index(q)
         col[(1 + 2 * i) * n:(2 + 2 * i) * n] = base[q] * (1.0 - h)
         col[(2 + 2 * i) * n:(3 + 2 * i) * n] = base[q] * (1.0 + h)
         table[q] = col
-        if q in m.parameter_names:
-            check_bounds(m, q, col[n:], f"with rel_step = {h:g}, the perturbed value "
-                         "(x (1 +- rel_step)) of")
+        check_bounds(m, q, col[n:], f"with rel_step = {h:g}, the perturbed value "
+                     "(x (1 +- rel_step)) of")
     res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
                 conditions=conditions, **sweep_kwargs)
-    ds = _assemble(res, names, cols, dims, shape, h)
-    _record_base(ds, m, names, cols, base, n)
+    ds = _assemble(res, names, cols, design, h)
+    _record_base(ds, m, names, cols, base)
     return ds
 
 
-def _record_base(ds, m: Model, names, cols, base, n: int) -> None:
+def _record_base(ds, m: Model, names, cols, base) -> None:
     """The unperturbed values of the perturbed parameters that are not swept axes: a
     coordinate on ``parameter`` and the provenance attributes (the runs varied them)."""
     fixed = [q not in cols for q in names]
@@ -201,27 +198,29 @@ def _record_base(ds, m: Model, names, cols, base, n: int) -> None:
                     varied_parameters=json.dumps(varied))
 
 
-def _assemble(res, names, cols, dims, shape, h) -> xr.Dataset:
+def _assemble(res, names, cols, design: Design, h) -> xr.Dataset:
     import xarray as xr  # deferred: `import biophys` stays light
 
-    n = int(np.prod(shape))
+    shape, n = design.shape, design.n_points
+    dims = design.names if design.kind == "grid" else ("point",)
     k = len(names)
 
     def split(var):
         a = res[var].values.reshape(1 + 2 * k, n)
         return a[0].reshape(shape), a[1::2].reshape((k, *shape)), a[2::2].reshape((k, *shape))
 
-    if dims == ("point",):
+    if design.kind == "grid":
+        coords = {d: (d, a, res[d].attrs)
+                  for d, a in zip(design.names, design.axes, strict=True)}
+    else:
         coords = {"point": ("point", np.arange(n), {"long_name": "point index"})}
         coords.update({c: ("point", v, res[c].attrs) for c, v in cols.items()})
-    else:
-        coords = {d: (d, _axis(cols[d], i, shape), res[d].attrs) for i, d in enumerate(dims)}
     coords["parameter"] = ("parameter", np.array(names, dtype=object),
                            {"long_name": "perturbed parameter"})
     ds = xr.Dataset(coords=coords)
     lnq = math.log1p(h) - math.log1p(-h)
     for var in res.data_vars:
-        if var == "point" or "point" not in res[var].dims:
+        if "point" not in res[var].dims:
             continue
         b, lo, hi = split(var)
         ds[var] = (dims, b, res[var].attrs)
@@ -250,12 +249,7 @@ def _assemble(res, names, cols, dims, shape, h) -> xr.Dataset:
             "long_name": f"elasticity of {var}: d ln({var}) / d ln(parameter) at the point"})
     ds.attrs.update(res.attrs)
     ds.attrs.update(n_points=n, n_runs=int(res.sizes["point"]), rel_step=h,
-                    sweep_design="points" if dims == ("point",) else "grid",
+                    sweep_design=design.kind,
                     sweep_axes=json.dumps(list(cols)),
                     sensitivity_parameters=json.dumps(list(names)))
     return ds
-
-
-def _axis(col: np.ndarray, i: int, shape: tuple[int, ...]) -> np.ndarray:
-    """Axis ``i`` of a grid flattened in C order."""
-    return col.reshape(shape)[(0,) * i + (slice(None),) + (0,) * (len(shape) - i - 1)]

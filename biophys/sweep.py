@@ -28,7 +28,15 @@ from ._compile import BLOCK
 from ._design import Design, Mapper, make_design, resolve_traces
 from ._labelled import variable
 from ._model import Model
-from ._sweep_result import STATUS, _axis_attrs, _dataset, flag_text, open_sweep, status_text
+from ._sweep_result import (
+    STATUS,
+    _axis_attrs,
+    _dataset,
+    flag_text,
+    open_sweep,
+    status_counts,
+    status_text,
+)
 from ._version import __version__
 from ._warn import warn_user
 from .models import get_model
@@ -395,6 +403,8 @@ def sweep(
     if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(
             n_workers, (int, np.integer)) or n_workers < 1):
         raise ValueError(f"n_workers = {n_workers!r} must be a positive integer")
+    if not isinstance(final_state, (bool, np.bool_)):
+        raise ValueError(f"final_state = {final_state!r} must be True or False")
     n = design.n_points
     chunk_size = _chunk_size(chunk_size, n)
     if backend == "dask" and not isinstance(model, str) and get_model(m.name) is not m:
@@ -407,19 +417,29 @@ def sweep(
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
     outputs = spec.outputs(m)
     names = (*outputs, "status")
+    # the record of the sweep, the same for a dry run (which adds dry_run = 1)
+    prov = dict(
+        changed_parameters=changed_parameters(m, p0),
+        conditions={q: _varying(q, design.names, mapper.names)
+                    or float(p0[m.parameter_index(q)]) for q in m.condition_names},
+        changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
+                         if y0[i] != s.value},
+        sweep_design=design.kind, sweep_axes=list(design.names),
+        varied_parameters=list(mapper.names), n_points=n,
+        integrator=getattr(_engine, "METHOD_DESCRIPTIONS", {}).get(method, str(method)),
+        method=str(method), dt=dt, t_end=t_end, warmup=warmup,
+        spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
+        plateau_V=float(m.plateau_V) if m.plateau_V is not None else "none",
+        metrics=list(spec.metrics), substitution_rule=rule,
+        solution=_solution_record(solution, m, design.names, mapper.names),
+        stimulus=repr(stimulus) if stimulus is not None else "none",
+        kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
+        backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none")
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},
                       np.full(design.n_points, -1, dtype=np.int8))
-        ds.attrs.update(provenance(
-            m, dry_run=1, n_points=design.n_points, varied_parameters=list(mapper.names),
-            changed_parameters=changed_parameters(m, p0),
-            conditions={q: _varying(q, design.names, mapper.names)
-                        or float(p0[m.parameter_index(q)]) for q in m.condition_names},
-            solution=_solution_record(solution, m, design.names, mapper.names),
-            changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
-                             if y0[i] != s.value},
-            substitution_rule=rule, settings_hash=settings_hash(settings)))
+        ds.attrs.update(provenance(m, dry_run=1, **prov))
         return ds
 
     store = None
@@ -482,28 +502,7 @@ def sweep(
     ds = _dataset(m, design, spec, plan, results, status)
     if trace_idx:
         _add_traces(ds, m, design, mapper, spec, trace_idx, record, record_every)
-    changed = changed_parameters(m, p0)
-    ds.attrs.update(provenance(
-        m,
-        changed_parameters=changed,
-        conditions={q: _varying(q, design.names, mapper.names)
-                    or float(p0[m.parameter_index(q)]) for q in m.condition_names},
-        changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
-                         if y0[i] != s.value},
-        sweep_design=design.kind, sweep_axes=list(design.names),
-        varied_parameters=list(mapper.names), n_points=n,
-        integrator=getattr(_engine, "METHOD_DESCRIPTIONS", {}).get(method, str(method)),
-        method=str(method), dt=dt, t_end=t_end, warmup=warmup,
-        spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
-        plateau_V=float(m.plateau_V) if m.plateau_V is not None else "none",
-        metrics=list(spec.metrics), substitution_rule=rule,
-        solution=_solution_record(solution, m, design.names, mapper.names),
-        stimulus=repr(stimulus) if stimulus is not None else "none",
-        kernels_source_hash=kernels_source_hash(), settings_hash=settings_hash(settings),
-        backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
-        status_counts={STATUS.get(int(s), str(s)): int((status == s).sum())
-                       for s in np.unique(status)},
-    ))
+    ds.attrs.update(provenance(m, **prov, status_counts=status_counts(status)))
     return ds
 
 

@@ -11,6 +11,7 @@ with the independent NumPy/SciPy HH (tests/hh_reference.py) started from rest an
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -141,6 +142,28 @@ def test_final_state_of_a_sweep_continues_a_run():
 def test_bad_steps_are_named(values, match):
     with pytest.raises(ValueError, match=f"values of 'I_app' {match}|{match}"):
         bp.hysteresis("hh1952", "I_app", values, t_end=1.0, progress=False)
+
+
+def test_differs_rtol_is_checked():
+    ds = bp.hysteresis("hh1952", "I_app", [2.0, 7.0, 12.0], t_end=300.0, warmup=100.0,
+                       metrics=["mean_V"], progress=False)
+    assert differs(ds, "mean_V", rtol=1e-3).values.tolist() == [False, True, True]
+    for bad in (-0.1, math.nan, True, "a"):
+        with pytest.raises(ValueError, match=r"rtol = .* \(dimensionless\) must be finite"):
+            differs(ds, "mean_V", rtol=bad)
+
+
+def test_a_bath_warning_is_given_once(recwarn):
+    """The plan's dry run gives each warning; the step runs do not repeat it."""
+    bp.hysteresis("hh1952", "temperature", [6.3, 43.0, 44.0], t_end=5.0,
+                  conditions=bp.Solution(), progress=False)
+    texts = [str(w.message) for w in recwarn.list if "temperature" in str(w.message)]
+    assert texts and len(texts) == len(set(texts))
+
+
+def test_final_state_must_be_a_bool():
+    with pytest.raises(ValueError, match="final_state = 'no' must be True or False"):
+        bp.sweep("hh1952", points={"I_app": [0.0]}, t_end=1.0, final_state="no", progress=False)
 
 
 def test_sweep_only_options_are_refused():

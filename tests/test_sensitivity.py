@@ -42,7 +42,6 @@ def test_equals_plain_sweeps_at_the_perturbed_values():
     np.testing.assert_array_equal(d, (hi["max_V"].values - lo["max_V"].values) / _q())
     # a swept parameter is perturbed around each point's own value
     g_na = np.array(grid["g_Na"])
-    lo = bp.sweep("hh1952", grid={"I_app": grid["I_app"]}, **kw)
     for j, g in enumerate(g_na):
         lo = bp.sweep("hh1952", grid={"I_app": grid["I_app"]}, params={"g_Na": g * (1 - H)}, **kw)
         hi = bp.sweep("hh1952", grid={"I_app": grid["I_app"]}, params={"g_Na": g * (1 + H)}, **kw)
