@@ -16,6 +16,8 @@ from types import ModuleType
 
 import numpy as np
 
+from .analysis import check_plateau_V
+
 
 class UnknownName(KeyError, ValueError):
     """A parameter or state name the model does not have.
@@ -157,6 +159,10 @@ class Model:
         self._p = {q.name: i for i, q in enumerate(self.parameters)}
         self._s = {q.name: i for i, q in enumerate(self.states)}
         self._o = {q.name: i for i, q in enumerate(self.outputs)}
+        try:
+            check_plateau_V(self.plateau_V)
+        except ValueError as e:
+            raise ValueError(f"model {self.name!r}: {e}") from None
         for var, tau in self.lags.items():
             if (var not in self._s and var not in self._o) or tau not in self._p:
                 raise RuntimeError(f"model {self.name!r}: lag {var!r} -> {tau!r} needs a state "

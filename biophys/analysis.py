@@ -45,7 +45,8 @@ kind
 depolarisation block
     No spike in the window and a time-averaged V above ``plateau_V`` (when given): the cell
     is held on the plateau (kind ``"depolarised"``), with plateau fraction 1 and no silent
-    phase.
+    phase. A spike-free depolarised interval between spikes is still a silence (the test is
+    on the whole window, as online).
 silent-phase potential
     ``silent_V_mean`` is the time average of V over the samples below ``threshold`` inside
     complete silences (an interspike interval longer than ``gap``, bounded by spikes on both
@@ -204,6 +205,7 @@ def bursts(
     """
     t, V = _check_trace(t, V)
     thr = float(threshold)
+    plateau_V = check_plateau_V(plateau_V)
     t0, t1 = _window(t_start, t_end, float(t[0]), float(t[-1]))
     if spike_times is None:
         st = detect_spikes(t, V, thr)
@@ -255,7 +257,8 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     if n == 0:
         vmean = _time_mean(tw, Vw, np.ones(tw.size, bool)) if has_trace else nan
         vmin = float(np.min(Vw)) if has_trace else nan
-        if plateau_V is not None and depolarisation_block(0, vmean, plateau_V):
+        blocked = plateau_V is not None and depolarisation_block(0, vmean, plateau_V)
+        if KINDS[kind_index(0, False, 0, blocked)] == "depolarised":
             return BurstStats("depolarised", 0, 0.0, 0, nan, nan, nan, nan, 1.0, nan, nan, nan,
                               nan, t0, t1, st, empty, empty)
         return BurstStats("silent", 0, 0.0, 0, nan, nan, nan, nan, 0.0, nan, nan, vmean, vmin,
@@ -281,16 +284,16 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     intra = isi[isi <= gap]
     intraburst = 1000.0 / float(np.mean(intra)) if intra.size else nan
 
-    if brk.size == 0 and not has_start[0] and not ended[-1]:
+    continuous = brk.size == 0 and not has_start[0] and not ended[-1]
+    kind = KINDS[kind_index(n, continuous, starts.size)]
+    if kind == "continuous":
         return BurstStats("continuous", n, rate, 0, nan, nan, nan, nan, 1.0, nan, intraburst,
                           nan, nan, t0, t1, st, empty, empty)
 
-    if starts.size >= 2:
-        kind = "bursting"
+    if kind == "bursting":
         period = float((starts[-1] - starts[0]) / (starts.size - 1))
         period_std = float(np.std(np.diff(starts)))
-    else:
-        kind = "irregular"
+    else:  # irregular
         period = period_std = nan
     if b_first.size:
         active = float(np.mean(b_last - b_first))
@@ -312,6 +315,42 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
         vmin = float(np.min(Vw[mask])) if mask.any() else nan
     return BurstStats(kind, n, rate, int(b_first.size), period, period_std, active, silent, pf,
                       spb, intraburst, vmean, vmin, t0, t1, st, b_first, b_last)
+
+
+def kind_index(n_spikes, continuous, n_starts, blocked=False) -> np.ndarray:
+    """Index into :data:`KINDS` of the activity pattern: the one rule that :func:`bursts`
+    and the online read-outs (:func:`biophys.metrics.burst_statistics`) apply.
+
+    Parameters
+    ----------
+    n_spikes : array_like
+        Spikes in the window.
+    continuous : array_like of bool
+        Spiking with no silence longer than the gap before, between or after the spikes.
+    n_starts : array_like
+        Burst starts in the window.
+    blocked : array_like of bool
+        Depolarisation block (:func:`depolarisation_block`).
+    """
+    return np.select(
+        [np.asarray(blocked, bool), np.asarray(n_spikes) == 0, np.asarray(continuous, bool),
+         np.asarray(n_starts) >= 2],
+        [KINDS.index(k) for k in ("depolarised", "silent", "continuous", "bursting")],
+        KINDS.index("irregular"))
+
+
+def check_plateau_V(plateau_V) -> float | None:
+    """``plateau_V`` (mV) as a float, or None; a named error if it is not a finite potential."""
+    if plateau_V is None:
+        return None
+    try:
+        v = float(plateau_V)
+    except (TypeError, ValueError):
+        v = math.nan
+    if isinstance(plateau_V, bool) or not math.isfinite(v):
+        raise ValueError(f"plateau_V = {plateau_V!r} mV must be a finite potential (or None: "
+                         "no depolarisation-block test)")
+    return v
 
 
 def depolarisation_block(n_spikes, mean_V, plateau_V: float):

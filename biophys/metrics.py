@@ -30,7 +30,11 @@ after the warm-up are measured; a final burst counts if the run ends with a sile
 silence longer than ``burst_gap`` after the warm-up), 0 without spikes, and NaN where bursts are
 undefined (for example a single burst). A cell without spikes whose mean V after the warm-up is
 above the model's ``plateau_V`` (depolarisation block, e.g. a beta-cell at 12 mM K_o) is held on
-the plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential).
+the plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential). The test
+is made on the whole window: a depolarised interval without spikes *between* spikes still counts
+as a silent phase (for example Bertram & Sherman 2004 at 5.6 mM K_o, whose long silences sit
+near -40 to -23 mV), so such a window reads bursting with a high silent-phase potential; a
+per-silence test would need the mean V of every pending silence in the driver's accumulator.
 
 Activity pattern (``regime``): the index into :data:`biophys.analysis.KINDS` of the kind that
 :func:`biophys.analysis.bursts` gives the same run: 0 silent, 1 depolarised (the block above;
@@ -58,7 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._model import Model
-from .analysis import KINDS, depolarisation_block
+from .analysis import KINDS, depolarisation_block, kind_index
 from .kernels.ensemble_source import (
     B_CUR_FIRST,
     B_CUR_N,
@@ -300,7 +304,9 @@ _BLOCK_AWARE = ("plateau_fraction", "silent_phase_V", "silent_phase_min_V", "reg
 
 
 
-def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[str, np.ndarray]:
+def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
+                     mean_V: np.ndarray | None = None,
+                     plateau_V: float | None = None) -> dict[str, np.ndarray]:
     """Burst readouts from the driver's accumulator ``burst`` (N_BURST, n_cells).
 
     Parameters
@@ -311,6 +317,10 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
         End of the run, ms (a final burst followed by a silence > ``burst_gap`` is closed).
     burst_gap : float
         Silence that separates bursts, ms.
+    mean_V, plateau_V : optional
+        Each cell's mean V after the warm-up (mV) and the model's ``plateau_V`` (mV): a cell
+        without spikes and mean V above it is in depolarisation block (plateau fraction 1,
+        regime "depolarised", no silent phase). Default: no block test.
 
     Returns
     -------
@@ -319,8 +329,7 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
         ``plateau_fraction`` (1), ``spikes_per_burst`` (1), ``n_bursts`` (measured bursts),
         ``silent_phase_V`` and ``silent_phase_min_V`` (mV; NaN unless the run accumulated
         them, ``silent_phase=True`` in :func:`biophys._engine.run`), ``regime`` (index into
-        :data:`biophys.analysis.KINDS`, as float; depolarisation block is applied by
-        :func:`compute`).
+        :data:`biophys.analysis.KINDS`, as float).
     """
     b = np.asarray(burst, dtype=float)
     nspk = b[B_NSPK]
@@ -335,17 +344,20 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float) -> dict[
         active = np.where(n_done >= 1, sum_dur / n_done, np.nan)
         per_burst = np.where(n_done >= 1, sum_spk / n_done, np.nan)
         continuous = (nspk > 0) & (nstart == 0) & (t_end - b[B_LAST] <= burst_gap)
-        regime = np.select([nspk == 0, continuous, nstart >= 2],
-                           [KINDS.index("silent"), KINDS.index("continuous"),
-                            KINDS.index("bursting")], KINDS.index("irregular")).astype(float)
+        blocked = (depolarisation_block(nspk, mean_V, plateau_V) if plateau_V is not None
+                   else np.zeros(nspk.shape, bool))
+        regime = kind_index(nspk, continuous, nstart, blocked).astype(float)
         plateau = np.where(nstart >= 2, active / period, np.nan)
         plateau = np.where(continuous, 1.0, plateau)
         plateau = np.where(nspk == 0, 0.0, plateau)
+        plateau = np.where(blocked, 1.0, plateau)
         has_sil = b[B_SIL_N] > 0
         rest = (nspk == 0) & (b[B_PEND_N] > 0)
         sil_mean = np.where(has_sil, b[B_SIL_SUM] / b[B_SIL_N],
                             np.where(rest, b[B_PEND_SUM] / b[B_PEND_N], np.nan))
         sil_min = np.where(has_sil, b[B_SIL_MIN], np.where(rest, b[B_PEND_MIN], np.nan))
+        sil_mean = np.where(blocked, np.nan, sil_mean)
+        sil_min = np.where(blocked, np.nan, sil_min)
     return {"spike_count": nspk, "burst_period": period, "active_phase": active,
             "plateau_fraction": plateau, "spikes_per_burst": per_burst, "n_bursts": n_done,
             "silent_phase_V": sil_mean, "silent_phase_min_V": sil_min, "regime": regime}
@@ -377,15 +389,10 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
             out[s.name] = val * s.scale if s.scale != 1.0 else val
             continue
         if bursts is None:
-            bursts = burst_statistics(raw.burst, t_end, burst_gap)
-            if plan_.plateau_V is not None:
-                mean_V = raw.obs[idx["V"]][0] / raw.n_obs_samples
-                block = depolarisation_block(bursts["spike_count"], mean_V, plan_.plateau_V)
-                bursts["plateau_fraction"] = np.where(block, 1.0, bursts["plateau_fraction"])
-                bursts["regime"] = np.where(block, float(KINDS.index("depolarised")),
-                                            bursts["regime"])
-                for k in ("silent_phase_V", "silent_phase_min_V"):
-                    bursts[k] = np.where(block, np.nan, bursts[k])
+            mean_V = (raw.obs[idx["V"]][0] / raw.n_obs_samples
+                      if plan_.plateau_V is not None else None)
+            bursts = burst_statistics(raw.burst, t_end, burst_gap, mean_V=mean_V,
+                                      plateau_V=plan_.plateau_V)
         if s.kind == "spikes":
             out[s.name] = bursts["spike_count"].copy()
         elif s.kind == "spike_rate":

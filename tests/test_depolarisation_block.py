@@ -1,9 +1,11 @@
 """Depolarisation block is not silence.
 
 At high K_o the beta-cell depolarises past its spiking range and stops crossing the spike
-threshold (12 mM K_o, 11.1 mM glucose: V stays near -34.5 mV, insulin output twice that at
-2 mM). Before ``Model.plateau_V`` the burst read-outs called that cell silent: plateau fraction
-0 and a "silent-phase potential" of -34.5 mV, in the high-K_o column of the main job's map.
+threshold (12 mM K_o, 11.1 mM glucose; the main job's 480 s runs after 300 s: V stays near
+-34.6 mV, insulin output 3.4 times that at 2 mM, where the cell rests at -59.7 mV; this
+module's 60 s runs after 40 s: -30.4 mV). Before ``Model.plateau_V`` the burst read-outs called
+that cell silent: plateau fraction 0 and a "silent-phase potential" of -34.6 mV, in the
+high-K_o column of the main job's map.
 Now a cell without spikes whose mean V is above ``plateau_V`` is held on the plateau: plateau
 fraction 1, no silent phase. The online read-outs of a sweep and the trace analysis
 (:func:`biophys.analysis.bursts`) apply the same rule and are compared here.
@@ -125,3 +127,34 @@ def test_classic_models_in_block_at_high_K_o(name, t_end):
     assert float(rest["silent_phase_V"]) == pytest.approx(float(rest["mean_V"]), abs=0.1)
     assert float(block["plateau_fraction"]) == 1.0
     assert math.isnan(float(block["silent_phase_V"]))
+
+
+@pytest.mark.parametrize("bad", [math.nan, -math.inf, "abc", True])
+def test_plateau_V_must_be_a_finite_potential(bad):
+    t = np.linspace(0.0, 100.0, 101)
+    with pytest.raises(ValueError, match=r"plateau_V = .* mV must be a finite potential"):
+        bursts(t, np.full(t.size, -30.0), -20.0, 50.0, plateau_V=bad)
+    import dataclasses
+
+    m = get_model("beta_cell")
+    with pytest.raises(ValueError, match=r"model 'beta_cell': plateau_V = .* mV must be"):
+        dataclasses.replace(m, plateau_V=bad)
+
+
+def test_burst_statistics_applies_the_block_itself():
+    """The block is applied where the accumulator is reduced (no patch afterwards): two cells
+    without spikes, mean V -60 and -30 mV against plateau_V -50 mV."""
+    from biophys.analysis import KINDS
+    from biophys.kernels import ensemble_source as es
+
+    b = np.zeros((es.N_BURST, 2))
+    b[es.B_PEND_N] = 10.0
+    b[es.B_PEND_SUM] = [-600.0, -300.0]
+    b[es.B_PEND_MIN] = [-61.0, -31.0]
+    out = metrics.burst_statistics(b, 1000.0, 50.0, mean_V=np.array([-60.0, -30.0]),
+                                   plateau_V=-50.0)
+    assert [KINDS[int(k)] for k in out["regime"]] == ["silent", "depolarised"]
+    assert out["plateau_fraction"].tolist() == [0.0, 1.0]
+    assert out["silent_phase_V"][0] == -60.0 and math.isnan(out["silent_phase_V"][1])
+    plain = metrics.burst_statistics(b, 1000.0, 50.0)  # no block test: both silent
+    assert [KINDS[int(k)] for k in plain["regime"]] == ["silent", "silent"]

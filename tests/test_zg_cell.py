@@ -363,7 +363,7 @@ def test_oscillation_onset_with_K_o(runs):
     # CaV3.2 to recover from inactivation)
     for key in ("K4.5", "K5", "K5.5", "K6"):
         assert _get(runs, "max_V", key) - _get(runs, "min_V", key) > 50.0
-        assert _get(runs, "max_V", key) > -25.0  # the peaks, just below the measured -21.8
+        assert _get(runs, "max_V", key) > -25.0  # the peaks; simulated -21.8 (regression guard)
     for key in ("K4.5", "K5"):  # the K(Ca) after-hyperpolarisation dips below the 4 mM rest
         assert _get(runs, "min_V", key) < _get(runs, "mean_V", "K4") - 2.0
     # oscillating cells have more Ca2+ than silent ones; mean Ca2+ rises with K_o

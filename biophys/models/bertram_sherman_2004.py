@@ -103,8 +103,8 @@ MODEL = Model(
     dt=0.1,
     spike_threshold=-40.0,
     burst_gap=5000.0,
-    # chosen here: between rest/silent phase (-83.9 mV at 3 mM K_o, -61.1 at 5.6 mM) and block
-    # (-28.6 mV without spikes at 10 mM). tests/test_depolarisation_block.py
+    # chosen here: between rest (-117.7 mV at 1 mM K_o) and block (-19.5 mV without spikes at
+    # 20 mM), mean V over the last quarter of 300 s runs: tests/test_depolarisation_block.py
     plateau_V=-50.0,
     roles={"Ca_i": "Ca_i"},
 )

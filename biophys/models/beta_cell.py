@@ -359,9 +359,10 @@ MODEL = Model(
     dt=0.1,
     spike_threshold=-20.0,
     burst_gap=2000.0,
-    # chosen here: between rest (-59.3 mV at 2 mM K_o) or the silent phase (-64 mV at 4-5.4
-    # mM) and the depolarised states (mean V -43.7 mV spiking at 8 mM, -34.5 mV without spikes
-    # at 12 mM K_o; 11.1 mM glucose). tests/test_depolarisation_block.py
+    # chosen here: between rest (-58.8 mV at 2 mM K_o) and block (-30.4 mV without spikes at
+    # 12 mM; equimolar Na+ substitution, 11.1 mM glucose, mean V over 40-60 s):
+    # tests/test_depolarisation_block.py. With the main job's 480 s runs (after 300 s): -59.7
+    # and -34.6 mV.
     plateau_V=-50.0,
     roles={"Ca_i": "Ca_i", "secretion": "fusion_rate", "insulin": "insulin_rate",
            "pump_current": "I_NaK", "ATP_use": "ATP_use"},

@@ -81,8 +81,8 @@ MODEL = Model(
     dt=0.01,
     spike_threshold=-30.0,
     burst_gap=1000.0,
-    # chosen here: between the flat -49.2 mV at 1 mM K_o and the silent phase (-54.8 mV at 3 mM)
-    # below, and block above (-26.9 mV without spikes at 10 mM). tests/test_depolarisation_block.py
+    # chosen here: above the flat -49.2 mV at 1 mM K_o and below block (-21.5 mV without spikes
+    # at 20 mM), mean V over the last quarter of 30 s runs: tests/test_depolarisation_block.py
     plateau_V=-45.0,
     roles={"Ca_i": "Ca_i"},
 )

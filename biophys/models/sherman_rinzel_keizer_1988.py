@@ -90,8 +90,8 @@ MODEL = Model(
     dt=0.25,
     spike_threshold=-40.0,
     burst_gap=2000.0,
-    # chosen here: between rest/silent phase (-115.6 mV at 1 mM K_o, -60.4 at 5.6 mM) and block
-    # (-36.2 mV without spikes at 10 mM). tests/test_depolarisation_block.py
+    # chosen here: between rest (-117.0 mV at 1 mM K_o) and block (-21.8 mV without spikes at
+    # 20 mM), mean V over the last quarter of 40 s runs: tests/test_depolarisation_block.py
     plateau_V=-50.0,
     roles={"Ca_i": "Ca_i"},
 )
