@@ -5,7 +5,9 @@ bistable (for example resting or firing at the same current) it reports only the
 initial state leads to. :func:`hysteresis` steps one quantity through its values, starting each
 run from the final state of the run before (a warm start, ``sweep(..., final_state=True)``), first
 upwards and then back down from the top. Where the two passes differ the cell is bistable: the
-pattern it shows depends on where it came from.
+pattern it shows depends on where it came from. Other axes (``grid=``) run side by side: at
+each step every point of their grid continues its own run (``sweep(initial=<result>)``), so one
+call maps bistability over, say, K_o x Mg_o.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def hysteresis(
     axis: str,
     values: Sequence[float],
     *,
+    grid: Mapping[str, Sequence[float]] | None = None,
     t_end: float,
     warmup: float = 0.0,
     metrics: Sequence[str] = DEFAULT_METRICS,
@@ -57,6 +60,9 @@ def hysteresis(
     values : sequence of float
         The steps of the upward pass, in order (at least two, distinct); the downward pass runs
         them in reverse, starting from the final state of the upward pass's last run.
+    grid : mapping {name: values}, optional
+        Other axes, run side by side at every step (each of their points continues its own
+        run); ``axis`` must not be among them.
     t_end : float
         Duration of each run, ms; every run is a continuation, so ``warmup`` (ms, excluded from
         the metrics) is the settling time after each step.
@@ -75,50 +81,57 @@ def hysteresis(
     Returns
     -------
     xarray.Dataset
-        Dimensions ``direction`` (``"up"``, ``"down"``) and ``axis``; the metrics, ``status``
-        and ``warm_start`` (False where a run started from ``initial`` because the run before
-        it did not finish: the branch was lost there). Attributes: the provenance of the
-        runs, ``continuation`` and the order of the values.
+        Dimensions ``direction`` (``"up"``, ``"down"``), ``axis`` and the ``grid`` axes; the
+        metrics, ``status`` and ``warm_start`` (False where a run started from ``initial``
+        because the run before it at that point did not finish: the branch was lost there).
+        Attributes: the provenance of the runs, ``continuation`` and the order of the values.
     """
     m = get_model(model)
-    for key in ("grid", "points", "final_state", "traces", "checkpoint"):
+    for key in ("points", "final_state", "traces", "checkpoint"):
         if key in sweep_kwargs:
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
-                             "one run at a time")
+                             "each step a sweep of the other axes (grid=)")
     steps = _check_values(m, axis, values)
+    if initial is not None and (not isinstance(initial, Mapping)
+                                or any(np.ndim(v) for v in initial.values())):
+        raise ValueError("initial= of hysteresis() is one state {name: value} for the first "
+                         "run at every point")
+    others = dict(grid or {})
+    if axis in others:
+        raise ValueError(f"{axis!r} is the stepped axis; it cannot also be a grid= axis")
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    common = dict(t_end=t_end, warmup=warmup, metrics=metrics, params=params,
+                  conditions=conditions, final_state=True, progress=False, **sweep_kwargs)
     # every step checked (and the record of the whole set of runs made) before any run
-    plan = sweep(m, points={axis: steps}, t_end=t_end, warmup=warmup, metrics=metrics,
-                 params=params, conditions=conditions, initial=initial, final_state=True,
-                 progress=False, dry_run=True, **sweep_kwargs)
+    plan = sweep(m, grid={axis: steps, **others}, initial=initial, dry_run=True, **common)
     n = steps.size
-    out = {name: np.full((2, n), np.nan) for name in metrics}
-    status = np.full((2, n), -1, dtype=np.int8)
-    warm = np.zeros((2, n), dtype=bool)
-    state = dict(initial) if initial else None
-    from_previous = False  # whether `state` is the final state of the run before
+    shape = plan["status"].shape[1:]  # the other axes
+    out = {name: np.full((2, n, *shape), np.nan) for name in metrics}
+    status = np.full((2, n, *shape), -1, dtype=np.int8)
+    warm = np.zeros((2, n, *shape), dtype=bool)
+    first = m.state_vector(initial)  # where each point starts afresh
+    state = None  # per point: the final state of the run before it, or `first` where it failed
+    ok = None  # per point: whether the run before it finished
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=2 * n, unit="run", desc=f"hysteresis {m.name} {axis}",
+    bar = tqdm(total=2 * n, unit="step", desc=f"hysteresis {m.name} {axis}",
                disable=not progress, dynamic_ncols=True)
     try:
         for d, order in enumerate((range(n), range(n - 1, -1, -1))):
             for j in order:
                 with warnings.catch_warnings():  # the plan above gave every warning once
                     warnings.simplefilter("ignore")
-                    ds = sweep(m, points={axis: [steps[j]]}, t_end=t_end, warmup=warmup,
-                               metrics=metrics, params=params, conditions=conditions,
-                               initial=state, final_state=True, progress=False,
-                               **sweep_kwargs)
-                warm[d, j] = from_previous
+                    ds = sweep(m, grid={axis: [steps[j]], **others},
+                               initial=initial if state is None else state, **common)
+                if ok is not None:
+                    warm[d, j] = ok
                 for name in metrics:
-                    out[name][d, j] = float(ds[name].values[0])
-                status[d, j] = int(ds["status"].values[0])
-                from_previous = bool(status[d, j] == 0)
-                if from_previous:
-                    state = {s: float(ds[f"final_{s}"].values[0]) for s in m.state_names}
-                else:  # the branch is lost: the next run starts afresh
-                    state = dict(initial) if initial else None
+                    out[name][d, j] = ds[name].values[0]
+                status[d, j] = ds["status"].values[0]
+                ok = status[d, j] == 0
+                # a point whose run failed (NaN final state) starts afresh at the next step
+                state = {s: np.where(ok, ds[f"final_{s}"].values[0], first[i])[None]
+                         for i, s in enumerate(m.state_names)}
                 bar.update(1)
     finally:
         bar.close()
@@ -139,11 +152,12 @@ def _check_values(m: Model, axis: str, values) -> np.ndarray:
 def _dataset(axis, steps, metrics, out, status, warm, plan) -> xr.Dataset:
     import xarray as xr  # deferred: `import biophys` stays light
 
-    dims = ("direction", axis)
+    dims = ("direction", *plan["status"].dims)
     ds = xr.Dataset(coords={
         "direction": ("direction", np.array(DIRECTIONS, dtype=object),
                       {"long_name": "pass: up through the values, then back down"}),
-        axis: (axis, steps, plan[axis].attrs)})
+        **{name: (name, plan[name].values if name != axis else steps, plan[name].attrs)
+           for name in plan["status"].dims}})
     for name in metrics:
         ds[name] = (dims, out[name], plan[name].attrs)
     ds["status"] = (dims, status, plan["status"].attrs)
@@ -157,7 +171,7 @@ def _dataset(axis, steps, metrics, out, status, warm, plan) -> xr.Dataset:
     ds.attrs.update(
         continuation="each run starts from the final state of the run before it; up through "
                      "the values in the given order, then down from the top",
-        steps=json.dumps(steps.tolist()), n_runs=int(2 * steps.size),
+        steps=json.dumps(steps.tolist()), n_runs=int(2 * plan["status"].size),
         status_counts=json.dumps(status_counts(status)))
     return ds
 

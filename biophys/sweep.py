@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _engine
+from . import _engine, _initial
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
 from ._compile import BLOCK
 from ._design import Design, Mapper, make_design, resolve_traces
+from ._initial import Initial, resolve_initial
 from ._labelled import variable
 from ._model import Model
 from ._sweep_result import (
@@ -69,6 +70,12 @@ class SweepSpec:
     stimulus: object = None
     tolerances: tuple = ()  # (("rtol", r), ("atol", (a, ...))) when set by the caller
     final_state: bool = False  # also return every state at t_end (final_<state>)
+    state_rows: tuple[int, ...] = ()  # states whose initial values vary between points
+
+    def split(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A chunk's ``values`` as (varied parameters, per-point initial states)."""
+        k = len(self.varied)
+        return values[:k], values[k:]
 
     def outputs(self, model: Model) -> tuple[str, ...]:
         """Names of the per-point float arrays a chunk returns (besides ``status``)."""
@@ -84,20 +91,31 @@ def _run_kwargs(spec: SweepSpec) -> dict:
     return kw
 
 
+def _arrays(spec: SweepSpec, values) -> tuple[np.ndarray, np.ndarray]:
+    """Parameter and initial-state arrays (n, n_points) of the points whose ``values`` (varied
+    parameters, then per-point initial states) are given."""
+    params, states = spec.split(np.asarray(values, dtype=np.float64))
+    n = params.shape[1]
+    P = np.repeat(spec.p0[:, None], n, axis=1)
+    if spec.varied:
+        P[list(spec.varied), :] = params
+    Y0 = np.repeat(spec.y0[:, None], n, axis=1)
+    if spec.state_rows:
+        Y0[list(spec.state_rows), :] = states
+    return P, Y0
+
+
 def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
-    """Run one chunk of points; ``values`` is (n_varied, n_points) in ``spec.varied`` order.
+    """Run one chunk of points; ``values`` is (n_varied + n_state_rows, n_points): the varied
+    parameters in ``spec.varied`` order, then the per-point initial states in
+    ``spec.state_rows`` order.
 
     Returns ``{metric: float64 array, "status": int8 array}`` (and ``final_<state>`` arrays
     with ``spec.final_state``); metrics and final states of points whose status is not ok are
     NaN.
     """
     m = get_model(spec.model)
-    values = np.asarray(values, dtype=np.float64)
-    n = values.shape[1]
-    P = np.repeat(spec.p0[:, None], n, axis=1)
-    if spec.varied:
-        P[list(spec.varied), :] = values
-    Y0 = np.repeat(spec.y0[:, None], n, axis=1)
+    P, Y0 = _arrays(spec, values)
     plan = _metrics.plan(m, spec.metrics)
     raw = _engine.run(m, P, Y0, observe=plan.observe, silent_phase=plan.silent,
                       **_run_kwargs(spec))
@@ -227,7 +245,8 @@ def default_chunk_size(n_points: int) -> int:
     return max(2 * BLOCK, -(-per // BLOCK) * BLOCK)
 
 
-def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: str) -> dict:
+def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: str,
+              init: Initial) -> dict:
     return {
         "model": m.name, "kernels": kernels_source_hash(), "biophys": __version__,
         "parameters": [float(x) for x in spec.p0], "initial": [float(x) for x in spec.y0],
@@ -241,6 +260,8 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "stimulus": repr(spec.stimulus), "substitution": rule,
         # only when asked for, so that checkpoints written before it keep their hash
         **({"final_state": True} if spec.final_state else {}),
+        **({"initial_per_point": [list(spec.state_rows), array_digest(init.table)]}
+           if init.rows else {}),
         # only when given, so that checkpoints written without them keep their hash
         **{k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.tolerances},
     }
@@ -299,8 +320,12 @@ def sweep(
     conditions : mapping or Solution, optional
         Bath/cytosol conditions shared by all points. A :class:`biophys.Solution` also applies
         its substitution rule to swept conditions (raising K_o may lower Na_o).
-    initial : mapping, optional
-        Initial-state overrides shared by all points.
+    initial : mapping or xarray.Dataset, optional
+        Initial states. A mapping ``{state: value}`` is shared by all points; a value may
+        instead be an array of the sweep's shape (one value per point; NaN: the shared value).
+        A result of an earlier sweep of the same points run with ``final_state=True`` starts
+        every point from its own final state there (a warm start; its failed points start from
+        the model's initial state). Per-point states add ``warm_start`` to the result.
     metrics : sequence of str
         See :mod:`biophys.metrics`; a metric the model lacks is a ``ValueError`` up front.
     stimulus : Pulse, Steps or VoltageClamp, optional
@@ -337,7 +362,7 @@ def sweep(
         ``status`` -1); nothing is compiled or written.
     final_state : bool
         Also return every state at ``t_end`` as ``final_<state>`` (NaN where the point did
-        not finish): a warm start for another run (``initial=``), as
+        not finish): a warm start for another run (``initial=`` takes the result itself), as
         :func:`biophys.hysteresis` uses.
 
     Returns
@@ -378,12 +403,16 @@ def sweep(
     for name in design.names:
         if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):
             raise ValueError(f"{name!r} is swept and also fixed in params/conditions")
-    for name in initial or {}:
-        if name not in m.state_names:
-            raise ValueError(f"model {m.name!r} has no state {name!r}; valid names: "
-                             f"{', '.join(m.state_names)}")
-    y0 = m.state_vector(initial)
+    init = resolve_initial(m, design, initial)
+    y0 = init.y0
     mapper = Mapper(m, design, solution)
+
+    def values(lo: int, hi: int) -> np.ndarray:
+        """A chunk's values: varied parameters, then per-point initial states."""
+        if not init.rows:
+            return mapper.values(lo, hi)
+        return np.concatenate([mapper.values(lo, hi), init.columns(np.arange(lo, hi))])
+
     overrides.update(mapper.constants)  # set by the bath rule, the same at every point
     p0 = m.parameter_vector(overrides)
     if stimulus is not None:
@@ -411,8 +440,8 @@ def sweep(
         raise ValueError("backend='dask' needs a built-in model (it travels by name)")
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
-                     bool(final_state))
-    settings = _settings(m, spec, design, mapper, rule)
+                     bool(final_state), init.rows)
+    settings = _settings(m, spec, design, mapper, rule, init)
     _engine.warn_coarse_dt(m, dt, method)
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
     outputs = spec.outputs(m)
@@ -424,6 +453,7 @@ def sweep(
                     or float(p0[m.parameter_index(q)]) for q in m.condition_names},
         changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
                          if y0[i] != s.value},
+        initial_per_point=_initial.record(m, init),
         sweep_design=design.kind, sweep_axes=list(design.names),
         varied_parameters=list(mapper.names), n_points=n,
         integrator=getattr(_engine, "METHOD_DESCRIPTIONS", {}).get(method, str(method)),
@@ -439,6 +469,7 @@ def sweep(
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},
                       np.full(design.n_points, -1, dtype=np.int8))
+        _add_warm(ds, design, init)
         ds.attrs.update(provenance(m, dry_run=1, **prov))
         return ds
 
@@ -489,40 +520,45 @@ def sweep(
 
     try:
         if todo and backend == "threads":
-            _run_threads(spec, mapper, todo, bounds, on_result, n_workers)
+            _run_threads(spec, values, todo, bounds, on_result, n_workers)
         elif todo:
             from . import _dask
 
-            chunks = ((k, mapper.values(*bounds(k))) for k in todo)
+            chunks = ((k, values(*bounds(k))) for k in todo)
             _dask.run(spec, chunks, on_result, client=client, address=address,
                       n_workers=n_workers)
     finally:
         bar.close()
 
     ds = _dataset(m, design, spec, plan, results, status)
+    _add_warm(ds, design, init)
     if trace_idx:
-        _add_traces(ds, m, design, mapper, spec, trace_idx, record, record_every)
+        _add_traces(ds, m, design, values, spec, trace_idx, record, record_every)
     ds.attrs.update(provenance(m, **prov, status_counts=status_counts(status)))
     return ds
 
 
-def _run_threads(spec, mapper, todo, bounds, on_result, n_threads) -> None:
+def _run_threads(spec, values, todo, bounds, on_result, n_threads) -> None:
     old = numba.get_num_threads()
     if n_threads is not None:
         numba.set_num_threads(min(int(n_threads), numba.config.NUMBA_NUM_THREADS))
     try:
         for k in todo:
-            on_result(k, compute_chunk(spec, mapper.values(*bounds(k))))
+            on_result(k, compute_chunk(spec, values(*bounds(k))))
     finally:
         numba.set_num_threads(old)
 
 
-def _add_traces(ds, m, design, mapper, spec, idx, record, record_every) -> None:
-    vals = np.concatenate([mapper.values(i, i + 1) for i in idx], axis=1)
-    P = np.repeat(spec.p0[:, None], len(idx), axis=1)
-    if spec.varied:
-        P[list(spec.varied), :] = vals
-    Y0 = np.repeat(spec.y0[:, None], len(idx), axis=1)
+def _add_warm(ds, design: Design, init: Initial) -> None:
+    if init.warm is not None:
+        dims = tuple(design.names) if design.kind == "grid" else ("point",)
+        ds["warm_start"] = (dims, init.warm.reshape(design.shape), {
+            "long_name": "point started from its own initial state given in initial= (False: "
+                         "from the shared initial state, e.g. where the earlier sweep failed)"})
+
+
+def _add_traces(ds, m, design, values, spec, idx, record, record_every) -> None:
+    P, Y0 = _arrays(spec, np.concatenate([values(i, i + 1) for i in idx], axis=1))
     every = record_every if record_every is not None else max(spec.dt, spec.t_end / 2000.0)
     raw = _engine.run(m, P, Y0, record=record, record_every=every, **_run_kwargs(spec))
     ds.coords["trace"] = variable("trace", np.array(idx),

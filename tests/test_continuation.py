@@ -167,8 +167,54 @@ def test_final_state_must_be_a_bool():
 
 
 def test_sweep_only_options_are_refused():
-    with pytest.raises(ValueError, match="grid= is not available"):
-        bp.hysteresis("hh1952", "I_app", [1.0, 2.0], t_end=1.0, grid={"g_L": [0.3]},
+    with pytest.raises(ValueError, match="points= is not available"):
+        bp.hysteresis("hh1952", "I_app", [1.0, 2.0], t_end=1.0, points={"g_L": [0.3]},
+                      progress=False)
+    with pytest.raises(ValueError, match="'I_app' is the stepped axis"):
+        bp.hysteresis("hh1952", "I_app", [1.0, 2.0], t_end=1.0, grid={"I_app": [0.3]},
+                      progress=False)
+    with pytest.raises(ValueError, match="one state"):
+        bp.hysteresis("hh1952", "I_app", [1.0, 2.0], t_end=1.0, initial={"V": [-60.0, -65.0]},
                       progress=False)
     with pytest.raises(ValueError, match="no parameter 'I_x'|I_x"):
         bp.hysteresis("hh1952", "I_x", [1.0, 2.0], t_end=1.0, progress=False)
+
+
+def test_other_axes_run_side_by_side(hh):
+    """With grid= every point of the other axes continues its own run: each column equals the
+    hysteresis run at that value alone, bit for bit, and 6.3 C is the bistable map's column of
+    the fixture."""
+    both = bp.hysteresis("hh1952", "I_app", STEPS, grid={"temperature": [6.3, 18.5]},
+                         t_end=500.0, warmup=300.0, metrics=["regime", "spike_rate", "mean_V"],
+                         progress=False)
+    assert both["regime"].dims == ("direction", "I_app", "temperature")
+    assert both["temperature"].attrs["units"] == "C"
+    for name in ("regime", "spike_rate", "mean_V", "status", "warm_start"):
+        np.testing.assert_array_equal(both[name].sel(temperature=6.3).values, hh[name].values)
+    alone = bp.hysteresis("hh1952", "I_app", STEPS, t_end=500.0, warmup=300.0,
+                          conditions={"temperature": 18.5},
+                          metrics=["regime", "spike_rate", "mean_V"], progress=False)
+    for name in ("regime", "spike_rate", "mean_V"):
+        np.testing.assert_array_equal(both[name].sel(temperature=18.5).values,
+                                      alone[name].values)
+    assert both.attrs["n_runs"] == 2 * len(STEPS) * 2
+    # the published bistable range at 6.3 C (see the first test), now one column of a map
+    assert differs(both).sel(temperature=6.3).values.tolist() == [False, False, True, True,
+                                                                    True, False, False]
+
+
+def test_a_lost_branch_is_lost_only_where_it_failed():
+    """At I_app = 0 the leak-only cell with g_L = 0 keeps its potential; at -1e4 uA/cm^2 it
+    fails (V runs away). Only that column starts afresh after the failure."""
+    ds = bp.hysteresis("hh1952", "g_L", [0.0, 1.0e4], grid={"I_app": [-1.0e4, 0.0]},
+                       t_end=5.0, warmup=1.0, params={"g_Na": 0.0, "g_K": 0.0, "C_m": 1e-3},
+                       initial={"V": -60.0}, metrics=["mean_V"], progress=False)
+    st = ds["status"].transpose("I_app", "direction", "g_L").values
+    warm = ds["warm_start"].transpose("I_app", "direction", "g_L").values
+    assert st[0].tolist() == [[1, 0], [1, 0]] and st[1].tolist() == [[0, 0], [0, 0]]
+    assert warm[0].tolist() == [[False, False], [True, True]]
+    assert warm[1].tolist() == [[False, True], [True, True]]
+    # at I_app = 0 and g_L = 0 nothing moves V: the first run keeps the initial -60 mV, the
+    # last (warm, after g_L = 1e4 mS/cm^2 has brought V to E_L) keeps E_L
+    E_L = bp.model("hh1952").parameter("E_L").value
+    assert ds["mean_V"].sel(I_app=0.0, g_L=0.0).values.tolist() == [-60.0, pytest.approx(E_L)]

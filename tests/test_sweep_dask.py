@@ -41,6 +41,15 @@ def test_dask_local_cluster_started_for_the_call_matches_threads(threads_result,
     assert len(list((tmp_path / "ck").glob("chunk_*.npz"))) == 6  # 45 points / 8
 
 
+def test_dask_per_point_initial_states_match_threads():
+    """Per-point initial states travel with each chunk's values to the workers."""
+    first = sweep("hh1952", final_state=True, **KW)
+    ref = sweep("hh1952", initial=first, **KW)
+    res = sweep("hh1952", backend="dask", n_workers=2, chunk_size=16, initial=first, **KW)
+    _same(res, ref)
+    np.testing.assert_array_equal(res["warm_start"].values, ref["warm_start"].values)
+
+
 @pytest.mark.slow
 def test_dask_address_and_killed_worker(threads_result, cluster):
     """Kill -9 one worker process after the first chunk arrives: the scheduler reruns its work on

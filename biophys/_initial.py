@@ -1,0 +1,155 @@
+"""Initial states of a sweep: one state shared by every point, or one state per point.
+
+``sweep(initial=...)`` takes
+
+- a mapping ``{state: value}``: one initial state for every point (the model's own values for
+  the states left out);
+- a mapping with arrays among its values, each shaped like the sweep (the grid's shape, or one
+  entry per row of a points table): per-point initial values of those states;
+- the result of an earlier sweep of the same model and points run with ``final_state=True``:
+  every point starts from its own final state there (a warm start: continue each point, or seed
+  a sweep from converged states).
+
+A NaN per-point entry means "no value for this point": the point starts from the shared initial
+state, as do the points where the earlier sweep did not finish. ``warm`` records, per point,
+whether every per-point value was given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._design import Design
+from ._model import Model, unit_text
+
+__all__ = ["Initial", "resolve_initial"]
+
+
+@dataclass(frozen=True)
+class Initial:
+    """The initial states of the points of a sweep.
+
+    ``y0`` (n_states,) is shared by every point; the states ``rows`` (indices into the model's
+    states) take per-point values ``table`` (len(rows), n_points) instead, already filled from
+    ``y0`` where no value was given. ``warm`` (n_points,) is True where every per-point value
+    was given (None when there are no per-point values).
+    """
+
+    y0: np.ndarray
+    rows: tuple[int, ...] = ()
+    table: np.ndarray | None = None
+    warm: np.ndarray | None = None
+    source: str = "shared"
+
+    def columns(self, idx: np.ndarray) -> np.ndarray:
+        """Per-point values of the points ``idx`` (flat indices), shape (len(rows), len(idx))."""
+        if not self.rows:
+            return np.zeros((0, len(idx)))
+        return self.table[:, idx]
+
+
+def _dims(design: Design) -> tuple[str, ...]:
+    return tuple(design.names) if design.kind == "grid" else ("point",)
+
+
+def _from_result(m: Model, design: Design, ds) -> dict[str, np.ndarray]:
+    """Per-point values of every state from an earlier sweep's ``final_<state>`` variables."""
+    if ds.attrs.get("model", m.name) != m.name:
+        raise ValueError(f"initial= is a result of model {ds.attrs['model']!r}, not {m.name!r}")
+    missing = [s for s in m.state_names if f"final_{s}" not in ds.data_vars]
+    if missing:
+        raise ValueError("initial= is a sweep result without final states "
+                         f"(final_{missing[0]} missing): run that sweep with final_state=True")
+    dims = _dims(design)
+    got = tuple(ds[f"final_{m.state_names[0]}"].dims)
+    if got != dims:
+        raise ValueError(f"initial= is a sweep over {got}, this sweep is over {dims}: its "
+                         "points must be this sweep's points")
+    for name, axis in zip(design.names, design.axes, strict=True):
+        if name not in ds.coords or not np.array_equal(np.asarray(ds[name].values), axis):
+            raise ValueError(f"initial= was run at other values of {name!r} than this sweep: "
+                             "its points must be this sweep's points")
+    if design.kind == "points" and ds.sizes["point"] != design.n_points:
+        raise ValueError(f"initial= has {ds.sizes['point']} points, this sweep "
+                         f"{design.n_points}")
+    return {s: np.asarray(ds[f"final_{s}"].values, dtype=np.float64) for s in m.state_names}
+
+
+def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
+    q = m.states[m.state_index(name)]
+    dims = _dims(design)
+    if hasattr(value, "dims") and tuple(value.dims) != dims:
+        raise ValueError(f"initial state {name!r} has dims {tuple(value.dims)}; per-point "
+                         f"values need the sweep's dims {dims}")
+    try:
+        a = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"initial state {name!r} must be a number or an array of numbers "
+                         f"({unit_text(q.unit)})") from None
+    if a.shape != design.shape:
+        raise ValueError(f"initial state {name!r}: per-point values need the sweep's shape "
+                         f"{design.shape}, got {a.shape}")
+    return a
+
+
+def _check_range(m: Model, name: str, a: np.ndarray) -> None:
+    q = m.states[m.state_index(name)]
+    lo, hi = q.bounds
+    bad = np.isinf(a) | (a < lo) | (a > hi)
+    if bad.any():
+        raise ValueError(
+            f"initial state {name!r} = {float(a[bad][0])!r} {unit_text(q.unit)} (at point "
+            f"{int(np.flatnonzero(bad)[0])}) is outside its valid range [{lo:g}, {hi:g}] "
+            f"{unit_text(q.unit)} ({q.description})")
+
+
+def resolve_initial(m: Model, design: Design, initial) -> Initial:
+    """Check ``initial`` (see the module docstring) against the model and the sweep's points.
+
+    Errors name the state, its unit and valid range, or say how the points differ.
+    """
+    if initial is None:
+        return Initial(m.state_vector())
+    if hasattr(initial, "data_vars"):  # an earlier sweep's result
+        per_point, shared = _from_result(m, design, initial), {}
+        source = "final states of an earlier sweep"
+        if "settings_hash" in initial.attrs:
+            source += f" (settings_hash {initial.attrs['settings_hash']})"
+    elif isinstance(initial, Mapping):
+        for name in initial:
+            if name not in m.state_names:
+                raise ValueError(f"model {m.name!r} has no state {name!r}; valid names: "
+                                 f"{', '.join(m.state_names)}")
+        per_point = {k: _as_table(m, design, k, v) for k, v in initial.items()
+                     if np.ndim(v) > 0 or hasattr(v, "dims")}
+        shared = {k: v for k, v in initial.items() if k not in per_point}
+        source = "arrays given per point" if per_point else "shared"
+    else:
+        raise ValueError("initial must be a mapping {state: value or per-point values} or a "
+                         "sweep result run with final_state=True")
+    y0 = m.state_vector(shared)
+    if not per_point:
+        return Initial(y0)
+    rows = tuple(m.state_index(k) for k in m.state_names if k in per_point)
+    table = np.empty((len(rows), design.n_points))
+    given = np.ones(design.n_points, dtype=bool)
+    for r, i in enumerate(rows):
+        a = per_point[m.state_names[i]].reshape(-1)
+        _check_range(m, m.state_names[i], a)
+        finite = np.isfinite(a)
+        given &= finite
+        table[r] = np.where(finite, a, y0[i])
+    return Initial(y0, rows, table, given, source)
+
+
+def record(m: Model, init: Initial) -> str:
+    """Provenance text of the per-point initial states ("none" when shared)."""
+    if not init.rows:
+        return "none"
+    return json.dumps({"states": [m.state_names[i] for i in init.rows], "source": init.source,
+                       "points_warm": int(init.warm.sum()),
+                       "points_from_shared_state": int((~init.warm).sum())})
