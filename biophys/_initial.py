@@ -153,3 +153,11 @@ def record(m: Model, init: Initial) -> str:
     return json.dumps({"states": [m.state_names[i] for i in init.rows], "source": init.source,
                        "points_warm": int(init.warm.sum()),
                        "points_from_shared_state": int((~init.warm).sum())})
+
+
+def add_warm_start(ds, design: Design, init: Initial) -> None:
+    """Add ``warm_start`` to a sweep result when the points had per-point initial states."""
+    if init.warm is not None:
+        ds["warm_start"] = (_dims(design), init.warm.reshape(design.shape), {
+            "long_name": "point started from its own initial state given in initial= (False: "
+                         "from the shared initial state, e.g. where the earlier sweep failed)"})

@@ -27,6 +27,7 @@ the backend; see ``examples/*.toml``. Keys::
                                  # cytosol fields (Mg_i, ATP, ...) go to its Cytosol; fields
                                  # left out are the model's own values
     [initial]                    # initial-state overrides
+    [retry]                      # rerun failed points: method = "rosenbrock", dt, rtol, atol
     [dask]                       # address = "tcp://host:8786", n_workers = 2
     [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
                                  # record_every = 10.0
@@ -59,11 +60,11 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "backend",
         "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
-        "initial", "dask", "traces", "output", "description"}
+        "initial", "dask", "traces", "output", "description", "retry"}
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
 TABLE_MAX_POINTS = 200
 
-_SECTIONS = {"dask": {"address", "n_workers"},
+_SECTIONS = {"dask": {"address", "n_workers"}, "retry": {"method", "dt", "rtol", "atol"},
              "traces": {"points", "record", "record_every"},
              "output": {"out", "plot", "metric", "x", "y"}}
 
@@ -185,6 +186,8 @@ def load_config(path) -> dict:
             kw["conditions"] = Solution(**sol)
         except TypeError as exc:
             raise ValueError(f"{path}: [solution]: {exc}") from None
+    if "retry" in cfg:
+        kw["retry"] = dict(cfg["retry"])
     dask = cfg.get("dask", {})
     if "address" in dask:
         kw["address"] = dask["address"]

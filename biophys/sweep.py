@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _engine, _initial
+from . import _engine, _initial, _retry
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
@@ -296,6 +296,7 @@ def sweep(
     callback: Callable[[int, int, int], None] | None = None,
     dry_run: bool = False,
     final_state: bool = False,
+    retry: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Run ``model`` at every point of a grid or table and return metrics per point.
 
@@ -364,6 +365,12 @@ def sweep(
         Also return every state at ``t_end`` as ``final_<state>`` (NaN where the point did
         not finish): a warm start for another run (``initial=`` takes the result itself), as
         :func:`biophys.hysteresis` uses.
+    retry : mapping, optional
+        Run the points that did not finish once more, after the sweep, with other integration
+        settings: keys ``method``, ``dt`` (ms), ``rtol``, ``atol`` (the sweep's own for those
+        left out), e.g. ``{"method": "rosenbrock"}``. Adds ``retried`` per point and records
+        the settings (``retry``) and counts (``retried_points``, ``recovered_points``). The
+        retry runs in this process and is not checkpointed (a resumed sweep retries again).
 
     Returns
     -------
@@ -441,6 +448,7 @@ def sweep(
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
                      bool(final_state), init.rows)
+    spec_retry, retry_record = _retry.retry_spec(m, spec, retry, len(m.state_names))
     settings = _settings(m, spec, design, mapper, rule, init)
     _engine.warn_coarse_dt(m, dt, method)
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
@@ -464,12 +472,13 @@ def sweep(
         solution=_solution_record(solution, m, design.names, mapper.names),
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
-        backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none")
+        backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
+        retry=retry_record)
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},
                       np.full(design.n_points, -1, dtype=np.int8))
-        _add_warm(ds, design, init)
+        _initial.add_warm_start(ds, design, init)
         ds.attrs.update(provenance(m, dry_run=1, **prov))
         return ds
 
@@ -530,11 +539,18 @@ def sweep(
     finally:
         bar.close()
 
+    extra = {}
+    if spec_retry is not None:
+        retried, extra = _retry.rerun(spec_retry, values, results, status, compute_chunk)
     ds = _dataset(m, design, spec, plan, results, status)
-    _add_warm(ds, design, init)
+    _initial.add_warm_start(ds, design, init)
+    if spec_retry is not None:
+        ds["retried"] = (ds["status"].dims, retried.reshape(design.shape), {
+            "long_name": "point run again with the retry settings (see the retry attribute) "
+                         "after the sweep's own settings failed"})
     if trace_idx:
         _add_traces(ds, m, design, values, spec, trace_idx, record, record_every)
-    ds.attrs.update(provenance(m, **prov, status_counts=status_counts(status)))
+    ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
     return ds
 
 
@@ -547,14 +563,6 @@ def _run_threads(spec, values, todo, bounds, on_result, n_threads) -> None:
             on_result(k, compute_chunk(spec, values(*bounds(k))))
     finally:
         numba.set_num_threads(old)
-
-
-def _add_warm(ds, design: Design, init: Initial) -> None:
-    if init.warm is not None:
-        dims = tuple(design.names) if design.kind == "grid" else ("point",)
-        ds["warm_start"] = (dims, init.warm.reshape(design.shape), {
-            "long_name": "point started from its own initial state given in initial= (False: "
-                         "from the shared initial state, e.g. where the earlier sweep failed)"})
 
 
 def _add_traces(ds, m, design, values, spec, idx, record, record_every) -> None:

@@ -3,6 +3,7 @@ example configs; plots with units on the axes."""
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -292,3 +293,21 @@ def test_boolean_atol_in_a_config_is_an_error(tmp_path, atol):
                                            "\nt_end = 40.0"))
     with pytest.raises(ValueError, match="atol = .* must be a number or a list of numbers"):
         load_config(cfg)
+
+
+def test_retry_table(tmp_path):
+    """[retry] reaches sweep(retry=...); an unknown key in it is named."""
+    cfg = write(tmp_path, 'model = "beta_cell"\nt_end = 20000.0\ndt = 10.0\n'
+                'metrics = ["mean_V"]\n[points]\nK_o = [5.0, 12.0]\n[retry]\ndt = 0.1\n')
+    kw = load_config(cfg)
+    assert kw["retry"] == {"dt": 0.1}
+    kw.pop("_output")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the coarse-step warning
+        res = sweep(**kw, progress=False)
+    assert res["retried"].values.tolist() == [False, True]
+    assert (res["status"] == 0).all()
+    bad = write(tmp_path, 'model = "hh1952"\nt_end = 1.0\n[grid]\nI_app = [0.0]\n'
+                '[retry]\nstep = 0.1\n')
+    with pytest.raises(ValueError, match=r"unknown key\(s\) step in \[retry\]"):
+        load_config(bad)

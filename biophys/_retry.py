@@ -1,0 +1,74 @@
+"""Retrying the points of a sweep that did not finish, with other integration settings.
+
+``sweep(retry={...})`` runs the points whose status is not ok once more, after the whole sweep,
+with the settings given (``method``, ``dt``, ``rtol``, ``atol``; those left out are the sweep's,
+tolerances only where the retry's method takes them). Typical uses: ``{"method": "rosenbrock"}``
+(the L-stable implicit method) for a stiff point that blew up under a fixed step, or ``{"dt":
+model.dt}`` after a coarse-step survey. Retried points then differ from the others in how they
+were integrated, so the result marks them (``retried``) and records the settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from . import _engine
+
+__all__ = ["retry_spec", "rerun"]
+
+KEYS = ("method", "dt", "rtol", "atol")
+
+
+def retry_spec(m, spec, retry: Mapping | None, n_states: int):
+    """The sweep spec of the retry and its record, or ``(None, "none")`` without a retry.
+
+    Checked up front: unknown keys, a method name, the step (as ``sweep`` checks ``dt``) and
+    the tolerances (an error with a fixed-step method) are named errors.
+    """
+    if retry is None:
+        return None, "none"
+    if not isinstance(retry, Mapping) or not retry:
+        raise ValueError(f"retry = {retry!r} must be a non-empty mapping with keys from {KEYS}")
+    unknown = [k for k in retry if k not in KEYS]
+    if unknown:
+        raise ValueError(f"retry key {unknown[0]!r} is not one of {KEYS}")
+    first = dict(spec.tolerances)
+    method = retry.get("method", spec.method)
+    dt = retry.get("dt", spec.dt)
+    takes_tol = _engine.METHODS.get(method, 1) <= 0
+    rtol = retry.get("rtol", first.get("rtol") if takes_tol else None)
+    atol = retry.get("atol", first.get("atol") if takes_tol else None)
+    try:
+        _, dt, _ = _engine.check_time(spec.t_end, dt, spec.warmup)
+        tol = _engine.tolerance_kwargs(method, rtol, atol, n_states)
+    except ValueError as exc:
+        raise ValueError(f"retry: {exc}") from None
+    _engine.warn_coarse_dt(m, dt, method)
+    new = dataclasses.replace(spec, method=method, dt=dt, tolerances=tuple(tol.items()))
+    rec = {"method": str(method), "dt": dt,
+           **{k: (list(v) if isinstance(v, tuple) else v) for k, v in tol.items()}}
+    if (new.method, new.dt, new.tolerances) == (spec.method, spec.dt, spec.tolerances):
+        raise ValueError(f"retry = {dict(retry)!r} repeats the sweep's own settings: a failed "
+                         "point would fail again")
+    return new, json.dumps(rec)
+
+
+def rerun(spec, values: Callable[[int, int], np.ndarray], results: dict, status: np.ndarray,
+          compute: Callable) -> tuple[np.ndarray, dict[str, int]]:
+    """Run the points whose status is not ok with ``spec`` and store their new results.
+
+    Returns the mask of retried points and the counts (retried, recovered).
+    """
+    retried = status != 0
+    idx = np.flatnonzero(retried)
+    if idx.size:
+        out = compute(spec, np.concatenate([values(i, i + 1) for i in idx], axis=1))
+        for name in results:
+            results[name][idx] = out[name]
+        status[idx] = out["status"]
+    return retried, {"retried_points": int(idx.size),
+                     "recovered_points": int((status[idx] == 0).sum())}

@@ -1,0 +1,96 @@
+"""``sweep(retry=...)``: points that did not finish are run again with other settings.
+
+The failing point is a beta-cell at 12 mM K_o integrated with a 10 ms fixed step (100x the
+model's step): its state becomes non-finite. Retried with the model's own step it must equal a
+plain sweep of that point at that step, bit for bit, while the points that finished keep their
+first results bit for bit.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+import biophys as bp
+
+PTS = {"K_o": [2.0, 5.0, 12.0]}
+KW = dict(points=PTS, t_end=20_000.0, warmup=5_000.0, metrics=["mean_V", "spike_rate"],
+          progress=False)
+
+
+def _sweep(**kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the coarse-step warning
+        return bp.sweep("beta_cell", **{**KW, **kw})
+
+
+@pytest.fixture(scope="module")
+def coarse():
+    return _sweep(dt=10.0)
+
+
+def test_a_failed_point_is_recovered_with_a_smaller_step(coarse):
+    assert coarse["status"].values.tolist() == [0, 0, 1]  # the premise: 12 mM blows up
+    res = _sweep(dt=10.0, retry={"dt": 0.1})
+    assert res["status"].values.tolist() == [0, 0, 0]
+    assert res["retried"].values.tolist() == [False, False, True]
+    fine = _sweep(points={"K_o": [12.0]}, dt=0.1)
+    for name in KW["metrics"]:
+        assert res[name].values[2] == fine[name].values[0]
+        np.testing.assert_array_equal(res[name].values[:2], coarse[name].values[:2])
+    assert json.loads(res.attrs["retry"]) == {"method": "rl2", "dt": 0.1}
+    assert (res.attrs["retried_points"], res.attrs["recovered_points"]) == (1, 1)
+    assert json.loads(res.attrs["status_counts"]) == {"ok": 3}
+
+
+def test_retry_with_another_method_keeps_the_sweeps_step(coarse):
+    res = _sweep(dt=10.0, retry={"method": "rosenbrock", "rtol": 1e-7})
+    rec = json.loads(res.attrs["retry"])
+    assert rec["method"] == "rosenbrock" and rec["dt"] == 10.0 and rec["rtol"] == 1e-7
+    assert res["status"].values.tolist() == [0, 0, 0]
+    ref = _sweep(points={"K_o": [12.0]}, dt=10.0, method="rosenbrock", rtol=1e-7)
+    assert res["mean_V"].values[2] == ref["mean_V"].values[0]
+
+
+def test_a_point_that_fails_again_stays_marked():
+    """A leak-only cell without leak driven by -1e4 uA/cm^2 has no bounded solution."""
+    res = bp.sweep("hh1952", points={"g_L": [0.0, 1.0e4]}, t_end=5.0, metrics=["mean_V"],
+                   params={"g_Na": 0.0, "g_K": 0.0, "C_m": 1e-3, "I_app": -1.0e4},
+                   retry={"method": "rosenbrock"}, progress=False)
+    assert res["status"].values[0] != 0 and res["status"].values[1] == 0
+    assert res["retried"].values.tolist() == [True, False]
+    assert (res.attrs["retried_points"], res.attrs["recovered_points"]) == (1, 0)
+    assert np.isnan(res["mean_V"].values[0])
+
+
+def test_no_retry_without_failures_and_with_a_checkpoint(tmp_path):
+    kw = dict(grid={"I_app": [0.0, 10.0]}, t_end=20.0, metrics=["mean_V"], progress=False)
+    plain = bp.sweep("hh1952", **kw)
+    res = bp.sweep("hh1952", retry={"dt": 0.005}, checkpoint=tmp_path / "ck", **kw)
+    assert not res["retried"].values.any() and res.attrs["retried_points"] == 0
+    np.testing.assert_array_equal(res["mean_V"].values, plain["mean_V"].values)
+    assert plain.attrs["retry"] == "none" and "retried" not in plain
+
+
+@pytest.mark.parametrize("retry, match", [
+    ({"step": 0.1}, "retry key 'step' is not one of"),
+    ({}, "non-empty mapping"),
+    (0.1, "non-empty mapping"),
+    ({"method": "euler"}, "retry: method = 'euler' is not one of"),
+    ({"dt": -1.0}, r"retry: dt = -1.0 ms must be finite and > 0 ms"),
+    ({"rtol": 1e-6}, "retry: .*rtol"),
+    ({"method": "rl2"}, "repeats the sweep's own settings"),
+])
+def test_bad_retry_is_named(retry, match):
+    with pytest.raises(ValueError, match=match):
+        bp.sweep("hh1952", grid={"I_app": [0.0]}, t_end=1.0, retry=retry, progress=False,
+                 method="rl2", dry_run=True)
+
+
+def test_dry_run_records_the_retry():
+    dry = bp.sweep("hh1952", grid={"I_app": [0.0]}, t_end=1.0, retry={"dt": 0.005},
+                   dry_run=True, progress=False)
+    assert json.loads(dry.attrs["retry"]) == {"method": "rl2", "dt": 0.005}
