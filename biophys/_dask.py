@@ -1,12 +1,13 @@
 """The Dask backend of :func:`biophys.sweep`: chunks of points on a ``dask.distributed`` cluster.
 
-What travels: the model *name*, the parameter vector shared by all points, the varied
-parameter values of a chunk, and the settings; what comes back: the metric arrays and status of
-the chunk. Workers import the model and load its compiled driver from the Numba disk cache,
-which the client process warms first; each worker is then warmed one after the other, so no two
-processes ever write the cache at the same time. Each worker runs its chunk with a fixed number
-of Numba threads (cores of its host divided by the Dask threads there), so workers do not
-oversubscribe the cores. The scheduler recomputes the chunks of a worker that dies.
+What travels: the model *name*, the parameter vector shared by all points, the varied parameter
+values of a chunk (and its per-point initial states, if any), and the settings; what comes back:
+the metric arrays and status of the chunk. Workers import the model and load its compiled driver
+from the Numba disk cache, which the client process warms first; each worker is then warmed one
+after the other, so no two processes ever write the cache at the same time. Each worker runs its
+chunk with a fixed number of Numba threads (cores of its host divided by the Dask threads
+there), so workers do not oversubscribe the cores. The scheduler recomputes the chunks of a
+worker that dies.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _worker_setup(spec, n_threads: int) -> int:
     """Run on each worker, serially: remember the thread count and load the driver."""
     global _WORKER_THREADS
     _WORKER_THREADS = int(n_threads)
-    from .sweep import warm
+    from ._chunk import warm
 
     _set_threads(_WORKER_THREADS)
     warm(spec)
@@ -39,7 +40,7 @@ def _worker_setup(spec, n_threads: int) -> int:
 
 def _task(spec, values):
     """One chunk on a worker: returns {metric: array, "status": array}."""
-    from .sweep import compute_chunk
+    from ._chunk import compute_chunk
 
     _set_threads(_WORKER_THREADS)
     return compute_chunk(spec, values)
@@ -73,7 +74,7 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
 
     Parameters
     ----------
-    spec : biophys.sweep.SweepSpec
+    spec : biophys._chunk.SweepSpec
         Settings shared by all chunks (picklable: the model travels by name).
     client : distributed.Client, optional
         Use this client.
@@ -85,7 +86,7 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
     """
     from distributed import Client, LocalCluster, as_completed
 
-    from .sweep import warm
+    from ._chunk import warm
 
     owned = []
     try:

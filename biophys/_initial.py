@@ -12,7 +12,13 @@
 
 A NaN per-point entry means "no value for this point": the point starts from the shared initial
 state, as do the points where the earlier sweep did not finish. ``warm`` records, per point,
-whether every per-point value was given.
+whether every per-point value was given. A labelled array (``xarray.DataArray``) must have the
+sweep's dims, and its coordinates, where it has them, the sweep's values in the same order.
+
+A continued sweep equals one long sweep bit for bit with the one-step fixed-step methods
+(``rl1``, ``rl2``) and no time-dependent stimulus (each sweep's time starts at 0). ``rl2ab``
+(whose first step has no history), ``staggered`` and the error-controlled methods (whose step
+size starts afresh) continue to within their accuracy, not bit for bit.
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ def _from_result(m: Model, design: Design, ds) -> dict[str, np.ndarray]:
     """Per-point values of every state from an earlier sweep's ``final_<state>`` variables."""
     if ds.attrs.get("model", m.name) != m.name:
         raise ValueError(f"initial= is a result of model {ds.attrs['model']!r}, not {m.name!r}")
+    if ds.attrs.get("dry_run"):
+        raise ValueError("initial= is a dry run's result: it has no final states")
     missing = [s for s in m.state_names if f"final_{s}" not in ds.data_vars]
     if missing:
         raise ValueError("initial= is a sweep result without final states "
@@ -82,9 +90,15 @@ def _from_result(m: Model, design: Design, ds) -> dict[str, np.ndarray]:
 def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
     q = m.states[m.state_index(name)]
     dims = _dims(design)
-    if hasattr(value, "dims") and tuple(value.dims) != dims:
-        raise ValueError(f"initial state {name!r} has dims {tuple(value.dims)}; per-point "
-                         f"values need the sweep's dims {dims}")
+    if hasattr(value, "dims"):  # labelled: its dims and coordinates must be the sweep's
+        if tuple(value.dims) != dims:
+            raise ValueError(f"initial state {name!r} has dims {tuple(value.dims)}; per-point "
+                             f"values need the sweep's dims {dims}")
+        for axis, col in zip(design.names, design.axes, strict=True):
+            if axis in value.coords and not np.array_equal(np.asarray(value[axis].values),
+                                                           col):
+                raise ValueError(f"initial state {name!r} is labelled at other values of "
+                                 f"{axis!r} than this sweep's (same values, same order)")
     try:
         a = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -125,8 +139,9 @@ def resolve_initial(m: Model, design: Design, initial) -> Initial:
                 raise ValueError(f"model {m.name!r} has no state {name!r}; valid names: "
                                  f"{', '.join(m.state_names)}")
         per_point = {k: _as_table(m, design, k, v) for k, v in initial.items()
-                     if np.ndim(v) > 0 or hasattr(v, "dims")}
-        shared = {k: v for k, v in initial.items() if k not in per_point}
+                     if np.ndim(v) > 0}
+        shared = {k: float(v) if np.ndim(v) == 0 and hasattr(v, "dims") else v
+                  for k, v in initial.items() if k not in per_point}
         source = "arrays given per point" if per_point else "shared"
     else:
         raise ValueError("initial must be a mapping {state: value or per-point values} or a "
@@ -152,7 +167,7 @@ def record(m: Model, init: Initial) -> str:
         return "none"
     return json.dumps({"states": [m.state_names[i] for i in init.rows], "source": init.source,
                        "points_warm": int(init.warm.sum()),
-                       "points_from_shared_state": int((~init.warm).sum())})
+                       "points_not_warm": int((~init.warm).sum())})
 
 
 def add_warm_start(ds, design: Design, init: Initial) -> None:
@@ -160,4 +175,5 @@ def add_warm_start(ds, design: Design, init: Initial) -> None:
     if init.warm is not None:
         ds["warm_start"] = (_dims(design), init.warm.reshape(design.shape), {
             "long_name": "point started from its own initial state given in initial= (False: "
-                         "from the shared initial state, e.g. where the earlier sweep failed)"})
+                         "some or all of its states from the shared initial state, e.g. where "
+                         "the earlier sweep failed)"})

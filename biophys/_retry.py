@@ -36,6 +36,9 @@ def retry_spec(m, spec, retry: Mapping | None, n_states: int):
     unknown = [k for k in retry if k not in KEYS]
     if unknown:
         raise ValueError(f"retry key {unknown[0]!r} is not one of {KEYS}")
+    for key, unit in (("dt", "ms"), ("rtol", "dimensionless")):
+        if isinstance(retry.get(key), bool):
+            raise ValueError(f"retry: {key} = {retry[key]!r} must be a number ({unit})")
     first = dict(spec.tolerances)
     method = retry.get("method", spec.method)
     dt = retry.get("dt", spec.dt)
@@ -51,7 +54,15 @@ def retry_spec(m, spec, retry: Mapping | None, n_states: int):
     new = dataclasses.replace(spec, method=method, dt=dt, tolerances=tuple(tol.items()))
     rec = {"method": str(method), "dt": dt,
            **{k: (list(v) if isinstance(v, tuple) else v) for k, v in tol.items()}}
-    if (new.method, new.dt, new.tolerances) == (spec.method, spec.dt, spec.tolerances):
+    def effective(sp) -> tuple:  # the tolerances a run uses, defaults included
+        if _engine.METHODS.get(sp.method, 1) > 0:
+            return ()
+        return tuple(_engine.tolerance_kwargs(sp.method, *(dict(sp.tolerances).get(k, d) for k, d
+                                                           in (("rtol", _engine.RTOL),
+                                                               ("atol", _engine.ATOL))),
+                                              n_states).items())
+
+    if (new.method, new.dt, effective(new)) == (spec.method, spec.dt, effective(spec)):
         raise ValueError(f"retry = {dict(retry)!r} repeats the sweep's own settings: a failed "
                          "point would fail again")
     return new, json.dumps(rec)

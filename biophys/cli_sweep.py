@@ -45,6 +45,7 @@ simulates, that the results will not be saved, and prints them as a table on std
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import warnings
@@ -187,7 +188,16 @@ def load_config(path) -> dict:
         except TypeError as exc:
             raise ValueError(f"{path}: [solution]: {exc}") from None
     if "retry" in cfg:
-        kw["retry"] = dict(cfg["retry"])
+        rt = cfg["retry"]
+        for key, ok, what in (("method", lambda x: isinstance(x, str), "a method name"),
+                              ("dt", _number, "a number (ms)"),
+                              ("rtol", _number, "a number (dimensionless)"),
+                              ("atol", lambda x: _number(x) or (isinstance(x, list)
+                                                                and all(map(_number, x))),
+                               "a number or a list of numbers (one per state)")):
+            if key in rt and not ok(rt[key]):
+                raise ValueError(f"{path}: [retry] {key} = {rt[key]!r} must be {what}")
+        kw["retry"] = dict(rt)
     dask = cfg.get("dask", {})
     if "address" in dask:
         kw["address"] = dask["address"]
@@ -304,7 +314,7 @@ def sweep_command(args: argparse.Namespace) -> int:
             ds = sweep(**dry_kw, dry_run=True)
     if args.dry_run:
         axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
-        metrics = [v for v in ds.data_vars if v != "status"]
+        metrics = json.loads(ds.attrs["metrics"])
         print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points over {axes}; metrics: "
               f"{', '.join(metrics)}; configuration ok (nothing simulated)")
         return 0

@@ -109,6 +109,7 @@ def hysteresis(
     out = {name: np.full((2, n, *shape), np.nan) for name in metrics}
     status = np.full((2, n, *shape), -1, dtype=np.int8)
     warm = np.zeros((2, n, *shape), dtype=bool)
+    retried = np.zeros((2, n, *shape), dtype=bool) if "retry" in sweep_kwargs else None
     first = m.state_vector(initial)  # where each point starts afresh
     state = None  # per point: the final state of the run before it, or `first` where it failed
     ok = None  # per point: whether the run before it finished
@@ -128,6 +129,8 @@ def hysteresis(
                 for name in metrics:
                     out[name][d, j] = ds[name].values[0]
                 status[d, j] = ds["status"].values[0]
+                if retried is not None:
+                    retried[d, j] = ds["retried"].values[0]
                 ok = status[d, j] == 0
                 # a point whose run failed (NaN final state) starts afresh at the next step
                 state = {s: np.where(ok, ds[f"final_{s}"].values[0], first[i])[None]
@@ -135,7 +138,7 @@ def hysteresis(
                 bar.update(1)
     finally:
         bar.close()
-    return _dataset(axis, steps, metrics, out, status, warm, plan)
+    return _dataset(axis, steps, metrics, out, status, warm, plan, retried)
 
 
 def _check_values(m: Model, axis: str, values) -> np.ndarray:
@@ -149,7 +152,7 @@ def _check_values(m: Model, axis: str, values) -> np.ndarray:
     return steps
 
 
-def _dataset(axis, steps, metrics, out, status, warm, plan) -> xr.Dataset:
+def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None) -> xr.Dataset:
     import xarray as xr  # deferred: `import biophys` stays light
 
     dims = ("direction", *plan["status"].dims)
@@ -164,6 +167,9 @@ def _dataset(axis, steps, metrics, out, status, warm, plan) -> xr.Dataset:
     ds["warm_start"] = (dims, warm, {
         "long_name": "run started from the final state of the run before (False: from the "
                      "initial state, at the first run or after a run that did not finish)"})
+    if retried is not None:
+        ds["retried"] = (dims, retried, {"long_name": "run repeated with the retry settings "
+                                                      "(see the retry attribute)"})
     # the record of the whole set of runs (one run's own record shows a single step)
     ds.attrs.update({k: v for k, v in plan.attrs.items()
                      if k not in ("dry_run", "n_points", "sweep_design", "sweep_axes",
@@ -172,6 +178,8 @@ def _dataset(axis, steps, metrics, out, status, warm, plan) -> xr.Dataset:
         continuation="each run starts from the final state of the run before it; up through "
                      "the values in the given order, then down from the top",
         steps=json.dumps(steps.tolist()), n_runs=int(2 * plan["status"].size),
+        **({} if retried is None else {"retried_points": int(retried.sum()),
+                                       "recovered_points": int((retried & (status == 0)).sum())}),
         status_counts=json.dumps(status_counts(status)))
     return ds
 

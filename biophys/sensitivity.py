@@ -128,6 +128,11 @@ def sensitivity(
     if "traces" in sweep_kwargs:
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
+    init = sweep_kwargs.get("initial")
+    if init is not None and (not isinstance(init, Mapping)
+                             or any(np.ndim(v) for v in init.values())):
+        raise ValueError("initial= of sensitivity() is one state {name: value} shared by every "
+                         "run (no per-point states)")
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     solution = None if conditions is None or isinstance(conditions, Mapping) else conditions
     cols, design, shape = _base_table(m, grid, points, solution)
@@ -228,6 +233,10 @@ def _assemble(res, names, cols, design: Design, h) -> xr.Dataset:
             ds["status_perturbed"] = (("parameter", *dims), np.maximum(lo, hi), {
                 "long_name": "integration status of the perturbed runs (the worse of the two)",
                 **{a: res[var].attrs[a] for a in ("flag_values", "flag_meanings")}})
+            continue
+        if res[var].dtype == bool:  # a per-run flag (retried): the base run's, and any perturbed
+            ds[f"{var}_perturbed"] = (("parameter", *dims), lo | hi, {
+                "long_name": f"{var} in either perturbed run"})
             continue
         if var == "regime":
             done = np.isfinite(b) & np.isfinite(lo) & np.isfinite(hi)  # failed runs: NaN

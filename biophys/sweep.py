@@ -10,28 +10,27 @@ bit-identical whichever way the work is split.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
 
-from . import _engine, _initial, _retry
+from . import _chunk, _engine, _initial, _retry
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
+from ._chunk import SweepSpec, compute_chunk
 from ._compile import BLOCK
 from ._design import Design, Mapper, make_design, resolve_traces
 from ._initial import Initial, resolve_initial
-from ._labelled import variable
 from ._model import Model
 from ._sweep_result import (
     STATUS,
-    _axis_attrs,
     _dataset,
     flag_text,
     open_sweep,
@@ -52,94 +51,6 @@ DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "pl
                    "regime")
 
 BACKENDS = ("threads", "dask")
-
-
-@dataclass(frozen=True)
-class SweepSpec:
-    """Everything a chunk needs besides its varied values (picklable when ``model`` is a name)."""
-
-    model: str | Model
-    p0: np.ndarray  # parameters shared by all points (n_params,)
-    y0: np.ndarray  # initial states (n_states,)
-    varied: tuple[int, ...]  # parameter indices whose values vary between points
-    t_end: float
-    dt: float
-    warmup: float
-    metrics: tuple[str, ...]
-    method: str | None
-    stimulus: object = None
-    tolerances: tuple = ()  # (("rtol", r), ("atol", (a, ...))) when set by the caller
-    final_state: bool = False  # also return every state at t_end (final_<state>)
-    state_rows: tuple[int, ...] = ()  # states whose initial values vary between points
-
-    def split(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """A chunk's ``values`` as (varied parameters, per-point initial states)."""
-        k = len(self.varied)
-        return values[:k], values[k:]
-
-    def outputs(self, model: Model) -> tuple[str, ...]:
-        """Names of the per-point float arrays a chunk returns (besides ``status``)."""
-        finals = tuple(f"final_{s}" for s in model.state_names) if self.final_state else ()
-        return (*self.metrics, *finals)
-
-
-def _run_kwargs(spec: SweepSpec) -> dict:
-    kw = {"t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup, "stimulus": spec.stimulus,
-          **dict(spec.tolerances)}
-    if spec.method is not None:
-        kw["method"] = spec.method
-    return kw
-
-
-def _arrays(spec: SweepSpec, values) -> tuple[np.ndarray, np.ndarray]:
-    """Parameter and initial-state arrays (n, n_points) of the points whose ``values`` (varied
-    parameters, then per-point initial states) are given."""
-    params, states = spec.split(np.asarray(values, dtype=np.float64))
-    n = params.shape[1]
-    P = np.repeat(spec.p0[:, None], n, axis=1)
-    if spec.varied:
-        P[list(spec.varied), :] = params
-    Y0 = np.repeat(spec.y0[:, None], n, axis=1)
-    if spec.state_rows:
-        Y0[list(spec.state_rows), :] = states
-    return P, Y0
-
-
-def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
-    """Run one chunk of points; ``values`` is (n_varied + n_state_rows, n_points): the varied
-    parameters in ``spec.varied`` order, then the per-point initial states in
-    ``spec.state_rows`` order.
-
-    Returns ``{metric: float64 array, "status": int8 array}`` (and ``final_<state>`` arrays
-    with ``spec.final_state``); metrics and final states of points whose status is not ok are
-    NaN.
-    """
-    m = get_model(spec.model)
-    P, Y0 = _arrays(spec, values)
-    plan = _metrics.plan(m, spec.metrics)
-    raw = _engine.run(m, P, Y0, observe=plan.observe, silent_phase=plan.silent,
-                      **_run_kwargs(spec))
-    out = _metrics.compute(plan, raw, m.burst_gap)
-    if spec.final_state:
-        for i, s in enumerate(m.state_names):
-            out[f"final_{s}"] = raw.Y[i]
-    status = raw.status.astype(np.int8)
-    bad = status != 0
-    for name in spec.outputs(m):
-        a = np.array(out[name], dtype=np.float64)
-        a[bad] = np.nan
-        out[name] = a
-    out["status"] = status
-    return out
-
-
-def warm(spec: SweepSpec) -> None:
-    """Compile (or load from the disk cache) the model's driver: one point, one step."""
-    m = get_model(spec.model)
-    plan = _metrics.plan(m, spec.metrics)
-    kw = _run_kwargs(spec)
-    kw.update(t_end=spec.dt, warmup=0.0)
-    _engine.run(m, spec.p0[:, None].copy(), spec.y0[:, None].copy(), observe=plan.observe, **kw)
 
 
 def _default_method() -> str | None:
@@ -449,6 +360,7 @@ def sweep(
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
                      bool(final_state), init.rows)
     spec_retry, retry_record = _retry.retry_spec(m, spec, retry, len(m.state_names))
+    every = _chunk.trace_every(spec, record_every, spec_retry) if trace_idx else None
     settings = _settings(m, spec, design, mapper, rule, init)
     _engine.warn_coarse_dt(m, dt, method)
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
@@ -541,7 +453,8 @@ def sweep(
 
     extra = {}
     if spec_retry is not None:
-        retried, extra = _retry.rerun(spec_retry, values, results, status, compute_chunk)
+        with _threads(n_workers if backend == "threads" else None):
+            retried, extra = _retry.rerun(spec_retry, values, results, status, compute_chunk)
     ds = _dataset(m, design, spec, plan, results, status)
     _initial.add_warm_start(ds, design, init)
     if spec_retry is not None:
@@ -549,37 +462,28 @@ def sweep(
             "long_name": "point run again with the retry settings (see the retry attribute) "
                          "after the sweep's own settings failed"})
     if trace_idx:
-        _add_traces(ds, m, design, values, spec, trace_idx, record, record_every)
+        _chunk.add_traces(ds, m, design, values, spec, trace_idx, record, every, spec_retry,
+                    retried if spec_retry is not None else None)
     ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
     return ds
 
 
 def _run_threads(spec, values, todo, bounds, on_result, n_threads) -> None:
+    with _threads(n_threads):
+        for k in todo:
+            on_result(k, compute_chunk(spec, values(*bounds(k))))
+
+
+@contextlib.contextmanager
+def _threads(n_threads):
+    """Numba's thread count limited to ``n_threads`` (None: unchanged) inside the block."""
     old = numba.get_num_threads()
     if n_threads is not None:
         numba.set_num_threads(min(int(n_threads), numba.config.NUMBA_NUM_THREADS))
     try:
-        for k in todo:
-            on_result(k, compute_chunk(spec, values(*bounds(k))))
+        yield
     finally:
         numba.set_num_threads(old)
-
-
-def _add_traces(ds, m, design, values, spec, idx, record, record_every) -> None:
-    P, Y0 = _arrays(spec, np.concatenate([values(i, i + 1) for i in idx], axis=1))
-    every = record_every if record_every is not None else max(spec.dt, spec.t_end / 2000.0)
-    raw = _engine.run(m, P, Y0, record=record, record_every=every, **_run_kwargs(spec))
-    ds.coords["trace"] = variable("trace", np.array(idx),
-                                  {"long_name": "flat point index of the trace"})
-    ds.coords["time"] = variable("time", raw.times, {"units": "ms", "long_name": "time"})
-    at = [design.point_values(i) for i in idx]
-    for name in design.names:
-        ds.coords[f"trace_{name}"] = variable("trace", np.array([a[name] for a in at]),
-                                              _axis_attrs(m, name))
-    for i, var in enumerate(record):
-        unit, desc = m.variable_meta(var)
-        ds[f"trace_{var}"] = variable(("trace", "time"), raw.rec[i],
-                                      {"units": unit, "long_name": desc})
 
 
 __all__ = ["sweep", "open_sweep", "status_text", "flag_text", "DEFAULT_METRICS", "STATUS"]

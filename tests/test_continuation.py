@@ -218,3 +218,14 @@ def test_a_lost_branch_is_lost_only_where_it_failed():
     # last (warm, after g_L = 1e4 mS/cm^2 has brought V to E_L) keeps E_L
     E_L = bp.model("hh1952").parameter("E_L").value
     assert ds["mean_V"].sel(I_app=0.0, g_L=0.0).values.tolist() == [-60.0, pytest.approx(E_L)]
+
+
+def test_retried_runs_are_marked():
+    """A retried step is marked per run and counted."""
+    ds = bp.hysteresis("hh1952", "g_L", [0.0, 1.0e4], t_end=5.0, warmup=1.0,
+                       params={"g_Na": 0.0, "g_K": 0.0, "C_m": 1e-3, "I_app": -1.0e4},
+                       metrics=["mean_V"], retry={"method": "rosenbrock"}, progress=False)
+    # g_L = 0 has no bounded solution: retried and still failed on both passes
+    assert ds["retried"].values.tolist() == [[True, False], [True, False]]
+    assert (ds.attrs["retried_points"], ds.attrs["recovered_points"]) == (2, 0)
+    assert json.loads(ds.attrs["retry"])["method"] == "rosenbrock"

@@ -124,6 +124,20 @@ def test_failed_runs_do_not_count_as_a_regime_change():
     assert not dry["regime_changed"].any()
 
 
+def test_retry_flags_are_carried_and_per_point_states_refused():
+    """retry= marks retried runs (base, and either perturbed run) instead of differencing the
+    flag; per-point initial states have no meaning for the perturbed runs and are refused."""
+    ds = sensitivity("hh1952", "I_app", points={"I_app": [-9.0e3, 1.0]}, t_end=5.0,
+                     params={"g_Na": 0.0, "g_K": 0.0, "g_L": 0.0, "C_m": 1e-3},
+                     metrics=["mean_V"], retry={"method": "rosenbrock"}, progress=False)
+    assert ds["retried"].values.tolist() == [True, False]
+    assert ds["retried_perturbed"].values.tolist() == [[True, False]]
+    assert "d_retried" not in ds
+    with pytest.raises(ValueError, match="initial= of sensitivity"):
+        sensitivity("hh1952", "g_K", grid={"I_app": [0.0, 1.0]}, t_end=5.0,
+                    initial={"V": np.array([-65.0, -60.0])}, progress=False)
+
+
 def test_the_base_value_of_a_fixed_parameter_is_recorded(tmp_path):
     ds = sensitivity("hh1952", ["g_K", "I_app"], grid={"I_app": [1.0, 2.0]}, t_end=5.0,
                      params={"g_K": 30.0, "g_Na": 100.0}, metrics=["mean_V"], progress=False)

@@ -311,3 +311,7 @@ def test_retry_table(tmp_path):
                 '[retry]\nstep = 0.1\n')
     with pytest.raises(ValueError, match=r"unknown key\(s\) step in \[retry\]"):
         load_config(bad)
+    bad = write(tmp_path, 'model = "hh1952"\nt_end = 1.0\n[grid]\nI_app = [0.0]\n'
+                '[retry]\ndt = true\n')
+    with pytest.raises(ValueError, match=r"\[retry\] dt = True must be a number \(ms\)"):
+        load_config(bad)

@@ -61,7 +61,7 @@ def test_per_point_arrays_and_nan_entries():
     assert starts.tolist() == [-70.0, bp.model("hh1952").default_states()[0], -80.0]
     assert res["trace_n"].values[:, 0].tolist() == [0.4, 0.4, 0.4]
     assert json.loads(res.attrs["changed_initial"]) == {"n": 0.4}
-    assert json.loads(res.attrs["initial_per_point"])["points_from_shared_state"] == 1
+    assert json.loads(res.attrs["initial_per_point"])["points_not_warm"] == 1
 
 
 def test_points_design_and_a_failed_point():
@@ -115,6 +115,29 @@ def test_an_earlier_result_must_match_the_points(first):
     with pytest.raises(ValueError, match="of model 'hh1952', not 'chay_keizer_1983'"):
         bp.sweep("chay_keizer_1983", t_end=1.0, initial=first, grid={"g_KCa": [1.0]},
                  progress=False)
+
+
+def test_labelled_arrays_must_match_the_sweeps_coordinates(first):
+    """A DataArray is taken by its labels: coordinates in another order or at other values are
+    refused (positionally they would land on the wrong points); a 0-d one is a shared value."""
+    V = first["final_V"]
+    ok = bp.sweep("hh1952", t_end=1.0, initial={"V": V}, **KW)
+    assert ok["warm_start"].values.all()
+    with pytest.raises(ValueError, match="labelled at other values of 'I_app'"):
+        bp.sweep("hh1952", t_end=1.0, initial={"V": V.isel(I_app=slice(None, None, -1))},
+                 **KW)
+    with pytest.raises(ValueError, match="labelled at other values of 'temperature'"):
+        bp.sweep("hh1952", t_end=1.0,
+                 initial={"V": V.assign_coords(temperature=[6.3, 20.0])}, **KW)
+    shared = bp.sweep("hh1952", t_end=1.0, initial={"V": V[0, 0]}, **KW)
+    assert "warm_start" not in shared
+    assert json.loads(shared.attrs["changed_initial"]) == {"V": float(V[0, 0])}
+
+
+def test_a_dry_run_result_is_not_a_warm_start():
+    dry = bp.sweep("hh1952", t_end=30.0, final_state=True, dry_run=True, **KW)
+    with pytest.raises(ValueError, match="dry run"):
+        bp.sweep("hh1952", t_end=30.0, initial=dry, **KW)
 
 
 def test_dry_run_checks_and_labels_per_point_states(first):

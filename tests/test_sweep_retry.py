@@ -75,6 +75,16 @@ def test_no_retry_without_failures_and_with_a_checkpoint(tmp_path):
     assert plain.attrs["retry"] == "none" and "retried" not in plain
 
 
+def test_traces_of_retried_points_are_recorded_with_the_retry_settings(coarse):
+    res = _sweep(dt=10.0, retry={"dt": 0.1}, traces=[0, 2], record=["V"])
+    fine = _sweep(points={"K_o": [12.0]}, dt=0.1, traces=[0], record=["V"], record_every=10.0)
+    assert np.isfinite(res["trace_V"].values).all()
+    np.testing.assert_array_equal(res["trace_V"].values[1], fine["trace_V"].values[0])
+    np.testing.assert_array_equal(res["time"].values, np.arange(2001) * 10.0)
+    with pytest.raises(ValueError, match="record_every .* whole number of both steps"):
+        _sweep(dt=10.0, retry={"dt": 3.0}, traces=[2], record_every=10.0)
+
+
 @pytest.mark.parametrize("retry, match", [
     ({"step": 0.1}, "retry key 'step' is not one of"),
     ({}, "non-empty mapping"),
@@ -83,11 +93,19 @@ def test_no_retry_without_failures_and_with_a_checkpoint(tmp_path):
     ({"dt": -1.0}, r"retry: dt = -1.0 ms must be finite and > 0 ms"),
     ({"rtol": 1e-6}, "retry: .*rtol"),
     ({"method": "rl2"}, "repeats the sweep's own settings"),
+    ({"dt": True}, r"retry: dt = True must be a number \(ms\)"),
 ])
 def test_bad_retry_is_named(retry, match):
     with pytest.raises(ValueError, match=match):
         bp.sweep("hh1952", grid={"I_app": [0.0]}, t_end=1.0, retry=retry, progress=False,
                  method="rl2", dry_run=True)
+
+
+@pytest.mark.parametrize("retry", [{"rtol": 1e-6}, {"atol": 1e-8}, {"method": "adaptive"}])
+def test_a_retry_with_the_default_tolerances_is_no_retry(retry):
+    with pytest.raises(ValueError, match="repeats the sweep's own settings"):
+        bp.sweep("hh1952", grid={"I_app": [0.0]}, t_end=1.0, retry=retry, progress=False,
+                 method="adaptive", dry_run=True)
 
 
 def test_dry_run_records_the_retry():

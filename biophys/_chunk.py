@@ -1,0 +1,150 @@
+"""What one chunk of a sweep runs: the settings every point shares (:class:`SweepSpec`), the
+per-chunk worker (:func:`compute_chunk`, also run by Dask workers) and the decimated traces of
+chosen points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _engine
+from . import metrics as _metrics
+from ._labelled import variable
+from ._model import Model
+from ._sweep_result import _axis_attrs
+from .models import get_model
+
+__all__ = ["SweepSpec", "compute_chunk", "warm", "trace_every", "add_traces"]
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """Everything a chunk needs besides its varied values (picklable when ``model`` is a name)."""
+
+    model: str | Model
+    p0: np.ndarray  # parameters shared by all points (n_params,)
+    y0: np.ndarray  # initial states (n_states,)
+    varied: tuple[int, ...]  # parameter indices whose values vary between points
+    t_end: float
+    dt: float
+    warmup: float
+    metrics: tuple[str, ...]
+    method: str | None
+    stimulus: object = None
+    tolerances: tuple = ()  # (("rtol", r), ("atol", (a, ...))) when set by the caller
+    final_state: bool = False  # also return every state at t_end (final_<state>)
+    state_rows: tuple[int, ...] = ()  # states whose initial values vary between points
+
+    def split(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A chunk's ``values`` as (varied parameters, per-point initial states)."""
+        k = len(self.varied)
+        return values[:k], values[k:]
+
+    def outputs(self, model: Model) -> tuple[str, ...]:
+        """Names of the per-point float arrays a chunk returns (besides ``status``)."""
+        finals = tuple(f"final_{s}" for s in model.state_names) if self.final_state else ()
+        return (*self.metrics, *finals)
+
+
+def _run_kwargs(spec: SweepSpec) -> dict:
+    kw = {"t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup, "stimulus": spec.stimulus,
+          **dict(spec.tolerances)}
+    if spec.method is not None:
+        kw["method"] = spec.method
+    return kw
+
+
+def _arrays(spec: SweepSpec, values) -> tuple[np.ndarray, np.ndarray]:
+    """Parameter and initial-state arrays (n, n_points) of the points whose ``values`` (varied
+    parameters, then per-point initial states) are given."""
+    params, states = spec.split(np.asarray(values, dtype=np.float64))
+    n = params.shape[1]
+    P = np.repeat(spec.p0[:, None], n, axis=1)
+    if spec.varied:
+        P[list(spec.varied), :] = params
+    Y0 = np.repeat(spec.y0[:, None], n, axis=1)
+    if spec.state_rows:
+        Y0[list(spec.state_rows), :] = states
+    return P, Y0
+
+
+def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
+    """Run one chunk of points; ``values`` is (n_varied + n_state_rows, n_points): the varied
+    parameters in ``spec.varied`` order, then the per-point initial states in
+    ``spec.state_rows`` order.
+
+    Returns ``{metric: float64 array, "status": int8 array}`` (and ``final_<state>`` arrays
+    with ``spec.final_state``); metrics and final states of points whose status is not ok are
+    NaN.
+    """
+    m = get_model(spec.model)
+    P, Y0 = _arrays(spec, values)
+    plan = _metrics.plan(m, spec.metrics)
+    raw = _engine.run(m, P, Y0, observe=plan.observe, silent_phase=plan.silent,
+                      **_run_kwargs(spec))
+    out = _metrics.compute(plan, raw, m.burst_gap)
+    if spec.final_state:
+        for i, s in enumerate(m.state_names):
+            out[f"final_{s}"] = raw.Y[i]
+    status = raw.status.astype(np.int8)
+    bad = status != 0
+    for name in spec.outputs(m):
+        a = np.array(out[name], dtype=np.float64)
+        a[bad] = np.nan
+        out[name] = a
+    out["status"] = status
+    return out
+
+
+def warm(spec: SweepSpec) -> None:
+    """Compile (or load from the disk cache) the model's driver: one point, one step."""
+    m = get_model(spec.model)
+    plan = _metrics.plan(m, spec.metrics)
+    kw = _run_kwargs(spec)
+    kw.update(t_end=spec.dt, warmup=0.0)
+    _engine.run(m, spec.p0[:, None].copy(), spec.y0[:, None].copy(), observe=plan.observe, **kw)
+
+
+def trace_every(spec: SweepSpec, record_every, spec_retry=None) -> float:
+    """Trace sampling interval, ms; with a retry, checked to give the same sampling times
+    under both steps (a retried point's trace is recorded with the retry's settings)."""
+    every = float(record_every) if record_every is not None else max(spec.dt,
+                                                                     spec.t_end / 2000.0)
+    if spec_retry is not None:
+        a, b = (max(1, round(every / s.dt)) * s.dt for s in (spec, spec_retry))
+        if abs(a - b) > 1e-9 * a:
+            raise ValueError(
+                f"traces with retry: record_every = {every:g} ms samples every {a:g} ms at dt "
+                f"= {spec.dt:g} ms but every {b:g} ms at the retry's dt = {spec_retry.dt:g} "
+                "ms; give a record_every (ms) that is a whole number of both steps")
+    return every
+
+
+def add_traces(ds, m, design, values, spec, idx, record, every, spec_retry=None,
+                retried=None) -> None:
+    """Traces of the points ``idx``; those in ``retried`` recorded with ``spec_retry``."""
+    groups = [(spec, [i for i in idx if retried is None or not retried[i]])]
+    if retried is not None:
+        groups.append((spec_retry, [i for i in idx if retried[i]]))
+    rec, times = {}, None
+    for sp, ids in groups:
+        if not ids:
+            continue
+        P, Y0 = _arrays(sp, np.concatenate([values(i, i + 1) for i in ids], axis=1))
+        raw = _engine.run(m, P, Y0, record=record, record_every=every, **_run_kwargs(sp))
+        times = raw.times if times is None else times  # equal: see trace_every
+        rec.update({i: raw.rec[:, j] for j, i in enumerate(ids)})
+    rec = np.stack([rec[i] for i in idx], axis=1)  # (n_record, n_traces, n_times)
+    ds.coords["trace"] = variable("trace", np.array(idx),
+                                  {"long_name": "flat point index of the trace"})
+    ds.coords["time"] = variable("time", times, {"units": "ms", "long_name": "time"})
+    at = [design.point_values(i) for i in idx]
+    for name in design.names:
+        ds.coords[f"trace_{name}"] = variable("trace", np.array([a[name] for a in at]),
+                                              _axis_attrs(m, name))
+    for i, var in enumerate(record):
+        unit, desc = m.variable_meta(var)
+        ds[f"trace_{var}"] = variable(("trace", "time"), rec[i],
+                                      {"units": unit, "long_name": desc})
