@@ -83,7 +83,7 @@ def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
     P, Y0 = _arrays(spec, values)
     plan = _metrics.plan(m, spec.metrics)
     raw = _engine.run(m, P, Y0, observe=plan.observe, silent_phase=plan.silent,
-                      **_run_kwargs(spec))
+                      plateau_V=plan.plateau_V, **_run_kwargs(spec))
     out = _metrics.compute(plan, raw, m.burst_gap)
     if spec.final_state:
         for i, s in enumerate(m.state_names):

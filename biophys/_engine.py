@@ -22,6 +22,7 @@ from ._compile import (
 )
 from ._model import Model
 from ._warn import warn_user
+from .analysis import check_plateau_V
 from .kernels.ensemble_source import (
     B_LAST,
     B_PEND_MIN,
@@ -31,6 +32,7 @@ from .kernels.ensemble_source import (
     F_GAP,
     F_H0,
     F_HMAX,
+    F_PLATEAU,
     F_RTOL,
     F_T0,
     F_TEND,
@@ -214,6 +216,7 @@ def run(
     atol: float | Sequence[float] = ATOL,
     max_step: float | None = None,
     silent_phase: bool = False,
+    plateau_V: float | None = None,
 ) -> RawRun:
     """Integrate ``P.shape[1]`` independent cells of ``model``.
 
@@ -224,6 +227,12 @@ def run(
     step size.
     ``silent_phase=True`` accumulates the silent-phase potential (V below ``spike_threshold``
     between bursts) into the burst accumulator; see :func:`biophys.metrics.burst_statistics`.
+    ``plateau_V`` (mV; the model's ``plateau_V`` for burst read-outs, default None: no test)
+    makes the burst accumulator test every spike-free interval longer than ``burst_gap``: it
+    is a silent phase only if V falls below ``spike_threshold`` in it and the time average of
+    those samples is at most ``plateau_V``, otherwise a plateau inside the burst under way
+    (the sums of V below threshold are then kept, as with ``silent_phase``); reduce the
+    accumulator with the same ``plateau_V`` (:func:`biophys.metrics.burst_statistics`).
     """
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
@@ -287,9 +296,11 @@ def run(
         if not math.isfinite(h_max) or h_max <= 0:
             raise ValueError(f"max_step = {max_step!r} ms must be finite and > 0 ms")
     fpar = np.zeros(N_FPAR + n_states)
-    fpar[[F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0]] = (
+    fpar[[F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0,
+          F_PLATEAU]] = (
         0.0, dt, t_end, float(model.spike_threshold), float(model.burst_gap), t_warm, r_tol,
-        float(a_tol[0]), h_max, min(dt, h_max))
+        float(a_tol[0]), h_max, min(dt, h_max),
+        math.nan if plateau_V is None else check_plateau_V(plateau_V))
     fpar[N_FPAR:] = a_tol
     ipar = np.zeros(N_IPAR, dtype=np.int64)
     ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT]] = (

@@ -13,17 +13,27 @@ Definitions
 spike
     An upward crossing of ``threshold`` by V: a sample pair with ``V[i] < threshold <= V[i+1]``;
     its time is linearly interpolated between ``t[i]`` and ``t[i+1]``.
+silence
+    A spike-free interval longer than ``gap`` (the model's ``burst_gap``): between two spikes,
+    from the start of the analysed window to the first spike, or from the last spike to the
+    end of the window. With ``plateau_V`` (the model's ``plateau_V``), only one with samples
+    below ``threshold`` whose time average is at or below ``plateau_V`` (samples strictly
+    between the spikes, or from the window's first sample and to its last; after a spike V
+    stays below the threshold, once it has fallen below it, until the next spike, so these
+    are the interval's final part). Any other interval longer than ``gap`` is the
+    depolarised plateau of an active phase on which the spikes did not reach the threshold
+    (it has no sample below the threshold, or they average above ``plateau_V``), and belongs
+    to the burst under way.
 burst
-    A maximal run of spikes whose successive intervals are all ``<= gap``: a silence longer
-    than ``gap`` separates bursts (``gap`` is the model's ``burst_gap``). A single isolated
-    spike is a burst of one spike.
+    A maximal run of spikes not separated by a silence. A single isolated spike is a burst of
+    one spike.
 burst start
-    The first spike of a burst whose preceding silence, measured from the previous spike or,
-    for the first burst, from the start of the analysed window, is longer than ``gap``. A
-    burst already under way when the window opens has no start (partial first burst).
+    The first spike of a burst whose preceding interval, measured from the previous spike or,
+    for the first burst, from the start of the analysed window, is a silence. A burst already
+    under way when the window opens has no start (partial first burst).
 complete burst
-    A burst with a start that is followed by a silence longer than ``gap`` inside the window
-    (partial last bursts are excluded).
+    A burst with a start that is followed by a silence inside the window (partial last
+    bursts are excluded).
 period
     Mean interval between successive burst starts, ``(last start - first start)/(n - 1)``;
     needs at least two starts.
@@ -32,27 +42,29 @@ active phase
     definition that reproduces the published plateau fractions of the classic beta-cell
     models; see ``tests/test_classic_models.py``.)
 silent phase
-    Interval between the last spike of one burst and the first spike of the next, averaged.
+    Interval between the last spike of one burst and the first spike of the next (a silence
+    between two spikes), averaged.
 plateau fraction
     ``active phase / period``; 1 for a continuous spiker, 0 for a silent cell.
 kind
     The activity pattern in the window, one of :data:`KINDS`: ``"silent"`` (no spike),
     ``"depolarised"`` (depolarisation block, below), ``"continuous"`` (spiking with no
-    silence longer than ``gap``, none before the first spike or after the last either),
-    ``"bursting"`` (at least two burst starts) or ``"irregular"`` (spikes and a silence
-    longer than ``gap``, but fewer than two burst starts: no period). The sweep metric
-    ``regime`` reports the same kind online, coded by its index in :data:`KINDS`.
+    silence, none before the first spike or after the last either), ``"bursting"`` (at least
+    two burst starts) or ``"irregular"`` (spikes and a silence, but fewer than two burst
+    starts: no period). The sweep metric ``regime`` reports the same kind online, coded by
+    its index in :data:`KINDS`. With ``plateau_V``, a cell that fires and then stays
+    depolarised without spikes to the end of the window is continuous.
 depolarisation block
     No spike in the window and a time-averaged V above ``plateau_V`` (when given): the cell
     is held on the plateau (kind ``"depolarised"``), with plateau fraction 1 and no silent
-    phase. A spike-free depolarised interval between spikes is still a silence (the test is
-    on the whole window, as online).
+    phase. This is the whole-window test; a depolarised interval between spikes is judged
+    by the per-silence test above (as online).
 silent-phase potential
     ``silent_V_mean`` is the time average of V over the samples below ``threshold`` inside
-    complete silences (an interspike interval longer than ``gap``, bounded by spikes on both
-    sides inside the window); ``silent_V_min`` is the minimum of V there. For a silent cell
-    with no spike in the window both are taken over the whole window (the resting potential);
-    in depolarisation block both are NaN.
+    complete silences (silences bounded by spikes on both sides inside the window);
+    ``silent_V_min`` is the minimum of V there. For a silent cell with no spike in the window
+    both are taken over the whole window (the resting potential); in depolarisation block
+    both are NaN.
 spike rate
     Number of spikes in the window divided by the window duration, in Hz.
 """
@@ -196,8 +208,10 @@ def bursts(
         the trace is subsampled (``record_every``), since spikes narrower than the sampling
         interval are otherwise missed. Default: :func:`detect_spikes` on the trace.
     plateau_V : float, optional
-        mV (a model's ``plateau_V``): a cell without spikes whose time-averaged V is above it
-        is in depolarisation block, not silent. Default: no such test.
+        mV (a model's ``plateau_V``): a spike-free interval longer than ``gap`` whose samples
+        below ``threshold`` do not average at or below it is a plateau inside a burst, not a
+        silence; a cell without spikes whose time-averaged V is above it is in depolarisation
+        block, not silent. Default: no such tests.
 
     Returns
     -------
@@ -266,15 +280,27 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
 
     isi = np.diff(st)
     brk = np.nonzero(isi > gap)[0]  # silence between st[brk] and st[brk + 1]
+    lead = st[0] - t0 > gap  # silence from the window start to the first spike
+    tail = t1 - st[-1] > gap  # silence from the last spike to the window end
+    if plateau_V is not None and has_trace:
+        # the per-silence test on the samples below threshold (strictly between the spikes;
+        # from the window's first sample before the first spike, to its last after the last)
+        w = _sample_weights(tw) * (Vw < thr)
+        after = np.searchsorted(tw, st, "right")  # first sample after each spike
+        before = np.searchsorted(tw, st, "left")  # first sample at or after each spike
+        brk = brk[np.array([_silent(Vw, w, after[i], before[i + 1], plateau_V)
+                            for i in brk], bool)]
+        lead = lead and _silent(Vw, w, 0, before[0], plateau_V)
+        tail = tail and _silent(Vw, w, after[-1], tw.size, plateau_V)
     run_first = np.r_[0, brk + 1]
     run_last = np.r_[brk, n - 1]
-    # a run has a start if its preceding silence exceeds the gap; the first run's silence
-    # is measured from the window start
+    # a run has a start if its preceding interval is a silence; the first run's is measured
+    # from the window start
     has_start = np.ones(run_first.size, bool)
-    has_start[0] = st[0] - t0 > gap
-    # a run is over if the following silence exceeds the gap inside the window
+    has_start[0] = lead
+    # a run is over if the following interval is a silence inside the window
     ended = np.ones(run_first.size, bool)
-    ended[-1] = t1 - st[-1] > gap
+    ended[-1] = tail
     complete = has_start & ended
     starts = st[run_first[has_start]]
     b_first = st[run_first[complete]]
@@ -359,17 +385,35 @@ def depolarisation_block(n_spikes, mean_V, plateau_V: float):
     return (np.asarray(n_spikes) == 0) & (np.asarray(mean_V) > plateau_V)
 
 
+def _sample_weights(t: np.ndarray) -> np.ndarray:
+    """Weight of each sample in a time average, ms: its interval to the next sample (the last
+    sample weighs as the one before it)."""
+    if t.size < 2:
+        return np.ones(t.size)
+    w = np.empty(t.size)
+    w[:-1] = np.diff(t)
+    w[-1] = w[-2]
+    return w
+
+
 def _time_mean(t: np.ndarray, V: np.ndarray, mask: np.ndarray) -> float:
     """Time average of V over the masked samples (each sample weighs its own interval)."""
     if not mask.any():
         return math.nan
     if t.size < 2:
         return float(np.mean(V[mask]))
-    w = np.empty(t.size)
-    w[:-1] = np.diff(t)
-    w[-1] = w[-2]
-    w = w * mask
+    w = _sample_weights(t) * mask
     return float(np.sum(w * V) / np.sum(w))
+
+
+def _silent(V: np.ndarray, w: np.ndarray, lo: int, hi: int, plateau_V: float) -> bool:
+    """Whether samples ``lo .. hi-1`` with weights ``w`` (ms; :func:`_sample_weights`, zero
+    at and above the threshold) have weight and a weighted mean of V (mV) at or below
+    ``plateau_V`` (mV): the per-silence test, twin of the driver's
+    (:func:`biophys.kernels.ensemble_source.record_spike`)."""
+    ww = w[lo:hi]
+    den = float(np.sum(ww))
+    return den > 0.0 and float(np.sum(ww * V[lo:hi])) / den <= plateau_V
 
 
 def burst_metrics(ds, *, t_start: float = 0.0, model=None) -> BurstStats:

@@ -22,19 +22,29 @@ variable as follows:
 - otherwise an algebraic output is a rate in the model's own unit: its time average.
 
 Burst readouts (``burst_period``, ``active_phase``, ``plateau_fraction``,
-``spikes_per_burst``): a burst is a run of spikes separated by less than the model's
-``burst_gap``; its active phase runs from its first to its last spike. Only bursts that start
-after the warm-up are measured; a final burst counts if the run ends with a silence longer than
-``burst_gap``. ``burst_period`` is the mean interval between burst starts (needs two starts).
+``spikes_per_burst``): a burst is a run of spikes separated by silent phases. A silent phase is
+a spike-free interval longer than the model's ``burst_gap`` (between two spikes after the
+warm-up, from the end of the warm-up to the first spike, or from the last spike to the end of
+the run) in which, for a model with a ``plateau_V``, V falls below ``spike_threshold`` and the
+time average of V over those samples (the interval's final part: once below the threshold, V
+stays below it until the next spike) is at or below ``plateau_V``. Any other interval longer
+than ``burst_gap`` is the depolarised plateau of an active phase on which the spikes did not
+reach the threshold (Bertram & Sherman 2004 at 5.6 mM K_o: 42-47 s between -40 and -23 mV
+inside each active phase): it does not end the burst, its samples are not part of the
+silent-phase potential, and before the first spike it makes the first burst one already under
+way (not measured). The driver makes this test online with the running sums of V below
+threshold since the last spike (:mod:`biophys.kernels.ensemble_source`, ``F_PLATEAU``), the
+sums of the silent-phase potential; :func:`burst_statistics` makes it for the interval after
+the last spike. A burst's active phase runs from its first to its last spike. Only bursts that
+start after the warm-up are measured; a final burst counts if the run ends with a silent phase.
+``burst_period`` is the mean interval between burst starts (needs two starts).
 ``plateau_fraction`` is ``active_phase / burst_period``; it is 1 for continuous spiking (no
-silence longer than ``burst_gap`` after the warm-up), 0 without spikes, and NaN where bursts are
-undefined (for example a single burst). A cell without spikes whose mean V after the warm-up is
-above the model's ``plateau_V`` (depolarisation block, e.g. a beta-cell at 12 mM K_o) is held on
-the plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential). The test
-is made on the whole window: a depolarised interval without spikes *between* spikes still counts
-as a silent phase (for example Bertram & Sherman 2004 at 5.6 mM K_o, whose long silences sit
-near -40 to -23 mV), so such a window reads bursting with a high silent-phase potential; a
-per-silence test would need the mean V of every pending silence in the driver's accumulator.
+silent phase after the warm-up), 0 without spikes, and NaN where bursts are undefined (for
+example a single burst). A cell without spikes whose mean V after the warm-up is above the
+model's ``plateau_V`` (depolarisation block, e.g. a beta-cell at 12 mM K_o) is held on the
+plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential); this
+whole-window test needs the mean V, which the sweep then observes. A run that fires and then
+stays depolarised without spikes to its end therefore reads continuous (plateau fraction 1).
 
 Activity pattern (``regime``): the index into :data:`biophys.analysis.KINDS` of the kind that
 :func:`biophys.analysis.bursts` gives the same run: 0 silent, 1 depolarised (the block above;
@@ -44,13 +54,14 @@ more), 4 irregular (spikes, but fewer than two burst starts). In a sweep result 
 names, and :func:`biophys.plot.heatmap` draws it with one colour per pattern.
 
 Silent-phase potential (``silent_phase_V``, ``silent_phase_min_V``): the time average and the
-minimum of V over the samples below ``spike_threshold`` inside silent phases, that is inside
-every interval longer than ``burst_gap`` between two spikes after the warm-up (the driver keeps
-the running sums since the last spike and adds them to the silent-phase totals when the next
-spike starts a burst). A cell without spikes after the warm-up is silent throughout: both are
-taken over the whole window (its resting potential). Continuous spikers and cells with only
-one burst have no complete silent phase: NaN. The same definition as
-:func:`biophys.analysis.bursts` on a trace (``tests/test_metrics_silent.py`` checks they agree).
+minimum of V over the samples below ``spike_threshold`` inside silent phases between two spikes
+after the warm-up (the driver keeps the running sums since the last spike and adds them to the
+silent-phase totals when the next spike ends a silent phase; a depolarised plateau, above, is
+dropped, so with a ``plateau_V`` the average is at or below it). A cell without spikes after
+the warm-up is silent throughout: both are taken over the whole window (its resting
+potential). Continuous spikers and cells with only one burst have no complete silent phase:
+NaN. The same definition as :func:`biophys.analysis.bursts` on a trace
+(``tests/test_metrics_silent.py`` and ``tests/test_plateau_silences.py`` check they agree).
 """
 
 from __future__ import annotations
@@ -156,12 +167,20 @@ class MetricPlan:
 
     specs: tuple[MetricSpec, ...]
     observe: tuple[str, ...]  # variables whose sum/min/max the driver must keep
-    plateau_V: float | None = None  # mV; set when a depolarisation-block test is needed
+    # mV; the model's plateau_V when a burst read-out needs it: the driver's per-silence test
+    # (F_PLATEAU), and the whole-window depolarisation block when block is True
+    plateau_V: float | None = None
 
     @property
     def silent(self) -> bool:
         """True when the driver must accumulate the silent-phase potential."""
         return any(s.kind.startswith("silent_phase") for s in self.specs)
+
+    @property
+    def block(self) -> bool:
+        """True when a read-out depends on the whole-window depolarisation block (the plan
+        then observes V)."""
+        return self.plateau_V is not None and any(s.kind in _BLOCK_AWARE for s in self.specs)
 
 
 def role_variable(model: Model, role: str) -> str | None:
@@ -188,6 +207,8 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
     gap = f"{model.burst_gap:g} ms"
     block = ""  # how a cell in depolarisation block is reported, if the model detects it
     if model.plateau_V is not None:
+        # the per-silence plateau test, then the whole-window block
+        gap += f" with mean V below threshold at or below {model.plateau_V:g} mV"
         block = (f"; a cell without spikes and mean V above {model.plateau_V:g} mV is in "
                  "depolarisation block")
     if name in NAMED:
@@ -207,8 +228,8 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
         if d.kind.startswith("silent_phase"):
             note = f"{block} (no silent phase: NaN)" if block else ""
             return MetricSpec(name, d.kind, None, 1.0, "mV",
-                              f"{d.long_name}; silent phases are interspike intervals > {gap}, "
-                              f"samples below {thr}{note}")
+                              f"{d.long_name}; silent phases are interspike intervals > "
+                              f"{gap}, samples below {thr}{note}")
         if d.kind.startswith("burst") or d.kind in ("active_phase", "plateau_fraction",
                                                      "spikes_per_burst"):
             units = {"burst_period": "s", "active_phase": "s"}.get(d.kind, "1")
@@ -292,15 +313,18 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
         if s.var is not None and s.var not in observe:
             observe.append(s.var)
     plateau_V = None
-    if model.plateau_V is not None and any(s.kind in _BLOCK_AWARE for s in specs):
+    if model.plateau_V is not None and any(s.kind in _BURST_KINDS for s in specs):
         plateau_V = float(model.plateau_V)
-        if "V" not in observe:  # its mean tells a blocked cell from a silent one
-            observe.append("V")
+        if any(s.kind in _BLOCK_AWARE for s in specs) and "V" not in observe:
+            observe.append("V")  # its mean tells a blocked cell from a silent one
     return MetricPlan(tuple(specs), tuple(observe), plateau_V)
 
 
 #: Metrics that depend on whether a cell without spikes is silent or in depolarisation block.
 _BLOCK_AWARE = ("plateau_fraction", "silent_phase_V", "silent_phase_min_V", "regime")
+#: Metrics that depend on which spike-free intervals are silent phases (the per-silence
+#: plateau test).
+_BURST_KINDS = ("burst_period", "active_phase", "spikes_per_burst", *_BLOCK_AWARE)
 
 
 
@@ -317,10 +341,17 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
         End of the run, ms (a final burst followed by a silence > ``burst_gap`` is closed).
     burst_gap : float
         Silence that separates bursts, ms.
-    mean_V, plateau_V : optional
-        Each cell's mean V after the warm-up (mV) and the model's ``plateau_V`` (mV): a cell
-        without spikes and mean V above it is in depolarisation block (plateau fraction 1,
-        regime "depolarised", no silent phase). Default: no block test.
+    mean_V : ndarray, optional
+        Each cell's mean V after the warm-up (mV). With ``plateau_V``, a cell without spikes
+        and mean V above it is in depolarisation block (plateau fraction 1, regime
+        "depolarised", no silent phase). Default: no block test.
+    plateau_V : float, optional
+        The ``plateau_V`` (mV) the run was made with (:func:`biophys._engine.run`): the
+        interval after the last spike, if longer than ``burst_gap``, is a silent phase only if
+        V fell below threshold in it and its mean there (columns ``B_PEND_*``) is at most
+        ``plateau_V``; otherwise the last burst is still under way at ``t_end`` (the driver
+        has tested the earlier intervals). Default: no test (every interval longer than
+        ``burst_gap`` is a silent phase).
 
     Returns
     -------
@@ -333,7 +364,13 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
     """
     b = np.asarray(burst, dtype=float)
     nspk = b[B_NSPK]
-    closed = (b[B_IN_BURST] > 0) & (b[B_CUR_VALID] > 0) & (t_end - b[B_LAST] > burst_gap)
+    # the run ends with a silent phase (the plateau test as in the driver's record_spike)
+    tail_silent = t_end - b[B_LAST] > burst_gap
+    if plateau_V is not None:
+        n_pend = b[B_PEND_N]
+        tail_V = b[B_PEND_SUM] / np.where(n_pend > 0, n_pend, 1.0)
+        tail_silent &= (n_pend > 0) & (tail_V <= plateau_V)
+    closed = (b[B_IN_BURST] > 0) & (b[B_CUR_VALID] > 0) & tail_silent
     sum_dur = b[B_SUM_DUR] + np.where(closed, b[B_LAST] - b[B_CUR_FIRST], 0.0)
     n_done = b[B_NDONE] + closed
     sum_spk = b[B_SUM_SPK] + np.where(closed, b[B_CUR_N], 0.0)
@@ -343,8 +380,9 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
                           np.nan)
         active = np.where(n_done >= 1, sum_dur / n_done, np.nan)
         per_burst = np.where(n_done >= 1, sum_spk / n_done, np.nan)
-        continuous = (nspk > 0) & (nstart == 0) & (t_end - b[B_LAST] <= burst_gap)
-        blocked = (depolarisation_block(nspk, mean_V, plateau_V) if plateau_V is not None
+        continuous = (nspk > 0) & (nstart == 0) & ~tail_silent
+        blocked = (depolarisation_block(nspk, mean_V, plateau_V)
+                   if plateau_V is not None and mean_V is not None
                    else np.zeros(nspk.shape, bool))
         regime = kind_index(nspk, continuous, nstart, blocked).astype(float)
         plateau = np.where(nstart >= 2, active / period, np.nan)
@@ -389,8 +427,7 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
             out[s.name] = val * s.scale if s.scale != 1.0 else val
             continue
         if bursts is None:
-            mean_V = (raw.obs[idx["V"]][0] / raw.n_obs_samples
-                      if plan_.plateau_V is not None else None)
+            mean_V = raw.obs[idx["V"]][0] / raw.n_obs_samples if plan_.block else None
             bursts = burst_statistics(raw.burst, t_end, burst_gap, mean_V=mean_V,
                                       plateau_V=plan_.plateau_V)
         if s.kind == "spikes":

@@ -219,7 +219,8 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
     h0 = fpar[F_H0]
     clamp = ipar[I_CLAMP] != 0
     max_iter = ipar[I_MAXITER]
-    silent = ipar[I_SILENT] != 0
+    # the sums of V below threshold: for the silent-phase potential and the plateau test
+    silent = ipar[I_SILENT] != 0 or fpar[F_PLATEAU] == fpar[F_PLATEAU]
     n_seg = stim_t.shape[0]
     n_obs = obs_idx.shape[0]
     aux_obs = False
@@ -389,6 +390,7 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
     # spikes, records and observables of the accepted cells over [t, t + h] (before commit)
     v_thr = fpar[F_VTHR]
     burst_gap = fpar[F_GAP]
+    plateau_V = fpar[F_PLATEAU]
     t_warm = fpar[F_TWARM]
     n_obs = obs_idx.shape[0]
     n_rec = rec_idx.shape[0]
@@ -403,7 +405,7 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
         if v0 < v_thr and v1 >= v_thr:
             th = hermite_crossing(v0, v1, K[0, c], K[6 * NS, c], h, v_thr)
             ts = t + th * h
-            record_spike(c0 + c, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap)
+            record_spike(c0 + c, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
         while jrec[c] < n_rec_t and rec_t[jrec[c]] <= t + h:
             th = (rec_t[jrec[c]] - t) / h
             for i in range(NS):
@@ -429,7 +431,8 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
                 obs[o, 1, g] = min(obs[o, 1, g], x0, x1)
                 obs[o, 2, g] = max(obs[o, 2, g], x0, x1)
         if silent and t >= t_warm and v0 < v_thr and v1 < v_thr:
-            # silent-phase potential: trapezoid over steps entirely below threshold
+            # silent-phase potential and plateau test: trapezoid over steps entirely below
+            # threshold
             g = c0 + c
             burst[B_PEND_SUM, g] += 0.5 * h * (v0 + v1)
             burst[B_PEND_N, g] += h

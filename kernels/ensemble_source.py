@@ -48,6 +48,20 @@ sweep never recompiles.
 Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then one absolute
 tolerance per state from ``N_FPAR`` on) and ``ipar`` (integers, ``I_*``); per-cell counters
 and the status go to ``stats`` (``S_*``).
+
+Burst accounting (:func:`record_spike`, the ``B_*`` columns): a spike-free interval longer
+than the burst gap (``F_GAP``) between two counted spikes, or from the end of the warm-up to
+the first one, is a silent phase, so the next spike starts a burst, unless the run tests
+silences against a plateau potential (``F_PLATEAU``, mV, the model's ``plateau_V``; NaN: no
+test) and V is not below it there: the interval is then a plateau without counted spikes,
+part of the burst under way. The test takes the time average of V over the interval's samples
+below the spike threshold (``F_VTHR``), the sums the silent-phase potential uses
+(:func:`accumulate_silent`, kept whenever the test is made): once V has fallen below the
+threshold after a spike it stays below until the next spike, so these samples are the
+interval's final, hyperpolarised part, and an interval without any stayed at or above the
+threshold (above the plateau potential) throughout. The same definition as
+:func:`biophys.analysis.bursts`; the interval after the last spike is judged by
+:func:`biophys.metrics.burst_statistics` from the same sums.
 '''
 
 
@@ -61,9 +75,10 @@ from ._jit import jit
 #: Cells per structure-of-arrays block.
 BLOCK = 64
 
-# fpar: float run parameters
-F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0 = range(10)
-N_FPAR = 10
+# fpar: float run parameters (F_PLATEAU: the plateau potential of the per-silence test, mV,
+# NaN for no test)
+F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0, F_PLATEAU = range(11)
+N_FPAR = 11
 # ipar: integer run parameters
 I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT = range(7)
 N_IPAR = 7
@@ -72,11 +87,14 @@ S_STATUS, S_ACCEPTED, S_REJECTED = range(3)
 N_STATS = 3
 
 # columns of the per-cell burst accumulator (reduced by biophys.metrics.burst_statistics):
-# spike count, last spike time, burst starts (count, first, last), the current burst (first
-# spike, spike count, running flag, started-after-warm-up flag), completed bursts (summed
-# duration, count, summed spikes); and, when I_SILENT is set, the silent-phase potential:
-# sum, sample count and minimum of V below threshold since the last spike (PEND), moved into
-# the SIL columns when the next spike starts a new burst (the interval was a silent phase)
+# spike count, last spike time (ms), burst starts (count, first, last, ms), the current burst
+# (first spike, spike count, running flag, started-after-warm-up flag), completed bursts
+# (summed duration, count, summed spikes); and, when I_SILENT is set or F_PLATEAU is a
+# potential, the sum of V (mV x samples for the fixed steps, mV ms for the adaptive methods),
+# weight (samples, or ms) and minimum (mV) of V below threshold since the last counted spike
+# (PEND; from the end of the warm-up before the first), whose mean decides with F_PLATEAU
+# whether a long interval was a silent phase, and which are moved into the SIL columns (the
+# silent-phase potential) when the next spike ends a silent phase, dropped otherwise
 (B_NSPK, B_LAST, B_NSTART, B_FIRST_START, B_LAST_START, B_CUR_FIRST, B_SUM_DUR, B_NDONE,
  B_SUM_SPK, B_CUR_N, B_IN_BURST, B_CUR_VALID,
  B_PEND_SUM, B_PEND_N, B_PEND_MIN, B_SIL_SUM, B_SIL_N, B_SIL_MIN) = range(18)
@@ -171,8 +189,15 @@ def stimulus_at(t, stim_t, stim_v):
 
 
 @jit
-def record_spike(g, ts, counted, spk_t, spk_n, burst, burst_gap):
-    """Store spike time ``ts`` (ms) of cell ``g``; burst accounting when ``counted``."""
+def record_spike(g, ts, counted, spk_t, spk_n, burst, burst_gap, plateau_V):
+    """Store spike time ``ts`` (ms) of cell ``g``; burst accounting when ``counted``.
+
+    The interval since the previous counted spike (or since the end of the warm-up) is a
+    silent phase when it is longer than ``burst_gap`` (ms) and, unless ``plateau_V`` (mV) is
+    NaN, it has samples below threshold whose mean (the ``B_PEND_*`` sums) is at most
+    ``plateau_V``; otherwise a longer interval is a depolarised plateau inside the burst under
+    way.
+    """
     n = spk_n[g]
     if n < spk_t.shape[1]:
         spk_t[g, n] = ts
@@ -180,7 +205,12 @@ def record_spike(g, ts, counted, spk_t, spk_n, burst, burst_gap):
     if not counted:
         return
     bu = burst[:, g]
-    if ts - bu[B_LAST] > burst_gap and bu[B_NSPK] > 0.0:
+    silence = ts - bu[B_LAST] > burst_gap
+    if silence and plateau_V == plateau_V:  # the per-silence test (NaN: none)
+        # not below plateau_V, or never below threshold: a depolarised plateau, the burst
+        # goes on
+        silence = bu[B_PEND_N] > 0.0 and bu[B_PEND_SUM] / bu[B_PEND_N] <= plateau_V
+    if silence and bu[B_NSPK] > 0.0:
         # the interval since the previous counted spike was a silent phase
         bu[B_SIL_SUM] += bu[B_PEND_SUM]
         bu[B_SIL_N] += bu[B_PEND_N]
@@ -189,7 +219,7 @@ def record_spike(g, ts, counted, spk_t, spk_n, burst, burst_gap):
     bu[B_PEND_N] = 0.0
     bu[B_PEND_MIN] = math.inf
     bu[B_NSPK] += 1.0
-    if ts - bu[B_LAST] > burst_gap:
+    if silence:
         if bu[B_IN_BURST] > 0.0 and bu[B_CUR_VALID] > 0.0:
             bu[B_SUM_DUR] += bu[B_LAST] - bu[B_CUR_FIRST]
             bu[B_NDONE] += 1.0
@@ -239,18 +269,19 @@ def load_block(Y, P, c0, nb, Yb, Pb):
 
 
 @jit
-def record_crossings(Yb, vprev, c0, nb, t, dt, v_thr, counted, spk_t, spk_n, burst, burst_gap):
+def record_crossings(Yb, vprev, c0, nb, t, dt, v_thr, counted, spk_t, spk_n, burst, burst_gap,
+                     plateau_V):
     """Fixed-step spikes: record every upward crossing of ``v_thr`` (mV) by V (row 0 of ``Yb``)
     between the previous sample ``vprev`` (at ``t - dt``) and this one (at ``t``, ms), located
-    by linear interpolation. The block integrator counts the crossings itself and calls this
-    only in steps where some cell crossed: measured faster for small blocks than running the
-    recorder in every step."""
+    by linear interpolation (burst accounting: :func:`record_spike`). The block integrator
+    counts the crossings itself and calls this only in steps where some cell crossed: measured
+    faster for small blocks than running the recorder in every step."""
     for c in range(nb):
         v = Yb[0, c]
         vp = vprev[c]
         if vp < v_thr and v >= v_thr:
             ts = t - dt + dt * (v_thr - vp) / (v - vp)
-            record_spike(c0 + c, ts, counted, spk_t, spk_n, burst, burst_gap)
+            record_spike(c0 + c, ts, counted, spk_t, spk_n, burst, burst_gap, plateau_V)
 
 
 @jit
@@ -318,9 +349,9 @@ import math
 import numpy as np
 
 from biophys.kernels.ensemble_source import (
-    BLOCK, F_ATOL, F_DT, F_GAP, F_H0, F_HMAX, F_RTOL, F_T0, F_TEND, F_TWARM, F_VTHR, I_CLAMP,
-    I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_SILENT, I_WARM, N_FPAR, S_ACCEPTED,
-    S_REJECTED, S_STATUS,
+    BLOCK, F_ATOL, F_DT, F_GAP, F_H0, F_HMAX, F_PLATEAU, F_RTOL, F_T0, F_TEND, F_TWARM,
+    F_VTHR, I_CLAMP, I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_SILENT, I_WARM, N_FPAR,
+    S_ACCEPTED, S_REJECTED, S_STATUS,
     B_PEND_MIN, B_PEND_N, B_PEND_SUM,
     accumulate_silent, copy_rows, load_block, needs_aux, observe_block, record_crossings,
     record_spike, stimulus_at, store_block,
@@ -448,12 +479,14 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     dt = fpar[F_DT]
     v_thr = fpar[F_VTHR]
     burst_gap = fpar[F_GAP]
+    plateau_V = fpar[F_PLATEAU]
     n_steps = ipar[I_NSTEPS]
     clamp = ipar[I_CLAMP] != 0
     order = ipar[I_ORDER]
     rec_every = ipar[I_REC_EVERY]
     warm_steps = ipar[I_WARM]
-    silent = ipar[I_SILENT] != 0
+    # the sums of V below threshold: for the silent-phase potential and the plateau test
+    silent = ipar[I_SILENT] != 0 or plateau_V == plateau_V
     half = 0.5 * dt
     i0 = 1 if clamp else 0
     # rates calls per step: order 4 needs a second for the V row unless the model has rates_V
@@ -489,7 +522,7 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             n_hit += (vprev[c] < v_thr) & (Yb[0, c] >= v_thr)
         if k > 0 and n_hit > 0:
             record_crossings(Yb, vprev, c0, nb, t, dt, v_thr, k > warm_steps, spk_t, spk_n,
-                             burst, burst_gap)
+                             burst, burst_gap, plateau_V)
         for c in range(nb):
             vprev[c] = Yb[0, c]
         do_rec = rec_every > 0 and k % rec_every == 0
