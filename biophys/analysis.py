@@ -352,7 +352,8 @@ def kind_index(n_spikes, continuous, n_starts, blocked=False) -> np.ndarray:
     n_spikes : array_like
         Spikes in the window.
     continuous : array_like of bool
-        Spiking with no silence longer than the gap before, between or after the spikes.
+        Spiking with no silent phase before, between or after the spikes (see ``silence``
+        in the module docstring).
     n_starts : array_like
         Burst starts in the window.
     blocked : array_like of bool
@@ -375,7 +376,7 @@ def check_plateau_V(plateau_V) -> float | None:
         v = math.nan
     if isinstance(plateau_V, bool) or not math.isfinite(v):
         raise ValueError(f"plateau_V = {plateau_V!r} mV must be a finite potential (or None: "
-                         "no depolarisation-block test)")
+                         "no per-silence plateau or depolarisation-block test)")
     return v
 
 

@@ -338,7 +338,7 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
     burst : ndarray
         The accumulator columns (times in ms).
     t_end : float
-        End of the run, ms (a final burst followed by a silence > ``burst_gap`` is closed).
+        End of the run, ms (a final burst followed by a silent phase, see above, is closed).
     burst_gap : float
         Silence that separates bursts, ms.
     mean_V : ndarray, optional

@@ -151,6 +151,29 @@ def test_window_opening_and_closing_on_a_pause(method):
     assert old.kind == "bursting" and old.n_bursts == 2
 
 
+def test_firing_then_a_pause_to_the_end_reads_continuous_online():
+    """A window holding spikes of one active phase and ending in its depolarised pause has no
+    silent phase: continuous, plateau fraction 1, online (``burst_statistics`` judges the
+    interval after the last spike) as on the trace. Without the test it read irregular."""
+    t_end, warm = 290_000.0, 250_000.0
+    raw = _engine.run(BS, BS.parameter_vector({"K_o": K_O})[:, None],
+                      BS.default_states()[:, None], t_end=t_end, dt=BS.dt, warmup=warm,
+                      record=["V"], spike_capacity=10_000, plateau_V=BS.plateau_V,
+                      observe=("V",))
+    t, V = raw.times, raw.rec[0, 0]
+    st = raw.spike_times[0, : raw.spike_count[0]]
+    ivl = _long_intervals(t, V, st, raw.t_warm, t_end, BS.burst_gap, BS.spike_threshold)
+    assert len(ivl) == 1 and ivl[0][1] == t_end and not ivl[0][3] <= BS.plateau_V
+    on = burst_statistics(raw.burst, t_end, BS.burst_gap, plateau_V=BS.plateau_V,
+                          mean_V=raw.obs[0][0] / raw.n_obs_samples)
+    tr = bursts(t, V, BS.spike_threshold, BS.burst_gap, t_start=raw.t_warm, t_end=t_end,
+                spike_times=st, plateau_V=BS.plateau_V)
+    assert tr.kind == KINDS[int(on["regime"][0])] == "continuous"
+    assert tr.plateau_fraction == on["plateau_fraction"][0] == 1.0
+    old = burst_statistics(raw.burst, t_end, BS.burst_gap)
+    assert KINDS[int(old["regime"][0])] != "continuous"
+
+
 def test_the_plan_asks_for_the_test_with_burst_read_outs_only():
     """A sweep passes the model's plateau_V to the driver for burst read-outs (observing V
     only for the whole-window block); none for hh1952, which has none, or for spike rates."""
