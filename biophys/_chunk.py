@@ -16,7 +16,7 @@ from ._model import Model
 from ._sweep_result import _axis_attrs
 from .models import get_model
 
-__all__ = ["SweepSpec", "compute_chunk", "warm", "trace_every", "add_traces"]
+__all__ = ["SweepSpec", "compute_chunk", "warm", "gather", "trace_every", "add_traces"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,12 @@ def warm(spec: SweepSpec) -> None:
     _engine.run(m, spec.p0[:, None].copy(), spec.y0[:, None].copy(), observe=plan.observe, **kw)
 
 
+def gather(values, idx) -> np.ndarray:
+    """A chunk's values (varied parameters, per-point initial states) for the points ``idx``
+    (flat indices, any order), from ``values(lo, hi)``, which gives those of ``lo .. hi-1``."""
+    return np.concatenate([values(i, i + 1) for i in idx], axis=1)
+
+
 def trace_every(spec: SweepSpec, record_every, spec_retry=None) -> float:
     """Trace sampling interval, ms; with a retry, checked to give the same sampling times
     under both steps (a retried point's trace is recorded with the retry's settings)."""
@@ -132,7 +138,7 @@ def add_traces(ds, m, design, values, spec, idx, record, every, spec_retry=None,
     for sp, ids in groups:
         if not ids:
             continue
-        P, Y0 = _arrays(sp, np.concatenate([values(i, i + 1) for i in ids], axis=1))
+        P, Y0 = _arrays(sp, gather(values, ids))
         raw = _engine.run(m, P, Y0, record=record, record_every=every, **_run_kwargs(sp))
         times = raw.times if times is None else times  # equal: see trace_every
         rec.update({i: raw.rec[:, j] for j, i in enumerate(ids)})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._model import Model, unit_text
+from ._model import Model
 from ._warn import warn_user
 
 
@@ -105,15 +105,7 @@ def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
 
 def check_bounds(model: Model, name: str, values: np.ndarray, what: str) -> None:
     """``ValueError`` if any value leaves the valid range of parameter ``name``."""
-    q = model.parameter(name)
-    lo, hi = q.bounds
-    bad = (values < lo) | (values > hi)
-    if bad.any():
-        v = float(values[bad][0])
-        raise ValueError(
-            f"{what} {name!r} = {v!r} {unit_text(q.unit)} is outside its valid range "
-            f"[{lo:g}, {hi:g}] {unit_text(q.unit)} ({q.description})"
-        )
+    model.parameter(name).check_array(values, what)
 
 
 def _unit(model: Model, name: str) -> str:

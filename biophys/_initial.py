@@ -62,6 +62,24 @@ def _dims(design: Design) -> tuple[str, ...]:
     return tuple(design.names) if design.kind == "grid" else ("point",)
 
 
+def _check_points(da, design: Design, what: str, *, need_coords: bool) -> None:
+    """A labelled array (``xarray.DataArray``) must lie on this sweep's points: the sweep's
+    dims, and on every axis its coordinate values in the same order (a missing coordinate is
+    an error only with ``need_coords``)."""
+    dims = _dims(design)
+    if tuple(da.dims) != dims:
+        raise ValueError(f"{what} is over {tuple(da.dims)}, this sweep is over {dims}: its "
+                         "points must be this sweep's points")
+    for axis, col in zip(design.names, design.axes, strict=True):
+        if axis in da.coords:
+            same = np.array_equal(np.asarray(da[axis].values), col)
+        else:
+            same = not need_coords
+        if not same:
+            raise ValueError(f"{what} is labelled at other values of {axis!r} than this sweep "
+                             "(same values, same order)")
+
+
 def _from_result(m: Model, design: Design, ds) -> dict[str, np.ndarray]:
     """Per-point values of every state from an earlier sweep's ``final_<state>`` variables."""
     if ds.attrs.get("model", m.name) != m.name:
@@ -72,33 +90,14 @@ def _from_result(m: Model, design: Design, ds) -> dict[str, np.ndarray]:
     if missing:
         raise ValueError("initial= is a sweep result without final states "
                          f"(final_{missing[0]} missing): run that sweep with final_state=True")
-    dims = _dims(design)
-    got = tuple(ds[f"final_{m.state_names[0]}"].dims)
-    if got != dims:
-        raise ValueError(f"initial= is a sweep over {got}, this sweep is over {dims}: its "
-                         "points must be this sweep's points")
-    for name, axis in zip(design.names, design.axes, strict=True):
-        if name not in ds.coords or not np.array_equal(np.asarray(ds[name].values), axis):
-            raise ValueError(f"initial= was run at other values of {name!r} than this sweep: "
-                             "its points must be this sweep's points")
-    if design.kind == "points" and ds.sizes["point"] != design.n_points:
-        raise ValueError(f"initial= has {ds.sizes['point']} points, this sweep "
-                         f"{design.n_points}")
+    _check_points(ds[f"final_{m.state_names[0]}"], design, "initial=", need_coords=True)
     return {s: np.asarray(ds[f"final_{s}"].values, dtype=np.float64) for s in m.state_names}
 
 
 def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
     q = m.states[m.state_index(name)]
-    dims = _dims(design)
     if hasattr(value, "dims"):  # labelled: its dims and coordinates must be the sweep's
-        if tuple(value.dims) != dims:
-            raise ValueError(f"initial state {name!r} has dims {tuple(value.dims)}; per-point "
-                             f"values need the sweep's dims {dims}")
-        for axis, col in zip(design.names, design.axes, strict=True):
-            if axis in value.coords and not np.array_equal(np.asarray(value[axis].values),
-                                                           col):
-                raise ValueError(f"initial state {name!r} is labelled at other values of "
-                                 f"{axis!r} than this sweep's (same values, same order)")
+        _check_points(value, design, f"initial state {name!r}", need_coords=False)
     try:
         a = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -108,17 +107,6 @@ def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
         raise ValueError(f"initial state {name!r}: per-point values need the sweep's shape "
                          f"{design.shape}, got {a.shape}")
     return a
-
-
-def _check_range(m: Model, name: str, a: np.ndarray) -> None:
-    q = m.states[m.state_index(name)]
-    lo, hi = q.bounds
-    bad = np.isinf(a) | (a < lo) | (a > hi)
-    if bad.any():
-        raise ValueError(
-            f"initial state {name!r} = {float(a[bad][0])!r} {unit_text(q.unit)} (at point "
-            f"{int(np.flatnonzero(bad)[0])}) is outside its valid range [{lo:g}, {hi:g}] "
-            f"{unit_text(q.unit)} ({q.description})")
 
 
 def resolve_initial(m: Model, design: Design, initial) -> Initial:
@@ -154,11 +142,19 @@ def resolve_initial(m: Model, design: Design, initial) -> Initial:
     given = np.ones(design.n_points, dtype=bool)
     for r, i in enumerate(rows):
         a = per_point[m.state_names[i]].reshape(-1)
-        _check_range(m, m.state_names[i], a)
+        m.states[i].check_array(a, "initial state", at_point=True)
         finite = np.isfinite(a)
         given &= finite
         table[r] = np.where(finite, a, y0[i])
     return Initial(y0, rows, table, given, source)
+
+
+def check_shared(initial, who: str) -> None:
+    """``initial=`` of ``who`` must be one state ``{name: value}`` (no per-point values)."""
+    if initial is not None and (not isinstance(initial, Mapping)
+                                or any(np.ndim(v) for v in initial.values())):
+        raise ValueError(f"initial= of {who} is one state {{name: value}} shared by every run "
+                         "(no per-point states)")
 
 
 def record(m: Model, init: Initial) -> str:

@@ -63,6 +63,19 @@ class Quantity:
     bounds: tuple[float, float] = (-math.inf, math.inf)
     condition: bool = False
 
+    def check_array(self, values: np.ndarray, what: str, *, at_point: bool = False) -> None:
+        """``ValueError`` naming the range and unit if any of ``values`` (NaN entries are
+        skipped) is infinite or outside the valid range; ``at_point`` adds the flat index of
+        the first such value."""
+        lo, hi = self.bounds
+        bad = np.isinf(values) | (values < lo) | (values > hi)
+        if bad.any():
+            where = f" (at point {int(np.flatnonzero(bad)[0])})" if at_point else ""
+            raise ValueError(
+                f"{what} {self.name!r} = {float(values[bad][0])!r} {unit_text(self.unit)}"
+                f"{where} is outside its valid range [{lo:g}, {hi:g}] {unit_text(self.unit)} "
+                f"({self.description})")
+
     def validate(self, value: float, what: str = "parameter") -> float:
         """Return ``value`` as float or raise a ``ValueError`` naming the range and unit."""
         try:

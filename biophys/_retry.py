@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from . import _engine
+from ._chunk import gather
 
 __all__ = ["retry_spec", "rerun"]
 
@@ -77,7 +78,7 @@ def rerun(spec, values: Callable[[int, int], np.ndarray], results: dict, status:
     retried = status != 0
     idx = np.flatnonzero(retried)
     if idx.size:
-        out = compute(spec, np.concatenate([values(i, i + 1) for i in idx], axis=1))
+        out = compute(spec, gather(values, idx))
         for name in results:
             results[name][idx] = out[name]
         status[idx] = out["status"]

@@ -47,8 +47,8 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
                 "units": st.unit, "long_name": f"{st.description} at t_end"})
     data_vars["status"] = (dims, status.reshape(shape), {
         "long_name": "integration status of the point",
-        "flag_values": np.array(sorted(STATUS), dtype=np.int8),
-        "flag_meanings": " ".join(v.replace(" ", "_") for _, v in sorted(STATUS.items())),
+        **_flag_attrs(np.array(sorted(STATUS), dtype=np.int8),
+                      [v for _, v in sorted(STATUS.items())]),
     })
     return dataset(coords, data_vars)
 
@@ -56,8 +56,7 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
 def _metric_attrs(s: _metrics.MetricSpec) -> dict:
     attrs = {"units": s.units, "long_name": s.long_name}
     if s.flags:  # a coded metric (regime): CF flag attributes name the codes
-        attrs["flag_values"] = np.arange(len(s.flags), dtype=np.float64)
-        attrs["flag_meanings"] = " ".join(f.replace(" ", "_") for f in s.flags)
+        attrs.update(_flag_attrs(np.arange(len(s.flags), dtype=np.float64), s.flags))
     return attrs
 
 
@@ -82,6 +81,20 @@ def status_text(ds: xr.Dataset) -> xr.DataArray:
     return flag_text(ds["status"])
 
 
+def _flag_attrs(values: np.ndarray, names) -> dict:
+    """CF attributes naming the codes ``values`` of a coded variable (spaces as ``_``)."""
+    return {"flag_values": values, "flag_meanings": " ".join(n.replace(" ", "_") for n in names)}
+
+
+def flag_names(da: xr.DataArray) -> dict[float, str] | None:
+    """``{code: name}`` of a coded variable from its CF flag attributes, else None."""
+    if "flag_meanings" not in da.attrs:
+        return None
+    return {float(v): m.replace("_", " ")
+            for v, m in zip(np.atleast_1d(da.attrs["flag_values"]),
+                            str(da.attrs["flag_meanings"]).split(), strict=True)}
+
+
 def flag_text(da: xr.DataArray) -> xr.DataArray:
     """A coded variable of a sweep (``status``, ``regime``) as readable strings.
 
@@ -89,11 +102,9 @@ def flag_text(da: xr.DataArray) -> xr.DataArray:
     NaN (the metrics of a point that did not finish) reads ``"n/a"``.
     """
     import xarray as xr  # deferred: `import biophys` stays light
-    if "flag_meanings" not in da.attrs:
+    names = flag_names(da)
+    if names is None:
         raise ValueError(f"{da.name!r} is not a coded variable (no flag_meanings attribute)")
-    names = {float(v): m.replace("_", " ")
-             for v, m in zip(np.atleast_1d(da.attrs["flag_values"]),
-                             str(da.attrs["flag_meanings"]).split(), strict=True)}
 
     def text(v):
         v = float(v)

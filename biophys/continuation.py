@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._design import _as_1d, _unit
+from ._initial import check_shared
 from ._sweep_result import status_counts
 from .models import get_model
 from .sweep import DEFAULT_METRICS, sweep
@@ -92,10 +93,7 @@ def hysteresis(
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "each step a sweep of the other axes (grid=)")
     steps = _check_values(m, axis, values)
-    if initial is not None and (not isinstance(initial, Mapping)
-                                or any(np.ndim(v) for v in initial.values())):
-        raise ValueError("initial= of hysteresis() is one state {name: value} for the first "
-                         "run at every point")
+    check_shared(initial, "hysteresis()")
     others = dict(grid or {})
     if axis in others:
         raise ValueError(f"{axis!r} is the stepped axis; it cannot also be a grid= axis")

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._sweep_result import flag_names
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -45,13 +47,13 @@ def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
 
 def _flags(da: xr.DataArray) -> list[str] | None:
     """Category names of a coded variable (CF flag attributes, codes 0..n-1), else None."""
-    if "flag_meanings" not in da.attrs:
+    try:
+        names = flag_names(da)
+    except (KeyError, ValueError):  # flag attributes that do not pair up
         return None
-    values = np.atleast_1d(da.attrs.get("flag_values", []))
-    names = str(da.attrs["flag_meanings"]).split()
-    if len(values) != len(names) or not np.array_equal(values, np.arange(len(names))):
+    if names is None or list(names) != list(range(len(names))):
         return None  # not codes 0..n-1: drawn as numbers
-    return [n.replace("_", " ") for n in names]
+    return list(names.values())
 
 
 def _categorical_cmap(cmap: str, n: int):

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._design import Design, check_bounds, make_design
+from ._initial import check_shared
 from .analysis import KINDS
 from .models import get_model
 from .sweep import DEFAULT_METRICS, _covered, sweep
@@ -128,11 +129,7 @@ def sensitivity(
     if "traces" in sweep_kwargs:
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
-    init = sweep_kwargs.get("initial")
-    if init is not None and (not isinstance(init, Mapping)
-                             or any(np.ndim(v) for v in init.values())):
-        raise ValueError("initial= of sensitivity() is one state {name: value} shared by every "
-                         "run (no per-point states)")
+    check_shared(sweep_kwargs.get("initial"), "sensitivity()")
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     solution = None if conditions is None or isinstance(conditions, Mapping) else conditions
     cols, design, shape = _base_table(m, grid, points, solution)

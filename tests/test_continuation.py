@@ -173,7 +173,7 @@ def test_sweep_only_options_are_refused():
     with pytest.raises(ValueError, match="'I_app' is the stepped axis"):
         bp.hysteresis("hh1952", "I_app", [1.0, 2.0], t_end=1.0, grid={"I_app": [0.3]},
                       progress=False)
-    with pytest.raises(ValueError, match="one state"):
+    with pytest.raises(ValueError, match=r"initial= of hysteresis\(\) is one state"):
         bp.hysteresis("hh1952", "I_app", [1.0, 2.0], t_end=1.0, initial={"V": [-60.0, -65.0]},
                       progress=False)
     with pytest.raises(ValueError, match="no parameter 'I_x'|I_x"):

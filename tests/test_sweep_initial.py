@@ -103,14 +103,14 @@ def test_bad_initial_is_named(initial, match):
 def test_an_earlier_result_must_match_the_points(first):
     with pytest.raises(ValueError, match="final_state=True"):
         bp.sweep("hh1952", t_end=1.0, initial=first.drop_vars("final_m"), **KW)
-    with pytest.raises(ValueError, match="other values of 'I_app'"):
+    with pytest.raises(ValueError, match="initial= is labelled at other values of 'I_app'"):
         bp.sweep("hh1952", t_end=1.0, initial=first,
                  **{**KW, "grid": {"I_app": [0.0, 4.0, 8.0, 13.0], "temperature": [6.3, 18.5]}})
-    with pytest.raises(ValueError, match=r"sweep over \('I_app', 'temperature'\), this sweep is "
-                                         r"over \('temperature', 'I_app'\)"):
+    with pytest.raises(ValueError, match=r"initial= is over \('I_app', 'temperature'\), this "
+                                         r"sweep is over \('temperature', 'I_app'\)"):
         bp.sweep("hh1952", t_end=1.0, initial=first,
                  **{**KW, "grid": {"temperature": [6.3, 18.5], "I_app": GRID["I_app"]}})
-    with pytest.raises(ValueError, match="has dims"):
+    with pytest.raises(ValueError, match=r"initial state 'V' is over \('temperature', 'I_app'\)"):
         bp.sweep("hh1952", t_end=1.0, initial={"V": first["final_V"].T}, **KW)
     with pytest.raises(ValueError, match="of model 'hh1952', not 'chay_keizer_1983'"):
         bp.sweep("chay_keizer_1983", t_end=1.0, initial=first, grid={"g_KCa": [1.0]},
