@@ -25,8 +25,8 @@ HERE = Path(__file__).resolve().parent
 PARTS = HERE / "results" / "parts"
 LATEST = HERE / "results" / "latest.json"
 #: quick files first, W1 (the longest) last
-ORDER = ("bench_kernels", "bench_compile", "bench_memory", "bench_sweeps", "bench_bursters",
-         "bench_peers", "bench_w1")
+ORDER = ("bench_kernels", "bench_compile", "bench_memory", "bench_sweeps", "bench_rest",
+         "bench_bursters", "bench_peers", "bench_w1")
 
 
 def run_part(stem: str) -> bool:

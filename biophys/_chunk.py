@@ -36,6 +36,7 @@ class SweepSpec:
     tolerances: tuple = ()  # (("rtol", r), ("atol", (a, ...))) when set by the caller
     final_state: bool = False  # also return every state at t_end (final_<state>)
     state_rows: tuple[int, ...] = ()  # states whose initial values vary between points
+    rest: tuple = ()  # (rtol, atol per state) of stop_at_rest, () when off
 
     def split(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A chunk's ``values`` as (varied parameters, per-point initial states)."""
@@ -45,7 +46,7 @@ class SweepSpec:
     def outputs(self, model: Model) -> tuple[str, ...]:
         """Names of the per-point float arrays a chunk returns (besides ``status``)."""
         finals = tuple(f"final_{s}" for s in model.state_names) if self.final_state else ()
-        return (*self.metrics, *finals)
+        return (*self.metrics, *finals, *(("t_rest",) if self.rest else ()))
 
 
 def _run_kwargs(spec: SweepSpec) -> dict:
@@ -53,6 +54,8 @@ def _run_kwargs(spec: SweepSpec) -> dict:
           **dict(spec.tolerances)}
     if spec.method is not None:
         kw["method"] = spec.method
+    if spec.rest:
+        kw["stop_at_rest"] = spec.rest
     return kw
 
 
@@ -88,6 +91,8 @@ def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
     if spec.final_state:
         for i, s in enumerate(m.state_names):
             out[f"final_{s}"] = raw.Y[i]
+    if spec.rest:
+        out["t_rest"] = raw.t_rest
     status = raw.status.astype(np.int8)
     bad = status != 0
     for name in spec.outputs(m):

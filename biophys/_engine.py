@@ -23,16 +23,15 @@ from ._compile import (
 from ._model import Model
 from ._warn import warn_user
 from .analysis import check_plateau_V
+from .kernels.bursts import B_LAST, B_PEND_MIN, B_SIL_MIN, N_BURST
 from .kernels.ensemble_source import (
-    B_LAST,
-    B_PEND_MIN,
-    B_SIL_MIN,
     F_ATOL,
     F_DT,
     F_GAP,
     F_H0,
     F_HMAX,
     F_PLATEAU,
+    F_REST_RTOL,
     F_RTOL,
     F_T0,
     F_TEND,
@@ -43,9 +42,9 @@ from .kernels.ensemble_source import (
     I_NSTEPS,
     I_ORDER,
     I_REC_EVERY,
+    I_REST,
     I_SILENT,
     I_WARM,
-    N_BURST,
     N_FPAR,
     N_IPAR,
     N_STATS,
@@ -113,7 +112,13 @@ class RawRun:
     method: str = "rl2"
     n_accepted: np.ndarray | None = None  # (n_cells,) steps taken (fixed: n_steps)
     n_rejected: np.ndarray | None = None  # (n_cells,) rejected steps (error-controlled only)
+    t_rest: np.ndarray | None = None  # (n_cells,) with stop_at_rest: time of the freeze, ms
+    # (NaN: integrated to t_end)
 
+
+#: Simulated time between two rest tests of ``stop_at_rest``, ms (see
+#: :mod:`biophys.kernels.rest`; at least one step).
+REST_CHECK_MS = 10.0
 
 #: A fixed step more than this many times the model's own step (``Model.dt``) draws a warning.
 COARSE_DT_FACTOR = 10.0
@@ -217,6 +222,7 @@ def run(
     max_step: float | None = None,
     silent_phase: bool = False,
     plateau_V: float | None = None,
+    stop_at_rest: tuple[float, Sequence[float]] | None = None,
 ) -> RawRun:
     """Integrate ``P.shape[1]`` independent cells of ``model``.
 
@@ -233,6 +239,9 @@ def run(
     those samples is at most ``plateau_V``, otherwise a plateau inside the burst under way
     (the sums of V below threshold are then kept, as with ``silent_phase``); reduce the
     accumulator with the same ``plateau_V`` (:func:`biophys.metrics.burst_statistics`).
+    ``stop_at_rest = (rtol, atol)`` (dimensionless; one value per state, in its unit) stops
+    each cell of a fixed-step run once it is at rest and finishes its read-outs in closed
+    form (:mod:`biophys.kernels.rest`); ``t_rest`` of the result says when.
     """
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
@@ -295,17 +304,28 @@ def run(
         h_max = float(max_step)
         if not math.isfinite(h_max) or h_max <= 0:
             raise ValueError(f"max_step = {max_step!r} ms must be finite and > 0 ms")
-    fpar = np.zeros(N_FPAR + n_states)
+    fpar = np.zeros(N_FPAR + 2 * n_states)
     fpar[[F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0,
           F_PLATEAU]] = (
         0.0, dt, t_end, float(model.spike_threshold), float(model.burst_gap), t_warm, r_tol,
         float(a_tol[0]), h_max, min(dt, h_max),
         math.nan if plateau_V is None else check_plateau_V(plateau_V))
-    fpar[N_FPAR:] = a_tol
+    fpar[N_FPAR:N_FPAR + n_states] = a_tol
+    rest_every = 0
+    if stop_at_rest is not None:
+        if adaptive:
+            raise ValueError(f"stop_at_rest applies to the fixed-step methods, not method = "
+                             f"{method!r}")
+        rest_rtol, rest_atol = stop_at_rest
+        fpar[F_REST_RTOL] = rest_rtol
+        fpar[N_FPAR + n_states:] = rest_atol
+        for name in model.accumulators:
+            fpar[N_FPAR + n_states + model.state_index(name)] = -1.0
+        rest_every = max(1, int(round(REST_CHECK_MS / dt)))
     ipar = np.zeros(N_IPAR, dtype=np.int64)
-    ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT]] = (
+    ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT, I_REST]] = (
         n_steps, int(bool(clamp)), METHODS[method], rec_every, warm_steps, 200_000_000,
-        int(bool(silent_phase)))
+        int(bool(silent_phase)), rest_every)
     if adaptive:
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
     need_aux = bool(np.any(rec_idx >= n_states) or np.any(obs_idx >= n_states))
@@ -327,5 +347,9 @@ def run(
     status = stats[:, S_STATUS].copy()
     bad = ~np.all(np.isfinite(Y), axis=0)
     status[bad] = 1
+    accepted = stats[:, S_ACCEPTED].copy()
+    t_rest = None
+    if rest_every:
+        t_rest = np.where(accepted < n_steps, accepted * dt, np.nan)
     return RawRun(Y, times, rec, spk_t, spk_n, obs, n_samples, burst, status, dt, n_steps, t_warm,
-                  method, stats[:, S_ACCEPTED].copy(), stats[:, S_REJECTED].copy())
+                  method, accepted, stats[:, S_REJECTED].copy(), t_rest)

@@ -150,6 +150,11 @@ class Model:
         Membrane potential, mV, above which a cell without spikes counts as held on the
         plateau (depolarisation block, e.g. at high K_o): its plateau fraction is 1 and it has
         no silent phase. None: every cell without spikes is silent.
+    accumulators : tuple of str
+        States that only integrate an output (cumulative exocytosis): no rate depends on them,
+        they appear in algebraic outputs at most linearly, and they keep growing at rest. The
+        rest test of ``sweep(stop_at_rest=...)`` leaves them out and continues them linearly
+        (``tests/test_stop_at_rest.py`` checks both properties for every model).
     """
 
     name: str
@@ -166,6 +171,7 @@ class Model:
     roles: Mapping[str, str] = field(default_factory=dict)
     lags: Mapping[str, str] = field(default_factory=dict)
     plateau_V: float | None = None
+    accumulators: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.check_layout()
@@ -176,6 +182,10 @@ class Model:
             check_plateau_V(self.plateau_V)
         except ValueError as e:
             raise ValueError(f"model {self.name!r}: {e}") from None
+        for name in self.accumulators:
+            if name not in self._s or name == "V":
+                raise RuntimeError(f"model {self.name!r}: accumulator {name!r} must be a state "
+                                   "other than V")
         for var, tau in self.lags.items():
             if (var not in self._s and var not in self._o) or tau not in self._p:
                 raise RuntimeError(f"model {self.name!r}: lag {var!r} -> {tau!r} needs a state "

@@ -52,7 +52,9 @@ def retry_spec(m, spec, retry: Mapping | None, n_states: int):
     except ValueError as exc:
         raise ValueError(f"retry: {exc}") from None
     _engine.warn_coarse_dt(m, dt, method)
-    new = dataclasses.replace(spec, method=method, dt=dt, tolerances=tuple(tol.items()))
+    # stop_at_rest goes on with a fixed-step retry; the error-controlled methods do not take it
+    new = dataclasses.replace(spec, method=method, dt=dt, tolerances=tuple(tol.items()),
+                              rest=spec.rest if not takes_tol else ())
     rec = {"method": str(method), "dt": dt,
            **{k: (list(v) if isinstance(v, tuple) else v) for k, v in tol.items()}}
     def effective(sp) -> tuple:  # the tolerances a run uses, defaults included
@@ -79,8 +81,8 @@ def rerun(spec, values: Callable[[int, int], np.ndarray], results: dict, status:
     idx = np.flatnonzero(retried)
     if idx.size:
         out = compute(spec, gather(values, idx))
-        for name in results:
-            results[name][idx] = out[name]
+        for name in results:  # t_rest is NaN where the retry does not stop at rest
+            results[name][idx] = out[name] if name in out else np.nan
         status[idx] = out["status"]
     return retried, {"retried_points": int(idx.size),
                      "recovered_points": int((status[idx] == 0).sum())}

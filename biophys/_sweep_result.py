@@ -11,6 +11,7 @@ import numpy as np
 from . import metrics as _metrics
 from ._labelled import dataset
 from ._model import Model
+from ._rest import T_REST_ATTRS
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -45,6 +46,8 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
         for st in m.states:
             data_vars[f"final_{st.name}"] = (dims, results[f"final_{st.name}"].reshape(shape), {
                 "units": st.unit, "long_name": f"{st.description} at t_end"})
+    if getattr(spec, "rest", ()):
+        data_vars["t_rest"] = (dims, results["t_rest"].reshape(shape), dict(T_REST_ATTRS))
     data_vars["status"] = (dims, status.reshape(shape), {
         "long_name": "integration status of the point",
         **_flag_attrs(np.array(sorted(STATUS), dtype=np.int8),

@@ -411,7 +411,7 @@ def _silent(V: np.ndarray, w: np.ndarray, lo: int, hi: int, plateau_V: float) ->
     """Whether samples ``lo .. hi-1`` with weights ``w`` (ms; :func:`_sample_weights`, zero
     at and above the threshold) have weight and a weighted mean of V (mV) at or below
     ``plateau_V`` (mV): the per-silence test, twin of the driver's
-    (:func:`biophys.kernels.ensemble_source.record_spike`)."""
+    (:func:`biophys.kernels.bursts.record_spike`)."""
     ww = w[lo:hi]
     den = float(np.sum(ww))
     return den > 0.0 and float(np.sum(ww * V[lo:hi])) / den <= plateau_V

@@ -28,6 +28,7 @@ the backend; see ``examples/*.toml``. Keys::
                                  # left out are the model's own values
     [initial]                    # initial-state overrides
     [retry]                      # rerun failed points: method = "rosenbrock", dt, rtol, atol
+    stop_at_rest = true          # (top level) or a [stop_at_rest] table with rtol, atol
     [dask]                       # address = "tcp://host:8786", n_workers = 2
     [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
                                  # record_every = 10.0
@@ -61,13 +62,34 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "backend",
         "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
-        "initial", "dask", "traces", "output", "description", "retry"}
+        "initial", "dask", "traces", "output", "description", "retry", "stop_at_rest"}
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
 TABLE_MAX_POINTS = 200
 
 _SECTIONS = {"dask": {"address", "n_workers"}, "retry": {"method", "dt", "rtol", "atol"},
              "traces": {"points", "record", "record_every"},
              "output": {"out", "plot", "metric", "x", "y"}}
+
+
+def _number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _numbers(x) -> bool:
+    return _number(x) or (isinstance(x, list) and all(map(_number, x)))
+
+
+#: Type checks of the integration settings in [retry] and [stop_at_rest].
+_SETTINGS = (("method", lambda x: isinstance(x, str), "a method name"),
+             ("dt", _number, "a number (ms)"), ("rtol", _number, "a number (dimensionless)"),
+             ("atol", _numbers, "a number or a list of numbers (one per state)"))
+
+
+def _settings_table(path, name: str, table: dict) -> dict:
+    for key, ok, what in _SETTINGS:
+        if key in table and not ok(table[key]):
+            raise ValueError(f"{path}: [{name}] {key} = {table[key]!r} must be {what}")
+    return dict(table)
 
 
 def _unknown(keys, valid, where: str) -> None:
@@ -152,11 +174,7 @@ def load_config(path) -> dict:
                              or not all(isinstance(x, str) for x in cfg["metrics"])):
         raise ValueError(f"{path}: metrics must be a list of names, e.g. [\"mean_V\"]")
     kw: dict = {"model": cfg["model"], "t_end": cfg["t_end"]}
-    def _number(x) -> bool:
-        return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-    if "atol" in cfg and not (_number(cfg["atol"]) or (isinstance(cfg["atol"], list)
-                                                       and all(map(_number, cfg["atol"])))):
+    if "atol" in cfg and not _numbers(cfg["atol"]):
         raise ValueError(f"{path}: atol = {cfg['atol']!r} must be a number or a list of numbers "
                          "(one per state)")
     for key in ("dt", "warmup", "metrics", "method", "rtol", "atol", "backend", "chunk_size",
@@ -188,16 +206,16 @@ def load_config(path) -> dict:
         except TypeError as exc:
             raise ValueError(f"{path}: [solution]: {exc}") from None
     if "retry" in cfg:
-        rt = cfg["retry"]
-        for key, ok, what in (("method", lambda x: isinstance(x, str), "a method name"),
-                              ("dt", _number, "a number (ms)"),
-                              ("rtol", _number, "a number (dimensionless)"),
-                              ("atol", lambda x: _number(x) or (isinstance(x, list)
-                                                                and all(map(_number, x))),
-                               "a number or a list of numbers (one per state)")):
-            if key in rt and not ok(rt[key]):
-                raise ValueError(f"{path}: [retry] {key} = {rt[key]!r} must be {what}")
-        kw["retry"] = dict(rt)
+        kw["retry"] = _settings_table(path, "retry", cfg["retry"])
+    if "stop_at_rest" in cfg:
+        rest = cfg["stop_at_rest"]
+        if isinstance(rest, dict):
+            _unknown(rest, {"rtol", "atol"}, f"[stop_at_rest] of {path}")
+            rest = _settings_table(path, "stop_at_rest", rest)
+        elif not isinstance(rest, bool):
+            raise ValueError(f"{path}: stop_at_rest = {rest!r} must be true, false or a table "
+                             "with rtol (dimensionless) and atol (state units)")
+        kw["stop_at_rest"] = rest
     dask = cfg.get("dask", {})
     if "address" in dask:
         kw["address"] = dask["address"]

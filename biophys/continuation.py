@@ -108,6 +108,7 @@ def hysteresis(
     status = np.full((2, n, *shape), -1, dtype=np.int8)
     warm = np.zeros((2, n, *shape), dtype=bool)
     retried = np.zeros((2, n, *shape), dtype=bool) if "retry" in sweep_kwargs else None
+    t_rest = np.full((2, n, *shape), np.nan) if "t_rest" in plan else None
     first = m.state_vector(initial)  # where each point starts afresh
     state = None  # per point: the final state of the run before it, or `first` where it failed
     ok = None  # per point: whether the run before it finished
@@ -129,6 +130,8 @@ def hysteresis(
                 status[d, j] = ds["status"].values[0]
                 if retried is not None:
                     retried[d, j] = ds["retried"].values[0]
+                if t_rest is not None:
+                    t_rest[d, j] = ds["t_rest"].values[0]
                 ok = status[d, j] == 0
                 # a point whose run failed (NaN final state) starts afresh at the next step
                 state = {s: np.where(ok, ds[f"final_{s}"].values[0], first[i])[None]
@@ -136,7 +139,7 @@ def hysteresis(
                 bar.update(1)
     finally:
         bar.close()
-    return _dataset(axis, steps, metrics, out, status, warm, plan, retried)
+    return _dataset(axis, steps, metrics, out, status, warm, plan, retried, t_rest)
 
 
 def _check_values(m: Model, axis: str, values) -> np.ndarray:
@@ -150,7 +153,8 @@ def _check_values(m: Model, axis: str, values) -> np.ndarray:
     return steps
 
 
-def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None) -> xr.Dataset:
+def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None,
+             t_rest=None) -> xr.Dataset:
     import xarray as xr  # deferred: `import biophys` stays light
 
     dims = ("direction", *plan["status"].dims)
@@ -165,6 +169,8 @@ def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None) -> xr.
     ds["warm_start"] = (dims, warm, {
         "long_name": "run started from the final state of the run before (False: from the "
                      "initial state, at the first run or after a run that did not finish)"})
+    if t_rest is not None:
+        ds["t_rest"] = (dims, t_rest, plan["t_rest"].attrs)
     if retried is not None:
         ds["retried"] = (dims, retried, {"long_name": "run repeated with the retry settings "
                                                       "(see the retry attribute)"})

@@ -74,7 +74,7 @@ import numpy as np
 
 from ._model import Model
 from .analysis import KINDS, depolarisation_block, kind_index
-from .kernels.ensemble_source import (
+from .kernels.bursts import (
     B_CUR_FIRST,
     B_CUR_N,
     B_CUR_VALID,

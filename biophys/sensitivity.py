@@ -231,6 +231,8 @@ def _assemble(res, names, cols, design: Design, h) -> xr.Dataset:
                 "long_name": "integration status of the perturbed runs (the worse of the two)",
                 **{a: res[var].attrs[a] for a in ("flag_values", "flag_meanings")}})
             continue
+        if var == "t_rest":  # when the base run was found at rest (stop_at_rest): no derivative
+            continue
         if res[var].dtype == bool:  # a per-run flag (retried): the base run's, and any perturbed
             ds[f"{var}_perturbed"] = (("parameter", *dims), lo | hi, {
                 "long_name": f"{var} in either perturbed run"})

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _chunk, _engine, _initial, _retry
+from . import _chunk, _engine, _initial, _rest, _retry
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
@@ -171,6 +171,7 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "stimulus": repr(spec.stimulus), "substitution": rule,
         # only when asked for, so that checkpoints written before it keep their hash
         **({"final_state": True} if spec.final_state else {}),
+        **({"stop_at_rest": [spec.rest[0], list(spec.rest[1])]} if spec.rest else {}),
         **({"initial_per_point": [list(spec.state_rows), array_digest(init.table)]}
            if init.rows else {}),
         # only when given, so that checkpoints written without them keep their hash
@@ -208,6 +209,7 @@ def sweep(
     dry_run: bool = False,
     final_state: bool = False,
     retry: Mapping[str, object] | None = None,
+    stop_at_rest: bool | Mapping[str, object] = False,
 ) -> xr.Dataset:
     """Run ``model`` at every point of a grid or table and return metrics per point.
 
@@ -282,6 +284,16 @@ def sweep(
         left out), e.g. ``{"method": "rosenbrock"}``. Adds ``retried`` per point and records
         the settings (``retry``) and counts (``retried_points``, ``recovered_points``). The
         retry runs in this process and is not checkpointed (a resumed sweep retries again).
+    stop_at_rest : bool or mapping
+        With a fixed-step method, stop each point once it is at rest (a stable steady state)
+        and finish its metrics, final state and traces in closed form: the run is tested every
+        10 ms of simulated time after the stimulus's last change and stops at the second test
+        in a row at which, for every state, its present rate times the time left is within
+        ``atol + rtol |y|`` (``True``: 1e-6 and 1e-8 in each state's unit; a mapping may give
+        ``rtol`` and ``atol``, scalar or per state). Cumulative states (``Model.accumulators``)
+        are continued linearly. Adds ``t_rest`` (ms, NaN where the point ran to ``t_end``) and
+        the ``stop_at_rest`` and ``stopped_points`` attributes; an oscillating point is
+        integrated as without the option, bit for bit. See :mod:`biophys.kernels.rest`.
 
     Returns
     -------
@@ -297,6 +309,7 @@ def sweep(
     method = DEFAULT_METHOD if method is None else method
     # checks the method name too
     tolerances = tuple(_engine.tolerance_kwargs(method, rtol, atol, len(m.state_names)).items())
+    rest = _rest.rest_tolerances(method, stop_at_rest, len(m.state_names))
     if backend not in BACKENDS:
         raise ValueError(f"backend = {backend!r} is not one of {BACKENDS}")
     if isinstance(metrics, str):
@@ -358,7 +371,7 @@ def sweep(
         raise ValueError("backend='dask' needs a built-in model (it travels by name)")
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
-                     bool(final_state), init.rows)
+                     bool(final_state), init.rows, rest)
     spec_retry, retry_record = _retry.retry_spec(m, spec, retry, len(m.state_names))
     every = _chunk.trace_every(spec, record_every, spec_retry) if trace_idx else None
     settings = _settings(m, spec, design, mapper, rule, init)
@@ -385,7 +398,7 @@ def sweep(
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
-        retry=retry_record)
+        retry=retry_record, stop_at_rest=_rest.record(rest))
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},
@@ -455,6 +468,8 @@ def sweep(
     if spec_retry is not None:
         with _threads(n_workers if backend == "threads" else None):
             retried, extra = _retry.rerun(spec_retry, values, results, status, compute_chunk)
+    if rest:
+        extra["stopped_points"] = int(np.isfinite(results["t_rest"]).sum())
     ds = _dataset(m, design, spec, plan, results, status)
     _initial.add_warm_start(ds, design, init)
     if spec_retry is not None:

@@ -39,29 +39,16 @@ function as a first-class function value, so they are compiled (and cached) once
 model and method, and a model compiles only its serial block integrators. These are compiled
 without a CPython wrapper (:data:`biophys.kernels._jit.entry_jit`): the two runners are the
 only way in (:class:`biophys._compile.BlockFunction` hands them over). Code that does not
-depend on the model (recording spikes, copies, observation) lives in shared helpers compiled
-once, not in the per-model template, so each model's first use compiles less; in every step
-the fixed-step integrator makes as few of these calls as it can, since a call costs more than
-a short loop over a small block. Parameters, grid sizes and protocols are runtime arrays: a
-sweep never recompiles.
+depend on the model (copies, observation; spike and burst accounting:
+:mod:`biophys.kernels.bursts`; the rest test: :mod:`biophys.kernels.rest`) lives in shared
+helpers compiled once, not in the per-model template, so each model's first use compiles
+less; in every step the fixed-step integrator makes as few of these calls as it can, since a
+call costs more than a short loop over a small block. Parameters, grid sizes and protocols
+are runtime arrays: a sweep never recompiles.
 
 Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then one absolute
 tolerance per state from ``N_FPAR`` on) and ``ipar`` (integers, ``I_*``); per-cell counters
 and the status go to ``stats`` (``S_*``).
-
-Burst accounting (:func:`record_spike`, the ``B_*`` columns): a spike-free interval longer
-than the burst gap (``F_GAP``) between two counted spikes, or from the end of the warm-up to
-the first one, is a silent phase, so the next spike starts a burst, unless the run tests
-silences against a plateau potential (``F_PLATEAU``, mV, the model's ``plateau_V``; NaN: no
-test) and V is not below it there: the interval is then a plateau without counted spikes,
-part of the burst under way. The test takes the time average of V over the interval's samples
-below the spike threshold (``F_VTHR``), the sums the silent-phase potential uses
-(:func:`accumulate_silent`, kept whenever the test is made): once V has fallen below the
-threshold after a spike it stays below until the next spike, so these samples are the
-interval's final, hyperpolarised part, and an interval without any stayed at or above the
-threshold (above the plateau potential) throughout. The same definition as
-:func:`biophys.analysis.bursts`; the interval after the last spike is judged by
-:func:`biophys.metrics.burst_statistics` from the same sums.
 '''
 
 
@@ -76,29 +63,19 @@ from ._jit import jit
 BLOCK = 64
 
 # fpar: float run parameters (F_PLATEAU: the plateau potential of the per-silence test, mV,
-# NaN for no test)
-F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0, F_PLATEAU = range(11)
-N_FPAR = 11
-# ipar: integer run parameters
-I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT = range(7)
-N_IPAR = 7
+# NaN for no test; F_REST_RTOL: the relative tolerance of the rest test), then per state the
+# absolute tolerance of the error-controlled methods (N_FPAR + i) and that of the rest test
+# (N_FPAR + n_states + i; negative for an accumulator, see biophys.kernels.rest)
+(F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0, F_PLATEAU,
+ F_REST_RTOL) = range(12)
+N_FPAR = 12
+# ipar: integer run parameters (I_REST: steps between rest tests of the fixed-step driver, 0
+# for none)
+I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT, I_REST = range(8)
+N_IPAR = 8
 # stats columns (per cell)
 S_STATUS, S_ACCEPTED, S_REJECTED = range(3)
 N_STATS = 3
-
-# columns of the per-cell burst accumulator (reduced by biophys.metrics.burst_statistics):
-# spike count, last spike time (ms), burst starts (count, first, last, ms), the current burst
-# (first spike, spike count, running flag, started-after-warm-up flag), completed bursts
-# (summed duration, count, summed spikes); and, when I_SILENT is set or F_PLATEAU is a
-# potential, the sum of V (mV x samples for the fixed steps, mV ms for the adaptive methods),
-# weight (samples, or ms) and minimum (mV) of V below threshold since the last counted spike
-# (PEND; from the end of the warm-up before the first), whose mean decides with F_PLATEAU
-# whether a long interval was a silent phase, and which are moved into the SIL columns (the
-# silent-phase potential) when the next spike ends a silent phase, dropped otherwise
-(B_NSPK, B_LAST, B_NSTART, B_FIRST_START, B_LAST_START, B_CUR_FIRST, B_SUM_DUR, B_NDONE,
- B_SUM_SPK, B_CUR_N, B_IN_BURST, B_CUR_VALID,
- B_PEND_SUM, B_PEND_N, B_PEND_MIN, B_SIL_SUM, B_SIL_N, B_SIL_MIN) = range(18)
-N_BURST = 18
 
 
 def block_signature():
@@ -189,74 +166,6 @@ def stimulus_at(t, stim_t, stim_v):
 
 
 @jit
-def record_spike(g, ts, counted, spk_t, spk_n, burst, burst_gap, plateau_V):
-    """Store spike time ``ts`` (ms) of cell ``g``; burst accounting when ``counted``.
-
-    The interval since the previous counted spike (or since the end of the warm-up) is a
-    silent phase when it is longer than ``burst_gap`` (ms) and, unless ``plateau_V`` (mV) is
-    NaN, it has samples below threshold whose mean (the ``B_PEND_*`` sums) is at most
-    ``plateau_V``; otherwise a longer interval is a depolarised plateau inside the burst under
-    way.
-    """
-    n = spk_n[g]
-    if n < spk_t.shape[1]:
-        spk_t[g, n] = ts
-    spk_n[g] = n + 1
-    if not counted:
-        return
-    bu = burst[:, g]
-    silence = ts - bu[B_LAST] > burst_gap
-    if silence and plateau_V == plateau_V:  # the per-silence test (NaN: none)
-        # not below plateau_V, or never below threshold: a depolarised plateau, the burst
-        # goes on
-        silence = bu[B_PEND_N] > 0.0 and bu[B_PEND_SUM] / bu[B_PEND_N] <= plateau_V
-    if silence and bu[B_NSPK] > 0.0:
-        # the interval since the previous counted spike was a silent phase
-        bu[B_SIL_SUM] += bu[B_PEND_SUM]
-        bu[B_SIL_N] += bu[B_PEND_N]
-        bu[B_SIL_MIN] = min(bu[B_SIL_MIN], bu[B_PEND_MIN])
-    bu[B_PEND_SUM] = 0.0
-    bu[B_PEND_N] = 0.0
-    bu[B_PEND_MIN] = math.inf
-    bu[B_NSPK] += 1.0
-    if silence:
-        if bu[B_IN_BURST] > 0.0 and bu[B_CUR_VALID] > 0.0:
-            bu[B_SUM_DUR] += bu[B_LAST] - bu[B_CUR_FIRST]
-            bu[B_NDONE] += 1.0
-            bu[B_SUM_SPK] += bu[B_CUR_N]
-        bu[B_NSTART] += 1.0
-        if bu[B_NSTART] == 1.0:
-            bu[B_FIRST_START] = ts
-        bu[B_LAST_START] = ts
-        bu[B_CUR_FIRST] = ts
-        bu[B_CUR_N] = 1.0
-        bu[B_IN_BURST] = 1.0
-        bu[B_CUR_VALID] = 1.0
-    else:
-        if bu[B_IN_BURST] == 0.0:
-            # a burst already running when the warm-up ended: never counted
-            bu[B_IN_BURST] = 1.0
-            bu[B_CUR_VALID] = 0.0
-            bu[B_CUR_FIRST] = ts
-        bu[B_CUR_N] += 1.0
-    bu[B_LAST] = ts
-
-
-@jit
-def accumulate_silent(Yb, c0, nb, v_thr, weight, burst):
-    """Add V of the block's cells, where below ``v_thr`` (mV), with ``weight`` (one sample, or
-    the step in ms) to the pending silent-phase sums of :data:`N_BURST` columns."""
-    for c in range(nb):
-        v = Yb[0, c]
-        g = c0 + c
-        if v < v_thr:
-            burst[B_PEND_SUM, g] += weight * v
-            burst[B_PEND_N, g] += weight
-            if v < burst[B_PEND_MIN, g]:
-                burst[B_PEND_MIN, g] = v
-
-
-@jit
 def load_block(Y, P, c0, nb, Yb, Pb):
     """Copy cells ``c0 .. c0+nb-1`` of the state and parameter arrays into the block arrays
     (``Pb`` may have more rows than ``P``: the model's derived parameters, filled later)."""
@@ -266,22 +175,6 @@ def load_block(Y, P, c0, nb, Yb, Pb):
     for i in range(P.shape[0]):
         for c in range(nb):
             Pb[i, c] = P[i, c0 + c]
-
-
-@jit
-def record_crossings(Yb, vprev, c0, nb, t, dt, v_thr, counted, spk_t, spk_n, burst, burst_gap,
-                     plateau_V):
-    """Fixed-step spikes: record every upward crossing of ``v_thr`` (mV) by V (row 0 of ``Yb``)
-    between the previous sample ``vprev`` (at ``t - dt``) and this one (at ``t``, ms), located
-    by linear interpolation (burst accounting: :func:`record_spike`). The block integrator
-    counts the crossings itself and calls this only in steps where some cell crossed: measured
-    faster for small blocks than running the recorder in every step."""
-    for c in range(nb):
-        v = Yb[0, c]
-        vp = vprev[c]
-        if vp < v_thr and v >= v_thr:
-            ts = t - dt + dt * (v_thr - vp) / (v - vp)
-            record_spike(c0 + c, ts, counted, spk_t, spk_n, burst, burst_gap, plateau_V)
 
 
 @jit
@@ -349,12 +242,17 @@ import math
 import numpy as np
 
 from biophys.kernels.ensemble_source import (
-    BLOCK, F_ATOL, F_DT, F_GAP, F_H0, F_HMAX, F_PLATEAU, F_RTOL, F_T0, F_TEND, F_TWARM,
-    F_VTHR, I_CLAMP, I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_SILENT, I_WARM, N_FPAR,
-    S_ACCEPTED, S_REJECTED, S_STATUS,
-    B_PEND_MIN, B_PEND_N, B_PEND_SUM,
-    accumulate_silent, copy_rows, load_block, needs_aux, observe_block, record_crossings,
-    record_spike, stimulus_at, store_block,
+    BLOCK, F_ATOL, F_DT, F_GAP, F_H0, F_HMAX, F_PLATEAU, F_REST_RTOL, F_RTOL, F_T0, F_TEND,
+    F_TWARM, F_VTHR, I_CLAMP, I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_REST, I_SILENT,
+    I_WARM, N_FPAR, S_ACCEPTED, S_REJECTED, S_STATUS,
+    copy_rows, load_block, needs_aux, observe_block, stimulus_at, store_block,
+)
+from biophys.kernels.bursts import (
+    B_PEND_MIN, B_PEND_N, B_PEND_SUM, N_BURST,
+    accumulate_silent, record_crossings, record_spike,
+)
+from biophys.kernels.rest import (
+    RS_K, RS_Y, rest_check, rest_finish, rest_load, rest_values,
 )
 from biophys.kernels.ensemble_adaptive import (
     DP_A, DP_C, DP_E, H_MIN, SNAP, hermite, hermite_crossing,
@@ -409,6 +307,7 @@ R_VP = 4 * NS + NP + NA
 R_AO = R_VP + 1
 R_BO = R_AO + NS
 W_ROWS = R_BO + NS
+REST_ROWS = RS_Y + 2 * NS + N_BURST  # the rest workspace (biophys.kernels.rest)
 
 
 @jit(inline="always")
@@ -507,6 +406,15 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     # rates are evaluated on Yh, which equals Yb at the start of every step (the copy at the end
     # of the previous step), except the clamped V, which is set in both
     copy_rows(Yb, Yh, 0, nb)
+    # the rest test (biophys.kernels.rest): after the stimulus's last change, every rest_every
+    # steps; frozen cells are finished after the loop, which ends when all are frozen
+    rest_every = ipar[I_REST]
+    RS = np.zeros((REST_ROWS if rest_every > 0 else 0, BLOCK))
+    OS = np.zeros((n_obs if rest_every > 0 else 0, 3, BLOCK))
+    if rest_every > 0:
+        RS[RS_K] = -1.0
+    stim_last = stim_t[stim_t.shape[0] - 1] if stim_t.shape[0] > 0 else -math.inf
+    n_frozen = 0
     s_prev = math.nan
     for k in range(n_steps + 1):
         t = t0 + k * dt
@@ -560,6 +468,12 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                                   rec_idx, rec, obs_idx, obs)
                 if last_step:
                     break
+                if rest_every > 0 and k % rest_every == 0 and t >= stim_last:
+                    n_frozen += rest_check(Yb, A, B, c0, nb, k, (n_steps - k) * dt, i0, fpar,
+                                           N_FPAR + NS, fpar[F_REST_RTOL], RS, OS, obs, burst,
+                                           spk_n)
+                    if n_frozen == nb:
+                        break
             if order == 4:
                 if stage == 0:
                     # x_(k-1/2) -> x_(k+1/2) (a half step from x_0 at k = 0)
@@ -580,10 +494,26 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                         Bold[i, c] = b_n
                         y0 = Yb[i, c]
                         Yh[i, c] = y0 + h * (a - b * y0) * phi1(-b * h)
+        if n_frozen == nb:
+            break
         copy_rows(Yh, Yb, i0, nb)
         if last_step:
             break
     store_block(Yb, Y, c0, nb, stats, n_steps)
+    if n_frozen > 0:
+        # the frozen cells' variables at the freeze and at the end, then their read-outs
+        X = np.empty((2, n_obs + rec_idx.shape[0], BLOCK))
+        s_end = 0.0 if clamp else stimulus_at(t0 + n_steps * dt, stim_t, stim_v)
+        for end in range(2):
+            rest_load(RS, Yb, nb, end)
+            if need_aux:
+                for c in range(nb):
+                    if RS[RS_K, c] >= 0.0:
+                        {AUX}(Yb, Pb, c, t0 + (n_steps if end else RS[RS_K, c]) * dt, s_end,
+                              AUXb)
+            rest_values(Yb, AUXb, nb, RS, obs_idx, rec_idx, X[end])
+        rest_finish(Y, c0, nb, RS, OS, X[0], X[1], obs, rec, rec_every, burst, spk_t, spk_n,
+                    stats, n_steps, warm_steps, silent, v_thr)
 """
 
 

@@ -145,7 +145,7 @@ def test_burst_statistics_applies_the_block_itself():
     """The block is applied where the accumulator is reduced (no patch afterwards): two cells
     without spikes, mean V -60 and -30 mV against plateau_V -50 mV."""
     from biophys.analysis import KINDS
-    from biophys.kernels import ensemble_source as es
+    from biophys.kernels import bursts as es
 
     b = np.zeros((es.N_BURST, 2))
     b[es.B_PEND_N] = 10.0

@@ -13,7 +13,7 @@ from scipy.integrate import solve_ivp
 import biophys as bp
 from biophys import _engine, metrics
 from biophys._compile import load_driver
-from biophys.kernels import ensemble_source
+from biophys.kernels import bursts
 from biophys.models import get_model
 from biophys.sweep import open_sweep, sweep
 
@@ -175,7 +175,7 @@ def test_single_burst_has_no_period():
 
 def test_burst_statistics_edge_cases():
     # a burst already running when the warm-up ended is never measured
-    b = np.zeros((ensemble_source.N_BURST, 1))
+    b = np.zeros((bursts.N_BURST, 1))
     b[metrics.B_NSPK] = 3
     b[metrics.B_LAST] = 120.0
     b[metrics.B_IN_BURST] = 1.0

@@ -366,5 +366,8 @@ MODEL = Model(
     plateau_V=-50.0,
     roles={"Ca_i": "Ca_i", "secretion": "fusion_rate", "insulin": "insulin_rate",
            "pump_current": "I_NaK", "ATP_use": "ATP_use"},
+    # cumulative granule counts (biophys.kernels.exocytosis): continued linearly by the rest
+    # test of sweep(stop_at_rest=...)
+    accumulators=("SE", "fused_total"),
 )
 

@@ -147,4 +147,7 @@ MODEL = Model(
     spike_threshold=0.0,
     burst_gap=1000.0,
     roles={"Ca_i": "Ci", "secretion": "fusion_rate", "insulin": "insulin_rate"},
+    # cumulative granule counts (biophys.kernels.exocytosis): continued linearly by the rest
+    # test of sweep(stop_at_rest=...)
+    accumulators=("SE", "fused_total"),
 )
