@@ -152,16 +152,22 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
     return t_end_f, dt_f, w
 
 
+def _numeric(x) -> bool:
+    """A real number or an array of them (not a bool, string or bool array)."""
+    a = np.asarray(x)
+    return a.dtype.kind in "iuf"
+
+
 def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
     try:
-        r = float(rtol)
+        r = float(rtol) if _numeric(rtol) and np.ndim(rtol) == 0 else math.nan
     except (TypeError, ValueError):
         r = math.nan
-    if isinstance(rtol, bool) or not math.isfinite(r) or not 1e-14 <= r <= 0.1:
+    if not math.isfinite(r) or not 1e-14 <= r <= 0.1:
         raise ValueError(f"rtol = {rtol!r} (dimensionless) must be in [1e-14, 0.1]")
     try:
         a = np.asarray(atol, dtype=np.float64)
-        ok = a.ndim == 0 or a.shape == (n_states,)
+        ok = _numeric(atol) and (a.ndim == 0 or a.shape == (n_states,))
     except (TypeError, ValueError):
         ok = False
     if ok:
@@ -186,8 +192,29 @@ def tolerance_kwargs(method: str, rtol, atol, n_states: int) -> dict:
     if METHODS[method] > 0:
         raise ValueError(f"rtol/atol apply only to method 'adaptive' or 'rosenbrock' (method = "
                          f"{method!r} takes fixed steps of dt)")
+    return dict(zip(("rtol", "atol"), checked_tolerances(rtol, atol, n_states), strict=True))
+
+
+def checked_tolerances(rtol, atol, n_states: int) -> tuple[float, tuple[float, ...]]:
+    """``(rtol, atol per state)`` checked, :data:`RTOL`/:data:`ATOL` where ``None``; ``atol``
+    as a tuple of floats (picklable, hashable)."""
     r, a = _tolerances(RTOL if rtol is None else rtol, ATOL if atol is None else atol, n_states)
-    return {"rtol": r, "atol": tuple(float(x) for x in a)}
+    return r, tuple(float(x) for x in a)
+
+
+def check_rest_method(method: str) -> None:
+    """``stop_at_rest`` needs a fixed-step method (the test sits in the fixed-step driver)."""
+    if METHODS.get(method, 1) <= 0:
+        raise ValueError(
+            f"stop_at_rest applies to the fixed-step methods (rl1, rl2, rl2ab, staggered), not "
+            f"method = {method!r}, whose step-size control already takes long steps at rest "
+            "(up to max_step)")
+
+
+def rest_every(dt: float) -> int:
+    """Steps between two rest tests at step ``dt`` (ms): :data:`REST_CHECK_MS` rounded to
+    whole steps, at least one."""
+    return max(1, int(round(REST_CHECK_MS / dt)))
 
 
 def _segments(stim_t, stim_v, t_warm: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -311,21 +338,19 @@ def run(
         float(a_tol[0]), h_max, min(dt, h_max),
         math.nan if plateau_V is None else check_plateau_V(plateau_V))
     fpar[N_FPAR:N_FPAR + n_states] = a_tol
-    rest_every = 0
+    n_rest = 0
     if stop_at_rest is not None:
-        if adaptive:
-            raise ValueError(f"stop_at_rest applies to the fixed-step methods, not method = "
-                             f"{method!r}")
+        check_rest_method(method)
         rest_rtol, rest_atol = stop_at_rest
         fpar[F_REST_RTOL] = rest_rtol
         fpar[N_FPAR + n_states:] = rest_atol
         for name in model.accumulators:
             fpar[N_FPAR + n_states + model.state_index(name)] = -1.0
-        rest_every = max(1, int(round(REST_CHECK_MS / dt)))
+        n_rest = rest_every(dt)
     ipar = np.zeros(N_IPAR, dtype=np.int64)
     ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT, I_REST]] = (
         n_steps, int(bool(clamp)), METHODS[method], rec_every, warm_steps, 200_000_000,
-        int(bool(silent_phase)), rest_every)
+        int(bool(silent_phase)), n_rest)
     if adaptive:
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
     need_aux = bool(np.any(rec_idx >= n_states) or np.any(obs_idx >= n_states))
@@ -349,7 +374,7 @@ def run(
     status[bad] = 1
     accepted = stats[:, S_ACCEPTED].copy()
     t_rest = None
-    if rest_every:
+    if n_rest:
         t_rest = np.where(accepted < n_steps, accepted * dt, np.nan)
     return RawRun(Y, times, rec, spk_t, spk_n, obs, n_samples, burst, status, dt, n_steps, t_warm,
                   method, accepted, stats[:, S_REJECTED].copy(), t_rest)

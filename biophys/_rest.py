@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+import numpy as np
+
 from . import _engine
+from .kernels.rest import REST_HORIZON
 
 __all__ = ["rest_tolerances", "record", "T_REST_ATTRS"]
 
@@ -19,21 +22,22 @@ KEYS = ("rtol", "atol")
 
 T_REST_ATTRS = {
     "units": "ms",
-    "long_name": "time from which the point was at rest and its run was finished in closed "
-                 "form (stop_at_rest); NaN: integrated to t_end",
+    "long_name": "time at which the point passed the rest test of stop_at_rest the second "
+                 "time in a row and its run was finished in closed form; NaN: integrated to "
+                 "t_end",
 }
 
 
 def rest_tolerances(method: str, option, n_states: int) -> tuple:
-    """``(rtol, atol per state)`` of ``stop_at_rest`` (``()`` when off).
+    """``(rtol, atol per state)`` of ``stop_at_rest`` (``()`` when off: False or None).
 
     ``True`` takes the defaults of the error-controlled methods (``rtol`` 1e-6, ``atol``
     1e-8 in each state's unit); a mapping may give ``rtol`` (dimensionless) and ``atol``
     (state units, a scalar or one value per state).
     """
-    if option is None or option is False:
+    if option is None or (isinstance(option, (bool, np.bool_)) and not option):
         return ()
-    if option is True:
+    if isinstance(option, (bool, np.bool_)):
         given: Mapping = {}
     elif isinstance(option, Mapping):
         unknown = [k for k in option if k not in KEYS]
@@ -43,25 +47,24 @@ def rest_tolerances(method: str, option, n_states: int) -> tuple:
     else:
         raise ValueError(f"stop_at_rest = {option!r} must be True, False or a mapping with keys "
                          "rtol (dimensionless) and atol (state units)")
-    if _engine.METHODS.get(method, 1) <= 0:
-        raise ValueError(
-            f"stop_at_rest applies to the fixed-step methods (rl1, rl2, rl2ab, staggered), not "
-            f"method = {method!r}, whose step-size control already takes long steps at rest "
-            "(up to max_step)")
-    rtol = given.get("rtol", _engine.RTOL)
-    atol = given.get("atol", _engine.ATOL)
-    if isinstance(atol, bool):
-        raise ValueError(f"stop_at_rest: atol = {atol!r} must be a number (state units)")
+    _engine.check_rest_method(method)
     try:
-        r, a = _engine._tolerances(rtol, atol, n_states)
+        return _engine.checked_tolerances(given.get("rtol"), given.get("atol"), n_states)
     except ValueError as exc:
         raise ValueError(f"stop_at_rest: {exc}") from None
-    return (r, tuple(float(x) for x in a))
 
 
-def record(rest: tuple) -> str:
-    """The ``stop_at_rest`` provenance attribute (JSON, or ``"none"``)."""
+def settings(m, rest: tuple, dt: float) -> dict:
+    """What of the option changes results (checkpoint key and record; empty when off): the
+    tolerances, the test interval actually used (whole steps of ``dt``, ms) and the states
+    left out as accumulators."""
     if not rest:
-        return "none"
-    return json.dumps({"rtol": rest[0], "atol": list(rest[1]),
-                       "check_every_ms": _engine.REST_CHECK_MS})
+        return {}
+    return {"rtol": rest[0], "atol": list(rest[1]),
+            "check_every_ms": _engine.rest_every(dt) * dt,
+            "horizon_ms": REST_HORIZON, "accumulators": list(m.accumulators)}
+
+
+def record(m, rest: tuple, dt: float) -> str:
+    """The ``stop_at_rest`` provenance attribute (JSON, or ``"none"``)."""
+    return json.dumps(settings(m, rest, dt)) if rest else "none"

@@ -54,6 +54,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _rest
+
 try:
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
@@ -210,7 +212,7 @@ def load_config(path) -> dict:
     if "stop_at_rest" in cfg:
         rest = cfg["stop_at_rest"]
         if isinstance(rest, dict):
-            _unknown(rest, {"rtol", "atol"}, f"[stop_at_rest] of {path}")
+            _unknown(rest, _rest.KEYS, f"[stop_at_rest] of {path}")
             rest = _settings_table(path, "stop_at_rest", rest)
         elif not isinstance(rest, bool):
             raise ValueError(f"{path}: stop_at_rest = {rest!r} must be true, false or a table "

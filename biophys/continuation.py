@@ -84,7 +84,8 @@ def hysteresis(
     xarray.Dataset
         Dimensions ``direction`` (``"up"``, ``"down"``), ``axis`` and the ``grid`` axes; the
         metrics, ``status`` and ``warm_start`` (False where a run started from ``initial``
-        because the run before it at that point did not finish: the branch was lost there).
+        because the run before it at that point did not finish: the branch was lost there);
+        with ``stop_at_rest``, ``t_rest`` of every run and ``stopped_points`` (runs).
         Attributes: the provenance of the runs, ``continuation`` and the order of the values.
     """
     m = get_model(model)
@@ -184,6 +185,7 @@ def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None,
         steps=json.dumps(steps.tolist()), n_runs=int(2 * plan["status"].size),
         **({} if retried is None else {"retried_points": int(retried.sum()),
                                        "recovered_points": int((retried & (status == 0)).sum())}),
+        **({} if t_rest is None else {"stopped_points": int(np.isfinite(t_rest).sum())}),
         status_counts=json.dumps(status_counts(status)))
     return ds
 

@@ -114,7 +114,10 @@ def sensitivity(
         ``ln p``) and ``elasticity_M`` (1), with a leading dimension ``parameter``;
         ``regime_changed`` (bool) if ``regime`` is among the metrics (False where a run did
         not finish: see ``status`` and ``status_perturbed``, the worse status of the two
-        perturbed runs). Coordinates ``base_value`` and ``parameter_unit`` give the
+        perturbed runs). With ``stop_at_rest``, ``t_rest`` of the unperturbed runs (not
+        differentiated); ``stopped_points`` counts every run that stopped, perturbed ones
+        included (as ``status_counts`` counts runs). Coordinates ``base_value`` and
+        ``parameter_unit`` give the
         unperturbed value of each perturbed parameter that is not swept. Attributes: the
         sweep's provenance plus ``rel_step`` and ``sensitivity_parameters``.
     """

@@ -171,7 +171,7 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "stimulus": repr(spec.stimulus), "substitution": rule,
         # only when asked for, so that checkpoints written before it keep their hash
         **({"final_state": True} if spec.final_state else {}),
-        **({"stop_at_rest": [spec.rest[0], list(spec.rest[1])]} if spec.rest else {}),
+        **({"stop_at_rest": _rest.settings(m, spec.rest, spec.dt)} if spec.rest else {}),
         **({"initial_per_point": [list(spec.state_rows), array_digest(init.table)]}
            if init.rows else {}),
         # only when given, so that checkpoints written without them keep their hash
@@ -287,13 +287,17 @@ def sweep(
     stop_at_rest : bool or mapping
         With a fixed-step method, stop each point once it is at rest (a stable steady state)
         and finish its metrics, final state and traces in closed form: the run is tested every
-        10 ms of simulated time after the stimulus's last change and stops at the second test
-        in a row at which, for every state, its present rate times the time left is within
-        ``atol + rtol |y|`` (``True``: 1e-6 and 1e-8 in each state's unit; a mapping may give
-        ``rtol`` and ``atol``, scalar or per state). Cumulative states (``Model.accumulators``)
-        are continued linearly. Adds ``t_rest`` (ms, NaN where the point ran to ``t_end``) and
-        the ``stop_at_rest`` and ``stopped_points`` attributes; an oscillating point is
-        integrated as without the option, bit for bit. See :mod:`biophys.kernels.rest`.
+        10 ms of simulated time (rounded to whole steps) after the stimulus's last change and
+        stops at the second test in a row at which, for every state, its present rate times
+        the time left (at least 1 s) is within ``atol + rtol |y|``. ``True``: ``rtol`` 1e-6
+        and ``atol`` 1e-8 in each state's unit; a mapping may give ``rtol`` and ``atol``
+        (scalar or per state). V under a voltage clamp is not tested, and cumulative states
+        (``Model.accumulators``) are continued linearly instead. Adds ``t_rest`` (ms, NaN
+        where the point ran to ``t_end``) and the ``stop_at_rest`` and ``stopped_points``
+        attributes; a point that never passes is integrated as without the option, bit for
+        bit. A fixed-step ``retry`` stops at rest too, an error-controlled one does not
+        (``t_rest`` NaN). Stability is not tested: a point started on an unstable steady
+        state (within the tolerance) stays there. See :mod:`biophys.kernels.rest`.
 
     Returns
     -------
@@ -398,7 +402,7 @@ def sweep(
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
-        retry=retry_record, stop_at_rest=_rest.record(rest))
+        retry=retry_record, stop_at_rest=_rest.record(m, rest, dt))
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},

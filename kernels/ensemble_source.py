@@ -413,7 +413,10 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     OS = np.zeros((n_obs if rest_every > 0 else 0, 3, BLOCK))
     if rest_every > 0:
         RS[RS_K] = -1.0
-    stim_last = stim_t[stim_t.shape[0] - 1] if stim_t.shape[0] > 0 else -math.inf
+    stim_last = -math.inf  # the stimulus's last change before the end of the run
+    for j in range(stim_t.shape[0]):
+        if stim_t[j] < t0 + n_steps * dt:
+            stim_last = stim_t[j]
     n_frozen = 0
     s_prev = math.nan
     for k in range(n_steps + 1):
@@ -469,9 +472,9 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                 if last_step:
                     break
                 if rest_every > 0 and k % rest_every == 0 and t >= stim_last:
-                    n_frozen += rest_check(Yb, A, B, c0, nb, k, (n_steps - k) * dt, i0, fpar,
-                                           N_FPAR + NS, fpar[F_REST_RTOL], RS, OS, obs, burst,
-                                           spk_n)
+                    n_frozen += rest_check(Yb, A, B, c0, nb, k, (n_steps - k) * dt,
+                                           half if order == 4 else 0.0, i0, fpar, N_FPAR + NS,
+                                           fpar[F_REST_RTOL], RS, OS, obs, burst, spk_n)
                     if n_frozen == nb:
                         break
             if order == 4:

@@ -14,7 +14,9 @@ remaining change of each mode is at most its speed times ``min(t_end - t, its ti
 constant)``, so the test bounds it from above. A trajectory passing the ghost of a
 saddle-node is slow for a while, but against the factor ``t_end - t`` it would have to be
 extremely slow to pass. A cell is frozen after :data:`REST_CHECKS` consecutive passed tests,
-and the state and read-outs of that step are kept (:func:`rest_check`).
+and the state and read-outs of that step are kept (:func:`rest_check`). The test does not
+check stability: a cell started within its tolerance of an unstable steady state (closer than
+a trajectory comes by itself) is frozen there too, where the full run would leave it.
 
 States the model declares as accumulators (``fpar`` tolerance row negative) integrate an
 output without feeding back into any rate (cumulative exocytosis): they keep growing at rest,
@@ -55,13 +57,16 @@ RS_K, RS_HITS, RS_NSPK, RS_Y = range(4)
 
 
 @jit
-def rest_check(Yb, A, B, c0, nb, k, t_left, i0, fpar, tol0, rtol, RS, OS, obs, burst, spk_n):
+def rest_check(Yb, A, B, c0, nb, k, t_left, lag, i0, fpar, tol0, rtol, RS, OS, obs, burst,
+               spk_n):
     """Test the block's cells not yet frozen for rest at step ``k`` and freeze those that pass
     for the :data:`REST_CHECKS`-th time in a row; returns how many were frozen.
 
     ``A``, ``B``: the rates at the states ``Yb`` of this step; ``t_left``: time to the end of
     the run, ms (the test uses at least :data:`REST_HORIZON`); rows ``i >= i0`` are tested
-    (``i0 = 1`` under voltage clamp);
+    (``i0 = 1`` under voltage clamp); ``lag``: how far the states other than V lag behind
+    the step's time, ms (half a step for the staggered scheme, else 0), by which the
+    accumulators are advanced to it;
     ``fpar[tol0 + i]``: the absolute tolerance of state ``i`` in its unit, negative for an
     accumulator; ``rtol`` dimensionless. A frozen cell's states, final states (accumulators
     continued by their rate over ``t_left``), burst accumulator, spike count and observed sums
@@ -79,7 +84,8 @@ def rest_check(Yb, A, B, c0, nb, k, t_left, i0, fpar, tol0, rtol, RS, OS, obs, b
             if tol < 0.0:
                 continue
             y = Yb[i, c]
-            if not abs(A[i, c] - B[i, c] * y) * t_test <= tol + rtol * abs(y):
+            # (y - y == 0: finite; an infinite state would pass the inequality)
+            if not (abs(A[i, c] - B[i, c] * y) * t_test <= tol + rtol * abs(y) and y - y == 0.0):
                 ok = False
                 break
         if not ok:
@@ -93,10 +99,13 @@ def rest_check(Yb, A, B, c0, nb, k, t_left, i0, fpar, tol0, rtol, RS, OS, obs, b
         RS[RS_NSPK, c] = spk_n[g]
         for i in range(ns):
             y = Yb[i, c]
-            RS[RS_Y + i, c] = y
             if i >= i0 and fpar[tol0 + i] < 0.0:
-                y = y + (A[i, c] - B[i, c] * y) * t_left
-            RS[RS_Y + ns + i, c] = y
+                f = A[i, c] - B[i, c] * y
+                RS[RS_Y + i, c] = y + f * lag
+                RS[RS_Y + ns + i, c] = y + f * (lag + t_left)
+            else:
+                RS[RS_Y + i, c] = y
+                RS[RS_Y + ns + i, c] = y
         for b in range(N_BURST):
             RS[RS_Y + 2 * ns + b, c] = burst[b, g]
         for o in range(OS.shape[0]):
