@@ -136,11 +136,22 @@ def warn_coarse_dt(model: Model, dt: float, method: str) -> None:
               "results without any error (e.g. missed spikes); check against a smaller dt")
 
 
+def _numeric(x) -> bool:
+    """A real number or an array of them (not a bool, string or bool array)."""
+    a = np.asarray(x)
+    return a.dtype.kind in "iuf"
+
+
+def _scalar(x) -> float:
+    """``x`` as a float if it is one real number, else NaN (for the range messages)."""
+    return float(x) if _numeric(x) and np.ndim(x) == 0 else math.nan
+
+
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
-    """Validate t_end, dt and warm-up (all ms)."""
-    t_end_f = float(t_end)
-    dt_f = float(dt)
-    w = float(warmup)
+    """Validate t_end, dt and warm-up (all ms; a bool or a string is not a time)."""
+    t_end_f = _scalar(t_end)
+    dt_f = _scalar(dt)
+    w = _scalar(warmup)
     if not math.isfinite(t_end_f) or t_end_f <= 0:
         raise ValueError(f"t_end = {t_end!r} ms must be finite and > 0 ms")
     if not math.isfinite(dt_f) or dt_f <= 0:
@@ -152,17 +163,8 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
     return t_end_f, dt_f, w
 
 
-def _numeric(x) -> bool:
-    """A real number or an array of them (not a bool, string or bool array)."""
-    a = np.asarray(x)
-    return a.dtype.kind in "iuf"
-
-
 def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
-    try:
-        r = float(rtol) if _numeric(rtol) and np.ndim(rtol) == 0 else math.nan
-    except (TypeError, ValueError):
-        r = math.nan
+    r = _scalar(rtol)
     if not math.isfinite(r) or not 1e-14 <= r <= 0.1:
         raise ValueError(f"rtol = {rtol!r} (dimensionless) must be in [1e-14, 0.1]")
     try:
@@ -209,6 +211,25 @@ def check_rest_method(method: str) -> None:
             f"stop_at_rest applies to the fixed-step methods (rl1, rl2, rl2ab, staggered), not "
             f"method = {method!r}, whose step-size control already takes long steps at rest "
             "(up to max_step)")
+
+
+def step_grid(t_end: float, dt: float) -> tuple[int, float]:
+    """Number of fixed steps and the step actually taken, ms: ``t_end`` (ms) in whole steps of
+    at most ``dt`` (ms)."""
+    n_steps = max(1, int(math.ceil(t_end / dt - 1e-9)))
+    return n_steps, t_end / n_steps
+
+
+def record_grid(t_end: float, dt: float, record_every: float | None) -> tuple[int, np.ndarray]:
+    """Steps between two samples and the sample times (ms) of a record every
+    ``record_every`` ms (rounded to whole steps; None: every step) of a run of ``t_end`` ms at
+    step ``dt`` ms; the one grid :func:`run` records on."""
+    n_steps, h = step_grid(t_end, dt)
+    every = record_every if record_every is not None else h
+    if not math.isfinite(_scalar(every)) or every <= 0:
+        raise ValueError(f"record_every = {record_every!r} ms must be finite and > 0 ms")
+    k = max(1, int(round(float(every) / h)))
+    return k, np.arange(n_steps // k + 1) * (k * h)
 
 
 def rest_every(dt: float) -> int:
@@ -273,8 +294,7 @@ def run(
     if method not in METHODS:
         raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
     t_end, dt, warmup = check_time(t_end, dt, warmup)
-    n_steps = max(1, int(math.ceil(t_end / dt - 1e-9)))
-    dt = t_end / n_steps
+    n_steps, dt = step_grid(t_end, dt)
     stim_t, stim_v, clamp = (stimulus or NO_STIMULUS).waveform()
     stim_t = np.ascontiguousarray(stim_t, dtype=np.float64)
     stim_v = np.ascontiguousarray(stim_v, dtype=np.float64)
@@ -289,13 +309,10 @@ def run(
     rec_idx = np.array([model.variable_index(r) for r in record], dtype=np.int64)
     obs_idx = np.array([model.variable_index(o) for o in observe], dtype=np.int64)
     if len(rec_idx):
-        every = record_every if record_every is not None else dt
-        if not math.isfinite(float(every)) or every <= 0:
-            raise ValueError(f"record_every = {record_every!r} ms must be finite and > 0 ms")
-        rec_every = max(1, int(round(float(every) / dt)))
-        n_rec_t = n_steps // rec_every + 1
+        rec_every, times = record_grid(t_end, dt, record_every)
     else:
-        rec_every, n_rec_t = 0, 0
+        rec_every, times = 0, np.zeros(0)
+    n_rec_t = times.size
     n_rec_bytes = 8 * len(rec_idx) * n_cells * n_rec_t
     n_spk_bytes = 8 * n_cells * max(int(spike_capacity), 1)
     if n_rec_bytes > MAX_BUFFER_BYTES:
@@ -309,7 +326,6 @@ def run(
             f"spike-time buffer for t_end = {t_end:g} ms ({spike_capacity} spikes x {n_cells} "
             f"cells) needs {n_spk_bytes / 2**30:.3g} GiB (limit {MAX_BUFFER_BYTES / 2**30:g} "
             "GiB): simulate a shorter t_end (ms)")
-    times = np.arange(n_rec_t) * (rec_every * dt)
     rec = np.full((len(rec_idx), n_cells, n_rec_t), np.nan)
     spk_t = np.full((n_cells, max(int(spike_capacity), 1)), np.nan)
     spk_n = np.zeros(n_cells, dtype=np.int64)
@@ -350,7 +366,7 @@ def run(
     ipar = np.zeros(N_IPAR, dtype=np.int64)
     ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT, I_REST]] = (
         n_steps, int(bool(clamp)), METHODS[method], rec_every, warm_steps, 200_000_000,
-        int(bool(silent_phase)), n_rest)
+        int(bool(silent_phase) or plateau_V is not None), n_rest)
     if adaptive:
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
     need_aux = bool(np.any(rec_idx >= n_states) or np.any(obs_idx >= n_states))

@@ -149,7 +149,11 @@ class Model:
     plateau_V : float or None
         Membrane potential, mV, above which a cell without spikes counts as held on the
         plateau (depolarisation block, e.g. at high K_o): its plateau fraction is 1 and it has
-        no silent phase. None: every cell without spikes is silent.
+        no silent phase. It also tests each spike-free interval longer than ``burst_gap``: a
+        silent phase only if V, below the spike threshold there, averages at most
+        ``plateau_V``, otherwise a plateau of the burst under way; so it must lie above every
+        silent phase of the model (``tests/test_plateau_silences.py``). None: every cell
+        without spikes is silent and every long interval a silent phase.
     accumulators : tuple of str
         States that only integrate an output (cumulative exocytosis): no rate depends on them,
         they appear in algebraic outputs at most linearly, and they keep growing at rest. The

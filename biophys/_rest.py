@@ -2,8 +2,8 @@
 
 A point whose fixed-step run reaches a stable steady state stops there and its read-outs are
 finished in closed form (the test and the bookkeeping: :mod:`biophys.kernels.rest`). The
-result gains ``t_rest`` (ms): when each point was found at rest, NaN for a point integrated to
-``t_end``.
+result gains ``t_rest`` (ms): when each point was frozen (the second passed test in a row),
+NaN for a point integrated to ``t_end``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from . import _engine
 from .kernels.rest import REST_HORIZON
 
-__all__ = ["rest_tolerances", "record", "T_REST_ATTRS"]
+__all__ = ["KEYS", "T_REST_ATTRS", "rest_tolerances", "settings", "record"]
 
 KEYS = ("rtol", "atol")
 
@@ -54,17 +54,18 @@ def rest_tolerances(method: str, option, n_states: int) -> tuple:
         raise ValueError(f"stop_at_rest: {exc}") from None
 
 
-def settings(m, rest: tuple, dt: float) -> dict:
+def settings(m, rest: tuple, t_end: float, dt: float) -> dict:
     """What of the option changes results (checkpoint key and record; empty when off): the
-    tolerances, the test interval actually used (whole steps of ``dt``, ms) and the states
-    left out as accumulators."""
+    tolerances, the test interval actually used (whole steps of the step the engine takes for
+    ``t_end`` and ``dt``, ms) and the states left out as accumulators."""
     if not rest:
         return {}
+    h = _engine.step_grid(t_end, dt)[1]
     return {"rtol": rest[0], "atol": list(rest[1]),
-            "check_every_ms": _engine.rest_every(dt) * dt,
+            "check_every_ms": _engine.rest_every(h) * h,
             "horizon_ms": REST_HORIZON, "accumulators": list(m.accumulators)}
 
 
-def record(m, rest: tuple, dt: float) -> str:
+def record(m, rest: tuple, t_end: float, dt: float) -> str:
     """The ``stop_at_rest`` provenance attribute (JSON, or ``"none"``)."""
-    return json.dumps(settings(m, rest, dt)) if rest else "none"
+    return json.dumps(settings(m, rest, t_end, dt)) if rest else "none"

@@ -37,9 +37,6 @@ def retry_spec(m, spec, retry: Mapping | None, n_states: int):
     unknown = [k for k in retry if k not in KEYS]
     if unknown:
         raise ValueError(f"retry key {unknown[0]!r} is not one of {KEYS}")
-    for key, unit in (("dt", "ms"), ("rtol", "dimensionless")):
-        if isinstance(retry.get(key), bool):
-            raise ValueError(f"retry: {key} = {retry[key]!r} must be a number ({unit})")
     first = dict(spec.tolerances)
     method = retry.get("method", spec.method)
     dt = retry.get("dt", spec.dt)
@@ -60,10 +57,8 @@ def retry_spec(m, spec, retry: Mapping | None, n_states: int):
     def effective(sp) -> tuple:  # the tolerances a run uses, defaults included
         if _engine.METHODS.get(sp.method, 1) > 0:
             return ()
-        return tuple(_engine.tolerance_kwargs(sp.method, *(dict(sp.tolerances).get(k, d) for k, d
-                                                           in (("rtol", _engine.RTOL),
-                                                               ("atol", _engine.ATOL))),
-                                              n_states).items())
+        given = dict(sp.tolerances)
+        return _engine.checked_tolerances(given.get("rtol"), given.get("atol"), n_states)
 
     if (new.method, new.dt, effective(new)) == (spec.method, spec.dt, effective(spec)):
         raise ValueError(f"retry = {dict(retry)!r} repeats the sweep's own settings: a failed "

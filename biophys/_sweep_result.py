@@ -42,11 +42,11 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
                        for name, col in zip(design.names, design.axes, strict=True)})
     data_vars = {s.name: (dims, results[s.name].reshape(shape), _metric_attrs(s))
                  for s in plan.specs}
-    if getattr(spec, "final_state", False):
+    if spec.final_state:
         for st in m.states:
             data_vars[f"final_{st.name}"] = (dims, results[f"final_{st.name}"].reshape(shape), {
                 "units": st.unit, "long_name": f"{st.description} at t_end"})
-    if getattr(spec, "rest", ()):
+    if spec.rest:
         data_vars["t_rest"] = (dims, results["t_rest"].reshape(shape), dict(T_REST_ATTRS))
     data_vars["status"] = (dims, status.reshape(shape), {
         "long_name": "integration status of the point",

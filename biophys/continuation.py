@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._design import _as_1d, _unit
+from ._design import _as_1d, _unit, check_bounds
 from ._initial import check_shared
 from ._sweep_result import status_counts
 from .models import get_model
@@ -89,7 +89,7 @@ def hysteresis(
         Attributes: the provenance of the runs, ``continuation`` and the order of the values.
     """
     m = get_model(model)
-    for key in ("points", "final_state", "traces", "checkpoint"):
+    for key in ("points", "final_state", "traces", "checkpoint", "dry_run"):
         if key in sweep_kwargs:
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "each step a sweep of the other axes (grid=)")
@@ -149,6 +149,8 @@ def _check_values(m: Model, axis: str, values) -> np.ndarray:
     steps = _as_1d(axis, values, _unit(m, axis), "hysteresis values of")
     if steps.size < 2:
         raise ValueError(f"hysteresis values of {axis!r} need at least two steps")
+    if axis in m.parameter_names:
+        check_bounds(m, axis, steps, "hysteresis values of")
     if np.unique(steps).size != steps.size:
         raise ValueError(f"hysteresis values of {axis!r} repeat a step: {steps.tolist()}")
     return steps
@@ -209,6 +211,11 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         r = math.nan
     if isinstance(rtol, bool) or not (math.isfinite(r) and r >= 0.0):
         raise ValueError(f"rtol = {rtol!r} (dimensionless) must be finite and >= 0")
+    if metric not in ds.data_vars or "direction" not in ds[metric].dims:
+        names = [v for v in ds.data_vars if "direction" in ds[v].dims and v != "status"
+                 and ds[v].dtype != bool]
+        raise ValueError(f"no metric {metric!r} in this hysteresis result; metrics: "
+                         f"{', '.join(map(str, names))}")
     up, down = ds[metric].sel(direction="up"), ds[metric].sel(direction="down")
     both_nan = up.isnull() & down.isnull()
     if r:

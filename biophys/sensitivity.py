@@ -154,7 +154,7 @@ def sensitivity(
                 "substitution rule")
         else:
             value = fixed.pop(q, given.pop(q, m.parameter(q).value))
-            base[q] = np.full(n, float(value))
+            base[q] = np.full(n, m.parameter(q).validate(value))
         zero = np.flatnonzero(base[q] == 0.0)
         if zero.size:
             unit = m.parameter(q).unit

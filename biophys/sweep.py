@@ -171,7 +171,8 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "stimulus": repr(spec.stimulus), "substitution": rule,
         # only when asked for, so that checkpoints written before it keep their hash
         **({"final_state": True} if spec.final_state else {}),
-        **({"stop_at_rest": _rest.settings(m, spec.rest, spec.dt)} if spec.rest else {}),
+        **({"stop_at_rest": _rest.settings(m, spec.rest, spec.t_end, spec.dt)}
+           if spec.rest else {}),
         **({"initial_per_point": [list(spec.state_rows), array_digest(init.table)]}
            if init.rows else {}),
         # only when given, so that checkpoints written without them keep their hash
@@ -402,7 +403,7 @@ def sweep(
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
-        retry=retry_record, stop_at_rest=_rest.record(m, rest, dt))
+        retry=retry_record, stop_at_rest=_rest.record(m, rest, t_end, dt))
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},

@@ -220,7 +220,7 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
     clamp = ipar[I_CLAMP] != 0
     max_iter = ipar[I_MAXITER]
     # the sums of V below threshold: for the silent-phase potential and the plateau test
-    silent = ipar[I_SILENT] != 0 or fpar[F_PLATEAU] == fpar[F_PLATEAU]
+    silent = ipar[I_SILENT] != 0  # silent-phase potential or plateau test
     n_seg = stim_t.shape[0]
     n_obs = obs_idx.shape[0]
     aux_obs = False

@@ -46,9 +46,10 @@ less; in every step the fixed-step integrator makes as few of these calls as it 
 call costs more than a short loop over a small block. Parameters, grid sizes and protocols
 are runtime arrays: a sweep never recompiles.
 
-Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then one absolute
-tolerance per state from ``N_FPAR`` on) and ``ipar`` (integers, ``I_*``); per-cell counters
-and the status go to ``stats`` (``S_*``).
+Run parameters travel in two arrays: ``fpar`` (floats, indices ``F_*``, then two blocks of one
+value per state: the absolute tolerances of the error-controlled methods from ``N_FPAR`` on,
+those of the rest test from ``N_FPAR + n_states`` on) and ``ipar`` (integers, ``I_*``);
+per-cell counters and the status go to ``stats`` (``S_*``).
 '''
 
 
@@ -384,8 +385,9 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     order = ipar[I_ORDER]
     rec_every = ipar[I_REC_EVERY]
     warm_steps = ipar[I_WARM]
-    # the sums of V below threshold: for the silent-phase potential and the plateau test
-    silent = ipar[I_SILENT] != 0 or plateau_V == plateau_V
+    # the sums of V below threshold: for the silent-phase potential and the plateau test (set
+    # by the engine for either)
+    silent = ipar[I_SILENT] != 0
     half = 0.5 * dt
     i0 = 1 if clamp else 0
     # rates calls per step: order 4 needs a second for the V row unless the model has rates_V

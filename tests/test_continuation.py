@@ -229,3 +229,16 @@ def test_retried_runs_are_marked():
     assert ds["retried"].values.tolist() == [[True, False], [True, False]]
     assert (ds.attrs["retried_points"], ds.attrs["recovered_points"]) == (2, 0)
     assert json.loads(ds.attrs["retry"])["method"] == "rosenbrock"
+
+
+def test_named_errors_of_hysteresis_and_differs():
+    kw = dict(t_end=10.0, progress=False)
+    with pytest.raises(ValueError, match=r"hysteresis values of 'C_m' = -1.0 uF/cm\^2 is "
+                                         r"outside its valid range"):
+        bp.hysteresis("hh1952", "C_m", [-1.0, 1.0], **kw)
+    with pytest.raises(ValueError, match="dry_run= is not available in hysteresis()"):
+        bp.hysteresis("hh1952", "I_app", [0.0, 1.0], dry_run=True, **kw)
+    h = bp.hysteresis("hh1952", "I_app", [0.0, 1.0], metrics=("mean_V",), **kw)
+    with pytest.raises(ValueError, match=r"no metric 'nope' in this hysteresis result; "
+                                         r"metrics: mean_V$"):
+        differs(h, "nope")

@@ -186,3 +186,13 @@ def test_a_perturbation_outside_the_parameter_range_is_refused():
     with pytest.raises(ValueError, match="g_L"):
         sensitivity("hh1952", "g_L", grid={"I_app": [0.0]}, params={"g_L": 9000.0}, t_end=1.0,
                     rel_step=0.5, progress=False)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("abc", r"parameter 'g_Na' must be a number \(mS/cm\^2\), got 'abc'"),
+    (-5.0, r"parameter 'g_Na' = -5.0 mS/cm\^2 is outside its valid range"),
+])
+def test_base_value_of_a_perturbed_parameter_is_checked(value, message):
+    with pytest.raises(ValueError, match=message):
+        sensitivity("hh1952", ["g_Na"], grid={"I_app": [0.0]}, params={"g_Na": value},
+                    t_end=10.0, progress=False)

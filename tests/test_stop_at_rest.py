@@ -232,7 +232,8 @@ def test_the_record_and_key_hold_what_changes_results():
     recorded and enter the checkpoint key."""
     kw = dict(grid={"I_app": [0.0]}, t_end=100.0, dry_run=True, stop_at_rest=True)
     rec = json.loads(bp.sweep("hh1952", dt=0.03, **kw).attrs["stop_at_rest"])
-    assert rec["check_every_ms"] == pytest.approx(333 * 0.03)  # 10 ms in whole steps
+    # 10 ms in whole steps of the step taken: 100 ms in 3334 steps of at most 0.03 ms
+    assert rec["check_every_ms"] == pytest.approx(333 * 100.0 / 3334)
     assert rec["horizon_ms"] == 1000.0 and rec["accumulators"] == []
     m = get_model("chen_2008_exocytosis")
     rec = json.loads(bp.sweep(m, grid={"amplification": [1.0]}, t_end=100.0, dry_run=True,

@@ -93,7 +93,9 @@ def test_traces_of_retried_points_are_recorded_with_the_retry_settings(coarse):
     ({"dt": -1.0}, r"retry: dt = -1.0 ms must be finite and > 0 ms"),
     ({"rtol": 1e-6}, "retry: .*rtol"),
     ({"method": "rl2"}, "repeats the sweep's own settings"),
-    ({"dt": True}, r"retry: dt = True must be a number \(ms\)"),
+    ({"dt": True}, r"retry: dt = True ms must be finite and > 0 ms"),
+    ({"dt": "abc"}, r"retry: dt = 'abc' ms must be finite and > 0 ms"),
+    ({"dt": None}, r"retry: dt = None ms must be finite and > 0 ms"),
 ])
 def test_bad_retry_is_named(retry, match):
     with pytest.raises(ValueError, match=match):
@@ -112,3 +114,21 @@ def test_dry_run_records_the_retry():
     dry = bp.sweep("hh1952", grid={"I_app": [0.0]}, t_end=1.0, retry={"dt": 0.005},
                    dry_run=True, progress=False)
     assert json.loads(dry.attrs["retry"]) == {"method": "rl2", "dt": 0.005}
+
+
+def test_trace_grids_compared_as_the_engine_records():
+    """The engine records on t_end in whole steps of at most dt: at t_end 10 ms a 0.3 ms step
+    is 10/34 ms, so record_every 0.9 ms samples every 30/34 ms there but every 0.9 ms at the
+    retry's 0.1 ms: refused (the check used to compare the nominal steps and let it pass). At
+    t_end 9 ms both grids are 0.9 ms."""
+    kw = dict(grid={"I_app": [0.0]}, traces=[0], record_every=0.9, retry={"dt": 0.1},
+              dt=0.3, dry_run=True, progress=False)
+    with pytest.raises(ValueError, match=r"samples every 0.882353 ms at dt = 0.3 ms but every "
+                                         r"0.9 ms at the retry's dt = 0.1 ms"):
+        bp.sweep("hh1952", t_end=10.0, **kw)
+    bp.sweep("hh1952", t_end=9.0, **kw)
+
+
+def test_sweep_warmup_must_be_a_number():
+    with pytest.raises(ValueError, match=r"warmup = None ms must be in \[0, t_end\)"):
+        bp.sweep("hh1952", grid={"I_app": [0.0]}, t_end=10.0, warmup=None, dry_run=True)
