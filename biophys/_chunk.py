@@ -125,9 +125,9 @@ def trace_every(spec: SweepSpec, record_every, spec_retry=None) -> float:
                                                                      spec.t_end / 2000.0)
     if spec_retry is not None:
         # the grids the engine records on (its step is t_end in whole steps of at most dt)
-        ta, tb = (_engine.record_grid(s.t_end, s.dt, every)[1] for s in (spec, spec_retry))
-        if ta.shape != tb.shape or not np.allclose(ta, tb, rtol=1e-9, atol=0.0):
-            a, b = (t[1] if t.size > 1 else spec.t_end for t in (ta, tb))
+        (_, na, a), (_, nb, b) = (_engine.record_grid(s.t_end, s.dt, every)
+                                  for s in (spec, spec_retry))
+        if na != nb or abs(a - b) > 1e-9 * a:
             raise ValueError(
                 f"traces with retry: record_every = {every:g} ms samples every {a:g} ms at dt "
                 f"= {spec.dt:g} ms but every {b:g} ms at the retry's dt = {spec_retry.dt:g} "

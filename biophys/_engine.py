@@ -220,16 +220,17 @@ def step_grid(t_end: float, dt: float) -> tuple[int, float]:
     return n_steps, t_end / n_steps
 
 
-def record_grid(t_end: float, dt: float, record_every: float | None) -> tuple[int, np.ndarray]:
-    """Steps between two samples and the sample times (ms) of a record every
-    ``record_every`` ms (rounded to whole steps; None: every step) of a run of ``t_end`` ms at
-    step ``dt`` ms; the one grid :func:`run` records on."""
+def record_grid(t_end: float, dt: float, record_every: float | None) -> tuple[int, int, float]:
+    """Steps between two samples, number of samples and sampling interval (ms) of a record
+    every ``record_every`` ms (rounded to whole steps; None: every step) of a run of ``t_end``
+    ms at step ``dt`` ms: the one grid :func:`run` records on (sample ``j`` at ``j`` times the
+    interval)."""
     n_steps, h = step_grid(t_end, dt)
     every = record_every if record_every is not None else h
     if not math.isfinite(_scalar(every)) or every <= 0:
         raise ValueError(f"record_every = {record_every!r} ms must be finite and > 0 ms")
     k = max(1, int(round(float(every) / h)))
-    return k, np.arange(n_steps // k + 1) * (k * h)
+    return k, n_steps // k + 1, k * h
 
 
 def rest_every(dt: float) -> int:
@@ -309,10 +310,9 @@ def run(
     rec_idx = np.array([model.variable_index(r) for r in record], dtype=np.int64)
     obs_idx = np.array([model.variable_index(o) for o in observe], dtype=np.int64)
     if len(rec_idx):
-        rec_every, times = record_grid(t_end, dt, record_every)
+        rec_every, n_rec_t, rec_dt = record_grid(t_end, dt, record_every)
     else:
-        rec_every, times = 0, np.zeros(0)
-    n_rec_t = times.size
+        rec_every, n_rec_t, rec_dt = 0, 0, 0.0
     n_rec_bytes = 8 * len(rec_idx) * n_cells * n_rec_t
     n_spk_bytes = 8 * n_cells * max(int(spike_capacity), 1)
     if n_rec_bytes > MAX_BUFFER_BYTES:
@@ -326,6 +326,7 @@ def run(
             f"spike-time buffer for t_end = {t_end:g} ms ({spike_capacity} spikes x {n_cells} "
             f"cells) needs {n_spk_bytes / 2**30:.3g} GiB (limit {MAX_BUFFER_BYTES / 2**30:g} "
             "GiB): simulate a shorter t_end (ms)")
+    times = np.arange(n_rec_t) * rec_dt
     rec = np.full((len(rec_idx), n_cells, n_rec_t), np.nan)
     spk_t = np.full((n_cells, max(int(spike_capacity), 1)), np.nan)
     spk_n = np.zeros(n_cells, dtype=np.int64)
