@@ -116,6 +116,7 @@ def test_dry_run_records_the_retry():
     assert json.loads(dry.attrs["retry"]) == {"method": "rl2", "dt": 0.005}
 
 
+@pytest.mark.filterwarnings("ignore:dt = 0.3 ms is 30x")  # coarse on purpose: grid only
 def test_trace_grids_compared_as_the_engine_records():
     """The engine records on t_end in whole steps of at most dt: at t_end 10 ms a 0.3 ms step
     is 10/34 ms, so record_every 0.9 ms samples every 30/34 ms there but every 0.9 ms at the
