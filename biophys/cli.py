@@ -1,4 +1,4 @@
-"""Command-line interface: ``biophys list | info | simulate | sweep | compile``.
+"""Command-line interface: ``biophys list | info | simulate | sweep | compile | slurm``.
 
 Every error in user input becomes a one-line message on stderr and exit status 2; no traceback.
 A ``simulate`` run that ends in a non-finite state (numerical blow-up) still writes its outputs,
@@ -161,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_sweep_parser(sub)
+    from .cli_slurm import add_slurm_parser
+
+    add_slurm_parser(sub)
     return p
 
 

@@ -35,6 +35,10 @@ the backend; see ``examples/*.toml``. Keys::
     [output]                     # out = "results.nc", plot = "heatmap.png",
                                  # metric = "plateau_fraction", x = "K_o", y = "Mg_o"
 
+``--shard I/N`` (or ``--shard slurm`` inside a SLURM job array) computes only shard I of N of
+the chunks into the checkpoint and writes nothing else; the same command without ``--shard``
+then assembles the results (see ``biophys slurm``, :mod:`biophys.cli_slurm`).
+
 Every error in the configuration is one line on stderr (with the line number for malformed
 TOML) and a non-zero exit status, before any simulation starts.
 
@@ -312,6 +316,17 @@ def sweep_command(args: argparse.Namespace) -> int:
         kw["chunk_size"] = args.chunk_size
     if args.no_progress:
         kw["progress"] = False
+    if args.shard is not None:
+        if args.out or args.plot:
+            raise ValueError("--shard: a shard run only adds its chunks to the checkpoint; "
+                             "give --out and --plot to the assembling run (the same command "
+                             "without --shard)")
+        if not kw.get("checkpoint"):
+            raise ValueError(f"--shard needs a checkpoint directory shared by the shards: "
+                             f"--checkpoint DIR, or checkpoint = \"DIR\" in {args.config}")
+        kw["shard"] = args.shard
+    if args.shard is not None:  # the assembling run writes the [output] files
+        out_cfg = {}
     out = args.out or out_cfg.get("out")
     plot_path = args.plot or out_cfg.get("plot")
     metric = args.metric or out_cfg.get("metric")
@@ -338,6 +353,8 @@ def sweep_command(args: argparse.Namespace) -> int:
         print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points over {axes}; metrics: "
               f"{', '.join(metrics)}; configuration ok (nothing simulated)")
         return 0
+    if args.shard is not None:
+        return _shard_report(sweep(**kw), args.config, kw["checkpoint"])
     if not out:
         print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
               file=sys.stderr)
@@ -352,6 +369,18 @@ def sweep_command(args: argparse.Namespace) -> int:
         print(_table(ds))
     n_bad = int((ds["status"] != 0).sum())
     print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok")
+    return 0
+
+
+def _shard_report(ds, config, checkpoint) -> int:
+    """One line on stdout after a shard run: what the checkpoint now holds."""
+    n = int(ds.attrs["n_points"])
+    pending = int(ds.attrs["pending_points"])
+    n_bad = int(((ds["status"] != 0) & (ds["status"] != -1)).sum())
+    left = (f"{pending} still missing (other shards)" if pending
+            else "complete: assemble it with the same command without --shard")
+    print(f"{ds.attrs['model']} shard {ds.attrs['shard']}: the checkpoint {checkpoint} holds "
+          f"{n - pending} of {n} points ({n_bad} not ok); {left}")
     return 0
 
 
@@ -378,6 +407,10 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
     sp.add_argument("--checkpoint", default=None, help="checkpoint directory (resumable)")
     sp.add_argument("--chunk-size", type=int, default=None, help="points per chunk")
     sp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sp.add_argument("--shard", default=None, metavar="I/N",
+                    help="compute only shard I of N of the chunks (0 <= I < N) into the "
+                    "checkpoint, or 'slurm' for the task of a SLURM job array; nothing else "
+                    "is written (see biophys slurm)")
     sp.add_argument("--dry-run", action="store_true",
                     help="check the configuration and print the design; simulate nothing")
     sp.set_defaults(func=sweep_command)

@@ -89,7 +89,7 @@ def hysteresis(
         Attributes: the provenance of the runs, ``continuation`` and the order of the values.
     """
     m = get_model(model)
-    for key in ("points", "final_state", "traces", "checkpoint", "dry_run"):
+    for key in ("points", "final_state", "traces", "checkpoint", "dry_run", "shard"):
         if key in sweep_kwargs:
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "each step a sweep of the other axes (grid=)")

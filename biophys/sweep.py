@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _chunk, _engine, _initial, _rest, _retry
+from . import _chunk, _engine, _initial, _rest, _retry, _shard
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
@@ -211,6 +211,7 @@ def sweep(
     final_state: bool = False,
     retry: Mapping[str, object] | None = None,
     stop_at_rest: bool | Mapping[str, object] = False,
+    shard: str | tuple[int, int] | None = None,
 ) -> xr.Dataset:
     """Run ``model`` at every point of a grid or table and return metrics per point.
 
@@ -271,7 +272,8 @@ def sweep(
     record_every : float, optional
         Trace sampling interval, ms (default ``max(dt, t_end / 2000)``).
     callback : callable, optional
-        ``callback(chunk, n_done, n_chunks)`` after each chunk is stored.
+        ``callback(chunk, n_done, n_chunks)`` after each chunk is stored (``n_chunks``: the
+        chunks this run covers, those of its shard if ``shard`` is given).
     dry_run : bool
         Check everything and return the labelled result without simulating (metrics NaN,
         ``status`` -1); nothing is compiled or written.
@@ -299,14 +301,24 @@ def sweep(
         bit. A fixed-step ``retry`` stops at rest too, an error-controlled one does not
         (``t_rest`` NaN). Stability is not tested: a point started on an unstable steady
         state (within the tolerance) stays there. See :mod:`biophys.kernels.rest`.
+    shard : str or (int, int), optional
+        Compute only part of a checkpointed sweep: ``"i/n"`` or ``(i, n)`` runs the missing
+        chunks ``k`` with ``k % n == i`` (``0 <= i < n``); ``"slurm"`` takes ``i`` and ``n`` from
+        the task of a SLURM job array (``sbatch --array=0-15``: 16 shards). Needs
+        ``checkpoint``, which the shards share (start them together or one after another;
+        each skips the chunks already there). The result holds every point found in the
+        checkpoint, the others with ``status`` -1 ("not simulated"), and adds the ``shard`` and
+        ``pending_points`` attributes; ``retry`` and ``traces`` are left to the assembling run,
+        the same call without ``shard``, which computes whatever chunks are still missing. The
+        numbers do not depend on the sharding. ``biophys slurm`` writes the job scripts.
 
     Returns
     -------
     xarray.Dataset
         One dimension per grid axis (or ``point``), with ``units``; one variable per metric
         with ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3
-        step failures of the adaptive method: step budget exhausted, step size underflow);
-        provenance attrs.
+        step failures of the adaptive method: step budget exhausted, step size underflow; -1
+        not simulated: a dry run, or a point of another shard); provenance attrs.
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
@@ -315,6 +327,10 @@ def sweep(
     # checks the method name too
     tolerances = tuple(_engine.tolerance_kwargs(method, rtol, atol, len(m.state_names)).items())
     rest = _rest.rest_tolerances(method, stop_at_rest, len(m.state_names))
+    shard = _shard.parse_shard(shard)
+    if shard is not None and checkpoint is None:
+        raise ValueError(f"shard = {_shard.text(shard)!r} needs checkpoint= (a directory the "
+                         "shards share, from which the assembling run reads their chunks)")
     if backend not in BACKENDS:
         raise ValueError(f"backend = {backend!r} is not one of {BACKENDS}")
     if isinstance(metrics, str):
@@ -404,6 +420,8 @@ def sweep(
         kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
         retry=retry_record, stop_at_rest=_rest.record(m, rest, t_end, dt))
+    if shard is not None:
+        prov["shard"] = _shard.text(shard)
     if dry_run:
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},
@@ -427,11 +445,13 @@ def sweep(
 
     results = {name: np.full(n, np.nan) for name in outputs}
     status = np.full(n, -1, dtype=np.int8)
+    mine = set(_shard.shard_chunks(n_chunks, shard))
     todo = []
     for k in range(n_chunks):
         got = store.load(k) if store is not None else None
         if got is None:
-            todo.append(k)
+            if k in mine:
+                todo.append(k)
             continue
         lo, hi = bounds(k)
         for name in outputs:
@@ -440,10 +460,12 @@ def sweep(
 
     from tqdm.auto import tqdm
 
-    done_points = n - sum(bounds(k)[1] - bounds(k)[0] for k in todo)
-    bar = tqdm(total=n, initial=done_points, unit="pt", desc=f"sweep {m.name}",
+    n_mine = sum(bounds(k)[1] - bounds(k)[0] for k in mine)
+    done_points = n_mine - sum(bounds(k)[1] - bounds(k)[0] for k in todo)
+    desc = f"sweep {m.name}" + (f" shard {_shard.text(shard)}" if shard is not None else "")
+    bar = tqdm(total=n_mine, initial=done_points, unit="pt", desc=desc,
                disable=not progress, file=sys.stderr, dynamic_ncols=True)
-    n_done = [n_chunks - len(todo)]
+    n_done = [len(mine) - len(todo)]
 
     def on_result(k: int, out: dict[str, np.ndarray]) -> None:
         lo, hi = bounds(k)
@@ -455,7 +477,7 @@ def sweep(
         n_done[0] += 1
         bar.update(hi - lo)
         if callback is not None:
-            callback(k, n_done[0], n_chunks)
+            callback(k, n_done[0], len(mine))
 
     try:
         if todo and backend == "threads":
@@ -470,6 +492,9 @@ def sweep(
         bar.close()
 
     extra = {}
+    if shard is not None:  # retry and traces belong to the assembling run
+        spec_retry, trace_idx = None, None
+        extra["pending_points"] = int((status == -1).sum())
     if spec_retry is not None:
         with _threads(n_workers if backend == "threads" else None):
             retried, extra = _retry.rerun(spec_retry, values, results, status, compute_chunk)

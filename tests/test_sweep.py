@@ -72,7 +72,8 @@ def test_labelled_result_units_status_and_provenance():
     assert ds["spike_rate"].attrs["units"] == "Hz"
     assert ds["mean_I_K"].attrs["units"] == "uA/cm^2"
     assert ds["status"].dtype == np.int8 and int(ds["status"].max()) == 0
-    assert ds["status"].attrs["flag_meanings"].split()[:2] == ["ok", "non-finite_state"]
+    assert ds["status"].attrs["flag_meanings"].split()[:3] == [
+        "not_simulated", "ok", "non-finite_state"]
     a = ds.attrs
     assert a["model"] == "hh1952" and a["dt"] == HH.dt and a["warmup"] == 10.0
     assert a["t_end"] == 60.0 and a["method"] in _engine.METHODS

@@ -1,0 +1,232 @@
+"""``biophys slurm config.toml --tasks 16``: job scripts that run a sweep as a SLURM job array.
+
+Three jobs, chained by ``submit.sh`` with ``sbatch --dependency=afterok``:
+
+1. ``compile.sbatch`` compiles the model's kernels once into the shared disk cache
+   (``BIOPHYS_CACHE_DIR``, which must be on a file system every node sees), so that the array
+   tasks load them instead of each compiling them;
+2. ``array.sbatch``, a job array of ``--tasks`` tasks: task ``i`` runs
+   ``biophys sweep config.toml --shard slurm`` and writes its chunks (every ``n``-th, from
+   chunk ``i``) into the shared checkpoint directory;
+3. ``assemble.sbatch`` runs the same sweep without ``--shard``: it reads every chunk, computes
+   any still missing, runs the configuration's ``[retry]`` and ``[traces]`` and writes the
+   results file and the figure.
+
+The chunk size is fixed in the scripts (about 50 chunks, at least one per task) and recorded in
+the checkpoint. Numbers do not depend on the number of tasks or threads. After a failure or
+pre-emption, run ``submit.sh`` again: finished chunks are kept and only the missing ones are
+computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shlex
+import sys
+from pathlib import Path
+
+#: Chunks aimed at for the whole sweep (rounded up to a multiple of the task count).
+TARGET_CHUNKS = 50
+
+_TIME = re.compile(r"^(\d+-)?\d{1,2}(:\d{2}){0,2}$")
+
+
+def chunk_size_for(n_points: int, tasks: int, block: int) -> int:
+    """Points per chunk for ``tasks`` shards: about :data:`TARGET_CHUNKS` chunks (rounded up to
+    a multiple of ``tasks``), each a multiple of the driver's ``block`` of cells and at least
+    two blocks, as :func:`biophys.sweep.default_chunk_size`; a sweep too small for that gets
+    one chunk per task."""
+    per_task = max(1, -(-TARGET_CHUNKS // tasks))
+    size = max(2 * block, -(-n_points // (tasks * per_task)))
+    size = -(-size // block) * block
+    if -(-n_points // size) < tasks:  # the largest size that still gives every task a chunk
+        size = -(-n_points // tasks)
+        while -(-n_points // size) < tasks:
+            size -= 1
+    return size
+
+
+def _check_time(name: str, value: str) -> str:
+    if not _TIME.match(value):
+        raise ValueError(f"{name} = {value!r} must be a SLURM time limit such as 30, 45:00, "
+                         "2:00:00 or 1-12:00:00 (minutes, [hours:]minutes:seconds, "
+                         "days-hours[:minutes[:seconds]])")
+    return value
+
+
+def _header(job: str, log: Path, cpus: int, time: str, args) -> list[str]:
+    lines = ["#!/bin/bash", f"#SBATCH --job-name={job}", f"#SBATCH --cpus-per-task={cpus}",
+             f"#SBATCH --time={time}", f"#SBATCH --output={log}"]
+    if args.mem:
+        lines.append(f"#SBATCH --mem={args.mem}")
+    if args.partition:
+        lines.append(f"#SBATCH --partition={args.partition}")
+    if args.account:
+        lines.append(f"#SBATCH --account={args.account}")
+    lines += [f"#SBATCH {opt}" for opt in args.sbatch or ()]
+    return lines
+
+
+def _environment(cache: Path) -> list[str]:
+    return ["set -euo pipefail",
+            f"export BIOPHYS_CACHE_DIR={shlex.quote(str(cache))}",
+            "# Numba threads = the CPUs SLURM gave the task (not the node's core count)",
+            "export NUMBA_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\"",
+            "export MPLBACKEND=Agg"]
+
+
+def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
+    """Check the configuration and write the job scripts; returns ``{name: path}``."""
+    from . import _checkpoint
+    from ._cache import cache_root
+    from ._compile import BLOCK
+    from .cli_sweep import load_config
+    from .sweep import sweep
+
+    if isinstance(args.tasks, bool) or args.tasks < 1:
+        raise ValueError(f"--tasks = {args.tasks!r} (array tasks, count) must be >= 1")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise ValueError(f"--chunk-size = {args.chunk_size!r} (points) must be >= 1")
+    if args.cpus_per_task < 1:
+        raise ValueError(f"--cpus-per-task = {args.cpus_per_task!r} must be >= 1")
+    for name in ("time", "compile_time", "assemble_time"):
+        _check_time("--" + name.replace("_", "-"), getattr(args, name))
+    config = Path(args.config).resolve()
+    kw = load_config(config)
+    out_cfg = kw.pop("_output")
+    checkpoint = args.checkpoint or kw.get("checkpoint")
+    if not checkpoint:
+        raise ValueError(f"{args.config}: the shards need a checkpoint directory shared by the "
+                         "nodes: give --checkpoint DIR or checkpoint = \"DIR\" in the "
+                         "configuration")
+    checkpoint = Path(checkpoint).resolve()
+    out = args.out or out_cfg.get("out")
+    if not out:
+        raise ValueError(f"{args.config}: the assembling job needs a results file: give --out "
+                         "results.nc or [output] out in the configuration")
+    plot = args.plot or out_cfg.get("plot")
+    dry = sweep(**{**kw, "checkpoint": None, "progress": False}, dry_run=True)
+    n_points = int(dry.attrs["n_points"])
+    if args.tasks > n_points:
+        raise ValueError(f"--tasks = {args.tasks} exceeds the sweep's {n_points} points")
+    manifest = checkpoint / _checkpoint.MANIFEST
+    if args.chunk_size is not None or kw.get("chunk_size") is not None:
+        chunk = int(args.chunk_size if args.chunk_size is not None else kw["chunk_size"])
+    elif manifest.exists():  # resume with the layout the checkpoint was started with
+        chunk = int(json.loads(manifest.read_text())["chunk_size"])
+    else:
+        chunk = chunk_size_for(n_points, args.tasks, BLOCK)
+    n_chunks = -(-n_points // chunk)
+    if n_chunks < args.tasks:
+        raise ValueError(f"--tasks = {args.tasks} exceeds the {n_chunks} chunks of {chunk} "
+                         "points: lower --tasks or --chunk-size")
+    cache = Path(args.cache_dir).resolve() if args.cache_dir else cache_root().resolve()
+    here = Path(args.dir or f"{config.stem}-slurm").resolve()
+    if any(c.isspace() for c in str(here)):  # #SBATCH lines cannot quote a path
+        raise ValueError(f"--dir = {str(here)!r}: the scripts' directory (it holds the job "
+                         "logs named in #SBATCH lines) must not contain whitespace")
+    logs = here / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    py = shlex.quote(args.python or sys.executable)
+    run = f"{py} -m biophys.cli"
+    common = (f"{shlex.quote(str(config))} --checkpoint {shlex.quote(str(checkpoint))} "
+              f"--chunk-size {chunk} --n-workers \"$NUMBA_NUM_THREADS\" --no-progress")
+    methods = [dry.attrs["method"]]
+    if "retry" in kw and kw["retry"].get("method"):
+        methods.append(kw["retry"]["method"])
+    method_opts = " ".join(f"--method {shlex.quote(mth)}" for mth in dict.fromkeys(methods))
+    stem = config.stem
+    assemble = [run, "sweep", common, "--out", shlex.quote(str(Path(out).resolve()))]
+    if plot:
+        assemble += ["--plot", shlex.quote(str(Path(plot).resolve()))]
+    scripts = {
+        "compile.sbatch": [
+            *_header(f"{stem}-compile", logs / "compile-%j.out", 1, args.compile_time, args),
+            *_environment(cache),
+            f"{run} compile {shlex.quote(kw['model'])} {method_opts} --processes 1"],
+        "array.sbatch": [
+            *_header(f"{stem}-shard", logs / "shard-%A_%a.out", args.cpus_per_task, args.time,
+                     args),
+            f"#SBATCH --array=0-{args.tasks - 1}", *_environment(cache),
+            f"# task i of {args.tasks} computes chunks i, i + {args.tasks}, ... of the "
+            f"{n_chunks} chunks ({n_points} points, chunk size {chunk})",
+            f"{run} sweep {common} --shard slurm"],
+        "assemble.sbatch": [
+            *_header(f"{stem}-assemble", logs / "assemble-%j.out", args.cpus_per_task,
+                     args.assemble_time, args),
+            *_environment(cache), " ".join(assemble)],
+        "submit.sh": [
+            "#!/bin/bash",
+            f"# Sweep {config} as a SLURM job array of {args.tasks} tasks (written by "
+            "`biophys slurm`).",
+            "# Rerun after a failure: finished chunks stay in the checkpoint",
+            f"# {checkpoint}",
+            "set -euo pipefail",
+            f"cd {shlex.quote(str(here))}",
+            "compile=$(sbatch --parsable compile.sbatch)",
+            "array=$(sbatch --parsable --dependency=afterok:\"${compile%%;*}\" array.sbatch)",
+            "assemble=$(sbatch --parsable --dependency=afterok:\"${array%%;*}\" "
+            "assemble.sbatch)",
+            f"echo \"submitted: compile ${{compile%%;*}}, array ${{array%%;*}} ({args.tasks} "
+            "tasks), assemble ${assemble%%;*}\""],
+    }
+    paths = {}
+    for name, lines in scripts.items():
+        path = here / name
+        path.write_text("\n".join(lines) + "\n")
+        path.chmod(0o755)
+        paths[name] = path
+    return paths
+
+
+def slurm_command(args: argparse.Namespace) -> int:
+    """Run ``biophys slurm``; returns the exit status (errors raise ``ValueError``)."""
+    paths = write_scripts(args)
+    for path in paths.values():
+        print(f"wrote {path}")
+    print(f"submit with: bash {shlex.quote(str(paths['submit.sh']))}")
+    return 0
+
+
+def add_slurm_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``slurm`` subcommand to an argparse ``subparsers`` object."""
+    sp = subparsers.add_parser(
+        "slurm", help="write SLURM job scripts that run a sweep as a job array",
+        description="Write SLURM job scripts for the sweep of a TOML configuration: a compile "
+        "job, a job array whose tasks each compute a shard of the chunks into a shared "
+        "checkpoint, and an assembling job that writes the results; submit.sh chains them. "
+        "The checkpoint and the kernel cache must be on a file system every node sees.")
+    sp.add_argument("config", help="TOML configuration file (as for biophys sweep)")
+    sp.add_argument("--tasks", type=int, required=True, help="array tasks (shards)")
+    sp.add_argument("--dir", default=None,
+                    help="where to write the scripts and logs (default: <config stem>-slurm)")
+    sp.add_argument("--checkpoint", default=None,
+                    help="shared checkpoint directory (default: the configuration's)")
+    sp.add_argument("--out", default=None, help="results file of the assembling job "
+                    "(default: [output] out)")
+    sp.add_argument("--plot", default=None, help="figure of the assembling job "
+                    "(default: [output] plot)")
+    sp.add_argument("--chunk-size", type=int, default=None,
+                    help="points per chunk (default: the configuration's or the existing "
+                    "checkpoint's, else about 50 chunks and at least one per task)")
+    sp.add_argument("--cpus-per-task", type=int, default=2,
+                    help="CPUs (Numba threads) of each array task and of the assembling job")
+    sp.add_argument("--time", default="01:00:00", help="time limit of each array task")
+    sp.add_argument("--compile-time", default="00:30:00", help="time limit of the compile job")
+    sp.add_argument("--assemble-time", default="01:00:00",
+                    help="time limit of the assembling job")
+    sp.add_argument("--mem", default=None, help="memory per job, e.g. 4G")
+    sp.add_argument("--partition", default=None)
+    sp.add_argument("--account", default=None)
+    sp.add_argument("--sbatch", action="append", metavar="OPTION",
+                    help="any further #SBATCH option, e.g. --sbatch=--qos=short (repeatable)")
+    sp.add_argument("--cache-dir", default=None,
+                    help="kernel cache shared by the jobs (default: this machine's, "
+                    "$BIOPHYS_CACHE_DIR or ~/.cache/biophys)")
+    sp.add_argument("--python", default=None,
+                    help="Python interpreter of the jobs (default: this one, "
+                    f"{sys.executable})")
+    sp.set_defaults(func=slurm_command)
+    return sp

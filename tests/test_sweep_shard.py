@@ -1,0 +1,197 @@
+"""Sharded sweeps (``sweep(shard=...)``, ``biophys sweep --shard``): shards fill one checkpoint,
+the assembling run computes nothing they did and equals the unsharded sweep bit for bit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import _shard
+from biophys.cli import main
+from biophys.sweep import STATUS, status_text
+
+KW = dict(grid={"I_app": np.linspace(0.0, 20.0, 40)}, t_end=60.0,
+          metrics=["spike_count", "mean_V"], progress=False, chunk_size=8)  # 5 chunks
+
+
+def _same(a, b) -> None:
+    for v in ("spike_count", "mean_V", "status"):
+        np.testing.assert_array_equal(a[v].values, b[v].values)
+
+
+@pytest.fixture(scope="module")
+def full():
+    return bp.sweep("hh1952", **KW)
+
+
+def test_parse_shard_forms():
+    assert _shard.parse_shard(None) is None
+    assert _shard.parse_shard("3/16") == (3, 16)
+    assert _shard.parse_shard(" 0 / 1 ") == (0, 1)
+    assert _shard.parse_shard((2, 5)) == (2, 5)
+    assert _shard.parse_shard((np.int64(1), np.int32(2))) == (1, 2)
+    for bad in ("16/16", "-1/4", "1/0", "a/b", "3", "1/2/3", (1,), (True, 2), (0.5, 2),
+                (1, 2, 3), 7):
+        with pytest.raises(ValueError, match="shard"):
+            _shard.parse_shard(bad)
+
+
+def test_slurm_environment():
+    env = {"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1",
+           "SLURM_ARRAY_TASK_MAX": "16", "SLURM_ARRAY_TASK_COUNT": "16"}
+    assert _shard.parse_shard("slurm", env) == (4, 16)  # counted from the lowest index
+    assert _shard.parse_shard("SLURM", {**env, "SLURM_ARRAY_TASK_ID": "16"}) == (15, 16)
+    # --array=0-30:2 (16 tasks over 31 indices) and --array=1,5,9 cannot be placed
+    stepped = {**env, "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_MAX": "30",
+               "SLURM_ARRAY_TASK_ID": "4"}
+    with pytest.raises(ValueError, match="consecutive indices"):
+        _shard.parse_shard("slurm", stepped)
+    listed = {"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1",
+              "SLURM_ARRAY_TASK_MAX": "9", "SLURM_ARRAY_TASK_COUNT": "3"}
+    with pytest.raises(ValueError, match="consecutive indices"):
+        _shard.parse_shard("slurm", listed)
+    with pytest.raises(ValueError, match="not set: SLURM_ARRAY_TASK_ID"):
+        _shard.parse_shard("slurm", {k: v for k, v in env.items()
+                                     if k != "SLURM_ARRAY_TASK_ID"})
+    with pytest.raises(ValueError, match="not integers"):
+        _shard.parse_shard("slurm", {**env, "SLURM_ARRAY_TASK_ID": "x"})
+
+
+def test_shards_fill_the_checkpoint_and_the_assembly_equals_the_plain_sweep(tmp_path, full):
+    calls: list[tuple[int, int, int]] = []
+    a = bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="1/2",
+                 callback=lambda *c: calls.append(c))
+    assert calls == [(1, 1, 2), (3, 2, 2)]  # chunks 1 and 3 of 0..4, counted per shard
+    assert a.attrs["shard"] == "1/2" and a.attrs["pending_points"] == 24
+    assert json.loads(a.attrs["status_counts"]) == {"not simulated": 24, "ok": 16}
+    mine = np.zeros(40, bool)
+    mine[8:16] = mine[24:32] = True
+    np.testing.assert_array_equal(a["status"].values == 0, mine)
+    assert set(status_text(a).values[~mine]) == {"not simulated"}
+    assert np.isnan(a["mean_V"].values[~mine]).all()
+    np.testing.assert_array_equal(a["mean_V"].values[mine], full["mean_V"].values[mine])
+    # the other shard finds shard 1's chunks and leaves them alone; then nothing is pending
+    calls.clear()
+    b = bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard=(0, 2),
+                 callback=lambda *c: calls.append(c))
+    assert [c[0] for c in calls] == [0, 2, 4] and b.attrs["pending_points"] == 0
+    _same(b, full)
+    calls.clear()
+    c = bp.sweep("hh1952", **KW, checkpoint=tmp_path, callback=lambda *c: calls.append(c))
+    assert calls == []  # the assembling run simulates nothing
+    assert "shard" not in c.attrs and "pending_points" not in c.attrs
+    _same(c, full)
+
+
+def test_assembly_computes_what_the_shards_left(tmp_path, full):
+    bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="2/3")  # chunk 2 only
+    calls: list[tuple[int, int, int]] = []
+    c = bp.sweep("hh1952", **KW, checkpoint=tmp_path, callback=lambda *c: calls.append(c))
+    assert [k for k, _, _ in calls] == [0, 1, 3, 4]
+    _same(c, full)
+
+
+def test_more_shards_than_chunks_and_rerun_shard(tmp_path, full):
+    empty = bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="6/7")  # no chunk 6
+    assert (empty["status"].values == -1).all() and empty.attrs["pending_points"] == 40
+    bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="0/1")
+    calls: list = []
+    again = bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="0/1",
+                     callback=lambda *c: calls.append(c))
+    assert calls == []  # a rerun (e.g. after pre-emption) redoes nothing
+    _same(again, full)
+
+
+def test_shard_leaves_retry_and_traces_to_the_assembling_run(tmp_path, full):
+    kw = dict(KW, retry={"method": "rosenbrock"}, traces=[0, 39])
+    a = bp.sweep("hh1952", **kw, checkpoint=tmp_path, shard="0/2")
+    assert "retried" not in a and not any(str(v).startswith("trace_") for v in a.data_vars)
+    bp.sweep("hh1952", **kw, checkpoint=tmp_path, shard="1/2")
+    c = bp.sweep("hh1952", **kw, checkpoint=tmp_path)
+    assert "retried" in c and "trace_V" in c
+    _same(c, full)
+
+
+def test_shard_errors(tmp_path):
+    with pytest.raises(ValueError, match="needs checkpoint="):
+        bp.sweep("hh1952", **KW, shard="0/2")
+    with pytest.raises(ValueError, match=r"0 <= i < n"):
+        bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="2/2")
+    bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="0/2")
+    with pytest.raises(ValueError, match="different settings"):  # another sweep's shard
+        bp.sweep("hh1952", **dict(KW, t_end=50.0), checkpoint=tmp_path, shard="1/2")
+
+
+def test_sensitivity_shards_and_hysteresis_refuses_them(tmp_path):
+    kw = dict(grid={"I_app": np.linspace(5.0, 20.0, 6)}, t_end=60.0, metrics=["mean_V"],
+              parameters=["g_Na"], progress=False, chunk_size=4)  # 18 runs, 5 chunks
+    full = bp.sensitivity("hh1952", **kw)
+    part = bp.sensitivity("hh1952", **kw, checkpoint=tmp_path, shard="0/2")
+    assert part.attrs["shard"] == "0/2" and part.attrs["pending_points"] == 8
+    whole = bp.sensitivity("hh1952", **kw, checkpoint=tmp_path)
+    for v in full.data_vars:
+        np.testing.assert_array_equal(whole[v].values, full[v].values)
+    with pytest.raises(ValueError, match="shard= is not available in hysteresis"):
+        bp.hysteresis("hh1952", "I_app", [0.0, 10.0], t_end=20.0, shard="0/2")
+
+
+def test_dry_run_names_the_not_simulated_status():
+    ds = bp.sweep("hh1952", **KW, dry_run=True)
+    assert set(status_text(ds).values.ravel()) == {"not simulated"}
+    assert STATUS[-1] == "not simulated"
+
+
+CONFIG = """
+model = "hh1952"
+t_end = 60.0
+metrics = ["spike_count", "mean_V"]
+chunk_size = 8
+checkpoint = "{ckpt}"
+[grid]
+I_app = {{start = 0.0, stop = 20.0, num = 40}}
+[output]
+out = "{out}"
+"""
+
+
+def test_cli_shards_run_concurrently_then_assemble(tmp_path, full):
+    """Two shard processes started together on a fresh checkpoint (both create it), then the
+    assembling command: same numbers as the plain sweep, and the shards wrote no results
+    file although the configuration names one."""
+    cfg = tmp_path / "s.toml"
+    out = tmp_path / "r.nc"
+    cfg.write_text(CONFIG.format(ckpt=tmp_path / "ckpt", out=out))
+    procs = [subprocess.Popen([sys.executable, "-m", "biophys.cli", "sweep", str(cfg),
+                               "--shard", f"{i}/2", "--no-progress"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for i in range(2)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    for i, (stdout, _) in enumerate(outs):
+        assert f"hh1952 shard {i}/2: the checkpoint" in stdout
+        assert "(0 not ok)" in stdout
+    assert not out.exists()
+    assert main(["sweep", str(cfg), "--no-progress"]) == 0
+    _same(bp.open_sweep(out), full)
+
+
+def test_cli_shard_errors(tmp_path, capsys, monkeypatch):
+    for var in _shard.SLURM_VARS:
+        monkeypatch.delenv(var, raising=False)
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(CONFIG.format(ckpt=tmp_path / "ckpt", out=tmp_path / "r.nc"))
+    assert main(["sweep", str(cfg), "--shard", "0/2", "--out", str(tmp_path / "x.nc")]) == 2
+    assert "give --out and --plot to the assembling run" in capsys.readouterr().err
+    nock = tmp_path / "n.toml"
+    nock.write_text(cfg.read_text().replace(f'checkpoint = "{tmp_path / "ckpt"}"', ""))
+    assert main(["sweep", str(nock), "--shard", "0/2"]) == 2
+    assert "--shard needs a checkpoint directory" in capsys.readouterr().err
+    assert main(["sweep", str(cfg), "--shard", "slurm"]) == 2  # not inside a job array
+    assert "not set: SLURM_ARRAY_TASK_ID" in capsys.readouterr().err
+    assert main(["sweep", str(cfg), "--shard", "3of4"]) == 2
+    assert "shard = '3of4' must be" in capsys.readouterr().err
+    assert not (tmp_path / "ckpt").exists()  # every error comes before anything is written
