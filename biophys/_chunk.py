@@ -37,6 +37,7 @@ class SweepSpec:
     final_state: bool = False  # also return every state at t_end (final_<state>)
     state_rows: tuple[int, ...] = ()  # states whose initial values vary between points
     rest: tuple = ()  # (rtol, atol per state) of stop_at_rest, () when off
+    retry: SweepSpec | None = None  # settings to run the chunk's failed points with again
 
     def split(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A chunk's ``values`` as (varied parameters, per-point initial states)."""
@@ -80,7 +81,8 @@ def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
 
     Returns ``{metric: float64 array, "status": int8 array}`` (and ``final_<state>`` arrays
     with ``spec.final_state``); metrics and final states of points whose status is not ok are
-    NaN.
+    NaN. With ``spec.retry`` the points that did not finish are run once more with those
+    settings, and ``"retried"`` (bool array) marks them.
     """
     m = get_model(spec.model)
     P, Y0 = _arrays(spec, values)
@@ -100,6 +102,15 @@ def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
         a[bad] = np.nan
         out[name] = a
     out["status"] = status
+    if spec.retry is not None:
+        retried = status != 0
+        idx = np.flatnonzero(retried)
+        if idx.size:
+            again = compute_chunk(spec.retry, np.asarray(values)[:, idx])
+            for name in spec.outputs(m):  # t_rest is NaN where the retry does not stop at rest
+                out[name][idx] = again[name] if name in again else np.nan
+            status[idx] = again["status"]
+        out["retried"] = retried
     return out
 
 

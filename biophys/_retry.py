@@ -1,25 +1,26 @@
 """Retrying the points of a sweep that did not finish, with other integration settings.
 
-``sweep(retry={...})`` runs the points whose status is not ok once more, after the whole sweep,
-with the settings given (``method``, ``dt``, ``rtol``, ``atol``; those left out are the sweep's,
-tolerances only where the retry's method takes them). Typical uses: ``{"method": "rosenbrock"}``
-(the L-stable implicit method) for a stiff point that blew up under a fixed step, or ``{"dt":
-model.dt}`` after a coarse-step survey. Retried points then differ from the others in how they
-were integrated, so the result marks them (``retried``) and records the settings.
+``sweep(retry={...})`` runs the points whose status is not ok once more, right after their
+chunk and wherever it runs (this process, a Dask worker, a shard), with the settings given
+(``method``, ``dt``, ``rtol``, ``atol``; those left out are the sweep's, tolerances only where
+the retry's method takes them). Typical uses: ``{"method": "rosenbrock"}`` (the L-stable
+implicit method) for a stiff point that blew up under a fixed step, or ``{"dt": model.dt}``
+after a coarse-step survey. Retried points then differ from the others in how they were
+integrated, so the result marks them (``retried``) and records the settings. A chunk is
+checkpointed with its retried points, so a resumed sweep does not retry them again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
 from . import _engine
-from ._chunk import gather
 
-__all__ = ["retry_spec", "rerun"]
+__all__ = ["retry_spec", "counts"]
 
 KEYS = ("method", "dt", "rtol", "atol")
 
@@ -66,18 +67,7 @@ def retry_spec(m, spec, retry: Mapping | None, n_states: int):
     return new, json.dumps(rec)
 
 
-def rerun(spec, values: Callable[[int, int], np.ndarray], results: dict, status: np.ndarray,
-          compute: Callable) -> tuple[np.ndarray, dict[str, int]]:
-    """Run the points whose status is not ok with ``spec`` and store their new results.
-
-    Returns the mask of retried points and the counts (retried, recovered).
-    """
-    retried = status != 0
-    idx = np.flatnonzero(retried)
-    if idx.size:
-        out = compute(spec, gather(values, idx))
-        for name in results:  # t_rest is NaN where the retry does not stop at rest
-            results[name][idx] = out[name] if name in out else np.nan
-        status[idx] = out["status"]
-    return retried, {"retried_points": int(idx.size),
-                     "recovered_points": int((status[idx] == 0).sum())}
+def counts(retried: np.ndarray, status: np.ndarray) -> dict[str, int]:
+    """The ``retried_points`` and ``recovered_points`` records of a sweep."""
+    return {"retried_points": int(retried.sum()),
+            "recovered_points": int((retried & (status == 0)).sum())}

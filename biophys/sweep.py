@@ -11,7 +11,9 @@ bit-identical whichever way the work is split.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import inspect
+import json
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -157,7 +159,7 @@ def default_chunk_size(n_points: int) -> int:
 
 
 def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: str,
-              init: Initial) -> dict:
+              init: Initial, retry_record: str) -> dict:
     return {
         "model": m.name, "kernels": kernels_source_hash(), "biophys": __version__,
         "parameters": [float(x) for x in spec.p0], "initial": [float(x) for x in spec.y0],
@@ -177,6 +179,7 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
            if init.rows else {}),
         # only when given, so that checkpoints written without them keep their hash
         **{k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.tolerances},
+        **({"retry": json.loads(retry_record)} if spec.retry is not None else {}),
     }
 
 
@@ -285,8 +288,9 @@ def sweep(
         Run the points that did not finish once more, after the sweep, with other integration
         settings: keys ``method``, ``dt`` (ms), ``rtol``, ``atol`` (the sweep's own for those
         left out), e.g. ``{"method": "rosenbrock"}``. Adds ``retried`` per point and records
-        the settings (``retry``) and counts (``retried_points``, ``recovered_points``). The
-        retry runs in this process and is not checkpointed (a resumed sweep retries again).
+        the settings (``retry``) and counts (``retried_points``, ``recovered_points``). A
+        chunk's failed points are retried right after it, where it ran (a Dask worker, a
+        shard), and checkpointed with it.
     stop_at_rest : bool or mapping
         With a fixed-step method, stop each point once it is at rest (a stable steady state)
         and finish its metrics, final state and traces in closed form: the run is tested every
@@ -308,9 +312,9 @@ def sweep(
         ``checkpoint``, which the shards share (start them together or one after another;
         each skips the chunks already there). The result holds every point found in the
         checkpoint, the others with ``status`` -1 ("not simulated"), and adds the ``shard`` and
-        ``pending_points`` attributes; ``retry`` and ``traces`` are left to the assembling run,
-        the same call without ``shard``, which computes whatever chunks are still missing. The
-        numbers do not depend on the sharding. ``biophys slurm`` writes the job scripts.
+        ``pending_points`` attributes; ``traces`` are left to the assembling run, the same call
+        without ``shard``, which computes whatever chunks are still missing. The numbers do not
+        depend on the sharding. ``biophys slurm`` writes the job scripts.
 
     Returns
     -------
@@ -394,12 +398,13 @@ def sweep(
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
                      bool(final_state), init.rows, rest)
     spec_retry, retry_record = _retry.retry_spec(m, spec, retry, len(m.state_names))
+    spec = dataclasses.replace(spec, retry=spec_retry)
     every = _chunk.trace_every(spec, record_every, spec_retry) if trace_idx else None
-    settings = _settings(m, spec, design, mapper, rule, init)
+    settings = _settings(m, spec, design, mapper, rule, init, retry_record)
     _engine.warn_coarse_dt(m, dt, method)
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
     outputs = spec.outputs(m)
-    names = (*outputs, "status")
+    names = (*outputs, "status", *(("retried",) if spec_retry is not None else ()))
     # the record of the sweep, the same for a dry run (which adds dry_run = 1)
     prov = dict(
         changed_parameters=changed_parameters(m, p0),
@@ -445,6 +450,7 @@ def sweep(
 
     results = {name: np.full(n, np.nan) for name in outputs}
     status = np.full(n, -1, dtype=np.int8)
+    retried = np.zeros(n, dtype=bool)
     mine = set(_shard.shard_chunks(n_chunks, shard))
     todo = []
     for k in range(n_chunks):
@@ -457,6 +463,8 @@ def sweep(
         for name in outputs:
             results[name][lo:hi] = got[name]
         status[lo:hi] = got["status"]
+        if spec_retry is not None:
+            retried[lo:hi] = got["retried"]
 
     from tqdm.auto import tqdm
 
@@ -474,6 +482,8 @@ def sweep(
         for name in outputs:
             results[name][lo:hi] = out[name]
         status[lo:hi] = out["status"]
+        if spec_retry is not None:
+            retried[lo:hi] = out["retried"]
         n_done[0] += 1
         bar.update(hi - lo)
         if callback is not None:
@@ -492,12 +502,11 @@ def sweep(
         bar.close()
 
     extra = {}
-    if shard is not None:  # retry and traces belong to the assembling run
-        spec_retry, trace_idx = None, None
+    if shard is not None:  # traces belong to the assembling run
+        trace_idx = None
         extra["pending_points"] = int((status == -1).sum())
     if spec_retry is not None:
-        with _threads(n_workers if backend == "threads" else None):
-            retried, extra = _retry.rerun(spec_retry, values, results, status, compute_chunk)
+        extra.update(_retry.counts(retried, status))
     if rest:
         extra["stopped_points"] = int(np.isfinite(results["t_rest"]).sum())
     ds = _dataset(m, design, spec, plan, results, status)

@@ -10,6 +10,7 @@ default).
 import dataclasses
 import importlib
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -294,14 +295,20 @@ def test_retry_keeps_or_drops_the_option():
     assert fixed.rest == spec.rest and "t_rest" in fixed.outputs(m)
     adaptive, _ = _retry.retry_spec(m, spec, {"method": "adaptive"}, 4)
     assert adaptive.rest == () and "t_rest" not in adaptive.outputs(m)
-    results = {"mean_V": np.zeros(2), "t_rest": np.array([5.0, 7.0])}
-    status = np.array([0, 1], dtype=np.int8)
-
-    def compute(sp, values):
-        return {"mean_V": np.array([-65.0]), "status": np.array([0], dtype=np.int8)}
-
-    _retry.rerun(adaptive, lambda lo, hi: np.zeros((0, hi - lo)), results, status, compute)
-    assert results["t_rest"][0] == 5.0 and np.isnan(results["t_rest"][1])
+    # hh1952 at dt = 1 ms: rl2ab rests at I_app = 0 and blows up at 200 uA/cm^2
+    kw = dict(grid={"I_app": [0.0, 200.0]}, t_end=2000.0, dt=1.0, method="rl2ab",
+              metrics=["mean_V"], stop_at_rest=True, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the coarse-step warning
+        first = bp.sweep("hh1952", **kw)
+        drop = bp.sweep("hh1952", **kw, retry={"method": "adaptive"})
+        keep = bp.sweep("hh1952", **kw, retry={"method": "rl2"})
+    assert first["status"].values.tolist() == [0, 1] and np.isfinite(first["t_rest"][0])
+    for res in (drop, keep):
+        assert res["status"].values.tolist() == [0, 0]
+        assert res["retried"].values.tolist() == [False, True]
+        assert res["t_rest"].values[0] == first["t_rest"].values[0]
+    assert np.isnan(drop["t_rest"].values[1]) and np.isfinite(keep["t_rest"].values[1])
 
 
 def test_toml(tmp_path):

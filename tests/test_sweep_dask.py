@@ -82,3 +82,21 @@ def test_dask_refuses_unregistered_model():
     fake = dataclasses.replace(get_model("hh1952"), name="not_registered")
     with pytest.raises(ValueError, match="built-in model"):
         sweep(fake, backend="dask", **KW)
+
+
+def test_dask_workers_retry_the_failed_points_of_their_chunks():
+    """The retry travels with the chunk (SweepSpec.retry) and runs on the worker: same numbers
+    and marks as the threads backend."""
+    import warnings
+
+    kw = dict(grid={"I_app": np.linspace(0.0, 200.0, 16)}, t_end=300.0, dt=1.0,
+              method="rl2ab", metrics=["mean_V"], progress=False, chunk_size=4,
+              retry={"method": "rl2"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the coarse-step warning
+        ref = sweep("hh1952", **kw)
+        res = sweep("hh1952", backend="dask", n_workers=2, **kw)
+    assert 0 < int(ref["retried"].sum()) < 16
+    for v in ("mean_V", "status", "retried"):
+        np.testing.assert_array_equal(res[v].values, ref[v].values)
+    assert res.attrs["recovered_points"] == ref.attrs["recovered_points"] > 0
