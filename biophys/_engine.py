@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from ._checks import _numeric, _scalar, checked_number
 from ._compile import (
     INTEGRATORS,
     block_function,
@@ -136,17 +137,6 @@ def warn_coarse_dt(model: Model, dt: float, method: str) -> None:
               "results without any error (e.g. missed spikes); check against a smaller dt")
 
 
-def _numeric(x) -> bool:
-    """A real number or an array of them (not a bool, string or bool array)."""
-    a = np.asarray(x)
-    return a.dtype.kind in "iuf"
-
-
-def _scalar(x) -> float:
-    """``x`` as a float if it is one real number, else NaN (for the range messages)."""
-    return float(x) if _numeric(x) and np.ndim(x) == 0 else math.nan
-
-
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
     """Validate t_end, dt and warm-up (all ms; a bool or a string is not a time)."""
     t_end_f = _scalar(t_end)
@@ -164,9 +154,7 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
 
 
 def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
-    r = _scalar(rtol)
-    if not math.isfinite(r) or not 1e-14 <= r <= 0.1:
-        raise ValueError(f"rtol = {rtol!r} (dimensionless) must be in [1e-14, 0.1]")
+    r = checked_number(rtol, "rtol", "1", 1e-14, 0.1)
     try:
         a = np.asarray(atol, dtype=np.float64)
         ok = _numeric(atol) and (a.ndim == 0 or a.shape == (n_states,))

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._design import Design
-from ._model import Model, unit_text
+from ._model import Model
 
 __all__ = ["Initial", "resolve_initial"]
 
@@ -101,8 +101,8 @@ def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
     try:
         a = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"initial state {name!r} must be a number or an array of numbers "
-                         f"({unit_text(q.unit)})") from None
+        raise q.value_error("initial state", value,
+                            expected="a number or an array of numbers") from None
     if a.shape != design.shape:
         raise ValueError(f"initial state {name!r}: per-point values need the sweep's shape "
                          f"{design.shape}, got {a.shape}")

@@ -10,12 +10,14 @@ layout agree.
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 
 import numpy as np
 
+from ._checks import unit_text
 from .analysis import check_plateau_V
 
 
@@ -63,6 +65,21 @@ class Quantity:
     bounds: tuple[float, float] = (-math.inf, math.inf)
     condition: bool = False
 
+    def value_error(self, what: str, value, *, where: str = "",
+                    expected: str = "") -> ValueError:
+        """The ``ValueError`` for a bad ``value`` of this quantity (a ``what``: "parameter",
+        "initial state"...), naming its unit and valid range: ``value``, a number, is outside
+        the range (``where``: after the value, e.g. the point), or, with ``expected`` ("a
+        number"...), ``value`` is not one."""
+        lo, hi = self.bounds
+        unit = unit_text(self.unit)
+        valid = f"[{lo:g}, {hi:g}] {unit} ({self.description})"
+        if expected:
+            return ValueError(f"{what} {self.name!r} must be {expected} in {valid}, got "
+                              f"{reprlib.repr(value)}")
+        return ValueError(f"{what} {self.name!r} = {value!r} {unit}{where} is outside its "
+                          f"valid range {valid}")
+
     def check_array(self, values: np.ndarray, what: str, *, at_point: bool = False) -> None:
         """``ValueError`` naming the range and unit if any of ``values`` (NaN entries are
         skipped) is infinite or outside the valid range; ``at_point`` adds the flat index of
@@ -71,31 +88,18 @@ class Quantity:
         bad = np.isinf(values) | (values < lo) | (values > hi)
         if bad.any():
             where = f" (at point {int(np.flatnonzero(bad)[0])})" if at_point else ""
-            raise ValueError(
-                f"{what} {self.name!r} = {float(values[bad][0])!r} {unit_text(self.unit)}"
-                f"{where} is outside its valid range [{lo:g}, {hi:g}] {unit_text(self.unit)} "
-                f"({self.description})")
+            raise self.value_error(what, float(values[bad][0]), where=where)
 
     def validate(self, value: float, what: str = "parameter") -> float:
         """Return ``value`` as float or raise a ``ValueError`` naming the range and unit."""
         try:
             v = float(value)
         except (TypeError, ValueError):
-            raise ValueError(
-                f"{what} {self.name!r} must be a number ({unit_text(self.unit)}), got {value!r}"
-            ) from None
+            raise self.value_error(what, value, expected="a number") from None
         lo, hi = self.bounds
         if not math.isfinite(v) or not (lo <= v <= hi):
-            raise ValueError(
-                f"{what} {self.name!r} = {value!r} {unit_text(self.unit)} is outside its valid "
-                f"range [{lo:g}, {hi:g}] {unit_text(self.unit)} ({self.description})"
-            )
+            raise self.value_error(what, value)
         return v
-
-
-def unit_text(unit: str) -> str:
-    """A unit as it reads in a message: ``"1"`` (a ratio or fraction) as "(dimensionless)"."""
-    return "(dimensionless)" if unit in ("1", "") else unit
 
 
 Parameter = Quantity

@@ -76,6 +76,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ._checks import checked_number
+
 #: The activity patterns a run is classified into (:attr:`BurstStats.kind`; the sweep metric
 #: ``regime`` stores the index into this tuple).
 KINDS = ("silent", "depolarised", "continuous", "bursting", "irregular")
@@ -370,14 +372,8 @@ def check_plateau_V(plateau_V) -> float | None:
     """``plateau_V`` (mV) as a float, or None; a named error if it is not a finite potential."""
     if plateau_V is None:
         return None
-    try:
-        v = float(plateau_V)
-    except (TypeError, ValueError):
-        v = math.nan
-    if isinstance(plateau_V, bool) or not math.isfinite(v):
-        raise ValueError(f"plateau_V = {plateau_V!r} mV must be a finite potential (or None: "
-                         "no per-silence plateau or depolarisation-block test)")
-    return v
+    return checked_number(plateau_V, "plateau_V", "mV", note=" (a potential, or None: no "
+                          "per-silence plateau or depolarisation-block test)")
 
 
 def depolarisation_block(n_spikes, mean_V, plateau_V: float):

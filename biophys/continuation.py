@@ -13,13 +13,13 @@ call maps bistability over, say, K_o x Mg_o.
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._checks import checked_number
 from ._design import _as_1d, _unit, check_bounds
 from ._initial import check_shared
 from ._sweep_result import status_counts
@@ -205,12 +205,7 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         Relative tolerance for a continuous metric (dimensionless, finite and >= 0; 0: any
         difference; NaN on both passes counts as equal).
     """
-    try:
-        r = float(rtol)
-    except (TypeError, ValueError):
-        r = math.nan
-    if isinstance(rtol, bool) or not (math.isfinite(r) and r >= 0.0):
-        raise ValueError(f"rtol = {rtol!r} (dimensionless) must be finite and >= 0")
+    r = checked_number(rtol, "rtol", "1", 0.0)
     if metric not in ds.data_vars or "direction" not in ds[metric].dims:
         names = [v for v in ds.data_vars if "direction" in ds[v].dims and v != "status"
                  and ds[v].dtype != bool]

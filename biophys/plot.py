@@ -60,7 +60,7 @@ def _categorical_cmap(cmap: str, n: int):
     from matplotlib import colormaps
     from matplotlib.colors import ListedColormap
 
-    base = colormaps[cmap if cmap != "viridis" else "tab10"]
+    base = colormaps[cmap]
     colors = base(np.arange(n) % base.N) if base.N < 256 else base(np.linspace(0, 1, n))
     return ListedColormap(colors)
 
@@ -84,7 +84,7 @@ def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.
 
 
 def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = None, *,
-            sel: Mapping | None = None, ax=None, cmap: str = "viridis", **kwargs):
+            sel: Mapping | None = None, ax=None, cmap: str | None = None, **kwargs):
     """Colour map of ``metric`` over two swept axes.
 
     Parameters
@@ -99,10 +99,10 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     sel : mapping, optional
         Values of further swept axes (nearest point is taken).
     ax : matplotlib Axes, optional
-    cmap : str
-        Matplotlib colormap. A coded metric (``regime``: CF ``flag_values`` 0..n-1 with
-        ``flag_meanings``) gets one colour per category (``tab10`` in place of the default)
-        and a colour bar labelled with the category names.
+    cmap : str, optional
+        Matplotlib colormap (default ``viridis``). A coded metric (``regime``: CF
+        ``flag_values`` 0..n-1 with ``flag_meanings``) gets one colour per category (default
+        ``tab10``) and a colour bar labelled with the category names.
     **kwargs
         Passed to ``pcolormesh`` (grids) or ``scatter`` (tables).
 
@@ -114,10 +114,10 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     ax = _new_axes(ax)
     flags = _flags(ds[metric])
     if flags is not None:  # a coded metric (regime): one colour per category
-        kwargs = {"cmap": _categorical_cmap(cmap, len(flags)),
+        kwargs = {"cmap": _categorical_cmap("tab10" if cmap is None else cmap, len(flags)),
                   "norm": _categorical_norm(len(flags)), **kwargs}
     else:
-        kwargs = {"cmap": cmap, **kwargs}
+        kwargs = {"cmap": "viridis" if cmap is None else cmap, **kwargs}
     if "point" in da.dims:
         names = [c for c in ds.coords if ds.coords[c].dims == ("point",) and c != "point"]
         x = x or names[0]

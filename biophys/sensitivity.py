@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._checks import checked_number
 from ._design import Design, check_bounds, make_design
 from ._initial import check_shared
-from .analysis import KINDS
+from ._sweep_result import flag_names
 from .models import get_model
 from .sweep import DEFAULT_METRICS, _covered, sweep
 
@@ -97,8 +98,8 @@ def sensitivity(
     rel_step : float
         Relative step ``h`` (0 < h <= 0.5; default 0.01).
     metrics : sequence of str
-        Readouts (:mod:`biophys.metrics`); ``regime``, if included, gives ``regime_changed``
-        instead of a derivative.
+        Readouts (:mod:`biophys.metrics`); a coded one (CF ``flag_meanings``: ``regime``), if
+        included, gives ``<name>_changed`` (``regime_changed``) instead of a derivative.
     params, conditions : optional
         As for :func:`biophys.sweep`. A perturbed parameter given in ``params`` (or in a
         mapping ``conditions``) is perturbed around that value.
@@ -123,12 +124,7 @@ def sensitivity(
     """
     m = get_model(model)
     names = _parameter_names(m, parameters)
-    try:
-        h = float(rel_step)
-    except (TypeError, ValueError):
-        h = math.nan
-    if isinstance(rel_step, bool) or not (0.0 < h <= 0.5):
-        raise ValueError(f"rel_step = {rel_step!r} (dimensionless) must be in (0, 0.5]")
+    h = checked_number(rel_step, "rel_step", "1", 0.0, 0.5, low_open=True)
     if "traces" in sweep_kwargs:
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
@@ -240,12 +236,13 @@ def _assemble(res, names, cols, design: Design, h) -> xr.Dataset:
             ds[f"{var}_perturbed"] = (("parameter", *dims), lo | hi, {
                 "long_name": f"{var} in either perturbed run"})
             continue
-        if var == "regime":
+        codes = flag_names(res[var])
+        if codes is not None:  # a coded readout (regime): no derivative, whether it changed
             done = np.isfinite(b) & np.isfinite(lo) & np.isfinite(hi)  # failed runs: NaN
             changed = ((lo != b) | (hi != b)) & done
-            ds["regime_changed"] = (("parameter", *dims), changed, {
-                "long_name": "activity pattern differs within p (1 +- h): the readouts jump "
-                             "there (" + ", ".join(KINDS) + ")"})
+            ds[f"{var}_changed"] = (("parameter", *dims), changed, {
+                "long_name": f"{var} differs within p (1 +- h): the readouts jump there ("
+                             + ", ".join(codes.values()) + ")"})
             continue
         units = res[var].attrs.get("units", "1")
         d = (hi - lo) / lnq

@@ -124,6 +124,25 @@ def test_heatmap_draws_one_colour_per_pattern_with_named_ticks():
     plt.close(ax.figure)
 
 
+def test_heatmap_honours_an_explicit_viridis_for_a_coded_metric():
+    """cmap="viridis" given is not the default: a coded metric is then drawn in viridis, not
+    in the categorical tab10 that it gets when no cmap is given."""
+    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+
+    ds = bp.sweep("hh1952", grid={"I_app": [0.0, 10.0], "g_K": [30.0, 36.0]}, t_end=1.0,
+                  metrics=["regime"], dry_run=True, progress=False)
+    ds["regime"] = ds["regime"].copy(data=np.array([[0.0, 2.0], [3.0, 4.0]]))
+    n = len(KINDS)
+    drawn = {}
+    for cmap in (None, "viridis"):
+        ax = bp.plot.heatmap(ds, "regime", **({} if cmap is None else {"cmap": cmap}))
+        drawn[cmap] = ax.collections[0].cmap(np.arange(n))
+        plt.close(ax.figure)
+    np.testing.assert_allclose(drawn[None], colormaps["tab10"](np.arange(n)))
+    np.testing.assert_allclose(drawn["viridis"], colormaps["viridis"](np.linspace(0, 1, n)))
+
+
 def test_lines_name_the_patterns_on_the_axis():
     ds = bp.sweep("hh1952", grid={"I_app": [0.0, 10.0]}, t_end=200.0, warmup=50.0,
                   metrics=["regime"], progress=False)

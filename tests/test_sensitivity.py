@@ -98,6 +98,30 @@ def test_regime_change_is_flagged():
     assert int(ds["status_perturbed"].max()) == 0
 
 
+def test_any_coded_readout_is_flagged_not_differentiated():
+    """A readout is coded by its CF flag attributes, not by its name: one that is not called
+    ``regime`` gives ``<name>_changed`` too, and no derivative. (``regime`` is the only coded
+    metric today, so the result of sensitivity() itself cannot show this.)"""
+    import xarray as xr
+
+    from biophys._design import make_design
+    from biophys.sensitivity import _assemble
+
+    m = bp.model("hh1952")
+    design = make_design(m, {"I_app": [0.0, 5.0, 10.0]}, None)
+    flags = {"units": "1", "flag_values": np.array([0.0, 1.0]), "flag_meanings": "low high"}
+    # rows: the three base points, then g_K x (1 - h) and g_K x (1 + h)
+    res = xr.Dataset(
+        {"pattern": ("point", [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, np.nan], flags),
+         "mean_V": ("point", np.linspace(-65.0, -57.0, 9), {"units": "mV"})},
+        coords={"I_app": ("point", np.tile([0.0, 5.0, 10.0], 3), {"units": "uA/cm^2"})})
+    ds = _assemble(res, ["g_K"], {"I_app": design.axes[0]}, design, H)
+    assert "d_pattern" not in ds and "elasticity_pattern" not in ds
+    assert ds["pattern_changed"].values.tolist() == [[False, True, False]]  # NaN: a run that failed
+    assert ds["pattern_changed"].attrs["long_name"].endswith("(low, high)")
+    assert "d_mean_V" in ds and "mean_V_changed" not in ds
+
+
 def test_a_solution_condition_is_perturbed_through_its_rule():
     sol = bp.Solution(substitution="equimolar_Na")
     kw = dict(t_end=50.0, metrics=["mean_V"], conditions=sol, progress=False)
@@ -189,7 +213,7 @@ def test_a_perturbation_outside_the_parameter_range_is_refused():
 
 
 @pytest.mark.parametrize("value, message", [
-    ("abc", r"parameter 'g_Na' must be a number \(mS/cm\^2\), got 'abc'"),
+    ("abc", r"parameter 'g_Na' must be a number in \[0, .*\] mS/cm\^2 \(.*\), got 'abc'"),
     (-5.0, r"parameter 'g_Na' = -5.0 mS/cm\^2 is outside its valid range"),
 ])
 def test_base_value_of_a_perturbed_parameter_is_checked(value, message):

@@ -100,6 +100,29 @@ def test_bad_initial_is_named(initial, match):
         bp.sweep("hh1952", t_end=1.0, initial=initial, **KW)
 
 
+def test_a_dimensionless_state_is_named_without_doubled_parentheses():
+    """The three messages of a bad value (not a number, per-point values that are not numbers,
+    a value out of range) come from one builder: the unit "1" reads "(dimensionless)" once,
+    beside the valid range."""
+    m = bp.model("hh1952")
+    texts = []
+    for bad in ({"m": "abc"}, {"m": [["a"] * 2] * 4}, {"m": np.full((4, 2), 2.0)}):
+        with pytest.raises(ValueError) as err:
+            bp.sweep("hh1952", t_end=1.0, initial=bad, **KW)
+        texts.append(str(err.value))
+    with pytest.raises(ValueError) as err:
+        m.states[m.state_index("m")].validate("abc", "initial state")
+    texts.append(str(err.value))
+    for text in texts:
+        assert "((" not in text and "))" not in text, text
+    assert texts[0].startswith("initial state 'm' must be a number in [0, 1] (dimensionless)")
+    assert texts[1].startswith("initial state 'm' must be a number or an array of numbers in "
+                               "[0, 1] (dimensionless)")
+    assert texts[2].startswith("initial state 'm' = 2.0 (dimensionless) (at point 0) is "
+                               "outside its valid range [0, 1] (dimensionless)")
+    assert texts[3] == texts[0]  # validate itself
+
+
 def test_an_earlier_result_must_match_the_points(first):
     with pytest.raises(ValueError, match="final_state=True"):
         bp.sweep("hh1952", t_end=1.0, initial=first.drop_vars("final_m"), **KW)
