@@ -341,12 +341,14 @@ def sweep_command(args: argparse.Namespace) -> int:
     # Check everything first (nothing is simulated), so that an error in the configuration is
     # the only line on stderr and the notes below come before the (long) run, not after it.
     dry_kw = {k: v for k, v in kw.items() if k != "progress"}
-    if args.dry_run:
-        ds = sweep(**dry_kw, dry_run=True)
-    else:
-        with warnings.catch_warnings():  # the real run below warns about the bath itself
-            warnings.simplefilter("ignore")
+    try:
+        with warnings.catch_warnings():
+            if not args.dry_run:  # the real run below warns about the bath itself
+                warnings.simplefilter("ignore")
             ds = sweep(**dry_kw, dry_run=True)
+    except (ValueError, KeyError) as exc:  # name the file whose value sweep refused
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise ValueError(f"{args.config}: {msg}") from None
     if args.dry_run:
         axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
         metrics = json.loads(ds.attrs["metrics"])

@@ -125,6 +125,25 @@ def test_configuration_errors_are_one_line(tmp_path, capsys, text, match):
     assert len(err.splitlines()) == 1 and re.search(match, err), err
 
 
+@pytest.mark.parametrize("text, match", [
+    ('model = "hh1952"\nt_end = 40.0\n[grid]\nI_app = [1.0]\n[params]\ng_Na = -5.0\n',
+     r"parameter 'g_Na' = -5.0 mS/cm\^2 is outside"),
+    ('model = "hh1952"\nt_end = 40.0\n[grid]\nI_app = [1.0]\n[stop_at_rest]\nrtol = 5.0\n',
+     r"stop_at_rest: rtol = 5.0 \(dimensionless\) must be in"),
+    ('model = "hh1952"\nt_end = 40.0\n[grid]\nI_app = [1.0]\n[retry]\nmethod = "euler"\n',
+     "retry: .*euler"),
+])
+def test_errors_found_by_sweep_name_the_configuration_file(tmp_path, capsys, text, match):
+    """Values the TOML reader passes on but sweep refuses: the message names the file too."""
+    import re
+
+    path = write(tmp_path, text)
+    assert run([str(path), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"biophys sweep: error: {path}: "), err
+    assert re.search(match, err), err
+
+
 def test_axis_specifications():
     np.testing.assert_allclose(_axis("x", {"start": 1.0, "stop": 2.0, "num": 3}), [1, 1.5, 2])
     np.testing.assert_allclose(_axis("x", {"start": 1.0, "stop": 2.0, "step": 0.5}), [1, 1.5, 2])
