@@ -7,6 +7,8 @@ are needed by :mod:`biophys.analysis` and :mod:`biophys._model`, which the engin
 from __future__ import annotations
 
 import math
+import numbers
+import reprlib
 
 import numpy as np
 
@@ -22,12 +24,22 @@ def _numeric(x) -> bool:
     return a.dtype.kind in "iuf"
 
 
+def _real(x) -> bool:
+    """One real number: an int, float, numpy number, 0-d array or :class:`numbers.Real` such as
+    a Fraction (not a bool, string, Decimal or array of several)."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    return isinstance(x, numbers.Real) or (_numeric(x) and np.ndim(x) == 0)
+
+
 def _scalar(x) -> float:
     """``x`` as a float if it is one real number, else NaN (for the range messages)."""
-    return float(x) if _numeric(x) and np.ndim(x) == 0 else math.nan
+    return float(x) if _real(x) else math.nan
 
 
-def _range_text(low: float, high: float, low_open: bool, high_open: bool) -> str:
+def range_text(low: float, high: float, low_open: bool = False,
+               high_open: bool = False) -> str:
+    """The valid range in words: "in [0, 1]", "finite and >= 0", "finite"."""
     if math.isinf(low) and math.isinf(high):
         return "finite"
     if math.isinf(high):
@@ -45,12 +57,17 @@ def checked_number(value, name: str, unit: str, low: float = -math.inf,
 
     Otherwise a ``ValueError`` naming ``name``, the value given, its ``unit`` (``"1"``:
     dimensionless) and the valid range, followed by ``note``, e.g.
-    ``rel_step = 0.7 (dimensionless) must be in (0, 0.5]``.
+    ``rel_step = 0.7 (dimensionless) must be in (0, 0.5]``, or for a value that is not one
+    real number ``rel_step = '0.01' must be a real number (not a bool, string or array), in
+    (0, 0.5] (dimensionless)``.
     """
-    v = _scalar(value)
+    valid = range_text(low, high, low_open, high_open)
+    if not _real(value):
+        raise ValueError(f"{name} = {reprlib.repr(value)} must be a real number (not a bool, "
+                         f"string or array), {valid} {unit_text(unit)}{note}")
+    v = float(value)
     above = v > low if low_open else v >= low
     below = v < high if high_open else v <= high
     if math.isfinite(v) and above and below:
         return v
-    raise ValueError(f"{name} = {value!r} {unit_text(unit)} must be "
-                     f"{_range_text(low, high, low_open, high_open)}{note}")
+    raise ValueError(f"{name} = {value!r} {unit_text(unit)} must be {valid}{note}")

@@ -17,7 +17,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._checks import unit_text
+from ._checks import range_text, unit_text
 from .analysis import check_plateau_V
 
 
@@ -71,14 +71,13 @@ class Quantity:
         "initial state"...), naming its unit and valid range: ``value``, a number, is outside
         the range (``where``: after the value, e.g. the point), or, with ``expected`` ("a
         number"...), ``value`` is not one."""
-        lo, hi = self.bounds
         unit = unit_text(self.unit)
-        valid = f"[{lo:g}, {hi:g}] {unit} ({self.description})"
+        valid = f"{range_text(*self.bounds)} {unit} ({self.description})"
         if expected:
-            return ValueError(f"{what} {self.name!r} must be {expected} in {valid}, got "
+            return ValueError(f"{what} {self.name!r} must be {expected}, {valid}, got "
                               f"{reprlib.repr(value)}")
         return ValueError(f"{what} {self.name!r} = {value!r} {unit}{where} is outside its "
-                          f"valid range {valid}")
+                          f"valid range: it must be {valid}")
 
     def check_array(self, values: np.ndarray, what: str, *, at_point: bool = False) -> None:
         """``ValueError`` naming the range and unit if any of ``values`` (NaN entries are

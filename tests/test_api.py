@@ -75,7 +75,7 @@ def test_steps_stimulus_matches_constant_current():
         (dict(t_end=1.0, initial={"m": 2.0}), r"initial state 'm'.*\[0, 1\]"),
         (dict(t_end=1.0, initial={"m": 2.0}), r"'m' = 2.0 \(dimensionless\) .*\[0, 1\] \(dim"),
         (dict(t_end=1.0, params={"g_K": "x"}),
-         r"'g_K' must be a number in \[0, 10000\] mS/cm\^2 \(.*\), got 'x'"),
+         r"'g_K' must be a number, in \[0, 10000\] mS/cm\^2 \(.*\), got 'x'"),
         (dict(t_end=1.0, record=["Q"]), r"cannot record 'Q'; valid names: V, m, h, n, I_Na"),
         (dict(t_end=1.0, record_every=-1.0), r"record_every"),
         (dict(t_end=1.0, method="euler"), r"method"),

@@ -149,7 +149,7 @@ def test_differs_rtol_is_checked():
                        metrics=["mean_V"], progress=False)
     assert differs(ds, "mean_V", rtol=1e-3).values.tolist() == [False, True, True]
     for bad in (-0.1, math.nan, True, "a"):
-        with pytest.raises(ValueError, match=r"rtol = .* \(dimensionless\) must be finite"):
+        with pytest.raises(ValueError, match=r"rtol = .* must be .*finite"):
             differs(ds, "mean_V", rtol=bad)
 
 

@@ -115,11 +115,11 @@ def test_a_dimensionless_state_is_named_without_doubled_parentheses():
     texts.append(str(err.value))
     for text in texts:
         assert "((" not in text and "))" not in text, text
-    assert texts[0].startswith("initial state 'm' must be a number in [0, 1] (dimensionless)")
-    assert texts[1].startswith("initial state 'm' must be a number or an array of numbers in "
+    assert texts[0].startswith("initial state 'm' must be a number, in [0, 1] (dimensionless)")
+    assert texts[1].startswith("initial state 'm' must be a number or an array of numbers, in "
                                "[0, 1] (dimensionless)")
     assert texts[2].startswith("initial state 'm' = 2.0 (dimensionless) (at point 0) is "
-                               "outside its valid range [0, 1] (dimensionless)")
+                               "outside its valid range: it must be in [0, 1] (dimensionless)")
     assert texts[3] == texts[0]  # validate itself
 
 
