@@ -44,14 +44,21 @@ def array_digest(*arrays: np.ndarray) -> str:
     return h.hexdigest()[:32]
 
 
-def _atomic_write(path: Path, write) -> None:
+def _atomic_write(path: Path, write, exclusive: bool = False) -> None:
+    """Write ``path`` through a temporary file in the same directory, renamed into place
+    (``exclusive``: hard-linked, so that an existing ``path`` is left alone, silently)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if exclusive:
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)  # atomic and exclusive, on NFS too
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -92,38 +99,37 @@ class Checkpoint:
         man_path = self.path / MANIFEST
         if self.path.exists() and not self.path.is_dir():
             raise ValueError(f"checkpoint = {str(path)!r} exists and is not a directory")
-        if man_path.exists():
-            try:
-                man = json.loads(man_path.read_text())
-            except (OSError, ValueError) as exc:
-                raise ValueError(
-                    f"checkpoint {str(path)!r}: unreadable {MANIFEST}: {exc}"
-                ) from None
-            if man.get("format") != FORMAT or man.get("hash") != digest:
-                old = man.get("settings", {})
-                diff = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
-                raise ValueError(
-                    f"checkpoint {str(path)!r} was written for different settings (differing: "
-                    f"{', '.join(diff) or 'format'}); refusing to mix results. Use another "
-                    "directory, or delete this one to start afresh."
-                )
-            if chunk_size is not None and int(chunk_size) != man["chunk_size"]:
-                raise ValueError(
-                    f"checkpoint {str(path)!r} uses chunk_size = {man['chunk_size']}; resume with "
-                    f"chunk_size = {man['chunk_size']} or None (got {chunk_size})"
-                )
-            self.chunk_size = int(man["chunk_size"])
-        else:
-            if chunk_size is None:
-                chunk_size = new_chunk_size
-            if chunk_size is None:
+        if not man_path.exists():
+            size = new_chunk_size if chunk_size is None else chunk_size
+            if size is None:
                 raise ValueError("chunk_size is needed to start a new checkpoint")
-            self.chunk_size = int(chunk_size)
             self.path.mkdir(parents=True, exist_ok=True)
-            man = {"format": FORMAT, "hash": digest, "chunk_size": self.chunk_size,
+            man = {"format": FORMAT, "hash": digest, "chunk_size": int(size),
                    "n_points": self.n_points, "arrays": list(self.names), "settings": settings}
             text = json.dumps(man, indent=1, sort_keys=True)
-            _atomic_write(man_path, lambda f: f.write(text.encode()))
+            # exclusive: of two runs starting a checkpoint together (shards), one writes the
+            # manifest and the other then checks its settings against it like any resume
+            _atomic_write(man_path, lambda f: f.write(text.encode()), exclusive=True)
+        try:
+            man = json.loads(man_path.read_text())
+        except (OSError, ValueError) as exc:
+            raise ValueError(
+                f"checkpoint {str(path)!r}: unreadable {MANIFEST}: {exc}"
+            ) from None
+        if man.get("format") != FORMAT or man.get("hash") != digest:
+            old = man.get("settings", {})
+            diff = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+            raise ValueError(
+                f"checkpoint {str(path)!r} was written for different settings (differing: "
+                f"{', '.join(diff) or 'format'}); refusing to mix results. Use another "
+                "directory, or delete this one to start afresh."
+            )
+        if chunk_size is not None and int(chunk_size) != man["chunk_size"]:
+            raise ValueError(
+                f"checkpoint {str(path)!r} uses chunk_size = {man['chunk_size']}; resume with "
+                f"chunk_size = {man['chunk_size']} or None (got {chunk_size})"
+            )
+        self.chunk_size = int(man["chunk_size"])
         self.n_chunks = -(-self.n_points // self.chunk_size)
 
     def chunk_file(self, k: int) -> Path:

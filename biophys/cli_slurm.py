@@ -9,13 +9,16 @@ Three jobs, chained by ``submit.sh`` with ``sbatch --dependency=afterok``:
    ``biophys sweep config.toml --shard slurm`` and writes its chunks (every ``n``-th, from
    chunk ``i``) into the shared checkpoint directory;
 3. ``assemble.sbatch`` runs the same sweep without ``--shard``: it reads every chunk, computes
-   any still missing, runs the configuration's ``[retry]`` and ``[traces]`` and writes the
-   results file and the figure.
+   any still missing (the array tasks retry their own chunks' failed points, ``[retry]``),
+   records the configuration's ``[traces]`` and writes the results file and the figure. It
+   runs once the array has ended, whether or not every task succeeded (``afterany``).
 
-The chunk size is fixed in the scripts (about 50 chunks, at least one per task) and recorded in
-the checkpoint. Numbers do not depend on the number of tasks or threads. After a failure or
-pre-emption, run ``submit.sh`` again: finished chunks are kept and only the missing ones are
-computed.
+The chunk size is fixed in the scripts (see :func:`chunk_size_for`) and recorded in the
+checkpoint; a checkpoint that exists already must have been written for the same settings,
+and its chunk size is kept. Numbers do not depend on the number of tasks or threads. After a
+failure or pre-emption, run ``submit.sh`` again: finished chunks are kept and only the missing
+ones are computed. Numba's cache is keyed on the CPU too: on a cluster with several node types,
+the first task on each type compiles again.
 """
 
 from __future__ import annotations
@@ -27,36 +30,46 @@ import shlex
 import sys
 from pathlib import Path
 
-#: Chunks aimed at for the whole sweep (rounded up to a multiple of the task count).
+#: Chunks aimed at for the whole sweep, for progress and checkpoint granularity.
 TARGET_CHUNKS = 50
 
-_TIME = re.compile(r"^(\d+-)?\d{1,2}(:\d{2}){0,2}$")
+_TIME = re.compile(r"^((\d+-)?\d+(:\d{1,2}){0,2}|UNLIMITED|INFINITE)$", re.IGNORECASE)
+#: Characters an #SBATCH line cannot carry in a path (whitespace, quotes, comments, escapes,
+#: the %j-style file-name patterns).
+_SBATCH_UNSAFE = re.compile(r"[\s'\"#\\%]")
 
 
 def chunk_size_for(n_points: int, tasks: int, block: int) -> int:
-    """Points per chunk for ``tasks`` shards: about :data:`TARGET_CHUNKS` chunks (rounded up to
-    a multiple of ``tasks``), each a multiple of the driver's ``block`` of cells and at least
-    two blocks, as :func:`biophys.sweep.default_chunk_size`; a sweep too small for that gets
-    one chunk per task."""
-    per_task = max(1, -(-TARGET_CHUNKS // tasks))
-    size = max(2 * block, -(-n_points // (tasks * per_task)))
-    size = -(-size // block) * block
-    if -(-n_points // size) < tasks:  # the largest size that still gives every task a chunk
-        size = -(-n_points // tasks)
-        while -(-n_points // size) < tasks:
-            size -= 1
-    return size
+    """Points per chunk for ``tasks`` shards.
+
+    The driver integrates cells in blocks of ``block``, so a chunk costs about
+    ``ceil(size / block)`` block runs, and the array takes as long as its busiest task,
+    ``ceil(n_chunks / tasks)`` chunks. Of the sizes within 5% of the least such cost, it takes
+    one that gives every task a chunk if it can, with a chunk count nearest
+    ``tasks * ceil(TARGET_CHUNKS / tasks)`` (progress and checkpoint granularity).
+    """
+    target = tasks * max(1, -(-TARGET_CHUNKS // tasks))
+    sizes = [*range(1, min(block, n_points) + 1), *range(2 * block, n_points + block, block)]
+
+    def cost(size: int) -> int:  # block runs of the busiest task
+        chunks = -(-n_points // size)
+        return -(-chunks // tasks) * -(-size // block)
+
+    least = min(map(cost, sizes))
+    good = [s for s in sizes if cost(s) <= 1.05 * least]
+    return min(good, key=lambda s: (-(-n_points // s) < tasks, abs(-(-n_points // s) - target)))
 
 
 def _check_time(name: str, value: str) -> str:
     if not _TIME.match(value):
         raise ValueError(f"{name} = {value!r} must be a SLURM time limit such as 30, 45:00, "
-                         "2:00:00 or 1-12:00:00 (minutes, [hours:]minutes:seconds, "
+                         "120:00:00, 1-12:00:00 or UNLIMITED (minutes, [hours:]minutes:seconds, "
                          "days-hours[:minutes[:seconds]])")
     return value
 
 
 def _header(job: str, log: Path, cpus: int, time: str, args) -> list[str]:
+    job = re.sub(r"[^\w.-]", "_", job)  # one sbatch argument: no spaces, quotes or '#'
     lines = ["#!/bin/bash", f"#SBATCH --job-name={job}", f"#SBATCH --cpus-per-task={cpus}",
              f"#SBATCH --time={time}", f"#SBATCH --output={log}"]
     if args.mem:
@@ -90,7 +103,13 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     if args.chunk_size is not None and args.chunk_size < 1:
         raise ValueError(f"--chunk-size = {args.chunk_size!r} (points) must be >= 1")
     if args.cpus_per_task < 1:
-        raise ValueError(f"--cpus-per-task = {args.cpus_per_task!r} must be >= 1")
+        raise ValueError(f"--cpus-per-task = {args.cpus_per_task!r} (CPUs per job, count) must "
+                         "be >= 1")
+    for name in ("mem", "partition", "account"):
+        value = getattr(args, name)
+        if value is not None and _SBATCH_UNSAFE.search(value):
+            raise ValueError(f"--{name} = {value!r} cannot go on an #SBATCH line (no "
+                             "whitespace, quotes, '#', '\\' or '%')")
     for name in ("time", "compile_time", "assemble_time"):
         _check_time("--" + name.replace("_", "-"), getattr(args, name))
     config = Path(args.config).resolve()
@@ -109,24 +128,37 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     plot = args.plot or out_cfg.get("plot")
     dry = sweep(**{**kw, "checkpoint": None, "progress": False}, dry_run=True)
     n_points = int(dry.attrs["n_points"])
-    if args.tasks > n_points:
-        raise ValueError(f"--tasks = {args.tasks} exceeds the sweep's {n_points} points")
+    given = args.chunk_size if args.chunk_size is not None else kw.get("chunk_size")
     manifest = checkpoint / _checkpoint.MANIFEST
-    if args.chunk_size is not None or kw.get("chunk_size") is not None:
-        chunk = int(args.chunk_size if args.chunk_size is not None else kw["chunk_size"])
-    elif manifest.exists():  # resume with the layout the checkpoint was started with
-        chunk = int(json.loads(manifest.read_text())["chunk_size"])
+    if manifest.exists():  # resume: the same settings, with the layout it was started with
+        try:
+            man = json.loads(manifest.read_text())
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"checkpoint {str(checkpoint)!r}: unreadable "
+                             f"{_checkpoint.MANIFEST}: {exc}") from None
+        if man.get("hash") != dry.attrs["settings_hash"]:
+            raise ValueError(f"checkpoint {str(checkpoint)!r} was written for other settings "
+                             f"than {args.config}'s; every task would refuse it. Use another "
+                             "directory, or delete this one to start afresh.")
+        chunk = int(man["chunk_size"])
+        if given is not None and int(given) != chunk:
+            raise ValueError(f"checkpoint {str(checkpoint)!r} uses chunk_size = {chunk}; give "
+                             f"--chunk-size {chunk} (or none), and no other in {args.config}")
+    elif given is not None:
+        chunk = int(given)
     else:
         chunk = chunk_size_for(n_points, args.tasks, BLOCK)
     n_chunks = -(-n_points // chunk)
-    if n_chunks < args.tasks:
-        raise ValueError(f"--tasks = {args.tasks} exceeds the {n_chunks} chunks of {chunk} "
-                         "points: lower --tasks or --chunk-size")
+    tasks = min(args.tasks, n_chunks)
+    if tasks < args.tasks:
+        print(f"biophys slurm: note: {tasks} array tasks, not {args.tasks}: the sweep has "
+              f"{n_chunks} chunks of {chunk} points", file=sys.stderr)
     cache = Path(args.cache_dir).resolve() if args.cache_dir else cache_root().resolve()
     here = Path(args.dir or f"{config.stem}-slurm").resolve()
-    if any(c.isspace() for c in str(here)):  # #SBATCH lines cannot quote a path
+    if _SBATCH_UNSAFE.search(str(here)):  # #SBATCH lines cannot quote a path
         raise ValueError(f"--dir = {str(here)!r}: the scripts' directory (it holds the job "
-                         "logs named in #SBATCH lines) must not contain whitespace")
+                         "logs named in #SBATCH lines) must not contain whitespace, quotes, "
+                         "'#', '\\' or '%'")
     logs = here / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     py = shlex.quote(args.python or sys.executable)
@@ -149,8 +181,8 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
         "array.sbatch": [
             *_header(f"{stem}-shard", logs / "shard-%A_%a.out", args.cpus_per_task, args.time,
                      args),
-            f"#SBATCH --array=0-{args.tasks - 1}", *_environment(cache),
-            f"# task i of {args.tasks} computes chunks i, i + {args.tasks}, ... of the "
+            f"#SBATCH --array=0-{tasks - 1}", *_environment(cache),
+            f"# task i of {tasks} computes chunks i, i + {tasks}, ... of the "
             f"{n_chunks} chunks ({n_points} points, chunk size {chunk})",
             f"{run} sweep {common} --shard slurm"],
         "assemble.sbatch": [
@@ -159,7 +191,7 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
             *_environment(cache), " ".join(assemble)],
         "submit.sh": [
             "#!/bin/bash",
-            f"# Sweep {config} as a SLURM job array of {args.tasks} tasks (written by "
+            f"# Sweep {config} as a SLURM job array of {tasks} tasks (written by "
             "`biophys slurm`).",
             "# Rerun after a failure: finished chunks stay in the checkpoint",
             f"# {checkpoint}",
@@ -167,9 +199,10 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
             f"cd {shlex.quote(str(here))}",
             "compile=$(sbatch --parsable compile.sbatch)",
             "array=$(sbatch --parsable --dependency=afterok:\"${compile%%;*}\" array.sbatch)",
-            "assemble=$(sbatch --parsable --dependency=afterok:\"${array%%;*}\" "
+            "# afterany: the assembling job computes whatever chunks a failed task left",
+            "assemble=$(sbatch --parsable --dependency=afterany:\"${array%%;*}\" "
             "assemble.sbatch)",
-            f"echo \"submitted: compile ${{compile%%;*}}, array ${{array%%;*}} ({args.tasks} "
+            f"echo \"submitted: compile ${{compile%%;*}}, array ${{array%%;*}} ({tasks} "
             "tasks), assemble ${assemble%%;*}\""],
     }
     paths = {}
@@ -209,8 +242,9 @@ def add_slurm_parser(subparsers) -> argparse.ArgumentParser:
     sp.add_argument("--plot", default=None, help="figure of the assembling job "
                     "(default: [output] plot)")
     sp.add_argument("--chunk-size", type=int, default=None,
-                    help="points per chunk (default: the configuration's or the existing "
-                    "checkpoint's, else about 50 chunks and at least one per task)")
+                    help="points per chunk (default: an existing checkpoint's, which any "
+                    "given one must equal, else the configuration's, else chosen for the tasks: "
+                    "see biophys.cli_slurm.chunk_size_for)")
     sp.add_argument("--cpus-per-task", type=int, default=2,
                     help="CPUs (Numba threads) of each array task and of the assembling job")
     sp.add_argument("--time", default="01:00:00", help="time limit of each array task")

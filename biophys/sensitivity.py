@@ -117,7 +117,8 @@ def sensitivity(
         not finish: see ``status`` and ``status_perturbed``, the worse status of the two
         perturbed runs). With ``stop_at_rest``, ``t_rest`` of the unperturbed runs (not
         differentiated); ``stopped_points`` counts every run that stopped, perturbed ones
-        included (as ``status_counts`` counts runs). Coordinates ``base_value`` and
+        included (as ``status_counts`` counts runs; with ``shard``, ``pending_points`` also
+        counts runs). Coordinates ``base_value`` and
         ``parameter_unit`` give the
         unperturbed value of each perturbed parameter that is not swept. Attributes: the
         sweep's provenance plus ``rel_step`` and ``sensitivity_parameters``.
@@ -226,8 +227,11 @@ def _assemble(res, names, cols, design: Design, h) -> xr.Dataset:
         b, lo, hi = split(var)
         ds[var] = (dims, b, res[var].attrs)
         if var == "status":
-            ds["status_perturbed"] = (("parameter", *dims), np.maximum(lo, hi), {
-                "long_name": "integration status of the perturbed runs (the worse of the two)",
+            # the worse of the two; -1 (not simulated: another shard's) wins
+            worse = np.where((lo == -1) | (hi == -1), -1, np.maximum(lo, hi)).astype(lo.dtype)
+            ds["status_perturbed"] = (("parameter", *dims), worse, {
+                "long_name": "integration status of the perturbed runs (the worse of the two; "
+                             "-1 if either was not simulated)",
                 **{a: res[var].attrs[a] for a in ("flag_values", "flag_meanings")}})
             continue
         if var == "t_rest":  # when the base run was found at rest (stop_at_rest): no derivative

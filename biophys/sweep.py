@@ -285,12 +285,13 @@ def sweep(
         not finish): a warm start for another run (``initial=`` takes the result itself), as
         :func:`biophys.hysteresis` uses.
     retry : mapping, optional
-        Run the points that did not finish once more, after the sweep, with other integration
-        settings: keys ``method``, ``dt`` (ms), ``rtol``, ``atol`` (the sweep's own for those
-        left out), e.g. ``{"method": "rosenbrock"}``. Adds ``retried`` per point and records
-        the settings (``retry``) and counts (``retried_points``, ``recovered_points``). A
-        chunk's failed points are retried right after it, where it ran (a Dask worker, a
-        shard), and checkpointed with it.
+        Run the points that did not finish once more, with other integration settings: keys
+        ``method``, ``dt`` (ms), ``rtol``, ``atol`` (the sweep's own for those left out), e.g.
+        ``{"method": "rosenbrock"}``. Adds ``retried`` per point and records the settings
+        (``retry``) and counts (``retried_points``, ``recovered_points``). A chunk's failed
+        points are retried right after it, where it ran (this process, a Dask worker, a
+        shard), and checkpointed with it; on the threads backend a chunk's few failed points
+        keep fewer cores busy than one batch of all of them would.
     stop_at_rest : bool or mapping
         With a fixed-step method, stop each point once it is at rest (a stable steady state)
         and finish its metrics, final state and traces in closed form: the run is tested every
@@ -452,6 +453,9 @@ def sweep(
     status = np.full(n, -1, dtype=np.int8)
     retried = np.zeros(n, dtype=bool)
     mine = set(_shard.shard_chunks(n_chunks, shard))
+    if shard is not None and not mine:
+        warn_user(f"shard = {_shard.text(shard)!r}: the sweep has only {n_chunks} chunks of "
+                  f"{chunk_size} points, so this shard has none to compute")
     todo = []
     for k in range(n_chunks):
         got = store.load(k) if store is not None else None

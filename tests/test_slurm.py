@@ -63,17 +63,26 @@ plot = "res.png"
 """
 
 
+def _cost(n: int, tasks: int, size: int, block: int = 64) -> int:
+    """Block runs of the busiest task (chunks are dealt round robin)."""
+    chunks = -(-n // size)
+    return -(-chunks // tasks) * -(-size // block)
+
+
 def test_chunk_size_for_tasks():
-    for n in [*range(1, 300), 1000, 4099, 10_000, 100_000]:
-        for tasks in range(1, min(n, 40) + 1):
+    """Checked against every chunk size 1..n: within 5% of the least cost of the busiest task,
+    and every task has a chunk whenever some size that good allows it."""
+    for n in [*range(1, 200, 7), 1000, 2060, 4099, 10_000]:
+        for tasks in (1, 2, 3, 7, 16, 33):
             size = chunk_size_for(n, tasks, 64)
-            chunks = -(-n // size)
-            assert chunks >= tasks  # every task has work
-            # whole blocks, or at most an even split over the tasks
-            assert size % 64 == 0 or size <= -(-n // tasks)
-    assert chunk_size_for(84, 16, 64) == 5  # 17 chunks (6 points would give only 14)
-    assert chunk_size_for(10_000, 16, 64) == 192  # 53 chunks: ~50, 3-4 per task, whole blocks
-    assert chunk_size_for(40, 3, 64) == 14  # too small for blocks: one chunk per task
+            costs = [_cost(n, tasks, s) for s in range(1, n + 1)]
+            assert _cost(n, tasks, size) <= 1.05 * min(costs), (n, tasks, size)
+            spread = any(-(-n // s) >= tasks for s in range(1, n + 1)
+                         if _cost(n, tasks, s) <= 1.05 * min(costs))
+            assert (-(-n // size) >= tasks) == spread, (n, tasks, size)
+    assert chunk_size_for(84, 16, 64) == 6  # one block each; 14 tasks busy (5 would be 2)
+    assert chunk_size_for(10_000, 16, 64) == 128  # 79 chunks, whole blocks, <= 5 per task
+    assert chunk_size_for(40, 3, 64) == 14
 
 
 def test_generated_scripts_run_the_sweep(tmp_path, monkeypatch):
@@ -104,7 +113,7 @@ def test_generated_scripts_run_the_sweep(tmp_path, monkeypatch):
     assert [(c["script"], c["opts"], c["codes"]) for c in calls] == [
         ("compile.sbatch", ["--parsable"], [0]),
         ("array.sbatch", ["--parsable", "--dependency=afterok:1"], [0, 0, 0]),
-        ("assemble.sbatch", ["--parsable", "--dependency=afterok:2"], [0])]
+        ("assemble.sbatch", ["--parsable", "--dependency=afterany:2"], [0])]
     for t in range(3):  # each task ran its own shard
         assert f"hh1952 shard {t}/3: the checkpoint" in (state / f"job2_{t}.log").read_text()
     got = bp.open_sweep(tmp_path / "res.nc")
@@ -121,33 +130,59 @@ def test_generated_scripts_run_the_sweep(tmp_path, monkeypatch):
 def test_slurm_errors(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "hh.toml").write_text(CONFIG)
-    assert main(["slurm", "hh.toml", "--tasks", "41"]) == 2
-    assert "exceeds the sweep's 40 points" in capsys.readouterr().err
     assert main(["slurm", "hh.toml", "--tasks", "0"]) == 2
     assert "--tasks = 0 (array tasks, count) must be >= 1" in capsys.readouterr().err
-    assert main(["slurm", "hh.toml", "--tasks", "3", "--chunk-size", "20"]) == 2
-    assert "exceeds the 2 chunks of 20 points" in capsys.readouterr().err
     assert main(["slurm", "hh.toml", "--tasks", "3", "--time", "1 hour"]) == 2
     assert "--time = '1 hour' must be a SLURM time limit" in capsys.readouterr().err
+    assert main(["slurm", "hh.toml", "--tasks", "3", "--mem", "4 G"]) == 2
+    assert "--mem = '4 G' cannot go on an #SBATCH line" in capsys.readouterr().err
     (tmp_path / "nock.toml").write_text(CONFIG.replace('checkpoint = "ckpt"', ""))
     assert main(["slurm", "nock.toml", "--tasks", "3"]) == 2
     assert "the shards need a checkpoint directory" in capsys.readouterr().err
     (tmp_path / "noout.toml").write_text(CONFIG.replace('out = "res.nc"', ""))
     assert main(["slurm", "noout.toml", "--tasks", "3"]) == 2
     assert "needs a results file" in capsys.readouterr().err
-    assert main(["slurm", "hh.toml", "--tasks", "3", "--dir", str(tmp_path / "a b")]) == 2
-    assert "must not contain whitespace" in capsys.readouterr().err
+    for bad in ("a b", "run#2", "it's", "50%"):
+        assert main(["slurm", "hh.toml", "--tasks", "3", "--dir", str(tmp_path / bad)]) == 2
+        assert "must not contain whitespace, quotes" in capsys.readouterr().err
     assert not list(tmp_path.glob("*-slurm"))
 
 
-def test_slurm_adopts_an_existing_checkpoints_chunk_size(tmp_path, monkeypatch):
+def test_slurm_options_reach_the_scripts(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dose response #2 (it's).toml").write_text(CONFIG)
+    assert main(["slurm", "dose response #2 (it's).toml", "--tasks", "41", "--dir", "s",
+                 "--time", "120:00:00", "--assemble-time", "UNLIMITED", "--mem", "4G"]) == 0
+    assert "40 array tasks, not 41: the sweep has 40 chunks of 1 points" in capsys.readouterr().err
+    array = (tmp_path / "s" / "array.sbatch").read_text()
+    assert "#SBATCH --array=0-39" in array and "#SBATCH --time=120:00:00" in array
+    assert "#SBATCH --job-name=dose_response__2__it_s_-shard" in array  # one sbatch argument
+    assert "#SBATCH --mem=4G" in array
+    assert "#SBATCH --time=UNLIMITED" in (tmp_path / "s" / "assemble.sbatch").read_text()
+    assert "--dependency=afterany:" in (tmp_path / "s" / "submit.sh").read_text()
+    assert main(["slurm", "dose response #2 (it's).toml", "--tasks", "3", "--dir", "t",
+                 "--chunk-size", "20"]) == 0  # 2 chunks: 2 tasks
+    assert "2 array tasks, not 3" in capsys.readouterr().err
+
+
+def test_slurm_keeps_an_existing_checkpoint_and_refuses_a_foreign_one(tmp_path, monkeypatch,
+                                                                      capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "hh.toml").write_text(CONFIG)
-    bp.sweep("hh1952", grid={"I_app": np.linspace(0.0, 20.0, 40)}, t_end=60.0,
-             metrics=["spike_count", "mean_V"], progress=False, checkpoint="ckpt",
-             chunk_size=5, shard="0/8")
+    (tmp_path / "c8.toml").write_text(CONFIG.replace("checkpoint", "chunk_size = 8\ncheckpoint"))
+    grid = {"I_app": np.linspace(0.0, 20.0, 40)}
+    bp.sweep("hh1952", grid=grid, t_end=60.0, metrics=["spike_count", "mean_V"],
+             progress=False, checkpoint="ckpt", chunk_size=5, shard="0/8")
     assert main(["slurm", "hh.toml", "--tasks", "4"]) == 0
     assert "--chunk-size 5 " in (tmp_path / "hh-slurm" / "array.sbatch").read_text()
+    for argv in (["hh.toml", "--chunk-size", "6"], ["c8.toml"]):  # would fail in every task
+        assert main(["slurm", *argv, "--tasks", "4", "--dir", "x"]) == 2
+        assert "uses chunk_size = 5; give --chunk-size 5" in capsys.readouterr().err
+    bp.sweep("hh1952", grid=grid, t_end=50.0, metrics=["spike_count", "mean_V"],
+             progress=False, checkpoint="other", chunk_size=5, shard="0/8")
+    assert main(["slurm", "hh.toml", "--tasks", "4", "--dir", "y", "--checkpoint", "other"]) == 2
+    assert "was written for other settings than hh.toml's" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
 def test_concurrent_compilation_into_one_cache(tmp_path):

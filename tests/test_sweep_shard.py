@@ -98,7 +98,8 @@ def test_assembly_computes_what_the_shards_left(tmp_path, full):
 
 
 def test_more_shards_than_chunks_and_rerun_shard(tmp_path, full):
-    empty = bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="6/7")  # no chunk 6
+    with pytest.warns(UserWarning, match="only 5 chunks of 8 points, so this shard has none"):
+        empty = bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="6/7")  # no chunk 6
     assert (empty["status"].values == -1).all() and empty.attrs["pending_points"] == 40
     bp.sweep("hh1952", **KW, checkpoint=tmp_path, shard="0/1")
     calls: list = []
@@ -148,7 +149,11 @@ def test_sensitivity_shards_and_hysteresis_refuses_them(tmp_path):
               parameters=["g_Na"], progress=False, chunk_size=4)  # 18 runs, 5 chunks
     full = bp.sensitivity("hh1952", **kw)
     part = bp.sensitivity("hh1952", **kw, checkpoint=tmp_path, shard="0/2")
-    assert part.attrs["shard"] == "0/2" and part.attrs["pending_points"] == 8
+    assert part.attrs["shard"] == "0/2" and part.attrs["pending_points"] == 8  # runs
+    # rows: 6 base runs, 6 at 1 - h, 6 at 1 + h; shard 0 ran rows 0-3, 8-11 and 16-17
+    st = part["status_perturbed"].values[0]
+    np.testing.assert_array_equal(st, [-1, -1, -1, -1, 0, 0])  # either perturbed run missing
+    assert np.isnan(part["d_mean_V"].values[0, :4]).all()
     whole = bp.sensitivity("hh1952", **kw, checkpoint=tmp_path)
     for v in full.data_vars:
         np.testing.assert_array_equal(whole[v].values, full[v].values)
@@ -211,3 +216,24 @@ def test_cli_shard_errors(tmp_path, capsys, monkeypatch):
     assert main(["sweep", str(cfg), "--shard", "3of4"]) == 2
     assert "shard = '3of4' must be" in capsys.readouterr().err
     assert not (tmp_path / "ckpt").exists()  # every error comes before anything is written
+
+
+def test_two_runs_starting_one_checkpoint_cannot_both_write_the_manifest(tmp_path,
+                                                                         monkeypatch):
+    """The race of two shards with different settings on a fresh directory: both find no
+    manifest; the second to write must then check against the first's, not replace it."""
+    from pathlib import Path
+
+    from biophys._checkpoint import MANIFEST, Checkpoint
+
+    Checkpoint(tmp_path, {"t_end": 60.0}, 40, None, ("a", "status"), new_chunk_size=8)
+    real = Path.exists
+    monkeypatch.setattr(Path, "exists", lambda p: False if p.name == MANIFEST else real(p))
+    with pytest.raises(ValueError, match=r"different settings \(differing: t_end\)"):
+        Checkpoint(tmp_path, {"t_end": 50.0}, 40, None, ("a", "status"), new_chunk_size=8)
+    # same settings, no chunk size asked for: the first run's layout is adopted
+    same = Checkpoint(tmp_path, {"t_end": 60.0}, 40, None, ("a", "status"), new_chunk_size=5)
+    assert same.chunk_size == 8
+    monkeypatch.undo()
+    assert json.loads((tmp_path / MANIFEST).read_text())["settings"] == {"t_end": 60.0}
+    assert not list(tmp_path.glob(".*tmp"))  # no temporary file left behind
