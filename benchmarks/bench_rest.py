@@ -14,6 +14,7 @@ Reported: wall time of each, the speed-up ``wall(full) / wall(stop_at_rest)``
 stopped. Smoke mode: two points, a few steps.
 """
 
+import bench_sweeps
 import numpy as np
 import pytest
 from conftest import run
@@ -21,8 +22,7 @@ from conftest import run
 import biophys as bp
 
 CASES = {
-    "zg_cell": ({"K_o": np.linspace(2.5, 8.0, 16), "Mg_o": np.linspace(0.25, 4.0, 16)},
-                60_000.0, 60_000.0),
+    "zg_cell": (bench_sweeps.CASES["zg_cell"]["grid"], 60_000.0, 60_000.0),
     "hh1952": ({"I_app": np.linspace(0.0, 12.0, 256)}, 1_000.0, 2_000.0),
 }
 _WALL: dict[tuple[str, bool], float] = {}

@@ -8,6 +8,9 @@ Layout of a checkpoint directory::
 
 Every file is written to a temporary name in the same directory, flushed to disk and renamed
 with :func:`os.replace`, which is atomic: a killed process leaves either a complete file or none.
+The manifest is instead hard-linked into place (:func:`os.link`, atomic and exclusive), so that
+of two runs starting one checkpoint together only one writes it; the file system must support
+hard links (POSIX local file systems and NFS do).
 The manifest carries a SHA-256 of everything that determines the numbers (model, its kernel
 sources, the full parameter and initial-state vectors, the design, times, metrics, method,
 stimulus...), so a checkpoint made for different settings is refused rather than mixed in.
@@ -71,6 +74,19 @@ def _atomic_write(path: Path, write, exclusive: bool = False) -> None:
             os.close(dfd)
 
 
+def read_manifest(path) -> dict | None:
+    """The manifest of the checkpoint directory ``path``, or None if it has none yet (a named
+    error if it is unreadable)."""
+    return _load_manifest(path) if (Path(path) / MANIFEST).exists() else None
+
+
+def _load_manifest(path) -> dict:
+    try:
+        return json.loads((Path(path) / MANIFEST).read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"checkpoint {str(path)!r}: unreadable {MANIFEST}: {exc}") from None
+
+
 class Checkpoint:
     """A checkpoint directory for one sweep.
 
@@ -110,12 +126,7 @@ class Checkpoint:
             # exclusive: of two runs starting a checkpoint together (shards), one writes the
             # manifest and the other then checks its settings against it like any resume
             _atomic_write(man_path, lambda f: f.write(text.encode()), exclusive=True)
-        try:
-            man = json.loads(man_path.read_text())
-        except (OSError, ValueError) as exc:
-            raise ValueError(
-                f"checkpoint {str(path)!r}: unreadable {MANIFEST}: {exc}"
-            ) from None
+        man = _load_manifest(self.path)  # ours, or that of a run which started it first
         if man.get("format") != FORMAT or man.get("hash") != digest:
             old = man.get("settings", {})
             diff = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))

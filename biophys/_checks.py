@@ -32,11 +32,6 @@ def _real(x) -> bool:
     return isinstance(x, numbers.Real) or (_numeric(x) and np.ndim(x) == 0)
 
 
-def _scalar(x) -> float:
-    """``x`` as a float if it is one real number, else NaN (for the range messages)."""
-    return float(x) if _real(x) else math.nan
-
-
 def range_text(low: float, high: float, low_open: bool = False,
                high_open: bool = False) -> str:
     """The valid range in words: "in [0, 1]", "finite and >= 0", "finite"."""

@@ -129,9 +129,11 @@ def gather(values, idx) -> np.ndarray:
     return np.concatenate([values(i, i + 1) for i in idx], axis=1)
 
 
-def trace_every(spec: SweepSpec, record_every, spec_retry=None) -> float:
-    """Trace sampling interval, ms; with a retry, checked to give the same sampling times
-    under both steps (a retried point's trace is recorded with the retry's settings)."""
+def trace_every(spec: SweepSpec, record_every) -> float:
+    """Trace sampling interval, ms; with a retry (``spec.retry``), checked to give the same
+    sampling times under both steps (a retried point's trace is recorded with the retry's
+    settings)."""
+    spec_retry = spec.retry
     every = float(record_every) if record_every is not None else max(spec.dt,
                                                                      spec.t_end / 2000.0)
     if spec_retry is not None:
@@ -146,12 +148,11 @@ def trace_every(spec: SweepSpec, record_every, spec_retry=None) -> float:
     return every
 
 
-def add_traces(ds, m, design, values, spec, idx, record, every, spec_retry=None,
-                retried=None) -> None:
-    """Traces of the points ``idx``; those in ``retried`` recorded with ``spec_retry``."""
+def add_traces(ds, m, design, values, spec, idx, record, every, retried=None) -> None:
+    """Traces of the points ``idx``; those in ``retried`` recorded with ``spec.retry``."""
     groups = [(spec, [i for i in idx if retried is None or not retried[i]])]
     if retried is not None:
-        groups.append((spec_retry, [i for i in idx if retried[i]]))
+        groups.append((spec.retry, [i for i in idx if retried[i]]))
     rec, times = {}, None
     for sp, ids in groups:
         if not ids:

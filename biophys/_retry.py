@@ -25,7 +25,7 @@ __all__ = ["retry_spec", "counts"]
 KEYS = ("method", "dt", "rtol", "atol")
 
 
-def retry_spec(m, spec, retry: Mapping | None, n_states: int):
+def retry_spec(m, spec, retry: Mapping | None):
     """The sweep spec of the retry and its record, or ``(None, "none")`` without a retry.
 
     Checked up front: unknown keys, a method name, the step (as ``sweep`` checks ``dt``) and
@@ -38,8 +38,13 @@ def retry_spec(m, spec, retry: Mapping | None, n_states: int):
     unknown = [k for k in retry if k not in KEYS]
     if unknown:
         raise ValueError(f"retry key {unknown[0]!r} is not one of {KEYS}")
+    n_states = len(m.state_names)
     first = dict(spec.tolerances)
     method = retry.get("method", spec.method)
+    try:
+        _engine.check_method(method)
+    except ValueError as exc:
+        raise ValueError(f"retry: {exc}") from None
     dt = retry.get("dt", spec.dt)
     takes_tol = _engine.METHODS.get(method, 1) <= 0
     rtol = retry.get("rtol", first.get("rtol") if takes_tol else None)

@@ -274,7 +274,7 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
         vmean = _time_mean(tw, Vw, np.ones(tw.size, bool)) if has_trace else nan
         vmin = float(np.min(Vw)) if has_trace else nan
         blocked = plateau_V is not None and depolarisation_block(0, vmean, plateau_V)
-        if KINDS[kind_index(0, False, 0, blocked)] == "depolarised":
+        if blocked:  # kind_index gives "depolarised" for a blocked cell first
             return BurstStats("depolarised", 0, 0.0, 0, nan, nan, nan, nan, 1.0, nan, nan, nan,
                               nan, t0, t1, st, empty, empty)
         return BurstStats("silent", 0, 0.0, 0, nan, nan, nan, nan, 0.0, nan, nan, vmean, vmin,

@@ -24,14 +24,10 @@ the first task on each type compiles again.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shlex
 import sys
 from pathlib import Path
-
-#: Chunks aimed at for the whole sweep, for progress and checkpoint granularity.
-TARGET_CHUNKS = 50
 
 _TIME = re.compile(r"^((\d+-)?\d+(:\d{1,2}){0,2}|UNLIMITED|INFINITE)$", re.IGNORECASE)
 #: Characters an #SBATCH line cannot carry in a path (whitespace, quotes, comments, escapes,
@@ -46,8 +42,11 @@ def chunk_size_for(n_points: int, tasks: int, block: int) -> int:
     ``ceil(size / block)`` block runs, and the array takes as long as its busiest task,
     ``ceil(n_chunks / tasks)`` chunks. Of the sizes within 5% of the least such cost, it takes
     one that gives every task a chunk if it can, with a chunk count nearest
-    ``tasks * ceil(TARGET_CHUNKS / tasks)`` (progress and checkpoint granularity).
+    ``tasks * ceil(TARGET_CHUNKS / tasks)`` (progress and checkpoint granularity;
+    :data:`biophys.sweep.TARGET_CHUNKS`).
     """
+    from .sweep import TARGET_CHUNKS  # deferred: the CLI parser stays light
+
     target = tasks * max(1, -(-TARGET_CHUNKS // tasks))
     sizes = [*range(1, min(block, n_points) + 1), *range(2 * block, n_points + block, block)]
 
@@ -92,11 +91,10 @@ def _environment(cache: Path) -> list[str]:
 
 def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     """Check the configuration and write the job scripts; returns ``{name: path}``."""
-    from . import _checkpoint
     from ._cache import cache_root
+    from ._checkpoint import read_manifest
     from ._compile import BLOCK
-    from .cli_sweep import load_config
-    from .sweep import sweep
+    from .cli_sweep import dry_run, load_config
 
     if isinstance(args.tasks, bool) or args.tasks < 1:
         raise ValueError(f"--tasks = {args.tasks!r} (array tasks, count) must be >= 1")
@@ -110,6 +108,9 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
         if value is not None and _SBATCH_UNSAFE.search(value):
             raise ValueError(f"--{name} = {value!r} cannot go on an #SBATCH line (no "
                              "whitespace, quotes, '#', '\\' or '%')")
+    for value in args.sbatch or ():  # one line each: a line break would end the directives
+        if "\n" in value or "\r" in value:
+            raise ValueError(f"--sbatch = {value!r} must be one line (one #SBATCH option)")
     for name in ("time", "compile_time", "assemble_time"):
         _check_time("--" + name.replace("_", "-"), getattr(args, name))
     config = Path(args.config).resolve()
@@ -126,16 +127,11 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
         raise ValueError(f"{args.config}: the assembling job needs a results file: give --out "
                          "results.nc or [output] out in the configuration")
     plot = args.plot or out_cfg.get("plot")
-    dry = sweep(**{**kw, "checkpoint": None, "progress": False}, dry_run=True)
+    dry = dry_run(args.config, {**kw, "checkpoint": None})
     n_points = int(dry.attrs["n_points"])
     given = args.chunk_size if args.chunk_size is not None else kw.get("chunk_size")
-    manifest = checkpoint / _checkpoint.MANIFEST
-    if manifest.exists():  # resume: the same settings, with the layout it was started with
-        try:
-            man = json.loads(manifest.read_text())
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"checkpoint {str(checkpoint)!r}: unreadable "
-                             f"{_checkpoint.MANIFEST}: {exc}") from None
+    man = read_manifest(checkpoint)
+    if man is not None:  # resume: the same settings, with the layout it was started with
         if man.get("hash") != dry.attrs["settings_hash"]:
             raise ValueError(f"checkpoint {str(checkpoint)!r} was written for other settings "
                              f"than {args.config}'s; every task would refuse it. Use another "

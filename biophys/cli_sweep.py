@@ -58,7 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _rest
+from . import _rest, _retry
 
 try:
     import tomllib
@@ -72,7 +72,7 @@ _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
 TABLE_MAX_POINTS = 200
 
-_SECTIONS = {"dask": {"address", "n_workers"}, "retry": {"method", "dt", "rtol", "atol"},
+_SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
              "traces": {"points", "record", "record_every"},
              "output": {"out", "plot", "metric", "x", "y"}}
 
@@ -83,19 +83,6 @@ def _number(x) -> bool:
 
 def _numbers(x) -> bool:
     return _number(x) or (isinstance(x, list) and all(map(_number, x)))
-
-
-#: Type checks of the integration settings in [retry] and [stop_at_rest].
-_SETTINGS = (("method", lambda x: isinstance(x, str), "a method name"),
-             ("dt", _number, "a number (ms)"), ("rtol", _number, "a number (dimensionless)"),
-             ("atol", _numbers, "a number or a list of numbers (one per state)"))
-
-
-def _settings_table(path, name: str, table: dict) -> dict:
-    for key, ok, what in _SETTINGS:
-        if key in table and not ok(table[key]):
-            raise ValueError(f"{path}: [{name}] {key} = {table[key]!r} must be {what}")
-    return dict(table)
 
 
 def _unknown(keys, valid, where: str) -> None:
@@ -212,12 +199,12 @@ def load_config(path) -> dict:
         except TypeError as exc:
             raise ValueError(f"{path}: [solution]: {exc}") from None
     if "retry" in cfg:
-        kw["retry"] = _settings_table(path, "retry", cfg["retry"])
+        kw["retry"] = dict(cfg["retry"])  # its values are checked by sweep
     if "stop_at_rest" in cfg:
         rest = cfg["stop_at_rest"]
         if isinstance(rest, dict):
             _unknown(rest, _rest.KEYS, f"[stop_at_rest] of {path}")
-            rest = _settings_table(path, "stop_at_rest", rest)
+            rest = dict(rest)
         elif not isinstance(rest, bool):
             raise ValueError(f"{path}: stop_at_rest = {rest!r} must be true, false or a table "
                              "with rtol (dimensionless) and atol (state units)")
@@ -340,15 +327,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
     # Check everything first (nothing is simulated), so that an error in the configuration is
     # the only line on stderr and the notes below come before the (long) run, not after it.
-    dry_kw = {k: v for k, v in kw.items() if k != "progress"}
-    try:
-        with warnings.catch_warnings():
-            if not args.dry_run:  # the real run below warns about the bath itself
-                warnings.simplefilter("ignore")
-            ds = sweep(**dry_kw, dry_run=True)
-    except (ValueError, KeyError) as exc:  # name the file whose value sweep refused
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        raise ValueError(f"{args.config}: {msg}") from None
+    ds = dry_run(args.config, kw, quiet=not args.dry_run)  # the real run warns about the bath
     if args.dry_run:
         axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
         metrics = json.loads(ds.attrs["metrics"])
@@ -372,6 +351,21 @@ def sweep_command(args: argparse.Namespace) -> int:
     n_bad = int((ds["status"] != 0).sum())
     print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok")
     return 0
+
+
+def dry_run(config, kw: dict, quiet: bool = True):
+    """``sweep(**kw, dry_run=True)`` (no progress bar; warnings hidden if ``quiet``), an error
+    naming the configuration file ``config`` whose values sweep refused."""
+    from .sweep import sweep
+
+    try:
+        with warnings.catch_warnings():
+            if quiet:
+                warnings.simplefilter("ignore")
+            return sweep(**{k: v for k, v in kw.items() if k != "progress"}, dry_run=True)
+    except (ValueError, KeyError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise ValueError(f"{config}: {msg}") from None
 
 
 def _shard_report(ds, config, checkpoint) -> int:

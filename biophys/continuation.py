@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import _retry
 from ._checks import checked_number
 from ._design import _as_1d, _unit, check_bounds
 from ._initial import check_shared
@@ -95,6 +96,8 @@ def hysteresis(
                              "each step a sweep of the other axes (grid=)")
     steps = _check_values(m, axis, values)
     check_shared(initial, "hysteresis()")
+    if grid is not None and not isinstance(grid, Mapping):
+        raise ValueError(f"grid = {grid!r} must be a mapping {{name: values}} of the other axes")
     others = dict(grid or {})
     if axis in others:
         raise ValueError(f"{axis!r} is the stepped axis; it cannot also be a grid= axis")
@@ -108,7 +111,8 @@ def hysteresis(
     out = {name: np.full((2, n, *shape), np.nan) for name in metrics}
     status = np.full((2, n, *shape), -1, dtype=np.int8)
     warm = np.zeros((2, n, *shape), dtype=bool)
-    retried = np.zeros((2, n, *shape), dtype=bool) if "retry" in sweep_kwargs else None
+    retried = (np.zeros((2, n, *shape), dtype=bool)
+               if sweep_kwargs.get("retry") is not None else None)
     t_rest = np.full((2, n, *shape), np.nan) if "t_rest" in plan else None
     first = m.state_vector(initial)  # where each point starts afresh
     state = None  # per point: the final state of the run before it, or `first` where it failed
@@ -185,8 +189,7 @@ def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None,
         continuation="each run starts from the final state of the run before it; up through "
                      "the values in the given order, then down from the top",
         steps=json.dumps(steps.tolist()), n_runs=int(2 * plan["status"].size),
-        **({} if retried is None else {"retried_points": int(retried.sum()),
-                                       "recovered_points": int((retried & (status == 0)).sum())}),
+        **({} if retried is None else _retry.counts(retried, status)),
         **({} if t_rest is None else {"stopped_points": int(np.isfinite(t_rest).sum())}),
         status_counts=json.dumps(status_counts(status)))
     return ds

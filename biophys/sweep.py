@@ -26,6 +26,7 @@ from . import _chunk, _engine, _initial, _rest, _retry, _shard
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
+from ._checks import checked_number
 from ._chunk import SweepSpec, compute_chunk
 from ._compile import BLOCK
 from ._design import Design, Mapper, make_design, resolve_traces
@@ -152,9 +153,14 @@ def _chunk_size(chunk_size, n_points: int) -> int | None:
     return int(chunk_size)
 
 
+#: Chunks a sweep is cut into by default (progress and checkpoint granularity).
+TARGET_CHUNKS = 50
+
+
 def default_chunk_size(n_points: int) -> int:
-    """About 50 chunks, each a multiple of the driver's block and at least two blocks."""
-    per = -(-n_points // 50)
+    """About :data:`TARGET_CHUNKS` chunks, each a multiple of the driver's block and at least
+    two blocks."""
+    per = -(-n_points // TARGET_CHUNKS)
     return max(2 * BLOCK, -(-per // BLOCK) * BLOCK)
 
 
@@ -380,12 +386,7 @@ def sweep(
         for r in record:
             m.variable_index(r)
     if record_every is not None:
-        try:
-            ok = math.isfinite(float(record_every)) and float(record_every) > 0
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise ValueError(f"record_every = {record_every!r} ms must be finite and > 0 ms")
+        checked_number(record_every, "record_every", "ms", 0.0, low_open=True)
     if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(
             n_workers, (int, np.integer)) or n_workers < 1):
         raise ValueError(f"n_workers = {n_workers!r} must be a positive integer")
@@ -398,9 +399,9 @@ def sweep(
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
                      bool(final_state), init.rows, rest)
-    spec_retry, retry_record = _retry.retry_spec(m, spec, retry, len(m.state_names))
+    spec_retry, retry_record = _retry.retry_spec(m, spec, retry)
     spec = dataclasses.replace(spec, retry=spec_retry)
-    every = _chunk.trace_every(spec, record_every, spec_retry) if trace_idx else None
+    every = _chunk.trace_every(spec, record_every) if trace_idx else None
     settings = _settings(m, spec, design, mapper, rule, init, retry_record)
     _engine.warn_coarse_dt(m, dt, method)
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
@@ -520,8 +521,8 @@ def sweep(
             "long_name": "point run again with the retry settings (see the retry attribute) "
                          "after the sweep's own settings failed"})
     if trace_idx:
-        _chunk.add_traces(ds, m, design, values, spec, trace_idx, record, every, spec_retry,
-                    retried if spec_retry is not None else None)
+        _chunk.add_traces(ds, m, design, values, spec, trace_idx, record, every,
+                          retried if spec_retry is not None else None)
     ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
     return ds
 

@@ -415,9 +415,11 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     OS = np.zeros((n_obs if rest_every > 0 else 0, 3, BLOCK))
     if rest_every > 0:
         RS[RS_K] = -1.0
-    stim_last = -math.inf  # the stimulus's last change before the end of the run
+    # the stimulus's last change that the run samples (at t + dt/2, the last step's included: a
+    # clamp step ending at t_end sets the final V)
+    stim_last = -math.inf
     for j in range(stim_t.shape[0]):
-        if stim_t[j] < t0 + n_steps * dt:
+        if stim_t[j] <= t0 + n_steps * dt + half:
             stim_last = stim_t[j]
     n_frozen = 0
     s_prev = math.nan

@@ -43,11 +43,14 @@ from ._jit import jit
 from .bursts import B_PEND_MIN, B_PEND_N, B_PEND_SUM, N_BURST
 from .ensemble_source import S_ACCEPTED
 
-#: Consecutive passed tests that freeze a cell.
+#: Consecutive passed tests that freeze a cell (chosen here: a second test, 10 ms later, keeps
+#: a cell that passes once while turning, e.g. at the top of a slow wave, from being frozen).
 REST_CHECKS = 2
 #: Shortest time over which the test extends the present rates, ms: near the end of a run the
 #: time left alone would let a cell that is still moving pass (harmless for the accuracy, but
-#: then it would not be at rest).
+#: then it would not be at rest). Chosen here, not tuned: 1 s is long against a spike or a
+#: gating time constant, so a cell that passes would move by less than its tolerance over a
+#: whole second at its present rates.
 REST_HORIZON = 1000.0
 
 # rows of the per-block rest workspace RS (BLOCK columns): step of the freeze (-1: not

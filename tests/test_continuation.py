@@ -242,3 +242,14 @@ def test_named_errors_of_hysteresis_and_differs():
     with pytest.raises(ValueError, match=r"no metric 'nope' in this hysteresis result; "
                                          r"metrics: mean_V$"):
         differs(h, "nope")
+
+
+def test_retry_none_and_a_grid_that_is_not_a_mapping():
+    """``retry=None`` is no retry (it crashed after the first step, looking for ``retried``);
+    a ``grid`` that is not a mapping is a named error, not a dict-update TypeError."""
+    ds = bp.hysteresis("hh1952", "I_app", [0.0, 10.0], t_end=20.0, metrics=["mean_V"],
+                       retry=None, progress=False)
+    assert "retried" not in ds and "retried_points" not in ds.attrs
+    for grid in ([1.0, 2.0], "temperature"):
+        with pytest.raises(ValueError, match=r"grid = .* must be a mapping \{name: values\}"):
+            bp.hysteresis("hh1952", "I_app", [0.0, 10.0], t_end=20.0, grid=grid)

@@ -139,12 +139,18 @@ def test_slurm_errors(tmp_path, monkeypatch, capsys):
     (tmp_path / "nock.toml").write_text(CONFIG.replace('checkpoint = "ckpt"', ""))
     assert main(["slurm", "nock.toml", "--tasks", "3"]) == 2
     assert "the shards need a checkpoint directory" in capsys.readouterr().err
+    (tmp_path / "neg.toml").write_text(CONFIG.replace("t_end = 60.0", "t_end = -5.0"))
+    assert main(["slurm", "neg.toml", "--tasks", "3"]) == 2  # found by sweep, named with file
+    assert "error: neg.toml: t_end = -5.0 ms must be finite and > 0" in capsys.readouterr().err
     (tmp_path / "noout.toml").write_text(CONFIG.replace('out = "res.nc"', ""))
     assert main(["slurm", "noout.toml", "--tasks", "3"]) == 2
     assert "needs a results file" in capsys.readouterr().err
     for bad in ("a b", "run#2", "it's", "50%"):
         assert main(["slurm", "hh.toml", "--tasks", "3", "--dir", str(tmp_path / bad)]) == 2
         assert "must not contain whitespace, quotes" in capsys.readouterr().err
+        assert not (tmp_path / bad).exists()
+    assert main(["slurm", "hh.toml", "--tasks", "3", "--sbatch", "--qos=a\n#SBATCH --x"]) == 2
+    assert "must be one line" in capsys.readouterr().err
     assert not list(tmp_path.glob("*-slurm"))
 
 

@@ -256,7 +256,10 @@ def test_provenance_settings_and_checkpoint(tmp_path):
     assert rec["check_every_ms"] == _engine.REST_CHECK_MS
     assert on.attrs["settings_hash"] != off.attrs["settings_hash"]
     assert np.isfinite(on["t_rest"].values[0]) and np.isnan(on["t_rest"].values[1])
-    again = bp.sweep("hh1952", stop_at_rest={"rtol": 1e-7}, checkpoint=tmp_path / "c", **kw)
+    calls: list = []
+    again = bp.sweep("hh1952", stop_at_rest={"rtol": 1e-7}, checkpoint=tmp_path / "c",
+                     callback=lambda *c: calls.append(c), **kw)
+    assert calls == []  # resumed: t_rest comes from the chunks, nothing recomputed
     np.testing.assert_array_equal(again["t_rest"].values, on["t_rest"].values)
     with pytest.raises(ValueError, match="settings"):  # another tolerance: another sweep
         bp.sweep("hh1952", stop_at_rest=True, checkpoint=tmp_path / "c", **kw)
@@ -291,9 +294,9 @@ def test_retry_keeps_or_drops_the_option():
     m = get_model("hh1952")
     spec = SweepSpec(m, m.default_parameters(), m.default_states(), (), 100.0, 0.05, 0.0,
                      ("mean_V",), "rl2", rest=(RTOL, (ATOL,) * 4))
-    fixed, _ = _retry.retry_spec(m, spec, {"dt": 0.01}, 4)
+    fixed, _ = _retry.retry_spec(m, spec, {"dt": 0.01})
     assert fixed.rest == spec.rest and "t_rest" in fixed.outputs(m)
-    adaptive, _ = _retry.retry_spec(m, spec, {"method": "adaptive"}, 4)
+    adaptive, _ = _retry.retry_spec(m, spec, {"method": "adaptive"})
     assert adaptive.rest == () and "t_rest" not in adaptive.outputs(m)
     # hh1952 at dt = 1 ms: rl2ab rests at I_app = 0 and blows up at 200 uA/cm^2
     kw = dict(grid={"I_app": [0.0, 200.0]}, t_end=2000.0, dt=1.0, method="rl2ab",
@@ -325,3 +328,18 @@ def test_toml(tmp_path):
     p.write_text(base + 'stop_at_rest = "on"\n' + grid)
     with pytest.raises(ValueError, match="stop_at_rest = 'on' must be true, false or a table"):
         load_config(p)
+
+
+def test_a_clamp_step_ending_at_t_end_is_not_frozen_over():
+    """The last step samples the stimulus at t_end + dt/2, so a clamp step that ends at t_end
+    sets the final V; the rest test must wait for that change too (it froze the cell on the
+    step's level: final V -40 mV instead of -70)."""
+    vc = bp.VoltageClamp(holding=-70.0, steps=[(-40.0, 500.0)])
+    kw = dict(points={"g_K": [36.0]}, t_end=500.0, stimulus=vc, final_state=True,
+              metrics=["mean_V", "min_V", "max_V"], progress=False)
+    full = bp.sweep("hh1952", **kw)
+    rest = bp.sweep("hh1952", stop_at_rest=True, **kw)
+    assert float(full["final_V"][0]) == -70.0 and float(full["min_V"][0]) == -70.0  # premise
+    assert np.isnan(rest["t_rest"].values[0])  # no test after the last sampled change
+    for v in ("mean_V", "min_V", "max_V", "final_V", "final_n"):
+        assert rest[v].values[0] == full[v].values[0], v

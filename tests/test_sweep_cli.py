@@ -1,6 +1,7 @@
 """``biophys sweep config.toml``: TOML configs, results file and figure, one-line errors; the
 example configs; plots with units on the axes."""
 
+import re
 import subprocess
 import sys
 import warnings
@@ -314,7 +315,7 @@ def test_boolean_atol_in_a_config_is_an_error(tmp_path, atol):
         load_config(cfg)
 
 
-def test_retry_table(tmp_path):
+def test_retry_table(tmp_path, capsys):
     """[retry] reaches sweep(retry=...); an unknown key in it is named."""
     cfg = write(tmp_path, 'model = "beta_cell"\nt_end = 20000.0\ndt = 10.0\n'
                 'metrics = ["mean_V"]\n[points]\nK_o = [5.0, 12.0]\n[retry]\ndt = 0.1\n')
@@ -330,7 +331,10 @@ def test_retry_table(tmp_path):
                 '[retry]\nstep = 0.1\n')
     with pytest.raises(ValueError, match=r"unknown key\(s\) step in \[retry\]"):
         load_config(bad)
-    bad = write(tmp_path, 'model = "hh1952"\nt_end = 1.0\n[grid]\nI_app = [0.0]\n'
-                '[retry]\ndt = true\n')
-    with pytest.raises(ValueError, match=r"\[retry\] dt = True must be a number \(ms\)"):
-        load_config(bad)
+    for text, message in (("dt = true", "dt = True must be a real number"),
+                          ('method = ["rl2"]', r"method = \['rl2'\] is not one of")):
+        bad = write(tmp_path, 'model = "hh1952"\nt_end = 1.0\n[grid]\nI_app = [0.0]\n'
+                    f'[retry]\n{text}\n')
+        assert run([str(bad), "--no-progress"]) == 2  # checked by sweep, named with the file
+        err = capsys.readouterr().err
+        assert re.search(rf"error: {re.escape(str(bad))}: retry: {message}", err), err

@@ -79,7 +79,10 @@ def test_points_design_and_a_failed_point():
 def test_per_point_states_enter_the_checkpoint_key(first, tmp_path):
     ck = tmp_path / "ck"
     a = bp.sweep("hh1952", t_end=30.0, initial=first, checkpoint=ck, **KW)
-    again = bp.sweep("hh1952", t_end=30.0, initial=first, checkpoint=ck, **KW)  # resumed
+    calls: list = []
+    again = bp.sweep("hh1952", t_end=30.0, initial=first, checkpoint=ck,
+                     callback=lambda *c: calls.append(c), **KW)
+    assert calls == []  # resumed: nothing recomputed
     np.testing.assert_array_equal(a["mean_V"].values, again["mean_V"].values)
     other = first.copy(deep=True)
     other["final_V"][0, 0] = -70.0
