@@ -18,18 +18,28 @@ def unit_text(unit: str) -> str:
     return "(dimensionless)" if unit in ("1", "") else unit
 
 
-def _numeric(x) -> bool:
+def is_numeric(x) -> bool:
     """A real number or an array of them (not a bool, string or bool array)."""
     a = np.asarray(x)
     return a.dtype.kind in "iuf"
 
 
-def _real(x) -> bool:
+def is_real(x) -> bool:
     """One real number: an int, float, numpy number, 0-d array or :class:`numbers.Real` such as
     a Fraction (not a bool, string, Decimal or array of several)."""
     if isinstance(x, (bool, np.bool_)):
         return False
-    return isinstance(x, numbers.Real) or (_numeric(x) and np.ndim(x) == 0)
+    return isinstance(x, numbers.Real) or (is_numeric(x) and np.ndim(x) == 0)
+
+
+def real_values(values) -> np.ndarray | None:
+    """``values`` as a float array if every entry is a real number (ints, floats, numpy numbers
+    or :class:`numbers.Real` objects such as Fractions; not bools, strings or complex numbers),
+    else ``None``."""
+    a = np.asarray(values)
+    if a.dtype.kind == "O" and all(is_real(x) for x in a.flat):
+        return a.astype(np.float64)
+    return a.astype(np.float64) if is_numeric(a) else None
 
 
 def range_text(low: float, high: float, low_open: bool = False,
@@ -57,7 +67,7 @@ def checked_number(value, name: str, unit: str, low: float = -math.inf,
     (0, 0.5] (dimensionless)``.
     """
     valid = range_text(low, high, low_open, high_open)
-    if not _real(value):
+    if not is_real(value):
         raise ValueError(f"{name} = {reprlib.repr(value)} must be a real number (not a bool, "
                          f"string or array), {valid} {unit_text(unit)}{note}")
     v = float(value)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import reprlib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import real_values
 from ._model import Model
 from ._warn import warn_user
 
@@ -89,9 +91,13 @@ def _check_name(model: Model, name, solution, what: str) -> str:
 
 def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
     try:
-        a = np.atleast_1d(np.asarray(values, dtype=np.float64))
+        a = real_values(values)
     except (TypeError, ValueError):
-        raise ValueError(f"{what} {name!r} must be numbers in {unit}, got {values!r}") from None
+        a = None
+    if a is None:
+        raise ValueError(f"{what} {name!r} must be real numbers (not bools, strings or complex "
+                         f"numbers) in {unit}, got {reprlib.repr(values)}")
+    a = np.atleast_1d(a)
     if a.ndim != 1:
         raise ValueError(f"{what} {name!r} must be one-dimensional, got shape {a.shape}")
     if a.size == 0:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._checks import _numeric, checked_number
+from ._checks import checked_number, is_numeric
 from ._compile import (
     INTEGRATORS,
     block_function,
@@ -154,7 +154,7 @@ def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
     r = checked_number(rtol, "rtol", "1", 1e-14, 0.1)
     try:
         a = np.asarray(atol, dtype=np.float64)
-        ok = _numeric(atol) and (a.ndim == 0 or a.shape == (n_states,))
+        ok = is_numeric(atol) and (a.ndim == 0 or a.shape == (n_states,))
     except (TypeError, ValueError):
         ok = False
     if ok:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import real_values
 from ._design import Design
 from ._model import Model
 
@@ -99,10 +100,12 @@ def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
     if hasattr(value, "dims"):  # labelled: its dims and coordinates must be the sweep's
         _check_points(value, design, f"initial state {name!r}", need_coords=False)
     try:
-        a = np.asarray(value, dtype=np.float64)
+        a = real_values(value)
     except (TypeError, ValueError):
-        raise q.value_error("initial state", value,
-                            expected="a number or an array of numbers") from None
+        a = None
+    if a is None:
+        raise q.value_error("initial state", value, expected="a real number or an array of "
+                            "real numbers (not bools, strings or complex numbers)")
     if a.shape != design.shape:
         raise ValueError(f"initial state {name!r}: per-point values need the sweep's shape "
                          f"{design.shape}, got {a.shape}")

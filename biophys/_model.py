@@ -17,7 +17,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._checks import range_text, unit_text
+from ._checks import is_real, range_text, unit_text
 from .analysis import check_plateau_V
 
 
@@ -91,10 +91,10 @@ class Quantity:
 
     def validate(self, value: float, what: str = "parameter") -> float:
         """Return ``value`` as float or raise a ``ValueError`` naming the range and unit."""
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            raise self.value_error(what, value, expected="a number") from None
+        if not is_real(value):
+            raise self.value_error(what, value,
+                                   expected="a real number (not a bool, string or array)")
+        v = float(value)
         lo, hi = self.bounds
         if not math.isfinite(v) or not (lo <= v <= hi):
             raise self.value_error(what, value)

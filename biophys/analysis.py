@@ -108,13 +108,6 @@ def _check_trace(t, V) -> tuple[np.ndarray, np.ndarray]:
     return t, V
 
 
-def _check_positive(name: str, value: float, unit: str) -> float:
-    v = float(value)
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} = {value!r} {unit} must be finite and > 0 {unit}")
-    return v
-
-
 def detect_spikes(t, V, threshold: float) -> np.ndarray:
     """Times of upward crossings of ``threshold`` by V.
 
@@ -135,9 +128,7 @@ def detect_spikes(t, V, threshold: float) -> np.ndarray:
         compiled driver).
     """
     t, V = _check_trace(t, V)
-    thr = float(threshold)
-    if not math.isfinite(thr):
-        raise ValueError(f"threshold = {threshold!r} mV must be finite")
+    thr = checked_number(threshold, "threshold", "mV")
     i = np.nonzero((V[:-1] < thr) & (V[1:] >= thr))[0]
     return t[i] + (t[i + 1] - t[i]) * (thr - V[i]) / (V[i + 1] - V[i])
 
@@ -261,7 +252,7 @@ def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:
 
 def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     """Core of :func:`bursts`: spike times ``st`` and (optionally) the trace in the window."""
-    gap = _check_positive("gap", gap, "ms")
+    gap = checked_number(gap, "gap", "ms", 0.0, low_open=True)
     st = np.sort(st[np.isfinite(st)])
     st = st[(st >= t0) & (st <= t1)]
     has_trace = tw is not None and tw.size > 0

@@ -56,11 +56,13 @@ def _flags(da: xr.DataArray) -> list[str] | None:
     return list(names.values())
 
 
-def _categorical_cmap(cmap: str, n: int):
+def _categorical_cmap(cmap, n: int):
+    """``n`` colours of ``cmap`` (a name or a Colormap): the first ``n`` of a qualitative map
+    (fewer than 256 colours, repeated if needed), else ``n`` spread over the whole map."""
     from matplotlib import colormaps
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import Colormap, ListedColormap
 
-    base = colormaps[cmap]
+    base = cmap if isinstance(cmap, Colormap) else colormaps[cmap]
     colors = base(np.arange(n) % base.N) if base.N < 256 else base(np.linspace(0, 1, n))
     return ListedColormap(colors)
 
@@ -84,7 +86,7 @@ def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.
 
 
 def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = None, *,
-            sel: Mapping | None = None, ax=None, cmap: str | None = None, **kwargs):
+            sel: Mapping | None = None, ax=None, cmap=None, **kwargs):
     """Colour map of ``metric`` over two swept axes.
 
     Parameters
@@ -99,8 +101,8 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     sel : mapping, optional
         Values of further swept axes (nearest point is taken).
     ax : matplotlib Axes, optional
-    cmap : str, optional
-        Matplotlib colormap (default ``viridis``). A coded metric (``regime``: CF
+    cmap : str or matplotlib.colors.Colormap, optional
+        Matplotlib colormap, by name or object (default ``viridis``). A coded metric (``regime``: CF
         ``flag_values`` 0..n-1 with ``flag_meanings``) gets one colour per category (default
         ``tab10``) and a colour bar labelled with the category names.
     **kwargs

@@ -37,10 +37,12 @@ import contextlib
 import contextvars
 import dataclasses
 import math
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._checks import is_real
 from ._model import Model
 from ._warn import warn_user
 
@@ -94,10 +96,10 @@ _CYTOSOL_LIMITS: dict[str, tuple] = {
 
 def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -> float:
     unit, lo, lo_incl, hi, plo, phi, why = limits[name]
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in {unit}, got {value!r}") from None
+    if not is_real(value):
+        raise ValueError(f"{name} must be a real number (not a bool, string or array) in "
+                         f"{unit}, got {reprlib.repr(value)}")
+    v = float(value)
     lo_txt = f"{'[' if lo_incl else '('}{lo:g}, {hi:g}] {unit}"
     ok = math.isfinite(v) and (v >= lo if lo_incl else v > lo) and v <= hi
     if not ok:

@@ -9,19 +9,15 @@ boundaries are honoured exactly.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import checked_number
 
-def _finite(name: str, value: float, unit: str, low: float = -math.inf) -> float:
-    v = float(value)
-    if not math.isfinite(v) or v < low:
-        rng = f"[{low:g}, inf)" if low > -math.inf else "(-inf, inf)"
-        raise ValueError(f"{name} = {value!r} {unit} must be finite and in {rng} {unit}")
-    return v
+#: Range of a clamp potential, mV (the models' declared range of V).
+_V_RANGE = (-300.0, 300.0)
 
 
 @dataclass(frozen=True)
@@ -43,11 +39,9 @@ class Pulse:
     duration: float
 
     def waveform(self) -> tuple[np.ndarray, np.ndarray, bool]:
-        a = _finite("Pulse.amplitude", self.amplitude, "(model current unit)")
-        s = _finite("Pulse.start", self.start, "ms", 0.0)
-        d = _finite("Pulse.duration", self.duration, "ms", 0.0)
-        if d <= 0:
-            raise ValueError(f"Pulse.duration = {d!r} ms must be > 0 ms")
+        a = checked_number(self.amplitude, "Pulse.amplitude", "(model current unit)")
+        s = checked_number(self.start, "Pulse.start", "ms", 0.0)
+        d = checked_number(self.duration, "Pulse.duration", "ms", 0.0, low_open=True)
         return np.array([s, s + d]), np.array([a, 0.0]), False
 
 
@@ -92,19 +86,13 @@ class VoltageClamp:
     start: float = 0.0
 
     def waveform(self) -> tuple[np.ndarray, np.ndarray, bool]:
-        hold = _finite("VoltageClamp.holding", self.holding, "mV")
-        if not -300.0 <= hold <= 300.0:
-            raise ValueError(f"VoltageClamp.holding = {hold!r} mV must be in [-300, 300] mV")
-        t0 = _finite("VoltageClamp.start", self.start, "ms", 0.0)
+        hold = checked_number(self.holding, "VoltageClamp.holding", "mV", *_V_RANGE)
+        t0 = checked_number(self.start, "VoltageClamp.start", "ms", 0.0)
         times, values = [0.0], [hold]
         t = t0
         for level, duration in self.steps:
-            lv = _finite("VoltageClamp step level", level, "mV")
-            if not -300.0 <= lv <= 300.0:
-                raise ValueError(f"VoltageClamp step level = {lv!r} mV must be in [-300, 300] mV")
-            d = _finite("VoltageClamp step duration", duration, "ms", 0.0)
-            if d <= 0:
-                raise ValueError(f"VoltageClamp step duration = {d!r} ms must be > 0 ms")
+            lv = checked_number(level, "VoltageClamp step level", "mV", *_V_RANGE)
+            d = checked_number(duration, "VoltageClamp step duration", "ms", 0.0, low_open=True)
             if t > times[-1]:
                 times.append(t)
                 values.append(lv)

@@ -16,12 +16,14 @@ Example::
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _engine
+from ._checks import real_values
 from ._model import Model
 from .models import get_model
 
@@ -114,9 +116,10 @@ def synthesis_rate(Ca_avg, *, model: str | Model | None = None,
     """
     m = _model(model)
     p = m.parameter_vector(params)
-    ca = np.asarray(Ca_avg, dtype=np.float64)
-    if np.any(~np.isfinite(ca)) or np.any(ca < 0):
-        raise ValueError(f"Ca_avg = {Ca_avg!r} mM must be finite and >= 0 mM")
+    ca = real_values(Ca_avg)
+    if ca is None or np.any(~np.isfinite(ca)) or np.any(ca < 0):
+        raise ValueError(f"Ca_avg = {reprlib.repr(Ca_avg)} mM must be real numbers (not bools "
+                         f"or strings), finite and >= 0 mM")
     out = np.array([_rate(m, p, c) for c in ca.ravel()])
     return out.reshape(ca.shape)
 

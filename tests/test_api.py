@@ -76,7 +76,8 @@ def test_steps_stimulus_matches_constant_current():
         (dict(t_end=1.0, initial={"m": 2.0}), r"initial state 'm'.*\[0, 1\]"),
         (dict(t_end=1.0, initial={"m": 2.0}), r"'m' = 2.0 \(dimensionless\) .*\[0, 1\] \(dim"),
         (dict(t_end=1.0, params={"g_K": "x"}),
-         r"'g_K' must be a number, in \[0, 10000\] mS/cm\^2 \(.*\), got 'x'"),
+         r"'g_K' must be a real number \(not a bool, string or array\), in \[0, 10000\] "
+         r"mS/cm\^2 \(.*\), got 'x'"),
         (dict(t_end=1.0, record=["Q"]), r"cannot record 'Q'; valid names: V, m, h, n, I_Na"),
         (dict(t_end=1.0, record_every=-1.0), r"record_every"),
         (dict(t_end=1.0, method="euler"), r"method"),
@@ -104,11 +105,12 @@ def test_unknown_names_list_the_valid_ones():
 @pytest.mark.parametrize(
     "stim, match",
     [
-        (bp.Pulse(1.0, 0.0, 0.0), r"Pulse.duration = 0.0 ms must be > 0"),
+        (bp.Pulse(1.0, 0.0, 0.0), r"Pulse.duration = 0.0 ms must be finite and > 0"),
         (bp.Pulse(float("nan"), 0.0, 1.0), r"Pulse.amplitude"),
-        (bp.Pulse(1.0, -1.0, 1.0), r"Pulse.start"),
-        (bp.VoltageClamp(-70.0, [(-20.0, -1.0)]), r"step duration"),
-        (bp.VoltageClamp(-700.0), r"holding = -700.0 mV"),
+        (bp.Pulse(1.0, -1.0, 1.0), r"Pulse.start = -1.0 ms must be finite and >= 0"),
+        (bp.VoltageClamp(-70.0, [(-20.0, -1.0)]),
+         r"step duration = -1.0 ms must be finite and > 0"),
+        (bp.VoltageClamp(-700.0), r"holding = -700.0 mV must be in \[-300, 300\]"),
         (bp.Steps([1.0, 0.5], [1.0, 2.0]), r"strictly increasing"),
     ],
 )

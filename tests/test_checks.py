@@ -9,6 +9,7 @@ one).
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -16,13 +17,14 @@ import pytest
 import xarray as xr
 
 import biophys as bp
-from biophys import _engine
+from biophys import _engine, zg
 from biophys._checks import checked_number
 from biophys.analysis import check_plateau_V
 from biophys.continuation import differs
 from biophys.sensitivity import sensitivity
 
 NOT_REAL = "must be a real number (not a bool, string or array)"
+NR = re.escape(NOT_REAL)
 
 
 @pytest.mark.parametrize("value, kwargs, message", [
@@ -84,5 +86,75 @@ def test_an_unbounded_quantity_states_its_range_in_words():
                        r"granules") as err:
         q.check_array(np.array([1.0, math.inf]), "initial state", at_point=True)
     assert "inf]" not in str(err.value)
-    with pytest.raises(ValueError, match=r"must be a number, finite and >= 0 granules"):
+    with pytest.raises(ValueError, match=r"must be a real number \(not a bool, string or "
+                       r"array\), finite and >= 0 granules"):
         q.validate("x", "initial state")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.simulate("hh1952", params={"temperature": "6.3"}, t_end=1.0),
+     r"parameter 'temperature' must be a real number \(not a bool, string or array\), in "
+     r"\[-5, 50\] C .*got '6.3'"),
+    (lambda: bp.simulate("hh1952", params={"g_K": True}, t_end=1.0),
+     r"parameter 'g_K' must be a real number .*got True"),
+    (lambda: bp.simulate("hh1952", initial={"V": "-65"}, t_end=1.0),
+     r"initial state 'V' must be a real number .*got '-65'"),
+    (lambda: bp.sweep("hh1952", grid={"temperature": ["6.3", "10"]}, t_end=1.0,
+                      dry_run=True, progress=False),
+     r"grid axis 'temperature' must be real numbers \(not bools, strings or complex "
+     r"numbers\) in C, got \['6.3', '10'\]"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [True, False]}, t_end=1.0, dry_run=True,
+                      progress=False),
+     r"grid axis 'I_app' must be real numbers"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": np.array([1.0 + 2.0j])}, t_end=1.0,
+                      dry_run=True, progress=False),
+     r"grid axis 'I_app' must be real numbers"),
+    (lambda: bp.sweep("hh1952", points={"I_app": ["1", "2"]}, t_end=1.0, dry_run=True,
+                      progress=False),
+     r"points column 'I_app' must be real numbers"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [0.0, 1.0]}, initial={"V": ["-65", "-60"]},
+                      t_end=1.0, dry_run=True, progress=False),
+     r"initial state 'V' must be a real number or an array of real numbers"),
+], ids=["param_string", "param_bool", "initial_string", "grid_strings", "grid_bools",
+        "grid_complex", "points_strings", "initial_table_strings"])
+def test_model_values_must_be_real_numbers(call, message):
+    """Parameters, initial states, grid axes and points columns went through ``float()`` or
+    ``np.asarray(dtype=float)``: "6.3", True and [True, False] were taken as numbers and a
+    complex axis lost its imaginary part with only a NumPy warning."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_model_values_take_any_real_number():
+    """ints, numpy scalars, 0-d arrays and Fractions stay valid values."""
+    base = bp.simulate("hh1952", params={"temperature": 6.3, "I_app": 1.0}, t_end=2.0)
+    for t in (np.float64(6.3), np.array(6.3)):
+        same = bp.simulate("hh1952", params={"temperature": t, "I_app": Fraction(1)},
+                           t_end=2.0)
+        np.testing.assert_array_equal(same.V, base.V)
+    r = bp.sweep("hh1952", grid={"I_app": [Fraction(1, 2), 3, np.int64(4)]}, t_end=1.0,
+                 dry_run=True, progress=False)
+    assert r["I_app"].values.tolist() == [0.5, 3.0, 4.0]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.simulate("hh1952", t_end=5.0, stimulus=bp.Pulse("10", 1.0, 1.0)),
+     rf"Pulse.amplitude = '10' {NR}, finite \(model current unit\)"),
+    (lambda: bp.simulate("hh1952", t_end=5.0,
+                         stimulus=bp.VoltageClamp(-70.0, [(True, 1.0)])),
+     rf"VoltageClamp step level = True {NR}, in \[-300, 300\] mV"),
+    (lambda: bp.analysis.detect_spikes([0.0, 1.0], [-70.0, 10.0], "0"),
+     rf"threshold = '0' {NR}, finite mV"),
+    (lambda: bp.analysis.bursts_from_spike_times([1.0, 2.0], "50", 0.0, 10.0),
+     rf"gap = '50' {NR}, finite and > 0 ms"),
+    (lambda: bp.Solution(K_o="4"),
+     r"K_o must be a real number \(not a bool, string or array\) in mM, got '4'"),
+    (lambda: zg.synthesis_rate(["1e-4"]),
+     r"Ca_avg = \['1e-4'\] mM must be real numbers \(not bools or strings\), finite and >= 0"),
+], ids=["pulse_amplitude", "clamp_level", "threshold", "gap_string", "solution", "Ca_avg"])
+def test_stimulus_analysis_and_bath_values_use_the_shared_check(call, message):
+    """The stimulus, spike/burst analysis, bath and aldosterone read-out had their own checks
+    around ``float()``: a numeric string or a bool passed ("10" as a pulse amplitude, True as
+    a clamp level, "4" as K_o). Their range messages are in ``test_api.test_bad_stimulus``."""
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -137,7 +137,7 @@ def test_final_state_of_a_sweep_continues_a_run():
     ([5.0], "at least two steps"),
     ([5.0, 5.0], "repeat a step"),
     ([5.0, np.nan], "must be finite"),
-    (["a", "b"], "must be numbers"),
+    (["a", "b"], "must be real numbers"),
 ])
 def test_bad_steps_are_named(values, match):
     with pytest.raises(ValueError, match=f"values of 'I_app' {match}|{match}"):

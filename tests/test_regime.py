@@ -135,12 +135,14 @@ def test_heatmap_honours_an_explicit_viridis_for_a_coded_metric():
     ds["regime"] = ds["regime"].copy(data=np.array([[0.0, 2.0], [3.0, 4.0]]))
     n = len(KINDS)
     drawn = {}
-    for cmap in (None, "viridis"):
+    for key, cmap in ((None, None), ("viridis", "viridis"), ("object", colormaps["Set2"])):
         ax = bp.plot.heatmap(ds, "regime", **({} if cmap is None else {"cmap": cmap}))
-        drawn[cmap] = ax.collections[0].cmap(np.arange(n))
+        drawn[key] = ax.collections[0].cmap(np.arange(n))
         plt.close(ax.figure)
     np.testing.assert_allclose(drawn[None], colormaps["tab10"](np.arange(n)))
     np.testing.assert_allclose(drawn["viridis"], colormaps["viridis"](np.linspace(0, 1, n)))
+    # a Colormap object (not only a name) is taken too; it raised TypeError before
+    np.testing.assert_allclose(drawn["object"], colormaps["Set2"](np.arange(n)))
 
 
 def test_lines_name_the_patterns_on_the_axis():

@@ -213,7 +213,8 @@ def test_a_perturbation_outside_the_parameter_range_is_refused():
 
 
 @pytest.mark.parametrize("value, message", [
-    ("abc", r"parameter 'g_Na' must be a number, in \[0, .*\] mS/cm\^2 \(.*\), got 'abc'"),
+    ("abc", r"parameter 'g_Na' must be a real number \(not a bool, string or array\), in "
+            r"\[0, .*\] mS/cm\^2 \(.*\), got 'abc'"),
     (-5.0, r"parameter 'g_Na' = -5.0 mS/cm\^2 is outside its valid range"),
 ])
 def test_base_value_of_a_perturbed_parameter_is_checked(value, message):

@@ -95,7 +95,7 @@ def test_per_point_states_enter_the_checkpoint_key(first, tmp_path):
     ({"V": np.full((4, 2), -500.0)}, r"initial state 'V' = -500.0 mV \(at point 0\) is outside"),
     ({"n": np.full((4, 2), np.inf)}, r"initial state 'n' = inf .* is outside its valid range"),
     ({"X": 1.0}, "no state 'X'"),
-    ({"V": [["a"] * 2] * 4}, "must be a number or an array of numbers"),
+    ({"V": [["a"] * 2] * 4}, "must be a real number or an array of real numbers"),
     ("warm", "initial must be a mapping"),
 ])
 def test_bad_initial_is_named(initial, match):
@@ -118,9 +118,11 @@ def test_a_dimensionless_state_is_named_without_doubled_parentheses():
     texts.append(str(err.value))
     for text in texts:
         assert "((" not in text and "))" not in text, text
-    assert texts[0].startswith("initial state 'm' must be a number, in [0, 1] (dimensionless)")
-    assert texts[1].startswith("initial state 'm' must be a number or an array of numbers, in "
-                               "[0, 1] (dimensionless)")
+    assert texts[0].startswith("initial state 'm' must be a real number (not a bool, string or "
+                               "array), in [0, 1] (dimensionless)")
+    assert texts[1].startswith("initial state 'm' must be a real number or an array of real "
+                               "numbers (not bools, strings or complex numbers), in [0, 1] "
+                               "(dimensionless)")
     assert texts[2].startswith("initial state 'm' = 2.0 (dimensionless) (at point 0) is "
                                "outside its valid range: it must be in [0, 1] (dimensionless)")
     assert texts[3] == texts[0]  # validate itself
