@@ -46,6 +46,21 @@ class Design:
     def n_points(self) -> int:
         return int(np.prod(self.shape))
 
+    @property
+    def dims(self) -> tuple[str, ...]:
+        """Dimensions of a per-point result: the grid's axes, or ``("point",)`` for a table."""
+        return self.names if self.kind == "grid" else ("point",)
+
+    def coords(self, attrs) -> dict[str, tuple]:
+        """Coordinates of a per-point result, ``{name: (dim, values, attrs(name))}``: one per
+        grid axis, or the point index and one column per swept name of a table."""
+        named = zip(self.names, self.axes, strict=True)
+        if self.kind == "grid":
+            return {n: (n, a, attrs(n)) for n, a in named}
+        out = {"point": ("point", np.arange(self.n_points), {"long_name": "point index"})}
+        out.update({n: ("point", c, attrs(n)) for n, c in named})
+        return out
+
     def axis_indices(self, lo: int, hi: int) -> tuple[np.ndarray, ...]:
         """Per-axis indices of points ``lo..hi-1`` (grid) or the row indices (points)."""
         flat = np.arange(lo, hi)

@@ -59,15 +59,11 @@ class Initial:
         return self.table[:, idx]
 
 
-def _dims(design: Design) -> tuple[str, ...]:
-    return tuple(design.names) if design.kind == "grid" else ("point",)
-
-
 def _check_points(da, design: Design, what: str, *, need_coords: bool) -> None:
     """A labelled array (``xarray.DataArray``) must lie on this sweep's points: the sweep's
     dims, and on every axis its coordinate values in the same order (a missing coordinate is
     an error only with ``need_coords``)."""
-    dims = _dims(design)
+    dims = tuple(design.dims)
     if tuple(da.dims) != dims:
         raise ValueError(f"{what} is over {tuple(da.dims)}, this sweep is over {dims}: its "
                          "points must be this sweep's points")
@@ -172,7 +168,7 @@ def record(m: Model, init: Initial) -> str:
 def add_warm_start(ds, design: Design, init: Initial) -> None:
     """Add ``warm_start`` to a sweep result when the points had per-point initial states."""
     if init.warm is not None:
-        ds["warm_start"] = (_dims(design), init.warm.reshape(design.shape), {
+        ds["warm_start"] = (design.dims, init.warm.reshape(design.shape), {
             "long_name": "point started from its own initial state given in initial= (False: "
                          "some or all of its states from the shared initial state, e.g. where "
                          "the earlier sweep failed)"})

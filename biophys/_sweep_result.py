@@ -30,16 +30,8 @@ def _axis_attrs(m: Model, name: str) -> dict[str, str]:
 
 
 def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
-    shape = design.shape
-    if design.kind == "grid":
-        dims = design.names
-        coords = {name: (name, axis, _axis_attrs(m, name))
-                  for name, axis in zip(design.names, design.axes, strict=True)}
-    else:
-        dims = ("point",)
-        coords = {"point": ("point", np.arange(design.n_points), {"long_name": "point index"})}
-        coords.update({name: ("point", col, _axis_attrs(m, name))
-                       for name, col in zip(design.names, design.axes, strict=True)})
+    shape, dims = design.shape, design.dims
+    coords = design.coords(lambda name: _axis_attrs(m, name))
     data_vars = {s.name: (dims, results[s.name].reshape(shape), _metric_attrs(s))
                  for s in plan.specs}
     if spec.final_state:

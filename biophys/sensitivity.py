@@ -172,7 +172,7 @@ def sensitivity(
                      "(x (1 +- rel_step)) of")
     res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
                 conditions=conditions, **sweep_kwargs)
-    ds = _assemble(res, names, cols, design, h)
+    ds = _assemble(res, names, design, h)
     _record_base(ds, m, names, cols, base)
     return ds
 
@@ -200,23 +200,17 @@ def _record_base(ds, m: Model, names, cols, base) -> None:
                     varied_parameters=json.dumps(varied))
 
 
-def _assemble(res, names, cols, design: Design, h) -> xr.Dataset:
+def _assemble(res, names, design: Design, h) -> xr.Dataset:
     import xarray as xr  # deferred: `import biophys` stays light
 
-    shape, n = design.shape, design.n_points
-    dims = design.names if design.kind == "grid" else ("point",)
+    shape, n, dims = design.shape, design.n_points, design.dims
     k = len(names)
 
     def split(var):
         a = res[var].values.reshape(1 + 2 * k, n)
         return a[0].reshape(shape), a[1::2].reshape((k, *shape)), a[2::2].reshape((k, *shape))
 
-    if design.kind == "grid":
-        coords = {d: (d, a, res[d].attrs)
-                  for d, a in zip(design.names, design.axes, strict=True)}
-    else:
-        coords = {"point": ("point", np.arange(n), {"long_name": "point index"})}
-        coords.update({c: ("point", v, res[c].attrs) for c, v in cols.items()})
+    coords = design.coords(lambda name: res[name].attrs)
     coords["parameter"] = ("parameter", np.array(names, dtype=object),
                            {"long_name": "perturbed parameter"})
     ds = xr.Dataset(coords=coords)
@@ -262,6 +256,6 @@ def _assemble(res, names, cols, design: Design, h) -> xr.Dataset:
     ds.attrs.update(res.attrs)
     ds.attrs.update(n_points=n, n_runs=int(res.sizes["point"]), rel_step=h,
                     sweep_design=design.kind,
-                    sweep_axes=json.dumps(list(cols)),
+                    sweep_axes=json.dumps(list(design.names)),
                     sensitivity_parameters=json.dumps(list(names)))
     return ds

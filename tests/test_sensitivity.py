@@ -115,7 +115,7 @@ def test_any_coded_readout_is_flagged_not_differentiated():
         {"pattern": ("point", [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, np.nan], flags),
          "mean_V": ("point", np.linspace(-65.0, -57.0, 9), {"units": "mV"})},
         coords={"I_app": ("point", np.tile([0.0, 5.0, 10.0], 3), {"units": "uA/cm^2"})})
-    ds = _assemble(res, ["g_K"], {"I_app": design.axes[0]}, design, H)
+    ds = _assemble(res, ["g_K"], design, H)
     assert "d_pattern" not in ds and "elasticity_pattern" not in ds
     assert ds["pattern_changed"].values.tolist() == [[False, True, False]]  # NaN: a run that failed
     assert ds["pattern_changed"].attrs["long_name"].endswith("(low, high)")
