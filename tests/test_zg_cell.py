@@ -197,6 +197,23 @@ within 2-3 mV of the wild type's rest, the burst terminator is stronger in the f
 type (135-205 nM Ca2+ at 6-7.5 mM K_o) than at the knockout's burst Ca2+ (about 108 nM), and
 the firing branch slows towards its end so that mean Ca2+ stays low.
 
+Session 28 tried a slow oscillator that needs no rest/spike bistability (slow-wave bursting):
+an ER Ca2+ store, filled by a SERCA (Hill 2, 0.2-0.4 uM) and emptied by a leak and a Ca2+-
+activated release channel (Hill 4) with slow Ca2+-dependent inactivation (0.5-20 s) and
+optionally a luminal Ca2+ gate; each release opens the existing K(Ca) and pauses firing
+(scratch simulator matching ``zg.steady_state`` to every printed digit with the store off;
+402 knockout runs, 231 wild-type runs; scripts in ``/work/scratch/s28/er``, not in the
+repository). The knockout bursts by the probes' classifier in 63 sets (e.g. period 2.65 s,
+24 spikes per burst at 10.5 Hz, active fraction 0.83), but only with a SERCA 3-8x the PMCA's
+capacity, and the bursts are tonic firing with 0.3-0.45 s pauses (longer silences only with
+6-18 uM release peaks). The wild type keeps its rest (-85.08 mV at 4 mM; the store starts at
+its resting fixed point) but fires at 0.9-1.2 Hz at 4.5 mM K_o instead of 0.22 Hz, even
+where the store never releases (the SERCA's buffering), and makes 1.5-3.7 uM release events at
+6-7.5 mM, whose Ca2+ (196 nM tonic at 7.5 mM) is that of the firing knockout (189 nM): a store
+that reads only Ca_i cannot tell them apart. The knockout's mean Ca2+ rises to 277 nM (the
+read-out would need a refit). P_CaT x0.8 or a larger g_KCa do not restore the slow onset.
+Not adopted.
+
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
 reachable ("membrane potential oscillations of low periodicity" controlled by Ang II and
