@@ -35,8 +35,11 @@ def is_real(x) -> bool:
 def real_values(values) -> np.ndarray | None:
     """``values`` as a float array if every entry is a real number (ints, floats, numpy numbers
     or :class:`numbers.Real` objects such as Fractions; not bools, strings or complex numbers),
-    else ``None``."""
-    a = np.asarray(values)
+    else ``None`` (also for a ragged nesting of sequences)."""
+    try:
+        a = np.asarray(values)
+    except (TypeError, ValueError):  # ragged
+        return None
     if a.dtype.kind == "O" and all(is_real(x) for x in a.flat):
         return a.astype(np.float64)
     return a.astype(np.float64) if is_numeric(a) else None

@@ -105,10 +105,7 @@ def _check_name(model: Model, name, solution, what: str) -> str:
 
 
 def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
-    try:
-        a = real_values(values)
-    except (TypeError, ValueError):
-        a = None
+    a = real_values(values)
     if a is None:
         raise ValueError(f"{what} {name!r} must be real numbers (not bools, strings or complex "
                          f"numbers) in {unit}, got {reprlib.repr(values)}")

@@ -95,10 +95,7 @@ def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
     q = m.states[m.state_index(name)]
     if hasattr(value, "dims"):  # labelled: its dims and coordinates must be the sweep's
         _check_points(value, design, f"initial state {name!r}", need_coords=False)
-    try:
-        a = real_values(value)
-    except (TypeError, ValueError):
-        a = None
+    a = real_values(value)
     if a is None:
         raise q.value_error("initial state", value, expected="a real number or an array of "
                             "real numbers (not bools, strings or complex numbers)")
