@@ -18,6 +18,21 @@ def unit_text(unit: str) -> str:
     return "(dimensionless)" if unit in ("1", "") else unit
 
 
+#: What a single value must be, and what every entry of an array of values must be, as the
+#: error messages say it.
+REAL_NUMBER = "a real number (not a bool, string or array)"
+REAL_NUMBERS = "real numbers (not bools, strings, complex numbers or None)"
+
+
+def to_float(x) -> float:
+    """``float(x)`` of a real number, with an int too large for a float as +-inf (so that the
+    range check, not an ``OverflowError``, reports it)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
 def is_numeric(x) -> bool:
     """A real number or an array of them (not a bool, string or bool array)."""
     a = np.asarray(x)
@@ -41,7 +56,7 @@ def real_values(values) -> np.ndarray | None:
     except (TypeError, ValueError):  # ragged
         return None
     if a.dtype.kind == "O" and all(is_real(x) for x in a.flat):
-        return a.astype(np.float64)
+        return np.array([to_float(x) for x in a.flat], dtype=np.float64).reshape(a.shape)
     return a.astype(np.float64) if is_numeric(a) else None
 
 
@@ -71,9 +86,9 @@ def checked_number(value, name: str, unit: str, low: float = -math.inf,
     """
     valid = range_text(low, high, low_open, high_open)
     if not is_real(value):
-        raise ValueError(f"{name} = {reprlib.repr(value)} must be a real number (not a bool, "
-                         f"string or array), {valid} {unit_text(unit)}{note}")
-    v = float(value)
+        raise ValueError(f"{name} = {reprlib.repr(value)} must be {REAL_NUMBER}, {valid} "
+                         f"{unit_text(unit)}{note}")
+    v = to_float(value)
     above = v > low if low_open else v >= low
     below = v < high if high_open else v <= high
     if math.isfinite(v) and above and below:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import real_values
+from ._checks import REAL_NUMBERS, checked_number, real_values
 from ._model import Model
 from ._warn import warn_user
 
@@ -107,8 +107,8 @@ def _check_name(model: Model, name, solution, what: str) -> str:
 def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
     a = real_values(values)
     if a is None:
-        raise ValueError(f"{what} {name!r} must be real numbers (not bools, strings or complex "
-                         f"numbers) in {unit}, got {reprlib.repr(values)}")
+        raise ValueError(f"{what} {name!r} must be {REAL_NUMBERS} in {unit}, got "
+                         f"{reprlib.repr(values)}")
     a = np.atleast_1d(a)
     if a.ndim != 1:
         raise ValueError(f"{what} {name!r} must be one-dimensional, got shape {a.shape}")
@@ -308,7 +308,8 @@ def resolve_traces(design: Design, traces) -> list[int]:
         if design.kind == "grid":
             idx = []
             for name, axis in zip(design.names, design.axes, strict=True):
-                hit = np.flatnonzero(np.isclose(axis, float(t[name]), rtol=1e-9, atol=0.0))
+                at = checked_number(t[name], f"trace {name}", "(its unit)")
+                hit = np.flatnonzero(np.isclose(axis, at, rtol=1e-9, atol=0.0))
                 if hit.size == 0:
                     raise ValueError(f"trace {name} = {t[name]!r} is not on the grid axis "
                                      f"({', '.join(f'{v:g}' for v in axis)})")
@@ -317,7 +318,8 @@ def resolve_traces(design: Design, traces) -> list[int]:
         else:
             ok = np.ones(n, dtype=bool)
             for name, col in zip(design.names, design.axes, strict=True):
-                ok &= np.isclose(col, float(t[name]), rtol=1e-9, atol=0.0)
+                at = checked_number(t[name], f"trace {name}", "(its unit)")
+                ok &= np.isclose(col, at, rtol=1e-9, atol=0.0)
             hit = np.flatnonzero(ok)
             if hit.size == 0:
                 raise ValueError(f"trace {t!r} is not one of the points")

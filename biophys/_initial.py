@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import real_values
+from ._checks import REAL_NUMBERS, real_values
 from ._design import Design
 from ._model import Model
 
@@ -63,7 +63,7 @@ def _check_points(da, design: Design, what: str, *, need_coords: bool) -> None:
     """A labelled array (``xarray.DataArray``) must lie on this sweep's points: the sweep's
     dims, and on every axis its coordinate values in the same order (a missing coordinate is
     an error only with ``need_coords``)."""
-    dims = tuple(design.dims)
+    dims = design.dims
     if tuple(da.dims) != dims:
         raise ValueError(f"{what} is over {tuple(da.dims)}, this sweep is over {dims}: its "
                          "points must be this sweep's points")
@@ -97,8 +97,8 @@ def _as_table(m: Model, design: Design, name: str, value) -> np.ndarray:
         _check_points(value, design, f"initial state {name!r}", need_coords=False)
     a = real_values(value)
     if a is None:
-        raise q.value_error("initial state", value, expected="a real number or an array of "
-                            "real numbers (not bools, strings or complex numbers)")
+        raise q.value_error("initial state", value, expected=f"a real number or an array of "
+                            f"{REAL_NUMBERS}; NaN: no value for that point")
     if a.shape != design.shape:
         raise ValueError(f"initial state {name!r}: per-point values need the sweep's shape "
                          f"{design.shape}, got {a.shape}")

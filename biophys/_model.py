@@ -17,7 +17,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._checks import is_real, range_text, unit_text
+from ._checks import REAL_NUMBER, is_real, range_text, to_float, unit_text
 from .analysis import check_plateau_V
 
 
@@ -92,9 +92,8 @@ class Quantity:
     def validate(self, value: float, what: str = "parameter") -> float:
         """Return ``value`` as float or raise a ``ValueError`` naming the range and unit."""
         if not is_real(value):
-            raise self.value_error(what, value,
-                                   expected="a real number (not a bool, string or array)")
-        v = float(value)
+            raise self.value_error(what, value, expected=REAL_NUMBER)
+        v = to_float(value)
         lo, hi = self.bounds
         if not math.isfinite(v) or not (lo <= v <= hi):
             raise self.value_error(what, value)

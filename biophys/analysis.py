@@ -211,7 +211,7 @@ def bursts(
     BurstStats
     """
     t, V = _check_trace(t, V)
-    thr = float(threshold)
+    thr = checked_number(threshold, "threshold", "mV")
     plateau_V = check_plateau_V(plateau_V)
     t0, t1 = _window(t_start, t_end, float(t[0]), float(t[-1]))
     if spike_times is None:
@@ -242,8 +242,8 @@ def bursts_from_spike_times(spike_times, gap: float, t_start: float, t_end: floa
 
 
 def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:
-    t0 = t_first if t_start is None else float(t_start)
-    t1 = t_last if t_end is None else float(t_end)
+    t0 = t_first if t_start is None else checked_number(t_start, "t_start", "ms")
+    t1 = t_last if t_end is None else checked_number(t_end, "t_end", "ms")
     if not (math.isfinite(t0) and math.isfinite(t1) and t0 < t1):
         raise ValueError(f"window t_start = {t_start!r} ms, t_end = {t_end!r} ms must be "
                          "finite with t_start < t_end")

@@ -59,6 +59,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _rest, _retry
+from ._checks import checked_number
 
 try:
     import tomllib
@@ -98,13 +99,11 @@ def _axis(name: str, spec) -> list[float]:
         _unknown(spec, {"start", "stop", "num", "step", "log", "values"}, f"grid axis {name!r}")
         if "values" in spec:
             return list(spec["values"])
-        try:
-            start, stop = float(spec["start"]), float(spec["stop"])
-        except KeyError as exc:
-            raise ValueError(f"grid axis {name!r} needs {exc.args[0]!r} (or a list of "
-                             "values)") from None
-        except (TypeError, ValueError):
-            raise ValueError(f"grid axis {name!r}: start and stop must be numbers") from None
+        for key in ("start", "stop"):
+            if key not in spec:
+                raise ValueError(f"grid axis {name!r} needs {key!r} (or a list of values)")
+        start, stop = (checked_number(spec[k], f"grid axis {name!r}: {k}", "(its unit)")
+                       for k in ("start", "stop"))
         if ("num" in spec) == ("step" in spec):
             raise ValueError(f"grid axis {name!r} needs exactly one of num or step")
         if "num" in spec:
@@ -116,9 +115,8 @@ def _axis(name: str, spec) -> list[float]:
                     raise ValueError(f"grid axis {name!r}: log spacing needs start, stop > 0")
                 return list(np.geomspace(start, stop, num))
             return list(np.linspace(start, stop, num))
-        step = float(spec["step"])
-        if not math.isfinite(step) or step <= 0 or not math.isfinite(start - stop):
-            raise ValueError(f"grid axis {name!r}: step = {spec['step']!r} must be > 0")
+        step = checked_number(spec["step"], f"grid axis {name!r}: step", "(its unit)", 0.0,
+                              low_open=True)
         n = int(math.floor((stop - start) / step + 1e-9)) + 1
         if n < 1:
             raise ValueError(f"grid axis {name!r} is empty (start > stop)")

@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import is_real
+from ._checks import REAL_NUMBER, is_real, to_float
 from ._model import Model
 from ._warn import warn_user
 
@@ -96,11 +96,11 @@ _CYTOSOL_LIMITS: dict[str, tuple] = {
 
 def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -> float:
     unit, lo, lo_incl, hi, plo, phi, why = limits[name]
-    if not is_real(value):
-        raise ValueError(f"{name} must be a real number (not a bool, string or array) in "
-                         f"{unit}, got {reprlib.repr(value)}")
-    v = float(value)
     lo_txt = f"{'[' if lo_incl else '('}{lo:g}, {hi:g}] {unit}"
+    if not is_real(value):
+        raise ValueError(f"{name} must be {REAL_NUMBER} in {lo_txt} ({why}), got "
+                         f"{reprlib.repr(value)}")
+    v = to_float(value)
     ok = math.isfinite(v) and (v >= lo if lo_incl else v > lo) and v <= hi
     if not ok:
         raise ValueError(f"{name} = {value!r} {unit} is outside its valid range {lo_txt} "

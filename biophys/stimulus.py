@@ -9,12 +9,13 @@ boundaries are honoured exactly.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import checked_number
+from ._checks import REAL_NUMBERS, checked_number, real_values
 
 #: Range of a clamp potential, mV (the models' declared range of V).
 _V_RANGE = (-300.0, 300.0)
@@ -53,8 +54,11 @@ class Steps:
     values: Sequence[float]
 
     def waveform(self) -> tuple[np.ndarray, np.ndarray, bool]:
-        t = np.asarray(self.times, dtype=float)
-        v = np.asarray(self.values, dtype=float)
+        t, v = real_values(self.times), real_values(self.values)
+        if t is None or v is None:
+            raise ValueError(f"Steps.times (ms) and Steps.values (model current unit) must be "
+                             f"{REAL_NUMBERS}, got times {reprlib.repr(self.times)}, values "
+                             f"{reprlib.repr(self.values)}")
         if t.ndim != 1 or t.shape != v.shape or t.size == 0:
             raise ValueError(
                 "Steps.times and Steps.values must be 1-D and of equal, non-zero length"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _engine
-from ._checks import real_values
+from ._checks import REAL_NUMBERS, real_values
 from ._model import Model
 from .models import get_model
 
@@ -117,9 +117,11 @@ def synthesis_rate(Ca_avg, *, model: str | Model | None = None,
     m = _model(model)
     p = m.parameter_vector(params)
     ca = real_values(Ca_avg)
-    if ca is None or np.any(~np.isfinite(ca)) or np.any(ca < 0):
-        raise ValueError(f"Ca_avg = {reprlib.repr(Ca_avg)} mM must be real numbers (not bools "
-                         f"or strings), finite and >= 0 mM")
+    if ca is None:
+        raise ValueError(f"Ca_avg = {reprlib.repr(Ca_avg)} must be {REAL_NUMBERS}, finite and "
+                         ">= 0 mM")
+    if np.any(~np.isfinite(ca)) or np.any(ca < 0):
+        raise ValueError(f"Ca_avg = {reprlib.repr(Ca_avg)} mM must be finite and >= 0 mM")
     out = np.array([_rate(m, p, c) for c in ca.ravel()])
     return out.reshape(ca.shape)
 

@@ -101,8 +101,8 @@ def test_an_unbounded_quantity_states_its_range_in_words():
      r"initial state 'V' must be a real number .*got '-65'"),
     (lambda: bp.sweep("hh1952", grid={"temperature": ["6.3", "10"]}, t_end=1.0,
                       dry_run=True, progress=False),
-     r"grid axis 'temperature' must be real numbers \(not bools, strings or complex "
-     r"numbers\) in C, got \['6.3', '10'\]"),
+     r"grid axis 'temperature' must be real numbers \(not bools, strings, complex numbers "
+     r"or None\) in C, got \['6.3', '10'\]"),
     (lambda: bp.sweep("hh1952", grid={"I_app": [True, False]}, t_end=1.0, dry_run=True,
                       progress=False),
      r"grid axis 'I_app' must be real numbers"),
@@ -148,9 +148,10 @@ def test_model_values_take_any_real_number():
     (lambda: bp.analysis.bursts_from_spike_times([1.0, 2.0], "50", 0.0, 10.0),
      rf"gap = '50' {NR}, finite and > 0 ms"),
     (lambda: bp.Solution(K_o="4"),
-     r"K_o must be a real number \(not a bool, string or array\) in mM, got '4'"),
+     r"K_o must be a real number \(not a bool, string or array\) in \(0, 2000\] mM .*got '4'"),
     (lambda: zg.synthesis_rate(["1e-4"]),
-     r"Ca_avg = \['1e-4'\] mM must be real numbers \(not bools or strings\), finite and >= 0"),
+     r"Ca_avg = \['1e-4'\] must be real numbers \(not bools, strings, complex numbers or "
+     r"None\), finite and >= 0 mM"),
 ], ids=["pulse_amplitude", "clamp_level", "threshold", "gap_string", "solution", "Ca_avg"])
 def test_stimulus_analysis_and_bath_values_use_the_shared_check(call, message):
     """The stimulus, spike/burst analysis, bath and aldosterone read-out had their own checks
@@ -158,3 +159,54 @@ def test_stimulus_analysis_and_bath_values_use_the_shared_check(call, message):
     a clamp level, "4" as K_o). Their range messages are in ``test_api.test_bad_stimulus``."""
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.analysis.bursts(np.arange(10.0), np.arange(10.0), "0", 5.0),
+     rf"threshold = '0' {NR}, finite mV"),
+    (lambda: bp.analysis.bursts(np.arange(10.0), np.arange(10.0), 0.0, 5.0, t_start="1"),
+     rf"t_start = '1' {NR}, finite ms"),
+    (lambda: bp.simulate("hh1952", t_end=0.5, stimulus=bp.Steps(["0", "0.1"], ["1", "2"])),
+     r"Steps.times \(ms\) and Steps.values \(model current unit\) must be real numbers"),
+    (lambda: bp.simulate("hh1952", t_end=0.5, stimulus=bp.Steps([0.0, 0.1], [True, False])),
+     r"Steps.times .* must be real numbers"),
+    (lambda: bp.simulate("hh1952", t_end=0.5, stimulus=bp.Steps([0.0, 0.1], [1j, 2.0])),
+     r"Steps.times .* must be real numbers"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [0.0, 1.0]}, traces=[{"I_app": "1"}],
+                      t_end=1.0, progress=False),
+     rf"trace I_app = '1' {NR}"),
+    (lambda: bp.simulate("hh1952", params={"g_K": 10**400}, t_end=1.0),
+     r"parameter 'g_K' = 1000.* mS/cm\^2 is outside its valid range"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [-10**400]}, t_end=1.0, dry_run=True,
+                      progress=False),
+     r"grid axis 'I_app' has non-finite values"),
+    (lambda: bp.Solution(K_o="4"),
+     r"K_o must be a real number \(not a bool, string or array\) in \(0, 2000\] mM \("),
+], ids=["bursts_threshold", "bursts_t_start", "steps_strings", "steps_bools", "steps_complex",
+        "trace_string", "huge_int_param", "huge_int_axis", "solution_range"])
+def test_review_gaps_in_the_shared_check(call, message):
+    """Found in review: ``bursts`` converted its threshold and window with float() before the
+    checked functions saw them; ``Steps`` took strings and bools (a complex value raised a bare
+    TypeError); a trace point given as a string was matched; an int too large for a float
+    raised OverflowError; the bath's type error gave no range."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_synthesis_rate_tells_a_wrong_type_from_a_value_out_of_range():
+    with pytest.raises(ValueError, match=r"Ca_avg = -1.0 mM must be finite and >= 0 mM$"):
+        zg.synthesis_rate(-1.0)
+    with pytest.raises(ValueError, match=r"Ca_avg = 'x' must be real numbers \(not bools, "
+                       r"strings, complex numbers or None\), finite and >= 0 mM"):
+        zg.synthesis_rate("x")
+
+
+def test_a_per_point_initial_state_names_nan_as_no_value():
+    """None is refused in a per-point table (it used to become NaN silently); the message says
+    that NaN is how a point is left without a value."""
+    with pytest.raises(ValueError, match=r"NaN: no value for that point"):
+        bp.sweep("hh1952", grid={"I_app": [0.0, 1.0]}, initial={"V": [None, -60.0]},
+                 t_end=1.0, dry_run=True, progress=False)
+    r = bp.sweep("hh1952", grid={"I_app": [0.0, 1.0]}, initial={"V": [np.nan, -60.0]},
+                 t_end=1.0, dry_run=True, progress=False)
+    assert r.sizes["I_app"] == 2

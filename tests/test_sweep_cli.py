@@ -153,6 +153,20 @@ def test_axis_specifications():
     assert _axis("x", 3.0) == [3.0] and _axis("x", {"values": [1, 2]}) == [1, 2]
 
 
+@pytest.mark.parametrize("spec, match", [
+    ({"start": "0", "stop": 1.0, "num": 2}, r"grid axis 'x': start = '0' must be a real number"),
+    ({"start": 0.0, "stop": True, "num": 2}, r"grid axis 'x': stop = True must be a real number"),
+    ({"start": 0.0, "stop": 1.0, "step": 0.0}, r"grid axis 'x': step = 0.0 \(its unit\) must "
+                                                r"be finite and > 0"),
+    ({"stop": 1.0, "num": 2}, r"grid axis 'x' needs 'start'"),
+])
+def test_axis_range_table_values_are_real_numbers(spec, match):
+    """A string or a bool as start/stop of a range table was taken through float() ("0" and
+    true gave the points 0 and 1)."""
+    with pytest.raises(ValueError, match=match):
+        _axis("x", spec)
+
+
 def test_hh_example_config(tmp_path, capsys):
     kw = load_config(EXAMPLES / "hh_sweep.toml")
     assert kw["model"] == "hh1952" and len(kw["grid"]["I_app"]) == 21

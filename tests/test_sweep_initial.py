@@ -121,8 +121,8 @@ def test_a_dimensionless_state_is_named_without_doubled_parentheses():
     assert texts[0].startswith("initial state 'm' must be a real number (not a bool, string or "
                                "array), in [0, 1] (dimensionless)")
     assert texts[1].startswith("initial state 'm' must be a real number or an array of real "
-                               "numbers (not bools, strings or complex numbers), in [0, 1] "
-                               "(dimensionless)")
+                               "numbers (not bools, strings, complex numbers or None); NaN: no "
+                               "value for that point, in [0, 1] (dimensionless)")
     assert texts[2].startswith("initial state 'm' = 2.0 (dimensionless) (at point 0) is "
                                "outside its valid range: it must be in [0, 1] (dimensionless)")
     assert texts[3] == texts[0]  # validate itself
