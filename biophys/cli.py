@@ -2,7 +2,7 @@
 
 Every error in user input becomes a one-line message on stderr and exit status 2; no traceback.
 A ``simulate`` run that ends in a non-finite state (numerical blow-up) still writes its outputs,
-says so on stderr and exits with status 3.
+says so on stderr and exits with status 3; so does ``sweep --strict`` when a point is not ok.
 """
 
 from __future__ import annotations

@@ -333,7 +333,7 @@ def sweep_command(args: argparse.Namespace) -> int:
               f"{', '.join(metrics)}; configuration ok (nothing simulated)")
         return 0
     if args.shard is not None:
-        return _shard_report(sweep(**kw), args.config, kw["checkpoint"])
+        return _strict(args, _shard_report(sweep(**kw), args.config, kw["checkpoint"]))
     if not out:
         print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
               file=sys.stderr)
@@ -348,6 +348,16 @@ def sweep_command(args: argparse.Namespace) -> int:
         print(_table(ds))
     n_bad = int((ds["status"] != 0).sum())
     print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok")
+    return _strict(args, n_bad)
+
+
+def _strict(args, n_bad: int) -> int:
+    """Exit status of a run with ``n_bad`` points not ok: 3 (with a line on stderr) under
+    ``--strict``, else 0 (the results are written either way)."""
+    if n_bad and args.strict:
+        print(f"biophys sweep: {n_bad} point(s) not ok (see the status variable); exit status 3 "
+              "(--strict)", file=sys.stderr)
+        return 3
     return 0
 
 
@@ -367,7 +377,8 @@ def dry_run(config, kw: dict, quiet: bool = True):
 
 
 def _shard_report(ds, config, checkpoint) -> int:
-    """One line on stdout after a shard run: what the checkpoint now holds."""
+    """One line on stdout after a shard run: what the checkpoint now holds. Returns the number
+    of points in it that are not ok."""
     n = int(ds.attrs["n_points"])
     pending = int(ds.attrs["pending_points"])
     n_bad = int(((ds["status"] != 0) & (ds["status"] != -1)).sum())
@@ -375,7 +386,7 @@ def _shard_report(ds, config, checkpoint) -> int:
             else "complete: assemble it with the same command without --shard")
     print(f"{ds.attrs['model']} shard {ds.attrs['shard']}: the checkpoint {checkpoint} holds "
           f"{n - pending} of {n} points ({n_bad} not ok); {left}")
-    return 0
+    return n_bad
 
 
 def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
@@ -407,6 +418,9 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
                     "is written (see biophys slurm)")
     sp.add_argument("--dry-run", action="store_true",
                     help="check the configuration and print the design; simulate nothing")
+    sp.add_argument("--strict", action="store_true",
+                    help="exit with status 3 if any point is not ok (an integration failure, "
+                    "see the status variable); results and figure are written either way")
     sp.set_defaults(func=sweep_command)
     return sp
 

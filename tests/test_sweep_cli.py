@@ -352,3 +352,41 @@ def test_retry_table(tmp_path, capsys):
         assert run([str(bad), "--no-progress"]) == 2  # checked by sweep, named with the file
         err = capsys.readouterr().err
         assert re.search(rf"error: {re.escape(str(bad))}: retry: {message}", err), err
+
+
+FAILING = """
+model = "hh1952"
+t_end = 40.0
+dt = 0.5
+method = "rl2ab"
+metrics = ["spike_rate"]
+
+[grid]
+I_app = [0.0, 20.0]
+"""
+
+
+def test_strict_exits_3_when_a_point_is_not_ok(tmp_path, capsys):
+    """rl2ab at dt = 0.5 ms blows up at 20 uA/cm^2 (status 1) and not at 0. Without --strict
+    the command exits 0 as before; with it, 3 (like ``biophys simulate`` after a blow-up),
+    and the results file is written either way. A shard run counts the not-ok points its
+    checkpoint holds."""
+    cfg = write(tmp_path, FAILING)
+    nc = tmp_path / "res.nc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert run([str(cfg), "--out", str(nc), "--no-progress"]) == 0
+        assert "2 points, 1 not ok" in capsys.readouterr().out
+        nc.unlink()
+        assert run([str(cfg), "--out", str(nc), "--no-progress", "--strict"]) == 3
+        captured = capsys.readouterr()
+        assert "2 points, 1 not ok" in captured.out
+        assert "1 point(s) not ok" in captured.err and "--strict" in captured.err
+        assert open_sweep(nc)["status"].values.tolist() == [0, 1]
+        ok = write(tmp_path, FAILING.replace("[0.0, 20.0]", "[0.0, 1.0]"), "ok.toml")
+        assert run([str(ok), "--no-progress", "--strict"]) == 0
+        ck = tmp_path / "ck"
+        shard = [str(cfg), "--checkpoint", str(ck), "--chunk-size", "1", "--no-progress",
+                 "--strict", "--shard"]
+        assert run(shard + ["0/2"]) == 0  # I_app = 0: ok
+        assert run(shard + ["1/2"]) == 3  # the checkpoint now holds the failed point
