@@ -1,8 +1,10 @@
 """``biophys slurm config.toml --tasks 16``: job scripts that run a sweep as a SLURM job array.
 
-Three jobs, chained by ``submit.sh`` with ``sbatch --dependency=afterok``:
+Three jobs, chained by ``submit.sh`` with ``sbatch --dependency`` (``afterok``, then
+``afterany``):
 
-1. ``compile.sbatch`` compiles the model's kernels once into the shared disk cache
+1. ``compile.sbatch`` compiles the model's kernels once into the shared disk cache (with the
+   variants that compute model outputs when the metrics or traces need one)
    (``BIOPHYS_CACHE_DIR``, which must be on a file system every node sees), so that the array
    tasks load them instead of each compiling them;
 2. ``array.sbatch``, a job array of ``--tasks`` tasks: task ``i`` runs
@@ -89,6 +91,21 @@ def _environment(cache: Path) -> list[str]:
             "export MPLBACKEND=Agg"]
 
 
+def _needs_aux(dry, kw: dict) -> bool:
+    """Whether the sweep's metrics or traces read a model output (a current, a flux), so its
+    driver is the ``_aux`` variant, which the compile job must then prepare too."""
+    import json
+
+    from .metrics import plan
+    from .models import get_model
+
+    m = get_model(kw["model"])
+    record = kw.get("record", ("V",))
+    names = [*plan(m, json.loads(dry.attrs["metrics"])).observe,
+             *((record,) if isinstance(record, str) else record)]
+    return any(n in m.output_names for n in names)
+
+
 def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     """Check the configuration and write the job scripts; returns ``{name: path}``."""
     from ._cache import cache_root
@@ -96,7 +113,7 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     from ._compile import BLOCK
     from .cli_sweep import dry_run, load_config
 
-    if isinstance(args.tasks, bool) or args.tasks < 1:
+    if args.tasks < 1:
         raise ValueError(f"--tasks = {args.tasks!r} (array tasks, count) must be >= 1")
     if args.chunk_size is not None and args.chunk_size < 1:
         raise ValueError(f"--chunk-size = {args.chunk_size!r} (points) must be >= 1")
@@ -122,6 +139,8 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
                          "nodes: give --checkpoint DIR or checkpoint = \"DIR\" in the "
                          "configuration")
     checkpoint = Path(checkpoint).resolve()
+    if checkpoint.exists() and not checkpoint.is_dir():
+        raise ValueError(f"checkpoint {str(checkpoint)!r} is a file, not a directory")
     out = args.out or out_cfg.get("out")
     if not out:
         raise ValueError(f"{args.config}: the assembling job needs a results file: give --out "
@@ -150,6 +169,9 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
         print(f"biophys slurm: note: {tasks} array tasks, not {args.tasks}: the sweep has "
               f"{n_chunks} chunks of {chunk} points", file=sys.stderr)
     cache = Path(args.cache_dir).resolve() if args.cache_dir else cache_root().resolve()
+    for what, path in (("configuration", config), ("checkpoint", checkpoint), ("cache", cache)):
+        if any(ch in str(path) for ch in "\n\r"):  # would end a comment line of submit.sh
+            raise ValueError(f"the {what} path {str(path)!r} must not contain a line break")
     here = Path(args.dir or f"{config.stem}-slurm").resolve()
     if _SBATCH_UNSAFE.search(str(here)):  # #SBATCH lines cannot quote a path
         raise ValueError(f"--dir = {str(here)!r}: the scripts' directory (it holds the job "
@@ -173,7 +195,8 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
         "compile.sbatch": [
             *_header(f"{stem}-compile", logs / "compile-%j.out", 1, args.compile_time, args),
             *_environment(cache),
-            f"{run} compile {shlex.quote(kw['model'])} {method_opts} --processes 1"],
+            f"{run} compile {shlex.quote(kw['model'])} {method_opts}"
+            f"{' --aux' if _needs_aux(dry, kw) else ''} --processes 1"],
         "array.sbatch": [
             *_header(f"{stem}-shard", logs / "shard-%A_%a.out", args.cpus_per_task, args.time,
                      args),

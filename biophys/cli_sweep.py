@@ -289,6 +289,15 @@ def sweep_command(args: argparse.Namespace) -> int:
     """Run ``biophys sweep``; returns the exit status (errors raise ``ValueError``)."""
     kw = load_config(args.config)
     out_cfg = kw.pop("_output")
+    # options given on the command line are checked here, so that their errors name the
+    # option and not the configuration file (dry_run names the file for what sweep refuses)
+    for option, value in (("--n-workers", args.n_workers), ("--chunk-size", args.chunk_size)):
+        if value is not None and value < 1:
+            raise ValueError(f"{option} = {value} must be >= 1")
+    if args.shard is not None:
+        from ._shard import parse_shard
+
+        parse_shard(args.shard)
     if args.backend is not None:
         kw["backend"] = args.backend
     if args.address is not None:
@@ -310,8 +319,7 @@ def sweep_command(args: argparse.Namespace) -> int:
             raise ValueError(f"--shard needs a checkpoint directory shared by the shards: "
                              f"--checkpoint DIR, or checkpoint = \"DIR\" in {args.config}")
         kw["shard"] = args.shard
-    if args.shard is not None:  # the assembling run writes the [output] files
-        out_cfg = {}
+        out_cfg = {}  # the assembling run writes the [output] files
     out = args.out or out_cfg.get("out")
     plot_path = args.plot or out_cfg.get("plot")
     metric = args.metric or out_cfg.get("metric")
@@ -333,7 +341,7 @@ def sweep_command(args: argparse.Namespace) -> int:
               f"{', '.join(metrics)}; configuration ok (nothing simulated)")
         return 0
     if args.shard is not None:
-        return _strict(args, _shard_report(sweep(**kw), args.config, kw["checkpoint"]))
+        return _strict(args, _shard_report(sweep(**kw), kw["checkpoint"]))
     if not out:
         print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
               file=sys.stderr)
@@ -376,16 +384,17 @@ def dry_run(config, kw: dict, quiet: bool = True):
         raise ValueError(f"{config}: {msg}") from None
 
 
-def _shard_report(ds, config, checkpoint) -> int:
-    """One line on stdout after a shard run: what the checkpoint now holds. Returns the number
-    of points in it that are not ok."""
+def _shard_report(ds, checkpoint) -> int:
+    """One line on stdout after a shard run: this shard's points and what the checkpoint now
+    holds. Returns the number of this shard's points that are not ok."""
     n = int(ds.attrs["n_points"])
     pending = int(ds.attrs["pending_points"])
-    n_bad = int(((ds["status"] != 0) & (ds["status"] != -1)).sum())
+    n_bad = int(ds.attrs["shard_not_ok"])
     left = (f"{pending} still missing (other shards)" if pending
             else "complete: assemble it with the same command without --shard")
-    print(f"{ds.attrs['model']} shard {ds.attrs['shard']}: the checkpoint {checkpoint} holds "
-          f"{n - pending} of {n} points ({n_bad} not ok); {left}")
+    print(f"{ds.attrs['model']} shard {ds.attrs['shard']}: {ds.attrs['shard_points']} points "
+          f"({n_bad} not ok); the checkpoint {checkpoint} holds {n - pending} of {n} points; "
+          f"{left}")
     return n_bad
 
 

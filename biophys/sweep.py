@@ -318,10 +318,13 @@ def sweep(
         the task of a SLURM job array (``sbatch --array=0-15``: 16 shards). Needs
         ``checkpoint``, which the shards share (start them together or one after another;
         each skips the chunks already there). The result holds every point found in the
-        checkpoint, the others with ``status`` -1 ("not simulated"), and adds the ``shard`` and
-        ``pending_points`` attributes; ``traces`` are left to the assembling run, the same call
-        without ``shard``, which computes whatever chunks are still missing. The numbers do not
-        depend on the sharding. ``biophys slurm`` writes the job scripts.
+        checkpoint when the shard started, the others with ``status`` -1 ("not simulated"),
+        and adds the attributes ``shard``, ``pending_points`` (points of the chunks still
+        missing from the checkpoint at the end), ``shard_points`` and ``shard_not_ok`` (this
+        shard's own points, and how many of them are not ok); ``traces`` are left to the
+        assembling run, the same call without ``shard``, which computes whatever chunks are
+        still missing. The numbers do not depend on the sharding. ``biophys slurm`` writes
+        the job scripts.
 
     Returns
     -------
@@ -509,7 +512,14 @@ def sweep(
     extra = {}
     if shard is not None:  # traces belong to the assembling run
         trace_idx = None
-        extra["pending_points"] = int((status == -1).sum())
+        # chunks still missing now (other shards may have finished theirs meanwhile; their
+        # values are not loaded: the assembling run reads them), and this shard's own points
+        missing = [k for k in range(n_chunks) if not store.chunk_file(k).exists()]
+        own = np.zeros(n, dtype=bool)
+        for k in mine:
+            own[slice(*bounds(k))] = True
+        extra.update(pending_points=sum(bounds(k)[1] - bounds(k)[0] for k in missing),
+                     shard_points=int(own.sum()), shard_not_ok=int((status[own] != 0).sum()))
     if spec_retry is not None:
         extra.update(_retry.counts(retried, status))
     if rest:

@@ -151,7 +151,27 @@ def test_slurm_errors(tmp_path, monkeypatch, capsys):
         assert not (tmp_path / bad).exists()
     assert main(["slurm", "hh.toml", "--tasks", "3", "--sbatch", "--qos=a\n#SBATCH --x"]) == 2
     assert "must be one line" in capsys.readouterr().err
+    # a line break in a path would end a comment line of submit.sh and run the rest
+    assert main(["slurm", "hh.toml", "--tasks", "3", "--checkpoint", "ck\necho INJECTED"]) == 2
+    assert "the checkpoint path" in capsys.readouterr().err
+    (tmp_path / "afile").write_text("")  # every task would fail on it
+    assert main(["slurm", "hh.toml", "--tasks", "3", "--checkpoint", "afile"]) == 2
+    assert "afile' is a file, not a directory" in capsys.readouterr().err
     assert not list(tmp_path.glob("*-slurm"))
+
+
+def test_the_compile_job_prepares_the_output_variant_when_needed(tmp_path, monkeypatch):
+    """A metric or a trace of a model output (a current) runs the driver's ``_aux`` variant;
+    the compile job prepared only the plain one, so every array task compiled it itself."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hh.toml").write_text(CONFIG)
+    (tmp_path / "cur.toml").write_text(CONFIG.replace('"mean_V"]', '"mean_V", "mean_I_Na"]'))
+    (tmp_path / "rec.toml").write_text(CONFIG + "[traces]\npoints = [0]\nrecord = [\"I_K\"]\n")
+    for name, aux in (("hh", False), ("cur", True), ("rec", True)):
+        assert main(["slurm", f"{name}.toml", "--tasks", "2", "--dir", name]) == 0
+        line = (tmp_path / name / "compile.sbatch").read_text().splitlines()[-1]
+        assert line.endswith("--method rl2 --aux --processes 1" if aux
+                              else "--method rl2 --processes 1"), line
 
 
 def test_slurm_options_reach_the_scripts(tmp_path, monkeypatch, capsys):

@@ -369,8 +369,9 @@ I_app = [0.0, 20.0]
 def test_strict_exits_3_when_a_point_is_not_ok(tmp_path, capsys):
     """rl2ab at dt = 0.5 ms blows up at 20 uA/cm^2 (status 1) and not at 0. Without --strict
     the command exits 0 as before; with it, 3 (like ``biophys simulate`` after a blow-up),
-    and the results file is written either way. A shard run counts the not-ok points its
-    checkpoint holds."""
+    and the results file is written either way. A shard run counts only its own points (it
+    counted every point the checkpoint held when it started, so its exit status depended on
+    the other shards' timing)."""
     cfg = write(tmp_path, FAILING)
     nc = tmp_path / "res.nc"
     with warnings.catch_warnings():
@@ -388,5 +389,24 @@ def test_strict_exits_3_when_a_point_is_not_ok(tmp_path, capsys):
         ck = tmp_path / "ck"
         shard = [str(cfg), "--checkpoint", str(ck), "--chunk-size", "1", "--no-progress",
                  "--strict", "--shard"]
-        assert run(shard + ["0/2"]) == 0  # I_app = 0: ok
-        assert run(shard + ["1/2"]) == 3  # the checkpoint now holds the failed point
+        assert run(shard + ["1/2"]) == 3  # I_app = 20: its own point failed
+        assert "1 points (1 not ok)" in capsys.readouterr().out
+        # shard 0's own point is ok: exit 0 though the checkpoint holds shard 1's failure
+        assert run(shard + ["0/2"]) == 0
+        out = capsys.readouterr().out
+        assert "1 points (0 not ok)" in out and "holds 2 of 2 points; complete" in out
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--chunk-size", "0"], "error: --chunk-size = 0 must be >= 1"),
+    (["--n-workers", "0"], "error: --n-workers = 0 must be >= 1"),
+    (["--shard", "2/2", "--checkpoint", "ck"], "error: shard = '2/2': the shard index"),
+])
+def test_command_line_option_errors_name_the_option_not_the_file(tmp_path, capsys, options,
+                                                                 message):
+    """These were checked by sweep, and the CLI prefixed every such error with the
+    configuration file's name, as if the file held the bad value."""
+    cfg = write(tmp_path, HH_SMALL)
+    assert run([str(cfg), "--no-progress", *options]) == 2
+    err = capsys.readouterr().err
+    assert message in err and str(cfg) not in err, err
