@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._checks import checked_number, is_numeric
+from ._checks import checked_number, real_values
 from ._compile import (
     INTEGRATORS,
     block_function,
@@ -152,11 +152,8 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
 
 def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
     r = checked_number(rtol, "rtol", "1", 1e-14, 0.1)
-    try:
-        a = np.asarray(atol, dtype=np.float64)
-        ok = is_numeric(atol) and (a.ndim == 0 or a.shape == (n_states,))
-    except (TypeError, ValueError):
-        ok = False
+    a = real_values(atol)
+    ok = a is not None and (a.ndim == 0 or a.shape == (n_states,))
     if ok:
         a = np.broadcast_to(a, (n_states,)).copy()
     if not ok or not np.all(np.isfinite(a)) or np.any(a <= 0):
@@ -281,8 +278,7 @@ def run(
     each cell of a fixed-step run once it is at rest and finishes its read-outs in closed
     form (:mod:`biophys.kernels.rest`); ``t_rest`` of the result says when.
     """
-    if method not in METHODS:
-        raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
+    check_method(method)
     t_end, dt, warmup = check_time(t_end, dt, warmup)
     n_steps, dt = step_grid(t_end, dt)
     stim_t, stim_v, clamp = (stimulus or NO_STIMULUS).waveform()

@@ -17,7 +17,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._checks import REAL_NUMBER, is_real, range_text, to_float, unit_text
+from ._checks import REAL_NUMBER, checked_number, is_real, range_text, to_float, unit_text
 from .analysis import check_plateau_V
 
 
@@ -186,6 +186,9 @@ class Model:
         self._o = {q.name: i for i, q in enumerate(self.outputs)}
         try:
             check_plateau_V(self.plateau_V)
+            checked_number(self.spike_threshold, "spike_threshold", "mV")
+            checked_number(self.burst_gap, "burst_gap", "ms", 0.0, low_open=True)
+            checked_number(self.dt, "dt", "ms", 0.0, low_open=True)
         except ValueError as e:
             raise ValueError(f"model {self.name!r}: {e}") from None
         for name in self.accumulators:

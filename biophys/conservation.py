@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _engine
+from ._checks import checked_number
 from ._model import Model, Output, Parameter, State
 from .kernels.protocol import block_parameters, phi1
 
@@ -146,15 +147,14 @@ def check_conservation(
 
     m = get_model(model)
     method = _default_method() if method is None else method
-    dt = m.dt if dt is None else float(dt)
+    dt = m.dt if dt is None else dt  # checked by the engine (check_time)
     p = m.parameter_vector(params)
     y0 = m.state_vector(initial)
     if isinstance(capacitance, str):
         cm = float(p[m.parameter_index(capacitance)])
     else:
-        cm = float(capacitance)
-    if not (math.isfinite(cm) and cm > 0):
-        raise ValueError(f"capacitance = {capacitance!r} must be > 0 (model capacitance unit)")
+        cm = capacitance
+    cm = checked_number(cm, "capacitance", "(model capacitance unit)", 0.0, low_open=True)
     currents = list(currents)
     if not currents:
         raise ValueError("currents must list at least one output of the model")

@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import REAL_NUMBER, is_real, to_float
+from ._checks import REAL_NUMBER, checked_number, is_real, to_float
 from ._model import Model
 from ._warn import warn_user
 
@@ -592,6 +592,7 @@ def gating_shift(solution: Solution, reference: Solution | None = None,
 
     sol = solution.resolve(None)
     ref = Solution.standard() if reference is None else reference.resolve(None)
-    s = DEFAULT_SIGMA if sigma is None else float(sigma)
+    # the range physiology.surface_potential takes
+    s = DEFAULT_SIGMA if sigma is None else checked_number(sigma, "sigma", "e/A^2", -1.0, 1.0)
     return _shift(sol.monovalent, sol.Ca_o, sol.Mg_o, s, sol.temperature,
                   ref.monovalent, ref.Ca_o, ref.Mg_o)

@@ -94,7 +94,11 @@ class VoltageClamp:
         t0 = checked_number(self.start, "VoltageClamp.start", "ms", 0.0)
         times, values = [0.0], [hold]
         t = t0
-        for level, duration in self.steps:
+        for step in self.steps:
+            if not isinstance(step, Sequence) or isinstance(step, str) or len(step) != 2:
+                raise ValueError(f"VoltageClamp.steps must be (level mV, duration ms) pairs, "
+                                 f"got {reprlib.repr(step)}")
+            level, duration = step
             lv = checked_number(level, "VoltageClamp step level", "mV", *_V_RANGE)
             d = checked_number(duration, "VoltageClamp step duration", "ms", 0.0, low_open=True)
             if t > times[-1]:

@@ -22,10 +22,11 @@ from ._jit import jit
 # columns of the per-cell burst accumulator (reduced by biophys.metrics.burst_statistics):
 # spike count, last spike time (ms), burst starts (count, first, last, ms), the current burst
 # (first spike, spike count, running flag, started-after-warm-up flag), completed bursts
-# (summed duration, count, summed spikes); and, when I_SILENT is set or F_PLATEAU is a
-# potential, the sum of V (mV x samples for the fixed steps, mV ms for the adaptive methods),
-# weight (samples, or ms) and minimum (mV) of V below threshold since the last counted spike
-# (PEND; from the end of the warm-up before the first), whose mean decides with F_PLATEAU
+# (summed duration, count, summed spikes); and, when I_SILENT is set (the engine sets it for
+# a silent-phase metric or a plateau_V), the sum of V (mV x samples for the fixed steps,
+# mV ms for the adaptive methods), weight (samples, or ms) and minimum (mV) of V below
+# threshold since the last counted spike (PEND; from the end of the warm-up before the
+# first), whose mean decides with F_PLATEAU
 # whether a long interval was a silent phase, and which are moved into the SIL columns (the
 # silent-phase potential) when the next spike ends a silent phase, dropped otherwise
 (B_NSPK, B_LAST, B_NSTART, B_FIRST_START, B_LAST_START, B_CUR_FIRST, B_SUM_DUR, B_NDONE,

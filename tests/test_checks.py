@@ -8,6 +8,7 @@ one).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from fractions import Fraction
@@ -20,8 +21,10 @@ import biophys as bp
 from biophys import _engine, zg
 from biophys._checks import checked_number
 from biophys.analysis import check_plateau_V
+from biophys.conservation import check_conservation
 from biophys.continuation import differs
 from biophys.sensitivity import sensitivity
+from biophys.solution import gating_shift
 
 NOT_REAL = "must be a real number (not a bool, string or array)"
 NR = re.escape(NOT_REAL)
@@ -147,12 +150,10 @@ def test_model_values_take_any_real_number():
      rf"threshold = '0' {NR}, finite mV"),
     (lambda: bp.analysis.bursts_from_spike_times([1.0, 2.0], "50", 0.0, 10.0),
      rf"gap = '50' {NR}, finite and > 0 ms"),
-    (lambda: bp.Solution(K_o="4"),
-     r"K_o must be a real number \(not a bool, string or array\) in \(0, 2000\] mM .*got '4'"),
     (lambda: zg.synthesis_rate(["1e-4"]),
      r"Ca_avg = \['1e-4'\] must be real numbers \(not bools, strings, complex numbers or "
      r"None\), finite and >= 0 mM"),
-], ids=["pulse_amplitude", "clamp_level", "threshold", "gap_string", "solution", "Ca_avg"])
+], ids=["pulse_amplitude", "clamp_level", "threshold", "gap_string", "Ca_avg"])
 def test_stimulus_analysis_and_bath_values_use_the_shared_check(call, message):
     """The stimulus, spike/burst analysis, bath and aldosterone read-out had their own checks
     around ``float()``: a numeric string or a bool passed ("10" as a pulse amplitude, True as
@@ -210,3 +211,35 @@ def test_a_per_point_initial_state_names_nan_as_no_value():
     r = bp.sweep("hh1952", grid={"I_app": [0.0, 1.0]}, initial={"V": [np.nan, -60.0]},
                  t_end=1.0, dry_run=True, progress=False)
     assert r.sizes["I_app"] == 2
+
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: dataclasses.replace(bp.model("hh1952"), burst_gap=-5.0),
+     r"model 'hh1952': burst_gap = -5.0 ms must be finite and > 0"),
+    (lambda: dataclasses.replace(bp.model("hh1952"), spike_threshold="0"),
+     rf"model 'hh1952': spike_threshold = '0' {NR}, finite mV"),
+    (lambda: dataclasses.replace(bp.model("hh1952"), dt=0.0),
+     r"model 'hh1952': dt = 0.0 ms must be finite and > 0"),
+    (lambda: gating_shift(bp.Solution(Mg_o=3.0), sigma=-5.0),
+     r"sigma = -5.0 e/A\^2 must be in \[-1, 1\]"),
+    (lambda: check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance="C_m",
+                                t_end=1.0, dt="0.01"),
+     rf"dt = '0.01' {NR}, finite and > 0 ms"),
+    (lambda: check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance=True,
+                                t_end=1.0),
+     rf"capacitance = True {NR}"),
+    (lambda: check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance="C_m",
+                                t_end=1.0, method=["rl2"]),
+     r"method = \['rl2'\] is not one of"),
+    (lambda: bp.simulate("hh1952", t_end=5.0, stimulus=bp.VoltageClamp(-70.0, [-40.0])),
+     r"VoltageClamp.steps must be \(level mV, duration ms\) pairs, got -40.0"),
+], ids=["burst_gap", "spike_threshold", "model_dt", "sigma", "conservation_dt",
+        "conservation_capacitance", "conservation_method", "clamp_step"])
+def test_reread_gaps(call, message):
+    """Found in the re-read: a model's burst_gap, spike_threshold and dt were unchecked (a
+    negative gap made tonic firing 'bursting'); solution.gating_shift took any sigma (NaN
+    out); check_conservation took dt and capacitance through float() and a list as method
+    (TypeError); a clamp step that is not a pair raised a bare TypeError."""
+    with pytest.raises(ValueError, match=message):
+        call()
