@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -114,8 +115,13 @@ def test_generated_scripts_run_the_sweep(tmp_path, monkeypatch):
         ("compile.sbatch", ["--parsable"], [0]),
         ("array.sbatch", ["--parsable", "--dependency=afterok:1"], [0, 0, 0]),
         ("assemble.sbatch", ["--parsable", "--dependency=afterany:2"], [0])]
+    own = 0
     for t in range(3):  # each task ran its own shard
-        assert f"hh1952 shard {t}/3: the checkpoint" in (state / f"job2_{t}.log").read_text()
+        hit = re.search(rf"hh1952 shard {t}/3: (\d+) points \(0 not ok\); the checkpoint",
+                        (state / f"job2_{t}.log").read_text())
+        assert hit
+        own += int(hit.group(1))
+    assert own == 40  # the shards' own points cover the sweep once
     got = bp.open_sweep(tmp_path / "res.nc")
     assert (tmp_path / "res.png").stat().st_size > 0
     ref = bp.sweep("hh1952", grid={"I_app": np.linspace(0.0, 20.0, 40)}, t_end=60.0,
