@@ -47,6 +47,10 @@ def is_real(x) -> bool:
     return isinstance(x, numbers.Real) or (is_numeric(x) and np.ndim(x) == 0)
 
 
+def _is_bool(x) -> bool:
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype.kind == "b")
+
+
 def real_values(values) -> np.ndarray | None:
     """``values`` as a float array if every entry is a real number (ints, floats, numpy numbers
     or :class:`numbers.Real` objects such as Fractions; not bools, strings or complex numbers),
@@ -57,7 +61,13 @@ def real_values(values) -> np.ndarray | None:
         return None
     if a.dtype.kind == "O" and all(is_real(x) for x in a.flat):
         return np.array([to_float(x) for x in a.flat], dtype=np.float64).reshape(a.shape)
-    return a.astype(np.float64) if is_numeric(a) else None
+    if not is_numeric(a):
+        return None
+    if a.size and not hasattr(values, "dtype"):
+        # a Python sequence: NumPy casts a bool among numbers to 0 or 1 ([1.0, True] -> [1, 1])
+        if any(map(_is_bool, np.asarray(values, dtype=object).flat)):
+            return None
+    return a.astype(np.float64)
 
 
 def range_text(low: float, high: float, low_open: bool = False,

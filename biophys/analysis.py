@@ -72,11 +72,12 @@ spike rate
 from __future__ import annotations
 
 import math
+import reprlib
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._checks import checked_number
+from ._checks import REAL_NUMBERS, checked_number, real_values
 
 #: The activity patterns a run is classified into (:attr:`BurstStats.kind`; the sweep metric
 #: ``regime`` stores the index into this tuple).
@@ -93,8 +94,13 @@ __all__ = [
 
 
 def _check_trace(t, V) -> tuple[np.ndarray, np.ndarray]:
-    t = np.asarray(t, dtype=np.float64)
-    V = np.asarray(V, dtype=np.float64)
+    arrays = []
+    for name, unit, x in (("t", "ms", t), ("V", "mV", V)):
+        a = real_values(x)
+        if a is None:
+            raise ValueError(f"{name} ({unit}) must be {REAL_NUMBERS}, got {reprlib.repr(x)}")
+        arrays.append(a)
+    t, V = arrays
     if t.ndim != 1 or V.ndim != 1 or t.shape != V.shape:
         raise ValueError(f"t (ms) and V (mV) must be 1-D arrays of equal length, got shapes "
                          f"{t.shape} and {V.shape}")
@@ -217,7 +223,7 @@ def bursts(
     if spike_times is None:
         st = detect_spikes(t, V, thr)
     else:
-        st = np.asarray(spike_times, dtype=np.float64).ravel()
+        st = _spike_times(spike_times)
     in_win = (t >= t0) & (t <= t1)
     return _analyse(st, gap, t0, t1, t[in_win], V[in_win], thr, plateau_V)
 
@@ -237,8 +243,16 @@ def bursts_from_spike_times(spike_times, gap: float, t_start: float, t_end: floa
         Analysed window, ms.
     """
     t0, t1 = _window(t_start, t_end, math.nan, math.nan)
-    return _analyse(np.asarray(spike_times, dtype=np.float64).ravel(), gap, t0, t1, None, None,
-                    math.nan)
+    return _analyse(_spike_times(spike_times), gap, t0, t1, None, None, math.nan)
+
+
+def _spike_times(spike_times) -> np.ndarray:
+    """Spike times (ms; NaN entries are ignored later) as a flat float array."""
+    st = real_values(spike_times)
+    if st is None:
+        raise ValueError(f"spike_times (ms) must be {REAL_NUMBERS} (NaN for no spike), got "
+                         f"{reprlib.repr(spike_times)}")
+    return st.ravel()
 
 
 def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:

@@ -15,10 +15,12 @@ et al. (2019) parameters (:mod:`biophys.kernels.nak_pump`).
 
 from __future__ import annotations
 
+import reprlib
 from typing import NamedTuple
 
 import numpy as np
 
+from ._checks import REAL_NUMBERS, real_values, unit_text
 from .kernels import constants as _c
 from .kernels import ghk as _ghk
 from .kernels import nak_pump as _nak
@@ -45,7 +47,15 @@ PUMP_PARAMETERS = ("cha2011", "himeno2015", "pan2019")
 
 def _arr(name: str, x, unit: str, *, lo: float | None = None, lo_open: bool = False,
          hi: float | None = None) -> np.ndarray:
-    a = np.asarray(x, dtype=np.float64)
+    """``x`` as a float array if every entry is a real number (not a bool or a string),
+    finite and in the range (else a ``ValueError`` naming ``name``, ``unit`` and the range)."""
+    lo_txt = "-inf" if lo is None else f"{lo:g}"
+    hi_txt = "inf" if hi is None else f"{hi:g}"
+    br = "(" if (lo is None or lo_open) else "["
+    valid = f"{br}{lo_txt}, {hi_txt}{')' if hi is None else ']'} {unit_text(unit)}"
+    a = real_values(x)
+    if a is None:
+        raise ValueError(f"{name} = {reprlib.repr(x)} must be {REAL_NUMBERS}, in {valid}")
     bad = ~np.isfinite(a)
     if lo is not None:
         bad |= (a <= lo) if lo_open else (a < lo)
@@ -53,11 +63,8 @@ def _arr(name: str, x, unit: str, *, lo: float | None = None, lo_open: bool = Fa
         bad |= a > hi
     if np.any(bad):
         first = a[bad].flat[0] if a.ndim else float(a)
-        lo_txt = "-inf" if lo is None else f"{lo:g}"
-        hi_txt = "inf" if hi is None else f"{hi:g}"
-        br = "(" if (lo is None or lo_open) else "["
-        raise ValueError(f"{name} = {first!r} {unit} is outside its valid range "
-                         f"{br}{lo_txt}, {hi_txt}] {unit}")
+        raise ValueError(f"{name} = {first!r} {unit_text(unit)} is outside its valid range "
+                         f"{valid}")
     return a
 
 
@@ -71,8 +78,8 @@ def _temperature(t) -> np.ndarray:
 
 
 def _valence(z) -> np.ndarray:
-    a = np.asarray(z, dtype=np.float64)
-    if np.any(~np.isfinite(a)) or np.any(a == 0):
+    a = real_values(z)
+    if a is None or np.any(~np.isfinite(a)) or np.any(a == 0):
         raise ValueError(f"z = {z!r} (valence, dimensionless) must be a non-zero finite number")
     return a
 

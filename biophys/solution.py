@@ -37,12 +37,11 @@ import contextlib
 import contextvars
 import dataclasses
 import math
-import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import REAL_NUMBER, checked_number, is_real, to_float
+from ._checks import checked_number, unit_text
 from ._model import Model
 from ._warn import warn_user
 
@@ -96,18 +95,10 @@ _CYTOSOL_LIMITS: dict[str, tuple] = {
 
 def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -> float:
     unit, lo, lo_incl, hi, plo, phi, why = limits[name]
-    lo_txt = f"{'[' if lo_incl else '('}{lo:g}, {hi:g}] {unit}"
-    if not is_real(value):
-        raise ValueError(f"{name} must be {REAL_NUMBER} in {lo_txt} ({why}), got "
-                         f"{reprlib.repr(value)}")
-    v = to_float(value)
-    ok = math.isfinite(v) and (v >= lo if lo_incl else v > lo) and v <= hi
-    if not ok:
-        raise ValueError(f"{name} = {value!r} {unit} is outside its valid range {lo_txt} "
-                         f"({why})")
+    v = checked_number(value, name, unit, lo, hi, low_open=not lo_incl, note=f" ({why})")
     if warn and not _QUIET.get() and not plo <= v <= phi:
-        warn_user(f"{name} = {v:g} {unit} is outside the physiological range "
-                  f"[{plo:g}, {phi:g}] {unit}")
+        warn_user(f"{name} = {v:g} {unit_text(unit)} is outside the physiological range "
+                  f"[{plo:g}, {phi:g}] {unit_text(unit)}")
     return v
 
 

@@ -15,6 +15,7 @@ import dataclasses
 import inspect
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -393,8 +394,12 @@ def sweep(
     if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(
             n_workers, (int, np.integer)) or n_workers < 1):
         raise ValueError(f"n_workers = {n_workers!r} must be a positive integer")
-    if not isinstance(final_state, (bool, np.bool_)):
-        raise ValueError(f"final_state = {final_state!r} must be True or False")
+    for flag, value in (("final_state", final_state), ("progress", progress)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{flag} = {value!r} must be True or False")
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise ValueError(f"checkpoint = {checkpoint!r} must be a path (str or os.PathLike) to "
+                         "a directory, or None")
     n = design.n_points
     chunk_size = _chunk_size(chunk_size, n)
     if backend == "dask" and not isinstance(model, str) and get_model(m.name) is not m:

@@ -183,6 +183,15 @@ def test_bad_input_is_a_clear_error():
         detect_spikes(t[::-1], t, THR)
     with pytest.raises(ValueError, match="finite"):
         detect_spikes(t, np.r_[t[:-1], np.nan], THR)
+    # NumPy's cast took numeric strings and bools as samples
+    with pytest.raises(ValueError, match=r"t \(ms\) must be real numbers .*got \['0', '1'\]"):
+        detect_spikes(["0", "1"], [-70.0, 10.0], THR)
+    with pytest.raises(ValueError, match=r"V \(mV\) must be real numbers"):
+        bursts([0.0, 1.0], [-70.0, True], THR, GAP)
+    with pytest.raises(ValueError, match=r"spike_times \(ms\) must be real numbers"):
+        bursts_from_spike_times(["1.0", "2.0"], GAP, 0.0, 10.0)
+    with pytest.raises(ValueError, match=r"spike_times \(ms\) must be real numbers"):
+        bursts(t, t, THR, GAP, spike_times=[1.0, True])
 
 
 def test_online_accumulators_agree_with_trace_analysis():

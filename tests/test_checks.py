@@ -19,6 +19,7 @@ import xarray as xr
 
 import biophys as bp
 from biophys import _engine, zg
+from biophys import physiology as ph
 from biophys._checks import checked_number
 from biophys.analysis import check_plateau_V
 from biophys.conservation import check_conservation
@@ -182,7 +183,7 @@ def test_stimulus_analysis_and_bath_values_use_the_shared_check(call, message):
                       progress=False),
      r"grid axis 'I_app' has non-finite values"),
     (lambda: bp.Solution(K_o="4"),
-     r"K_o must be a real number \(not a bool, string or array\) in \(0, 2000\] mM \("),
+     rf"K_o = '4' {NR}, in \(0, 2000\] mM \("),
 ], ids=["bursts_threshold", "bursts_t_start", "steps_strings", "steps_bools", "steps_complex",
         "trace_string", "huge_int_param", "huge_int_axis", "solution_range"])
 def test_review_gaps_in_the_shared_check(call, message):
@@ -243,3 +244,35 @@ def test_reread_gaps(call, message):
     (TypeError); a clamp step that is not a pair raised a bare TypeError."""
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0, True]}, t_end=1.0, dry_run=True,
+                      progress=False),
+     r"grid axis 'I_app' must be real numbers"),
+    (lambda: bp.sweep("hh1952", points={"I_app": [False, 2.0]}, t_end=1.0,
+                      dry_run=True, progress=False),
+     r"points column 'I_app' must be real numbers"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [0.0]}, method="adaptive",
+                      atol=[1e-6, True, 1e-6, 1e-6], t_end=1.0, dry_run=True, progress=False),
+     r"atol = .* \(state units\) must be finite and > 0"),
+    (lambda: bp.simulate("hh1952", t_end=0.5, stimulus=bp.Steps([0.0, 0.1], [1.0, True])),
+     r"Steps.times .* must be real numbers"),
+    (lambda: ph.nernst([140.0, np.array(True)], 5.0), r"c_out = .* must be real numbers"),
+], ids=["grid_axis", "points_column", "atol", "steps", "physiology"])
+def test_a_bool_among_numbers_is_not_a_number(call, message):
+    """NumPy casts a bool in a list of numbers to 0 or 1, so ``[1.0, True]`` passed where
+    ``[True, False]`` was refused (found while moving the CLI's number checks to sweep)."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_real_values_keeps_arrays_and_sequences_of_numbers():
+    from biophys._checks import real_values
+
+    assert real_values([1, 2.5, np.int64(3), Fraction(1, 2)]).tolist() == [1.0, 2.5, 3.0, 0.5]
+    assert real_values(range(3)).tolist() == [0.0, 1.0, 2.0]
+    assert real_values([[1.0, 2.0], [3.0, 4.0]]).shape == (2, 2)
+    assert real_values(np.array([1.0, 0.0])).tolist() == [1.0, 0.0]
+    for bad in ([1.0, True], [[1.0, np.bool_(False)]], [np.array(True), 1.0], True, ["1"]):
+        assert real_values(bad) is None, bad

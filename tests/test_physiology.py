@@ -172,6 +172,8 @@ def test_nak_pump_outputs_and_stoichiometry():
 @pytest.mark.parametrize("call, match", [
     (lambda: ph.nernst(0.0, 140.0), "c_out = 0.0 mM"),
     (lambda: ph.nernst(5.4, 140.0, z=0), "valence"),
+    (lambda: ph.nernst(5.4, 140.0, z="2"), "valence"),
+    (lambda: ph.nernst(5.4, 140.0, z=True), "valence"),
     (lambda: ph.ghk_current(-70.0, -1.0, 5.0, P=1e-6), "c_in .* mM"),
     (lambda: ph.ghk_current(np.nan, 1.0, 5.0, P=1e-6), "V = nan mV"),
     (lambda: ph.mg_speciation(-1.0, 5.0, 0.5), "Mg_free .* mM"),
@@ -183,6 +185,11 @@ def test_nak_pump_outputs_and_stoichiometry():
     (lambda: ph.nak_pump(0.0, Na_i=10, Na_o=140, K_i=140, K_o=5, MgATP=5, parameters="x"),
      "parameters"),
     (lambda: ph.woodhull_block(0.0, 1.0, K0=0.0, delta=0.4), "K0"),
+    # not real numbers (float() or NumPy's cast took "140" and True before)
+    (lambda: ph.nernst("140", 5.0), r"c_out = '140' must be real numbers .*, in \(0, inf\) mM"),
+    (lambda: ph.ghk_current(True, 1.0, 5.0, P=1e-6), r"V = True must be real numbers"),
+    (lambda: ph.ghk_current([-70.0, 1j], 1.0, 5.0, P=1e-6), r"V = .* must be real numbers"),
+    (lambda: ph.mg_speciation(0.5, 5.0, 0.5, pH=20.0), r"pH = 20.0 \(dimensionless\)"),
 ])
 def test_validation_messages(call, match):
     with pytest.raises(ValueError, match=match):

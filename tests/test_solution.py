@@ -47,8 +47,8 @@ def test_invalid_bath_is_value_error_naming_field_unit_range(field, value, unit)
         Solution(**{field: value})
     msg = str(e.value)
     assert field in msg and unit in msg
-    if not isinstance(value, str):
-        assert "valid range" in msg
+    lo = "[" if field in ("Mg_o", "temperature") else "("
+    assert f"must be in {lo}" in msg or f", in {lo}" in msg  # the valid range
 
 
 def test_ca_free_message_suggests_small_value():
@@ -73,6 +73,9 @@ def test_invalid_cytosol():
         Cytosol(Na_i=0.0)
     with pytest.warns(UserWarning, match="ATP"):
         Cytosol(ATP=0.1)
+    with pytest.warns(UserWarning, match=r"pH = 6 \(dimensionless\) is outside the "
+                      r"physiological range \[6.5, 7.8\] \(dimensionless\)$"):
+        Cytosol(pH=6.0)
 
 
 def test_equimolar_substitution():

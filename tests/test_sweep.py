@@ -324,6 +324,8 @@ def test_bad_input_is_refused_before_any_work(monkeypatch):
         (dict(grid={"I_app": [1.0]}, traces=[0], record_every=-1.0), "record_every"),
         (dict(grid={"I_app": [1.0]}, traces=[0], record=["Q"]), "cannot record 'Q'"),
         (dict(grid={"I_app": [1.0]}, initial={"Q": 1.0}), "no state 'Q'"),
+        (dict(grid={"I_app": [1.0]}, progress="yes"), "progress = 'yes' must be True or False"),
+        (dict(grid={"I_app": [1.0]}, checkpoint=3), "checkpoint = 3 must be a path"),
     ]
     for extra, match in cases:
         with pytest.raises(ValueError, match=match):
