@@ -85,8 +85,19 @@ def _unknown(keys, valid, where: str) -> None:
                          f"{', '.join(sorted(valid))}")
 
 
-def _axis(name: str, spec) -> list[float]:
-    """Axis values from a list or a {start, stop, num | step [, log]} table."""
+def _axis_unit(model, name: str) -> str:
+    """The unit of grid axis ``name`` of ``model`` for messages ("(its unit)" if unknown)."""
+    from .models import get_model
+
+    try:
+        return get_model(model).parameter(name).unit
+    except (ValueError, KeyError, TypeError):
+        return "(its unit)"
+
+
+def _axis(name: str, spec, unit: str = "(its unit)") -> list[float]:
+    """Axis values from a list or a {start, stop, num | step [, log]} table (``unit``: the
+    axis's unit, for messages)."""
     if isinstance(spec, dict):
         _unknown(spec, {"start", "stop", "num", "step", "log", "values"}, f"grid axis {name!r}")
         if "values" in spec:
@@ -94,7 +105,7 @@ def _axis(name: str, spec) -> list[float]:
         for key in ("start", "stop"):
             if key not in spec:
                 raise ValueError(f"grid axis {name!r} needs {key!r} (or a list of values)")
-        start, stop = (checked_number(spec[k], f"grid axis {name!r}: {k}", "(its unit)")
+        start, stop = (checked_number(spec[k], f"grid axis {name!r}: {k}", unit)
                        for k in ("start", "stop"))
         if ("num" in spec) == ("step" in spec):
             raise ValueError(f"grid axis {name!r} needs exactly one of num or step")
@@ -107,7 +118,7 @@ def _axis(name: str, spec) -> list[float]:
                     raise ValueError(f"grid axis {name!r}: log spacing needs start, stop > 0")
                 return list(np.geomspace(start, stop, num))
             return list(np.linspace(start, stop, num))
-        step = checked_number(spec["step"], f"grid axis {name!r}: step", "(its unit)", 0.0,
+        step = checked_number(spec["step"], f"grid axis {name!r}: step", unit, 0.0,
                               low_open=True)
         n = int(math.floor((stop - start) / step + 1e-9)) + 1
         if n < 1:
@@ -164,7 +175,8 @@ def load_config(path) -> dict:
         if key in cfg and not isinstance(cfg[key], dict):
             raise ValueError(f"{path}: [{key}] must be a table of name = value")
     if "grid" in cfg:
-        kw["grid"] = {name: _axis(name, spec) for name, spec in cfg["grid"].items()}
+        kw["grid"] = {name: _axis(name, spec, _axis_unit(cfg["model"], name))
+                      for name, spec in cfg["grid"].items()}
     else:
         kw["points"] = cfg["points"]
     if "conditions" in cfg and "solution" in cfg:

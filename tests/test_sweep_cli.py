@@ -182,6 +182,18 @@ def test_axis_range_table_values_are_real_numbers(spec, match):
         _axis("x", spec)
 
 
+def test_axis_range_table_messages_give_the_axis_unit(tmp_path):
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 4.0\n[grid]\n'
+                'I_app = {start = 0.0, stop = 1.0, step = -0.5}\n')
+    with pytest.raises(ValueError, match=r"grid axis 'I_app': step = -0.5 uA/cm\^2 must be "
+                       r"finite and > 0"):
+        load_config(cfg)
+    cfg = write(tmp_path, 'model = "no_such_model"\nt_end = 4.0\n[grid]\n'
+                'I_app = {start = "0", stop = 1.0, num = 2}\n')
+    with pytest.raises(ValueError, match=r"start = '0' .* \(its unit\)"):
+        load_config(cfg)
+
+
 def test_hh_example_config(tmp_path, capsys):
     kw = load_config(EXAMPLES / "hh_sweep.toml")
     assert kw["model"] == "hh1952" and len(kw["grid"]["I_app"]) == 21
