@@ -121,11 +121,6 @@ def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
     return a
 
 
-def check_bounds(model: Model, name: str, values: np.ndarray, what: str) -> None:
-    """``ValueError`` if any value leaves the valid range of parameter ``name``."""
-    model.parameter(name).check_array(values, what)
-
-
 def _unit(model: Model, name: str) -> str:
     return model.parameter(name).unit if name in model.parameter_names else "(solution)"
 
@@ -158,9 +153,10 @@ def make_design(model: Model, grid, points, solution=None) -> Design:
                              + ", ".join(f"{n}: {len(c)}" for n, c in zip(names, cols,
                                                                          strict=True)))
         kind = "points"
+    what = "grid axis" if kind == "grid" else "points column"
     for name, col in zip(names, cols, strict=True):
         if name in model.parameter_names:
-            check_bounds(model, name, col, "grid axis" if kind == "grid" else "points column")
+            model.parameter(name).check_array(col, what)
     return Design(kind, tuple(names), tuple(cols))
 
 
@@ -183,6 +179,37 @@ def _replace(solution, changes: dict[str, float]):
     if dataclasses.is_dataclass(solution):
         return dataclasses.replace(solution, **changes)
     raise TypeError(f"cannot vary {', '.join(changes)} of {type(solution).__name__}")
+
+
+#: Distinct bath warnings a sweep gives at most (the rest are counted in one more warning).
+MAX_BATH_WARNINGS = 5
+
+
+def _replay_bath_warnings(caught, solution, model: Model) -> None:
+    """Give each distinct message of ``caught`` once, prefixed "sweep: ".
+
+    Parameters
+    ----------
+    caught : list of warnings.WarningMessage
+        The warnings recorded while the bath of every point was resolved.
+    solution : Solution or object with ``as_params``
+        The base bath (``conditions=``). Its own messages are left out: the sweep has given
+        them already (:func:`biophys.sweep._conditions`).
+    model : Model
+        The model the bath is resolved against.
+
+    Past :data:`MAX_BATH_WARNINGS` messages, one more warning counts the rest.
+    """
+    with warnings.catch_warnings(record=True) as base:
+        warnings.simplefilter("always")
+        if hasattr(solution, "as_params"):
+            solution.as_params(model)
+    said = {str(w.message) for w in base}
+    new = list(dict.fromkeys(str(w.message) for w in caught if str(w.message) not in said))
+    for msg in new[:MAX_BATH_WARNINGS]:
+        warn_user(f"sweep: {msg}")
+    if len(new) > MAX_BATH_WARNINGS:
+        warn_user(f"sweep: {len(new) - MAX_BATH_WARNINGS} more warnings about the bath")
 
 
 class Mapper:
@@ -228,21 +255,7 @@ class Mapper:
                         rows.append(dict(_replace(solution, changes).as_params(model)))
                     except (TypeError, ValueError) as exc:
                         raise ValueError(f"bath/cytosol at {changes}: {exc}") from None
-            # the sweep has already warned about the base bath (biophys.sweep._conditions)
-            with warnings.catch_warnings(record=True) as base:
-                warnings.simplefilter("always")
-                if hasattr(solution, "as_params"):
-                    solution.as_params(model)
-            seen: list[str] = [str(w.message) for w in base]
-            n_base = len(seen)
-            for w in caught:
-                if str(w.message) not in seen:
-                    seen.append(str(w.message))
-            seen = seen[n_base:]
-            for msg in seen[:5]:
-                warn_user(f"sweep: {msg}")
-            if len(seen) > 5:
-                warn_user(f"sweep: {len(seen) - 5} more warnings about the bath")
+            _replay_bath_warnings(caught, solution, model)
             keys = [k for k in model.parameter_names if any(k in r for r in rows)]
             derived = [k for k in keys if k not in direct_names]
             self.table = np.array([[r.get(k, math.nan) for k in derived] for r in rows])
@@ -256,7 +269,7 @@ class Mapper:
                 col = self.table[:, j]
                 if np.isnan(col).any():  # pragma: no cover - defensive
                     raise ValueError(f"the solution does not set {k!r} for every point")
-                check_bounds(model, k, col, "condition")
+                model.parameter(k).check_array(col, "condition")
             axes = {design.names[i] for i in self.sol_axes}
             varies = [j for j, k in enumerate(derived)
                       if k in axes or np.any(self.table[:, j] != self.table[0, j])]

@@ -53,9 +53,9 @@ class Initial:
     source: str = "shared"
 
     def columns(self, idx: np.ndarray) -> np.ndarray:
-        """Per-point values of the points ``idx`` (flat indices), shape (len(rows), len(idx))."""
-        if not self.rows:
-            return np.zeros((0, len(idx)))
+        """Per-point values of the points ``idx`` (flat indices), shape (len(rows), len(idx)),
+        in the states' units; only with per-point values (``rows`` not empty: the sweep
+        asks only then)."""
         return self.table[:, idx]
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _retry
 from ._checks import checked_number
-from ._design import _as_1d, _unit, check_bounds
+from ._design import _as_1d, _unit
 from ._initial import check_shared
 from ._sweep_result import status_counts
 from .models import get_model
@@ -154,7 +154,8 @@ def _check_values(m: Model, axis: str, values) -> np.ndarray:
     if steps.size < 2:
         raise ValueError(f"hysteresis values of {axis!r} need at least two steps")
     if axis in m.parameter_names:
-        check_bounds(m, axis, steps, "hysteresis values of")
+        # the plan's sweep checks again, but its error would call the stepped axis a grid axis
+        m.parameter(axis).check_array(steps, "hysteresis values of")
     if np.unique(steps).size != steps.size:
         raise ValueError(f"hysteresis values of {axis!r} repeat a step: {steps.tolist()}")
     return steps

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._checks import checked_number
-from ._design import Design, check_bounds, make_design
+from ._design import Design, make_design
 from ._initial import check_shared
 from ._sweep_result import flag_names
 from .models import get_model
@@ -168,8 +168,8 @@ def sensitivity(
         col[(1 + 2 * i) * n:(2 + 2 * i) * n] = base[q] * (1.0 - h)
         col[(2 + 2 * i) * n:(3 + 2 * i) * n] = base[q] * (1.0 + h)
         table[q] = col
-        check_bounds(m, q, col[n:], f"with rel_step = {h:g}, the perturbed value "
-                     "(x (1 +- rel_step)) of")
+        m.parameter(q).check_array(col[n:], f"with rel_step = {h:g}, the perturbed value "
+                                   "(x (1 +- rel_step)) of")
     res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
                 conditions=conditions, **sweep_kwargs)
     ds = _assemble(res, names, design, h)

@@ -376,6 +376,19 @@ def test_real_solution_substitution_on_the_beta_cell():
     np.testing.assert_allclose(vals["Na_o"], [140.0, 135.0, 125.0])
 
 
+@pytest.mark.filterwarnings("ignore:sweep. .* is outside the physiological range")
+def test_a_derived_condition_outside_the_models_range_is_named():
+    """A condition the bath rule derives is checked against the model's range: from zg_cell's
+    own bath (K_o 4, Na_o 140 mM), K_o = 143.5 mM leaves Na_o = 0.5 mM, which a Solution
+    allows (> 0 mM) and zg_cell does not (>= 1 mM)."""
+    from biophys.solution import Solution
+
+    with pytest.raises(ValueError, match=r"^condition 'Na_o' = 0.5 mM is outside its valid "
+                                         r"range: it must be in \[1, 1000\] mM"):
+        sweep("zg_cell", grid={"K_o": [5.0, 143.5]}, t_end=1.0, dry_run=True,
+              conditions=Solution(substitution="equimolar_Na"))
+
+
 def test_beta_cell_secretion_metrics():
     """Physiological readouts of the beta-cell: units, and each equals the time average of the
     recorded role variable (per second) over the same window."""

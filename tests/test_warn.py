@@ -65,6 +65,34 @@ def test_sweep_warnings_point_at_the_caller():
     assert "lag of tau_avg" in str(got[0].message)
 
 
+RANGE = "is outside the physiological range"
+
+
+def test_a_sweep_gives_each_bath_warning_once():
+    """Under the "always" filter (no once-per-line registry) a sweep gives each distinct bath
+    message once: the messages that recur over the points are merged, those of the base bath
+    (which the sweep has given already) are not replayed, and past five the rest are counted."""
+    kw = dict(t_end=2.0, metrics=["mean_V"], dry_run=True)
+    rule = bp.Solution(substitution="equimolar_Na")
+    # K_o x Mg_o, both from the Solution: each K_o's messages recur at every Mg_o
+    got = _caught(lambda: bp.sweep("beta_cell", {"K_o": [5.0, 100.0], "Mg_o": [1.0, 2.0, 20.0]},
+                                   conditions=rule, **kw))
+    assert [str(w.message) for w in got] == [
+        f"sweep: Mg_o = 20 mM {RANGE} [0.1, 10] mM", f"sweep: K_o = 100 mM {RANGE} [1, 60] mM",
+        f"sweep: Na_o = 45.4 mM {RANGE} [100, 170] mM"]
+    # the base bath's Na_o (74 mM, derived from zg_cell's own bath) is said once, not per point
+    with pytest.warns(UserWarning, match="K_o = 70 mM"):
+        high_k = bp.Solution(K_o=70.0, substitution="equimolar_Na")
+    got = _caught(lambda: bp.sweep("zg_cell", {"Mg_o": [1.0, 2.0, 3.0]}, conditions=high_k,
+                                   **kw))
+    assert [str(w.message) for w in got] == [f"Na_o = 74 mM {RANGE} [100, 170] mM"]
+    got = _caught(lambda: bp.sweep("beta_cell", {"K_o": [61.0 + k for k in range(7)]},
+                                   conditions=bp.Solution(), **kw))
+    assert [str(w.message) for w in got] == [
+        *(f"sweep: K_o = {61 + k} mM {RANGE} [1, 60] mM" for k in range(5)),
+        "sweep: 2 more warnings about the bath"]
+
+
 def test_warn_user_from_outside_the_package_names_its_caller():
     with pytest.warns(UserWarning, match="plain") as got:
         warn_user("plain")
