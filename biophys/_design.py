@@ -299,10 +299,13 @@ class Mapper:
         return np.stack(out)
 
 
-def resolve_traces(design: Design, traces) -> list[int]:
-    """Flat point indices for ``traces`` (ints, or mappings {name: value})."""
+def resolve_traces(design: Design, traces, model: Model | None = None) -> list[int]:
+    """Flat point indices for ``traces`` (ints, or mappings {name: value}); ``model`` gives
+    the swept names' units for messages."""
     if traces is None:
         return []
+    units = {n: model.parameter(n).unit if model is not None and n in model.parameter_names
+             else "(its unit)" for n in design.names}
     if isinstance(traces, (int, np.integer, Mapping)):
         traces = [traces]
     if not isinstance(traces, Sequence):
@@ -321,7 +324,7 @@ def resolve_traces(design: Design, traces) -> list[int]:
         if design.kind == "grid":
             idx = []
             for name, axis in zip(design.names, design.axes, strict=True):
-                at = checked_number(t[name], f"trace {name}", "(its unit)")
+                at = checked_number(t[name], f"trace {name}", units[name])
                 hit = np.flatnonzero(np.isclose(axis, at, rtol=1e-9, atol=0.0))
                 if hit.size == 0:
                     raise ValueError(f"trace {name} = {t[name]!r} is not on the grid axis "
@@ -331,7 +334,7 @@ def resolve_traces(design: Design, traces) -> list[int]:
         else:
             ok = np.ones(n, dtype=bool)
             for name, col in zip(design.names, design.axes, strict=True):
-                at = checked_number(t[name], f"trace {name}", "(its unit)")
+                at = checked_number(t[name], f"trace {name}", units[name])
                 ok &= np.isclose(col, at, rtol=1e-9, atol=0.0)
             hit = np.flatnonzero(ok)
             if hit.size == 0:

@@ -384,7 +384,7 @@ def sweep(
     p0 = m.parameter_vector(overrides)
     if stimulus is not None:
         stimulus.waveform()  # validates
-    trace_idx = resolve_traces(design, traces)
+    trace_idx = resolve_traces(design, traces, m)
     record = (record,) if isinstance(record, str) else tuple(record)
     if trace_idx:
         for r in record:

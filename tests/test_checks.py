@@ -176,7 +176,7 @@ def test_stimulus_analysis_and_bath_values_use_the_shared_check(call, message):
      r"Steps.times .* must be real numbers"),
     (lambda: bp.sweep("hh1952", grid={"I_app": [0.0, 1.0]}, traces=[{"I_app": "1"}],
                       t_end=1.0, progress=False),
-     rf"trace I_app = '1' {NR}"),
+     rf"trace I_app = '1' {NR}, finite uA/cm\^2"),
     (lambda: bp.simulate("hh1952", params={"g_K": 10**400}, t_end=1.0),
      r"parameter 'g_K' = 1000.* mS/cm\^2 is outside its valid range"),
     (lambda: bp.sweep("hh1952", grid={"I_app": [-10**400]}, t_end=1.0, dry_run=True,
