@@ -117,6 +117,9 @@ class RawRun:
     # (NaN: integrated to t_end)
 
 
+#: The waveform of :data:`biophys.stimulus.NO_STIMULUS` (a run without a stimulus), made once.
+_NO_WAVEFORM = NO_STIMULUS.waveform()
+
 #: Simulated time between two rest tests of ``stop_at_rest``, ms (see
 #: :mod:`biophys.kernels.rest`; at least one step). Chosen here, not tuned: with no cell
 #: frozen the tests cost 0-2% (measured in the session-27 review), and a resting cell stops at
@@ -281,7 +284,11 @@ def run(
     check_method(method)
     t_end, dt, warmup = check_time(t_end, dt, warmup)
     n_steps, dt = step_grid(t_end, dt)
-    stim_t, stim_v, clamp = (stimulus or NO_STIMULUS).waveform()
+    if stimulus:
+        stim_t, stim_v, clamp = stimulus.waveform()
+    else:  # NO_STIMULUS, checked once (copies: each run's arrays are its own)
+        stim_t, stim_v, clamp = (_NO_WAVEFORM[0].copy(), _NO_WAVEFORM[1].copy(),
+                                 _NO_WAVEFORM[2])
     stim_t = np.ascontiguousarray(stim_t, dtype=np.float64)
     stim_v = np.ascontiguousarray(stim_v, dtype=np.float64)
     P = np.array(P, dtype=np.float64, order="C", copy=True)

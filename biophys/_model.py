@@ -184,6 +184,10 @@ class Model:
         self._p = {q.name: i for i, q in enumerate(self.parameters)}
         self._s = {q.name: i for i, q in enumerate(self.states)}
         self._o = {q.name: i for i, q in enumerate(self.outputs)}
+        # the name tuples, made once (a sweep asks for them often: its grid-name check asked
+        # for condition_names once per parameter)
+        self._names = (tuple(self._p), tuple(self._s), tuple(self._o),
+                       tuple(q.name for q in self.parameters if q.condition))
         try:
             check_plateau_V(self.plateau_V)
             checked_number(self.spike_threshold, "spike_threshold", "mV")
@@ -220,19 +224,19 @@ class Model:
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
-        return tuple(self._p)
+        return self._names[0]
 
     @property
     def state_names(self) -> tuple[str, ...]:
-        return tuple(self._s)
+        return self._names[1]
 
     @property
     def output_names(self) -> tuple[str, ...]:
-        return tuple(self._o)
+        return self._names[2]
 
     @property
     def condition_names(self) -> tuple[str, ...]:
-        return tuple(q.name for q in self.parameters if q.condition)
+        return self._names[3]
 
     def parameter(self, name: str) -> Quantity:
         return self.parameters[self.parameter_index(name)]
