@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import _bath
 from ._checks import checked_number
 from ._design import Design, make_design
 from ._initial import check_shared
 from ._sweep_result import flag_names
 from .models import get_model
-from .sweep import DEFAULT_METRICS, _covered, sweep
+from .sweep import DEFAULT_METRICS, sweep
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -134,7 +135,7 @@ def sensitivity(
     solution = None if conditions is None or isinstance(conditions, Mapping) else conditions
     cols, design, shape = _base_table(m, grid, points, solution)
     n = int(np.prod(shape))
-    covered = _covered(m, conditions)
+    covered = _bath.covered(m, conditions)
     fixed = dict(params or {})
     given = dict(conditions) if isinstance(conditions, Mapping) else {}
     both = sorted(set(fixed) & set(given))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _engine
+from . import _bath, _engine
 from ._labelled import dataset
 from ._model import Model
 from ._version import __version__
@@ -93,6 +93,7 @@ def simulate(
     dt: float | None = None,
     *,
     params: Mapping[str, float] | None = None,
+    conditions=None,
     initial: Mapping[str, float] | None = None,
     stimulus=None,
     record: Sequence[str] = ("V",),
@@ -113,6 +114,11 @@ def simulate(
         Fixed step, ms; default: the model's declared accurate step.
     params : mapping, optional
         Parameter overrides by name (units as in ``model.parameters``).
+    conditions : Solution or mapping, optional
+        The bath (and cytosol), as in :func:`biophys.sweep`: a :class:`biophys.Solution`
+        (its fields left out are the model's own values; its substitution rule applies), or a
+        mapping of the model's conditions (``model.condition_names``) set one by one. A
+        parameter a Solution sets cannot also be given in ``params``.
     initial : mapping, optional
         Initial-state overrides by name.
     stimulus : Pulse, Steps or VoltageClamp, optional
@@ -142,7 +148,8 @@ def simulate(
     dt = m.dt if dt is None else dt
     if isinstance(record, str):
         record = (record,)
-    p = m.parameter_vector(params)
+    overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
+    p = m.parameter_vector(overrides)
     y0 = m.state_vector(initial)
     for r in record:
         m.variable_index(r)
@@ -164,5 +171,7 @@ def simulate(
         changed_parameters=changed_parameters(m, p), dt=raw.dt, t_end=t_end_f,
         integrator=_engine.METHOD_DESCRIPTIONS[method],
         stimulus=repr(stimulus) if stimulus is not None else "none",
+        conditions={q: float(p[m.parameter_index(q)]) for q in m.condition_names},
+        substitution_rule=rule, solution=_bath.solution_record(solution, m, res=resolved),
         status="ok" if raw.status[0] == 0 else "non-finite state", **tol_attrs,
     )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _chunk, _engine, _initial, _rest, _retry, _shard
+from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
@@ -84,65 +84,6 @@ def _warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -
                 f"{tau_name} = {tau:g} ms: after warmup = {warmup:g} ms {100 * left:.0f}% of "
                 f"the initial state's deviation is left; use warmup >= 3 {tau_name} "
                 f"({3 * tau:g} ms) or a smaller {tau_name}")
-
-
-#: Provenance values of conditions that differ between the points of a sweep.
-SWEPT = "varied (see the coordinates)"
-DERIVED = "derived per point from the swept quantities (see substitution_rule)"
-
-
-def _varying(q: str, swept: Sequence[str], varied: Sequence[str]) -> str | None:
-    return SWEPT if q in swept else DERIVED if q in varied else None
-
-
-def _solution_record(solution, model: Model, swept: Sequence[str],
-                     varied: Sequence[str]) -> dict | str:
-    """Provenance of the bath, resolved against ``model`` when the object can be; fields that
-    differ between points say so instead of giving the base value."""
-    if solution is None or not hasattr(solution, "record"):
-        return "none"
-    rec = (solution.resolve(model) if hasattr(solution, "resolve") else solution).record()
-    for part in (rec, rec.get("cytosol") or {}):
-        for q in list(part):
-            how = _varying(q, swept, varied)
-            if how is not None:
-                part[q] = how
-                if q in part.get("from_model", []):
-                    part["from_model"].remove(q)
-    return rec
-
-
-def _conditions(model: Model, conditions):
-    """(overrides, solution or None, substitution rule text)."""
-    if conditions is None:
-        return {}, None, "none (conditions set independently)"
-    if hasattr(conditions, "as_params"):
-        rule = None
-        for attr in ("substitution", "substitution_rule", "rule"):
-            rule = getattr(conditions, attr, None)
-            if rule is not None:
-                break
-        resolved = conditions.resolve(model) if hasattr(conditions, "resolve") else conditions
-        desc = getattr(resolved, "describe_substitution", None)
-        text = desc() if callable(desc) else str(rule if rule is not None else "none")
-        return dict(conditions.as_params(model)), conditions, text
-    if not isinstance(conditions, Mapping):
-        raise ValueError("conditions must be a mapping {name: value} or a biophys.Solution")
-    for name in conditions:
-        if name not in model.condition_names:
-            raise ValueError(
-                f"{name!r} is not a condition of model {model.name!r}; conditions: "
-                f"{', '.join(model.condition_names) or '(none)'} (other parameters go in params=)"
-            )
-    return dict(conditions), None, "none (conditions set independently)"
-
-
-def _covered(model: Model, solution) -> set[str]:
-    """The model parameters a Solution sets (its fields left out are the model's own values,
-    so the resolved Solution names them all)."""
-    if solution is None or not hasattr(solution, "resolve"):
-        return set()
-    return set(solution.resolve(model).as_params(model))
 
 
 def _chunk_size(chunk_size, n_points: int) -> int | None:
@@ -351,22 +292,9 @@ def sweep(
     if isinstance(metrics, str):
         metrics = (metrics,)
     plan = _metrics.plan(m, metrics)
-    cond, solution, rule = _conditions(m, conditions)
+    # the bath resolved once, for the rule's text, the parameters it covers and its record
+    overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
     design = make_design(m, grid, points, solution)
-    overrides = dict(cond)
-    covered = _covered(m, solution)
-    for name, value in (params or {}).items():
-        if name not in m.parameter_names:
-            raise ValueError(f"model {m.name!r} has no parameter {name!r}; valid names: "
-                             f"{', '.join(m.parameter_names)}")
-        if name in cond:
-            raise ValueError(f"{name!r} is given in both params and conditions")
-        if name in covered:
-            raise ValueError(
-                f"{name!r} is a condition of the Solution given as conditions=: give it in the "
-                "Solution, not in params (its substitution rule and its record would not see "
-                "the params value)")
-        overrides[name] = value
     for name in design.names:
         if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):
             raise ValueError(f"{name!r} is swept and also fixed in params/conditions")
@@ -418,7 +346,7 @@ def sweep(
     # the record of the sweep, the same for a dry run (which adds dry_run = 1)
     prov = dict(
         changed_parameters=changed_parameters(m, p0),
-        conditions={q: _varying(q, design.names, mapper.names)
+        conditions={q: _bath.varying(q, design.names, mapper.names)
                     or float(p0[m.parameter_index(q)]) for q in m.condition_names},
         changed_initial={s.name: float(y0[i]) for i, s in enumerate(m.states)
                          if y0[i] != s.value},
@@ -430,7 +358,7 @@ def sweep(
         spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
         plateau_V=float(m.plateau_V) if m.plateau_V is not None else "none",
         metrics=list(spec.metrics), substitution_rule=rule,
-        solution=_solution_record(solution, m, design.names, mapper.names),
+        solution=_bath.solution_record(solution, m, design.names, mapper.names, resolved),
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",

@@ -174,3 +174,43 @@ def test_a_model_with_its_own_cl_o_keeps_it():
     assert "Cl_o" not in own  # no built-in model has Cl_o: derived from the cations
     assert Solution(Mg_o=0.5).resolve("beta_cell").Cl_o == pytest.approx(
         140.0 + 5.4 + 2 * (2.6 + 0.5), rel=1e-15)
+
+
+def test_simulate_takes_the_bath_as_sweep_does():
+    """simulate(conditions=) sets the parameters a Solution sets in a sweep (substitution rule
+    and cytosol included), runs the same cell as those parameters given one by one, and
+    records the bath; before, simulate had no conditions= and a bath had to be spelt out as
+    parameters (without its rule)."""
+    bath = Solution(K_o=8.0, Mg_o=0.5, substitution="equimolar_Na",
+                    cytosol=Cytosol(Mg_i=0.4))
+    ds = bp.simulate("zg_cell", t_end=200.0, conditions=bath)
+    pars = bath.as_params("zg_cell")
+    assert pars["Na_o"] == pytest.approx(136.0)  # 140 - (8 - 4): zg_cell's own reference bath
+    same = bp.simulate("zg_cell", t_end=200.0, params=pars)
+    np.testing.assert_array_equal(ds.V.values, same.V.values)
+    rec = json.loads(ds.attrs["conditions"])
+    assert (rec["K_o"], rec["Na_o"], rec["Mg_o"], rec["Mg_i"]) == (8.0, 136.0, 0.5, 0.4)
+    assert json.loads(ds.attrs["solution"])["substitution"] == "equimolar_Na"
+    assert ds.attrs["substitution_rule"].startswith("equimolar_Na")
+    point = bp.sweep("zg_cell", grid={"K_o": [8.0]}, t_end=200.0, metrics=["mean_V"],
+                     conditions=bath.replace(K_o=None), progress=False)
+    # the sweep records its swept K_o as a coordinate, the rest as changed parameters
+    assert {**json.loads(point.attrs["changed_parameters"]), "K_o": 8.0} == json.loads(
+        ds.attrs["changed_parameters"])
+    # a mapping of conditions, and no conditions (the model's own bath, recorded)
+    m = get_model("zg_cell")
+    plain = bp.simulate("zg_cell", t_end=1.0, conditions={"K_o": 8.0})
+    assert json.loads(plain.attrs["conditions"])["Na_o"] == m.parameter("Na_o").value
+    assert bp.simulate("zg_cell", t_end=1.0).attrs["solution"] == "none"
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(conditions=Solution(K_o=8.0), params={"Na_o": 130.0}),
+     "'Na_o' is a condition of the Solution given as conditions="),
+    (dict(conditions={"K_o": 8.0}, params={"K_o": 3.0}), "'K_o' is given in both"),
+    (dict(conditions={"g_TASK": 1.0}), "'g_TASK' is not a condition of model 'zg_cell'"),
+    (dict(conditions=3), "conditions must be a mapping"),
+])
+def test_simulate_bath_errors_are_those_of_sweep(kw, message):
+    with pytest.raises(ValueError, match=message):
+        bp.simulate("zg_cell", t_end=1.0, **kw)

@@ -1,0 +1,102 @@
+"""The bath and cytosol of a run: ``conditions=`` and ``params=`` turned into parameter values.
+
+Shared by :func:`biophys.simulate` (one cell) and :func:`biophys.sweep` (many), so that a
+:class:`biophys.Solution` sets the same parameters, under the same rules and with the same
+errors, in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ._model import Model
+
+#: Provenance values of conditions that differ between the points of a sweep.
+SWEPT = "varied (see the coordinates)"
+DERIVED = "derived per point from the swept quantities (see substitution_rule)"
+#: The substitution rule recorded when the conditions are set one by one (or not at all).
+INDEPENDENT = "none (conditions set independently)"
+
+
+def varying(q: str, swept: Sequence[str], varied: Sequence[str]) -> str | None:
+    """How condition ``q`` differs between points (:data:`SWEPT`, :data:`DERIVED`) or None."""
+    return SWEPT if q in swept else DERIVED if q in varied else None
+
+
+def resolved(solution, model: Model):
+    """``solution`` resolved against ``model`` when the object can be, else itself."""
+    return solution.resolve(model) if hasattr(solution, "resolve") else solution
+
+
+def conditions(model: Model, given) -> tuple[dict[str, float], Any, str, Any]:
+    """``(overrides, solution or None, substitution rule text, the solution resolved against
+    ``model`` or None)`` of ``conditions=``: a :class:`biophys.Solution` (or an object with
+    ``as_params``), a mapping of the model's conditions, or None."""
+    if given is None:
+        return {}, None, INDEPENDENT, None
+    if hasattr(given, "as_params"):
+        rule = None
+        for attr in ("substitution", "substitution_rule", "rule"):
+            rule = getattr(given, attr, None)
+            if rule is not None:
+                break
+        res = resolved(given, model)
+        desc = getattr(res, "describe_substitution", None)
+        text = desc() if callable(desc) else str(rule if rule is not None else "none")
+        return dict(given.as_params(model)), given, text, res
+    if not isinstance(given, Mapping):
+        raise ValueError("conditions must be a mapping {name: value} or a biophys.Solution")
+    for name in given:
+        if name not in model.condition_names:
+            raise ValueError(
+                f"{name!r} is not a condition of model {model.name!r}; conditions: "
+                f"{', '.join(model.condition_names) or '(none)'} (other parameters go in params=)"
+            )
+    return dict(given), None, INDEPENDENT, None
+
+
+def covered(model: Model, solution, res=None) -> set[str]:
+    """The model parameters a Solution sets (its fields left out are the model's own values,
+    so the resolved Solution names them all; ``res``: that resolution, already made)."""
+    if solution is None or not hasattr(solution, "resolve"):
+        return set()
+    return set((solution.resolve(model) if res is None else res).as_params(model))
+
+
+def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None
+              ) -> tuple[dict[str, Any], Any, str, Any]:
+    """:func:`conditions` with ``params=`` added to its overrides (the bath is resolved once);
+    a name given twice, or a parameter a Solution sets given in ``params``, is an error."""
+    cond, solution, rule, res = conditions(model, given_conditions)
+    out = dict(cond)
+    set_by_solution = covered(model, solution, res)
+    for name, value in (params or {}).items():
+        model.parameter_index(name)  # an unknown name: ValueError (and KeyError) naming the valid
+        if name in cond:
+            raise ValueError(f"{name!r} is given in both params and conditions")
+        if name in set_by_solution:
+            raise ValueError(
+                f"{name!r} is a condition of the Solution given as conditions=: give it in the "
+                "Solution, not in params (its substitution rule and its record would not see "
+                "the params value)")
+        out[name] = value
+    return out, solution, rule, res
+
+
+def solution_record(solution, model: Model, swept: Sequence[str] = (),
+                    varied: Sequence[str] = (), res=None) -> dict | str:
+    """Provenance of the bath, resolved against ``model`` when the object can be (``res``: that
+    resolution, already made); fields that differ between points say so instead of giving the
+    base value."""
+    if solution is None or not hasattr(solution, "record"):
+        return "none"
+    rec = (resolved(solution, model) if res is None else res).record()
+    for part in (rec, rec.get("cytosol") or {}):
+        for q in list(part):
+            how = varying(q, swept, varied)
+            if how is not None:
+                part[q] = how
+                if q in part.get("from_model", []):
+                    part["from_model"].remove(q)
+    return rec
