@@ -17,7 +17,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("method", ["rl2", "rl2ab", "adaptive", "rosenbrock"])
+@pytest.mark.parametrize("method", ["rl2", "rl2ab", "staggered", "adaptive", "rosenbrock"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_sweep_throughput(benchmark, full, name, method):
     if name not in bp.list_models():

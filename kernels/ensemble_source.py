@@ -198,6 +198,19 @@ def store_block(Yb, Y, c0, nb, stats, n_accepted):
 
 
 @jit
+def reads_beyond_V(rec_idx, obs_idx):
+    """Whether any recorded or observed variable is not V (index 0): another state or an
+    algebraic output (which reads every state)."""
+    for r in range(rec_idx.shape[0]):
+        if rec_idx[r] != 0:
+            return True
+    for o in range(obs_idx.shape[0]):
+        if obs_idx[o] != 0:
+            return True
+    return False
+
+
+@jit
 def needs_aux(rec_idx, obs_idx, n_states):
     """Whether any recorded or observed variable is an algebraic output (index >=
     ``n_states``)."""
@@ -246,7 +259,8 @@ from biophys.kernels.ensemble_source import (
     BLOCK, F_ATOL, F_DT, F_GAP, F_H0, F_HMAX, F_PLATEAU, F_REST_RTOL, F_RTOL, F_T0, F_TEND,
     F_TWARM, F_VTHR, I_CLAMP, I_MAXITER, I_NSTEPS, I_ORDER, I_REC_EVERY, I_REST, I_SILENT,
     I_WARM, N_FPAR, S_ACCEPTED, S_REJECTED, S_STATUS,
-    copy_rows, load_block, needs_aux, observe_block, stimulus_at, store_block,
+    copy_rows, load_block, needs_aux, observe_block, reads_beyond_V, stimulus_at,
+    store_block,
 )
 from biophys.kernels.bursts import (
     B_PEND_MIN, B_PEND_N, B_PEND_SUM, N_BURST,
@@ -394,6 +408,8 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
     n_stages = 2 if order == 2 or (order == 4 and not HAS_RATES_V and not clamp) else 1
     n_obs = obs_idx.shape[0]
     need_aux = needs_aux(rec_idx, obs_idx, NS)
+    # order 4 brings the staggered states to a sample's time only if a sample reads them
+    need_x = reads_beyond_V(rec_idx, obs_idx)
     W = np.zeros((W_ROWS, BLOCK))
     Yb = W[R_Y:R_Y + NS]
     Yh = W[R_YH:R_YH + NS]
@@ -459,10 +475,11 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
                 model_rates(Yh, Pb, c, t + half * stage, s_ext, A, B)
             if stage == 0:
                 Ys = Yb
-                if order == 4 and k > 0 and (do_rec or do_obs or last_step):
+                if order == 4 and k > 0 and (((do_rec or do_obs) and need_x) or last_step):
                     # the staggered states at t: half a step from x_(k-1/2) with these rates,
                     # into Yh on the last step (the stored states), else into Aold (unused by
-                    # this scheme); computed once for the sample and the store
+                    # this scheme); computed once for the sample and the store (a sample of V
+                    # alone reads Yb, whose V is at t)
                     Ys = Yh if last_step else Aold
                     exponential_rows(Yb, Ys, A, B, nb, half)
                     for c in range(nb):

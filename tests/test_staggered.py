@@ -181,3 +181,22 @@ def test_rates_V_is_the_V_row_of_rates():
         assert np.all(np.isnan(A2[1:])) and np.all(np.isnan(B2[1:])), name  # row V only
         checked += 1
     assert checked >= 1
+
+
+def test_samples_of_V_alone_skip_the_catch_up_without_changing_a_value():
+    """A run whose samples read only V skips bringing the staggered states to the sample time
+    (they are not read), and its V-based read-outs are those of a run that also reads a gate
+    (which brings them): V, the spike times, every V metric and the final state agree bit for
+    bit."""
+    P = HH.default_parameters()[:, None].copy()
+    P[HH.parameter_index("I_app")] = 10.0
+    y0 = HH.default_states()[:, None]
+    runs = [_engine.run(HH, P, y0, t_end=60.0, dt=0.02, method="staggered", record=rec,
+                        record_every=0.1, observe=obs, spike_capacity=64)
+            for rec, obs in ((["V"], ["V"]), (["V", "m"], ["V", "n"]))]
+    v_only, with_gates = runs
+    np.testing.assert_array_equal(v_only.rec[0], with_gates.rec[0])
+    np.testing.assert_array_equal(v_only.spike_times, with_gates.spike_times)
+    np.testing.assert_array_equal(v_only.obs[0], with_gates.obs[0])
+    np.testing.assert_array_equal(v_only.Y, with_gates.Y)
+    assert int(v_only.spike_count[0]) >= 3
