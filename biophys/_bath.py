@@ -72,7 +72,8 @@ def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None
     out = dict(cond)
     set_by_solution = covered(model, solution, res)
     for name, value in (params or {}).items():
-        model.parameter_index(name)  # an unknown name: ValueError (and KeyError) naming the valid
+        # an unknown name: a ValueError (also a KeyError) that lists the valid names
+        model.parameter_index(name)
         if name in cond:
             raise ValueError(f"{name!r} is given in both params and conditions")
         if name in set_by_solution:

@@ -64,7 +64,9 @@ def kernels_source_hash() -> str:
     Read once per process (``import biophys`` does it, for :func:`cache_dir`): the hash of the
     kernels this process imported and runs, like the cache directory (sources edited while a
     process runs do not change the code it has already imported). A sweep records it in every
-    result and checkpoint, and reading the ~30 source files again took 0.6 ms per call.
+    result and checkpoint, and reading the ~30 source files again took 0.6 ms per call. Dask
+    workers import the sources on disk when they start: the dask backend compares their hash
+    with this one and refuses to run if they differ (:mod:`biophys._dask`).
     """
     global _SOURCE_HASH
     if _SOURCE_HASH is None:

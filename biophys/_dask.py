@@ -27,15 +27,32 @@ def _set_threads(n: int | None) -> None:
     numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
 
 
-def _worker_setup(spec, n_threads: int) -> int:
-    """Run on each worker, serially: remember the thread count and load the driver."""
+def _worker_setup(spec, n_threads: int) -> str:
+    """Run on each worker, serially: remember the thread count and load the driver. Returns
+    the hash of the kernel sources the worker runs (:func:`biophys._cache.kernels_source_hash`)."""
     global _WORKER_THREADS
     _WORKER_THREADS = int(n_threads)
+    from ._cache import kernels_source_hash
     from ._chunk import warm
 
     _set_threads(_WORKER_THREADS)
     warm(spec)
-    return os.getpid()
+    return kernels_source_hash()
+
+
+def _check_worker_kernels(addr: str, worker_hash: str) -> None:
+    """A ``RuntimeError`` if worker ``addr`` runs other kernel sources than this process (the
+    sources edited since ``biophys`` was imported here, or another installation): its results
+    would be recorded, and checkpointed, under this process's hash."""
+    from ._cache import kernels_source_hash
+
+    here = kernels_source_hash()
+    if worker_hash != here:
+        raise RuntimeError(
+            f"dask worker {addr} runs kernel sources {worker_hash}, this process {here} (the "
+            "kernels were edited since biophys was imported here, or the worker has another "
+            "installation): restart this Python session (and the cluster) so that both run "
+            "the same kernels")
 
 
 def _task(spec, values):
@@ -105,7 +122,8 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
         warm(spec)  # compile (or load) in this process: workers then only read the cache
         threads = _threads_per_worker(client)
         for addr, nt in threads.items():  # one worker at a time
-            client.run(_worker_setup, spec, nt, workers=[addr])
+            got = client.run(_worker_setup, spec, nt, workers=[addr])
+            _check_worker_kernels(addr, got[addr])
         futures = {}
         for k, values in chunks:
             fut = client.submit(_task, spec, values, pure=False, retries=2,

@@ -21,6 +21,7 @@ import numpy as np
 from ._checks import REAL_NUMBERS, checked_number, real_values
 from ._model import Model
 from ._warn import warn_user
+from .solution import field_unit
 
 
 @dataclass
@@ -121,8 +122,12 @@ def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
     return a
 
 
-def _unit(model: Model, name: str) -> str:
-    return model.parameter(name).unit if name in model.parameter_names else "(solution)"
+def _unit(model: Model | None, name: str) -> str:
+    """The unit of swept name ``name`` for messages: the model parameter's, else the Solution
+    or Cytosol field's, else "(its unit)"."""
+    if model is not None and name in model.parameter_names:
+        return model.parameter(name).unit
+    return field_unit(name) or "(its unit)"
 
 
 def make_design(model: Model, grid, points, solution=None) -> Design:
@@ -194,7 +199,7 @@ def _replay_bath_warnings(caught, solution, model: Model) -> None:
         The warnings recorded while the bath of every point was resolved.
     solution : Solution or object with ``as_params``
         The base bath (``conditions=``). Its own messages are left out: the sweep has given
-        them already (:func:`biophys.sweep._conditions`).
+        them already (:func:`biophys._bath.conditions`).
     model : Model
         The model the bath is resolved against.
 
@@ -304,8 +309,7 @@ def resolve_traces(design: Design, traces, model: Model | None = None) -> list[i
     the swept names' units for messages."""
     if traces is None:
         return []
-    units = {n: model.parameter(n).unit if model is not None and n in model.parameter_names
-             else "(its unit)" for n in design.names}
+    units = {n: _unit(model, n) for n in design.names}
     if isinstance(traces, (int, np.integer, Mapping)):
         traces = [traces]
     if not isinstance(traces, Sequence):

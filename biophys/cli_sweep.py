@@ -86,13 +86,16 @@ def _unknown(keys, valid, where: str) -> None:
 
 
 def _axis_unit(model, name: str) -> str:
-    """The unit of grid axis ``name`` of ``model`` for messages ("(its unit)" if unknown)."""
+    """The unit of grid axis ``name`` of ``model`` for messages (the model's parameter, else the
+    Solution field, else "(its unit)")."""
+    from ._design import _unit
     from .models import get_model
 
     try:
-        return get_model(model).parameter(name).unit
+        m = get_model(model)
     except (ValueError, KeyError, TypeError):
-        return "(its unit)"
+        m = None
+    return _unit(m, name)
 
 
 def _axis(name: str, spec, unit: str = "(its unit)") -> list[float]:
@@ -113,7 +116,10 @@ def _axis(name: str, spec, unit: str = "(its unit)") -> list[float]:
             num = spec["num"]
             if not isinstance(num, int) or isinstance(num, bool) or num < 1:
                 raise ValueError(f"grid axis {name!r}: num = {num!r} must be an integer >= 1")
-            if spec.get("log", False):
+            log = spec.get("log", False)
+            if not isinstance(log, bool):
+                raise ValueError(f"grid axis {name!r}: log = {log!r} must be true or false")
+            if log:
                 if start <= 0 or stop <= 0:
                     raise ValueError(f"grid axis {name!r}: log spacing needs start, stop > 0")
                 return list(np.geomspace(start, stop, num))

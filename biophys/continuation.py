@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _retry
-from ._checks import checked_number
+from ._checks import checked_flag, checked_number
 from ._design import _as_1d, _unit
 from ._initial import check_shared
 from ._sweep_result import status_counts
@@ -95,6 +95,7 @@ def hysteresis(
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "each step a sweep of the other axes (grid=)")
     steps = _check_values(m, axis, values)
+    checked_flag(progress, "progress")
     check_shared(initial, "hysteresis()")
     if grid is not None and not isinstance(grid, Mapping):
         raise ValueError(f"grid = {grid!r} must be a mapping {{name: values}} of the other axes")

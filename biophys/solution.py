@@ -93,6 +93,15 @@ _CYTOSOL_LIMITS: dict[str, tuple] = {
 }
 
 
+def field_unit(name: str) -> str | None:
+    """The unit of a :class:`Solution` or :class:`Cytosol` field as a message prints it, or
+    None if ``name`` is not a field."""
+    for table in (_BATH_LIMITS, _CYTOSOL_LIMITS):
+        if name in table:
+            return unit_text(table[name][0])
+    return None
+
+
 def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -> float:
     unit, lo, lo_incl, hi, plo, phi, why = limits[name]
     v = checked_number(value, name, unit, lo, hi, low_open=not lo_incl, note=f" ({why})")

@@ -27,7 +27,7 @@ from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
-from ._checks import checked_number
+from ._checks import checked_flag, checked_number
 from ._chunk import SweepSpec, compute_chunk
 from ._compile import BLOCK
 from ._design import Design, Mapper, make_design, resolve_traces
@@ -279,6 +279,12 @@ def sweep(
     m = get_model(model)
     dt = m.dt if dt is None else dt
     t_end, dt, warmup = _engine.check_time(t_end, dt, warmup)
+    checked_flag(final_state, "final_state")
+    checked_flag(progress, "progress")
+    if checkpoint is not None and (not isinstance(checkpoint, (str, os.PathLike))
+                                   or not os.fspath(checkpoint)):
+        raise ValueError(f"checkpoint = {checkpoint!r} must be a path (str or os.PathLike) to "
+                         "a directory, or None")
     method = DEFAULT_METHOD if method is None else method
     # checks the method name too
     tolerances = tuple(_engine.tolerance_kwargs(method, rtol, atol, len(m.state_names)).items())
@@ -322,12 +328,6 @@ def sweep(
     if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(
             n_workers, (int, np.integer)) or n_workers < 1):
         raise ValueError(f"n_workers = {n_workers!r} must be a positive integer")
-    for flag, value in (("final_state", final_state), ("progress", progress)):
-        if not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{flag} = {value!r} must be True or False")
-    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
-        raise ValueError(f"checkpoint = {checkpoint!r} must be a path (str or os.PathLike) to "
-                         "a directory, or None")
     n = design.n_points
     chunk_size = _chunk_size(chunk_size, n)
     if backend == "dask" and not isinstance(model, str) and get_model(m.name) is not m:

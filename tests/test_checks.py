@@ -276,3 +276,21 @@ def test_real_values_keeps_arrays_and_sequences_of_numbers():
     assert real_values(np.array([1.0, 0.0])).tolist() == [1.0, 0.0]
     for bad in ([1.0, True], [[1.0, np.bool_(False)]], [np.array(True), 1.0], True, ["1"]):
         assert real_values(bad) is None, bad
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.sweep("hh1952", grid={"I_app": [xr.DataArray(1.0), xr.DataArray(True)]},
+                      t_end=1.0, dry_run=True, progress=False),
+     r"grid axis 'I_app' must be real numbers"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, dry_run=True, checkpoint=""),
+     r"checkpoint = '' must be a path"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, dry_run=True, progress=None),
+     r"progress = None must be True or False"),
+    (lambda: bp.hysteresis("hh1952", "I_app", [0.0, 1.0], t_end=1.0, progress="yes"),
+     r"progress = 'yes' must be True or False"),
+], ids=["dataarray_bool", "empty_checkpoint", "progress_none", "hysteresis_progress"])
+def test_session_29_review_gaps(call, message):
+    """Found in review: a bool held in a 0-d DataArray passed the bool scan; checkpoint=""
+    wrote a checkpoint into the working directory; hysteresis took any progress value."""
+    with pytest.raises(ValueError, match=message):
+        call()

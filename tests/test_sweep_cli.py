@@ -192,6 +192,14 @@ def test_axis_range_table_messages_give_the_axis_unit(tmp_path):
                 'I_app = {start = "0", stop = 1.0, num = 2}\n')
     with pytest.raises(ValueError, match=r"start = '0' .* \(its unit\)"):
         load_config(cfg)
+    cfg = write(tmp_path, 'model = "zg_cell"\nt_end = 4.0\n[grid]\n'
+                'Cl_o = {start = "a", stop = 1.0, num = 2}\n')
+    with pytest.raises(ValueError, match=r"start = 'a' .* mM$"):  # a Solution field's unit
+        load_config(cfg)
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 4.0\n[grid]\n'
+                'I_app = {start = 1.0, stop = 100.0, num = 3, log = "false"}\n')
+    with pytest.raises(ValueError, match=r"log = 'false' must be true or false"):
+        load_config(cfg)  # a non-empty string was true: log spacing
 
 
 def test_hh_example_config(tmp_path, capsys):

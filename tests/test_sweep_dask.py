@@ -100,3 +100,18 @@ def test_dask_workers_retry_the_failed_points_of_their_chunks():
     for v in ("mean_V", "status", "retried"):
         np.testing.assert_array_equal(res[v].values, ref[v].values)
     assert res.attrs["recovered_points"] == ref.attrs["recovered_points"] > 0
+
+
+def test_dask_refuses_workers_running_other_kernels(monkeypatch, tmp_path):
+    """This process's kernel hash is read once, at import; workers read the sources on disk
+    when they start. Kernels edited in between would have run on the workers and been recorded
+    (and checkpointed, mixing with older chunks on resume) under the old hash: the sweep now
+    stops instead. Simulated by giving this process another hash."""
+    from biophys import _cache
+
+    real = _cache.kernels_source_hash()
+    monkeypatch.setattr(_cache, "_SOURCE_HASH", "0" * 16)
+    with pytest.raises(RuntimeError, match=rf"runs kernel sources {real}, this process "
+                                           rf"{'0' * 16} .*restart"):
+        sweep("hh1952", backend="dask", n_workers=1, checkpoint=tmp_path / "ck", **KW)
+    assert not list((tmp_path / "ck").glob("chunk_*.npz"))  # nothing computed or stored
