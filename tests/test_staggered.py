@@ -200,3 +200,39 @@ def test_samples_of_V_alone_skip_the_catch_up_without_changing_a_value():
     np.testing.assert_array_equal(v_only.obs[0], with_gates.obs[0])
     np.testing.assert_array_equal(v_only.Y, with_gates.Y)
     assert int(v_only.spike_count[0]) >= 3
+
+
+def _hh_run(record=(), observe=(), t_end=30.0):
+    P = HH.default_parameters()[:, None].copy()
+    P[HH.parameter_index("I_app")] = 10.0
+    y0 = HH.default_states()[:, None].copy()
+    y0[0] = -50.0
+    return _engine.run(HH, P, y0, t_end=t_end, dt=0.02, method="staggered", record=list(record),
+                       record_every=0.1, observe=list(observe), spike_capacity=64)
+
+
+def test_a_recorded_state_is_the_final_state_of_a_run_ending_there():
+    """Anchor of the sampling (helper-63 review): the stored final state is brought to t_end,
+    so a gate sampled at t is the final state of a run ending at t, bit for bit."""
+    full = _hh_run(record=["m"], t_end=30.0)
+    short = _hh_run(t_end=20.0)
+    assert full.rec[0, 0, 200] == short.Y[1, 0]
+
+
+READ_ALL = ["V", "m", "h", "n", "I_Na", "I_K", "I_L"]
+
+
+@pytest.mark.parametrize("var", ["m", "n", "I_Na", "I_K"])
+@pytest.mark.parametrize("where", ["record", "observe"])
+def test_a_read_out_does_not_depend_on_what_else_is_read(var, where):
+    """A gate or current, recorded or observed alone or beside V, is bit for bit the same
+    read-out as in a run that reads everything: a sample that reads anything but V brings the
+    staggered states to its time (the review's kernels that skipped this when only the
+    observables, or only outputs, asked for it passed every other test)."""
+    ref = _hh_run(record=READ_ALL, observe=READ_ALL)
+    i = READ_ALL.index(var)
+    other = "observe" if where == "record" else "record"
+    for run in (_hh_run(**{where: [var]}), _hh_run(**{where: [var], other: ["V"]})):
+        got, want = (run.rec[0], ref.rec[i]) if where == "record" else (run.obs[0], ref.obs[i])
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(run.Y, ref.Y)
