@@ -98,6 +98,17 @@ def real_values(values) -> np.ndarray | None:
     return a.astype(np.float64)
 
 
+def checked_values(values, name: str, unit: str, valid: str = "finite") -> np.ndarray:
+    """``values`` as a float array (:func:`real_values`), else a ``ValueError`` naming ``name``,
+    the values given, what they must be (``valid``, e.g. "finite and >= 0") and ``unit``. The
+    range itself is the caller's to check."""
+    a = real_values(values)
+    if a is None:
+        raise ValueError(f"{name} = {reprlib.repr(values)} must be {REAL_NUMBERS}, {valid} "
+                         f"{unit_text(unit)}")
+    return a
+
+
 def range_text(low: float, high: float, low_open: bool = False,
                high_open: bool = False) -> str:
     """The valid range in words: "in [0, 1]", "finite and >= 0", "finite"."""

@@ -142,6 +142,13 @@ def warn_coarse_dt(model: Model, dt: float, method: str) -> None:
               "results without any error (e.g. missed spikes); check against a smaller dt")
 
 
+def reads_outputs(model: Model, names) -> bool:
+    """Whether any of the variables ``names`` is an algebraic output of ``model`` (a current, a
+    flux), so that a run reading them uses the driver's ``_aux`` variant."""
+    n_states = len(model.state_names)
+    return any(model.variable_index(n) >= n_states for n in names)
+
+
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
     """Validate t_end, dt and warm-up (all ms; a bool or a string is not a time)."""
     t_end_f = checked_number(t_end, "t_end", "ms", 0.0, low_open=True)
@@ -362,7 +369,7 @@ def run(
         int(bool(silent_phase) or plateau_V is not None), n_rest)
     if adaptive:
         stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
-    need_aux = bool(np.any(rec_idx >= n_states) or np.any(obs_idx >= n_states))
+    need_aux = reads_outputs(model, (*record, *observe))
     name = INTEGRATORS[method] + ("_aux" if need_aux else "")
     args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,
             stats)

@@ -72,12 +72,11 @@ spike rate
 from __future__ import annotations
 
 import math
-import reprlib
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._checks import REAL_NUMBERS, checked_number, real_values
+from ._checks import checked_number, checked_values
 
 #: The activity patterns a run is classified into (:attr:`BurstStats.kind`; the sweep metric
 #: ``regime`` stores the index into this tuple).
@@ -94,13 +93,7 @@ __all__ = [
 
 
 def _check_trace(t, V) -> tuple[np.ndarray, np.ndarray]:
-    arrays = []
-    for name, unit, x in (("t", "ms", t), ("V", "mV", V)):
-        a = real_values(x)
-        if a is None:
-            raise ValueError(f"{name} ({unit}) must be {REAL_NUMBERS}, got {reprlib.repr(x)}")
-        arrays.append(a)
-    t, V = arrays
+    t, V = checked_values(t, "t", "ms"), checked_values(V, "V", "mV")
     if t.ndim != 1 or V.ndim != 1 or t.shape != V.shape:
         raise ValueError(f"t (ms) and V (mV) must be 1-D arrays of equal length, got shapes "
                          f"{t.shape} and {V.shape}")
@@ -248,11 +241,7 @@ def bursts_from_spike_times(spike_times, gap: float, t_start: float, t_end: floa
 
 def _spike_times(spike_times) -> np.ndarray:
     """Spike times (ms; NaN entries are ignored later) as a flat float array."""
-    st = real_values(spike_times)
-    if st is None:
-        raise ValueError(f"spike_times (ms) must be {REAL_NUMBERS} (NaN for no spike), got "
-                         f"{reprlib.repr(spike_times)}")
-    return st.ravel()
+    return checked_values(spike_times, "spike_times", "ms", "finite or NaN (no spike)").ravel()
 
 
 def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:

@@ -96,14 +96,14 @@ def _needs_aux(dry, kw: dict) -> bool:
     driver is the ``_aux`` variant, which the compile job must then prepare too."""
     import json
 
+    from ._engine import reads_outputs
     from .metrics import plan
     from .models import get_model
 
     m = get_model(kw["model"])
     record = kw.get("record", ("V",))
-    names = [*plan(m, json.loads(dry.attrs["metrics"])).observe,
-             *((record,) if isinstance(record, str) else record)]
-    return any(n in m.output_names for n in names)
+    return reads_outputs(m, [*plan(m, json.loads(dry.attrs["metrics"])).observe,
+                             *((record,) if isinstance(record, str) else record)])
 
 
 def write_scripts(args: argparse.Namespace) -> dict[str, Path]:

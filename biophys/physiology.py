@@ -15,12 +15,11 @@ et al. (2019) parameters (:mod:`biophys.kernels.nak_pump`).
 
 from __future__ import annotations
 
-import reprlib
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import REAL_NUMBERS, real_values, unit_text
+from ._checks import checked_values, real_values, unit_text
 from .kernels import constants as _c
 from .kernels import ghk as _ghk
 from .kernels import nak_pump as _nak
@@ -52,10 +51,8 @@ def _arr(name: str, x, unit: str, *, lo: float | None = None, lo_open: bool = Fa
     lo_txt = "-inf" if lo is None else f"{lo:g}"
     hi_txt = "inf" if hi is None else f"{hi:g}"
     br = "(" if (lo is None or lo_open) else "["
-    valid = f"{br}{lo_txt}, {hi_txt}{')' if hi is None else ']'} {unit_text(unit)}"
-    a = real_values(x)
-    if a is None:
-        raise ValueError(f"{name} = {reprlib.repr(x)} must be {REAL_NUMBERS}, in {valid}")
+    valid = f"{br}{lo_txt}, {hi_txt}{')' if hi is None else ']'}"
+    a = checked_values(x, name, unit, f"in {valid}")
     bad = ~np.isfinite(a)
     if lo is not None:
         bad |= (a <= lo) if lo_open else (a < lo)
@@ -64,7 +61,7 @@ def _arr(name: str, x, unit: str, *, lo: float | None = None, lo_open: bool = Fa
     if np.any(bad):
         first = a[bad].flat[0] if a.ndim else float(a)
         raise ValueError(f"{name} = {first!r} {unit_text(unit)} is outside its valid range "
-                         f"{valid}")
+                         f"{valid} {unit_text(unit)}")
     return a
 
 

@@ -136,11 +136,10 @@ def sensitivity(
     cols, design, shape = _base_table(m, grid, points, solution)
     n = int(np.prod(shape))
     covered = _bath.covered(m, conditions)
+    # sweep's checks of params against conditions, before the perturbations are built
+    _bath.overrides(m, conditions, params)
     fixed = dict(params or {})
     given = dict(conditions) if isinstance(conditions, Mapping) else {}
-    both = sorted(set(fixed) & set(given))
-    if both:
-        raise ValueError(f"{both[0]!r} is given in both params and conditions")
     base = {}
     for q in names:
         if q in cols:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _engine
-from ._checks import REAL_NUMBERS, real_values
+from ._checks import checked_values
 from ._model import Model
 from .models import get_model
 
@@ -116,10 +116,7 @@ def synthesis_rate(Ca_avg, *, model: str | Model | None = None,
     """
     m = _model(model)
     p = m.parameter_vector(params)
-    ca = real_values(Ca_avg)
-    if ca is None:
-        raise ValueError(f"Ca_avg = {reprlib.repr(Ca_avg)} must be {REAL_NUMBERS}, finite and "
-                         ">= 0 mM")
+    ca = checked_values(Ca_avg, "Ca_avg", "mM", "finite and >= 0")
     if np.any(~np.isfinite(ca)) or np.any(ca < 0):
         raise ValueError(f"Ca_avg = {reprlib.repr(Ca_avg)} mM must be finite and >= 0 mM")
     out = np.array([_rate(m, p, c) for c in ca.ravel()])

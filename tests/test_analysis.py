@@ -184,13 +184,14 @@ def test_bad_input_is_a_clear_error():
     with pytest.raises(ValueError, match="finite"):
         detect_spikes(t, np.r_[t[:-1], np.nan], THR)
     # NumPy's cast took numeric strings and bools as samples
-    with pytest.raises(ValueError, match=r"t \(ms\) must be real numbers .*got \['0', '1'\]"):
+    with pytest.raises(ValueError, match=r"t = \['0', '1'\] must be real numbers .*, finite ms"):
         detect_spikes(["0", "1"], [-70.0, 10.0], THR)
-    with pytest.raises(ValueError, match=r"V \(mV\) must be real numbers"):
+    with pytest.raises(ValueError, match=r"V = \[-70.0, True\] must be real numbers .*, finite mV"):
         bursts([0.0, 1.0], [-70.0, True], THR, GAP)
-    with pytest.raises(ValueError, match=r"spike_times \(ms\) must be real numbers"):
+    with pytest.raises(ValueError, match=r"spike_times = \['1.0', '2.0'\] must be real "
+                       r"numbers .*, finite or NaN \(no spike\) ms"):
         bursts_from_spike_times(["1.0", "2.0"], GAP, 0.0, 10.0)
-    with pytest.raises(ValueError, match=r"spike_times \(ms\) must be real numbers"):
+    with pytest.raises(ValueError, match=r"spike_times = \[1.0, True\] must be real numbers"):
         bursts(t, t, THR, GAP, spike_times=[1.0, True])
 
 

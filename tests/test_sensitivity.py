@@ -188,7 +188,10 @@ def test_the_base_value_of_a_fixed_parameter_is_recorded(tmp_path):
     (dict(parameters="I_app"), r"'I_app' = 0 uA/cm\^2 at 1 point"),
     (dict(parameters="g_K", params={"g_K": 0.0}), "'g_K' = 0 mS/cm"),
     (dict(parameters="g_K", traces=[0]), "traces= is not available"),
-    (dict(parameters="g_K", params={"g_K": 30.0}, conditions={"g_K": 20.0}), "in both"),
+    (dict(parameters="g_K", params={"temperature": 10.0}, conditions={"temperature": 6.3}),
+     "'temperature' is given in both params and conditions"),
+    (dict(parameters="g_K", params={"g_K": 30.0}, conditions={"g_K": 20.0}),
+     "'g_K' is not a condition of model 'hh1952'"),
     (dict(parameters="I_app", params={"I_app": -1.0e4}),
      r"perturbed value \(x \(1 \+- rel_step\)\) of 'I_app' = -10100.0"),
 ])
