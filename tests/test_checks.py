@@ -232,7 +232,7 @@ def test_a_per_point_initial_state_names_nan_as_no_value():
      rf"capacitance = True {NR}"),
     (lambda: check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance="C_m",
                                 t_end=1.0, method=["rl2"]),
-     r"method = \['rl2'\] is not one of"),
+     r"method = \['rl2'\]: the conservation checks .* one of rl1, rl2, rl2ab, staggered"),
     (lambda: bp.simulate("hh1952", t_end=5.0, stimulus=bp.VoltageClamp(-70.0, [-40.0])),
      r"VoltageClamp.steps must be \(level mV, duration ms\) pairs, got -40.0"),
 ], ids=["burst_gap", "spike_threshold", "model_dt", "sigma", "conservation_dt",

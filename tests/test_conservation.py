@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from biophys.conservation import check_conservation, conservation_demo_model
+from biophys.conservation import check_balance, check_conservation, conservation_demo_model
 from biophys.kernels.ion_balance import (
     charge_per_mM_density,
     charge_per_mM_pA,
@@ -34,7 +34,7 @@ def run(method, mode, currents=CURRENTS, **kw):
                               dt=0.01, method=method, **kw)
 
 
-@pytest.mark.parametrize("method", ["rl1", "rl2"])
+@pytest.mark.parametrize("method", ["rl1", "rl2", "rl2ab"])
 @pytest.mark.parametrize("mode", [0, 1])
 def test_exact_conservation(method, mode):
     r = run(method, mode)
@@ -56,16 +56,61 @@ def test_check_detects_inconsistent_discretisation(method, floor):
     assert not r.ok(1e-9)
 
 
+def test_staggered_keeps_identity_1_and_identity_2_to_first_order():
+    """``staggered`` moves V over [t, t + h] with the ions at t + h/2, and the ions over
+    [t - h/2, t + h/2] with V at t: the charge on the membrane matches -int I dt exactly (its
+    own updates), but the ions carry that charge only to O(h) (halving h halves the
+    mismatch), as the first order of the method for coupled states says (README,
+    biophys._engine). The check rebuilds the staggered states from the recorded V."""
+    errs = []
+    for dt in (0.02, 0.01, 0.005):
+        r = check_conservation(MODEL, currents=CURRENTS, capacitance="C_m", ions=IONS,
+                               params={"B_mode": 0}, initial={"V": -20.0}, t_end=20.0, dt=dt,
+                               method="staggered")
+        assert r.error_currents < 1e-12, str(r)
+        errs.append(r.error_ions)
+    assert errs[-1] > 1e-4
+    for coarse, fine in zip(errs[:-1], errs[1:], strict=True):
+        assert coarse / fine == pytest.approx(2.0, rel=0.1), errs
+
+
+def test_rl2ab_rebuilt_as_the_driver_steps():
+    """rl2ab moves by 1.5 A(y_n) - 0.5 A(y_(n-1)) after the first step: rebuilt as rl2 or rl1
+    steps, identity (1) would fail by far more than rounding (the check is not blind to the
+    method)."""
+    from biophys import conservation
+
+    r = run("rl2ab", 0)
+    assert r.error_currents < 1e-12
+    raw = conservation._run(MODEL, {"B_mode": 0}, {"V": -20.0}, 20.0, 0.01, "rl2ab", CURRENTS)
+    for wrong in ("rl1", "rl2"):
+        raw.method = wrong  # C_m = 1 uF/cm^2; outputs 0-2 are CURRENTS
+        q = conservation._quadrature(raw, 0, lambda z, out: -out[:3].sum())
+        assert abs(q - r.charge_membrane) > 1e-6 * abs(r.charge_membrane)
+
+
+@pytest.mark.parametrize("method", ["adaptive", "rosenbrock", "rl3"])
+def test_error_controlled_methods_are_refused(method):
+    """Their records are interpolated, not their steps: no identity could be rebuilt (before,
+    rl2ab and adaptive runs were rebuilt as rl2 steps and reported errors of 1-2 %)."""
+    with pytest.raises(ValueError, match=rf"method = '{method}': the conservation checks "
+                                         r"rebuild the steps of a fixed-step method, one of "
+                                         r"rl1, rl2, rl2ab, staggered"):
+        check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance="C_m",
+                           t_end=1.0, method=method)
+
+
 def test_check_detects_missing_current():
     r = run("rl2", 0, currents=["I_Na", "I_K"])  # the pump current left out
     assert r.error_currents > 1e-4
     assert not r.ok()
 
 
-def test_hh1952_membrane_identity():
+@pytest.mark.parametrize("method", ["rl1", "rl2", "rl2ab", "staggered"])
+def test_hh1952_membrane_identity(method):
     """Any model: HH 1952 (exponential V update, no ions tracked) satisfies identity (1)."""
     r = check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance="C_m",
-                           initial={"V": -50.0}, t_end=10.0, dt=0.01)
+                           initial={"V": -50.0}, t_end=10.0, dt=0.01, method=method)
     assert abs(r.charge_membrane) > 10.0
     assert r.error_currents < 1e-11, str(r)
     assert math.isnan(r.error_ions) and r.ok()
@@ -96,3 +141,47 @@ def test_ion_balance_units():
     # rapid buffer: 1/(1 + B K/(K + c)^2)
     assert rapid_buffer_factor(0.1e-3, 0.1, 1e-3) == pytest.approx(
         1 / (1 + 0.1 * 1e-3 / (1.1e-3) ** 2), rel=1e-14)
+
+
+# --------------------------------------------------------------------------------------------
+# mass balances (check_balance)
+# --------------------------------------------------------------------------------------------
+
+#: d[Na+]_i/dt per uA/cm^2 of inward Na+ current on 1 um^2 into 1 um^3 x 0.1: 1 uA/cm^2 x
+#: 1e-8 cm^2 = 1e-14 A into 1e-16 L is 1e-14/(F 1e-16) M/s = 1e2/F mM/ms, i.e. 10 A/(F vol).
+PER_UA = -10.0 * 1.0 / (F * 0.1)
+
+
+@pytest.mark.parametrize("method", ["rl1", "rl2", "rl2ab", "staggered"])
+def test_sodium_balance_of_the_test_cell(method):
+    """Na_i changes by the Na+ current and 3 Na+ per pump cycle (one net charge per cycle:
+    3 I_NaK in Na+ terms), to rounding for every fixed-step method."""
+    r = check_balance(MODEL, "Na_i", {"I_Na": PER_UA, "I_NaK": 3.0 * PER_UA},
+                      params={"B_mode": 1}, initial={"V": -20.0}, t_end=20.0, dt=0.01,
+                      method=method)
+    assert abs(r.change) > 1e-3  # mM: a real change
+    assert r.error < 1e-12, str(r)
+    assert r.ok(1e-9)
+    assert 0 < abs(r.integral_trapezoid - r.change) / r.gross < 1e-2
+
+
+def test_balance_detects_wrong_stoichiometry_and_missing_terms():
+    for fluxes in ({"I_Na": PER_UA, "I_NaK": 2.0 * PER_UA},  # 2 Na+ per cycle: wrong
+                   {"I_Na": PER_UA}):                          # the pump left out
+        r = check_balance(MODEL, "Na_i", fluxes, params={"B_mode": 1}, initial={"V": -20.0},
+                          t_end=20.0, dt=0.01)
+        assert r.error > 1e-3, str(r)
+        assert not r.ok()
+
+
+def test_balance_argument_errors():
+    with pytest.raises(ValueError, match="'I_X' is neither an output nor a state"):
+        check_balance(MODEL, "Na_i", {"I_X": 1.0})
+    with pytest.raises(ValueError, match="fluxes must map at least one"):
+        check_balance(MODEL, "Na_i", {})
+    with pytest.raises(ValueError, match="coefficient of 'I_Na' = nan"):
+        check_balance(MODEL, "Na_i", {"I_Na": math.nan})
+    with pytest.raises(ValueError, match="Q_i"):
+        check_balance(MODEL, "Q_i", {"I_Na": 1.0})
+    with pytest.raises(ValueError, match="method = 'adaptive'"):
+        check_balance(MODEL, "Na_i", {"I_Na": 1.0}, method="adaptive")
