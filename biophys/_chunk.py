@@ -115,12 +115,16 @@ def compute_chunk(spec: SweepSpec, values: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def warm(spec: SweepSpec) -> None:
-    """Compile (or load from the disk cache) the model's driver: one point, one step."""
+    """Compile (or load from the disk cache) the model's driver: one point, one step; and the
+    retry's (``spec.retry``), which may be another integrator (``rosenbrock`` after a fixed
+    step): left to the first failed point, each worker would compile it on its own."""
     m = get_model(spec.model)
     plan = _metrics.plan(m, spec.metrics)
     kw = _run_kwargs(spec)
     kw.update(t_end=spec.dt, warmup=0.0)
     _engine.run(m, spec.p0[:, None].copy(), spec.y0[:, None].copy(), observe=plan.observe, **kw)
+    if spec.retry is not None:
+        warm(spec.retry)
 
 
 def gather(values, idx) -> np.ndarray:

@@ -1,5 +1,6 @@
 """The Dask backend on a local cluster of two worker processes (loopback): same numbers as the
-threads backend bit for bit, workers warmed from the cache, a killed worker's chunks redone."""
+threads backend bit for bit, computed on the workers (this process integrates nothing but the
+driver's one-step warm-up), workers warmed from the cache, a killed worker's chunks redone."""
 
 import os
 import signal
@@ -26,6 +27,26 @@ def threads_result():
     return sweep("hh1952", **KW)
 
 
+@pytest.fixture
+def client_runs(monkeypatch):
+    """The integrations this (the client's) process runs, as (method, number of points) for
+    each call of ``biophys._engine.run`` (which every chunk and every retry goes through) longer
+    than one step (the client's warm-up of the driver is one step). Dask workers are other
+    processes: the patch does not reach them (a forked worker would record into its own copy),
+    so with ``backend="dask"`` the list must stay empty."""
+    from biophys import _engine
+
+    real, calls = _engine.run, []
+
+    def run(model, P, Y0, **kw):
+        if kw["t_end"] > kw["dt"]:
+            calls.append((kw.get("method"), np.shape(P)[1]))
+        return real(model, P, Y0, **kw)
+
+    monkeypatch.setattr(_engine, "run", run)
+    return calls
+
+
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -33,19 +54,25 @@ def cluster():
         yield c
 
 
-def test_dask_local_cluster_started_for_the_call_matches_threads(threads_result, tmp_path):
+def test_dask_local_cluster_started_for_the_call_matches_threads(threads_result, tmp_path,
+                                                                 client_runs):
     res = sweep("hh1952", backend="dask", n_workers=2, chunk_size=8,
                 checkpoint=tmp_path / "ck", **KW)
+    assert client_runs == [], "chunks were integrated in the client, not on the workers"
     _same(res, threads_result)
     assert res.attrs["backend"] == "dask"
     assert len(list((tmp_path / "ck").glob("chunk_*.npz"))) == 6  # 45 points / 8
 
 
-def test_dask_per_point_initial_states_match_threads():
+def test_dask_per_point_initial_states_match_threads(threads_result, client_runs):
     """Per-point initial states travel with each chunk's values to the workers."""
     first = sweep("hh1952", final_state=True, **KW)
     ref = sweep("hh1952", initial=first, **KW)
+    # the premise: the initial states change the numbers (a worker ignoring them would differ)
+    assert not np.array_equal(ref["mean_V"].values, threads_result["mean_V"].values)
+    client_runs.clear()
     res = sweep("hh1952", backend="dask", n_workers=2, chunk_size=16, initial=first, **KW)
+    assert client_runs == [], "chunks were integrated in the client, not on the workers"
     _same(res, ref)
     np.testing.assert_array_equal(res["warm_start"].values, ref["warm_start"].values)
 
@@ -84,9 +111,9 @@ def test_dask_refuses_unregistered_model():
         sweep(fake, backend="dask", **KW)
 
 
-def test_dask_workers_retry_the_failed_points_of_their_chunks():
+def test_dask_workers_retry_the_failed_points_of_their_chunks(client_runs):
     """The retry travels with the chunk (SweepSpec.retry) and runs on the worker: same numbers
-    and marks as the threads backend."""
+    and marks as the threads backend, and no retry (no integration at all) in the client."""
     import warnings
 
     kw = dict(grid={"I_app": np.linspace(0.0, 200.0, 16)}, t_end=300.0, dt=1.0,
@@ -95,8 +122,13 @@ def test_dask_workers_retry_the_failed_points_of_their_chunks():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the coarse-step warning
         ref = sweep("hh1952", **kw)
+        # the probe sees a retry run in this process: the threads backend's, point for point
+        n_retried = int(ref["retried"].sum())
+        assert 0 < n_retried < 16
+        assert sum(n for meth, n in client_runs if meth == "rl2") == n_retried
+        client_runs.clear()
         res = sweep("hh1952", backend="dask", n_workers=2, **kw)
-    assert 0 < int(ref["retried"].sum()) < 16
+    assert client_runs == [], "the retry (or a chunk) ran in the client, not on the workers"
     for v in ("mean_V", "status", "retried"):
         np.testing.assert_array_equal(res[v].values, ref[v].values)
     assert res.attrs["recovered_points"] == ref.attrs["recovered_points"] > 0
@@ -115,3 +147,29 @@ def test_dask_refuses_workers_running_other_kernels(monkeypatch, tmp_path):
                                            rf"{'0' * 16} .*restart"):
         sweep("hh1952", backend="dask", n_workers=1, checkpoint=tmp_path / "ck", **KW)
     assert not list((tmp_path / "ck").glob("chunk_*.npz"))  # nothing computed or stored
+
+
+def test_warm_loads_the_retry_integrator_too(monkeypatch):
+    """The client and each worker (one at a time) load the drivers before any chunk runs, so
+    that no two processes write the kernel cache at once. A retry with another integrator
+    (``rosenbrock`` after a fixed step) was left out: each worker compiled it at its first
+    failed point (found in review, helper 65)."""
+    import dataclasses
+
+    from biophys import _chunk, _engine, _retry
+    from biophys.models import get_model
+
+    m = get_model("hh1952")
+    spec = _chunk.SweepSpec("hh1952", m.default_parameters(), m.default_states(), (), 10.0,
+                            0.01, 0.0, ("mean_V",), "rl2")
+    spec = dataclasses.replace(spec, retry=_retry.retry_spec(m, spec,
+                                                             {"method": "rosenbrock"})[0])
+    real, methods = _engine.run, []
+
+    def recording(*args, **kw):
+        methods.append((kw.get("method"), kw.get("t_end")))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(_engine, "run", recording)
+    _chunk.warm(spec)
+    assert methods == [("rl2", 0.01), ("rosenbrock", 0.01)]
