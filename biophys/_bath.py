@@ -2,15 +2,20 @@
 
 Shared by :func:`biophys.simulate` (one cell) and :func:`biophys.sweep` (many), so that a
 :class:`biophys.Solution` sets the same parameters, under the same rules and with the same
-errors, in both.
+errors, in both; :func:`solution_from_table` builds the Solution of a sweep's ``[solution]``
+table and of ``biophys simulate --condition ... --substitution``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._model import Model
+
+if TYPE_CHECKING:
+    from .solution import Solution
 
 #: Provenance values of conditions that differ between the points of a sweep.
 SWEPT = "varied (see the coordinates)"
@@ -101,3 +106,51 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
                 if q in part.get("from_model", []):
                     part["from_model"].remove(q)
     return rec
+
+
+def solution_from_table(table: Mapping[str, Any], where: str, note: str = ""
+                        ) -> Solution:
+    """A :class:`biophys.Solution` from a flat table of its fields, its cytosol's among them:
+    the ``[solution]`` table of a sweep configuration and ``biophys simulate --condition`` with
+    ``--substitution`` or ``--reference``.
+
+    Parameters
+    ----------
+    table : mapping
+        Bath fields (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``, mM; ``temperature``, C),
+        ``substitution`` and ``reference`` (``(K_ref, Na_ref)``, mM; a list is taken as the
+        pair) as :class:`biophys.Solution` takes them, and :class:`biophys.Cytosol` fields
+        (``Mg_i``, ``ATP``, ... mM; ``pH``), which go to its cytosol. Fields left out are the
+        model's own values.
+    where : str
+        Where the table comes from, for the message of a name that is no field.
+    note : str, optional
+        Appended to that message.
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    ValueError
+        A name that is not a field (the message lists the fields), or a value the Solution or
+        Cytosol refuses (its message names the field, its unit and the valid range).
+    """
+    from .solution import Cytosol, Solution
+
+    bath = [f.name for f in dataclasses.fields(Solution)
+            if not f.name.startswith("_") and f.name != "cytosol"]
+    cytosol = Cytosol._fields()
+    bad = sorted(set(table) - set(bath) - set(cytosol))
+    if bad:
+        verb = "is not a field" if len(bad) == 1 else "are not fields"
+        raise ValueError(f"{where}: {', '.join(bad)} {verb} of biophys.Solution "
+                         f"({', '.join(bath)}) or biophys.Cytosol ({', '.join(cytosol)}){note}")
+    sol = {k: v for k, v in table.items() if k in bath}
+    if isinstance(sol.get("reference"), list):  # a TOML array
+        sol["reference"] = tuple(sol["reference"])
+    cyt = {k: v for k, v in table.items() if k in cytosol}
+    if cyt:
+        sol["cytosol"] = Cytosol(**cyt)
+    return Solution(**sol)

@@ -1,6 +1,11 @@
 """Command-line interface: ``biophys list | info | simulate | sweep | compile | slurm``.
 
-Every error in user input becomes a one-line message on stderr and exit status 2; no traceback.
+``simulate --condition NAME=VALUE`` sets the bath and cytosol one value at a time, as a sweep
+configuration's ``[conditions]`` table; with ``--substitution`` or ``--reference`` they make a
+:class:`biophys.Solution` (and :class:`biophys.Cytosol`), as its ``[solution]`` table.
+
+Every error in user input (malformed arguments included) becomes a one-line message on stderr
+and exit status 2; no traceback.
 A ``simulate`` run that ends in a non-finite state (numerical blow-up) still writes its outputs,
 says so on stderr and exits with status 3; so does ``sweep --strict`` when a point is not ok.
 """
@@ -10,26 +15,106 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._model import Model
+    from .solution import Solution
 
 #: Exit status of ``biophys simulate`` when the run ends in a non-finite state.
 EXIT_NONFINITE = 3
 
 
-def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
-    out: dict[str, float] = {}
+def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float | str]:
+    """``NAME=VALUE`` arguments of option ``what`` as ``{name: value}``.
+
+    A value that is not a number is kept as its text, so that the check of the model, Solution
+    or Cytosol it goes to refuses it with a message that names the quantity, its unit and its
+    valid range.
+    """
+    out: dict[str, float | str] = {}
     for item in items:
         name, sep, value = item.partition("=")
+        name = name.strip()
         if not sep or not name:
             raise ValueError(f"{what} {item!r} must look like NAME=VALUE")
         try:
-            out[name.strip()] = float(value)
+            out[name] = float(value)
         except ValueError:
-            raise ValueError(f"{what} {item!r}: {value!r} is not a number") from None
+            out[name] = value.strip()
     return out
+
+
+def _listing(names: Sequence[str]) -> str:
+    """Names as a comma-separated list for a message."""
+    return ", ".join(names) or "(none)"
+
+
+def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, object]
+                ) -> Solution | dict[str, float | str] | None:
+    """``conditions=`` of ``biophys simulate`` from ``--condition``, ``--substitution`` and
+    ``--reference``, as a sweep configuration's ``[conditions]`` and ``[solution]`` tables.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``simulate`` arguments.
+    model : Model
+        The model simulated.
+    params : mapping
+        The ``--set`` overrides (a name may not also be a condition given or set here).
+
+    Returns
+    -------
+    Solution, dict or None
+        With ``--substitution`` or ``--reference`` a :class:`biophys.Solution` (its cytosol
+        from the Cytosol fields; fields not given are the model's own values); else the
+        ``--condition`` values by name (mM, C, ... as in ``biophys info``), or None.
+    """
+    from . import _bath
+
+    given = _parse_assignments(args.condition or [], "--condition")
+    both = sorted(set(given) & set(params))
+    if both:
+        raise ValueError(f"{_listing(both)} given in both --set and --condition; give "
+                         f"{'it' if len(both) == 1 else 'each'} once (bath and cytosol values "
+                         "with --condition)")
+    conds = _listing(model.condition_names)
+    if args.substitution is None and args.reference is None:
+        bad = [n for n in given if n not in model.condition_names]
+        if bad:
+            raise ValueError(f"--condition {_listing(bad)}: not a condition of model "
+                             f"{model.name!r} (its conditions: {conds}); other parameters go "
+                             "in --set")
+        return given or None
+    for key in ("substitution", "reference"):
+        if key in given:
+            raise ValueError(f"--condition {key}=...: give the {key} with --{key}")
+    table: dict[str, object] = dict(given)
+    if args.substitution is not None:
+        table["substitution"] = args.substitution
+    if args.reference is not None:
+        table["reference"] = tuple(args.reference)
+    sol = _bath.solution_from_table(table, "--condition with --substitution or --reference",
+                                    "; other parameters go in --set")
+    unused = sol.unused(model)
+    if unused:
+        raise ValueError(f"--condition {_listing(unused)}: not a condition of model "
+                         f"{model.name!r} (its conditions: {conds})")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the range warnings come once, from the run
+        clash = sorted(set(params) & (set(sol.as_params(model)) | _bath.covered(model, sol)))
+    if clash:
+        it = "it" if len(clash) == 1 else "them"
+        raise ValueError(f"--set {_listing(clash)}: with --substitution or --reference the bath "
+                         f"is a biophys.Solution, which sets {it} (a field not given with "
+                         f"--condition is the model's own value); give {it} with --condition "
+                         "instead")
+    return sol
 
 
 def _parent(path: str) -> None:
@@ -66,16 +151,18 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     import biophys as bp
     from biophys.plot import plot_traces
 
+    m = bp.model(args.model)
     params = _parse_assignments(args.set or [], "--set")
     initial = _parse_assignments(args.init or [], "--init")
+    conditions = _conditions(args, m, params)
     stimulus = None
     if args.pulse:
         amp, start, dur = args.pulse
         stimulus = bp.Pulse(amp, start, dur)
     record = args.record.split(",") if args.record else ["V"]
-    ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params, initial=initial,
-                     stimulus=stimulus, record=record, record_every=args.record_every)
-    m = bp.model(args.model)
+    ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params, conditions=conditions,
+                     initial=initial, stimulus=stimulus, record=record,
+                     record_every=args.record_every, method=args.method)
     if args.out:
         _parent(args.out)
         ds.to_netcdf(args.out)
@@ -113,10 +200,30 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2, like the
+    input errors the commands raise (the subcommands' parsers are of this class too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _default_method() -> str:
+    """The ``method`` :func:`biophys.simulate` uses when none is given."""
+    import inspect
+
+    from .simulate import simulate
+
+    return inspect.signature(simulate).parameters["method"].default
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="biophys", description=__doc__.splitlines()[0],
-                                epilog="Exit status: 0 ok; 2 an error in the input (one line on "
-                                "stderr); 3 a simulate run that ended in a non-finite state.")
+    from ._engine import METHODS
+    from .solution import SUBSTITUTIONS
+
+    p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
+                epilog="Exit status: 0 ok; 2 an error in the input (one line on stderr); 3 a "
+                "simulate run that ended in a non-finite state.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     sp = sub.add_parser("list", help="list the built-in models")
@@ -137,6 +244,23 @@ def build_parser() -> argparse.ArgumentParser:
                     "10x the model's step draws a warning)")
     sp.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter override")
     sp.add_argument("--init", action="append", metavar="NAME=VALUE", help="initial state")
+    sp.add_argument("--condition", action="append", metavar="NAME=VALUE",
+                    help="bath or cytosol value (repeatable; units as in biophys info): a "
+                    "condition of the model, e.g. K_o=8 (mM), set alone as with [conditions] "
+                    "in a sweep configuration; with --substitution or --reference a field of "
+                    "biophys.Solution (K_o, Na_o, Ca_o, Mg_o, Cl_o mM, temperature C) or "
+                    "biophys.Cytosol (Mg_i, ATP, ADP, Pi, Na_i, K_i mM, pH), as with "
+                    "[solution]; fields not given are the model's own values")
+    sp.add_argument("--substitution", choices=SUBSTITUTIONS, default=None,
+                    help="make the bath a biophys.Solution with this rule for K_o changes: "
+                    "equimolar_Na lowers Na_o by the rise of K_o over the reference bath (KCl "
+                    "replaces NaCl), none changes K_o alone (default without --reference: the "
+                    "--condition values are set one by one)")
+    sp.add_argument("--reference", type=float, nargs=2, metavar=("K_REF", "NA_REF"),
+                    default=None, help="reference bath of the substitution, K_o and Na_o in mM "
+                    "(> 0; default: the model's own); makes the bath a biophys.Solution")
+    sp.add_argument("--method", choices=tuple(METHODS), default=_default_method(),
+                    help="integration method (default %(default)s; see biophys.simulate)")
     sp.add_argument("--pulse", type=float, nargs=3, metavar=("AMP", "START", "DURATION"),
                     help="square current pulse (model current unit, ms, ms)")
     sp.add_argument("--record", default=None, help="comma-separated states/outputs (default V)")

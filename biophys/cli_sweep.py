@@ -58,7 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _rest, _retry
+from . import _bath, _rest, _retry
 from ._checks import checked_number
 
 try:
@@ -190,18 +190,7 @@ def load_config(path) -> dict:
     if "conditions" in cfg:
         kw["conditions"] = cfg["conditions"]
     if "solution" in cfg:
-        from .solution import Cytosol, Solution
-
-        sol = dict(cfg["solution"])
-        if "reference" in sol:
-            sol["reference"] = tuple(sol["reference"])
-        cyt = {k: sol.pop(k) for k in list(sol) if k in Cytosol._fields()}
-        try:
-            if cyt:
-                sol["cytosol"] = Cytosol(**cyt)
-            kw["conditions"] = Solution(**sol)
-        except TypeError as exc:
-            raise ValueError(f"{path}: [solution]: {exc}") from None
+        kw["conditions"] = _bath.solution_from_table(cfg["solution"], f"{path}: [solution]")
     if "retry" in cfg:
         kw["retry"] = dict(cfg["retry"])  # its values are checked by sweep
     if "stop_at_rest" in cfg:

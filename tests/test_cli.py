@@ -1,5 +1,6 @@
 """The command line: list, info, simulate, compile; errors are one line and a non-zero exit."""
 
+import json
 import subprocess
 import sys
 
@@ -108,3 +109,104 @@ def test_coarse_dt_is_a_visible_warning(capsys):
     assert main(["simulate", "hh1952", "--t-end", "10", "--dt", "20"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "must not exceed t_end" in err[0]
+
+
+# -- the bath and the method of ``biophys simulate`` ---------------------------------------------
+
+_BATH_ATTRS = ("conditions", "substitution_rule", "solution", "changed_parameters", "integrator",
+               "final_state")
+
+
+def _run(tmp_path, name: str, *args: str):
+    """``biophys simulate`` of 100 ms of zg_cell (a resting cell) with ``args``; its dataset."""
+    nc = tmp_path / f"{name}.nc"
+    assert main(["simulate", "zg_cell", "--t-end", "100", *args, "--out", str(nc)]) == 0
+    with xr.open_dataset(nc) as ds:
+        return ds.load()
+
+
+def test_condition_with_substitution_is_the_api_solution(tmp_path, capsys):
+    """--condition K_o=8 --substitution equimolar_Na is bp.Solution(K_o=8,
+    substitution="equimolar_Na") bit for bit, recorded as the API records it; raising K_o alone
+    (--set) keeps Na_o and ends elsewhere, so the rule is not ignored."""
+    ds = _run(tmp_path, "sub", "--condition", "K_o=8", "--substitution", "equimolar_Na")
+    api = bp.simulate("zg_cell", t_end=100.0,
+                      conditions=bp.Solution(K_o=8.0, substitution="equimolar_Na"))
+    assert ds.V.values[-1] == api.V.values[-1]
+    assert {k: ds.attrs[k] for k in _BATH_ATTRS} == {k: api.attrs[k] for k in _BATH_ATTRS}
+    sol = json.loads(ds.attrs["solution"])
+    assert sol["substitution"] == "equimolar_Na" and sol["Na_o"] == 136.0  # 140 - (8 - 4) mM
+    assert ds.attrs["substitution_rule"].startswith("equimolar_Na: Na_o = 140 - (K_o - 4) mM")
+    alone = _run(tmp_path, "set", "--set", "K_o=8")
+    assert json.loads(alone.attrs["conditions"])["Na_o"] == 140.0
+    assert abs(ds.V.values[-1] - alone.V.values[-1]) > 0.5  # mV
+    # --reference alone makes a Solution too (rule "none": Na_o stays the model's)
+    ref = _run(tmp_path, "ref", "--condition", "K_o=8", "--condition", "Mg_i=0.3",
+               "--reference", "5", "140")
+    api = bp.simulate("zg_cell", t_end=100.0, conditions=bp.Solution(
+        K_o=8.0, reference=(5.0, 140.0), cytosol=bp.Cytosol(Mg_i=0.3)))
+    assert ref.V.values[-1] == api.V.values[-1]
+    assert {k: ref.attrs[k] for k in _BATH_ATTRS} == {k: api.attrs[k] for k in _BATH_ATTRS}
+    assert json.loads(ref.attrs["solution"])["cytosol"]["Mg_i"] == 0.3
+
+
+def test_condition_without_substitution_is_the_api_mapping(tmp_path, capsys):
+    """Without --substitution or --reference the --condition values are a plain mapping, as
+    [conditions] in a sweep configuration: K_o changes alone."""
+    ds = _run(tmp_path, "map", "--condition", "K_o=8", "--condition", "Mg_o=0.5")
+    api = bp.simulate("zg_cell", t_end=100.0, conditions={"K_o": 8.0, "Mg_o": 0.5})
+    assert ds.V.values[-1] == api.V.values[-1]
+    assert {k: ds.attrs[k] for k in _BATH_ATTRS} == {k: api.attrs[k] for k in _BATH_ATTRS}
+    assert ds.attrs["solution"] == "none" and ds.attrs["substitution_rule"].startswith("none")
+    assert ds.V.values[-1] != bp.simulate("zg_cell", t_end=100.0).V.values[-1]
+
+
+def test_method_option(tmp_path, capsys):
+    """--method rl1 is the API's rl1 run, which differs from the default rl2."""
+    nc = tmp_path / "rl1.nc"
+    args = ["simulate", "hh1952", "--t-end", "20", "--set", "I_app=10"]
+    assert main([*args, "--method", "rl1", "--out", str(nc)]) == 0
+    with xr.open_dataset(nc) as ds:
+        v = ds.V.values[-1]
+        assert ds.attrs["integrator"] == bp.simulate("hh1952", 1.0, method="rl1").attrs[
+            "integrator"]
+    rl1, rl2 = (bp.simulate("hh1952", t_end=20.0, params={"I_app": 10.0}, method=m).V.values[-1]
+                for m in ("rl1", "rl2"))
+    assert v == rl1 and v != rl2
+
+
+def test_bath_errors_are_one_line_naming_the_input():
+    """Each bad --condition/--substitution/--reference/--method is exit status 2 and one line on
+    stderr that names what is wrong (and, for a number, its unit and valid range)."""
+    zg, hh = "zg_cell", "hh1952"
+    cases = [  # (model, arguments, words the message must contain)
+        (zg, ["--condition", "K_x=8"],
+         ["--condition K_x", "not a condition of model 'zg_cell'", "K_o, Na_o"]),
+        (zg, ["--condition", "K_x=8", "--substitution", "none"],
+         ["K_x is not a field of biophys.Solution", "Mg_i"]),
+        (zg, ["--condition", "K_o=abc"], ["'K_o'", "'abc'", "real number", "mM", "[0.01, 200]"]),
+        (zg, ["--condition", "K_o=abc", "--substitution", "equimolar_Na"],
+         ["K_o = 'abc'", "real number", "mM", "(0, 2000]"]),
+        (zg, ["--condition", "K_o=-1"], ["'K_o' = -1.0 mM", "[0.01, 200] mM"]),
+        (zg, ["--condition", "K_o=-1", "--substitution", "equimolar_Na"],
+         ["K_o = -1.0 mM must be in (0, 2000]"]),
+        (zg, ["--condition", "K_o=8", "--reference", "4"], ["--reference", "expected 2 arguments"]),
+        (zg, ["--reference", "0", "140"], ["reference = (0.0, 140.0)", "> 0 mM"]),
+        (zg, ["--condition", "K_o=8", "--set", "K_o=8"],
+         ["K_o given in both --set and --condition"]),
+        (zg, ["--condition", "K_o=8", "--set", "Na_o=130", "--substitution", "equimolar_Na"],
+         ["--set Na_o", "biophys.Solution", "with --condition"]),
+        (zg, ["--substitution", "equimolar"], ["--substitution", "'equimolar'", "equimolar_Na"]),
+        (zg, ["--method", "euler"], ["--method", "'euler'", "rl1", "rosenbrock"]),
+        # a Solution field the model does not have is refused, not ignored
+        (hh, ["--condition", "K_o=8", "--substitution", "equimolar_Na"],
+         ["--condition K_o", "not a condition of model 'hh1952'", "temperature"]),
+    ]
+    for model, args, words in cases:
+        r = subprocess.run([sys.executable, "-m", "biophys.cli", "simulate", model, *args,
+                            "--t-end", "10"], capture_output=True, text=True)
+        assert r.returncode == 2, (args, r.stderr)
+        err = r.stderr.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("biophys simulate: error: "), (args, err)
+        for word in words:
+            assert word in err[0], (args, word, err[0])

@@ -339,6 +339,13 @@ def test_cytosol_fields_in_the_solution_table(tmp_path):
                 '[solution]\nMg_in = 0.3\n')
     with pytest.raises(ValueError, match=r"\[solution\].*Mg_in"):
         load_config(bad)
+    # reference as an array, or as one number (a TypeError traceback before): a ValueError
+    head = 'model = "zg_cell"\nt_end = 20.0\n[grid]\nK_o = [4.0]\n[solution]\n'
+    kw = load_config(write(tmp_path, head + 'substitution = "equimolar_Na"\n'
+                           'reference = [5.0, 140.0]\n'))
+    assert kw["conditions"].reference == (5.0, 140.0)
+    with pytest.raises(ValueError, match=r"reference = 5\.4 must be \(K_ref, Na_ref\) in mM"):
+        load_config(write(tmp_path, head + "reference = 5.4\n"))
 
 
 def test_table_labels_and_status_as_the_rest_of_the_package(monkeypatch):
