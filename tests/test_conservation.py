@@ -185,3 +185,89 @@ def test_balance_argument_errors():
         check_balance(MODEL, "Q_i", {"I_Na": 1.0})
     with pytest.raises(ValueError, match="method = 'adaptive'"):
         check_balance(MODEL, "Na_i", {"I_Na": 1.0}, method="adaptive")
+
+
+# --------------------------------------------------------------------------------------------
+# review (session 30): stage times, the engine's step, fluxes that vanish
+# --------------------------------------------------------------------------------------------
+
+#: A cell whose conductance and gate time constant change with t: the stage times of the
+#: rebuilt steps (rl2's t + h/2, staggered's V at t + h/2, rl2ab's older rates at t - h)
+#: matter; no built-in model reads t.
+_TIME_KERNEL = '''
+import math
+from numba import njit as jit  # not cached: only the generated driver is
+
+STATE_NAMES = ("V", "x")
+PARAM_NAMES = ("C_m", "g", "E", "omega", "I_app")
+AUX_NAMES = ("I_x",)
+
+
+@jit
+def rates(Y, P, c, t, I_ext, A, B):
+    gt = P[1, c] * (1.0 + 0.9 * math.sin(P[3, c] * t))
+    A[0, c] = (gt * Y[1, c] * P[2, c] + P[4, c] + I_ext) / P[0, c]
+    B[0, c] = gt * Y[1, c] / P[0, c]
+    tau = 1.0 + 0.8 * math.cos(P[3, c] * t)
+    A[1, c] = 1.0 / (1.0 + math.exp(-(Y[0, c] + 40.0) / 5.0)) / tau
+    B[1, c] = 1.0 / tau
+
+
+@jit
+def aux(Y, P, c, t, I_ext, OUT):
+    gt = P[1, c] * (1.0 + 0.9 * math.sin(P[3, c] * t))
+    OUT[0, c] = gt * Y[1, c] * (Y[0, c] - P[2, c])
+'''
+
+
+@pytest.fixture(scope="module")
+def time_model(tmp_path_factory):
+    import hashlib
+    import importlib
+    import sys
+
+    from biophys._model import Model, Output, Parameter, State
+
+    # named by its text: the driver generated for it (and cached) is named by the module name
+    name = "_time_kernel_" + hashlib.sha256(_TIME_KERNEL.encode()).hexdigest()[:12]
+    d = tmp_path_factory.mktemp("kernel")
+    (d / f"{name}.py").write_text(_TIME_KERNEL)
+    sys.path.insert(0, str(d))  # the generated driver imports it by name too
+    kernel = importlib.import_module(name)
+    here = "test"
+    par = (Parameter("C_m", 1.0, "uF/cm^2", "capacitance", here, (1e-3, 1e3)),
+           Parameter("g", 2.0, "mS/cm^2", "peak conductance", here, (0.0, 1e3)),
+           Parameter("E", 0.0, "mV", "reversal potential", here, (-200.0, 200.0)),
+           Parameter("omega", 2.0, "1/ms", "modulation frequency", here, (0.0, 1e3)),
+           Parameter("I_app", 0.0, "uA/cm^2", "applied current", here, (-1e4, 1e4)))
+    sts = (State("V", -60.0, "mV", "membrane potential", here, (-300.0, 300.0)),
+           State("x", 0.1, "1", "gate", here, (0.0, 1.0)))
+    yield Model(name="_time_test", title="t-dependent test cell", description="",
+                references=(), parameters=par, states=sts,
+                outputs=(Output("I_x", "uA/cm^2", "the one current"),), kernel=kernel,
+                dt=0.05, spike_threshold=0.0, burst_gap=100.0)
+    sys.path.remove(str(d))
+
+
+@pytest.mark.parametrize("method", ["rl1", "rl2", "rl2ab", "staggered"])
+def test_rates_depending_on_t_are_rebuilt_at_the_stage_times(time_model, method):
+    r = check_conservation(time_model, currents=["I_x"], capacitance="C_m", t_end=20.0,
+                           dt=0.05, method=method)
+    assert abs(r.charge_membrane) > 10.0
+    assert r.error_currents < 1e-12, str(r)
+
+
+@pytest.mark.parametrize("method", ["rl1", "rl2", "rl2ab", "staggered"])
+def test_a_step_that_does_not_divide_t_end(method):
+    """The engine shortens dt to t_end / n_steps: the checks must use the step it took."""
+    r = check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance="C_m",
+                           initial={"V": -50.0}, t_end=10.0, dt=0.03, method=method)
+    assert r.dt == pytest.approx(10.0 / 334, rel=1e-15)
+    assert r.error_currents < 1e-12, str(r)
+
+
+def test_balance_fails_when_the_declared_fluxes_vanish():
+    """Fluxes that are zero throughout (gross 0) do not account for a change of the state."""
+    r = check_balance("hh1952", "m", {"I_Na": 0.0}, initial={"V": -50.0}, t_end=10.0)
+    assert abs(r.change) > 0.01 and r.gross == 0.0
+    assert r.error > 0.5 and not r.ok(), str(r)
