@@ -34,10 +34,22 @@ def resolved(solution, model: Model):
     return solution.resolve(model) if hasattr(solution, "resolve") else solution
 
 
-def conditions(model: Model, given) -> tuple[dict[str, float], Any, str, Any]:
+#: How the two inputs are named in messages: the keywords of the Python API (``biophys
+#: simulate`` passes its options ``--set`` and ``--condition``).
+API_NAMES = ("params", "conditions")
+
+
+def _as_given(name: str) -> str:
+    """An input's name as the user writes it: ``params=`` for a keyword, an option as is."""
+    return f"{name}=" if name.isidentifier() else name
+
+
+def conditions(model: Model, given, names: tuple[str, str] = API_NAMES
+               ) -> tuple[dict[str, float], Any, str, Any]:
     """``(overrides, solution or None, substitution rule text, the solution resolved against
     ``model`` or None)`` of ``conditions=``: a :class:`biophys.Solution` (or an object with
-    ``as_params``), a mapping of the model's conditions, or None."""
+    ``as_params``), a mapping of the model's conditions, or None. ``names``: the parameter and
+    condition inputs as messages name them."""
     if given is None:
         return {}, None, INDEPENDENT, None
     if hasattr(given, "as_params"):
@@ -56,7 +68,8 @@ def conditions(model: Model, given) -> tuple[dict[str, float], Any, str, Any]:
         if name not in model.condition_names:
             raise ValueError(
                 f"{name!r} is not a condition of model {model.name!r}; conditions: "
-                f"{', '.join(model.condition_names) or '(none)'} (other parameters go in params=)"
+                f"{', '.join(model.condition_names) or '(none)'} (other parameters go in "
+                f"{_as_given(names[0])})"
             )
     return dict(given), None, INDEPENDENT, None
 
@@ -69,23 +82,25 @@ def covered(model: Model, solution, res=None) -> set[str]:
     return set((solution.resolve(model) if res is None else res).as_params(model))
 
 
-def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None
-              ) -> tuple[dict[str, Any], Any, str, Any]:
+def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None,
+              names: tuple[str, str] = API_NAMES) -> tuple[dict[str, Any], Any, str, Any]:
     """:func:`conditions` with ``params=`` added to its overrides (the bath is resolved once);
-    a name given twice, or a parameter a Solution sets given in ``params``, is an error."""
-    cond, solution, rule, res = conditions(model, given_conditions)
+    a name given twice, or a parameter a Solution sets given in ``params``, is an error
+    (``names``: the two inputs as the messages name them)."""
+    p_name, c_name = names
+    cond, solution, rule, res = conditions(model, given_conditions, names)
     out = dict(cond)
     set_by_solution = covered(model, solution, res)
     for name, value in (params or {}).items():
         # an unknown name: a ValueError (also a KeyError) that lists the valid names
         model.parameter_index(name)
-        if name in cond:
-            raise ValueError(f"{name!r} is given in both params and conditions")
         if name in set_by_solution:
             raise ValueError(
-                f"{name!r} is a condition of the Solution given as conditions=: give it in the "
-                "Solution, not in params (its substitution rule and its record would not see "
-                "the params value)")
+                f"{name!r} is a condition of the Solution given as {_as_given(c_name)}: give it "
+                f"in the Solution, not in {p_name} (its substitution rule and its record would "
+                f"not see the {p_name} value)")
+        if name in cond:
+            raise ValueError(f"{name!r} is given in both {p_name} and {c_name}")
         out[name] = value
     return out, solution, rule, res
 

@@ -74,6 +74,10 @@ from .stimulus import NO_STIMULUS
 #: Angermann 2005) with the same per-cell step-size control.
 METHODS = {"rl1": 1, "rl2": 2, "rl2ab": 3, "staggered": 4, "adaptive": 0, "rosenbrock": -1}
 
+#: The method of :func:`run`, :func:`biophys.simulate`, :func:`biophys.sweep` and the checks
+#: when none is given.
+DEFAULT_METHOD = "rl2"
+
 METHOD_DESCRIPTIONS = {
     "rl1": "rl1: Rush-Larsen gates, exponential Euler for V and other states (1st order)",
     "rl2": "rl2: exponential midpoint (2nd-order Rush-Larsen, Sundnes et al. 2009)",
@@ -110,7 +114,7 @@ class RawRun:
     dt: float
     n_steps: int
     t_warm: float
-    method: str = "rl2"
+    method: str = DEFAULT_METHOD
     n_accepted: np.ndarray | None = None  # (n_cells,) steps taken (fixed: n_steps)
     n_rejected: np.ndarray | None = None  # (n_cells,) rejected steps (error-controlled only)
     t_rest: np.ndarray | None = None  # (n_cells,) with stop_at_rest: time of the freeze, ms
@@ -261,7 +265,7 @@ def run(
     warmup: float = 0.0,
     observe: Sequence[str] = (),
     spike_capacity: int = 0,
-    method: str = "rl2",
+    method: str = DEFAULT_METHOD,
     rtol: float = RTOL,
     atol: float | Sequence[float] = ATOL,
     max_step: float | None = None,

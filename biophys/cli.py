@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 #: Exit status of ``biophys simulate`` when the run ends in a non-finite state.
 EXIT_NONFINITE = 3
 
+#: ``biophys simulate``'s options for parameters and conditions, as its messages name them.
+OPTION_NAMES = ("--set", "--condition")
+
 
 def _parse_assignments(items: Sequence[str], what: str) -> dict[str, float | str]:
     """``NAME=VALUE`` arguments of option ``what`` as ``{name: value}``.
@@ -78,19 +81,10 @@ def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, obj
     from . import _bath
 
     given = _parse_assignments(args.condition or [], "--condition")
-    both = sorted(set(given) & set(params))
-    if both:
-        raise ValueError(f"{_listing(both)} given in both --set and --condition; give "
-                         f"{'it' if len(both) == 1 else 'each'} once (bath and cytosol values "
-                         "with --condition)")
-    conds = _listing(model.condition_names)
     if args.substitution is None and args.reference is None:
-        bad = [n for n in given if n not in model.condition_names]
-        if bad:
-            raise ValueError(f"--condition {_listing(bad)}: not a condition of model "
-                             f"{model.name!r} (its conditions: {conds}); other parameters go "
-                             "in --set")
-        return given or None
+        conds = given or None
+        _bath.overrides(model, conds, params, OPTION_NAMES)  # the API's checks, our words
+        return conds
     for key in ("substitution", "reference"):
         if key in given:
             raise ValueError(f"--condition {key}=...: give the {key} with --{key}")
@@ -102,18 +96,12 @@ def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, obj
     sol = _bath.solution_from_table(table, "--condition with --substitution or --reference",
                                     "; other parameters go in --set")
     unused = sol.unused(model)
-    if unused:
+    if unused:  # refused here, where a field is typed for this model (the API ignores it)
         raise ValueError(f"--condition {_listing(unused)}: not a condition of model "
-                         f"{model.name!r} (its conditions: {conds})")
+                         f"{model.name!r} (its conditions: {_listing(model.condition_names)})")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the range warnings come once, from the run
-        clash = sorted(set(params) & (set(sol.as_params(model)) | _bath.covered(model, sol)))
-    if clash:
-        it = "it" if len(clash) == 1 else "them"
-        raise ValueError(f"--set {_listing(clash)}: with --substitution or --reference the bath "
-                         f"is a biophys.Solution, which sets {it} (a field not given with "
-                         f"--condition is the model's own value); give {it} with --condition "
-                         "instead")
+        _bath.overrides(model, sol, params, OPTION_NAMES)
     return sol
 
 
@@ -160,8 +148,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         amp, start, dur = args.pulse
         stimulus = bp.Pulse(amp, start, dur)
     record = args.record.split(",") if args.record else ["V"]
-    ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params, conditions=conditions,
-                     initial=initial, stimulus=stimulus, record=record,
+    ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params,
+                     conditions=conditions, initial=initial, stimulus=stimulus, record=record,
                      record_every=args.record_every, method=args.method)
     if args.out:
         _parent(args.out)
@@ -208,17 +196,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _default_method() -> str:
-    """The ``method`` :func:`biophys.simulate` uses when none is given."""
-    import inspect
-
-    from .simulate import simulate
-
-    return inspect.signature(simulate).parameters["method"].default
-
-
 def build_parser() -> argparse.ArgumentParser:
-    from ._engine import METHODS
+    from ._engine import DEFAULT_METHOD, METHODS
     from .solution import SUBSTITUTIONS
 
     p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
@@ -259,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--reference", type=float, nargs=2, metavar=("K_REF", "NA_REF"),
                     default=None, help="reference bath of the substitution, K_o and Na_o in mM "
                     "(> 0; default: the model's own); makes the bath a biophys.Solution")
-    sp.add_argument("--method", choices=tuple(METHODS), default=_default_method(),
+    sp.add_argument("--method", choices=tuple(METHODS), default=DEFAULT_METHOD,
                     help="integration method (default %(default)s; see biophys.simulate)")
     sp.add_argument("--pulse", type=float, nargs=3, metavar=("AMP", "START", "DURATION"),
                     help="square current pulse (model current unit, ms, ms)")

@@ -39,7 +39,6 @@ its dt = 0.1 ms: the charge of 1.1 mV; ``tests/test_conservation.py``).
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -109,7 +108,6 @@ class ConservationReport:
 #: The error-controlled methods (``adaptive``, ``rosenbrock``) record interpolated states, not
 #: their steps, so their quadrature cannot be rebuilt from the records.
 CHECKED_METHODS = ("rl1", "rl2", "rl2ab", "staggered")
-_DEFAULT_METHOD = inspect.signature(_engine.run).parameters["method"].default
 
 
 def _checked_method(method) -> str:
@@ -133,7 +131,7 @@ class _Run:
 
 
 def _run(m: Model, params, initial, t_end, dt, method, outputs) -> _Run:
-    method = _checked_method(_DEFAULT_METHOD if method is None else method)
+    method = _checked_method(_engine.DEFAULT_METHOD if method is None else method)
     dt = m.dt if dt is None else dt  # checked by the engine (check_time)
     p = m.parameter_vector(params)
     y0 = m.state_vector(initial)

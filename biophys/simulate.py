@@ -98,7 +98,7 @@ def simulate(
     stimulus=None,
     record: Sequence[str] = ("V",),
     record_every: float | None = None,
-    method: str = "rl2",
+    method: str = _engine.DEFAULT_METHOD,
     rtol: float | None = None,
     atol: float | Sequence[float] | None = None,
 ) -> xr.Dataset:

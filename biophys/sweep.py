@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import inspect
 import json
 import math
 import os
@@ -57,13 +56,8 @@ DEFAULT_METRICS = ("mean_V", "min_V", "max_V", "spike_rate", "burst_period", "pl
 BACKENDS = ("threads", "dask")
 
 
-def _default_method() -> str | None:
-    p = inspect.signature(_engine.run).parameters.get("method")
-    return None if p is None else p.default
-
-
 #: The engine's default integration method (used when ``method=None``).
-DEFAULT_METHOD = _default_method()
+DEFAULT_METHOD = _engine.DEFAULT_METHOD
 
 
 def _warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -> None:

@@ -130,7 +130,7 @@ def steady_state(
     t_end: float = 40000.0,
     warmup: float = 15000.0,
     dt: float | None = None,
-    method: str = "rl2",
+    method: str = _engine.DEFAULT_METHOD,
     model: str | Model | None = None,
     initial: Mapping[str, float] | None = None,
 ) -> SteadyState:

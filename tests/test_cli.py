@@ -181,7 +181,7 @@ def test_bath_errors_are_one_line_naming_the_input():
     zg, hh = "zg_cell", "hh1952"
     cases = [  # (model, arguments, words the message must contain)
         (zg, ["--condition", "K_x=8"],
-         ["--condition K_x", "not a condition of model 'zg_cell'", "K_o, Na_o"]),
+         ["'K_x' is not a condition of model 'zg_cell'", "K_o, Na_o", "go in --set"]),
         (zg, ["--condition", "K_x=8", "--substitution", "none"],
          ["K_x is not a field of biophys.Solution", "Mg_i"]),
         (zg, ["--condition", "K_o=abc"], ["'K_o'", "'abc'", "real number", "mM", "[0.01, 200]"]),
@@ -193,9 +193,9 @@ def test_bath_errors_are_one_line_naming_the_input():
         (zg, ["--condition", "K_o=8", "--reference", "4"], ["--reference", "expected 2 arguments"]),
         (zg, ["--reference", "0", "140"], ["reference = (0.0, 140.0)", "> 0 mM"]),
         (zg, ["--condition", "K_o=8", "--set", "K_o=8"],
-         ["K_o given in both --set and --condition"]),
+         ["'K_o' is given in both --set and --condition"]),
         (zg, ["--condition", "K_o=8", "--set", "Na_o=130", "--substitution", "equimolar_Na"],
-         ["--set Na_o", "biophys.Solution", "with --condition"]),
+         ["'Na_o' is a condition of the Solution given as --condition", "not in --set"]),
         (zg, ["--substitution", "equimolar"], ["--substitution", "'equimolar'", "equimolar_Na"]),
         (zg, ["--method", "euler"], ["--method", "'euler'", "rl1", "rosenbrock"]),
         # a Solution field the model does not have is refused, not ignored

@@ -207,6 +207,9 @@ def test_simulate_takes_the_bath_as_sweep_does():
 @pytest.mark.parametrize("kw, message", [
     (dict(conditions=Solution(K_o=8.0), params={"Na_o": 130.0}),
      "'Na_o' is a condition of the Solution given as conditions="),
+    # Na_o derived by the rule: the Solution's message, not "given in both" (reordered, s30)
+    (dict(conditions=Solution(K_o=8.0, substitution="equimolar_Na"), params={"Na_o": 130.0}),
+     "'Na_o' is a condition of the Solution given as conditions=: give it in the Solution"),
     (dict(conditions={"K_o": 8.0}, params={"K_o": 3.0}), "'K_o' is given in both"),
     (dict(conditions={"g_TASK": 1.0}), "'g_TASK' is not a condition of model 'zg_cell'"),
     (dict(conditions=3), "conditions must be a mapping"),
