@@ -113,6 +113,67 @@ class Output:
     description: str
 
 
+#: Membrane charge per mM of a monovalent ion per unit compartment volume, by unit
+#: convention: ``"whole_cell"`` (currents in pA, capacitance in pF, volumes in fL: fC per
+#: mM fL, ``F/1000``); ``"density"`` (uA/cm^2, uF/cm^2, volumes in um^3 per um^2 of membrane
+#: area: nC/cm^2 per mM um, ``F/10``). As :func:`biophys.kernels.ion_balance.charge_per_mM_pA`
+#: and :func:`~biophys.kernels.ion_balance.charge_per_mM_density`.
+CHARGE_CONVENTIONS = ("whole_cell", "density")
+
+
+@dataclass(frozen=True)
+class ChargeCarrier:
+    """A tracked ion concentration that carries membrane current (see :class:`ChargeBalance`).
+
+    Attributes
+    ----------
+    state : str
+        Concentration state, mM (free concentration when ``free_fraction`` is given).
+    valence : int
+        Charge number of the ion (+1 Na+ and K+, +2 Ca2+).
+    volume : str
+        Parameter holding the compartment's volume (fL or um^3, per the convention).
+    free_fraction : str or None
+        Parameter holding the rapid-buffer free fraction (the state's change is this fraction
+        of the total's); None: unbuffered.
+    """
+
+    state: str
+    valence: int
+    volume: str
+    free_fraction: str | None = None
+
+
+@dataclass(frozen=True)
+class ChargeBalance:
+    """The charge invariant of a model whose every membrane current is carried by tracked ions.
+
+    With no applied current the ODEs keep ``Q = C V - sum_ion q_ion z_ion c_ion`` constant
+    (``q_ion``: membrane charge per mM in the ion's compartment, divided by its free fraction);
+    an applied current ``I(t)`` changes it by its integral. :mod:`biophys.audit` checks this
+    per sweep point from the initial and final states alone.
+
+    Attributes
+    ----------
+    capacitance : str
+        Parameter holding the membrane capacitance.
+    carriers : tuple of ChargeCarrier
+        Every tracked ion, each compartment once (cytosolic and ER Ca2+ separately).
+    convention : str
+        Unit convention, one of :data:`CHARGE_CONVENTIONS`.
+    area : str or None
+        Parameter holding the membrane area, um^2 (``"density"`` only).
+    applied : str or None
+        Parameter holding a constant applied current (depolarising > 0), if the model has one.
+    """
+
+    capacitance: str
+    carriers: tuple[ChargeCarrier, ...]
+    convention: str = "whole_cell"
+    area: str | None = None
+    applied: str | None = None
+
+
 @dataclass(eq=False)
 class Model:
     """A built-in cell model.
@@ -161,6 +222,9 @@ class Model:
         they appear in algebraic outputs at most linearly, and they keep growing at rest. The
         rest test of ``sweep(stop_at_rest=...)`` leaves them out and continues them linearly
         (``tests/test_stop_at_rest.py`` checks both properties for every model).
+    charge_balance : ChargeBalance or None
+        Declared when every membrane current is carried by a tracked ion: the charge
+        invariant that ``sweep(audit=True)`` checks per point (:mod:`biophys.audit`).
     """
 
     name: str
@@ -178,6 +242,7 @@ class Model:
     lags: Mapping[str, str] = field(default_factory=dict)
     plateau_V: float | None = None
     accumulators: tuple[str, ...] = ()
+    charge_balance: ChargeBalance | None = None
 
     def __post_init__(self) -> None:
         self.check_layout()
@@ -199,10 +264,36 @@ class Model:
             if name not in self._s or name == "V":
                 raise RuntimeError(f"model {self.name!r}: accumulator {name!r} must be a state "
                                    "other than V")
+        if self.charge_balance is not None:
+            self._check_charge_balance(self.charge_balance)
         for var, tau in self.lags.items():
             if (var not in self._s and var not in self._o) or tau not in self._p:
                 raise RuntimeError(f"model {self.name!r}: lag {var!r} -> {tau!r} needs a state "
                                    "or output and a parameter of those names")
+
+    def _check_charge_balance(self, cb: ChargeBalance) -> None:
+        def bad(what: str) -> RuntimeError:
+            return RuntimeError(f"model {self.name!r}: charge_balance {what}")
+
+        if cb.convention not in CHARGE_CONVENTIONS:
+            raise bad(f"convention {cb.convention!r} is not one of {CHARGE_CONVENTIONS}")
+        if (cb.area is not None) != (cb.convention == "density"):
+            raise bad("needs area with the 'density' convention and only there")
+        for par in (cb.capacitance, cb.area, cb.applied):
+            if par is not None and par not in self._p:
+                raise bad(f"names {par!r}, which is not a parameter")
+        if not cb.carriers:
+            raise bad("lists no carrier")
+        seen = set()
+        for c in cb.carriers:
+            if c.state not in self._s or c.state == "V" or c.state in seen:
+                raise bad(f"carrier {c.state!r} must be a state other than V, listed once")
+            seen.add(c.state)
+            if isinstance(c.valence, bool) or not isinstance(c.valence, int) or not c.valence:
+                raise bad(f"carrier {c.state!r}: valence {c.valence!r} must be a non-zero int")
+            for par in (c.volume, c.free_fraction):
+                if par is not None and par not in self._p:
+                    raise bad(f"carrier {c.state!r} names {par!r}, which is not a parameter")
 
     # -- layout ---------------------------------------------------------------------------
     def check_layout(self) -> None:

@@ -29,6 +29,8 @@ the backend; see ``examples/*.toml``. Keys::
     [initial]                    # initial-state overrides
     [retry]                      # rerun failed points: method = "rosenbrock", dt, rtol, atol
     stop_at_rest = true          # (top level) or a [stop_at_rest] table with rtol, atol
+    audit = true                 # charge audit per point (top level), or an [audit] table
+                                 # with atol (mV) and rtol (see biophys.audit)
     [dask]                       # address = "tcp://host:8786", n_workers = 2
     [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
                                  # record_every = 10.0
@@ -69,7 +71,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "backend",
         "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
-        "initial", "dask", "traces", "output", "description", "retry", "stop_at_rest"}
+        "initial", "dask", "traces", "output", "description", "retry", "stop_at_rest",
+        "audit"}
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
 TABLE_MAX_POINTS = 200
 
@@ -202,6 +205,15 @@ def load_config(path) -> dict:
             raise ValueError(f"{path}: stop_at_rest = {rest!r} must be true, false or a table "
                              "with rtol (dimensionless) and atol (state units)")
         kw["stop_at_rest"] = rest
+    if "audit" in cfg:
+        audit = cfg["audit"]
+        if isinstance(audit, dict):
+            _unknown(audit, ("atol", "rtol"), f"[audit] of {path}")
+            audit = dict(audit)
+        elif not isinstance(audit, bool):
+            raise ValueError(f"{path}: audit = {audit!r} must be true, false or a table with "
+                             "atol (mV) and rtol (relative to the applied charge)")
+        kw["audit"] = audit
     dask = cfg.get("dask", {})
     if "address" in dask:
         kw["address"] = dask["address"]
@@ -350,7 +362,9 @@ def sweep_command(args: argparse.Namespace) -> int:
     if not out and ds.attrs["n_points"] <= TABLE_MAX_POINTS:
         print(_table(ds))
     n_bad = int((ds["status"] != 0).sum())
-    print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok")
+    audited = (f", {ds.attrs['charge_drift_points']} beyond the charge audit's tolerance"
+               if "charge_drift_points" in ds.attrs else "")
+    print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok{audited}")
     return _strict(args, n_bad)
 
 

@@ -47,7 +47,7 @@ import numpy as np
 
 from . import _engine
 from ._checks import checked_number
-from ._model import Model, Output, Parameter, State
+from ._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State
 from .kernels.protocol import block_parameters, phi1
 
 
@@ -466,4 +466,8 @@ def conservation_demo_model() -> Model:
     return Model(name="_conservation_demo", title="conservation test cell (not published)",
                  description=conservation_demo_model.__doc__ or "", references=(),
                  parameters=tuple(par), states=tuple(sts), outputs=tuple(outs), kernel=kernel,
-                 dt=0.01, spike_threshold=0.0, burst_gap=100.0)
+                 dt=0.01, spike_threshold=0.0, burst_gap=100.0,
+                 charge_balance=ChargeBalance(
+                     capacitance="C_m", convention="density", area="area", applied="I_app",
+                     carriers=(ChargeCarrier("Na_i", 1, "volume"),
+                               ChargeCarrier("K_i", 1, "volume"))))

@@ -23,6 +23,7 @@ import numba
 import numpy as np
 
 from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard
+from . import audit as _audit
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
@@ -157,6 +158,7 @@ def sweep(
     retry: Mapping[str, object] | None = None,
     stop_at_rest: bool | Mapping[str, object] = False,
     shard: str | tuple[int, int] | None = None,
+    audit: bool | Mapping[str, float] = False,
 ) -> xr.Dataset:
     """Run ``model`` at every point of a grid or table and return metrics per point.
 
@@ -261,6 +263,15 @@ def sweep(
         assembling run, the same call without ``shard``, which computes whatever chunks are
         still missing. The numbers do not depend on the sharding. ``biophys slurm`` writes
         the job scripts.
+    audit : bool or mapping
+        Check every point's charge balance (:mod:`biophys.audit`; models with
+        ``Model.charge_balance``, e.g. ``beta_cell``): adds ``charge_drift`` (mV of membrane
+        potential: the membrane charge change not accounted for by the tracked ions and the
+        applied current, from the initial and final states; NaN where the point did not
+        finish), the attributes ``audit`` (tolerances) and ``charge_drift_points`` (points
+        beyond them), and warns when there are any. A mapping may give ``atol`` (mV, default
+        1e-3) and ``rtol`` (relative to the applied charge, default 1e-4). The runs are those
+        without the option (their final states are kept internally).
 
     Returns
     -------
@@ -275,6 +286,7 @@ def sweep(
     t_end, dt, warmup = _engine.check_time(t_end, dt, warmup)
     checked_flag(final_state, "final_state")
     checked_flag(progress, "progress")
+    audit_tol = _audit.tolerances(audit, m, stimulus)
     if checkpoint is not None and (not isinstance(checkpoint, (str, os.PathLike))
                                    or not os.fspath(checkpoint)):
         raise ValueError(f"checkpoint = {checkpoint!r} must be a path (str or os.PathLike) to "
@@ -328,7 +340,7 @@ def sweep(
         raise ValueError("backend='dask' needs a built-in model (it travels by name)")
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
-                     bool(final_state), init.rows, rest)
+                     bool(final_state) or audit_tol is not None, init.rows, rest)
     spec_retry, retry_record = _retry.retry_spec(m, spec, retry)
     spec = dataclasses.replace(spec, retry=spec_retry)
     every = _chunk.trace_every(spec, record_every) if trace_idx else None
@@ -356,7 +368,8 @@ def sweep(
         stimulus=repr(stimulus) if stimulus is not None else "none",
         kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
-        retry=retry_record, stop_at_rest=_rest.record(m, rest, t_end, dt))
+        retry=retry_record, stop_at_rest=_rest.record(m, rest, t_end, dt),
+        **({"audit": audit_tol} if audit_tol is not None else {}))
     if shard is not None:
         prov["shard"] = _shard.text(shard)
     if dry_run:
@@ -364,6 +377,8 @@ def sweep(
                                               for k in outputs},
                       np.full(design.n_points, -1, dtype=np.int8))
         _initial.add_warm_start(ds, design, init)
+        if audit_tol is not None:
+            _add_audit(ds, m, design, np.full(n, np.nan), final_state)
         ds.attrs.update(provenance(m, dry_run=1, **prov))
         return ds
 
@@ -453,6 +468,19 @@ def sweep(
         extra["stopped_points"] = int(np.isfinite(results["t_rest"]).sum())
     ds = _dataset(m, design, spec, plan, results, status)
     _initial.add_warm_start(ds, design, init)
+    if audit_tol is not None:
+        drift, applied = _audit.charge_drift(
+            m, _point_parameters(p0, mapper, n), _point_initial(init, n),
+            np.stack([results[f"final_{s}"] for s in m.state_names]), t_end, stimulus)
+        over = _audit.flagged(drift, applied, audit_tol)
+        extra["charge_drift_points"] = int(over.sum())
+        _add_audit(ds, m, design, drift, final_state)
+        if over.any():
+            k = int(np.nanargmax(np.where(over, np.abs(drift), np.nan)))
+            warn_user(f"audit: {int(over.sum())} of {n} points drift beyond the charge "
+                      f"tolerance (largest {drift[k]:.3g} mV at point {k}, method "
+                      f"{method!r}, dt {dt:g} ms); rl2/rl2ab keep the charge to rounding, "
+                      "staggered and rl1 only to their order")
     if spec_retry is not None:
         ds["retried"] = (ds["status"].dims, retried.reshape(design.shape), {
             "long_name": "point run again with the retry settings (see the retry attribute) "
@@ -462,6 +490,34 @@ def sweep(
                           retried if spec_retry is not None else None)
     ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
     return ds
+
+
+def _point_parameters(p0: np.ndarray, mapper: Mapper, n: int) -> np.ndarray:
+    """Every point's parameter vector, shape (n_params, n)."""
+    P = np.repeat(p0[:, None], n, axis=1)
+    if mapper.varied:
+        P[list(mapper.varied)] = mapper.values(0, n)
+    return P
+
+
+def _point_initial(init: Initial, n: int) -> np.ndarray:
+    """Every point's initial state, shape (n_states, n)."""
+    Y = np.repeat(init.y0[:, None], n, axis=1)
+    if init.rows:
+        Y[list(init.rows)] = init.columns(np.arange(n))
+    return Y
+
+
+def _add_audit(ds: xr.Dataset, m: Model, design: Design, drift: np.ndarray,
+               keep_final: bool) -> None:
+    """Add ``charge_drift``; drop the final states the audit needed unless asked for."""
+    if not keep_final:
+        for s in m.state_names:
+            del ds[f"final_{s}"]
+    ds["charge_drift"] = (design.dims, drift.reshape(design.shape), {
+        "units": "mV", "long_name": "charge drift: membrane charge change not accounted for "
+                                    "by the tracked ions and the applied current, in mV of "
+                                    "membrane potential (biophys.audit)"})
 
 
 def _run_threads(spec, values, todo, bounds, on_result, n_threads) -> None:

@@ -398,6 +398,34 @@ def test_retry_table(tmp_path, capsys):
         assert re.search(rf"error: {re.escape(str(bad))}: retry: {message}", err), err
 
 
+def test_audit_option(tmp_path, capsys):
+    """``audit = true`` or an [audit] table reaches sweep(audit=...): the results file holds
+    the per-point charge drift and the summary line counts the points beyond the tolerance
+    (staggered drifts by tenths of a mV in 0.5 s); bad values are one-line errors."""
+    out = tmp_path / "r.nc"
+    cfg = write(tmp_path, 'model = "beta_cell"\nt_end = 500.0\nmethod = "staggered"\n'
+                'metrics = ["mean_V"]\naudit = true\n[grid]\nK_o = [4.0, 8.0]\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the audit's own warning
+        assert run([str(cfg), "--out", str(out), "--no-progress"]) == 0
+    assert "beta_cell: 2 points, 0 not ok, 2 beyond the charge audit's tolerance" in \
+        capsys.readouterr().out
+    ds = open_sweep(out)
+    assert ds["charge_drift"].attrs["units"] == "mV"
+    assert (abs(ds["charge_drift"]) > 1e-3).all()
+    kw = load_config(write(tmp_path, 'model = "beta_cell"\nt_end = 1.0\n[grid]\nK_o = [4.0]\n'
+                                     '[audit]\natol = 0.5\n'))
+    assert kw["audit"] == {"atol": 0.5}
+    for text, message in (
+            ('audit = "yes"', r"audit = 'yes' must be true, false or a table"),
+            ("[audit]\ntol = 1.0", r"unknown key\(s\) tol in \[audit\]"),
+            ("[audit]\natol = -1.0", r"audit atol = -1.0 mV must be")):
+        bad = write(tmp_path, f'model = "beta_cell"\nt_end = 1.0\n{text}\n[grid]\nK_o = [4.0]\n')
+        assert run([str(bad), "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and re.search(message, err), err
+
+
 FAILING = """
 model = "hh1952"
 t_end = 40.0

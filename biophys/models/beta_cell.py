@@ -3,7 +3,7 @@ nucleotide speciation, divalent surface charge and Chen et al. (2008) exocytosis
 
 from __future__ import annotations
 
-from .._model import Model, Output, Parameter, State
+from .._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State
 from ..kernels.models import beta_cell as kernel
 from ..kernels.ncx import CHA_2011_NCX as _NCX
 from ..kernels.speciation import BEARD_QIAN_38C, nucleotide_species
@@ -369,5 +369,12 @@ MODEL = Model(
     # cumulative granule counts (biophys.kernels.exocytosis): continued linearly by the rest
     # test of sweep(stop_at_rest=...)
     accumulators=("SE", "fused_total"),
+    # every current is carried by Na+, K+ or Ca2+, all tracked (Cha et al.'s bookkeeping:
+    # tests/test_beta_cell.py::test_charge_conservation), so sweep(audit=True) applies
+    charge_balance=ChargeBalance(
+        capacitance="C_m", convention="whole_cell", applied="I_app",
+        carriers=(ChargeCarrier("Na_i", 1, "vol_i"), ChargeCarrier("K_i", 1, "vol_i"),
+                  ChargeCarrier("Ca_i", 2, "vol_i", "f_i"),
+                  ChargeCarrier("Ca_ER", 2, "vol_ER", "f_ER"))),
 )
 

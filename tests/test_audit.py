@@ -1,0 +1,205 @@
+"""The per-point charge audit of sweeps (``sweep(audit=...)``, :mod:`biophys.audit`).
+
+Expected values are computed here independently: the membrane charge per mM of each tracked
+ion is written from the Faraday constant and the compartment volumes, and the final states
+come from :func:`biophys.simulate` (another driver than the sweep's), or, for a current
+stimulus, from the step-midpoint sampling that :mod:`biophys.stimulus` documents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import audit
+from biophys.conservation import conservation_demo_model
+from biophys.models import get_model
+
+F = 96485.33212  # C/mol (CODATA 2018)
+BETA = get_model("beta_cell")
+CARRIERS = (("Na_i", 1, "vol_i", None), ("K_i", 1, "vol_i", None), ("Ca_i", 2, "vol_i", "f_i"),
+            ("Ca_ER", 2, "vol_ER", "f_ER"))
+
+
+def _expected_drift(p: dict, y0: dict, y1: dict, t_end: float) -> float:
+    """(C dV - sum q z dc - I_app t) / C for beta_cell, with q = F vol / 1000 (fC per mM fL)
+    divided by the free fraction."""
+    ions = 0.0
+    for s, z, vol, ff in CARRIERS:
+        q = F * p[vol] / 1000.0 / (p[ff] if ff else 1.0)
+        ions += q * z * (y1[s] - y0[s])
+    return (p["C_m"] * (y1["V"] - y0["V"]) - ions - p["I_app"] * t_end) / p["C_m"]
+
+
+def _simulated(params: dict, t_end: float, method: str, initial=None):
+    states = ["V"] + [c[0] for c in CARRIERS]
+    ds = bp.simulate("beta_cell", t_end, params=params, method=method, record=states,
+                     record_every=t_end, initial=initial)
+    return ({s: float(ds[s].values[0]) for s in states},
+            {s: float(ds[s].values[-1]) for s in states})
+
+
+def _sweep(model="beta_cell", grid=None, **kw):
+    kw.setdefault("metrics", ["mean_V"])
+    kw.setdefault("progress", False)
+    return bp.sweep(model, grid, audit=kw.pop("audit", True), **kw)
+
+
+def test_drift_matches_an_independent_computation_per_point():
+    """``staggered`` drifts (ions and V half a step apart): the sweep's per-point drift equals
+    the one computed here from simulate's states, with each point's own C_m and vol_i (a
+    drift computed with the shared parameters would differ by 10-30%)."""
+    grid = {"C_m": [5.0, 7.0], "vol_i": [600.0, 900.0]}
+    t_end = 1000.0
+    with pytest.warns(UserWarning, match=r"audit: 4 of 4 points drift .*'staggered'"):
+        ds = _sweep(grid=grid, t_end=t_end, method="staggered")
+    base = {q.name: q.value for q in BETA.parameters}
+    for cm in grid["C_m"]:
+        for vol in grid["vol_i"]:
+            p = {**base, "C_m": cm, "vol_i": vol}
+            y0, y1 = _simulated({"C_m": cm, "vol_i": vol}, t_end, "staggered")
+            want = _expected_drift(p, y0, y1, t_end)
+            got = float(ds.charge_drift.sel(C_m=cm, vol_i=vol))
+            assert abs(want) > 0.05  # material: a real drift to match
+            assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
+    assert ds.attrs["charge_drift_points"] == 4
+    assert ds.charge_drift.attrs["units"] == "mV"
+    assert "final_V" not in ds  # the audit's final states are not returned unless asked
+
+
+@pytest.mark.parametrize("method", ["rl2", "rl2ab"])
+def test_exact_methods_keep_the_charge(method):
+    """rl2/rl2ab conserve the charge to rounding (the ions share V's exponential factor);
+    with a constant applied current its charge is delivered to the method's order only,
+    inside the default tolerance (2e-4 mV of 974 mV applied in 2 s)."""
+    t_end = 2000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no audit warning
+        ds = _sweep(grid={"K_o": [4.0, 8.0], "I_app": [0.0, 3.0]}, t_end=t_end,
+                    method=method)
+    d = ds.charge_drift
+    assert np.all(np.abs(d.sel(I_app=0.0)) < 1e-7)
+    applied = 3.0 * t_end / BETA.parameter("C_m").value
+    assert np.all(np.abs(d.sel(I_app=3.0)) > 1e-6)  # the applied charge's O(h^2) error
+    assert np.all(np.abs(d.sel(I_app=3.0)) < audit.DEFAULT_ATOL + audit.DEFAULT_RTOL * applied)
+    assert ds.attrs["charge_drift_points"] == 0
+    # the audit changes nothing else
+    plain = _sweep(grid={"K_o": [4.0, 8.0], "I_app": [0.0, 3.0]}, t_end=t_end, method=method,
+                   audit=False)
+    assert "charge_drift" not in plain and "audit" not in plain.attrs
+    np.testing.assert_array_equal(plain.mean_V.values, ds.mean_V.values)
+
+
+def test_warm_start_uses_each_points_own_initial_state():
+    """A warm-started sweep is audited from each point's own initial state (with the shared
+    default state the drift of the second run would be that of the whole 2 s); final states
+    asked for are kept."""
+    grid = {"K_o": [4.0, 8.0]}
+    with pytest.warns(UserWarning, match="audit"):
+        first = _sweep(grid=grid, t_end=500.0, method="staggered", final_state=True)
+        second = _sweep(grid=grid, t_end=500.0, method="staggered", initial=first)
+    assert "final_V" in first
+    base = {q.name: q.value for q in BETA.parameters}
+    for k in grid["K_o"]:
+        start = {s.name: float(first[f"final_{s.name}"].sel(K_o=k)) for s in BETA.states}
+        y0, y1 = _simulated({"K_o": k}, 500.0, "staggered", initial=start)
+        want = _expected_drift({**base, "K_o": k}, y0, y1, 500.0)
+        assert float(second.charge_drift.sel(K_o=k)) == pytest.approx(want, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", ["rl1", "rl2", "rl2ab"])
+def test_stimulus_charge_and_its_sampling(method):
+    """The conservation test cell with B = 0 for every state steps the invariant exactly, so
+    the drift is the charge the midpoint-sampled pulse delivers beyond its integral: a pulse
+    from 1.004 to 3.007 ms with dt 0.01 ms gets the whole steps [1.00, 1.01) and [3.00, 3.01)
+    (midpoints inside it): 0.004 + 0.003 ms too much, so 0.007 x 5 uA/cm^2 / 1 uF/cm^2 =
+    0.035 mV. Pulse edges on the step grid: no drift. Also with a constant I_app."""
+    m = conservation_demo_model()
+    kw = dict(grid={"I_app": [0.0, 2.0]}, params={"B_mode": 0.0}, t_end=20.0, method=method)
+    with pytest.warns(UserWarning, match="audit: 2 of 2"):
+        off = _sweep(m, stimulus=bp.Pulse(amplitude=5.0, start=1.004, duration=2.003), **kw)
+    np.testing.assert_allclose(off.charge_drift.values, 0.035, rtol=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        on = _sweep(m, stimulus=bp.Pulse(amplitude=5.0, start=1.0, duration=2.0), **kw)
+    assert np.all(np.abs(on.charge_drift.values) < 1e-9)
+
+
+def test_applied_integral_stops_at_t_end():
+    """Piecewise-constant waveforms integrated by hand: zero before the first time, the last
+    value held to t_end, nothing after t_end."""
+    assert audit.applied_integral(bp.Steps([2.0, 5.0, 30.0], [1.0, -2.0, 4.0]), 10.0) == -7.0
+    assert audit.applied_integral(bp.Pulse(amplitude=3.0, start=8.0, duration=5.0), 10.0) == 6.0
+    assert audit.applied_integral(bp.Pulse(amplitude=3.0, start=12.0, duration=5.0), 10.0) == 0
+    assert audit.applied_integral(None, 10.0) == 0.0
+
+
+def test_first_order_applied_charge_is_flagged():
+    """rl1 with V's own exponential factor (B_mode 1) delivers a constant applied current's
+    charge only to first order: flagged; rl2 at the same step is not."""
+    m = conservation_demo_model()
+    kw = dict(grid={"I_app": [2.0]}, params={"B_mode": 1.0}, t_end=20.0)
+    with pytest.warns(UserWarning, match="audit: 1 of 1 .*'rl1'"):
+        ds = _sweep(m, method="rl1", **kw)
+    assert abs(float(ds.charge_drift[0])) > 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ok = _sweep(m, method="rl2", **kw)
+    assert ok.attrs["charge_drift_points"] == 0
+
+
+def test_applied_charge_error_has_the_methods_order():
+    """With V's exponential factor the applied charge is delivered to the method's order:
+    halving dt halves rl1's drift and quarters rl2's and rl2ab's (measured ratios 1.99 and
+    3.97-4.00); the audit reports the global truncation error of the charge."""
+    m = conservation_demo_model()
+    for method, ratio in (("rl1", 2.0), ("rl2", 4.0), ("rl2ab", 4.0)):
+        d = [float(_sweep(m, grid={"I_app": [2.0]}, params={"B_mode": 1.0}, t_end=20.0,
+                          dt=dt, method=method, audit={"atol": 1e9}).charge_drift[0])
+             for dt in (0.02, 0.01)]
+        assert abs(d[1]) > 1e-5
+        assert d[0] / d[1] == pytest.approx(ratio, rel=0.03), method
+
+
+def test_tolerances_and_dry_run():
+    ds = _sweep(grid={"K_o": [4.0]}, t_end=100.0, dry_run=True, audit={"atol": 0.5})
+    assert np.isnan(ds.charge_drift.values).all()
+    assert '"atol": 0.5' in ds.attrs["audit"] and '"rtol": 0.0001' in ds.attrs["audit"]
+    # a looser tolerance keeps the staggered run's 0.1-0.8 mV drift unflagged
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loose = _sweep(grid={"K_o": [4.0]}, t_end=200.0, method="staggered",
+                       audit={"atol": 10.0})
+    assert loose.attrs["charge_drift_points"] == 0
+
+
+@pytest.mark.parametrize(("kw", "match"), [
+    (dict(model="hh1952"), r"audit: model 'hh1952' declares no charge balance"),
+    (dict(stimulus=bp.VoltageClamp(holding=-70.0)), "voltage clamp has no charge balance"),
+    (dict(audit={"tol": 1.0}), r"unknown key\(s\) \['tol'\]"),
+    (dict(audit={"atol": -1.0}), r"audit atol .*mV"),
+    (dict(audit="yes"), r"audit = 'yes' must be True, False or a mapping"),
+])
+def test_bad_audit_requests_are_clear_errors(kw, match):
+    model = kw.pop("model", "beta_cell")
+    with pytest.raises(ValueError, match=match):
+        _sweep(model, grid={"K_o": [4.0]}, t_end=10.0, dry_run=True, **kw)
+
+
+@pytest.mark.parametrize(("change", "match"), [
+    (dict(convention="molar"), "convention 'molar'"),
+    (dict(area="area"), "needs area with the 'density' convention"),
+    (dict(capacitance="C"), "names 'C', which is not a parameter"),
+    (dict(carriers=()), "lists no carrier"),
+    (dict(carriers=(bp.ChargeCarrier("V", 1, "vol_i"),)), "state other than V"),
+    (dict(carriers=(bp.ChargeCarrier("Na_i", 0, "vol_i"),)), "valence 0"),
+    (dict(carriers=(bp.ChargeCarrier("Na_i", 1, "vol"),)), "names 'vol'"),
+])
+def test_declaration_is_checked(change, match):
+    bad = dataclasses.replace(BETA.charge_balance, **change)
+    with pytest.raises(RuntimeError, match=match):
+        dataclasses.replace(BETA, charge_balance=bad)
