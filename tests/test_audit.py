@@ -129,6 +129,21 @@ def test_stimulus_charge_and_its_sampling(method):
     assert np.all(np.abs(on.charge_drift.values) < 1e-9)
 
 
+def test_failed_points_have_no_drift_and_retried_points_are_audited():
+    """A point whose run failed (non-finite state at a 10 ms step, 12 mM K_o) has a NaN drift
+    and is not counted; retried at 0.1 ms it is audited from the retry's final state."""
+    kw = dict(points={"K_o": [5.0, 12.0]}, t_end=20000.0, dt=10.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the coarse-step warning
+        ds = _sweep(**kw)
+        again = _sweep(**kw, retry={"dt": 0.1})
+    assert ds.status.values.tolist() == [0, 1]
+    assert np.isfinite(ds.charge_drift.values[0]) and np.isnan(ds.charge_drift.values[1])
+    assert again.retried.values.tolist() == [False, True]
+    assert np.all(np.abs(again.charge_drift.values) < 1e-6)
+    assert again.attrs["charge_drift_points"] == 0
+
+
 def test_applied_integral_stops_at_t_end():
     """Piecewise-constant waveforms integrated by hand: zero before the first time, the last
     value held to t_end, nothing after t_end."""
