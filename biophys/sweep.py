@@ -102,7 +102,7 @@ def default_chunk_size(n_points: int) -> int:
 
 
 def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: str,
-              init: Initial, retry_record: str) -> dict:
+              init: Initial, retry_record: str, audit: bool = False) -> dict:
     return {
         "model": m.name, "kernels": kernels_source_hash(), "biophys": __version__,
         "parameters": [float(x) for x in spec.p0], "initial": [float(x) for x in spec.y0],
@@ -116,6 +116,8 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "stimulus": repr(spec.stimulus), "substitution": rule,
         # only when asked for, so that checkpoints written before it keep their hash
         **({"final_state": True} if spec.final_state else {}),
+        # the audit needs the final states: named, so that a refused checkpoint says why
+        **({"audit": True} if audit else {}),
         **({"stop_at_rest": _rest.settings(m, spec.rest, spec.t_end, spec.dt)}
            if spec.rest else {}),
         **({"initial_per_point": [list(spec.state_rows), array_digest(init.table)]}
@@ -344,7 +346,8 @@ def sweep(
     spec_retry, retry_record = _retry.retry_spec(m, spec, retry)
     spec = dataclasses.replace(spec, retry=spec_retry)
     every = _chunk.trace_every(spec, record_every) if trace_idx else None
-    settings = _settings(m, spec, design, mapper, rule, init, retry_record)
+    settings = _settings(m, spec, design, mapper, rule, init, retry_record,
+                         audit_tol is not None)
     _engine.warn_coarse_dt(m, dt, method)
     _warn_lags(m, plan.specs, p0, mapper, n, warmup)
     outputs = spec.outputs(m)

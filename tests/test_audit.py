@@ -144,6 +144,21 @@ def test_failed_points_have_no_drift_and_retried_points_are_audited():
     assert again.attrs["charge_drift_points"] == 0
 
 
+def test_checkpointed_audit_resumes_and_refuses_a_plain_checkpoint(tmp_path):
+    """The final states the audit needs are checkpointed with the chunks: a rerun loads them
+    and gives the same drift; a checkpoint written without the audit is refused, naming it."""
+    kw = dict(grid={"K_o": [4.0, 8.0]}, t_end=200.0, method="staggered", chunk_size=1)
+    with pytest.warns(UserWarning, match="audit"):
+        first = _sweep(checkpoint=tmp_path / "a", **kw)
+    with pytest.warns(UserWarning, match="audit"):
+        again = _sweep(checkpoint=tmp_path / "a", **kw,
+                       callback=lambda *a: pytest.fail("a chunk was recomputed"))
+    np.testing.assert_array_equal(again.charge_drift.values, first.charge_drift.values)
+    _sweep(checkpoint=tmp_path / "b", audit=False, **kw)
+    with pytest.raises(ValueError, match=r"differing: audit, final_state"):
+        _sweep(checkpoint=tmp_path / "b", **kw)
+
+
 def test_applied_integral_stops_at_t_end():
     """Piecewise-constant waveforms integrated by hand: zero before the first time, the last
     value held to t_end, nothing after t_end."""
