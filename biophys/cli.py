@@ -150,7 +150,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     record = args.record.split(",") if args.record else ["V"]
     ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params,
                      conditions=conditions, initial=initial, stimulus=stimulus, record=record,
-                     record_every=args.record_every, method=args.method)
+                     record_every=args.record_every, method=args.method, rtol=args.rtol,
+                     atol=args.atol)
     if args.out:
         _parent(args.out)
         ds.to_netcdf(args.out)
@@ -176,9 +177,10 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 
     from ._cache import cache_dir
     from ._compile import precompile
+    from ._engine import DEFAULT_METHOD
 
     t = time.perf_counter()
-    cpu = precompile(args.models or None, methods=tuple(args.method or ["rl2"]),
+    cpu = precompile(args.models or None, methods=tuple(args.method or [DEFAULT_METHOD]),
                      aux=args.aux, processes=args.processes)
     for name, seconds in cpu.items():
         print(f"{name:<30} {seconds:6.1f} s CPU")
@@ -197,7 +199,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ._engine import DEFAULT_METHOD, METHODS
+    from ._engine import ATOL, DEFAULT_METHOD, METHODS, RTOL
     from .solution import SUBSTITUTIONS
 
     p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
@@ -240,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "(> 0; default: the model's own); makes the bath a biophys.Solution")
     sp.add_argument("--method", choices=tuple(METHODS), default=DEFAULT_METHOD,
                     help="integration method (default %(default)s; see biophys.simulate)")
+    sp.add_argument("--rtol", type=float, default=None,
+                    help="relative local error tolerance of the error-controlled methods "
+                    "(--method adaptive or rosenbrock), dimensionless, in [1e-14, 0.1] "
+                    f"(default {RTOL:g}); an error with a fixed-step method")
+    sp.add_argument("--atol", type=float, default=None,
+                    help="absolute local error tolerance of --method adaptive or rosenbrock, "
+                    "one number for every state, in each state's own unit, > 0 (default "
+                    f"{ATOL:g}); an error with a fixed-step method")
     sp.add_argument("--pulse", type=float, nargs=3, metavar=("AMP", "START", "DURATION"),
                     help="square current pulse (model current unit, ms, ms)")
     sp.add_argument("--record", default=None, help="comma-separated states/outputs (default V)")
@@ -250,9 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("compile", help="compile (or load) the kernels of models into the "
                         "on-disk cache, e.g. once after installing")
     sp.add_argument("models", nargs="*", help="model names (default: every built-in model)")
-    sp.add_argument("--method", action="append",
+    sp.add_argument("--method", action="append", choices=tuple(METHODS),
                     help="integration method to prepare, as in simulate/sweep (repeatable; "
-                    "default rl2; an unknown name lists the valid ones)")
+                    f"default {DEFAULT_METHOD})")
     sp.add_argument("--aux", action="store_true",
                     help="also the variants that record currents and fluxes")
     sp.add_argument("--processes", type=int, default=2,

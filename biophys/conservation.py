@@ -40,13 +40,14 @@ its dt = 0.1 ms: the charge of 1.1 mV; ``tests/test_conservation.py``).
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _engine
-from ._checks import checked_number
+from ._checks import checked_number, is_real, to_float
 from ._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State
 from .kernels.protocol import block_parameters, phi1
 
@@ -237,7 +238,7 @@ def _trapezoid_and_gross(rate: np.ndarray, h: float) -> tuple[float, float]:
 def check_conservation(
     model: str | Model,
     *,
-    currents: Sequence[str],
+    currents: str | Sequence[str],
     capacitance: str | float,
     ions: Sequence[tuple[str, float, float]] = (),
     params: Mapping[str, float] | None = None,
@@ -252,15 +253,17 @@ def check_conservation(
     ----------
     model : str or Model
         Built-in model name or a :class:`biophys.Model` (e.g. one not registered).
-    currents : sequence of str
+    currents : str or sequence of str
         Outputs whose sum is the total ionic membrane current (model current unit, outward
-        positive).
+        positive); a single name is one output.
     capacitance : str or float
         Name of the capacitance parameter, or its value (model unit: capacitance x mV = current
         unit x ms).
     ions : sequence of (state, valence, charge_per_mM)
-        Tracked concentration states; ``charge_per_mM`` converts 1 mM in that compartment to
-        membrane charge (negative for extracellular compartments). Empty: only (1) is checked.
+        Tracked concentration states; ``valence`` (dimensionless) is a non-zero real number,
+        ``charge_per_mM`` (capacitance unit x mV per mM) a finite real number that converts
+        1 mM in that compartment to membrane charge (negative for extracellular compartments).
+        Empty: only (1) is checked.
     params, initial : mapping, optional
         Parameter and initial-state overrides (set any constant applied current to 0).
     t_end, dt : float
@@ -277,7 +280,7 @@ def check_conservation(
     from .models import get_model
 
     m = get_model(model)
-    currents = list(currents)
+    currents = [currents] if isinstance(currents, str) else list(currents)
     if not currents:
         raise ValueError("currents must list at least one output of the model")
     for name in currents:
@@ -291,8 +294,11 @@ def check_conservation(
     cm = checked_number(cm, "capacitance", "(model capacitance unit)", 0.0, low_open=True)
     for st, z, q in ions:
         m.state_index(st)
-        if not (math.isfinite(float(z)) and float(z) != 0 and math.isfinite(float(q))):
-            raise ValueError(f"ion {st!r}: valence must be non-zero and charge_per_mM finite")
+        if not (is_real(z) and math.isfinite(to_float(z)) and to_float(z) != 0
+                and is_real(q) and math.isfinite(to_float(q))):
+            raise ValueError(f"ion {st!r}: valence = {reprlib.repr(z)} (dimensionless) must be a "
+                             f"non-zero real number and charge_per_mM = {reprlib.repr(q)} "
+                             "(capacitance unit x mV per mM) a finite real number")
     run = _run(m, params, initial, t_end, dt, method, currents)
     Itr = run.out.sum(axis=0)
     h = run.h

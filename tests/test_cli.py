@@ -4,9 +4,12 @@ import json
 import subprocess
 import sys
 
+import numpy as np
+import pytest
 import xarray as xr
 
 import biophys as bp
+from biophys._engine import METHODS
 from biophys.cli import main
 
 
@@ -32,6 +35,23 @@ def test_compile_prepares_models(capsys):
     assert main(["compile", "hh1952", "--processes", "1", "--method", "rl2ab"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("hh1952") and "1 model ready" in out
+
+
+def test_compile_method_is_one_of_the_engine_methods(capsys):
+    """``compile --method`` takes the engine's methods as argparse choices: a typo is refused
+    while the arguments are parsed, naming --method and listing the choices (it was any string,
+    refused later by precompile), and --help lists them."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["compile", "hh1952", "--method", "rl2", "--method", "rl22"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("biophys compile: error: argument --method: "
+                                               "invalid choice: 'rl22'"), err
+    assert all(f"'{m}'" in err[0] for m in METHODS), err
+    with pytest.raises(SystemExit) as exit_:
+        main(["compile", "--help"])
+    assert exit_.value.code == 0
+    assert "--method {" + ",".join(METHODS) + "}" in capsys.readouterr().out
 
 
 def test_errors_are_one_line_without_traceback():
@@ -173,6 +193,43 @@ def test_method_option(tmp_path, capsys):
     rl1, rl2 = (bp.simulate("hh1952", t_end=20.0, params={"I_app": 10.0}, method=m).V.values[-1]
                 for m in ("rl1", "rl2"))
     assert v == rl1 and v != rl2
+
+
+def test_tolerance_options(tmp_path, capsys):
+    """--rtol/--atol are the API's rtol/atol of the error-controlled methods: the same numbers
+    and the same recorded tolerances as bp.simulate with them (the options did not exist).
+    The tolerances matter here: the default ones end elsewhere."""
+    args = ["simulate", "hh1952", "--t-end", "20", "--set", "I_app=10", "--method", "adaptive"]
+    api_args = dict(t_end=20.0, params={"I_app": 10.0}, method="adaptive")
+    default = bp.simulate("hh1952", **api_args).V.values
+    for tol, kw in ((["--rtol", "1e-8"], dict(rtol=1e-8)),
+                    (["--rtol", "1e-8", "--atol", "1e-10"], dict(rtol=1e-8, atol=1e-10))):
+        nc = tmp_path / "adaptive.nc"
+        assert main([*args, *tol, "--out", str(nc)]) == 0
+        with xr.open_dataset(nc) as ds:
+            ds = ds.load()
+        api = bp.simulate("hh1952", **api_args, **kw)
+        np.testing.assert_array_equal(ds.V.values, api.V.values)
+        np.testing.assert_array_equal(ds.spike_times.values, api.spike_times.values)
+        assert ds.attrs["rtol"] == api.attrs["rtol"] == kw["rtol"]
+        assert ds.attrs["atol"] == api.attrs["atol"]  # JSON, one value per state
+        assert api.V.values[-1] != default[-1]
+    assert json.loads(ds.attrs["atol"]) == [1e-10] * 4
+
+
+def test_tolerance_with_a_fixed_step_method_is_a_one_line_error(capsys):
+    """--rtol or --atol with a fixed-step method (the default rl2 too) is the API's error, one
+    line naming the option's keyword, not silently ignored."""
+    for args in (["--rtol", "1e-8"], ["--method", "rl1", "--rtol", "1e-8"],
+                 ["--method", "staggered", "--atol", "1e-10"]):
+        assert main(["simulate", "hh1952", "--t-end", "1", *args]) == 2, args
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("biophys simulate: error: rtol/atol apply "
+                                                   "only to method 'adaptive' or 'rosenbrock'")
+    # a tolerance out of range: the API's message with its unit and range
+    assert main(["simulate", "hh1952", "--t-end", "1", "--method", "adaptive", "--rtol", "1"]) == 2
+    assert capsys.readouterr().err.strip() == ("biophys simulate: error: rtol = 1.0 "
+                                               "(dimensionless) must be in [1e-14, 0.1]")
 
 
 def test_bath_errors_are_one_line_naming_the_input():

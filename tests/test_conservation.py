@@ -271,3 +271,37 @@ def test_balance_fails_when_the_declared_fluxes_vanish():
     r = check_balance("hh1952", "m", {"I_Na": 0.0}, initial={"V": -50.0}, t_end=10.0)
     assert abs(r.change) > 0.01 and r.gross == 0.0
     assert r.error > 0.5 and not r.ok(), str(r)
+
+
+# --------------------------------------------------------------------------------------------
+# session 31: a single current name, the values of a bad ion entry
+# --------------------------------------------------------------------------------------------
+
+def test_a_single_current_name_is_one_output():
+    """``currents="I_ion"`` is the one output I_ion, as ``record`` takes a single name (it was
+    read letter by letter: "'I' is not an output"). A single flux name for ``check_balance``
+    is refused: it needs a coefficient (a mapping)."""
+    kw = dict(capacitance="C_m", initial={"V": -20.0}, t_end=1.0, dt=0.01)
+    one = check_conservation(MODEL, currents="I_ion", **kw)
+    listed = check_conservation(MODEL, currents=["I_ion"], **kw)
+    assert one.charge_currents == listed.charge_currents
+    assert abs(one.charge_membrane) > 10.0 and one.error_currents < 1e-12, str(one)
+    with pytest.raises(ValueError, match="fluxes must map at least one"):
+        check_balance(MODEL, "Na_i", "I_Na")
+
+
+@pytest.mark.parametrize("valence, charge, shown", [
+    (0, Q, ["valence = 0 ", f"charge_per_mM = {Q!r} "]),
+    (1, math.nan, ["valence = 1 ", "charge_per_mM = nan "]),
+    (1, math.inf, ["charge_per_mM = inf "]),
+    ("1", Q, ["valence = '1' "]),  # a string is not a number (float("1") let it through)
+])
+def test_a_bad_ion_entry_shows_the_values_given(valence, charge, shown):
+    with pytest.raises(ValueError) as err:
+        check_conservation(MODEL, currents=CURRENTS, capacitance="C_m",
+                           ions=[("K_i", 1, Q), ("Na_i", valence, charge)])
+    msg = str(err.value)
+    assert msg.startswith("ion 'Na_i': valence = ")
+    for words in [*shown, "(dimensionless) must be a non-zero real number",
+                  "(capacitance unit x mV per mM) a finite real number"]:
+        assert words in msg, (words, msg)
