@@ -472,18 +472,24 @@ def sweep(
     ds = _dataset(m, design, spec, plan, results, status)
     _initial.add_warm_start(ds, design, init)
     if audit_tol is not None:
+        pars, states = _audit.needed(m)
+        # a point stopped at rest is audited up to t_rest: its closed-form end state keeps
+        # the ions where they were, so it leaves out what an applied current would move after
+        t_audit = (np.where(np.isfinite(results["t_rest"]), results["t_rest"], t_end)
+                   if rest else t_end)
         drift, applied = _audit.charge_drift(
-            m, _point_parameters(p0, mapper, n), _point_initial(init, n),
-            np.stack([results[f"final_{s}"] for s in m.state_names]), t_end, stimulus)
+            m, _point_parameters(m, p0, mapper, n, pars), _point_initial(m, init, n, states),
+            {s: results[f"final_{s}"] for s in states}, t_audit, stimulus)
         over = _audit.flagged(drift, applied, audit_tol)
         extra["charge_drift_points"] = int(over.sum())
         _add_audit(ds, m, design, drift, final_state)
         if over.any():
             k = int(np.nanargmax(np.where(over, np.abs(drift), np.nan)))
+            how = f"method {method!r}, dt {dt:g} ms" + (
+                ", retried points with the retry settings" if spec_retry is not None else "")
             warn_user(f"audit: {int(over.sum())} of {n} points drift beyond the charge "
-                      f"tolerance (largest {drift[k]:.3g} mV at point {k}, method "
-                      f"{method!r}, dt {dt:g} ms); rl2/rl2ab keep the charge to rounding, "
-                      "staggered and rl1 only to their order")
+                      f"tolerance (largest {drift[k]:.3g} mV at point {k}; {how}); rl2/rl2ab "
+                      "keep the charge to rounding, staggered and rl1 only to their order")
     if spec_retry is not None:
         ds["retried"] = (ds["status"].dims, retried.reshape(design.shape), {
             "long_name": "point run again with the retry settings (see the retry attribute) "
@@ -495,20 +501,22 @@ def sweep(
     return ds
 
 
-def _point_parameters(p0: np.ndarray, mapper: Mapper, n: int) -> np.ndarray:
-    """Every point's parameter vector, shape (n_params, n)."""
-    P = np.repeat(p0[:, None], n, axis=1)
-    if mapper.varied:
-        P[list(mapper.varied)] = mapper.values(0, n)
-    return P
+def _point_parameters(m: Model, p0: np.ndarray, mapper: Mapper, n: int,
+                      names) -> dict[str, np.ndarray | float]:
+    """The parameters ``names`` at every point: (n,) arrays where swept, else the shared
+    value (only the rows asked for are built)."""
+    idx = {name: m.parameter_index(name) for name in names}
+    vals = mapper.values(0, n) if any(i in mapper.varied for i in idx.values()) else None
+    return {name: vals[mapper.varied.index(i)] if i in mapper.varied else float(p0[i])
+            for name, i in idx.items()}
 
 
-def _point_initial(init: Initial, n: int) -> np.ndarray:
-    """Every point's initial state, shape (n_states, n)."""
-    Y = np.repeat(init.y0[:, None], n, axis=1)
-    if init.rows:
-        Y[list(init.rows)] = init.columns(np.arange(n))
-    return Y
+def _point_initial(m: Model, init: Initial, n: int, names) -> dict[str, np.ndarray | float]:
+    """The initial states ``names`` at every point (per-point values where given)."""
+    idx = {name: m.state_index(name) for name in names}
+    cols = init.columns(np.arange(n)) if any(i in init.rows for i in idx.values()) else None
+    return {name: cols[init.rows.index(i)] if i in init.rows else float(init.y0[i])
+            for name, i in idx.items()}
 
 
 def _add_audit(ds: xr.Dataset, m: Model, design: Design, drift: np.ndarray,
