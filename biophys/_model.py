@@ -10,6 +10,7 @@ layout agree.
 from __future__ import annotations
 
 import math
+import numbers
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -128,7 +129,8 @@ class ChargeCarrier:
     Attributes
     ----------
     state : str
-        Concentration state, mM (free concentration when ``free_fraction`` is given).
+        Concentration state, mM, of a compartment inside the membrane (cytosol, ER); free
+        concentration when ``free_fraction`` is given.
     valence : int
         Charge number of the ion (+1 Na+ and K+, +2 Ca2+).
     volume : str
@@ -289,7 +291,8 @@ class Model:
             if c.state not in self._s or c.state == "V" or c.state in seen:
                 raise bad(f"carrier {c.state!r} must be a state other than V, listed once")
             seen.add(c.state)
-            if isinstance(c.valence, bool) or not isinstance(c.valence, int) or not c.valence:
+            if isinstance(c.valence, bool) or not isinstance(c.valence, numbers.Integral) \
+                    or not c.valence:
                 raise bad(f"carrier {c.state!r}: valence {c.valence!r} must be a non-zero int")
             for par in (c.volume, c.free_fraction):
                 if par is not None and par not in self._p:

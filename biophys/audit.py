@@ -43,17 +43,13 @@ import numpy as np
 
 from ._checks import checked_number
 from ._model import ChargeBalance, Model
-from .kernels.constants import FARADAY
+from .kernels.ion_balance import charge_per_mM_density, charge_per_mM_pA
 
 #: Default absolute tolerance of the charge drift, mV (rounding after 1e7 steps: ~1e-7 mV).
 DEFAULT_ATOL = 1e-3
 #: Default tolerance relative to the applied charge (rl2 at the models' own steps: up to 4e-5).
 DEFAULT_RTOL = 1e-4
 
-#: Charge per mM of a monovalent ion per unit compartment volume (per unit area for
-#: ``"density"``): fC/(mM fL) for ``"whole_cell"``, nC/cm^2 per (mM um^3/um^2) for
-#: ``"density"`` (:mod:`biophys.kernels.ion_balance`).
-_CHARGE_PER_MM = {"whole_cell": FARADAY / 1000.0, "density": FARADAY / 10.0}
 
 
 def balance_of(model: Model) -> ChargeBalance:
@@ -158,12 +154,13 @@ def charge_drift(model: Model, params, initial, final, t_end,
     par = reader(params, model.parameter_index)
     y0, y1 = reader(initial, model.state_index), reader(final, model.state_index)
     cm = par(cb.capacitance)
-    per_mM = _CHARGE_PER_MM[cb.convention]
-    if cb.area is not None:
-        per_mM = per_mM / par(cb.area)
     ions = 0.0
     for c in cb.carriers:
-        q = per_mM * par(c.volume)
+        # the kernels' own conversions (their Python bodies: arrays in, no compilation)
+        if cb.convention == "density":
+            q = charge_per_mM_density.py_func(par(cb.area), par(c.volume))
+        else:
+            q = charge_per_mM_pA.py_func(par(c.volume))
         if c.free_fraction is not None:
             q = q / par(c.free_fraction)
         ions = ions + q * c.valence * (y1(c.state) - y0(c.state))

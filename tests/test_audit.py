@@ -336,3 +336,14 @@ def test_a_point_stopped_at_rest_under_an_applied_current_is_audited_like_the_fu
     assert np.isfinite(stopped.t_rest.values).all()  # both points were frozen
     np.testing.assert_allclose(stopped.charge_drift.values, full.charge_drift.values,
                                atol=audit.DEFAULT_ATOL)
+
+
+def test_numpy_integer_valence_is_accepted():
+    """A valence given as a NumPy integer is an integer (bool is not)."""
+    ok = dataclasses.replace(BETA.charge_balance, carriers=(
+        *BETA.charge_balance.carriers[:3], bp.ChargeCarrier("Ca_ER", np.int64(2), "vol_ER",
+                                                            "f_ER")))
+    assert dataclasses.replace(BETA, charge_balance=ok).charge_balance is ok
+    with pytest.raises(RuntimeError, match="valence True"):
+        dataclasses.replace(BETA, charge_balance=dataclasses.replace(
+            ok, carriers=(bp.ChargeCarrier("Na_i", True, "vol_i"),)))
