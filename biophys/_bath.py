@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._model import Model
+from ._warn import warn_user
 
 if TYPE_CHECKING:
     from .solution import Solution
@@ -44,12 +45,48 @@ def _as_given(name: str) -> str:
     return f"{name}=" if name.isidentifier() else name
 
 
-def conditions(model: Model, given, names: tuple[str, str] = API_NAMES
-               ) -> tuple[dict[str, float], Any, str, Any]:
+def unused(solution, model: Model) -> list[str]:
+    """The fields given in ``solution`` (a :class:`biophys.Solution` or
+    :class:`biophys.Cytosol`) that ``model`` has no condition for, sorted; empty for None, a
+    mapping or another object with ``as_params``. Left-out fields (the model's own values) and
+    derived ones (Na_o under a substitution rule, an electroneutral Cl_o) are not given."""
+    from .solution import Cytosol, Solution
+
+    if isinstance(solution, Cytosol):
+        solution = Solution(cytosol=solution)
+    return solution.unused(model) if isinstance(solution, Solution) else []
+
+
+def warn_unused(solution, model: Model) -> None:
+    """One warning naming the fields of ``solution`` that ``model`` does not use
+    (:func:`unused`), with their values, if there are any."""
+    names = unused(solution, model)
+    if not names:
+        return
+    from .solution import field_unit
+
+    cyt = getattr(solution, "cytosol", None)
+
+    def given(name: str) -> str:
+        v = getattr(solution, name, None)
+        v = getattr(cyt, name, None) if v is None else v
+        unit = field_unit(name)
+        return f"{name} = {v:g}" + ("" if unit in (None, "(dimensionless)") else f" {unit}")
+
+    several = len(names) > 1
+    warn_user(f"{type(solution).__name__} field{'s' if several else ''} "
+              f"{', '.join(map(given, names))} not applied: model {model.name!r} has no such "
+              f"condition (its conditions: {', '.join(model.condition_names) or 'none'}); the "
+              f"result's solution attribute lists {'them' if several else 'it'} under 'unused'")
+
+
+def conditions(model: Model, given, names: tuple[str, str] = API_NAMES,
+               warn: bool = True) -> tuple[dict[str, float], Any, str, Any]:
     """``(overrides, solution or None, substitution rule text, the solution resolved against
     ``model`` or None)`` of ``conditions=``: a :class:`biophys.Solution` (or an object with
     ``as_params``), a mapping of the model's conditions, or None. ``names``: the parameter and
-    condition inputs as messages name them."""
+    condition inputs as messages name them. ``warn``: warn about the given fields that
+    ``model`` does not use (:func:`warn_unused`; off where the caller's run warns itself)."""
     if given is None:
         return {}, None, INDEPENDENT, None
     if hasattr(given, "as_params"):
@@ -61,7 +98,10 @@ def conditions(model: Model, given, names: tuple[str, str] = API_NAMES
         res = resolved(given, model)
         desc = getattr(res, "describe_substitution", None)
         text = desc() if callable(desc) else str(rule if rule is not None else "none")
-        return dict(given.as_params(model)), given, text, res
+        out = dict(given.as_params(model))
+        if warn:
+            warn_unused(given, model)
+        return out, given, text, res
     if not isinstance(given, Mapping):
         raise ValueError("conditions must be a mapping {name: value} or a biophys.Solution")
     for name in given:
@@ -83,12 +123,14 @@ def covered(model: Model, solution, res=None) -> set[str]:
 
 
 def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None,
-              names: tuple[str, str] = API_NAMES) -> tuple[dict[str, Any], Any, str, Any]:
+              names: tuple[str, str] = API_NAMES, warn: bool = True
+              ) -> tuple[dict[str, Any], Any, str, Any]:
     """:func:`conditions` with ``params=`` added to its overrides (the bath is resolved once);
     a name given twice, or a parameter a Solution sets given in ``params``, is an error
-    (``names``: the two inputs as the messages name them)."""
+    (``names``: the two inputs as the messages name them; ``warn``: as for
+    :func:`conditions`)."""
     p_name, c_name = names
-    cond, solution, rule, res = conditions(model, given_conditions, names)
+    cond, solution, rule, res = conditions(model, given_conditions, names, warn)
     out = dict(cond)
     set_by_solution = covered(model, solution, res)
     for name, value in (params or {}).items():
@@ -109,7 +151,10 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
                     varied: Sequence[str] = (), res=None) -> dict | str:
     """Provenance of the bath, resolved against ``model`` when the object can be (``res``: that
     resolution, already made); fields that differ between points say so instead of giving the
-    base value."""
+    base value. A Solution's or Cytosol's record lists under ``unused`` the fields given that
+    ``model`` has no condition for (not applied; the cytosol's in its own record)."""
+    from .solution import Cytosol, Solution
+
     if solution is None or not hasattr(solution, "record"):
         return "none"
     rec = (resolved(solution, model) if res is None else res).record()
@@ -120,6 +165,12 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
                 part[q] = how
                 if q in part.get("from_model", []):
                     part["from_model"].remove(q)
+    if isinstance(solution, (Solution, Cytosol)):
+        gone = unused(solution, model)
+        inner = set(Cytosol._fields()) if isinstance(rec.get("cytosol"), dict) else set()
+        rec["unused"] = [q for q in gone if q not in inner]
+        if inner:
+            rec["cytosol"]["unused"] = [q for q in gone if q in inner]
     return rec
 
 

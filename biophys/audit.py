@@ -66,11 +66,12 @@ def balance_of(model: Model) -> ChargeBalance:
 def tolerances(audit, model: Model, stimulus=None) -> dict[str, float] | None:
     """Check the ``audit`` option of :func:`biophys.sweep`: None when off, else its tolerances.
 
-    ``audit`` is a bool or a mapping with ``atol`` (mV, >= 0) and/or ``rtol`` (>= 0).
+    ``audit`` is a bool (a NumPy bool too), None (off) or a mapping with ``atol`` (mV,
+    >= 0) and/or ``rtol`` (relative to the applied charge, dimensionless, in [0, 1]).
     """
-    if audit is False or audit is None:
+    if audit is None or isinstance(audit, (bool, np.bool_)) and not audit:
         return None
-    if audit is True:
+    if isinstance(audit, (bool, np.bool_)):
         tol = {}
     elif isinstance(audit, Mapping):
         tol = dict(audit)
@@ -84,7 +85,8 @@ def tolerances(audit, model: Model, stimulus=None) -> dict[str, float] | None:
     balance_of(model)
     applied_integral(stimulus, 1.0)  # refuses a voltage clamp up front
     return {"atol": checked_number(tol.get("atol", DEFAULT_ATOL), "audit atol", "mV", 0.0),
-            "rtol": checked_number(tol.get("rtol", DEFAULT_RTOL), "audit rtol", "", 0.0)}
+            "rtol": checked_number(tol.get("rtol", DEFAULT_RTOL), "audit rtol", "1", 0.0, 1.0,
+                                   note=" (a fraction of the applied charge)")}
 
 
 def applied_integral(stimulus, t_end) -> np.ndarray | float:

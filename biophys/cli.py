@@ -96,7 +96,9 @@ def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, obj
     sol = _bath.solution_from_table(table, "--condition with --substitution or --reference",
                                     "; other parameters go in --set")
     unused = sol.unused(model)
-    if unused:  # refused here, where a field is typed for this model (the API ignores it)
+    # refused here, where a field is typed for this one model (the API and a sweep's
+    # [solution] table warn and go on: a Solution object or a table may serve several models)
+    if unused:
         raise ValueError(f"--condition {_listing(unused)}: not a condition of model "
                          f"{model.name!r} (its conditions: {_listing(model.condition_names)})")
     with warnings.catch_warnings():

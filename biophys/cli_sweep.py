@@ -25,7 +25,9 @@ the backend; see ``examples/*.toml``. Keys::
     [conditions]                 # fixed bath/cytosol values (no substitution rule)
     [solution]                   # or a biophys.Solution, e.g. substitution = "equimolar_Na";
                                  # cytosol fields (Mg_i, ATP, ...) go to its Cytosol; fields
-                                 # left out are the model's own values
+                                 # left out are the model's own values; fields the model
+                                 # has no condition for are warned about (not refused: a
+                                 # bath may serve several models) and listed as unused
     [initial]                    # initial-state overrides
     [retry]                      # rerun failed points: method = "rosenbrock", dt, rtol, atol
     stop_at_rest = true          # (top level) or a [stop_at_rest] table with rtol, atol

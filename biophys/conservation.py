@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -235,6 +235,38 @@ def _trapezoid_and_gross(rate: np.ndarray, h: float) -> tuple[float, float]:
             float(h * np.abs(rate[:-1]).sum()))
 
 
+def _ion_entries(ions) -> list[tuple]:
+    """``ions`` as a list of ``(state, valence, charge_per_mM)`` entries, or a ``ValueError``
+    showing what was given (a single tuple was unpacked letter by letter before)."""
+    entry = "(state, valence, charge_per_mM) tuples"
+    if isinstance(ions, (str, Mapping)) or not isinstance(ions, Iterable):
+        raise ValueError(f"ions = {reprlib.repr(ions)} must be a sequence of {entry}")
+    out = list(ions)
+    for e in out:
+        if isinstance(e, str) or not isinstance(e, Sequence) or len(e) != 3:
+            one = (f"; one ion is ions=[{reprlib.repr(tuple(out))}]"
+                   if len(out) == 3 and isinstance(out[0], str) else "")
+            raise ValueError(f"ions = {reprlib.repr(ions)} must be a sequence of {entry}: "
+                             f"entry {reprlib.repr(e)} is not one{one}")
+    return out
+
+
+def _no_applied_current(m: Model, p: np.ndarray) -> None:
+    """A ``ValueError`` if ``m`` declares an applied current (``ChargeBalance.applied``) and
+    it is not 0 in the parameter vector ``p``: identity (1) has no term for it."""
+    cb = m.charge_balance
+    name = cb.applied if cb is not None else None
+    if name is None:
+        return
+    value = float(p[m.parameter_index(name)])
+    if value != 0.0:
+        raise ValueError(
+            f"{name} = {value:g} {m.parameter(name).unit} (the applied current of model "
+            f"{m.name!r}) must be 0 for check_conservation: its identities have no term for an "
+            f"applied current; give params={{{name!r}: 0.0}} (sweep(audit=True) accounts for "
+            "one)")
+
+
 def check_conservation(
     model: str | Model,
     *,
@@ -263,9 +295,12 @@ def check_conservation(
         Tracked concentration states; ``valence`` (dimensionless) is a non-zero real number,
         ``charge_per_mM`` (capacitance unit x mV per mM) a finite real number that converts
         1 mM in that compartment to membrane charge (negative for extracellular compartments).
-        Empty: only (1) is checked.
+        Empty: only (1) is checked. A single ion is a list of one tuple.
     params, initial : mapping, optional
-        Parameter and initial-state overrides (set any constant applied current to 0).
+        Parameter and initial-state overrides. Set any constant applied current to 0: the
+        identities have no term for it. A model that declares it
+        (``Model.charge_balance.applied``, e.g. ``beta_cell``'s ``I_app``) is refused when it
+        is not 0.
     t_end, dt : float
         Duration and step, ms (``dt`` default: the model's).
     method : str, optional
@@ -287,11 +322,11 @@ def check_conservation(
         if name not in m.output_names:
             raise ValueError(f"{name!r} is not an output of model {m.name!r}; outputs: "
                              f"{', '.join(m.output_names)}")
-    if isinstance(capacitance, str):
-        cm = float(m.parameter_vector(params)[m.parameter_index(capacitance)])
-    else:
-        cm = capacitance
+    p = m.parameter_vector(params)
+    _no_applied_current(m, p)
+    cm = float(p[m.parameter_index(capacitance)]) if isinstance(capacitance, str) else capacitance
     cm = checked_number(cm, "capacitance", "(model capacitance unit)", 0.0, low_open=True)
+    ions = _ion_entries(ions)
     for st, z, q in ions:
         m.state_index(st)
         if not (is_real(z) and math.isfinite(to_float(z)) and to_float(z) != 0
@@ -364,8 +399,7 @@ def check_balance(
     dt: float | None = None,
     method: str | None = None,
 ) -> BalanceReport:
-    """Run ``model`` with no applied current and check that ``state`` changes by exactly the
-    integral of ``fluxes``.
+    """Run ``model`` and check that ``state`` changes by exactly the integral of ``fluxes``.
 
     The balance ``d state/dt = sum_k c_k x_k`` is the bookkeeping of a concentration: e.g. a
     cytosolic Ca2+ that changes only through the Ca2+ currents (``c = -f A/(z F vol)``), the
@@ -384,7 +418,10 @@ def check_balance(
         Outputs or states ``x_k`` with their coefficients ``c_k`` (state unit per ms per unit
         of ``x_k``).
     params, initial : mapping, optional
-        Parameter and initial-state overrides (set any constant applied current to 0).
+        Parameter and initial-state overrides. A constant applied current may be on: in the
+        built-in models it drives V alone, so a concentration's balance holds with it (the
+        tracked ions follow the currents, not the applied current). It is a parameter, not a
+        flux that can be listed, so a balance of V itself needs it 0.
     t_end, dt : float
         Duration and step, ms (``dt`` default: the model's).
     method : str, optional

@@ -136,8 +136,9 @@ def sensitivity(
     cols, design, shape = _base_table(m, grid, points, solution)
     n = int(np.prod(shape))
     covered = _bath.covered(m, conditions)
-    # sweep's checks of params against conditions, before the perturbations are built
-    _bath.overrides(m, conditions, params)
+    # sweep's checks of params against conditions, before the perturbations are built (the
+    # sweep below warns about fields of the Solution that the model does not use)
+    _bath.overrides(m, conditions, params, warn=False)
     fixed = dict(params or {})
     given = dict(conditions) if isinstance(conditions, Mapping) else {}
     base = {}

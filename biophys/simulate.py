@@ -118,7 +118,9 @@ def simulate(
         The bath (and cytosol), as in :func:`biophys.sweep`: a :class:`biophys.Solution`
         (its fields left out are the model's own values; its substitution rule applies), or a
         mapping of the model's conditions (``model.condition_names``) set one by one. A
-        parameter a Solution sets cannot also be given in ``params``.
+        parameter a Solution sets cannot also be given in ``params``. Fields given in a
+        Solution (or Cytosol) that the model has no condition for are not applied: one
+        ``UserWarning`` names them, and the ``solution`` attribute lists them as ``unused``.
     initial : mapping, optional
         Initial-state overrides by name.
     stimulus : Pulse, Steps or VoltageClamp, optional

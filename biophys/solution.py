@@ -28,7 +28,8 @@ use it.
 parameters of the same name (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``,
 ``temperature``, ``Mg_i``, ``ATP``, ...; a cytosol's ``pH`` and ``Pi`` also map onto
 ``pH_i`` and ``Pi_i``). Fields the model does not have are ignored (or reported:
-``on_unused="warn"``/``"raise"``).
+``on_unused="warn"``/``"raise"``); the runs (:func:`biophys.simulate`, :func:`biophys.sweep`
+...) warn about the given ones and record them as ``unused``.
 """
 
 from __future__ import annotations

@@ -184,7 +184,9 @@ def sweep(
         Parameter overrides shared by all points.
     conditions : mapping or Solution, optional
         Bath/cytosol conditions shared by all points. A :class:`biophys.Solution` also applies
-        its substitution rule to swept conditions (raising K_o may lower Na_o).
+        its substitution rule to swept conditions (raising K_o may lower Na_o). Its given fields
+        that the model has no condition for are not applied: one ``UserWarning`` per call names
+        them, and the ``solution`` attribute lists them as ``unused``.
     initial : mapping or xarray.Dataset, optional
         Initial states. A mapping ``{state: value}`` is shared by all points; a value may
         instead be an array of the sweep's shape (one value per point; NaN: the shared value).
@@ -266,14 +268,15 @@ def sweep(
         still missing. The numbers do not depend on the sharding. ``biophys slurm`` writes
         the job scripts.
     audit : bool or mapping
-        Check every point's charge balance (:mod:`biophys.audit`; models with
-        ``Model.charge_balance``, e.g. ``beta_cell``): adds ``charge_drift`` (mV of membrane
-        potential: the membrane charge change not accounted for by the tracked ions and the
-        applied current, from the initial and final states; NaN where the point did not
-        finish), the attributes ``audit`` (tolerances) and ``charge_drift_points`` (points
-        beyond them), and warns when there are any. A mapping may give ``atol`` (mV, default
-        1e-3) and ``rtol`` (relative to the applied charge, default 1e-4). The runs are those
-        without the option (their final states are kept internally).
+        Check every point's charge balance (True, or a NumPy bool; :mod:`biophys.audit`;
+        models with ``Model.charge_balance``, e.g. ``beta_cell``): adds ``charge_drift`` (mV
+        of membrane potential: the membrane charge change not accounted for by the tracked
+        ions and the applied current, from the initial and final states; NaN where the point
+        did not finish), the attributes ``audit`` (tolerances) and ``charge_drift_points``
+        (points beyond them), and warns when there are any. A mapping may give ``atol`` (mV,
+        >= 0, default 1e-3) and ``rtol`` (relative to the applied charge, in [0, 1], default
+        1e-4). The runs are those without the option (their final states are kept
+        internally).
 
     Returns
     -------

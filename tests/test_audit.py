@@ -9,6 +9,7 @@ stimulus, from the step-midpoint sampling that :mod:`biophys.stimulus` documents
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import warnings
 
@@ -347,3 +348,19 @@ def test_numpy_integer_valence_is_accepted():
     with pytest.raises(RuntimeError, match="valence True"):
         dataclasses.replace(BETA, charge_balance=dataclasses.replace(
             ok, carriers=(bp.ChargeCarrier("Na_i", True, "vol_i"),)))
+
+
+def test_numpy_bools_and_the_range_of_rtol():
+    """``audit=np.True_`` (e.g. from a NumPy array of options) was refused; an rtol above 1
+    (more than the whole applied charge) was accepted."""
+    on = _sweep(grid={"K_o": [4.0]}, t_end=10.0, dry_run=True, audit=np.True_)
+    assert "charge_drift" in on and json.loads(on.attrs["audit"]) == {
+        "atol": audit.DEFAULT_ATOL, "rtol": audit.DEFAULT_RTOL}
+    off = _sweep(grid={"K_o": [4.0]}, t_end=10.0, dry_run=True, audit=np.False_)
+    assert "charge_drift" not in off and "audit" not in off.attrs
+    edge = _sweep(grid={"K_o": [4.0]}, t_end=10.0, dry_run=True, audit={"rtol": 1.0})
+    assert json.loads(edge.attrs["audit"])["rtol"] == 1.0
+    with pytest.raises(ValueError, match=re.escape(
+            "audit rtol = 1.5 (dimensionless) must be in [0, 1] (a fraction of the applied "
+            "charge)")):
+        _sweep(grid={"K_o": [4.0]}, t_end=10.0, dry_run=True, audit={"rtol": 1.5})

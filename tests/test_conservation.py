@@ -305,3 +305,48 @@ def test_a_bad_ion_entry_shows_the_values_given(valence, charge, shown):
     for words in [*shown, "(dimensionless) must be a non-zero real number",
                   "(capacitance unit x mV per mM) a finite real number"]:
         assert words in msg, (words, msg)
+
+
+# --------------------------------------------------------------------------------------------
+# session 32: a single ion tuple; a declared applied current that is not 0
+# --------------------------------------------------------------------------------------------
+
+def test_a_single_ion_tuple_is_a_clear_error():
+    """``ions=("Na_i", 1, q)`` was unpacked letter by letter ("too many values to unpack")."""
+    with pytest.raises(ValueError) as err:
+        check_conservation(MODEL, currents=CURRENTS, capacitance="C_m", ions=("Na_i", 1, Q))
+    msg = str(err.value)
+    assert msg.startswith("ions = ('Na_i', 1, ") and "must be a sequence of (state, valence, " \
+        "charge_per_mM) tuples: entry 'Na_i' is not one; one ion is ions=[('Na_i', 1, " in msg, \
+        msg
+    for bad in ({"Na_i": (1, Q)}, "Na_i", 3.0, [("Na_i", 1)]):
+        with pytest.raises(ValueError, match=r"must be a sequence of \(state, valence, "):
+            check_conservation(MODEL, currents=CURRENTS, capacitance="C_m", ions=bad)
+
+
+@pytest.mark.parametrize("model, kw, words", [
+    (MODEL, dict(currents=CURRENTS, ions=IONS, params={"I_app": 2.0}),
+     "I_app = 2 uA/cm^2 (the applied current of model '_conservation_demo') must be 0"),
+    ("beta_cell", dict(currents="I_ion", params={"I_app": -3.0}),
+     "I_app = -3 pA (the applied current of model 'beta_cell') must be 0"),
+])
+def test_a_declared_applied_current_must_be_zero(model, kw, words):
+    """With I_app != 0 identity (1) reads C dV = -int I dt + Q_app: the report said the
+    currents do not account for the charge (a silently wrong report)."""
+    with pytest.raises(ValueError) as err:
+        check_conservation(model, capacitance="C_m", t_end=0.1, **kw)
+    assert words in str(err.value) and "params={'I_app': 0.0}" in str(err.value), \
+        str(err.value)
+
+
+def test_an_applied_current_is_left_to_models_that_do_not_declare_it_and_to_balances():
+    """hh1952 declares no charge balance: I_app is the caller's to set (as before). A
+    concentration's balance holds with the applied current on (it drives V alone), so
+    check_balance does not refuse it."""
+    r = check_conservation("hh1952", currents=["I_Na", "I_K", "I_L"], capacitance="C_m",
+                           params={"I_app": 10.0}, t_end=1.0)
+    assert r.error_currents > 1e-3  # the applied charge is not in the listed currents
+    b = check_balance(MODEL, "Na_i", {"I_Na": PER_UA, "I_NaK": 3.0 * PER_UA},
+                      params={"B_mode": 1, "I_app": 5.0}, initial={"V": -20.0}, t_end=20.0,
+                      dt=0.01)
+    assert abs(b.change) > 1e-3 and b.ok(1e-9), str(b)

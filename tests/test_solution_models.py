@@ -217,3 +217,71 @@ def test_simulate_takes_the_bath_as_sweep_does():
 def test_simulate_bath_errors_are_those_of_sweep(kw, message):
     with pytest.raises(ValueError, match=message):
         bp.simulate("zg_cell", t_end=1.0, **kw)
+
+
+# --------------------------------------------------------------------------------------------
+# session 32: given fields a model has no condition for are warned about once and recorded
+# --------------------------------------------------------------------------------------------
+
+def _warned(action) -> tuple[list[str], object]:
+    """Every warning of ``action()`` (the runs below give no other), and its result."""
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        out = action()
+    return [str(w.message) for w in got], out
+
+
+def test_simulate_warns_about_and_records_the_fields_the_model_does_not_use():
+    """hh1952 has no Ca_o or Mg_o (its only condition is the temperature): the bath was
+    recorded as if applied, with no hint (a Mg2+ comparison across models got identical
+    runs)."""
+    assert get_model("hh1952").condition_names == ("temperature",)
+    said, ds = _warned(lambda: bp.simulate(
+        "hh1952", t_end=1.0, conditions=Solution(Ca_o=2.0, Mg_o=0.5)))
+    assert len(said) == 1, said
+    for words in ("Ca_o = 2 mM", "Mg_o = 0.5 mM", "model 'hh1952'", "temperature"):
+        assert words in said[0], (words, said[0])
+    assert json.loads(ds.attrs["solution"])["unused"] == ["Ca_o", "Mg_o"]
+    # a Cytosol alone: its fields, pH without a unit
+    said, ds = _warned(lambda: bp.simulate(
+        "hh1952", t_end=1.0, conditions=Cytosol(Mg_i=0.3, pH=7.0)))
+    assert len(said) == 1 and "Mg_i = 0.3 mM, pH = 7 not applied" in said[0], said
+    assert json.loads(ds.attrs["solution"])["unused"] == ["Mg_i", "pH"]
+
+
+def test_a_sweep_warns_once_and_records_the_unused_fields_of_bath_and_cytosol():
+    """One warning per call, not per point or chunk; the cytosol's unused fields in its own
+    record. chay_keizer_1983 takes K_o (swept through the Solution) but no Mg_o or pH."""
+    bath = Solution(K_o=5.0, Mg_o=0.5, cytosol=Cytosol(pH=7.0))
+    said, ds = _warned(lambda: bp.sweep(
+        "chay_keizer_1983", grid={"K_o": [4.0, 5.0, 6.0]}, t_end=2.0, metrics=["mean_V"],
+        conditions=bath, chunk_size=1, progress=False))
+    assert len(said) == 1 and "Mg_o = 0.5 mM, pH = 7 not applied" in said[0], said
+    sol = json.loads(ds.attrs["solution"])
+    assert sol["unused"] == ["Mg_o"] and sol["cytosol"]["unused"] == ["pH"]
+    # hysteresis (a plan, then one sweep per step) and sensitivity (its own checks, then a
+    # sweep): once too
+    said, ds = _warned(lambda: bp.hysteresis(
+        "hh1952", "I_app", [0.0, 1.0], t_end=2.0, metrics=["mean_V"],
+        conditions=Solution(Mg_o=0.5), progress=False))
+    assert len(said) == 1 and json.loads(ds.attrs["solution"])["unused"] == ["Mg_o"], said
+    said, ds = _warned(lambda: bp.sensitivity(
+        "hh1952", "g_K", grid={"I_app": [0.0]}, t_end=2.0, metrics=["mean_V"],
+        conditions=Solution(Mg_o=0.5), progress=False))
+    assert len(said) == 1 and json.loads(ds.attrs["solution"])["unused"] == ["Mg_o"], said
+
+
+@pytest.mark.parametrize("model, bath", [
+    # Na_o derived by the rule, Cl_o by electroneutrality: neither model has them
+    ("chay_keizer_1983", Solution(K_o=8.0, substitution="equimolar_Na")),
+    ("hh1952", Solution(substitution="equimolar_Na")),
+    # a Na_o given with K_o is the rule's reference bath; Cl_o derived from all four cations
+    ("beta_cell", Solution(K_o=8.0, Na_o=140.0, Ca_o=2.6, Mg_o=1.0,
+                           substitution="equimolar_Na")),
+    ("zg_cell", Solution(cytosol=Cytosol(Mg_i=0.3, pH=7.1))),
+    ("beta_cell", Cytosol(pH=7.1, Pi=2.0)),  # pH_i and Pi_i
+])
+def test_derived_and_left_out_fields_are_not_reported(model, bath):
+    said, ds = _warned(lambda: bp.simulate(model, t_end=0.5, conditions=bath))
+    assert said == []
+    assert json.loads(ds.attrs["solution"])["unused"] == []

@@ -1,6 +1,7 @@
 """``biophys sweep config.toml``: TOML configs, results file and figure, one-line errors; the
 example configs; plots with units on the axes."""
 
+import json
 import re
 import subprocess
 import sys
@@ -482,3 +483,18 @@ def test_command_line_option_errors_name_the_option_not_the_file(tmp_path, capsy
     assert run([str(cfg), "--no-progress", *options]) == 2
     err = capsys.readouterr().err
     assert message in err and str(cfg) not in err, err
+
+
+def test_solution_fields_the_model_lacks_are_one_warning_and_recorded(tmp_path, capsys):
+    """A [solution] table is not refused for a field the model has no condition for (a bath
+    may serve several models' configurations, as a Solution object does in the API): one
+    warning line on stderr, and the results file lists it as unused."""
+    out = tmp_path / "r.nc"
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 2.0\nmetrics = ["mean_V"]\nchunk_size = 1\n'
+                '[grid]\nI_app = [0.0, 5.0]\n[solution]\nMg_o = 0.5\n')
+    assert run([str(cfg), "--out", str(out), "--no-progress"]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(err) == 1, err
+    assert err[0].startswith("biophys sweep: warning: Solution field Mg_o = 0.5 mM not applied: "
+                             "model 'hh1952' has no such condition"), err
+    assert json.loads(open_sweep(out).attrs["solution"])["unused"] == ["Mg_o"]
