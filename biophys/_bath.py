@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._model import Model
-from ._warn import warn_user
 
 if TYPE_CHECKING:
     from .solution import Solution
@@ -57,36 +56,14 @@ def unused(solution, model: Model) -> list[str]:
     return solution.unused(model) if isinstance(solution, Solution) else []
 
 
-def warn_unused(solution, model: Model) -> None:
-    """One warning naming the fields of ``solution`` that ``model`` does not use
-    (:func:`unused`), with their values, if there are any."""
-    names = unused(solution, model)
-    if not names:
-        return
-    from .solution import field_unit
-
-    cyt = getattr(solution, "cytosol", None)
-
-    def given(name: str) -> str:
-        v = getattr(solution, name, None)
-        v = getattr(cyt, name, None) if v is None else v
-        unit = field_unit(name)
-        return f"{name} = {v:g}" + ("" if unit in (None, "(dimensionless)") else f" {unit}")
-
-    several = len(names) > 1
-    warn_user(f"{type(solution).__name__} field{'s' if several else ''} "
-              f"{', '.join(map(given, names))} not applied: model {model.name!r} has no such "
-              f"condition (its conditions: {', '.join(model.condition_names) or 'none'}); the "
-              f"result's solution attribute lists {'them' if several else 'it'} under 'unused'")
-
-
 def conditions(model: Model, given, names: tuple[str, str] = API_NAMES,
                warn: bool = True) -> tuple[dict[str, float], Any, str, Any]:
     """``(overrides, solution or None, substitution rule text, the solution resolved against
     ``model`` or None)`` of ``conditions=``: a :class:`biophys.Solution` (or an object with
     ``as_params``), a mapping of the model's conditions, or None. ``names``: the parameter and
     condition inputs as messages name them. ``warn``: warn about the given fields that
-    ``model`` does not use (:func:`warn_unused`; off where the caller's run warns itself)."""
+    ``model`` does not use (``as_params(on_unused="warn")`` of a Solution or Cytosol; off where
+    the caller's run warns itself)."""
     if given is None:
         return {}, None, INDEPENDENT, None
     if hasattr(given, "as_params"):
@@ -98,9 +75,10 @@ def conditions(model: Model, given, names: tuple[str, str] = API_NAMES,
         res = resolved(given, model)
         desc = getattr(res, "describe_substitution", None)
         text = desc() if callable(desc) else str(rule if rule is not None else "none")
-        out = dict(given.as_params(model))
-        if warn:
-            warn_unused(given, model)
+        from .solution import Cytosol, Solution
+
+        own = warn and isinstance(given, (Solution, Cytosol))
+        out = dict(given.as_params(model, on_unused="warn") if own else given.as_params(model))
         return out, given, text, res
     if not isinstance(given, Mapping):
         raise ValueError("conditions must be a mapping {name: value} or a biophys.Solution")

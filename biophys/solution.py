@@ -174,8 +174,12 @@ def _map_params(values: Mapping[str, float], model: Model | str, on_unused: str,
         else:
             out[p] = float(v)
     if unused and on_unused != "ignore":
-        msg = (f"{what} fields {', '.join(sorted(unused))} are not conditions of model "
-               f"{m.name!r} (its conditions: {', '.join(m.condition_names) or 'none'})")
+        units = {k: field_unit(k) for k in unused}
+        shown = [f"{k} = {values[k]:g}" + ("" if units[k] in (None, "(dimensionless)")
+                                           else f" {units[k]}") for k in sorted(unused)]
+        msg = (f"{what} field{'s' if len(unused) > 1 else ''} {', '.join(shown)} not applied: "
+               f"model {m.name!r} has no such condition (its conditions: "
+               f"{', '.join(m.condition_names) or 'none'})")
         if on_unused == "raise":
             raise ValueError(msg)
         warn_user(msg)
@@ -316,7 +320,7 @@ class Cytosol:
         given = set(self._given())
         vals = {k: v for k, v in self.resolve(model).values().items()
                 if k in given or k not in self._fields()}  # given fields, derived species
-        return _map_params(vals, model, on_unused, "cytosol", report=given)
+        return _map_params(vals, model, on_unused, "Cytosol", report=given)
 
     def _given(self) -> list[str]:
         return [n for n in self._fields() if getattr(self, n) is not None]
@@ -539,7 +543,7 @@ class Solution:
         keep = given | {d for d in r._derived if getattr(r, d) is not None}
         vals = {k: v for k, v in r.values().items()
                 if k in keep or k not in _BATH and k not in Cytosol._fields()}
-        return _map_params(vals, model, on_unused, "solution", report=given)
+        return _map_params(vals, model, on_unused, "Solution", report=given)
 
     def _given(self) -> list[str]:
         """Fields given by the user (not derived), the cytosol's included."""

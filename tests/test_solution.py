@@ -151,7 +151,8 @@ def test_as_params_maps_condition_names():
     p = s.as_params(MODEL)
     assert p == {"K_o": 8.0, "temperature": 30.0, "pH": 7.0}
     assert s.unused(MODEL) == ["Mg_o"]  # derived Cl_o is not the user's
-    with pytest.raises(ValueError, match="not conditions of model"):
+    with pytest.raises(ValueError,
+                       match="Mg_o = 0.5 mM not applied: model .* has no such condition"):
         s.as_params(MODEL, on_unused="raise")
     with pytest.warns(UserWarning, match="Mg_o"):
         s.as_params(MODEL, on_unused="warn")
