@@ -132,7 +132,7 @@ def steady_state(
     dt: float | None = None,
     method: str = _engine.DEFAULT_METHOD,
     model: str | Model | None = None,
-    initial: Mapping[str, float] | None = None,
+    initial: Mapping[str, float] | SteadyState | None = None,
 ) -> SteadyState:
     """Run every condition as one cell of an ensemble and return time averages.
 
@@ -152,8 +152,11 @@ def steady_state(
     model : str or Model, optional
         The ZG model to run (default ``"zg_cell"``); a modified copy of it, e.g. one made with
         ``dataclasses.replace``, for probes.
-    initial : mapping, optional
-        Initial-state overrides shared by all runs.
+    initial : mapping or SteadyState, optional
+        Initial-state overrides shared by all runs, or the result of an earlier call with the
+        same conditions: each run then starts from that call's final state of its condition
+        (with this call's ``params``; with the same ones it is a later window of the same
+        runs, without simulating the earlier part again).
 
     Notes
     -----
@@ -171,8 +174,15 @@ def steady_state(
         merged.update(c)
         cols.append(m.parameter_vector(merged))
     P = np.stack(cols, axis=1)
-    y0 = m.state_vector(initial)
-    Y0 = np.repeat(y0[:, None], len(conds), axis=1)
+    if isinstance(initial, SteadyState):
+        if initial.conditions != conds or initial.final_states.shape != (len(m.states), len(conds)):
+            raise ValueError(
+                "initial: a SteadyState continues only the runs it came from; its "
+                f"{len(initial.conditions)} conditions are not the {len(conds)} given here")
+        Y0 = np.array(initial.final_states, dtype=float)
+    else:
+        y0 = m.state_vector(initial)
+        Y0 = np.repeat(y0[:, None], len(conds), axis=1)
     raw = _engine.run(m, P, Y0, t_end=t_end, dt=m.dt if dt is None else dt, warmup=warmup,
                       observe=("Ca_i", "V"), method=method)
     n = raw.n_obs_samples

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 import llvmlite.binding as ll
 import numba
@@ -21,6 +22,26 @@ import biophys as bp
 from biophys import _compile, _engine
 
 HH = bp.model("hh1952")
+
+
+def _in_fresh_caches(jobs):
+    """Run each job (a sequence of ``python -c`` scripts, in order; instead of a script, a
+    tuple of the interpreter's arguments) in a fresh kernel cache of its own, the jobs
+    concurrently (the probes compile; two at once use both cores of CI); returns each job's
+    last stdout. A failing command fails the test with its stderr."""
+    with tempfile.TemporaryDirectory() as d:
+        def run_job(i_job):
+            i, job = i_job
+            env = dict(os.environ, BIOPHYS_CACHE_DIR=os.path.join(d, str(i)))
+            for script in job:
+                argv = ["-c", script] if isinstance(script, str) else list(script)
+                r = subprocess.run([sys.executable, *argv], env=env, capture_output=True,
+                                   text=True)
+                assert r.returncode == 0, r.stderr
+            return r.stdout
+
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            return list(pool.map(run_job, enumerate(jobs)))
 
 
 def _grid(n, i_max=20.0):
@@ -68,29 +89,24 @@ RATES_FIRST = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("rates_cached_first", [False, True])
-def test_hh_rates_run_in_simd_registers(rates_cached_first):
+def test_hh_rates_run_in_simd_registers():
     """Compile the production driver in a fresh cache (cached code cannot be inspected) and
     check its LLVM IR and assembly: the rates and the update are vector code. Also when an
     earlier process compiled and cached the model's ``rates`` on its own (as a direct call,
     ``bp.reference.solve`` or a test does): that once left a scalar driver, 4x slower."""
-    with tempfile.TemporaryDirectory() as d:
-        env = dict(os.environ, BIOPHYS_CACHE_DIR=d)
-        if rates_cached_first:
-            subprocess.run([sys.executable, "-c", RATES_FIRST], env=env, check=True,
-                           capture_output=True)
-        out = subprocess.run([sys.executable, "-c", IR_PROBE], env=env, check=True,
-                             capture_output=True, text=True).stdout
-    s = json.loads(out.strip().splitlines()[-1])
-    assert s["libm_exp"] == 0  # no scalar libm exponential left in the driver
-    # (a scalar copy of the arithmetic remains for blocks of fewer than 8 cells)
-    if s["avx512"]:
-        # 4 exponentials in rates + 1 per state in the update, ~11 FMAs each, 8 lanes wide
-        assert s["fma8"] >= 50 and s["fdiv8"] >= 4 and s["zmm"] > 100, s
-    elif s["avx2"]:
-        assert s["fma4"] >= 50, s
-    else:
-        pytest.skip("no AVX2/AVX-512")
+    outs = _in_fresh_caches([[IR_PROBE], [RATES_FIRST, IR_PROBE]])
+    for rates_cached_first, out in zip((False, True), outs, strict=True):
+        s = json.loads(out.strip().splitlines()[-1])
+        # no scalar libm exponential left in the driver
+        assert s["libm_exp"] == 0, (rates_cached_first, s)
+        # (a scalar copy of the arithmetic remains for blocks of fewer than 8 cells)
+        if s["avx512"]:
+            # 4 exponentials in rates + 1 per state in the update, ~11 FMAs each, 8 lanes wide
+            assert s["fma8"] >= 50 and s["fdiv8"] >= 4 and s["zmm"] > 100, (rates_cached_first, s)
+        elif s["avx2"]:
+            assert s["fma4"] >= 50, (rates_cached_first, s)
+        else:
+            pytest.skip("no AVX2/AVX-512")
 
 
 #: For each built-in model: the LLVM IR of a loop over a 64-cell block calling the model's
@@ -131,7 +147,9 @@ MODEL_RATES_PROBE = textwrap.dedent("""
                 "fma8": len(re.findall(r"llvm\\.fma\\.v8f64\\(", body)),
                 "fma4": len(re.findall(r"llvm\\.fma\\.v4f64\\(", body))}
 
-    print(json.dumps({name: probe(name) for name in bp.list_models()}))
+    import sys
+    names = bp.list_models()[int(sys.argv[1])::int(sys.argv[2])]
+    print(json.dumps({name: probe(name) for name in names}))
 """)
 
 #: Calls that compile to scalar libm code even inside a vectorised loop (pip's llvmlite has no
@@ -150,11 +168,11 @@ def test_every_models_rates_vectorise_across_cells():
     on AVX2). Parameter-only quantities belong in the model's ``derive``, which runs once
     per run. (The code of session 11 fails it: every model but ``hh1952`` and ``zg_cell``
     calls ``llvm.exp``, ``llvm.log`` or ``llvm.pow`` there.)"""
-    with tempfile.TemporaryDirectory() as d:
-        out = subprocess.run([sys.executable, "-c", MODEL_RATES_PROBE],
-                             env=dict(os.environ, BIOPHYS_CACHE_DIR=d), check=True,
-                             capture_output=True, text=True).stdout
-    res = json.loads(out.strip().splitlines()[-1])
+    # the models shared out between two processes (every second one each)
+    outs = _in_fresh_caches([[("-c", MODEL_RATES_PROBE, str(i), "2")] for i in range(2)])
+    res = {}
+    for out in outs:
+        res.update(json.loads(out.strip().splitlines()[-1]))
     assert sorted(res) == sorted(bp.list_models())
     feats = ll.get_host_cpu_features()
     for name, r in res.items():
@@ -333,20 +351,15 @@ COMPILED_PROBE = textwrap.dedent("""
 """)
 
 
-def test_compile_command_leaves_nothing_to_compile(tmp_path):
+def test_compile_command_leaves_nothing_to_compile():
     """After ``biophys compile hh1952`` into an empty cache, a new process runs one cell and
-    many cells of it without compiling anything: the shared runners are compiled too."""
-    env = {**os.environ, "BIOPHYS_CACHE_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-m", "biophys.cli", "compile", "hh1952", "--processes", "1"],
-                   check=True, capture_output=True, env=env)
-    out = subprocess.run([sys.executable, "-c", COMPILED_PROBE], check=True, capture_output=True,
-                         text=True, env=env).stdout
-    assert json.loads(out.splitlines()[-1]) == []
-    # the control: the same probe in an empty cache compiles the driver and both runners
-    env["BIOPHYS_CACHE_DIR"] = str(tmp_path / "empty")
-    out = subprocess.run([sys.executable, "-c", COMPILED_PROBE], check=True, capture_output=True,
-                         text=True, env=env).stdout
-    compiled = set(json.loads(out.splitlines()[-1]))
+    many cells of it without compiling anything: the shared runners are compiled too. The
+    control (run alongside): the same probe in an empty cache compiles the driver and both
+    runners."""
+    compile_cmd = ("-m", "biophys.cli", "compile", "hh1952", "--processes", "1")
+    after, control = _in_fresh_caches([[compile_cmd, COMPILED_PROBE], [COMPILED_PROBE]])
+    assert json.loads(after.splitlines()[-1]) == []
+    compiled = set(json.loads(control.splitlines()[-1]))
     assert {"run_exponential", "run_blocks", "run_one_block"} <= compiled
 
 

@@ -179,3 +179,20 @@ def test_running_average_default_tau_long():
                      record_every=1000.0)
     est = zg.steady_state([prm], t_end=60000.0, warmup=20000.0).aldosterone_rate[0]
     assert ds.aldosterone_rate.values[-1] == pytest.approx(est, rel=0.03)
+
+
+def test_steady_state_continues_from_an_earlier_result():
+    """``initial=`` an earlier SteadyState continues each run from its final state: 2 s and then
+    2 s more give the final states of one 4 s run bit for bit, and its averages over the last
+    2 s (one run oscillating at 6 mM K_o, one TASK knockout firing). A result of other
+    conditions is refused."""
+    conds = [{"K_o": 6.0}, {"K_o": 4.0, "P_TASK": 0.0}]
+    first = zg.steady_state(conds, t_end=2000.0, warmup=0.0)
+    more = zg.steady_state(conds, t_end=2000.0, warmup=0.0, initial=first)
+    whole = zg.steady_state(conds, t_end=4000.0, warmup=2000.0)
+    assert np.all(whole.spike_rate > 0.0)
+    assert np.array_equal(more.final_states, whole.final_states)
+    assert np.array_equal(more.mean_Ca_i, whole.mean_Ca_i)
+    assert not np.array_equal(first.mean_Ca_i, whole.mean_Ca_i)
+    with pytest.raises(ValueError, match="initial: a SteadyState continues only the runs"):
+        zg.steady_state(conds[::-1], t_end=10.0, warmup=0.0, initial=first)

@@ -12,7 +12,8 @@ LSODA). The exchanger (the shared Cha et al. 2011 carrier) is that sink: its Na+
 inactivation keeps it nearly off below 0.3 uM, so it removes under 3% of the entering Ca2+ in
 the calibrated range, and it carries the excess above it.
 
-Measured here with ``biophys.zg.steady_state`` (mean Ca2+ over a late window of two run lengths).
+Measured here with ``biophys.zg.steady_state`` (mean Ca2+ over two late windows of one
+run, the later one continued from the earlier result's final states).
 The calibration covers 2-8 mM K_o. The first test states the range in which the model keeps
 cytosolic Ca2+ below 1 uM; the others that Ca2+ stays bounded beyond it, up to 60 mM K_o, and
 that the exchanger is what bounds it. Between about 10.5 and 15 mM K_o the steady Ca2+ is
@@ -40,14 +41,14 @@ CA_MAX = 1e-3
 
 
 def test_ca_stays_physiological_inside_the_envelope():
-    """Mean Ca2+ (last 20 of 40 s) stays below 1 uM and steady from 2 mM K_o up to the edge of
+    """Mean Ca2+ (20-40 s) stays below 1 uM and steady from 2 mM K_o up to the edge of
     ENVELOPE, at every Mg_o listed there. Measured maxima: 521 nM (9 mM K_o, 0.25 mM Mg_o),
     573 nM (9.5 mM, 0.5 mM), 569 nM (10 mM, 1 mM), 577 nM (11 mM, 2 mM) and 478 nM (12 mM,
     4 mM); the two windows differ by at most 1.2% (asserted: 2%)."""
     conds = [{"K_o": k, "Mg_o": mg} for mg, k_hi in ENVELOPE
              for k in np.arange(2.0, k_hi + 0.25, 0.5)]
     early = zg.steady_state(conds, t_end=40000.0, warmup=20000.0)
-    late = zg.steady_state(conds, t_end=60000.0, warmup=40000.0)
+    late = zg.steady_state(conds, t_end=20000.0, warmup=0.0, initial=early)  # 40-60 s
     ca, ca_late = np.asarray(early.mean_Ca_i), np.asarray(late.mean_Ca_i)
     assert np.all(ca < CA_MAX), [c for c, x in zip(conds, ca, strict=True) if x >= CA_MAX]
     # steady: no drift between the two windows beyond what oscillations give
@@ -68,7 +69,7 @@ def test_ca_stays_bounded_beyond_the_envelope():
     lowest 0.31 uM (10 mM K_o, 4 mM Mg_o); mean V from -67.8 mV (10 mM K_o) up."""
     conds = [{"K_o": k, "Mg_o": mg} for mg in (0.25, 1.0, 4.0) for k in K_HIGH]
     early = zg.steady_state(conds, t_end=60000.0, warmup=40000.0)
-    late = zg.steady_state(conds, t_end=120000.0, warmup=100000.0)
+    late = zg.steady_state(conds, t_end=60000.0, warmup=40000.0, initial=early)  # 100-120 s
     ca, ca_late = np.asarray(early.mean_Ca_i), np.asarray(late.mean_Ca_i)
     assert np.all(np.isfinite(ca_late))
     assert np.all(np.abs(ca_late / ca - 1.0) < 0.01), np.abs(ca_late / ca - 1.0).max()
