@@ -129,9 +129,11 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
                     varied: Sequence[str] = (), res=None) -> dict | str:
     """Provenance of the bath, resolved against ``model`` when the object can be (``res``: that
     resolution, already made); fields that differ between points say so instead of giving the
-    base value. A Solution's or Cytosol's record lists under ``unused`` the fields given that
-    ``model`` has no condition for (not applied; the cytosol's in its own record)."""
-    from .solution import Cytosol, Solution
+    base value. A Solution's or Cytosol's record lists under ``not_in_model`` every field
+    ``model`` has no condition for (none of them applied: a left-out one shows the standard
+    bath's value, from which derived fields such as Cl_o are computed), and under ``unused``
+    those of them the user gave (the cytosol's in its own record)."""
+    from .solution import _BATH, Cytosol, Solution, _param_name
 
     if solution is None or not hasattr(solution, "record"):
         return "none"
@@ -144,6 +146,11 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
                 if q in part.get("from_model", []):
                     part["from_model"].remove(q)
     if isinstance(solution, (Solution, Cytosol)):
+        cond = set(model.condition_names)
+        fields = set(_BATH) | set(Cytosol._fields())
+        for part in (rec, rec.get("cytosol") or {}):
+            part["not_in_model"] = [q for q in part
+                                    if q in fields and _param_name(q, cond) is None]
         gone = unused(solution, model)
         inner = set(Cytosol._fields()) if isinstance(rec.get("cytosol"), dict) else set()
         rec["unused"] = [q for q in gone if q not in inner]

@@ -120,7 +120,8 @@ def simulate(
         mapping of the model's conditions (``model.condition_names``) set one by one. A
         parameter a Solution sets cannot also be given in ``params``. Fields given in a
         Solution (or Cytosol) that the model has no condition for are not applied: one
-        ``UserWarning`` names them, and the ``solution`` attribute lists them as ``unused``.
+        ``UserWarning`` names them, and the ``solution`` attribute lists them as ``unused``
+        (and, with the fields left out, under ``not_in_model``).
     initial : mapping, optional
         Initial-state overrides by name.
     stimulus : Pulse, Steps or VoltageClamp, optional

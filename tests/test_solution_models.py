@@ -285,3 +285,25 @@ def test_derived_and_left_out_fields_are_not_reported(model, bath):
     said, ds = _warned(lambda: bp.simulate(model, t_end=0.5, conditions=bath))
     assert said == []
     assert json.loads(ds.attrs["solution"])["unused"] == []
+
+
+def test_the_record_names_every_field_the_model_has_no_condition_for():
+    """The record shows a full bath (a left-out field at the standard bath's value, from which
+    the derived Cl_o is computed), so ``not_in_model`` says which of its fields were not
+    applied, given or not; ``unused`` stays the given ones."""
+    said, ds = _warned(lambda: bp.simulate("hh1952", t_end=0.5,
+                                           conditions=Solution(K_o=10.0)))
+    sol = json.loads(ds.attrs["solution"])
+    assert sol["Ca_o"] == 2.0 and sol["temperature"] == 6.3  # shown, but only one applied
+    assert sol["not_in_model"] == ["K_o", "Na_o", "Ca_o", "Mg_o", "Cl_o"]
+    assert sol["unused"] == ["K_o"] and len(said) == 1
+    # zg_cell takes every bath field but Cl_o, and every cytosol field
+    said, ds = _warned(lambda: bp.simulate("zg_cell", t_end=0.5, conditions=Solution(
+        K_o=6.0, cytosol=Cytosol(pH=7.0))))
+    sol = json.loads(ds.attrs["solution"])
+    assert said == [] and sol["not_in_model"] == ["Cl_o"]
+    assert sol["cytosol"]["not_in_model"] == [] and sol["cytosol"]["unused"] == []
+    # a Cytosol alone: its own fields; beta_cell's pH and Pi are pH_i and Pi_i
+    said, ds = _warned(lambda: bp.simulate("beta_cell", t_end=0.5, conditions=Cytosol(pH=7.0)))
+    sol = json.loads(ds.attrs["solution"])
+    assert said == [] and sol["not_in_model"] == ["ATP", "ADP", "Na_i", "K_i"]
