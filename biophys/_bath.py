@@ -130,9 +130,10 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
     """Provenance of the bath, resolved against ``model`` when the object can be (``res``: that
     resolution, already made); fields that differ between points say so instead of giving the
     base value. A Solution's or Cytosol's record lists under ``not_in_model`` every field
-    ``model`` has no condition for (none of them applied: a left-out one shows the standard
-    bath's value, from which derived fields such as Cl_o are computed), and under ``unused``
-    those of them the user gave (the cytosol's in its own record)."""
+    ``model`` has no condition for (none of them applied: a left-out bath field shows the
+    standard bath's value, from which derived fields such as Cl_o are computed, a left-out
+    cytosol field None), and under ``unused`` those of them the user gave (the cytosol's in
+    its own record)."""
     from .solution import _BATH, Cytosol, Solution, _param_name
 
     if solution is None or not hasattr(solution, "record"):

@@ -121,7 +121,7 @@ def simulate(
         parameter a Solution sets cannot also be given in ``params``. Fields given in a
         Solution (or Cytosol) that the model has no condition for are not applied: one
         ``UserWarning`` names them, and the ``solution`` attribute lists them as ``unused``
-        (and, with the fields left out, under ``not_in_model``).
+        (and under ``not_in_model``, with the left-out fields the model has no condition for).
     initial : mapping, optional
         Initial-state overrides by name.
     stimulus : Pulse, Steps or VoltageClamp, optional

@@ -186,8 +186,8 @@ def sweep(
         Bath/cytosol conditions shared by all points. A :class:`biophys.Solution` also applies
         its substitution rule to swept conditions (raising K_o may lower Na_o). Its given fields
         that the model has no condition for are not applied: one ``UserWarning`` per call names
-        them, and the ``solution`` attribute lists them as ``unused`` (and, with the fields
-        left out, under ``not_in_model``).
+        them, and the ``solution`` attribute lists them as ``unused`` (and under
+        ``not_in_model``, with the left-out fields the model has no condition for).
     initial : mapping or xarray.Dataset, optional
         Initial states. A mapping ``{state: value}`` is shared by all points; a value may
         instead be an array of the sweep's shape (one value per point; NaN: the shared value).

@@ -123,6 +123,29 @@ def synthesis_rate(Ca_avg, *, model: str | Model | None = None,
     return out.reshape(ca.shape)
 
 
+def _continued_states(m: Model, conds: tuple[dict, ...], earlier: SteadyState) -> np.ndarray:
+    """The final states of ``earlier`` as the initial states of the runs ``conds`` of ``m``;
+    a ``ValueError`` naming ``initial`` if they are not those runs' or not valid states."""
+    if earlier.conditions != conds:
+        raise ValueError(
+            "initial: a SteadyState continues only the runs it came from (the same conditions, "
+            f"in the same order); its conditions {reprlib.repr(earlier.conditions)} are not "
+            f"the {reprlib.repr(conds)} given here")
+    Y0 = np.array(earlier.final_states, dtype=float)
+    if Y0.shape != (len(m.states), len(conds)):
+        raise ValueError(
+            f"initial: the SteadyState's final_states have shape {Y0.shape}, not (states of "
+            f"{m.name!r}, conditions) = {(len(m.states), len(conds))}")
+    failed = np.flatnonzero(~np.all(np.isfinite(Y0), axis=0))
+    if len(failed):
+        raise ValueError(
+            f"initial: the SteadyState's final states of conditions "
+            f"{[conds[j] for j in failed]} are not finite (a failed run); nothing to continue")
+    for i, q in enumerate(m.states):
+        q.check_array(Y0[i], "initial state (from the SteadyState)", at_point=True)
+    return Y0
+
+
 def steady_state(
     conditions: Sequence[Mapping[str, float]],
     *,
@@ -154,9 +177,12 @@ def steady_state(
         ``dataclasses.replace``, for probes.
     initial : mapping or SteadyState, optional
         Initial-state overrides shared by all runs, or the result of an earlier call with the
-        same conditions: each run then starts from that call's final state of its condition
-        (with this call's ``params``; with the same ones it is a later window of the same
-        runs, without simulating the earlier part again).
+        same conditions (the same ones, in the same order): each run then starts from that
+        call's final state of its condition, with this call's ``params`` and ``model`` (not
+        checked against the earlier call's). With the same ones it is a later window of the
+        same runs without simulating the earlier part again: bit for bit with ``"rl1"`` and
+        ``"rl2"``; ``"rl2ab"``, ``"staggered"`` and the error-controlled methods start their
+        history or step size afresh and continue to within their accuracy.
 
     Notes
     -----
@@ -175,11 +201,7 @@ def steady_state(
         cols.append(m.parameter_vector(merged))
     P = np.stack(cols, axis=1)
     if isinstance(initial, SteadyState):
-        if initial.conditions != conds or initial.final_states.shape != (len(m.states), len(conds)):
-            raise ValueError(
-                "initial: a SteadyState continues only the runs it came from; its "
-                f"{len(initial.conditions)} conditions are not the {len(conds)} given here")
-        Y0 = np.array(initial.final_states, dtype=float)
+        Y0 = _continued_states(m, conds, initial)
     else:
         y0 = m.state_vector(initial)
         Y0 = np.repeat(y0[:, None], len(conds), axis=1)

@@ -282,7 +282,7 @@ def test_main_job_measures_after_the_initial_state():
                   metrics=["insulin_rate", "plateau_fraction", "burst_period"], progress=False)
     first = sweep(kw["model"], t_end=t_end, warmup=warmup, final_state=True, **common)
     later = sweep(kw["model"], t_end=180_000.0, warmup=0.0, initial=first, **common)
-    assert "warm_start" in later and int(later.status[0]) == 0
+    assert bool(later.warm_start[0]) and int(later.status[0]) == 0
     ins, ins_later = float(first.insulin_rate[0]), float(later.insulin_rate[0])
     assert abs(ins / ins_later - 1.0) < 0.10, (ins, ins_later)
     assert abs(float(first.plateau_fraction[0]) - float(later.plateau_fraction[0])) < 0.05

@@ -14,6 +14,7 @@ the calibrated K_o range in ``tests/test_zg_cell_range.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -192,7 +193,18 @@ def test_steady_state_continues_from_an_earlier_result():
     whole = zg.steady_state(conds, t_end=4000.0, warmup=2000.0)
     assert np.all(whole.spike_rate > 0.0)
     assert np.array_equal(more.final_states, whole.final_states)
-    assert np.array_equal(more.mean_Ca_i, whole.mean_Ca_i)
+    for name in ("mean_Ca_i", "mean_V", "min_V", "max_V", "spike_rate", "aldosterone_rate"):
+        assert np.array_equal(getattr(more, name), getattr(whole, name)), name
     assert not np.array_equal(first.mean_Ca_i, whole.mean_Ca_i)
     with pytest.raises(ValueError, match="initial: a SteadyState continues only the runs"):
         zg.steady_state(conds[::-1], t_end=10.0, warmup=0.0, initial=first)
+    # not valid states to continue from (a hand-made or altered result): named, not run
+    Y = first.final_states.copy()
+    Y[0, 1] = np.nan
+    with pytest.raises(ValueError, match=r"initial: .*\{'K_o': 4.0, 'P_TASK': 0.0\}\] are not "
+                                         "finite"):
+        zg.steady_state(conds, t_end=10.0, warmup=0.0,
+                        initial=dataclasses.replace(first, final_states=Y))
+    with pytest.raises(ValueError, match="initial: the SteadyState's final_states have shape"):
+        zg.steady_state(conds, t_end=10.0, warmup=0.0,
+                        initial=dataclasses.replace(first, final_states=Y[:-1]))

@@ -71,6 +71,8 @@ def test_ca_stays_bounded_beyond_the_envelope():
     early = zg.steady_state(conds, t_end=60000.0, warmup=40000.0)
     late = zg.steady_state(conds, t_end=60000.0, warmup=40000.0, initial=early)  # 100-120 s
     ca, ca_late = np.asarray(early.mean_Ca_i), np.asarray(late.mean_Ca_i)
+    # continued from 60 s, not 40-60 s again (which would pass the comparison trivially)
+    assert not np.array_equal(late.final_states, early.final_states)
     assert np.all(np.isfinite(ca_late))
     assert np.all(np.abs(ca_late / ca - 1.0) < 0.01), np.abs(ca_late / ca - 1.0).max()
     assert np.all(ca_late < CA_BOUND), [c for c, x in zip(conds, ca_late, strict=True)
