@@ -132,7 +132,7 @@ def lu_solve(m, piv, n, X, r0, c):
 #: derivative at the current state, 1-4 the stage vectors u, 5 scratch, 6 the derivative at the
 #: new point (as for Dormand-Prince, so the events and the FSAL commit are shared).
 HEADER_TEMPLATE = """\
-@jit
+@jit(inline="always")
 def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, errn, fpar, nb,
                  i0):
     # one ROS34PW2 attempt of every lane: Yt <- the 3rd-order solution, K[6] <- its derivative,
@@ -156,8 +156,9 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
     # keeps its order with a lagged Jacobian, so the others keep theirs.
     n_due = 0
     for c in range(nb):
-        due = (jage[c] == 0.0 or jage[c] > ROS_JAC_AGE or tc[c] == tprev[c]
-               or (refresh and flag[c] > 0.0))
+        # (a finished lane, hs = 0, is never due: its time no longer advances)
+        due = hs[c] > 0.0 and (jage[c] == 0.0 or jage[c] > ROS_JAC_AGE or tc[c] == tprev[c]
+                               or (refresh and flag[c] > 0.0))
         jage[c] = 0.0 if due else jage[c]
         n_due += due
         tprev[c] = tc[c]
@@ -189,41 +190,46 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
                 m[i * NS + i] += g
             factored = lu_factor(m, piv[c], NS)
         piv[c, 0] = piv[c, 0] if factored else -1  # -1: no usable factors
-    # the four stages: u_i = M^-1 (f(y0 + sum_j a_ij u_j) + sum_j (c_ij / h) u_j)
-    for st in range(4):
-        if st > 0:
+    # the four stages, u_i = M^-1 (f(y0 + sum_j a_ij u_j) + sum_j (c_ij / h) u_j), then (st = 4)
+    # the new point, its embedded error and its derivative. One _derivative call for the
+    # stages and the new point: every call site inlines a copy of the model's rates, and the
+    # copy LLVM leaves out of line is not vectorised (zg_cell: 3x the time per step)
+    for st in range(5):
+        if st == 4:
+            for c in range(nb):
+                errn[c] = 0.0
+            for i in range(NS):
+                a_tol = fpar[N_FPAR + i]
+                for c in range(nb):
+                    y = Yb[i, c]
+                    e = 0.0
+                    for j in range(4):
+                        y += ROS_M[j] * K[(1 + j) * NS + i, c]
+                        e += ROS_E[j] * K[(1 + j) * NS + i, c]
+                    Yt[i, c] = y
+                    q = e / (a_tol + rtol * max(abs(Yb[i, c]), abs(y)))
+                    errn[c] += q * q if i >= i0 else 0.0
+            for c in range(nb):
+                errn[c] = errn[c] if piv[c, 0] >= 0 else 1e20  # singular M: reject, shrink
+        elif st > 0:
             _stage_argument(Yb, Yt, K, ROS_A[st, :st], 1, nb, hs, False)
-            _derivative(Yt, Pb, nb, tc, hs, ROS_C[st], sc, clamp, A, B, K, s5)
-        src = 5 if st > 0 else 0
-        dst = (1 + st) * NS
-        for c in range(nb):
-            if hs[c] > 0.0 and piv[c, 0] >= 0:
-                for i in range(NS):
-                    r = K[src * NS + i, c]
-                    for j in range(st):
-                        r += (ROS_CC[st, j] / hs[c]) * K[(1 + j) * NS + i, c]
-                    K[dst + i, c] = r
-                lu_solve(LU[c], piv[c], NS, K, dst, c)
-            else:  # finished lane or singular M: no step
-                for i in range(NS):
-                    K[dst + i, c] = 0.0
-    # the new point, its derivative and the embedded error
-    for c in range(nb):
-        errn[c] = 0.0
-    for i in range(NS):
-        a_tol = fpar[N_FPAR + i]
-        for c in range(nb):
-            y = Yb[i, c]
-            e = 0.0
-            for j in range(4):
-                y += ROS_M[j] * K[(1 + j) * NS + i, c]
-                e += ROS_E[j] * K[(1 + j) * NS + i, c]
-            Yt[i, c] = y
-            q = e / (a_tol + rtol * max(abs(Yb[i, c]), abs(y)))
-            errn[c] += q * q if i >= i0 else 0.0
-    for c in range(nb):
-        errn[c] = errn[c] if piv[c, 0] >= 0 else 1e20  # singular M: reject, shrink the step
-    _derivative(Yt, Pb, nb, tc, hs, 1.0, sc, clamp, A, B, K, s6)
+        if st > 0:
+            _derivative(Yt, Pb, nb, tc, hs, 1.0 if st == 4 else ROS_C[st], sc, clamp, A, B, K,
+                        s6 if st == 4 else s5)
+        if st < 4:
+            src = 5 if st > 0 else 0
+            dst = (1 + st) * NS
+            for c in range(nb):
+                if hs[c] > 0.0 and piv[c, 0] >= 0:
+                    for i in range(NS):
+                        r = K[src * NS + i, c]
+                        for j in range(st):
+                            r += (ROS_CC[st, j] / hs[c]) * K[(1 + j) * NS + i, c]
+                        K[dst + i, c] = r
+                    lu_solve(LU[c], piv[c], NS, K, dst, c)
+                else:  # finished lane or singular M: no step
+                    for i in range(NS):
+                        K[dst + i, c] = 0.0
 """
 
 #: The method's fields of :data:`biophys.kernels.ensemble_adaptive.LOOP_TEMPLATE`: the
