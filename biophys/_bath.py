@@ -44,18 +44,6 @@ def _as_given(name: str) -> str:
     return f"{name}=" if name.isidentifier() else name
 
 
-def unused(solution, model: Model) -> list[str]:
-    """The fields given in ``solution`` (a :class:`biophys.Solution` or
-    :class:`biophys.Cytosol`) that ``model`` has no condition for, sorted; empty for None, a
-    mapping or another object with ``as_params``. Left-out fields (the model's own values) and
-    derived ones (Na_o under a substitution rule, an electroneutral Cl_o) are not given."""
-    from .solution import Cytosol, Solution
-
-    if isinstance(solution, Cytosol):
-        solution = Solution(cytosol=solution)
-    return solution.unused(model) if isinstance(solution, Solution) else []
-
-
 def conditions(model: Model, given, names: tuple[str, str] = API_NAMES,
                warn: bool = True) -> tuple[dict[str, float], Any, str, Any]:
     """``(overrides, solution or None, substitution rule text, the solution resolved against
@@ -149,14 +137,11 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
     if isinstance(solution, (Solution, Cytosol)):
         cond = set(model.condition_names)
         fields = set(_BATH) | set(Cytosol._fields())
+        given = set(solution._given())
         for part in (rec, rec.get("cytosol") or {}):
             part["not_in_model"] = [q for q in part
                                     if q in fields and _param_name(q, cond) is None]
-        gone = unused(solution, model)
-        inner = set(Cytosol._fields()) if isinstance(rec.get("cytosol"), dict) else set()
-        rec["unused"] = [q for q in gone if q not in inner]
-        if inner:
-            rec["cytosol"]["unused"] = [q for q in gone if q in inner]
+            part["unused"] = sorted(set(part["not_in_model"]) & given)
     return rec
 
 
