@@ -214,6 +214,23 @@ def check_rest_method(method: str) -> None:
             "(up to max_step)")
 
 
+def spread_order(n_cells: int) -> np.ndarray:
+    """An order of ``n_cells`` cells in which every run of consecutive cells samples the whole
+    range evenly: cell ``i`` goes to the rank of ``i phi mod 1`` (``phi`` the golden ratio's
+    fractional part).
+
+    The error-controlled methods run their cells in blocks of consecutive columns, a block as
+    long as its slowest cell and a thread as long as its blocks; along a sweep axis neighbouring
+    cells often cost alike (silent cells take few steps, firing cells many), so in the sweep's
+    order some blocks get all the costly cells. :func:`run` gives these methods their cells in
+    this order (unless it records traces, whose reordering would copy them) and puts the
+    results back; a cell's arithmetic does not depend on its column, so the results are the
+    same bit for bit.
+    """
+    golden = (math.sqrt(5.0) - 1.0) / 2.0
+    return np.argsort((np.arange(n_cells) * golden) % 1.0, kind="stable")
+
+
 def step_grid(t_end: float, dt: float) -> tuple[int, float]:
     """Number of fixed steps and the step actually taken, ms: ``t_end`` (ms) in whole steps of
     at most ``dt`` (ms)."""
@@ -378,6 +395,10 @@ def run(
     args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,
             stats)
     bs = block_size_for(n_cells, numba.get_num_threads())
+    order = spread_order(n_cells) if adaptive and not len(rec_idx) and n_cells > bs else None
+    if order is not None:  # cells in spread order (see spread_order); P and Y are copies
+        P = np.ascontiguousarray(P[:, order])
+        Y = np.ascontiguousarray(Y[:, order])
     if numba.config.DISABLE_JIT:
         fn = block_integrator(model, name)
         for c0 in range(0, n_cells, bs):
@@ -386,6 +407,11 @@ def run(
         parallel_runner()(block_function(model, name), bs, Y, P, *args)
     else:
         single_block_runner()(block_function(model, name), Y, P, *args)
+    if order is not None:  # back to the caller's order
+        back = np.argsort(order)
+        Y, spk_t, spk_n, obs, burst, stats = (
+            np.ascontiguousarray(a) for a in (Y[:, back], spk_t[back], spk_n[back],
+                                              obs[:, :, back], burst[:, back], stats[back]))
     n_samples = n_steps - warm_steps + 1
     if adaptive and len(obs_idx) and t_end > t_warm:
         obs[:, 0] *= n_samples / (t_end - t_warm)  # time integral -> sum over the dt grid

@@ -7,10 +7,14 @@ integrators) and :data:`LOOP_TEMPLATE` per variant and method (:data:`LOOPS`, an
 method of :mod:`biophys.kernels.ensemble_rosenbrock`) to the generated per-model driver
 module. A method is an attempt function that advances every lane by its own step. Every cell
 of a block has its own time and step size; the cells advance in lock step, masked where a
-cell is finished or its step is rejected, so the arithmetic of one cell never depends on its
-neighbours (bit-identical results for any thread count). Spike times are located on the cubic
-Hermite interpolant of the accepted step; observables accumulate trapezoidal time integrals
-over accepted steps.
+cell's step is rejected, so the arithmetic of one cell never depends on its neighbours
+(bit-identical results for any thread count). A cell that reaches the end stores its state
+and hands its lane to the last running cell (:func:`retire_lanes`), so the loops over lanes
+cover only running cells: the cells of a block can need a hundred times different numbers of
+steps (a silent and a firing cell), and masked lanes cost about half a running one
+(``zg_cell`` with ``rosenbrock``, 64 lanes of a K_o range). Spike times are located on the
+cubic Hermite interpolant of the accepted step; observables accumulate trapezoidal time
+integrals over accepted steps.
 
 Compile cost. The attempt of the explicit method, its stage helper and the event and record
 helpers are inlined into the step loop at Numba IR level (``inline="always"``): compiled as
@@ -85,6 +89,32 @@ def hermite_crossing(y0, y1, f0, f1, h, level):
         else:
             hi = mid
     return hi
+
+
+@jit(inline="always")
+def retire_lanes(Y, Yb, W, piv, seg, jrec, cell, tc, t_end, c0, na):
+    """Store the final state of every running lane (``[0, na)``) that reached ``t_end`` into
+    ``Y`` (lane ``c`` holds cell ``c0 + cell[c]``) and move the last running lane into its
+    place: every per-lane column of ``W``, ``piv``, ``seg``, ``jrec`` and ``cell``. Returns the
+    new number of running lanes. A lane's arithmetic never depends on its position, so the
+    results do not change; the loops over lanes then skip the finished ones."""
+    c = 0
+    while c < na:
+        if tc[c] >= t_end:
+            for i in range(Y.shape[0]):
+                Y[i, c0 + cell[c]] = Yb[i, c]
+            na -= 1
+            if c != na:
+                for r in range(W.shape[0]):
+                    W[r, c] = W[r, na]
+                for i in range(piv.shape[1]):
+                    piv[c, i] = piv[na, i]
+                seg[c] = seg[na]
+                jrec[c] = jrec[na]
+                cell[c] = cell[na]
+        else:
+            c += 1
+    return na
 
 
 #: Per-model definitions (workspace rows, the stage derivative), appended once.
@@ -208,7 +238,8 @@ LOOP_TEMPLATE = """\
 def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec, spk_t, spk_n,
                    obs_idx, obs, burst, stats):
     # an embedded method with a PI step-size controller, every cell with its own t and h;
-    # the cells of the block iterate in lock step (finished or rejected cells are masked).
+    # the cells of the block iterate in lock step (rejected cells are masked, finished ones
+    # retired).
     # stim_t holds the ends of the piecewise-constant segments (stimulus jumps, the end of the
     # warm-up, t_end), stim_v the stimulus on each segment; no step crosses a segment end.
     # Observables accumulate time integrals (trapezoid) over accepted steps after warm-up.
@@ -266,11 +297,16 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
     if aux_obs:
         for c in range(nb):
             {AUX}(Yb, Pb, c, t0, 0.0 if clamp else sc[c], AUX0)
-    _record_start{SUFFIX}(Yb, Pb, W[Q_AUXS:Q_AUXS + NA], sc, t0, c0, nb, clamp, rec_idx, rec_t, rec,
-                  jrec)
+    # lane c holds cell c0 + cell[c]; the lanes [0, na) are still integrating. A lane that
+    # reaches t_end stores its state and takes the last running lane's columns, so the loops
+    # below cover only running lanes (a block's cells can need 1-100x different step counts)
+    cell = np.arange(BLOCK)
+    na = nb
+    _record_start{SUFFIX}(Yb, Pb, W[Q_AUXS:Q_AUXS + NA], sc, t0, c0, cell, nb, clamp, rec_idx,
+                  rec_t, rec, jrec)
     for it in range(max_iter):
         n_active = 0
-        for c in range(nb):
+        for c in range(na):
             rem = tseg[c] - tc[c]
             h = min(hc[c], h_max)
             h = rem if h >= 0.9 * rem else h  # land exactly on the segment end
@@ -282,11 +318,11 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
         # one attempt: Yt <- the new solution, K[6] <- its derivative, errn <- the sum of
         # squared scaled local-error components
         {ATTEMPT}(Yb, Yt, Pb, K, A, B, W[Q_ROWS:Q_ROWS + {EXTRA_ROWS}], piv, tc, hs, sc, clamp,
-                  refresh, flag, errn, fpar, nb, i0)
+                  refresh, flag, errn, fpar, na, i0)
         refresh = False
         n_acc = 0
         n_bad = 0
-        for c in range(nb):
+        for c in range(na):
             en = math.sqrt(errn[c] * inv_n_err)
             en = en if en == en else 1e10  # a non-finite stage: reject and shrink
             errn[c] = en
@@ -295,41 +331,41 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
         if n_bad > 0:
             # step size underflow: a non-finite state, or a runaway too stiff for an explicit
             # method; the cell is stopped (status 1: non-finite, 3: step size underflow)
-            for c in range(nb):
+            for c in range(na):
                 if hs[c] > 0.0 and hc[c] < H_MIN:
                     finite = True
                     for i in range(NS):
                         finite = finite and math.isfinite(Yb[i, c])
-                    stats[c0 + c, S_STATUS] = 1 if (errn[c] >= 1e10 or not finite) else 3
+                    stats[c0 + cell[c], S_STATUS] = 1 if (errn[c] >= 1e10 or not finite) else 3
                     tc[c] = t_end
                     hs[c] = 0.0
         if n_acc > 0:
             if aux_obs:
-                for c in range(nb):
+                for c in range(na):
                     {AUX}(Yt, Pb, c, tc[c] + hs[c], 0.0 if clamp else sc[c], AUX1)
             _accept_events{SUFFIX}(Yb, Yt, W[Q_YS:Q_YS + NS], Pb, K, AUX0, AUX1,
-                                   W[Q_AUXS:Q_AUXS + NA], tc, hs, errn, sc, c0, nb, clamp, fpar,
-                                   rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs, burst,
-                                   silent)
+                                   W[Q_AUXS:Q_AUXS + NA], tc, hs, errn, sc, c0, cell, na, clamp,
+                                   fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs,
+                                   burst, silent)
             # commit the accepted steps
             for i in range(NS):
-                for c in range(nb):
+                for c in range(na):
                     acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
                     Yb[i, c] = Yt[i, c] if acc else Yb[i, c]
                     K[i, c] = K[6 * NS + i, c] if acc else K[i, c]
             if aux_obs:
                 for i in range(NA):
-                    for c in range(nb):
+                    for c in range(na):
                         acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
                         AUX0[i, c] = AUX1[i, c] if acc else AUX0[i, c]
-            for c in range(nb):
+            for c in range(na):
                 acc = (hs[c] > 0.0) & (errn[c] <= 1.0)
                 tn = tc[c] + hs[c]
                 # snap onto the segment end when the step was meant to land there
                 tn = tseg[c] if tseg[c] - tn <= max(SNAP, 1e-12 * abs(tseg[c])) else tn
                 tc[c] = tn if acc else tc[c]
         # step-size control (Hairer, Norsett & Wanner II.4: PI controller)
-        for c in range(nb):
+        for c in range(na):
             en = max(errn[c], 1e-10)
             on = hs[c] > 0.0
             acc = on & (en <= 1.0)
@@ -338,19 +374,21 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
             fac = fac if acc else min(fac, 1.0)
             err_old[c] = max(en, 1e-4) if acc else err_old[c]
             hc[c] = hs[c] * fac if on else hc[c]
-        for c in range(nb):
+        for c in range(na):
             if hs[c] > 0.0:
                 if errn[c] <= 1.0:
-                    stats[c0 + c, S_ACCEPTED] += 1
+                    stats[c0 + cell[c], S_ACCEPTED] += 1
                 else:
-                    stats[c0 + c, S_REJECTED] += 1
+                    stats[c0 + cell[c], S_REJECTED] += 1
         # cells that reached the end of their segment move to the next one; the stimulus (or
         # the clamp level) jumps there, so their first-stage derivative is recomputed
         n_next = 0
-        for c in range(nb):
+        n_done = 0
+        for c in range(na):
             n_next += (tc[c] >= tseg[c]) & (tc[c] < t_end)
+            n_done += tc[c] >= t_end
         if n_next > 0:
-            for c in range(nb):
+            for c in range(na):
                 adv = tc[c] >= tseg[c] and seg[c] + 1 < n_seg
                 flag[c] = 1.0 if adv else 0.0
                 if adv:
@@ -360,34 +398,37 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
                     if clamp:
                         Yb[0, c] = sc[c]
             refresh = True
-    for c in range(nb):
-        if tc[c] < t_end and stats[c0 + c, S_STATUS] == 0:
-            stats[c0 + c, S_STATUS] = 2  # iteration budget exhausted
+        if n_done > 0:
+            na = retire_lanes(Y, Yb, W, piv, seg, jrec, cell, tc, t_end, c0, na)
+    for c in range(na):
+        if tc[c] < t_end and stats[c0 + cell[c], S_STATUS] == 0:
+            stats[c0 + cell[c], S_STATUS] = 2  # iteration budget exhausted
     for i in range(NS):
-        for c in range(nb):
-            Y[i, c0 + c] = Yb[i, c]
+        for c in range(na):
+            Y[i, c0 + cell[c]] = Yb[i, c]
 """
 
 #: Helpers of the error-controlled integrators, rendered once per variant.
 HELPERS_TEMPLATE = """\
 @jit(inline="always")
-def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, nb, clamp, rec_idx, rec_t, rec, jrec):
-    # samples at t <= t0 (the initial state)
+def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, cell, nb, clamp, rec_idx, rec_t, rec, jrec):
+    # samples at t <= t0 (the initial state); lane c holds cell c0 + cell[c]
     n_rec = rec_idx.shape[0]
     for c in range(nb):
         while jrec[c] < rec_t.shape[0] and rec_t[jrec[c]] <= t0:
             {AUX}(Yb, Pb, c, t0, 0.0 if clamp else sc[c], AUX)
             for r in range(n_rec):
                 ix = rec_idx[r]
-                rec[r, c0 + c, jrec[c]] = Yb[ix, c] if ix < NS else AUX[ix - NS, c]
+                rec[r, c0 + cell[c], jrec[c]] = Yb[ix, c] if ix < NS else AUX[ix - NS, c]
             jrec[c] += 1
 
 
 @jit(inline="always")
-def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc, c0, nb,
-                           clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs,
-                           burst, silent):
-    # spikes, records and observables of the accepted cells over [t, t + h] (before commit)
+def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc, c0, cell,
+                           nb, clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx,
+                           obs, burst, silent):
+    # spikes, records and observables of the accepted cells over [t, t + h] (before commit);
+    # lane c holds cell c0 + cell[c]
     v_thr = fpar[F_VTHR]
     burst_gap = fpar[F_GAP]
     plateau_V = fpar[F_PLATEAU]
@@ -405,7 +446,7 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
         if v0 < v_thr and v1 >= v_thr:
             th = hermite_crossing(v0, v1, K[0, c], K[6 * NS, c], h, v_thr)
             ts = t + th * h
-            record_spike(c0 + c, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
+            record_spike(c0 + cell[c], ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
         while jrec[c] < n_rec_t and rec_t[jrec[c]] <= t + h:
             th = (rec_t[jrec[c]] - t) / h
             for i in range(NS):
@@ -419,21 +460,21 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
                 {AUX}(Ys, Pb, c, rec_t[jrec[c]], 0.0 if clamp else sc[c], AUXS)
             for r in range(n_rec):
                 ix = rec_idx[r]
-                rec[r, c0 + c, jrec[c]] = Ys[ix, c] if ix < NS else AUXS[ix - NS, c]
+                rec[r, c0 + cell[c], jrec[c]] = Ys[ix, c] if ix < NS else AUXS[ix - NS, c]
             jrec[c] += 1
         if n_obs > 0 and t >= t_warm:
             for o in range(n_obs):
                 ix = obs_idx[o]
                 x0 = Yb[ix, c] if ix < NS else AUX0[ix - NS, c]
                 x1 = Yt[ix, c] if ix < NS else AUX1[ix - NS, c]
-                g = c0 + c
+                g = c0 + cell[c]
                 obs[o, 0, g] += 0.5 * h * (x0 + x1)
                 obs[o, 1, g] = min(obs[o, 1, g], x0, x1)
                 obs[o, 2, g] = max(obs[o, 2, g], x0, x1)
         if silent and t >= t_warm and v0 < v_thr and v1 < v_thr:
             # silent-phase potential and plateau test: trapezoid over steps entirely below
             # threshold
-            g = c0 + c
+            g = c0 + cell[c]
             burst[B_PEND_SUM, g] += 0.5 * h * (v0 + v1)
             burst[B_PEND_N, g] += h
             burst[B_PEND_MIN, g] = min(burst[B_PEND_MIN, g], v0, v1)

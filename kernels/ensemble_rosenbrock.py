@@ -8,10 +8,12 @@ linear systems with one matrix ``M = I/(h gamma) - J``: no Newton iteration, so 
 step is fixed and a stiff mode (the Ca2+ microdomain of the beta-cell models, fast buffers)
 does not limit the step size as it does for Dormand-Prince.
 
-Per step and cell: the Jacobian by forward differences when it is due (one ``rates`` call per
-state, all lanes of the block at once, so the model's vectorised ``rates`` is reused; a lane
-re-evaluates it after :data:`JAC_AGE` attempts, after a rejected step and at a stimulus jump,
-which a W-method allows without loss of order), the LU
+Per step and cell: the Jacobian by forward differences when it is due (a lane re-evaluates it
+after :data:`JAC_AGE` attempts, after a rejected step and at a stimulus jump, which a W-method
+allows without loss of order; the due lanes of the block are gathered into columns of their
+own and differenced together, one ``rates`` call per state, so the model's vectorised
+``rates`` is reused and the other lanes cost nothing: their ages drift apart, so in a block of
+cells of different stiffness some lane is due at most attempts), the LU
 factorisation of ``M`` with partial pivoting (per cell), three more ``rates`` calls for the
 stages and one at the new point (for the cubic Hermite interpolant used for spike times and
 records, and as the first stage of the next step). The step loop, events and step-size
@@ -138,12 +140,22 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
     # one ROS34PW2 attempt of every lane: Yt <- the 3rd-order solution, K[6] <- its derivative,
     # errn <- sum over states of the squared scaled error. W: the method's workspace rows (the
     # Jacobian, the LU factors of I/(h gamma) - J, the Jacobian's age, the time of the last
-    # attempt)
+    # attempt, then the lanes whose Jacobian is due, gathered: their states, parameters,
+    # derivatives (two slots), time, step, stimulus, lane index and difference increment)
     rtol = fpar[F_RTOL]
     J = W[:NS * NS]  # J[i * NS + j, c]: d f_i / d y_j of lane c
     LU = W[NS * NS:2 * NS * NS].reshape(BLOCK, NS * NS)  # lane-major: contiguous per lane
     jage = W[2 * NS * NS]
     tprev = W[2 * NS * NS + 1]
+    g0 = 2 * NS * NS + 2
+    Yg = W[g0:g0 + NS]
+    Pg = W[g0 + NS:g0 + NS + NP]
+    Kg = W[g0 + NS + NP:g0 + 3 * NS + NP]
+    tcg = W[g0 + 3 * NS + NP]
+    hsg = W[g0 + 3 * NS + NP + 1]
+    scg = W[g0 + 3 * NS + NP + 2]
+    lane = W[g0 + 3 * NS + NP + 3]
+    dyg = W[g0 + 3 * NS + NP + 4]
     # K's slots 5 and 6 (of seven) as computed int64, not literals: Numba compiles a separate
     # specialisation of a function for every literal int passed to it
     s6 = K.shape[0] // NS - 1
@@ -152,30 +164,44 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
         _refresh_derivative(Yb, Yt, Pb, nb, tc, hs, sc, clamp, A, B, K, flag)
     # Jacobian by forward differences, for the lanes whose Jacobian is due: none yet, older
     # than ROS_JAC_AGE attempts, the last attempt rejected (the time did not advance), or a new
-    # stimulus segment; one state of every lane at a time (errn: the increment). A W-method
-    # keeps its order with a lagged Jacobian, so the others keep theirs.
+    # stimulus segment. A W-method keeps its order with a lagged Jacobian, so the others keep
+    # theirs. The due lanes are gathered first (their ages drift apart, so in a block of cells
+    # of different stiffness some lane is due at most attempts, and differencing every lane
+    # then cost NS extra rates calls per attempt): one state of every due lane at a time.
     n_due = 0
     for c in range(nb):
         # (a finished lane, hs = 0, is never due: its time no longer advances)
         due = hs[c] > 0.0 and (jage[c] == 0.0 or jage[c] > ROS_JAC_AGE or tc[c] == tprev[c]
                                or (refresh and flag[c] > 0.0))
         jage[c] = 0.0 if due else jage[c]
-        n_due += due
         tprev[c] = tc[c]
+        if due:
+            lane[n_due] = c
+            n_due += 1
     if n_due > 0:
+        for g in range(n_due):
+            c = int(lane[g])
+            for i in range(NS):
+                Yg[i, g] = Yb[i, c]
+                Kg[i, g] = K[i, c]
+            for i in range(NP):
+                Pg[i, g] = Pb[i, c]
+            tcg[g] = tc[c]
+            hsg[g] = hs[c]
+            scg[g] = sc[c]
+        s1 = Kg.shape[0] // NS - 1  # slot 1 of two, computed (see s6 above)
         for j in range(NS):
-            for i in range(NS):
-                for c in range(nb):
-                    Yt[i, c] = Yb[i, c]
             scale = fpar[N_FPAR + j] / rtol
-            for c in range(nb):
-                Yt[j, c] = Yb[j, c] + ROS_FD_EPS * max(abs(Yb[j, c]), scale)
-                errn[c] = Yt[j, c] - Yb[j, c]
-            _derivative(Yt, Pb, nb, tc, hs, 0.0, sc, clamp, A, B, K, s5)
-            for i in range(NS):
-                for c in range(nb):
-                    dfdy = (K[5 * NS + i, c] - K[i, c]) / errn[c]
-                    J[i * NS + j, c] = dfdy if jage[c] == 0.0 else J[i * NS + j, c]
+            for g in range(n_due):
+                y = Yg[j, g]
+                Yg[j, g] = y + ROS_FD_EPS * max(abs(y), scale)
+                dyg[g] = Yg[j, g] - y
+            _derivative(Yg, Pg, n_due, tcg, hsg, 0.0, scg, clamp, A, B, Kg, s1)
+            for g in range(n_due):
+                c = int(lane[g])
+                Yg[j, g] = Yb[j, c]
+                for i in range(NS):
+                    J[i * NS + j, c] = (Kg[NS + i, g] - Kg[i, g]) / dyg[g]
     for c in range(nb):
         jage[c] += 1.0
     # M = I/(h gamma) - J and its LU factors, per lane
@@ -235,5 +261,6 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
 #: The method's fields of :data:`biophys.kernels.ensemble_adaptive.LOOP_TEMPLATE`: the
 #: embedded solution has order 2, so the controller's error exponent is
 #: 1/3 - 0.75 beta (Hairer & Wanner's rule for DOPRI5, with beta = 0.04).
-LOOPS = [{"NAME": "run_rosenbrock", "ATTEMPT": "_attempt_ros", "EXTRA_ROWS": "2 * NS * NS + 2",
+LOOPS = [{"NAME": "run_rosenbrock", "ATTEMPT": "_attempt_ros",
+          "EXTRA_ROWS": "2 * NS * NS + 3 * NS + NP + 7",
           "EXPO": "0.30333333333333334", "BETA": "0.04"}]

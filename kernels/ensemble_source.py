@@ -24,7 +24,8 @@ cell loops. The generated module defines the block integrators, all with one sig
     else its ``rates``);
 ``run_adaptive`` (:mod:`biophys.kernels.ensemble_adaptive`)
     Dormand-Prince 5(4) with per-cell error control (every cell has its own step size and
-    time; the cells of a block advance in lock step, masked), spike times located on the
+    time; the cells of a block advance in lock step, finished cells leaving their lanes to
+    running ones), spike times located on the
     cubic Hermite interpolant of the step;
 ``run_rosenbrock`` (:mod:`biophys.kernels.ensemble_rosenbrock`)
     the same step loop with the linearly implicit Rosenbrock-W method ROS34PW2 (order 3(2),
@@ -270,7 +271,7 @@ from biophys.kernels.rest import (
     RS_K, RS_Y, rest_check, rest_finish, rest_load, rest_values,
 )
 from biophys.kernels.ensemble_adaptive import (
-    DP_A, DP_C, DP_E, H_MIN, SNAP, hermite, hermite_crossing,
+    DP_A, DP_C, DP_E, H_MIN, SNAP, hermite, hermite_crossing, retire_lanes,
 )
 from biophys.kernels.ensemble_rosenbrock import (
     ROS_A, ROS_C, ROS_CC, ROS_E, ROS_GAMMA, ROS_M, lu_factor, lu_solve,

@@ -1,0 +1,105 @@
+"""The lanes of an error-controlled block (``adaptive``, ``rosenbrock``).
+
+Cells of one block run in lock step, each with its own time and step. A cell that reaches
+``t_end`` stores its state and hands its lane to the last running cell
+(:func:`biophys.kernels.ensemble_adaptive.retire_lanes`), the Rosenbrock method differences
+only the lanes whose Jacobian is due (gathered into columns of their own), and
+:func:`biophys._engine.run` gives these methods their cells in
+:func:`biophys._engine.spread_order`. None of this may change a single bit of any cell's
+results: each cell run here in a heterogeneous block (cells needing very different numbers of
+steps, so lanes retire and move while others run, with records, spikes, observables, burst
+sums and a stimulus whose segments move every lane to its next one) is compared with the same
+cell run alone, where nothing moves. What it buys is measured in ``benchmarks/bench_sweeps.py``.
+"""
+
+import numba
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import _engine
+from biophys.kernels.ensemble_source import block_size_for
+
+HH = bp.model("hh1952")
+#: cells from silent (hyperpolarised) to fast firing: the step counts differ several-fold
+I_APP = np.array([-4.0, 20.0, 0.0, 12.0, -2.0, 7.0, 2.0, 15.0, -1.0, 9.0, 4.0, 18.0, 1.0, 6.0])
+FIELDS = ("Y", "rec", "spike_times", "spike_count", "obs", "burst", "status", "n_accepted",
+          "n_rejected")
+
+
+def _hh(currents, *, record=("V", "I_Na"), method="adaptive"):
+    n = len(currents)
+    P = np.repeat(HH.default_parameters()[:, None], n, axis=1)
+    P[HH.parameter_index("I_app")] = currents
+    Y0 = np.repeat(HH.default_states()[:, None], n, axis=1)
+    return _engine.run(HH, P, Y0, t_end=40.0, dt=0.025, method=method, record=list(record),
+                       record_every=0.5 if record else None, observe=["V", "I_K"],
+                       spike_capacity=50, warmup=5.0, silent_phase=True,
+                       stimulus=bp.Pulse(8.0, 10.0, 5.0))
+
+
+def _column(raw, name, c):
+    a = getattr(raw, name)
+    return {"Y": lambda: a[:, c], "rec": lambda: a[:, c], "obs": lambda: a[:, :, c],
+            "burst": lambda: a[:, c]}.get(name, lambda: a[c])()
+
+
+@pytest.mark.parametrize("method", ["adaptive", "rosenbrock"])
+def test_every_cell_of_a_block_is_bit_identical_to_the_cell_alone(method):
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)  # one block of all the cells
+        assert block_size_for(len(I_APP), 1) >= len(I_APP)
+        block = _hh(I_APP, method=method)
+        steps = block.n_accepted + block.n_rejected
+        # the lanes retire at very different times, and not in lane order, so running cells
+        # are moved into the lanes of finished ones
+        assert steps.max() > 2 * steps.min(), steps
+        assert np.argmin(steps) < len(I_APP) - 1
+        assert block.spike_count.max() >= 3 and block.spike_count.min() <= 1
+        # the final states are the states at t_end (the last record), stored by every lane
+        assert block.times[-1] == 40.0
+        np.testing.assert_allclose(block.Y[0], block.rec[0, :, -1], rtol=1e-12, atol=0)
+        assert np.all(block.Y[0] != HH.default_states()[0])
+        for c, i_app in enumerate(I_APP):
+            alone = _hh([i_app], method=method)
+            for name in FIELDS:
+                assert np.array_equal(_column(alone, name, 0), _column(block, name, c),
+                                      equal_nan=True), (c, name)
+        # and in the reverse order: every cell in another lane, retiring at another position
+        rev = _hh(I_APP[::-1], method=method)
+        for name in FIELDS:
+            for c in range(len(I_APP)):
+                assert np.array_equal(_column(rev, name, len(I_APP) - 1 - c),
+                                      _column(block, name, c), equal_nan=True), (c, name)
+    finally:
+        numba.set_num_threads(old)
+
+
+def test_spread_order_samples_the_whole_range_in_every_run_of_cells():
+    for n in range(1, 300):
+        assert sorted(_engine.spread_order(n)) == list(range(n)), n
+    n = 256
+    order = _engine.spread_order(n)
+    for b in range(4):  # each 64-cell block takes about 16 cells of each quarter of the range
+        counts = np.bincount(order[64 * b:64 * (b + 1)] // 64, minlength=4)
+        assert counts.min() >= 14 and counts.max() <= 18, (b, counts)
+    # in the caller's order a block would take one quarter only
+    assert np.bincount(np.arange(64) // 64, minlength=4).tolist() == [64, 0, 0, 0]
+
+
+@pytest.mark.parametrize("method", ["adaptive", "rosenbrock"])
+def test_spread_cells_come_back_in_the_callers_order(method):
+    """More cells than a block: without records the method runs them in spread order, with a
+    record in the caller's order; both results are the same, bit for bit, in every field."""
+    currents = np.linspace(-4.0, 20.0, 150)
+    assert len(currents) > block_size_for(len(currents), numba.get_num_threads())
+    spread = _hh(currents, record=(), method=method)
+    plain = _hh(currents, record=("V",), method=method)
+    assert not np.array_equal(_engine.spread_order(150), np.arange(150))
+    for name in FIELDS:
+        if name != "rec":
+            assert np.array_equal(getattr(spread, name), getattr(plain, name),
+                                  equal_nan=True), name
+    # the caller's order: the current rises along the cells
+    assert plain.spike_count[-10:].sum() > plain.spike_count[:10].sum()
