@@ -62,6 +62,13 @@ the warm-up is silent throughout: both are taken over the whole window (its rest
 potential). Continuous spikers and cells with only one burst have no complete silent phase:
 NaN. The same definition as :func:`biophys.analysis.bursts` on a trace
 (``tests/test_metrics_silent.py`` and ``tests/test_plateau_silences.py`` check they agree).
+
+The integrator's work (``steps``, ``rejected_steps``): the steps it accepted and rejected over
+the whole run, warm-up included. With a fixed step ``steps`` is ``t_end / dt`` (or the steps
+up to the freeze with ``stop_at_rest``) and nothing is rejected; with ``adaptive`` or
+``rosenbrock`` the counts show where in a sweep the solution is fast or stiff
+(``tests/test_metrics_steps.py``). A point that did not finish reads NaN, as every read-out
+does; with a retry, the counts are the retry's.
 """
 
 from __future__ import annotations
@@ -101,7 +108,7 @@ _PER_SECOND = {"ms": 1000.0, "s": 1.0, "min": 1.0 / 60.0, "h": 1.0 / 3600.0}
 
 @dataclass(frozen=True)
 class _Named:
-    kind: str  # mean | min | max | spikes | spike_rate | burst_* | rate
+    kind: str  # mean | min | max | spikes | spike_rate | burst_* | rate | steps | rejected_steps
     roles: tuple[str, ...]  # role names, tried in order ("V" = membrane potential)
     long_name: str
     needs: str  # what the model must have, for error messages
@@ -143,6 +150,13 @@ NAMED: dict[str, _Named] = {
     "aldosterone_rate": _Named("rate", ("aldosterone_rate", "aldosterone"), "aldosterone "
                                "synthesis rate, time average after warm-up",
                                "aldosterone output"),
+    # the integrator's own statistics: where in a sweep it worked hard (stiff or fast points)
+    "steps": _Named("steps", (), "integration steps accepted over the whole run, warm-up "
+                    "included (a fixed step: t_end / dt, or up to the rest freeze with "
+                    "stop_at_rest)", ""),
+    "rejected_steps": _Named("rejected_steps", (), "integration steps rejected by the error "
+                             "control over the whole run, warm-up included (0 with a fixed "
+                             "step)", ""),
 }
 
 _GENERIC = re.compile(r"^(?P<op>mean|min|max)_(?P<var>.+)$")
@@ -219,6 +233,8 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
         if d.kind == "spike_rate":
             return MetricSpec(name, d.kind, None, 1.0, "Hz",
                               f"{d.long_name} (upward crossings of {thr})")
+        if d.kind in ("steps", "rejected_steps"):
+            return MetricSpec(name, d.kind, None, 1.0, "1", d.long_name)
         if d.kind == "regime":
             codes = ", ".join(f"{i} {k}" for i, k in enumerate(KINDS))
             return MetricSpec(name, d.kind, None, 1.0, "1",
@@ -425,6 +441,10 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
             else:  # pragma: no cover - plan() only makes the kinds above
                 raise AssertionError(s.kind)
             out[s.name] = val * s.scale if s.scale != 1.0 else val
+            continue
+        if s.kind in ("steps", "rejected_steps"):
+            n = raw.n_accepted if s.kind == "steps" else raw.n_rejected
+            out[s.name] = np.asarray(n, dtype=np.float64).copy()
             continue
         if bursts is None:
             mean_V = raw.obs[idx["V"]][0] / raw.n_obs_samples if plan_.block else None
