@@ -95,9 +95,13 @@ def hermite_crossing(y0, y1, f0, f1, h, level):
 def retire_lanes(Y, Yb, W, piv, seg, jrec, cell, tc, t_end, c0, na):
     """Store the final state of every running lane (``[0, na)``) that reached ``t_end`` into
     ``Y`` (lane ``c`` holds cell ``c0 + cell[c]``) and move the last running lane into its
-    place: every per-lane column of ``W``, ``piv``, ``seg``, ``jrec`` and ``cell``. Returns the
+    place: every column of ``W``, ``piv``, ``seg``, ``jrec`` and ``cell``. Returns the
     new number of running lanes. A lane's arithmetic never depends on its position, so the
-    results do not change; the loops over lanes then skip the finished ones."""
+    results do not change; the loops over lanes then skip the finished ones. (The Rosenbrock
+    LU factors in ``W`` are stored lane-major, not one column per lane, so the column copy
+    does not move them but overwrites parts of other lanes' factors; like ``piv`` they are
+    scratch of one attempt, refactored for every running lane before use, so nothing may
+    ever keep them across attempts.)"""
     c = 0
     while c < na:
         if tc[c] >= t_end:
@@ -389,7 +393,9 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
             n_done += tc[c] >= t_end
         if n_next > 0:
             for c in range(na):
-                adv = tc[c] >= tseg[c] and seg[c] + 1 < n_seg
+                # (not a lane stopped this iteration, tc = t_end: it keeps its segment, and
+                # under clamp its V, as it would alone)
+                adv = tc[c] >= tseg[c] and tc[c] < t_end and seg[c] + 1 < n_seg
                 flag[c] = 1.0 if adv else 0.0
                 if adv:
                     seg[c] += 1

@@ -170,7 +170,6 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
     # then cost NS extra rates calls per attempt): one state of every due lane at a time.
     n_due = 0
     for c in range(nb):
-        # (a finished lane, hs = 0, is never due: its time no longer advances)
         due = hs[c] > 0.0 and (jage[c] == 0.0 or jage[c] > ROS_JAC_AGE or tc[c] == tprev[c]
                                or (refresh and flag[c] > 0.0))
         jage[c] = 0.0 if due else jage[c]
@@ -253,7 +252,7 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
                             r += (ROS_CC[st, j] / hs[c]) * K[(1 + j) * NS + i, c]
                         K[dst + i, c] = r
                     lu_solve(LU[c], piv[c], NS, K, dst, c)
-                else:  # finished lane or singular M: no step
+                else:  # singular M: no step (finished lanes are retired)
                     for i in range(NS):
                         K[dst + i, c] = 0.0
 """

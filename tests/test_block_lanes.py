@@ -101,5 +101,37 @@ def test_spread_cells_come_back_in_the_callers_order(method):
         if name != "rec":
             assert np.array_equal(getattr(spread, name), getattr(plain, name),
                                   equal_nan=True), name
-    # the caller's order: the current rises along the cells
+    # the caller's order: the current rises along the cells, in the records too (a run that
+    # records is not spread; if it were, its traces would have to be put back as well)
     assert plain.spike_count[-10:].sum() > plain.spike_count[:10].sum()
+    np.testing.assert_allclose(plain.rec[0, :, -1], plain.Y[0], rtol=1e-12, atol=0)
+
+
+def test_a_stopped_cell_keeps_its_status_state_and_segment():
+    """A cell stopped by step-size underflow (a non-finite gate) after another cell retired,
+    so that it runs in another lane than its own, under a voltage clamp whose steps move the
+    other lane to its next segment in the same iteration: its status, and its clamped V, are
+    those of the cell alone."""
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        P = np.repeat(HH.default_parameters()[:, None], 3, axis=1)
+        rest = _engine.run(HH, P[:, :1], HH.default_states()[:, None], t_end=500.0, dt=0.025,
+                           method="adaptive").Y[:, 0]
+        Y0 = np.repeat(rest[:, None], 3, axis=1)
+        Y0[0, 1] += 5.0
+        Y0[HH.state_index("m"), 2] = np.nan
+        clamp = bp.VoltageClamp(-70.0, steps=[(-20.0, 2.0), (10.0, 3.0), (-40.0, 4.0)],
+                                start=0.08)
+        for stimulus in (None, clamp):
+            kw = dict(t_end=20.0, dt=0.025, method="rosenbrock", stimulus=stimulus)
+            block = _engine.run(HH, P, Y0, **kw)
+            assert block.status.tolist() == [0, 0, 1]
+            for c in range(3):
+                alone = _engine.run(HH, P[:, [c]], Y0[:, [c]], **kw)
+                for name in FIELDS:
+                    if name != "rec":
+                        assert np.array_equal(_column(alone, name, 0), _column(block, name, c),
+                                              equal_nan=True), (stimulus, c, name)
+    finally:
+        numba.set_num_threads(old)
