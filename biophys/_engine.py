@@ -53,6 +53,7 @@ from .kernels.ensemble_source import (
     S_REJECTED,
     S_STATUS,
     block_size_for,
+    golden_stride,
 )
 from .stimulus import NO_STIMULUS
 
@@ -216,8 +217,9 @@ def check_rest_method(method: str) -> None:
 
 def spread_order(n_cells: int) -> np.ndarray:
     """An order of ``n_cells`` cells in which every run of consecutive cells samples the whole
-    range evenly: cell ``i`` goes to the rank of ``i phi mod 1`` (``phi`` the golden ratio's
-    fractional part).
+    range evenly: position ``i`` holds cell ``(i * golden_stride(n_cells)) % n_cells``, the
+    golden-ratio permutation by which :func:`biophys.kernels.ensemble_source.run_blocks`
+    orders its blocks.
 
     The error-controlled methods run their cells in blocks of consecutive columns, a block as
     long as its slowest cell and a thread as long as its blocks; along a sweep axis neighbouring
@@ -227,8 +229,7 @@ def spread_order(n_cells: int) -> np.ndarray:
     results back; a cell's arithmetic does not depend on its column, so the results are the
     same bit for bit.
     """
-    golden = (math.sqrt(5.0) - 1.0) / 2.0
-    return np.argsort((np.arange(n_cells) * golden) % 1.0, kind="stable")
+    return np.arange(n_cells) * golden_stride(n_cells) % n_cells
 
 
 def step_grid(t_end: float, dt: float) -> tuple[int, float]:

@@ -444,7 +444,7 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
             continue
         if s.kind in ("steps", "rejected_steps"):
             n = raw.n_accepted if s.kind == "steps" else raw.n_rejected
-            out[s.name] = np.asarray(n, dtype=np.float64).copy()
+            out[s.name] = np.array(n, dtype=np.float64)
             continue
         if bursts is None:
             mean_V = raw.obs[idx["V"]][0] / raw.n_obs_samples if plan_.block else None

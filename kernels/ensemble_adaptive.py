@@ -92,16 +92,16 @@ def hermite_crossing(y0, y1, f0, f1, h, level):
 
 
 @jit(inline="always")
-def retire_lanes(Y, Yb, W, piv, seg, jrec, cell, tc, t_end, c0, na):
+def retire_lanes(Y, Yb, W, seg, jrec, cell, tc, t_end, c0, na):
     """Store the final state of every running lane (``[0, na)``) that reached ``t_end`` into
     ``Y`` (lane ``c`` holds cell ``c0 + cell[c]``) and move the last running lane into its
-    place: every column of ``W``, ``piv``, ``seg``, ``jrec`` and ``cell``. Returns the
-    new number of running lanes. A lane's arithmetic never depends on its position, so the
-    results do not change; the loops over lanes then skip the finished ones. (The Rosenbrock
-    LU factors in ``W`` are stored lane-major, not one column per lane, so the column copy
-    does not move them but overwrites parts of other lanes' factors; like ``piv`` they are
-    scratch of one attempt, refactored for every running lane before use, so nothing may
-    ever keep them across attempts.)"""
+    place: every column of ``W``, ``seg``, ``jrec`` and ``cell``. Returns the new number of
+    running lanes. A lane's arithmetic never depends on its position, so the results do not
+    change; the loops over lanes then skip the finished ones. (The Rosenbrock LU factors in
+    ``W`` are stored lane-major, not one column per lane, so the column copy does not move
+    them but overwrites parts of other lanes' factors; they and their pivots, ``piv``, are
+    scratch of one attempt, refactored for every running lane before use, so nothing may ever
+    keep them across attempts.)"""
     c = 0
     while c < na:
         if tc[c] >= t_end:
@@ -111,8 +111,6 @@ def retire_lanes(Y, Yb, W, piv, seg, jrec, cell, tc, t_end, c0, na):
             if c != na:
                 for r in range(W.shape[0]):
                     W[r, c] = W[r, na]
-                for i in range(piv.shape[1]):
-                    piv[c, i] = piv[na, i]
                 seg[c] = seg[na]
                 jrec[c] = jrec[na]
                 cell[c] = cell[na]
@@ -405,7 +403,7 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
                         Yb[0, c] = sc[c]
             refresh = True
         if n_done > 0:
-            na = retire_lanes(Y, Yb, W, piv, seg, jrec, cell, tc, t_end, c0, na)
+            na = retire_lanes(Y, Yb, W, seg, jrec, cell, tc, t_end, c0, na)
     for c in range(na):
         if tc[c] < t_end and stats[c0 + cell[c], S_STATUS] == 0:
             stats[c0 + cell[c], S_STATUS] = 2  # iteration budget exhausted
