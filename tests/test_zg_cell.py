@@ -214,6 +214,31 @@ that reads only Ca_i cannot tell them apart. The knockout's mean Ca2+ rises to 2
 read-out would need a refit). P_CaT x0.8 or a larger g_KCa do not restore the slow onset.
 Not adopted.
 
+Session 35 tried pseudo-plateau bursting, the pituitary mechanism (Tabak et al. 2011 J
+Neurosci 31:16855: a fast BK current, gate half-activation -20 mV, slope 2 mV, tau 5 ms, as in
+a public NEURON reimplementation, turns spikes into plateau bursts); BK is expressed in ZG cells
+(BK-/- mice have hyperaldosteronism, Sausbier et al. 2005). A BK gate and, optionally, a slow
+Ca2+-gated SK gate were added to a copy of the kernel (about 5 500 knockout runs of 30 s; about
+1 000 wild-type checks; scripts in ``/work/scratch/s35/bk``, not in the repository). (a) BK beside
+the shipped K(Ca) (g_BK 0.5-64 mS/cm^2, half-activation -40 to 0 mV, tau 1-5 ms; 312 runs):
+tonic in every run, 8.2-11.4 Hz. BK truncates the spike (peaks of +13 to -35 mV), but the
+instantaneous K(Ca), not the Kv, ends it, and a truncated spike lets in as much Ca2+ (182-207 nM
+mean), so each spike still ends in the -93 mV after-hyperpolarisation. With any instantaneous
+K(Ca) of 0.5 mS/cm^2 or more (half 380 nM, Hill 4; 1 728 runs) no event lasted beyond 24 ms.
+(b) With that K(Ca) desensitised (10 mS/cm^2, half 1.5 uM), a slow SK gate (1 mS/cm^2, half 0.7
+uM, Hill 2, tau 1 s) and a strong BK (4 mS/cm^2, half-activation -30 mV) the knockout bursts as
+a pseudo-plateau cell: a spike truncated near -10 mV, then a -45 to -50 mV plateau of 403 ms
+with damped oscillations (3 peaks), period 710 ms, active fraction 0.57, mean Ca2+ 279 nM,
+carried by the CaV3.2 window current against SK. But the same change breaks the wild type:
+6 tests of this file fail (0.78 Hz at 4.5 mM K_o, no after-hyperpolarisation
+below the rest at 5 mM, firing at 8 mM (in all 432 quick checks), the CaV3.2 knockout at 1.06 Hz
+with 1 nM Ang II and 0.5 Hz at 0.3 nM, and, with the shipped read-out, the canine K_o 7.5
+ratio x4.07 and the TASK-knockout ratio x3.98; a refit of the read-out misses a ratio by 17.8%
+at best). The reason is the one of the slower-Ca2+ probe above: Ca2+ is the wild type's spike
+terminator (a fast K(Ca) near 300 nM gives its after-hyperpolarisation and holds the 8 mM
+steady state) and is too fast to be the slow variable of a plateau; the slow SK that makes the
+plateau removes both. Not adopted.
+
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
 reachable ("membrane potential oscillations of low periodicity" controlled by Ang II and
@@ -464,6 +489,26 @@ def test_task_knockout_fires_and_raises_aldosterone(runs):
                                                                 rel=0.1)
     assert _get(runs, "spike_rate", "A1nM") - _get(runs, "spike_rate", "K4") > 5.0 * abs(
         _get(runs, "spike_rate", "KO_AngII") - rate_ko)
+
+
+#: Task3-/- mouse primary adrenocortical cells, mean membrane potential, mV, against the wild
+#: type's (Penton et al. 2012, Endocrinology 153:4740, abstract: -52 vs -79 mV).
+TASK3_KO_V = (-52.0, -79.0)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="the model's TASK knockout is a spiking oscillator whose mean V is "
+                   "4 mV above the wild type's rest, not a cell depolarised by ~27 mV")
+def test_task_loss_depolarises_the_cell(runs):
+    """Loss of TASK3 depolarises isolated mouse ZG cells by 27 mV (:data:`TASK3_KO_V`). The
+    model departs: without TASK (``P_TASK`` = 0, TASK-1 and TASK-3 lumped) it fires, and each
+    spike's K(Ca) after-hyperpolarisation to -93 mV keeps its time-averaged V at -81.0 mV, 4 mV
+    above the wild type (measured). Asserted: at least half of the published depolarisation."""
+    v_wt = _get(runs, "mean_V", "K4")
+    if abs(v_wt + 85.0) > 0.5:  # precondition, the calibrated resting cell: not the xfail
+        pytest.fail(f"wild type at {v_wt:.2f} mV, not the calibrated -85 mV")
+    published = TASK3_KO_V[0] - TASK3_KO_V[1]
+    assert _get(runs, "mean_V", "KO") - v_wt > 0.5 * published
 
 
 def test_l_type_backup(runs):
