@@ -491,7 +491,7 @@ def test_task_knockout_fires_and_raises_aldosterone(runs):
         _get(runs, "spike_rate", "KO_AngII") - rate_ko)
 
 
-#: Task3-/- mouse primary adrenocortical cells, mean membrane potential, mV, against the wild
+#: Task3-/- mouse primary adrenocortical cells, membrane potential, mV, against the wild
 #: type's (Penton et al. 2012, Endocrinology 153:4740, abstract: -52 vs -79 mV).
 TASK3_KO_V = (-52.0, -79.0)
 
@@ -500,10 +500,11 @@ TASK3_KO_V = (-52.0, -79.0)
                    reason="the model's TASK knockout is a spiking oscillator whose mean V is "
                    "4 mV above the wild type's rest, not a cell depolarised by ~27 mV")
 def test_task_loss_depolarises_the_cell(runs):
-    """Loss of TASK3 depolarises isolated mouse ZG cells by 27 mV (:data:`TASK3_KO_V`). The
-    model departs: without TASK (``P_TASK`` = 0, TASK-1 and TASK-3 lumped) it fires, and each
-    spike's K(Ca) after-hyperpolarisation to -93 mV keeps its time-averaged V at -81.0 mV, 4 mV
-    above the wild type (measured). Asserted: at least half of the published depolarisation."""
+    """Loss of TASK3 depolarises isolated mouse adrenocortical cells by 27 mV
+    (:data:`TASK3_KO_V`). The model departs: without TASK (``P_TASK`` = 0, TASK-1 and TASK-3
+    lumped, so a larger loss than TASK3's alone) it fires, and each spike's K(Ca)
+    after-hyperpolarisation to -93 mV keeps its time-averaged V at -81.0 mV, 4 mV above the
+    wild type (measured). Asserted: at least half of the published depolarisation."""
     v_wt = _get(runs, "mean_V", "K4")
     if abs(v_wt + 85.0) > 0.5:  # precondition, the calibrated resting cell: not the xfail
         pytest.fail(f"wild type at {v_wt:.2f} mV, not the calibrated -85 mV")
