@@ -5,7 +5,8 @@ Cells of one block run in lock step, each with its own time and step. A cell tha
 (:func:`biophys.kernels.ensemble_adaptive.retire_lanes`), the Rosenbrock method differences
 only the lanes whose Jacobian is due (gathered into columns of their own), and
 :func:`biophys._engine.run` gives these methods their cells in
-:func:`biophys._engine.spread_order`. None of this may change a single bit of any cell's
+:func:`biophys._engine.spread_order` where each thread runs one block
+(:func:`biophys._engine.spreads_cells`). None of this may change a single bit of any cell's
 results: each cell run here in a heterogeneous block (cells needing very different numbers of
 steps, so lanes retire and move while others run, with records, spikes, observables, burst
 sums and a stimulus whose segments move every lane to its next one) is compared with the same
@@ -88,14 +89,42 @@ def test_spread_order_samples_the_whole_range_in_every_run_of_cells():
     assert np.bincount(np.arange(64) // 64, minlength=4).tolist() == [64, 0, 0, 0]
 
 
+def test_cells_are_spread_only_where_each_thread_runs_one_block():
+    """The spread order balances threads that run one block each; with two or more blocks per
+    thread the order of the blocks does that, and the cells keep the caller's order."""
+    spreads = _engine.spreads_cells
+    assert spreads(150, 64, 2, False)  # three blocks on two threads
+    assert spreads(128, 64, 2, False)  # a sweep's default chunk on two threads
+    assert not spreads(256, 64, 2, False)  # two blocks per thread
+    assert not spreads(10_000, 64, 2, False)
+    assert not spreads(150, 64, 1, False)  # one thread: nothing to balance
+    assert not spreads(64, 64, 2, False)  # one block
+    assert not spreads(150, 64, 2, True)  # a run that records traces
+
+
 @pytest.mark.parametrize("method", ["adaptive", "rosenbrock"])
-def test_spread_cells_come_back_in_the_callers_order(method):
-    """More cells than a block: without records the method runs them in spread order, with a
-    record in the caller's order; both results are the same, bit for bit, in every field."""
+def test_spread_cells_come_back_in_the_callers_order(method, monkeypatch):
+    """Three blocks on two threads: without records the method runs the cells in spread
+    order, with a record in the caller's order; both results are the same, bit for bit, in
+    every field."""
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("needs two Numba threads")
     currents = np.linspace(-4.0, 20.0, 150)
-    assert len(currents) > block_size_for(len(currents), numba.get_num_threads())
-    spread = _hh(currents, record=(), method=method)
-    plain = _hh(currents, record=("V",), method=method)
+    orders = []
+    monkeypatch.setattr(_engine, "spread_order",
+                        lambda n, f=_engine.spread_order: orders.append(f(n)) or orders[-1])
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(2)
+        spread = _hh(currents, record=(), method=method)
+        assert len(orders) == 1  # this run was spread
+        plain = _hh(currents, record=("V",), method=method)
+        assert len(orders) == 1  # this one was not
+        numba.set_num_threads(1)
+        _hh(currents[:130], record=(), method=method)
+        assert len(orders) == 1  # nor a run on one thread
+    finally:
+        numba.set_num_threads(old)
     assert not np.array_equal(_engine.spread_order(150), np.arange(150))
     for name in FIELDS:
         if name != "rec":
