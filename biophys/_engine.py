@@ -243,20 +243,20 @@ def spreads_cells(n_cells: int, block: int, n_threads: int, records: bool) -> bo
     records traces, whose reordering would copy them).
 
     Only with fewer than :data:`SPREAD_BELOW_BLOCKS_PER_THREAD` blocks per thread and more
-    than one block: then each thread runs one block and no order of blocks can balance them
-    (a sweep's chunk of 128 points on two threads). With more blocks the driver's golden-ratio
-    order of blocks balances the threads, and spreading the cells only mixes cheap and costly
-    cells in every block, which then iterates until its slowest cell (each iteration has a
-    cost per block besides the one per running lane). Measured
-    (session 36, 2-vCPU AMD EPYC, best of four rounds run alternately in one process): over a
-    16 x 16 K_o x Mg_o grid of 10 s (chunks of two 64-cell blocks), ``zg_cell`` with
+    than one block: the threads then run one block or two each, too few for any order of
+    blocks to balance them (a sweep's chunk of 128 points on two threads). With more blocks
+    the driver's golden-ratio order of blocks balances the threads, and spreading the cells
+    only mixes cheap and costly cells in every block, which then iterates until its slowest
+    cell (each iteration has a cost per block besides the one per running lane). Measured
+    (session 36, 2-vCPU AMD EPYC): over a 16 x 16 K_o x Mg_o grid of 10 s (chunks of two
+    64-cell blocks; best of four rounds, run alternately in one process), ``zg_cell`` with
     ``rosenbrock`` 3.46 s spread against 3.99 s in the caller's order, with ``adaptive`` 2.24
-    against 2.24 s, ``beta_cell`` 8.42 against 8.60 s and 1.36 against 1.35 s; the HH 1952
-    W1 population (I_app over 0-20 uA/cm^2, 1000 ms, ``adaptive``) of 10 000 cells 3.61 s
-    spread against 2.74 s in order on two threads and 7.20 against 5.37 s on one, and in
-    7-35% less time in order at every size tried from 128 to 10 000 cells (at 128 cells, two
-    blocks on two threads, the rule still spreads: that population loses 7% where the
-    ``zg_cell`` sweep's chunks gain 13%).
+    against 2.24 s, ``beta_cell`` with these 8.42 against 8.60 s and 1.36 against 1.35 s; the
+    HH 1952 W1 population (I_app over 0-20 uA/cm^2, 1000 ms, ``adaptive``; best of three)
+    of 10 000 cells 3.61 s spread against 2.74 s in order on two threads and 7.20 against
+    5.37 s on one, and in 7-35% less time in order at every size tried from 128 to 10 000
+    cells (at 128 cells, two blocks on two threads, the rule still spreads: that population
+    loses 7% where the ``zg_cell`` sweep's chunks gain 13%).
     """
     n_blocks = -(-n_cells // block)
     return (not records and n_blocks > 1

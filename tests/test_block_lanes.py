@@ -5,7 +5,7 @@ Cells of one block run in lock step, each with its own time and step. A cell tha
 (:func:`biophys.kernels.ensemble_adaptive.retire_lanes`), the Rosenbrock method differences
 only the lanes whose Jacobian is due (gathered into columns of their own), and
 :func:`biophys._engine.run` gives these methods their cells in
-:func:`biophys._engine.spread_order` where each thread runs one block
+:func:`biophys._engine.spread_order` where there are fewer than two blocks per thread
 (:func:`biophys._engine.spreads_cells`). None of this may change a single bit of any cell's
 results: each cell run here in a heterogeneous block (cells needing very different numbers of
 steps, so lanes retire and move while others run, with records, spikes, observables, burst
@@ -89,9 +89,10 @@ def test_spread_order_samples_the_whole_range_in_every_run_of_cells():
     assert np.bincount(np.arange(64) // 64, minlength=4).tolist() == [64, 0, 0, 0]
 
 
-def test_cells_are_spread_only_where_each_thread_runs_one_block():
-    """The spread order balances threads that run one block each; with two or more blocks per
-    thread the order of the blocks does that, and the cells keep the caller's order."""
+def test_cells_are_spread_only_where_threads_run_too_few_blocks_to_balance():
+    """The spread order balances threads that run fewer than two blocks each; with two or more
+    blocks per thread the order of the blocks does that, and the cells keep the caller's
+    order."""
     spreads = _engine.spreads_cells
     assert spreads(150, 64, 2, False)  # three blocks on two threads
     assert spreads(128, 64, 2, False)  # a sweep's default chunk on two threads
