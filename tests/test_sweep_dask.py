@@ -101,6 +101,39 @@ def test_dask_address_and_killed_worker(threads_result, cluster):
     _same(res2, threads_result)
 
 
+def test_dask_workers_load_the_drivers_from_the_disk_cache(threads_result, cluster):
+    """New worker processes run a sweep with the driver this process compiled (or loaded):
+    each loads it from the disk cache (a Numba cache hit) and compiles nothing (no miss)."""
+
+    def driver_cache_stats():
+        # the driver's entry points as the worker's sweep left them (none loaded here: that
+        # would count as a hit too): for each one loaded, its cache hits and misses
+        from biophys import _compile
+        from biophys.models import get_model
+
+        driver = _compile.load_driver(get_model("hh1952"))
+        stats = {}
+        for name in dir(driver):
+            fn = getattr(driver, name)
+            if hasattr(fn, "stats") and getattr(fn, "overloads", None):
+                st = fn.stats
+                stats[name] = (len(fn.overloads), sum(st.cache_hits.values()),
+                               sum(st.cache_misses.values()))
+        return stats
+
+    with distributed.Client(cluster.scheduler_address) as client:
+        client.restart()  # fresh processes (a worker of another test has loaded the driver)
+        res = sweep("hh1952", backend="dask", client=client, chunk_size=8, **KW)
+        stats = client.run(driver_cache_stats)
+    _same(res, threads_result)
+    assert len(stats) == 2
+    for worker, loaded in stats.items():
+        # the fixed-step integrator with algebraic outputs (KW's mean_I_K), one signature,
+        # loaded; and nothing of the driver compiled
+        assert loaded.get("run_exponential_aux") == (1, 1, 0), (worker, loaded)
+        assert all(misses == 0 and hits == n for n, hits, misses in loaded.values()), loaded
+
+
 def test_dask_refuses_unregistered_model():
     import dataclasses
 
