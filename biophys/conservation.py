@@ -131,10 +131,10 @@ class _Run:
     n: int
 
 
-def _run(m: Model, params, initial, t_end, dt, method, outputs) -> _Run:
+def _run(m: Model, p: np.ndarray, initial, t_end, dt, method, outputs) -> _Run:
+    """One recorded run of ``m`` with the parameter vector ``p``."""
     method = _checked_method(_engine.DEFAULT_METHOD if method is None else method)
     dt = m.dt if dt is None else dt  # checked by the engine (check_time)
-    p = m.parameter_vector(params)
     y0 = m.state_vector(initial)
     states = list(m.state_names)
     raw = _engine.run(m, p[:, None], y0[:, None], t_end=t_end, dt=dt,
@@ -334,7 +334,7 @@ def check_conservation(
             raise ValueError(f"ion {st!r}: valence = {reprlib.repr(z)} (dimensionless) must be a "
                              f"non-zero real number and charge_per_mM = {reprlib.repr(q)} "
                              "(capacitance unit x mV per mM) a finite real number")
-    run = _run(m, params, initial, t_end, dt, method, currents)
+    run = _run(m, p, initial, t_end, dt, method, currents)
     Itr = run.out.sum(axis=0)
     h = run.h
     charge_membrane = cm * (run.Y[0, -1] - run.Y[0, 0])
@@ -454,7 +454,7 @@ def check_balance(
         coef = checked_number(coef, f"coefficient of {name!r}",
                               f"({unit or '1'}/ms per {x_unit or '1'})")
         terms.append((is_out, i, coef))
-    run = _run(m, params, initial, t_end, dt, method, m.output_names)
+    run = _run(m, m.parameter_vector(params), initial, t_end, dt, method, m.output_names)
 
     def rate(z, out):
         return sum(c * (out[i] if is_out else z[i]) for is_out, i, c in terms)

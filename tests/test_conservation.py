@@ -82,7 +82,8 @@ def test_rl2ab_rebuilt_as_the_driver_steps():
 
     r = run("rl2ab", 0)
     assert r.error_currents < 1e-12
-    raw = conservation._run(MODEL, {"B_mode": 0}, {"V": -20.0}, 20.0, 0.01, "rl2ab", CURRENTS)
+    raw = conservation._run(MODEL, MODEL.parameter_vector({"B_mode": 0}), {"V": -20.0}, 20.0,
+                            0.01, "rl2ab", CURRENTS)
     for wrong in ("rl1", "rl2"):
         raw.method = wrong  # C_m = 1 uF/cm^2; outputs 0-2 are CURRENTS
         q = conservation._quadrature(raw, 0, lambda z, out: -out[:3].sum())
