@@ -244,7 +244,8 @@ def spreads_cells(n_cells: int, block: int, n_threads: int, records: bool) -> bo
 
     Only with fewer than :data:`SPREAD_BELOW_BLOCKS_PER_THREAD` blocks per thread and more
     than one block: the threads then run one block or two each, too few for any order of
-    blocks to balance them (a sweep's chunk of 128 points on two threads). With more blocks
+    blocks to balance them (a sweep's chunk of 128 or 192 points on two threads; sweeps of more
+    than 9 600 points get chunks of 256 and are not spread there). With more blocks
     the driver's golden-ratio order of blocks balances the threads, and spreading the cells
     only mixes cheap and costly cells in every block, which then iterates until its slowest
     cell (each iteration has a cost per block besides the one per running lane). Measured

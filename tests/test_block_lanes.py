@@ -97,6 +97,7 @@ def test_cells_are_spread_only_where_threads_run_too_few_blocks_to_balance():
     assert spreads(150, 64, 2, False)  # three blocks on two threads
     assert spreads(128, 64, 2, False)  # a sweep's default chunk on two threads
     assert not spreads(256, 64, 2, False)  # two blocks per thread
+    assert not spreads(200, 64, 2, False)  # four blocks, the last one partial
     assert not spreads(10_000, 64, 2, False)
     assert not spreads(150, 64, 1, False)  # one thread: nothing to balance
     assert not spreads(64, 64, 2, False)  # one block
@@ -121,6 +122,8 @@ def test_spread_cells_come_back_in_the_callers_order(method, monkeypatch):
         assert len(orders) == 1  # this run was spread
         plain = _hh(currents, record=("V",), method=method)
         assert len(orders) == 1  # this one was not
+        _hh(currents, record=(), method="rl2")
+        assert len(orders) == 1  # nor a fixed-step run
         numba.set_num_threads(1)
         _hh(currents[:130], record=(), method=method)
         assert len(orders) == 1  # nor a run on one thread
