@@ -85,7 +85,8 @@ def test_w1_numba_loop(benchmark, full, n, threads):
 @pytest.mark.parametrize("threads", THREADS, indirect=True)
 @pytest.mark.parametrize("n", SIZES)
 def test_w1_c_ceiling(benchmark, full, n, threads):
-    """The practical ceiling: hand-written C, SIMD across cells (libmvec exp), OpenMP blocks."""
+    """The C ceiling: hand-written C, SIMD across cells (libmvec exp), OpenMP blocks (a ceiling
+    on the Intel Xeons measured; on AMD Zen 4 libmvec's exp makes it slower than the driver)."""
     if not full and (n > 100 or threads > 1):
         pytest.skip("smoke mode: small N, one thread")
     fn = ceiling.load()
