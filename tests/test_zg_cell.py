@@ -94,8 +94,9 @@ with scripts run once and frozen in ``biophys.models.zg_cell.CAL``:
    Ang II x7.00.
 
 Not achieved: burst grouping of the TASK knockout's spikes (it fires tonically, 8.7 Hz at 4 mM
-K_o; slices show bursts, PMC10167771). Probes run on the calibration of step 8 (before the
-pump of step 9), none kept (scripts not in the repository):
+K_o; slices show bursts, PMC10167771; strict xfail :func:`test_task_knockout_bursts`). Probes
+run on the calibration of step 8 (before the pump of step 9), none kept (scripts not in the
+repository):
 
 - An added slow K(Ca) gate, ``s' = (hill(Ca_i) - s)/tau``, with conductance 0.1-6 mS/cm^2,
   half-activation 90-400 nM, Hill 4 or 8, tau 0.3-5 s and ``g_Kir`` up to 10x: 393
@@ -489,6 +490,25 @@ def test_task_knockout_fires_and_raises_aldosterone(runs):
                                                                 rel=0.1)
     assert _get(runs, "spike_rate", "A1nM") - _get(runs, "spike_rate", "K4") > 5.0 * abs(
         _get(runs, "spike_rate", "KO_AngII") - rate_ko)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="the model's TASK knockout fires tonically (8.7 Hz at 4 mM K_o): "
+                   "burst grouping is not achieved (see the module docstring)")
+def test_task_knockout_bursts():
+    """The issue's validation item: loss of the background K+ channels gives spontaneous
+    oscillatory bursting (zG-TASK loss of function and TASK inhibition in mouse adrenal slices,
+    PMC10167771). The model departs (the module docstring records the mechanisms probed):
+    its knockout spikes without a silence longer than the model's ``burst_gap`` (1 s), which
+    :func:`biophys.analysis.burst_metrics` calls ``"continuous"``. Asserted: ``"bursting"``
+    (at least two burst starts separated by silences of more than 1 s) over 30 s after a 12 s
+    warm-up."""
+    ds = bp.simulate("zg_cell", 42000.0, params={"K_o": 4.0, "P_TASK": 0.0}, record=("V",),
+                     record_every=1.0)
+    stats = bp.analysis.burst_metrics(ds, t_start=12000.0)
+    if stats.n_spikes < 30:  # precondition, the firing knockout of the test above: not the xfail
+        pytest.fail(f"the knockout fired {stats.n_spikes} spikes in 30 s, not tonically")
+    assert stats.kind == "bursting", stats.as_dict()
 
 
 #: Task3-/- mouse primary adrenocortical cells, membrane potential, mV, against the wild
