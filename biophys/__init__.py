@@ -32,5 +32,7 @@ from .solution import Solution as Solution  # noqa: E402
 from .stimulus import Pulse as Pulse  # noqa: E402
 from .stimulus import Steps as Steps  # noqa: E402
 from .stimulus import VoltageClamp as VoltageClamp  # noqa: E402
+from .sweep import flag_text as flag_text  # noqa: E402
 from .sweep import open_sweep as open_sweep  # noqa: E402
+from .sweep import status_text as status_text  # noqa: E402
 from .sweep import sweep as sweep  # noqa: E402

@@ -207,3 +207,12 @@ def test_a_coarse_fixed_step_is_warned_about():
         warnings.simplefilter("error")
         bp.simulate("hh1952", t_end=5.0, dt=0.1)  # 10x: no warning
         bp.simulate("hh1952", t_end=50.0, dt=5.0, method="adaptive")  # dt: output grid only
+
+
+def test_flag_text_is_reachable_where_the_docs_say():
+    """README and biophys.metrics name ``bp.flag_text`` (the ``biophys.sweep.flag_text`` they
+    named before was unreachable: ``biophys.sweep`` is the function, not the module)."""
+    res = bp.sweep("hh1952", grid={"I_app": [0.0, 10.0]}, t_end=100.0, warmup=50.0,
+                   metrics=["regime"], progress=False)
+    assert list(bp.flag_text(res["regime"]).values) == ["silent", "continuous"]
+    assert list(bp.status_text(res).values) == ["ok", "ok"]

@@ -1,0 +1,47 @@
+"""The Python example (``examples/sweep_K_Mg.py``) runs with the settings of the command-line
+examples, whose warm-ups are validated (``tests/test_sweep_cli.py::
+test_main_job_measures_after_the_initial_state`` for ``beta_cell``; the ``tau_avg`` lag
+warning of :func:`biophys.sweep` for ``zg_cell``). Until session 37 it ran 20 s with a 5 s
+warm-up and reported the initial state's insulin output (6.1 fg/s, flat in K_o and Mg_o)."""
+
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from pathlib import Path
+
+import pytest
+
+import biophys as bp
+from biophys.cli_sweep import load_config
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+TOML = {"beta_cell": "beta_cell_K_Mg.toml", "zg_cell": "zg_K_Mg.toml"}
+
+
+def _example():
+    spec = importlib.util.spec_from_file_location("sweep_K_Mg", EXAMPLES / "sweep_K_Mg.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("model", sorted(TOML))
+def test_python_example_runs_like_the_validated_toml(model):
+    runs = _example().RUNS[model]
+    kw = load_config(EXAMPLES / TOML[model])
+    assert kw["model"] == model
+    assert (runs["t_end"], runs["warmup"]) == (kw["t_end"], kw["warmup"])
+    assert runs["params"] == dict(kw.get("params") or {})
+
+
+@pytest.mark.parametrize("model", sorted(TOML))
+def test_python_example_draws_no_warm_up_warning(model):
+    """The example's metrics, run lengths and parameters pass the sweep's own checks silently
+    (a dry run: nothing is simulated)."""
+    ex = _example()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bp.sweep(model, grid={"K_o": [4.0, 8.0], "Mg_o": [0.5, 1.0]}, **ex.RUNS[model],
+                 conditions=bp.Solution(substitution="equimolar_Na"), metrics=ex.METRICS[model],
+                 dry_run=True, progress=False)
