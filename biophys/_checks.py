@@ -24,6 +24,33 @@ REAL_NUMBER = "a real number (not a bool, string or array)"
 REAL_NUMBERS = "real numbers (not bools, strings, complex numbers or None)"
 
 
+def did_you_mean(name, valid) -> str:
+    """" (did you mean 'K_o'?)" for the valid names closest to a mistyped ``name``, or "".
+
+    Case, underscores and a zero typed for the letter o are ignored first (``k_o``, ``Ko``,
+    ``K_0`` -> ``K_o``; ``mean_v`` -> ``mean_V``), then :func:`difflib.get_close_matches`
+    picks up to three close spellings (``Mg_out`` -> ``Mg_o``, ``adaptiv`` -> ``adaptive``).
+    A name that is not a string gets "".
+    """
+    if not isinstance(name, str):
+        return ""
+    valid = list(dict.fromkeys(v for v in valid if isinstance(v, str)))
+
+    def folded(s: str) -> str:
+        return s.replace("_", "").lower().replace("0", "o")
+
+    hits = [v for v in valid if folded(v) == folded(name)]
+    if not hits:
+        import difflib
+
+        keys = {folded(v): v for v in valid}
+        hits = [keys[k] for k in difflib.get_close_matches(folded(name), list(keys), n=3,
+                                                             cutoff=0.75)]
+    if not hits:
+        return ""
+    return f" (did you mean {' or '.join(repr(h) for h in hits)}?)"
+
+
 def to_float(x) -> float:
     """``float(x)`` of a real number, with an int too large for a float as +-inf (so that the
     range check, not an ``OverflowError``, reports it)."""

@@ -31,6 +31,7 @@ from numba import types
 from numba.experimental.function_type import _get_wrapper_address
 
 from ._cache import cache_dir, scoped_numba_cache
+from ._checks import did_you_mean
 from ._model import Model
 from .kernels import ensemble_source
 from .kernels._jit import pjit, runner_jit
@@ -178,7 +179,8 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
                          f"got {processes!r}")
     unknown = sorted(set(methods) - set(INTEGRATORS))
     if unknown:
-        raise ValueError(f"method {unknown[0]!r} is not one of {', '.join(INTEGRATORS)}")
+        raise ValueError(f"method {unknown[0]!r} is not one of {', '.join(INTEGRATORS)}"
+                         f"{did_you_mean(unknown[0], INTEGRATORS)}")
     names = list(list_models() if models is None else models)
     for name in names:
         get_model(name)  # an unknown name fails here, before any process starts

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from ._checks import checked_number, real_values
+from ._checks import checked_number, did_you_mean, real_values
 from ._compile import (
     INTEGRATORS,
     block_function,
@@ -196,7 +196,8 @@ def tolerance_kwargs(method: str, rtol, atol, n_states: int) -> dict:
 def check_method(method) -> None:
     """A named error unless ``method`` is the name of an integration method."""
     if not isinstance(method, str) or method not in METHODS:
-        raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}")
+        raise ValueError(f"method = {method!r} is not one of {tuple(METHODS)}"
+                         f"{did_you_mean(method, METHODS)}")
 
 
 def checked_tolerances(rtol, atol, n_states: int) -> tuple[float, tuple[float, ...]]:

@@ -18,7 +18,15 @@ from types import ModuleType
 
 import numpy as np
 
-from ._checks import REAL_NUMBER, checked_number, is_real, range_text, to_float, unit_text
+from ._checks import (
+    REAL_NUMBER,
+    checked_number,
+    did_you_mean,
+    is_real,
+    range_text,
+    to_float,
+    unit_text,
+)
 from .analysis import check_plateau_V
 
 
@@ -340,8 +348,8 @@ class Model:
             return self._p[name]
         except KeyError:
             raise UnknownName(
-                f"model {self.name!r} has no parameter {name!r}; valid names: "
-                f"{', '.join(self._p)}"
+                f"model {self.name!r} has no parameter {name!r}{did_you_mean(name, self._p)}; "
+                f"valid names: {', '.join(self._p)}"
             ) from None
 
     def state_index(self, name: str) -> int:
@@ -349,7 +357,8 @@ class Model:
             return self._s[name]
         except KeyError:
             raise UnknownName(
-                f"model {self.name!r} has no state {name!r}; valid names: {', '.join(self._s)}"
+                f"model {self.name!r} has no state {name!r}{did_you_mean(name, self._s)}; "
+                f"valid names: {', '.join(self._s)}"
             ) from None
 
     def variable_index(self, name: str) -> int:
@@ -358,9 +367,10 @@ class Model:
             return self._s[name]
         if name in self._o:
             return len(self._s) + self._o[name]
+        valid = list(self._s) + list(self._o)
         raise ValueError(
-            f"model {self.name!r} cannot record {name!r}; valid names: "
-            f"{', '.join(list(self._s) + list(self._o))}"
+            f"model {self.name!r} cannot record {name!r}{did_you_mean(name, valid)}; valid "
+            f"names: {', '.join(valid)}"
         )
 
     def variable_meta(self, name: str) -> tuple[str, str]:

@@ -50,7 +50,7 @@ Activity pattern (``regime``): the index into :data:`biophys.analysis.KINDS` of 
 :func:`biophys.analysis.bursts` gives the same run: 0 silent, 1 depolarised (the block above;
 only for models with a ``plateau_V``), 2 continuous spiking, 3 bursting (two burst starts or
 more), 4 irregular (spikes, but fewer than two burst starts). In a sweep result it carries CF
-``flag_values``/``flag_meanings`` attributes; :func:`biophys.sweep.flag_text` turns it into
+``flag_values``/``flag_meanings`` attributes; :func:`biophys.flag_text` turns it into
 names, and :func:`biophys.plot.heatmap` draws it with one colour per pattern.
 
 Silent-phase potential (``silent_phase_V``, ``silent_phase_min_V``): the time average and the
@@ -79,6 +79,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import did_you_mean
 from ._model import Model
 from .analysis import KINDS, depolarisation_block, kind_index
 from .kernels.bursts import (
@@ -319,9 +320,12 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
                     f"{model.name!r}: {valid}, and mean_X/min_X/max_X for X in "
                     f"{', '.join(model.state_names + model.output_names)}"
                 )
+            xs = model.state_names + model.output_names
+            near = did_you_mean(name, list(available(model))
+                                + [f"{s}_{x}" for s in ("mean", "min", "max") for x in xs])
             raise ValueError(
-                f"unknown metric {name!r} for model {model.name!r}; valid names: {valid}, and "
-                f"mean_X/min_X/max_X for X in {', '.join(model.state_names + model.output_names)}"
+                f"unknown metric {name!r}{near} for model {model.name!r}; valid names: {valid}, "
+                f"and mean_X/min_X/max_X for X in {', '.join(xs)}"
             )
         specs.append(spec)
     observe = []

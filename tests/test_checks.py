@@ -20,7 +20,7 @@ import xarray as xr
 import biophys as bp
 from biophys import _engine, zg
 from biophys import physiology as ph
-from biophys._checks import checked_number
+from biophys._checks import checked_number, did_you_mean
 from biophys.analysis import check_plateau_V
 from biophys.conservation import check_conservation
 from biophys.continuation import differs
@@ -292,5 +292,43 @@ def test_real_values_keeps_arrays_and_sequences_of_numbers():
 def test_session_29_review_gaps(call, message):
     """Found in review: a bool held in a 0-d DataArray passed the bool scan; checkpoint=""
     wrote a checkpoint into the working directory; hysteresis took any progress value."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Ko", "K_o"), ("k_o", "K_o"), ("K_0", "K_o"), ("Mg_out", "Mg_o"), ("mg", "Mg_o"),
+    ("Cai", "Ca_i"), ("gKATP", "g_KATP"), ("mean_v", "mean_V"), ("adaptiv", "adaptive"),
+])
+def test_did_you_mean_names_the_close_spelling(name, expected):
+    valid = ["K_o", "Na_o", "Mg_o", "Ca_o", "Ca_i", "K_i", "g_KATP", "g_K", "mean_V", "min_V",
+             "adaptive", "rl2", "rosenbrock"]
+    assert did_you_mean(name, valid) == f" (did you mean {expected!r}?)"
+
+
+@pytest.mark.parametrize("name", ["xyz", "Q", 3.0, None, ""])
+def test_did_you_mean_is_silent_without_a_close_spelling(name):
+    assert did_you_mean(name, ["K_o", "Mg_o", "adaptive", "mean_V"]) == ""
+
+
+def test_did_you_mean_lists_each_name_once():
+    assert did_you_mean("mean_v", ["mean_V", "min_V", "mean_V"]) == " (did you mean 'mean_V'?)"
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.simulate("beta_cell", 1.0, params={"Ko": 8.0}),
+     r"has no parameter 'Ko' \(did you mean 'K_o'\?\); valid names: C_m"),
+    (lambda: bp.simulate("beta_cell", 1.0, params={"Mg_out": 0.5}),
+     r"has no parameter 'Mg_out' \(did you mean 'Mg_o'\?\)"),
+    (lambda: bp.simulate("beta_cell", 1.0, record=["Cai"]),
+     r"cannot record 'Cai' \(did you mean 'Ca_i'\?\); valid names: V,"),
+    (lambda: bp.simulate("hh1952", 1.0, method="adaptiv"),
+     r"is not one of .* \(did you mean 'adaptive'\?\)"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, metrics=["mean_v"],
+                      dry_run=True, progress=False),
+     r"unknown metric 'mean_v' \(did you mean 'mean_V'\?\) for model 'hh1952'"),
+], ids=["parameter", "parameter_suffix", "record", "method", "metric"])
+def test_mistyped_names_get_a_suggestion(call, message):
+    """A mistyped name is refused with the list of valid names and the closest of them."""
     with pytest.raises(ValueError, match=message):
         call()
