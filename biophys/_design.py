@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import REAL_NUMBERS, checked_number, real_values
+from ._checks import REAL_NUMBERS, checked_number, did_you_mean, real_values
 from ._model import Model
 from ._warn import warn_user
 from .solution import field_unit
@@ -99,8 +99,8 @@ def _check_name(model: Model, name, solution, what: str) -> str:
     valid = _valid_names(model, solution)
     if not isinstance(name, str) or name not in valid:
         raise ValueError(
-            f"unknown {what} name {name!r} for model {model.name!r}; valid names "
-            f"(conditions first): {', '.join(valid)}"
+            f"unknown {what} name {name!r}{did_you_mean(name, valid)} for model "
+            f"{model.name!r}; valid names (conditions first): {', '.join(valid)}"
         )
     return name
 
@@ -117,7 +117,7 @@ def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
         raise ValueError(f"{what} {name!r} is empty: give at least one value in {unit}")
     bad = ~np.isfinite(a)
     if bad.any():
-        raise ValueError(f"{what} {name!r} has non-finite values ({a[bad][0]!r} at index "
+        raise ValueError(f"{what} {name!r} has non-finite values ({float(a[bad][0])!r} at index "
                          f"{int(np.flatnonzero(bad)[0])}); all values must be finite, in {unit}")
     return a
 

@@ -111,7 +111,7 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     from ._cache import cache_root
     from ._checkpoint import read_manifest
     from ._compile import BLOCK
-    from .cli_sweep import dry_run, load_config
+    from .cli_sweep import dry_run, load_config, plot_layout
 
     if args.tasks < 1:
         raise ValueError(f"--tasks = {args.tasks!r} (array tasks, count) must be >= 1")
@@ -147,6 +147,12 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
                          "results.nc or [output] out in the configuration")
     plot = args.plot or out_cfg.get("plot")
     dry = dry_run(args.config, {**kw, "checkpoint": None})
+    # the assembling job's figure: a typo in [output] is an error now, not after every shard
+    where = {key: f"{args.config}: [output] {key}" for key in ("metric", "x", "y", "plot")}
+    if args.plot:
+        where["plot"] = "--plot"
+    plot_layout(dry, out_cfg.get("metric"), out_cfg.get("x"), out_cfg.get("y"), where=where,
+                draw=bool(plot))
     n_points = int(dry.attrs["n_points"])
     given = args.chunk_size if args.chunk_size is not None else kw.get("chunk_size")
     man = read_manifest(checkpoint)

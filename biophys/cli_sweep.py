@@ -63,7 +63,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _bath, _rest, _retry
-from ._checks import checked_number
+from ._checks import checked_number, did_you_mean
 
 try:
     import tomllib
@@ -86,7 +86,8 @@ _SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
 def _unknown(keys, valid, where: str) -> None:
     bad = sorted(set(keys) - set(valid))
     if bad:
-        raise ValueError(f"unknown key(s) {', '.join(bad)} in {where}; valid keys: "
+        named = ", ".join(f"{k}{did_you_mean(k, valid)}" for k in bad)
+        raise ValueError(f"unknown key(s) {named} in {where}; valid keys: "
                          f"{', '.join(sorted(valid))}")
 
 
@@ -228,8 +229,88 @@ def load_config(path) -> dict:
         kw["record"] = tr["record"]
     if "record_every" in tr:
         kw["record_every"] = tr["record_every"]
+    for key, value in cfg.get("output", {}).items():
+        if not isinstance(value, str):
+            raise ValueError(f"{path}: [output] {key} = {value!r} must be a string")
     kw["_output"] = dict(cfg.get("output", {}))
     return kw
+
+
+def plot_layout(ds, metric=None, x=None, y=None, *, where=None, draw: bool = True):
+    """What the figure of ``--plot`` shows of the sweep ``ds``, checked before any point runs.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The sweep's result, or its dry run (``sweep(..., dry_run=True)``: the same variables
+        and axes, nothing simulated).
+    metric, x, y : str, optional
+        The metric drawn (default: the first) and the axes on the figure's x and y (swept
+        names; default: the first axes with more than one value).
+    where : mapping, optional
+        How the messages name where ``metric``, ``x``, ``y`` and the figure were given, e.g.
+        ``{"x": "--x", "y": "sweep.toml: [output] y"}`` (default ``--metric``, ``--x``,
+        ``--y``, ``--plot``).
+    draw : bool
+        False: only check the names given (no figure is asked for).
+
+    Returns
+    -------
+    tuple
+        ``(metric, x, y, sel)``: a heatmap of ``metric`` over ``x`` and ``y``, or lines against
+        ``x`` if ``y`` is None, at ``sel`` (``{axis: value}``, the first value of each other
+        grid axis; None: no other axis).
+
+    Raises
+    ------
+    ValueError
+        A metric or axis that is not one of the sweep's (naming the option, the value and the
+        valid names), the same axis for x and y, or a layout that cannot be drawn.
+    """
+    where = {"metric": "--metric", "x": "--x", "y": "--y", "plot": "--plot", **(where or {})}
+    dims = [str(d) for d in ds["status"].dims]
+    metrics = [str(v) for v in ds.data_vars if v != "status" and ds[v].dims == ds["status"].dims]
+    if metric is not None and (not isinstance(metric, str) or metric not in metrics):
+        raise ValueError(f"{where['metric']} = {metric!r} is not among the sweep's metrics"
+                         f"{did_you_mean(metric, metrics)}; metrics: {', '.join(metrics)}")
+    if dims == ["point"]:
+        axes = [str(c) for c in ds.coords if c != "point" and ds[c].dims == ("point",)]
+        what, listed = "a swept name of the table of points", "swept names"
+    else:
+        axes, what, listed = dims, "a swept axis", "axes"
+    for key, name in (("x", x), ("y", y)):
+        if name is not None and (not isinstance(name, str) or name not in axes):
+            raise ValueError(f"{where[key]} = {name!r} is not {what}{did_you_mean(name, axes)}; "
+                             f"{listed}: {', '.join(axes)}")
+    if not draw:
+        return metric, x, y, None
+    if x is not None and x == y:
+        raise ValueError(f"{where['x']} = {x!r} and {where['y']} = {y!r}: the same axis on the "
+                         f"figure's x and y; give two different {listed} ({', '.join(axes)}), "
+                         "or leave y out")
+    if metric is None:
+        if not metrics:  # pragma: no cover - a sweep always has a metric
+            raise ValueError(f"{where['plot']}: the sweep has no metric to draw")
+        metric = metrics[0]
+    if dims == ["point"]:
+        free = [a for a in axes if a not in (x, y)]
+        x = x if x is not None else (free.pop(0) if free else None)
+        y = y if y is not None else (free.pop(0) if free else None)
+        if x is None or y is None:
+            raise ValueError(f"{where['plot']}: a table of points is drawn as a heatmap over two "
+                             f"swept names, and this one has only {', '.join(axes)}")
+        return metric, x, y, None
+    varied = [d for d in dims if ds.sizes[d] > 1] or dims
+    if x is None:
+        x = next((d for d in [*varied, *dims] if d != y), None)
+        if x is None:
+            raise ValueError(f"{where['y']} = {y!r} leaves no axis for x: it is the sweep's only "
+                             "axis; leave y out to draw lines")
+    rest = [d for d in varied if d not in (x, y)]
+    if y is None and rest:
+        y = rest.pop(0)
+    sel = {d: ds[d].values[0] for d in dims if d not in (x, y)} or None
+    return metric, x, y, sel
 
 
 def _figure(ds, path, metric=None, x=None, y=None) -> None:
@@ -238,22 +319,13 @@ def _figure(ds, path, metric=None, x=None, y=None) -> None:
     matplotlib.use("Agg")
     from . import plot
 
-    metrics = [str(v) for v in ds.data_vars if v != "status" and not str(v).startswith("trace_")]
-    metric = metric or metrics[0]
-    dims = list(ds["status"].dims)
-    if dims == ["point"]:
+    metric, x, y, sel = plot_layout(ds, metric, x, y)
+    if ds["status"].dims == ("point",):
         ax = plot.heatmap(ds, metric, x=x, y=y)
+    elif y is None:
+        ax = plot.lines(ds, metric, x=x, sel=sel)
     else:
-        varied = [d for d in dims if ds.sizes[d] > 1] or dims
-        x = x or next(d for d in varied if d != y)
-        rest = [d for d in varied if d not in (x, y)]
-        if y is None and rest:
-            y = rest.pop(0)
-        sel = {d: ds[d].values[0] for d in dims if d not in (x, y)} or None
-        if y is None:
-            ax = plot.lines(ds, metric, x=x, sel=sel)
-        else:
-            ax = plot.heatmap(ds, metric, x=x, y=y, sel=sel)
+        ax = plot.heatmap(ds, metric, x=x, y=y, sel=sel)
     plot.save(ax, path)
     import matplotlib.pyplot as plt
 
@@ -332,17 +404,20 @@ def sweep_command(args: argparse.Namespace) -> int:
     out = args.out or out_cfg.get("out")
     plot_path = args.plot or out_cfg.get("plot")
     metric = args.metric or out_cfg.get("metric")
-    if metric is not None and "metrics" in kw and metric not in kw["metrics"]:
-        raise ValueError(f"plot metric {metric!r} is not among the sweep's metrics "
-                         f"({', '.join(kw['metrics'])})")
-    for target in (out, plot_path):
-        if target is not None and not Path(target).parent.exists():
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+    x, y = args.x or out_cfg.get("x"), args.y or out_cfg.get("y")
     from .sweep import sweep
 
     # Check everything first (nothing is simulated), so that an error in the configuration is
     # the only line on stderr and the notes below come before the (long) run, not after it.
     ds = dry_run(args.config, kw, quiet=not args.dry_run)  # the real run warns about the bath
+    # the figure's metric and axes, against the dry run's (a typo is an error now, not after
+    # the run); they are checked without --plot too
+    where = {key: f"--{key}" if getattr(args, key) else f"{args.config}: [output] {key}"
+             for key in ("metric", "x", "y", "plot")}
+    plot_layout(ds, metric, x, y, where=where, draw=bool(plot_path))
+    for target in (out, plot_path):
+        if target is not None and not Path(target).parent.exists():
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
     if args.dry_run:
         axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
         metrics = json.loads(ds.attrs["metrics"])
@@ -359,7 +434,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         ds.to_netcdf(out)
         print(f"wrote {out}")
     if plot_path:
-        _figure(ds, plot_path, metric, args.x or out_cfg.get("x"), args.y or out_cfg.get("y"))
+        _figure(ds, plot_path, metric, x, y)
         print(f"wrote {plot_path}")
     if not out and ds.attrs["n_points"] <= TABLE_MAX_POINTS:
         print(_table(ds))

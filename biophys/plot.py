@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._checks import did_you_mean
 from ._sweep_result import flag_names
 
 if TYPE_CHECKING:
@@ -36,9 +37,10 @@ def _new_axes(ax):
 
 
 def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
-    if metric not in ds.data_vars or metric == "status" or metric.startswith("trace_"):
-        names = [v for v in ds.data_vars if v != "status" and not str(v).startswith("trace_")]
-        raise ValueError(f"no metric {metric!r} in this sweep; metrics: {', '.join(names)}")
+    names = [str(v) for v in ds.data_vars if v != "status" and not str(v).startswith("trace_")]
+    if not isinstance(metric, str) or metric not in names:
+        raise ValueError(f"no metric {metric!r} in this sweep{did_you_mean(metric, names)}; "
+                         f"metrics: {', '.join(names) or 'none'}")
     da = ds[metric]
     if "status" in ds:
         da = da.where(ds["status"] == 0)
@@ -73,6 +75,38 @@ def _categorical_norm(n: int):
     return BoundaryNorm(np.arange(n + 1) - 0.5, n)
 
 
+def _check_axis(arg: str, name, axes: list[str], what: str = "a swept axis",
+                listed: str = "axes") -> str:
+    """``name`` if it is one of ``axes``, else a ``ValueError`` naming the argument ``arg``
+    (e.g. ``hue``), the name given, what it must be (``what``) and the valid ``axes``."""
+    if not isinstance(name, str) or name not in axes:
+        raise ValueError(f"{arg} = {name!r} is not {what}{did_you_mean(name, axes)}; "
+                         f"{listed}: {', '.join(axes)}")
+    return name
+
+
+def _check_sel(sel, axes: list[str], plotted: Mapping[str, str | None]) -> dict:
+    """``sel`` as a dict after checking that each key is one of ``axes`` and none is a plotted
+    axis (``plotted``: ``{argument: axis}``, e.g. ``{"x": "K_o"}``; None: not given)."""
+    if sel is None:
+        return {}
+    if not isinstance(sel, Mapping):
+        raise ValueError(f"sel = {sel!r} must be a mapping {{axis: value}} over the swept axes "
+                         f"({', '.join(axes)})")
+    for key in sel:
+        if not isinstance(key, str) or key not in axes:
+            raise ValueError(f"sel names {key!r}, which is not a swept axis"
+                             f"{did_you_mean(key, axes)}; axes: {', '.join(axes)}")
+        for arg, axis in plotted.items():
+            if key == axis:
+                free = [d for d in axes if d not in plotted.values()]
+                raise ValueError(
+                    f"sel fixes {key!r}, the axis plotted as {arg}; an axis cannot be both "
+                    f"plotted and selected: give sel only for the other axes "
+                    f"({', '.join(free) or 'none'}), or plot another axis as {arg}")
+    return dict(sel)
+
+
 def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.DataArray:
     if sel:
         da = da.sel(sel, method="nearest")
@@ -83,6 +117,28 @@ def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.
                              f"sel={{{d!r}: value}}")
         da = da.isel({d: 0})
     return da
+
+
+def _two_axes(x: str | None, y: str | None, axes: list[str], what: str, metric: str,
+              fixed: list[str]) -> tuple[str, str]:
+    """The heatmap's axes: ``x`` and ``y`` as given (checked before), the ones left out the
+    first of ``axes`` not already used nor ``fixed`` by ``sel``; a ``ValueError`` if x and y
+    are the same or fewer than two axes are left."""
+    if x is not None and x == y:
+        raise ValueError(f"x and y are the same axis ({x!r}); a heatmap needs two different "
+                         f"{what} ({', '.join(axes)})")
+    free = [d for d in axes if d not in (x, y) and d not in fixed]
+    x = x if x is not None else (free.pop(0) if free else None)
+    y = y if y is not None else (free.pop(0) if free else None)
+    if x is None or y is None:
+        if fixed:
+            left = [d for d in axes if d not in fixed]
+            raise ValueError(f"a heatmap needs two {what} not fixed by sel; {metric!r} has "
+                             f"{', '.join(axes)}, and sel fixes {', '.join(fixed)}, leaving "
+                             f"{', '.join(left) or 'none'}; use lines(), or select fewer axes")
+        raise ValueError(f"a heatmap needs two {what}; {metric!r} has only {', '.join(axes)}"
+                         + ("; use lines()" if what == "swept axes" else ""))
+    return x, y
 
 
 def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = None, *,
@@ -99,7 +155,8 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
         Axes (default: the first two swept dimensions). For a table of points (dimension
         ``point``), the two swept names to use as coordinates; points are drawn as markers.
     sel : mapping, optional
-        Values of further swept axes (nearest point is taken).
+        Values of further swept axes (nearest point is taken): neither x nor y (axes left out
+        are chosen among the others); not for a table of points.
     ax : matplotlib Axes, optional
     cmap : str or matplotlib.colors.Colormap, optional
         Matplotlib colormap, by name or object (default ``viridis``). A coded metric (``regime``: CF
@@ -113,7 +170,6 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     matplotlib.axes.Axes
     """
     da = _metric(ds, metric)
-    ax = _new_axes(ax)
     flags = _flags(ds[metric])
     if flags is not None:  # a coded metric (regime): one colour per category
         kwargs = {"cmap": _categorical_cmap("tab10" if cmap is None else cmap, len(flags)),
@@ -121,25 +177,27 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     else:
         kwargs = {"cmap": "viridis" if cmap is None else cmap, **kwargs}
     if "point" in da.dims:
-        names = [c for c in ds.coords if ds.coords[c].dims == ("point",) and c != "point"]
-        x = x or names[0]
-        y = y or (names[1] if len(names) > 1 else None)
-        if y is None:
-            raise ValueError("a heatmap needs two swept names")
-        sc = ax.scatter(ds[x], ds[y], c=da, **kwargs)
-        mappable = sc
+        names = [str(c) for c in ds.coords if ds.coords[c].dims == ("point",) and c != "point"]
+        for arg, name in (("x", x), ("y", y)):
+            if name is not None:
+                _check_axis(arg, name, names, "a swept name of this table of points",
+                            "names")
+        if sel:
+            raise ValueError("sel does not apply to a table of points (dimension 'point'): "
+                             "every point is drawn")
+        x, y = _two_axes(x, y, names, "swept names of the table", metric, [])
     else:
-        dims = [d for d in da.dims]
-        if x is None or y is None:
-            rest = [d for d in dims if d not in (x, y)]
-            x = x or rest.pop(0)
-            y = y or (rest.pop(0) if rest else None)
-        if y is None:
-            raise ValueError(f"a heatmap needs two swept axes; {metric!r} has {dims}; use lines()")
-        for d in (x, y):
-            if d not in dims:
-                raise ValueError(f"{d!r} is not a swept axis; axes: {', '.join(dims)}")
+        dims = [str(d) for d in da.dims]
+        for arg, name in (("x", x), ("y", y)):
+            if name is not None:
+                _check_axis(arg, name, dims)
+        sel = _check_sel(sel, dims, {"x": x, "y": y})
+        x, y = _two_axes(x, y, dims, "swept axes", metric, list(sel))
         da = _reduce(da, (x, y), sel).transpose(y, x)
+    ax = _new_axes(ax)
+    if "point" in da.dims:
+        mappable = ax.scatter(ds[x], ds[y], c=da, **kwargs)
+    else:
         mappable = ax.pcolormesh(da[x].values, da[y].values, da.values, shading="nearest",
                                  **kwargs)
     cb = ax.figure.colorbar(mappable, ax=ax)
@@ -159,6 +217,23 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
 
     A coded metric (``regime``) is drawn on an axis labelled with its category names.
 
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Sweep result over a grid.
+    metric : str
+        Metric variable to draw.
+    x : str, optional
+        Axis on x (default: the first swept axis not fixed by ``sel`` nor used as ``hue``).
+    hue : str, optional
+        Axis drawn as one line per value (default: the next axis with more than one value,
+        if any).
+    sel : mapping, optional
+        Values of further swept axes (nearest point is taken): neither x nor hue.
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``plot``.
+
     Returns
     -------
     matplotlib.axes.Axes
@@ -166,16 +241,29 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
     da = _metric(ds, metric)
     if "point" in da.dims:
         raise ValueError("lines() needs a grid sweep; for a table of points use heatmap()")
-    ax = _new_axes(ax)
-    dims = list(da.dims)
-    x = x or dims[0]
-    if x not in dims:
-        raise ValueError(f"{x!r} is not a swept axis; axes: {', '.join(dims)}")
+    dims = [str(d) for d in da.dims]
+    for arg, name in (("x", x), ("hue", hue)):
+        if name is not None:
+            _check_axis(arg, name, dims)
+    if x is not None and x == hue:
+        raise ValueError(f"x and hue are the same axis ({x!r}); give two different swept "
+                         f"axes ({', '.join(dims)})")
+    sel = _check_sel(sel, dims, {"x": x, "hue": hue})
+    if x is None:
+        free = [d for d in dims if d != hue and d not in sel]
+        if not free:
+            taken = [*([hue] if hue is not None else []), *sel]
+            who = " and ".join(w for w, on in (("hue", hue is not None), ("sel", bool(sel)))
+                               if on)
+            raise ValueError(f"no axis left for x: {metric!r} has {', '.join(dims)}, all "
+                             f"taken by {who} ({', '.join(taken)})")
+        x = free[0]
     if hue is None:
-        other = [d for d in dims if d != x and da.sizes[d] > 1 and not (sel and d in sel)]
+        other = [d for d in dims if d != x and da.sizes[d] > 1 and d not in sel]
         hue = other[0] if other else None
     keep = (x,) if hue is None else (x, hue)
     da = _reduce(da, keep, sel)
+    ax = _new_axes(ax)
     kwargs.setdefault("marker", "o")
     if hue is None:
         ax.plot(da[x].values, da.values, **kwargs)
@@ -202,11 +290,12 @@ def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
     -------
     matplotlib.axes.Axes
     """
+    have = [str(v)[6:] for v in ds.data_vars if str(v).startswith("trace_")]
+    if not isinstance(var, str) or var not in have:
+        raise ValueError(f"no traces of {var!r} in this dataset{did_you_mean(var, have)} "
+                         f"(traces of: {', '.join(have) or 'none'}; pass traces=[...] and "
+                         "record=[...] to sweep)")
     name = f"trace_{var}"
-    if name not in ds:
-        have = [str(v)[6:] for v in ds.data_vars if str(v).startswith("trace_")]
-        raise ValueError(f"no traces of {var!r} in this dataset (traces of: "
-                         f"{', '.join(have) or 'none'}; pass traces=[...] to sweep)")
     ax = _new_axes(ax)
     da = ds[name]
     axes = [c for c in ds.coords if str(c).startswith("trace_")]
@@ -231,20 +320,24 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
         Result of :func:`biophys.simulate` (variables on the ``time`` dimension, ms).
     path : path-like, optional
         Save the figure there (PNG, ...), drawn off-screen, and close it.
-    variables : sequence of str, optional
+    variables : str or sequence of str, optional
         Which variables (default: every variable on ``time``).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    names = list(variables) if variables is not None else [
-        str(v) for v in ds.data_vars if ds[v].dims == ("time",)]
+    recorded = [str(v) for v in ds.data_vars if ds[v].dims == ("time",)]
+    if isinstance(variables, str):
+        variables = [variables]
+    names = list(variables) if variables is not None else recorded
     if not names:
         raise ValueError("nothing to plot: the dataset has no variable on the time axis")
     for v in names:
-        if v not in ds or ds[v].dims != ("time",):
-            raise ValueError(f"{v!r} is not a recorded trace of this dataset")
+        if not isinstance(v, str) or v not in recorded:
+            raise ValueError(f"variables: {v!r} is not a recorded trace of this dataset"
+                             f"{did_you_mean(v, recorded)}; recorded: "
+                             f"{', '.join(recorded) or 'none'}")
     if path is not None:
         from matplotlib.figure import Figure
 

@@ -163,6 +163,13 @@ def test_slurm_errors(tmp_path, monkeypatch, capsys):
     (tmp_path / "afile").write_text("")  # every task would fail on it
     assert main(["slurm", "hh.toml", "--tasks", "3", "--checkpoint", "afile"]) == 2
     assert "afile' is a file, not a directory" in capsys.readouterr().err
+    # the assembling job's figure is checked before any script is written (a typo used to
+    # fail only in that last job, after every shard had run)
+    (tmp_path / "badx.toml").write_text(CONFIG.replace('plot = "res.png"',
+                                                       'plot = "res.png"\nx = "Iapp"'))
+    assert main(["slurm", "badx.toml", "--tasks", "3"]) == 2
+    assert ("badx.toml: [output] x = 'Iapp' is not a swept axis (did you mean 'I_app'?)"
+            in capsys.readouterr().err)
     assert not list(tmp_path.glob("*-slurm"))
 
 

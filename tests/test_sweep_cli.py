@@ -420,7 +420,8 @@ def test_audit_option(tmp_path, capsys):
     assert kw["audit"] == {"atol": 0.5}
     for text, message in (
             ('audit = "yes"', r"audit = 'yes' must be true, false or a table"),
-            ("[audit]\ntol = 1.0", r"unknown key\(s\) tol in \[audit\]"),
+            ("[audit]\ntol = 1.0",
+             r"unknown key\(s\) tol \(did you mean 'rtol' or 'atol'\?\) in \[audit\]"),
             ("[audit]\natol = -1.0", r"audit atol = -1.0 mV must be")):
         bad = write(tmp_path, f'model = "beta_cell"\nt_end = 1.0\n{text}\n[grid]\nK_o = [4.0]\n')
         assert run([str(bad), "--no-progress"]) == 2
@@ -499,3 +500,111 @@ def test_solution_fields_the_model_lacks_are_one_warning_and_recorded(tmp_path, 
     assert err[0].startswith("biophys sweep: warning: Solution field Mg_o = 0.5 mM not applied: "
                              "model 'hh1952' has no such condition"), err
     assert json.loads(open_sweep(out).attrs["solution"])["unused"] == ["Mg_o"]
+
+
+@pytest.mark.parametrize("options, edit, message", [
+    (["--x", "Iapp"], None,
+     "error: --x = 'Iapp' is not a swept axis (did you mean 'I_app'?); axes: I_app, "
+     "temperature"),
+    (["--y", "Temperature"], None,
+     "error: --y = 'Temperature' is not a swept axis (did you mean 'temperature'?); axes: "
+     "I_app, temperature"),
+    ([], 'x = "I_ap"',
+     "error: {cfg}: [output] x = 'I_ap' is not a swept axis (did you mean 'I_app'?); axes: "
+     "I_app, temperature"),
+    (["--x", "temperature", "--y", "temperature"], None,
+     "error: --x = 'temperature' and --y = 'temperature': the same axis on the figure's x and "
+     "y; give two different axes (I_app, temperature), or leave y out"),
+    (["--metric", "mean_v"], None,
+     "error: --metric = 'mean_v' is not among the sweep's metrics (did you mean 'mean_V'?); "
+     "metrics: spike_rate, mean_V"),
+])
+@pytest.mark.parametrize("dry", [False, True])
+def test_plot_names_are_checked_before_any_point_runs(tmp_path, capsys, monkeypatch, options,
+                                                      edit, message, dry):
+    """A typo in the figure's axes was found after the whole sweep had run (the results file
+    written, no figure), and --dry-run said "configuration ok"."""
+    from biophys import _engine
+
+    monkeypatch.setattr(_engine, "run", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    cfg = write(tmp_path, HH_SMALL + (f"{edit}\n" if edit else ""))
+    nc, png = tmp_path / "out" / "r.nc", tmp_path / "fig" / "r.png"
+    argv = [str(cfg), "--out", str(nc), "--plot", str(png), "--no-progress", *options]
+    assert run(argv + (["--dry-run"] if dry else [])) == 2
+    captured = capsys.readouterr()
+    assert message.format(cfg=cfg) in captured.err and "configuration ok" not in captured.out
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    assert not nc.parent.exists() and not png.parent.exists()  # nothing written
+
+
+@pytest.mark.parametrize("text, options, message", [
+    # one grid axis: --y takes it, nothing is left for x
+    ('[grid]\nI_app = [0.0, 5.0]\n', ["--y", "I_app"],
+     "--y = 'I_app' leaves no axis for x: it is the sweep's only axis"),
+    # a table of points with one column has no heatmap
+    ('[points]\nI_app = [0.0, 5.0]\n', [],
+     "--plot: a table of points is drawn as a heatmap over two swept names, and this one has "
+     "only I_app"),
+    ('[points]\nI_app = [0.0, 5.0]\ntemperature = [6.3, 10.0]\n', ["--x", "I_ap"],
+     "--x = 'I_ap' is not a swept name of the table of points (did you mean 'I_app'?); swept "
+     "names: I_app, temperature"),
+])
+def test_figures_that_cannot_be_drawn_are_refused_by_the_dry_run(tmp_path, capsys, text,
+                                                                 options, message):
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 5.0\n' + text)
+    assert run([str(cfg), "--plot", str(tmp_path / "f.png"), "--dry-run", *options]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_plot_axes_given_are_drawn(tmp_path, capsys):
+    """The axes that pass the check are the figure's (x given, y the other axis)."""
+    from biophys.cli_sweep import plot_layout
+
+    ds = sweep("hh1952", grid={"I_app": [0.0, 5.0], "temperature": [6.3, 10.0]}, t_end=5.0,
+               dry_run=True)
+    assert plot_layout(ds, None, "temperature", None)[1:3] == ("temperature", "I_app")
+    assert plot_layout(ds, "mean_V", None, "I_app")[:3] == ("mean_V", "temperature", "I_app")
+    metric, x, y, sel = plot_layout(sweep("hh1952", grid={"I_app": [0.0, 5.0], "g_K": [36.0],
+                                                          "temperature": [6.3, 10.0]},
+                                          t_end=5.0, dry_run=True), "spike_rate", x="g_K")
+    assert (x, y, list(sel)) == ("g_K", "I_app", ["temperature"])
+    with pytest.raises(ValueError, match=r"^--y = 'i_app' is not a swept axis \(did you mean "
+                                         r"'I_app'\?\); axes: I_app, temperature$"):
+        plot_layout(ds, y="i_app", draw=False)
+    assert plot_layout(ds, x="I_app", y="I_app", draw=False) == (None, "I_app", "I_app", None)
+
+
+def test_unknown_keys_say_the_close_spelling(tmp_path, capsys):
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 5.0\nmetric = ["mean_V"]\n[grid]\n'
+                'I_app = [0.0]\n[output]\nplt = "f.png"\n')
+    assert run([str(cfg), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown key(s) metric (did you mean 'metrics'?) in " in err, err
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 5.0\n[grid]\nI_app = [0.0]\n[output]\n'
+                'plt = "f.png"\n')
+    with pytest.raises(ValueError, match=r"unknown key\(s\) plt \(did you mean 'plot'\?\) in "
+                                         r"\[output\]"):
+        load_config(cfg)
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 5.0\n[grid]\nI_app = [0.0]\n[output]\n'
+                'x = 1\n')
+    with pytest.raises(ValueError, match=r": \[output\] x = 1 must be a string"):
+        load_config(cfg)
+
+
+def test_grid_name_and_value_errors(tmp_path, capsys):
+    """A mistyped grid name says the name meant; a NaN on an axis reads as nan (it printed
+    np.float64(nan))."""
+    with pytest.raises(ValueError, match=r"unknown grid axis name 'Mg' \(did you mean 'Mg_o' or "
+                                         r"'Mg_i'\?\) for model 'beta_cell'; valid names "
+                                         r"\(conditions first\): Na_o, K_o"):
+        sweep("beta_cell", grid={"Mg": [1.0]}, t_end=10.0, dry_run=True)
+    with pytest.raises(ValueError, match=r"unknown points column name 'i_app' \(did you mean "
+                                         r"'I_app'\?\) for model 'hh1952'"):
+        sweep("hh1952", points={"i_app": [1.0]}, t_end=10.0, dry_run=True)
+    with pytest.raises(ValueError, match=r"grid axis 'I_app' has non-finite values \(nan at "
+                                         r"index 1\); all values must be finite"):
+        sweep("hh1952", grid={"I_app": [0.0, np.nan]}, t_end=10.0, dry_run=True)
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 5.0\n[grid]\nI_app = [0.0, inf]\n')
+    assert run([str(cfg), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "grid axis 'I_app' has non-finite values (inf at index 1)" in err, err
