@@ -12,7 +12,10 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ._model import Model
+from ._warn import warn_user
 
 if TYPE_CHECKING:
     from .solution import Solution
@@ -111,6 +114,126 @@ def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None,
             raise ValueError(f"{name!r} is given in both {p_name} and {c_name}")
         out[name] = value
     return out, solution, rule, res
+
+
+def physiological_range(name: str) -> tuple[str, float, float] | None:
+    """``(unit, low, high)`` of the physiological range of the :class:`biophys.Solution` or
+    :class:`biophys.Cytosol` field that model parameter ``name`` sets (``K_o``, ``Mg_i``;
+    ``pH_i`` and ``Pi_i`` for ``pH`` and ``Pi``), or None if it sets none."""
+    from .solution import _ALIASES, _BATH_LIMITS, _CYTOSOL_LIMITS
+
+    fields = [f for f, aliases in _ALIASES.items() if name in aliases] or [name]
+    for table in (_BATH_LIMITS, _CYTOSOL_LIMITS):
+        if fields[0] in table:
+            unit, _, _, _, plo, phi, _ = table[fields[0]]
+            return unit, plo, phi
+    return None
+
+
+def warn_outside_range(name: str, values: Any, unit: str | None = None) -> bool:
+    """Warn if values of model parameter ``name`` leave the physiological range of the bath or
+    cytosol field it sets: the ``UserWarning`` a :class:`biophys.Solution` gives for that field
+    (naming the caller's line), given once for all of ``values``.
+
+    For ``params=``, ``conditions=`` mappings and sweep axes, which set the parameters
+    directly (a Solution checks its own fields). The valid range, an error, is the model's
+    (:meth:`biophys.Model.parameter_vector`) and is checked before.
+
+    Parameters
+    ----------
+    name : str
+        Model parameter name; one that sets no field of the tables (``g_K``, ``glucose``) is
+        not checked.
+    values : float or array_like
+        Its value, or the values of a sweep axis, in ``unit``.
+    unit : str, optional
+        The parameter's unit; one other than the field's (mM; C; pH units) is not checked.
+
+    Returns
+    -------
+    bool
+        Whether a warning was given. One value outside the range [1, 60] mM reads
+        ``K_o = 0.008 mM is outside the physiological range [1, 60] mM``; of several
+        values, the span of those below it and of those above, and how many of the distinct
+        values are outside: ``K_o = 0.003 to 0.009 mM (3 of 3 values) is outside ...``.
+    """
+    from .solution import _range_text
+
+    rng = physiological_range(name)
+    if rng is None or (unit is not None and unit != rng[0]):
+        return False
+    u, plo, phi = rng
+    v = np.unique(np.asarray(values, dtype=float).ravel())
+    v = v[np.isfinite(v)]
+    below, above = v[v < plo], v[v > phi]
+    if not below.size and not above.size:
+        return False
+    spans = [f"{g[0]:g}" if g.size == 1 else f"{g[0]:g} to {g[-1]:g}"
+             for g in (below, above) if g.size]
+    k = below.size + above.size
+    note = f" ({k} of {v.size} values)" if v.size > 1 else ""
+    warn_user(_range_text(name, " and ".join(spans), u, plo, phi, note))
+    return True
+
+
+def range_warnings(model: Model, params: Mapping[str, Any] | None, given_conditions,
+                   axes: Mapping[str, Any] | None = None) -> None:
+    """Warn about bath and cytosol values set directly that leave the physiological range.
+
+    The parameters ``params=``, a mapping ``conditions=`` and the sweep ``axes`` set (a
+    Solution or Cytosol warns about its own fields itself) are compared with the physiological
+    range of the field of the same name (:func:`warn_outside_range`: ``K_o``
+    typed in M instead of mM, ...); one ``UserWarning`` per parameter, naming the caller's
+    line. Call after the values have passed the model's valid range.
+
+    Parameters
+    ----------
+    model : Model
+        The model run (its parameters' units).
+    params : mapping or None
+        ``params=``, by parameter name.
+    given_conditions : Solution, mapping or None
+        ``conditions=``; only a mapping is checked here.
+    axes : mapping, optional
+        Swept parameters that are set directly (not through a Solution), by name: each
+        axis's (or points column's) values.
+    """
+    direct = dict(params or {})
+    if isinstance(given_conditions, Mapping):
+        direct.update(given_conditions)
+    direct.update(axes or {})
+    for name, values in direct.items():
+        if name in model.parameter_names:
+            warn_outside_range(name, values, model.parameter(name).unit)
+
+
+def set_in_solution(model: Model, solution) -> dict[str, tuple[str, float]]:
+    """The values a user gave a :class:`biophys.Solution` (or :class:`biophys.Cytosol`) for
+    ``model``'s conditions, as ``{parameter: (field, value)}`` (``pH_i``: ``("pH", 7.1)``).
+
+    Left out: fields the model has no condition for (not applied: reported as unused),
+    fields derived by the bath's rules (Na_o under ``substitution="equimolar_Na"``, Cl_o),
+    fields left as None (the model's own values), and a K_o equal to the reference
+    K_o of the equimolar rule (the reference bath, as when ``Solution(K_o=5.4, Na_o=140,
+    substitution="equimolar_Na")`` is given: a sweep over K_o re-applies the rule from it).
+    Another object with ``as_params`` gives ``{}``.
+    """
+    from .solution import _BATH, Cytosol, Solution, _param_name
+
+    if not isinstance(solution, (Solution, Cytosol)):
+        return {}
+    bath = solution if isinstance(solution, Solution) else None
+    cytosol = solution.cytosol if bath is not None else solution
+    names = set(model.condition_names)
+    out = {}
+    for f in solution._given():
+        value = getattr(bath if f in _BATH and bath is not None else cytosol, f)
+        p = _param_name(f, names)
+        if p is None or (f == "K_o" and bath is not None and bath.substitution == "equimolar_Na"
+                         and bath.reference is not None and value == bath.reference[0]):
+            continue
+        out[p] = (f, float(value))
+    return out
 
 
 def solution_record(solution, model: Model, swept: Sequence[str] = (),

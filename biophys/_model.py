@@ -219,6 +219,11 @@ class Model:
         States or outputs that follow the cell through a first-order lag, each with the name
         of the parameter holding its time constant (ms); a sweep warns when its warm-up is
         shorter than three of them for a metric that reads such a variable.
+    settling : mapping
+        States or outputs that leave the model's default initial state slowly, without a
+        single time constant (e.g. granule pools), each with the warm-up (ms) after which
+        readouts of it are steady to within about 10%; a sweep from the default initial state
+        warns when its warm-up is shorter, for a metric that reads such a variable.
     plateau_V : float or None
         Membrane potential, mV, above which a cell without spikes counts as held on the
         plateau (depolarisation block, e.g. at high K_o): its plateau fraction is 1 and it has
@@ -250,6 +255,7 @@ class Model:
     burst_gap: float = 1000.0
     roles: Mapping[str, str] = field(default_factory=dict)
     lags: Mapping[str, str] = field(default_factory=dict)
+    settling: Mapping[str, float] = field(default_factory=dict)
     plateau_V: float | None = None
     accumulators: tuple[str, ...] = ()
     charge_balance: ChargeBalance | None = None
@@ -280,6 +286,14 @@ class Model:
             if (var not in self._s and var not in self._o) or tau not in self._p:
                 raise RuntimeError(f"model {self.name!r}: lag {var!r} -> {tau!r} needs a state "
                                    "or output and a parameter of those names")
+        for var, t in self.settling.items():
+            if var not in self._s and var not in self._o:
+                raise RuntimeError(f"model {self.name!r}: settling names {var!r}, which is not "
+                                   "a state or output")
+            try:
+                checked_number(t, f"settling time of {var}", "ms", 0.0, low_open=True)
+            except ValueError as e:
+                raise RuntimeError(f"model {self.name!r}: {e}") from None
 
     def _check_charge_balance(self, cb: ChargeBalance) -> None:
         def bad(what: str) -> RuntimeError:

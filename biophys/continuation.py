@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _retry
+from . import _bath, _retry
 from ._checks import checked_flag, checked_number
 from ._design import _as_1d, _unit
 from ._initial import check_shared
@@ -107,6 +107,11 @@ def hysteresis(
                   conditions=conditions, final_state=True, progress=False, **sweep_kwargs)
     # every step checked (and the record of the whole set of runs made) before any run
     plan = sweep(m, grid={axis: steps, **others}, initial=initial, dry_run=True, **common)
+    # a bath field set to one of the steps is the base point of the plan's sweep (checked
+    # there); each step sweeps one value of the axis, so the field is left to that value
+    fixed = _bath.set_in_solution(m, conditions).get(axis)
+    if fixed is not None:
+        common["conditions"] = conditions.replace(**{fixed[0]: None})
     n = steps.size
     shape = plan["status"].shape[1:]  # the other axes
     out = {name: np.full((2, n, *shape), np.nan) for name in metrics}

@@ -15,6 +15,7 @@ from ._labelled import dataset
 from ._model import Model
 from ._version import __version__
 from .models import get_model
+from .stimulus import warn_after_end
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -113,15 +114,20 @@ def simulate(
     dt : float, optional
         Fixed step, ms; default: the model's declared accurate step.
     params : mapping, optional
-        Parameter overrides by name (units as in ``model.parameters``).
+        Parameter overrides by name (units as in ``model.parameters``). A value outside the
+        physiological range of the bath or cytosol field of its name (``K_o`` 1-60 mM ...,
+        :mod:`biophys.solution`) draws the ``UserWarning`` a Solution gives (e.g. a
+        concentration typed in M instead of mM); outside the model's valid range it is an
+        error.
     conditions : Solution or mapping, optional
         The bath (and cytosol), as in :func:`biophys.sweep`: a :class:`biophys.Solution`
         (its fields left out are the model's own values; its substitution rule applies), or a
         mapping of the model's conditions (``model.condition_names``) set one by one. A
-        parameter a Solution sets cannot also be given in ``params``. Fields given in a
-        Solution (or Cytosol) that the model has no condition for are not applied: one
-        ``UserWarning`` names them, and the ``solution`` attribute lists them as ``unused``
-        (and under ``not_in_model``, with the left-out fields the model has no condition for).
+        parameter a Solution sets cannot also be given in ``params``. A mapping's values are
+        range-checked as ``params`` are. Fields given in a Solution (or Cytosol) that the
+        model has no condition for are not applied: one ``UserWarning`` names them, and the
+        ``solution`` attribute lists them as ``unused`` (and under ``not_in_model``, with the
+        left-out fields the model has no condition for).
     initial : mapping, optional
         Initial-state overrides by name.
     stimulus : Pulse, Steps or VoltageClamp, optional
@@ -153,12 +159,14 @@ def simulate(
         record = (record,)
     overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
     p = m.parameter_vector(overrides)
+    _bath.range_warnings(m, params, conditions)  # a Solution has warned about its own fields
     y0 = m.state_vector(initial)
     for r in record:
         m.variable_index(r)
     t_end_f, dt_f, _ = _engine.check_time(t_end, dt)
     tol = _engine.tolerance_kwargs(method, rtol, atol, len(m.state_names))
     _engine.warn_coarse_dt(m, dt_f, method)
+    warn_after_end(stimulus, t_end_f)
     raw = _engine.run(
         m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,
         record=record, record_every=record_every,

@@ -17,6 +17,10 @@ Given values are validated on construction:
   range;
 * a value outside the physiological range that is still physical gives a ``UserWarning``.
 
+:func:`biophys.simulate` and :func:`biophys.sweep` give the same warning for the parameters
+of those names set directly (``params=``, a mapping ``conditions=``, sweep axes), once per
+parameter and call (:func:`biophys._bath.warn_outside_range`).
+
 Baths are changed the way they are in the laboratory, by a substitution rule:
 ``substitution="equimolar_Na"`` lowers Na_o by the increase of K_o relative to a reference
 bath (KCl replacing NaCl; by default the reference is the model's own bath), ``"none"`` adds or
@@ -103,12 +107,18 @@ def field_unit(name: str) -> str | None:
     return None
 
 
+def _range_text(name: str, shown: str, unit: str, plo: float, phi: float,
+                note: str = "") -> str:
+    """The physiological-range warning: ``name = shown unit[note] is outside ...``."""
+    u = unit_text(unit)
+    return f"{name} = {shown} {u}{note} is outside the physiological range [{plo:g}, {phi:g}] {u}"
+
+
 def _check(name: str, value: Any, limits: dict[str, tuple], warn: bool = True) -> float:
     unit, lo, lo_incl, hi, plo, phi, why = limits[name]
     v = checked_number(value, name, unit, lo, hi, low_open=not lo_incl, note=f" ({why})")
     if warn and not _QUIET.get() and not plo <= v <= phi:
-        warn_user(f"{name} = {v:g} {unit_text(unit)} is outside the physiological range "
-                  f"[{plo:g}, {phi:g}] {unit_text(unit)}")
+        warn_user(_range_text(name, f"{v:g}", unit, plo, phi))
     return v
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import REAL_NUMBERS, checked_number, real_values
+from ._warn import warn_user
 
 #: Range of a clamp potential, mV (the models' declared range of V).
 _V_RANGE = (-300.0, 300.0)
@@ -113,3 +114,16 @@ class VoltageClamp:
 
 
 NO_STIMULUS = Steps([0.0], [0.0])
+
+
+def warn_after_end(stimulus, t_end: float) -> None:
+    """Warn when a current stimulus injects nothing before ``t_end`` (ms): its first non-zero
+    value starts at or after the end of the run, so the run contains none of it (a voltage
+    clamp, which holds from t = 0, is never warned about)."""
+    if stimulus is None:
+        return
+    t, v, clamp = stimulus.waveform()
+    on = np.flatnonzero(v != 0.0)
+    if not clamp and on.size and t[on[0]] >= t_end:
+        warn_user(f"the stimulus starts at {t[on[0]]:g} ms, at or after t_end = {t_end:g} ms: "
+                  "the run contains none of it")

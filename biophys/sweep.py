@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard
+from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard, _warmup
 from . import audit as _audit
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
@@ -45,6 +44,7 @@ from ._version import __version__
 from ._warn import warn_user
 from .models import get_model
 from .simulate import changed_parameters, provenance
+from .stimulus import warn_after_end
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -61,24 +61,24 @@ BACKENDS = ("threads", "dask")
 DEFAULT_METHOD = _engine.DEFAULT_METHOD
 
 
-def _warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -> None:
-    """Warn when a metric reads a lagging variable (``Model.lags``) and the warm-up is shorter
-    than three of its time constants (more than 5% of the initial state left)."""
-    for spec in specs:
-        tau_name = m.lags.get(spec.var) if spec.var else None
-        if tau_name is None:
-            continue
-        if tau_name in mapper.names:
-            tau = float(np.max(mapper.values(0, n)[mapper.names.index(tau_name)]))
-        else:
-            tau = float(p0[m.parameter_index(tau_name)])
-        if warmup < 3.0 * tau:
-            left = math.exp(-warmup / tau) if tau > 0 else 0.0
-            warn_user(
-                f"metric {spec.name!r} reads {spec.var}, which follows the cell with a lag of "
-                f"{tau_name} = {tau:g} ms: after warmup = {warmup:g} ms {100 * left:.0f}% of "
-                f"the initial state's deviation is left; use warmup >= 3 {tau_name} "
-                f"({3 * tau:g} ms) or a smaller {tau_name}")
+def _swept_and_in_solution(name: str, axis: np.ndarray, field: str, value: float,
+                           what: str) -> None:
+    """``ValueError`` if swept ``name`` is set to ``value`` by the Solution (or Cytosol) given
+    as ``conditions=`` (its ``field``) and that is none of the swept values: the sweep would
+    silently drop it. A value among them is the sweep's base point (a bath given whole, with
+    one of its fields varied around it)."""
+    if np.isclose(axis, value, rtol=1e-12, atol=0.0).any():
+        return
+    from .solution import field_unit
+
+    u = field_unit(field)
+    unit = "" if u in (None, "(dimensionless)") else f" {u}"
+    span = f"{axis.min():g}" if axis.min() == axis.max() else f"{axis.min():g} to {axis.max():g}"
+    raise ValueError(
+        f"{name!r} is swept and also fixed in conditions=: the {what} sets {field} = {value:g}"
+        f"{unit}, which is not among the swept values ({span}{unit}) and would be dropped; "
+        f"leave {field} out of the {what} (e.g. conditions=bath.replace({field}=None)) or "
+        f"sweep values that include {value:g}{unit}")
 
 
 def _chunk_size(chunk_size, n_points: int) -> int | None:
@@ -171,6 +171,11 @@ def sweep(
     grid : mapping {name: values}, optional
         Full grid: one axis per name (conditions such as ``K_o``, ``Mg_o``, ``glucose``, or any
         parameter), in the quantity's unit. Points enumerate the product, last axis fastest.
+        Values outside the physiological range of the bath or cytosol field of an axis's
+        name (``K_o`` 1-60 mM ..., :mod:`biophys.solution`; e.g. typed in M instead of mM)
+        draw one ``UserWarning`` per axis, as a Solution's field does (an axis that a
+        Solution given as ``conditions`` varies: the Solution's own warnings, each distinct
+        one once); outside the model's valid range they are an error.
     points : table, optional
         Instead of ``grid``: explicit points, as a mapping of equal-length arrays, a pandas
         DataFrame or an xarray Dataset (Latin hypercube, literature designs).
@@ -181,10 +186,16 @@ def sweep(
     warmup : float
         Initial time excluded from every metric, ms (``0 <= warmup < t_end``).
     params : mapping, optional
-        Parameter overrides shared by all points.
+        Parameter overrides shared by all points (range-checked as the axes are). A swept
+        name may not also be given here.
     conditions : mapping or Solution, optional
-        Bath/cytosol conditions shared by all points. A :class:`biophys.Solution` also applies
-        its substitution rule to swept conditions (raising K_o may lower Na_o). Its given fields
+        Bath/cytosol conditions shared by all points; a mapping is range-checked as
+        ``params`` are, and may not fix a swept name. A :class:`biophys.Solution` also
+        applies its substitution rule to swept conditions (raising K_o may lower Na_o): it is
+        the base bath that each point changes. A value it is given for a swept name must be
+        one of the swept values (it would be dropped otherwise: a ``ValueError``), except a
+        K_o at the reference bath of ``substitution="equimolar_Na"``; the fields its rules
+        derive (Na_o, Cl_o) follow the swept values. Its given fields
         that the model has no condition for are not applied: one ``UserWarning`` per call names
         them, and the ``solution`` attribute lists them as ``unused`` (and under
         ``not_in_model``, with the left-out fields the model has no condition for).
@@ -313,9 +324,12 @@ def sweep(
     # the bath resolved once, for the rule's text, the parameters it covers and its record
     overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
     design = make_design(m, grid, points, solution)
-    for name in design.names:
+    in_solution = _bath.set_in_solution(m, solution)
+    for name, axis in zip(design.names, design.axes, strict=True):
         if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):
             raise ValueError(f"{name!r} is swept and also fixed in params/conditions")
+        if name in in_solution:
+            _swept_and_in_solution(name, axis, *in_solution[name], type(solution).__name__)
     init = resolve_initial(m, design, initial)
     y0 = init.y0
     mapper = Mapper(m, design, solution)
@@ -328,8 +342,12 @@ def sweep(
 
     overrides.update(mapper.constants)  # set by the bath rule, the same at every point
     p0 = m.parameter_vector(overrides)
+    # values outside the physiological range, once per parameter (a Solution, and the sweep
+    # through it, warn about its own fields)
+    _bath.range_warnings(m, params, conditions,
+                         {design.names[i]: design.axes[i] for i in mapper.direct})
     if stimulus is not None:
-        stimulus.waveform()  # validates
+        warn_after_end(stimulus, t_end)  # (and validates it)
     trace_idx = resolve_traces(design, traces, m)
     record = (record,) if isinstance(record, str) else tuple(record)
     if trace_idx:
@@ -353,7 +371,9 @@ def sweep(
     settings = _settings(m, spec, design, mapper, rule, init, retry_record,
                          audit_tol is not None)
     _engine.warn_coarse_dt(m, dt, method)
-    _warn_lags(m, plan.specs, p0, mapper, n, warmup)
+    _warmup.warn_lags(m, plan.specs, p0, mapper, n, warmup)
+    if init.warm is None:  # not started from an earlier sweep's per-point final states
+        _warmup.warn_settling(m, plan.specs, warmup)
     outputs = spec.outputs(m)
     names = (*outputs, "status", *(("retried",) if spec_retry is not None else ()))
     # the record of the sweep, the same for a dry run (which adds dry_run = 1)

@@ -253,3 +253,18 @@ def test_retry_none_and_a_grid_that_is_not_a_mapping():
     for grid in ([1.0, 2.0], "temperature"):
         with pytest.raises(ValueError, match=r"grid = .* must be a mapping \{name: values\}"):
             bp.hysteresis("hh1952", "I_app", [0.0, 10.0], t_end=20.0, grid=grid)
+
+
+def test_a_bath_field_at_one_of_the_steps_is_the_base_point():
+    """A Solution that sets the stepped condition to one of the steps runs as a sweep over the
+    steps would (the field is the base point, not a conflict): the same results as a Solution
+    without it. One that sets it to a value off the steps is refused before any run."""
+    kw = dict(t_end=3000.0, warmup=1000.0, metrics=["mean_V", "spike_rate"], progress=False)
+    steps = [4.0, 6.0, 8.0]
+    given = bp.hysteresis("zg_cell", "K_o", steps, conditions=bp.Solution(K_o=6.0, Mg_o=0.5),
+                          **kw)
+    left_out = bp.hysteresis("zg_cell", "K_o", steps, conditions=bp.Solution(Mg_o=0.5), **kw)
+    for name in ("mean_V", "spike_rate"):
+        assert given[name].identical(left_out[name])
+    with pytest.raises(ValueError, match=r"the Solution sets K_o = 5 mM, which is not among"):
+        bp.hysteresis("zg_cell", "K_o", steps, conditions=bp.Solution(K_o=5.0), **kw)

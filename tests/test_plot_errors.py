@@ -11,6 +11,9 @@ from biophys import plot
 
 matplotlib.use("Agg")
 
+#: Dry runs with no warm-up: the warm-up warning of the secretion metrics is expected.
+pytestmark = pytest.mark.filterwarnings("ignore:metric .* initial state over:UserWarning")
+
 
 @pytest.fixture(scope="module")
 def res():

@@ -162,6 +162,7 @@ def test_accumulators_at_the_sample_time(method):
         _close(full[name].values, rest[name].values)
 
 
+@pytest.mark.filterwarnings("ignore:the stimulus starts at:UserWarning")  # as meant here
 def test_a_stimulus_change_after_the_end_is_ignored():
     kw = dict(grid={"I_app": [0.0]}, t_end=500.0, metrics=("mean_V",),
               stimulus=bp.Pulse(10.0, 5000.0, 1.0))

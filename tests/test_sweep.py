@@ -389,6 +389,7 @@ def test_a_derived_condition_outside_the_models_range_is_named():
               conditions=Solution(substitution="equimolar_Na"))
 
 
+@pytest.mark.filterwarnings("ignore:metric .* initial state over:UserWarning")  # 300 ms runs
 def test_beta_cell_secretion_metrics():
     """Physiological readouts of the beta-cell: units, and each equals the time average of the
     recorded role variable (per second) over the same window."""
@@ -470,3 +471,51 @@ def test_a_solution_condition_in_params_is_an_error():
 def test_rtol_that_is_not_a_number_names_rtol(rtol):
     with pytest.raises(ValueError, match=r"rtol = .* must be .*in \[1e-14, 0.1\]"):
         bp.simulate("hh1952", 10.0, method="adaptive", rtol=rtol)
+
+
+def test_a_slowly_settling_readout_with_a_short_warmup_is_warned_about():
+    """beta_cell's granule pools leave the initial state over minutes (Model.settling: 300 s;
+    insulin output 6.1 fg/s over 5-20 s against 0.89 after 300 s, see
+    tests/test_sweep_cli.py::test_main_job_measures_after_the_initial_state): a sweep from the
+    model's initial state that measures earlier says so; one from an earlier sweep's final
+    states, or with the validated warm-up, does not."""
+    kw = dict(grid={"K_o": [4.0]}, t_end=20_000.0, progress=False, dry_run=True)
+    with pytest.warns(UserWarning, match=r"'insulin_rate' reads insulin_rate, which leaves "
+                      r"beta_cell's initial state over about 300 s: with warmup = 5000 ms"):
+        sweep("beta_cell", warmup=5000.0, metrics=["insulin_rate"], **kw)
+    with pytest.warns(UserWarning, match=r"'secretion_rate' reads fusion_rate"):
+        sweep("beta_cell", warmup=5000.0, metrics=["secretion_rate"], **kw)
+    first = sweep("beta_cell", grid={"K_o": [4.0]}, t_end=50.0, warmup=0.0, final_state=True,
+                  metrics=["mean_V"], progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sweep("beta_cell", warmup=5000.0, metrics=["mean_V", "mean_Ca_i"], **kw)
+        sweep("beta_cell", warmup=5000.0, metrics=["insulin_rate"], initial=first, **kw)
+        sweep("beta_cell", grid={"K_o": [4.0]}, t_end=480_000.0, warmup=300_000.0,
+              metrics=["insulin_rate"], progress=False, dry_run=True)
+
+
+def test_a_stimulus_after_the_end_is_warned_about():
+    """A current stimulus that starts at or after t_end injects nothing: simulate and sweep
+    say so (it ran silently without it). A clamp, which holds from t = 0, is not warned about."""
+    late = bp.Pulse(amplitude=20.0, start=50.0, duration=1.0)
+    with pytest.warns(UserWarning, match=r"the stimulus starts at 50 ms, at or after t_end = "
+                      r"20 ms: the run contains none of it"):
+        bp.simulate("hh1952", t_end=20.0, stimulus=late)
+    with pytest.warns(UserWarning, match=r"starts at 30 ms, at or after t_end = 30 ms"):
+        sweep("hh1952", grid={"I_app": [0.0]}, t_end=30.0, stimulus=bp.Steps([0.0, 30.0],
+                                                                             [0.0, 5.0]),
+              progress=False, dry_run=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bp.simulate("hh1952", t_end=60.0, stimulus=late)
+        bp.simulate("hh1952", t_end=20.0, stimulus=bp.VoltageClamp(-65.0, [(0.0, 5.0)], 30.0))
+
+
+@pytest.mark.parametrize("settling, message", [
+    ({"nope": 1.0}, "settling names 'nope', which is not a state or output"),
+    ({"insulin_rate": 0.0}, r"settling time of insulin_rate = 0.0 ms must be"),
+])
+def test_a_bad_settling_declaration_is_refused(settling, message):
+    with pytest.raises(RuntimeError, match=message):
+        dataclasses.replace(bp.model("beta_cell"), settling=settling)

@@ -1,0 +1,43 @@
+"""Warnings about a sweep's warm-up too short for the metrics it measures."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._model import Model
+from ._warn import warn_user
+
+
+def warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -> None:
+    """Warn when a metric reads a lagging variable (``Model.lags``) and the warm-up is shorter
+    than three of its time constants (more than 5% of the initial state left)."""
+    for spec in specs:
+        tau_name = m.lags.get(spec.var) if spec.var else None
+        if tau_name is None:
+            continue
+        if tau_name in mapper.names:
+            tau = float(np.max(mapper.values(0, n)[mapper.names.index(tau_name)]))
+        else:
+            tau = float(p0[m.parameter_index(tau_name)])
+        if warmup < 3.0 * tau:
+            left = math.exp(-warmup / tau) if tau > 0 else 0.0
+            warn_user(
+                f"metric {spec.name!r} reads {spec.var}, which follows the cell with a lag of "
+                f"{tau_name} = {tau:g} ms: after warmup = {warmup:g} ms {100 * left:.0f}% of "
+                f"the initial state's deviation is left; use warmup >= 3 {tau_name} "
+                f"({3 * tau:g} ms) or a smaller {tau_name}")
+
+
+def warn_settling(m: Model, specs, warmup: float) -> None:
+    """Warn when a metric reads a variable that leaves the model's initial state slowly
+    (``Model.settling``) and a sweep from that state measures before it has settled."""
+    for spec in specs:
+        t = m.settling.get(spec.var) if spec.var else None
+        if t is not None and warmup < t:
+            warn_user(
+                f"metric {spec.name!r} reads {spec.var}, which leaves {m.name}'s initial state "
+                f"over about {t / 1000:g} s: with warmup = {warmup:g} ms it measures that "
+                f"transient; use warmup >= {t:g} ms, or start from a settled state (initial= "
+                "an earlier sweep's result with final_state=True)")
