@@ -219,3 +219,16 @@ def test_the_documented_sweeps_through_a_solution_keep_working():
     mp = Mapper(m, d, readme)
     vals = dict(zip(mp.names, mp.values(0, 3), strict=True))
     np.testing.assert_allclose(vals["Na_o"], [143.4, 140.0, 133.4], rtol=1e-15)
+
+
+def test_a_parameter_in_another_unit_is_not_compared_with_the_field_range():
+    """A model parameter named like a bath field but in another unit (a future model's K_o in
+    M, temperature in K) is not compared with the field's range in mM or C."""
+    from biophys._bath import warn_outside_range
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert warn_outside_range("K_o", 0.008, "M") is False
+        assert warn_outside_range("temperature", 310.0, "K") is False
+    with pytest.warns(UserWarning, match=r"K_o = 0.008 mM is outside the physiological range"):
+        assert warn_outside_range("K_o", 0.008, "mM") is True

@@ -510,6 +510,8 @@ def test_a_stimulus_after_the_end_is_warned_about():
         warnings.simplefilter("error")
         bp.simulate("hh1952", t_end=60.0, stimulus=late)
         bp.simulate("hh1952", t_end=20.0, stimulus=bp.VoltageClamp(-65.0, [(0.0, 5.0)], 30.0))
+        # held at 0 mV: its first non-zero value comes after t_end, but it clamps from t = 0
+        bp.simulate("hh1952", t_end=20.0, stimulus=bp.VoltageClamp(0.0, [(-80.0, 5.0)], 30.0))
 
 
 @pytest.mark.parametrize("settling, message", [
