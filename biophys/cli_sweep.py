@@ -278,10 +278,11 @@ def plot_layout(ds, metric=None, x=None, y=None, *, where=None, draw: bool = Tru
         what, listed = "a swept name of the table of points", "swept names"
     else:
         axes, what, listed = dims, "a swept axis", "axes"
+    from .plot import _check_axis
+
     for key, name in (("x", x), ("y", y)):
-        if name is not None and (not isinstance(name, str) or name not in axes):
-            raise ValueError(f"{where[key]} = {name!r} is not {what}{did_you_mean(name, axes)}; "
-                             f"{listed}: {', '.join(axes)}")
+        if name is not None:
+            _check_axis(where[key], name, axes, what, listed)
     if not draw:
         return metric, x, y, None
     if x is not None and x == y:
@@ -289,9 +290,7 @@ def plot_layout(ds, metric=None, x=None, y=None, *, where=None, draw: bool = Tru
                          f"figure's x and y; give two different {listed} ({', '.join(axes)}), "
                          "or leave y out")
     if metric is None:
-        if not metrics:  # pragma: no cover - a sweep always has a metric
-            raise ValueError(f"{where['plot']}: the sweep has no metric to draw")
-        metric = metrics[0]
+        metric = metrics[0]  # a sweep has at least one metric (sweep refuses metrics=[])
     if dims == ["point"]:
         free = [a for a in axes if a not in (x, y)]
         x = x if x is not None else (free.pop(0) if free else None)

@@ -311,18 +311,18 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
         seen.add(name)
         spec = _spec(model, name)
         if spec is None:
-            valid = ", ".join(available(model))
+            names = list(available(model))
+            valid = ", ".join(names)
+            xs = model.state_names + model.output_names
             if name in NAMED:
                 raise ValueError(
                     f"model {model.name!r} lacks metric {name!r}: it needs "
                     f"{NAMED[name].needs} (model role {' or '.join(map(repr, NAMED[name].roles))}"
                     f"), which model {model.name!r} does not declare. Metrics available for "
-                    f"{model.name!r}: {valid}, and mean_X/min_X/max_X for X in "
-                    f"{', '.join(model.state_names + model.output_names)}"
+                    f"{model.name!r}: {valid}, and mean_X/min_X/max_X for X in {', '.join(xs)}"
                 )
-            xs = model.state_names + model.output_names
-            near = did_you_mean(name, list(available(model))
-                                + [f"{s}_{x}" for s in ("mean", "min", "max") for x in xs])
+            near = did_you_mean(name, names + [f"{s}_{x}" for s in ("mean", "min", "max")
+                                               for x in xs])
             raise ValueError(
                 f"unknown metric {name!r}{near} for model {model.name!r}; valid names: {valid}, "
                 f"and mean_X/min_X/max_X for X in {', '.join(xs)}"
