@@ -13,6 +13,7 @@ says so on stderr and exits with status 3; so does ``sweep --strict`` when a poi
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 #: Exit status of ``biophys simulate`` when the run ends in a non-finite state.
 EXIT_NONFINITE = 3
+#: Exit status when stdout is a pipe its reader closed early (``biophys info zg_cell | head``),
+#: 128 + SIGPIPE as a shell reports a process that signal ended.
+EXIT_BROKEN_PIPE = 141
 
 #: ``biophys simulate``'s options for parameters and conditions, as its messages name them.
 OPTION_NAMES = ("--set", "--condition")
@@ -206,7 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
                 epilog="Exit status: 0 ok; 2 an error in the input (one line on stderr); 3 a "
-                "simulate run that ended in a non-finite state.")
+                "simulate run that ended in a non-finite state; 141 the reader of its output "
+                "closed the pipe early (e.g. | head).")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     sp = sub.add_parser("list", help="list the built-in models")
@@ -292,7 +297,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.showwarning = one_line  # restored on leaving the block
-            return int(args.func(args) or 0)
+            status = int(args.func(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return status
+    except BrokenPipeError:
+        # the reader (e.g. head) has what it wanted: no message, and stdout pointed at
+        # devnull so that Python's own flush at exit does not report the pipe again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except (ValueError, KeyError, FileNotFoundError, OSError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"biophys {args.command}: error: {msg}", file=sys.stderr)

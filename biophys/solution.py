@@ -41,12 +41,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import checked_number, unit_text
+from ._checks import checked_number, did_you_mean, unit_text
 from ._model import Model
 from ._warn import warn_user
 
@@ -196,6 +197,42 @@ def _map_params(values: Mapping[str, float], model: Model | str, on_unused: str,
     return out
 
 
+def _public_fields(cls) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")]
+
+
+def _known_keywords(where: str):
+    """Class decorator for :class:`Cytosol` and :class:`Solution`: an unknown keyword is a
+    ``TypeError`` that lists the fields with their units, suggests the closest one, and points
+    a field of the other class to it (``Solution(Mg_i=...)`` -> ``cytosol=Cytosol(Mg_i=...)``)."""
+
+    def wrap(cls):
+        init = cls.__init__
+        public = _public_fields(cls)
+        known = {f.name for f in dataclasses.fields(cls) if f.init}
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kwargs):
+            for name in kwargs:
+                if name not in known:
+                    other = Solution if cls is Cytosol else Cytosol
+                    hint = ""
+                    if name in _public_fields(other):
+                        hint = (f"; {name} is a field of biophys.{other.__name__}"
+                                + ("" if cls is Cytosol
+                                   else f": Solution(cytosol=Cytosol({name}=...))"))
+                    raise TypeError(f"biophys.{cls.__name__}: unknown field {name!r}"
+                                    f"{did_you_mean(name, public)}; its fields are "
+                                    f"{', '.join(public)} ({where}){hint}")
+            init(self, *args, **kwargs)
+
+        cls.__init__ = __init__
+        return cls
+
+    return wrap
+
+
+@_known_keywords("mM; pH dimensionless")
 @dataclass(frozen=True)
 class Cytosol:
     """Intracellular inputs (mM; pH dimensionless). A field left as None is the model's own
@@ -343,6 +380,7 @@ class Cytosol:
         return rec
 
 
+@_known_keywords("mM; temperature in degrees C")
 @dataclass(frozen=True)
 class Solution:
     """Extracellular bath (mM, degrees C) with its substitution rule. A field left as None is

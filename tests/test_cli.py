@@ -267,3 +267,17 @@ def test_bath_errors_are_one_line_naming_the_input():
         assert len(err) == 1 and err[0].startswith("biophys simulate: error: "), (args, err)
         for word in words:
             assert word in err[0], (args, word, err[0])
+
+
+def test_closed_output_pipe_is_quiet():
+    """``biophys info zg_cell | head -1``: the reader closing the pipe early is no error (it
+    printed "error: [Errno 32] Broken pipe"); exit status 141 (128 + SIGPIPE)."""
+    from biophys.cli import EXIT_BROKEN_PIPE
+
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from biophys.cli import main; "
+                             "sys.exit(main(['info', 'zg_cell']))"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the interpreter has started: every write finds it closed
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == EXIT_BROKEN_PIPE == 141
+    assert err == ""

@@ -78,6 +78,24 @@ def test_invalid_cytosol():
         Cytosol(pH=6.0)
 
 
+@pytest.mark.parametrize("cls, kw, expect", [
+    (Solution, "Mg", ["unknown field 'Mg'", "did you mean 'Mg_o'?", "Mg_o", "cytosol"]),
+    (Solution, "Mg_i", ["unknown field 'Mg_i'", "Solution(cytosol=Cytosol(Mg_i=...))"]),
+    (Cytosol, "atp", ["did you mean 'ATP'?", "Mg_i, ATP, ADP, Pi, pH, Na_i, K_i", "mM"]),
+    (Cytosol, "K_o", ["unknown field 'K_o'", "K_o is a field of biophys.Solution"]),
+])
+def test_unknown_field_lists_the_fields(cls, kw, expect):
+    """A mistyped field names itself, the closest field and every field (Python's bare
+    "unexpected keyword argument" said none of this); the keyword signature is kept."""
+    with pytest.raises(TypeError) as err:
+        cls(**{kw: 0.5})
+    for text in expect:
+        assert text in str(err.value)
+    import inspect
+    assert "Mg_o" in inspect.signature(Solution).parameters
+    assert Solution(Mg_o=0.5).Mg_o == 0.5 and Cytosol(ATP=3.0).ATP == 3.0
+
+
 def test_equimolar_substitution():
     s = Solution(K_o=20.0, substitution="equimolar_Na", reference=(5.4, 140.0))
     assert s.Na_o == pytest.approx(140.0 - (20.0 - 5.4), rel=1e-15)
