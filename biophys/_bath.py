@@ -130,7 +130,8 @@ def physiological_range(name: str) -> tuple[str, float, float] | None:
     return None
 
 
-def warn_outside_range(name: str, values: Any, unit: str | None = None) -> bool:
+def warn_outside_range(name: str, values: Any, unit: str | None = None, prefix: str = ""
+                       ) -> bool:
     """Warn if values of model parameter ``name`` leave the physiological range of the bath or
     cytosol field it sets: the ``UserWarning`` a :class:`biophys.Solution` gives for that field
     (naming the caller's line), given once for all of ``values``.
@@ -148,6 +149,8 @@ def warn_outside_range(name: str, values: Any, unit: str | None = None) -> bool:
         Its value, or the values of a sweep axis, in ``unit``.
     unit : str, optional
         The parameter's unit; one other than the field's (mM; C; pH units) is not checked.
+    prefix : str, optional
+        Put before the message (``"sweep: "`` for values a sweep's bath rule derived).
 
     Returns
     -------
@@ -172,8 +175,34 @@ def warn_outside_range(name: str, values: Any, unit: str | None = None) -> bool:
              for g in (below, above) if g.size]
     k = below.size + above.size
     note = f" ({k} of {v.size} values)" if v.size > 1 else ""
-    warn_user(_range_text(name, " and ".join(spans), u, plo, phi, note))
+    warn_user(prefix + _range_text(name, " and ".join(spans), u, plo, phi, note))
     return True
+
+
+def swept_bath_warnings(base, baths: Sequence[Any], model: Model) -> None:
+    """One physiological-range warning per field for the baths of a sweep's points.
+
+    The fields of the baths a sweep made from ``base`` (one :class:`biophys.Solution` or
+    :class:`biophys.Cytosol` per combination of swept values, built without their own
+    warnings), as resolved against ``model``, are compared with their range
+    (:func:`warn_outside_range`, prefixed "sweep: "): ``K_o = 70 to 80 mM (2 of 7 values)``,
+    and a derived ``Na_o`` likewise. A field that keeps the base bath's value at every point
+    is left out (the base has warned about it); so is a ``Cl_o`` derived from the cations, as
+    a Solution does. Baths of other types are not checked.
+    """
+    if not hasattr(base, "resolve") or not hasattr(base, "values"):
+        return
+    own = base.resolve(model).values()
+    found: dict[str, list[float]] = {}
+    for bath in baths:
+        r = bath.resolve(model)
+        skip = {d for d in getattr(r, "_derived", ()) if d != "Na_o"}
+        for name, v in r.values().items():
+            if name not in skip:
+                found.setdefault(name, []).append(v)
+    for name, values in found.items():
+        if any(v != own.get(name) for v in values):
+            warn_outside_range(name, values, prefix="sweep: ")
 
 
 def range_warnings(model: Model, params: Mapping[str, Any] | None, given_conditions,

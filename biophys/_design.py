@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._bath import swept_bath_warnings
 from ._checks import REAL_NUMBERS, checked_number, did_you_mean, real_values
 from ._model import Model
 from ._warn import warn_user
+from .solution import _quiet as quiet_ranges
 from .solution import field_unit
 
 
@@ -250,17 +252,20 @@ class Mapper:
                 uniq, inv = np.unique(cols, axis=1, return_inverse=True)
                 combos = [tuple(u) for u in uniq.T]
                 self._inverse = inv.reshape(-1)
-            rows = []
-            with warnings.catch_warnings(record=True) as caught:
+            rows, baths = [], []
+            # range warnings are given once per field for all points, the rest replayed
+            with warnings.catch_warnings(record=True) as caught, quiet_ranges():
                 warnings.simplefilter("always")
                 for combo in combos:
                     changes = {design.names[i]: float(v) for i, v in zip(self.sol_axes, combo,
                                                                          strict=True)}
                     try:
-                        rows.append(dict(_replace(solution, changes).as_params(model)))
+                        baths.append(_replace(solution, changes))
+                        rows.append(dict(baths[-1].as_params(model)))
                     except (TypeError, ValueError) as exc:
                         raise ValueError(f"bath/cytosol at {changes}: {exc}") from None
             _replay_bath_warnings(caught, solution, model)
+            swept_bath_warnings(solution, baths, model)
             keys = [k for k in model.parameter_names if any(k in r for r in rows)]
             derived = [k for k in keys if k not in direct_names]
             self.table = np.array([[r.get(k, math.nan) for k in derived] for r in rows])

@@ -283,12 +283,12 @@ def plot_layout(ds, metric=None, x=None, y=None, *, where=None, draw: bool = Tru
     for key, name in (("x", x), ("y", y)):
         if name is not None:
             _check_axis(where[key], name, axes, what, listed)
-    if not draw:
-        return metric, x, y, None
-    if x is not None and x == y:
+    if x is not None and x == y:  # without a figure too: the [output] table is its layout
         raise ValueError(f"{where['x']} = {x!r} and {where['y']} = {y!r}: the same axis on the "
                          f"figure's x and y; give two different {listed} ({', '.join(axes)}), "
                          "or leave y out")
+    if not draw:
+        return metric, x, y, None
     if metric is None:
         metric = metrics[0]  # a sweep has at least one metric (sweep refuses metrics=[])
     if dims == ["point"]:

@@ -96,14 +96,14 @@ def test_a_real_sweep_warns_once_not_per_chunk():
 
 
 def test_a_solution_swept_together_with_a_direct_axis_warns_once_each():
-    """Swept through the Solution, K_o draws the Solution's own (replayed) warnings; Mg_i,
-    a direct axis, the new one; nothing twice."""
+    """Swept through the Solution, K_o draws one warning for it and one for the Na_o the rule
+    derives; Mg_i, a direct axis, one of its own; nothing twice, all in the same form."""
     bath = bp.Solution(substitution="equimolar_Na")
     said = _caught(lambda: bp.sweep("beta_cell", grid={"K_o": [5.0, 100.0], "Mg_i": [0.7, 5.0]},
                                     conditions=bath, **DRY))
     assert sorted(said) == sorted([
-        f"sweep: K_o = 100 mM {RANGE} [1, 60] mM",
-        f"sweep: Na_o = 45.4 mM {RANGE} [100, 170] mM",
+        f"sweep: K_o = 100 mM (1 of 2 values) {RANGE} [1, 60] mM",
+        f"sweep: Na_o = 45.4 mM (1 of 2 values) {RANGE} [100, 170] mM",
         f"Mg_i = 5 mM (1 of 2 values) {RANGE} [0.1, 3] mM"])
 
 

@@ -537,6 +537,16 @@ def test_plot_names_are_checked_before_any_point_runs(tmp_path, capsys, monkeypa
     assert not nc.parent.exists() and not png.parent.exists()  # nothing written
 
 
+def test_same_figure_axis_is_refused_without_plot_too(tmp_path, capsys):
+    """[output] x with --y naming the same axis: --dry-run said "configuration ok" unless
+    --plot was given (the [output] table is the figure's layout either way)."""
+    cfg = write(tmp_path, HH_SMALL + 'x = "temperature"\n')
+    assert run([str(cfg), "--dry-run", "--y", "temperature"]) == 2
+    captured = capsys.readouterr()
+    assert (f"{cfg}: [output] x = 'temperature' and --y = 'temperature': the same axis"
+            in captured.err and "configuration ok" not in captured.out)
+
+
 @pytest.mark.parametrize("text, options, message", [
     # one grid axis: --y takes it, nothing is left for x
     ('[grid]\nI_app = [0.0, 5.0]\n', ["--y", "I_app"],
@@ -571,7 +581,8 @@ def test_plot_axes_given_are_drawn(tmp_path, capsys):
     with pytest.raises(ValueError, match=r"^--y = 'i_app' is not a swept axis \(did you mean "
                                          r"'I_app'\?\); axes: I_app, temperature$"):
         plot_layout(ds, y="i_app", draw=False)
-    assert plot_layout(ds, x="I_app", y="I_app", draw=False) == (None, "I_app", "I_app", None)
+    with pytest.raises(ValueError, match="the same axis on the figure's x and y"):
+        plot_layout(ds, x="I_app", y="I_app", draw=False)  # the layout is wrong with no figure
 
 
 def test_unknown_keys_say_the_close_spelling(tmp_path, capsys):

@@ -57,8 +57,9 @@ def test_sweep_warnings_point_at_the_caller():
                                    conditions=bp.Solution(substitution="equimolar_Na"),
                                    metrics=["mean_V"], dry_run=True))
     assert {str(w.message) for w in got} == {
-        "sweep: K_o = 100 mM is outside the physiological range [1, 60] mM",
-        "sweep: Na_o = 45.4 mM is outside the physiological range [100, 170] mM"}
+        "sweep: K_o = 100 mM (1 of 2 values) is outside the physiological range [1, 60] mM",
+        "sweep: Na_o = 45.4 mM (1 of 2 values) is outside the physiological range [100, 170] "
+        "mM"}
     # the lag warning of a lagging read-out
     got = _caught(lambda: bp.sweep("zg_cell", {"K_o": [4.0]}, t_end=20.0, warmup=10.0,
                                    metrics=["aldosterone_rate"], dry_run=True))
@@ -69,17 +70,19 @@ RANGE = "is outside the physiological range"
 
 
 def test_a_sweep_gives_each_bath_warning_once():
-    """Under the "always" filter (no once-per-line registry) a sweep gives each distinct bath
-    message once: the messages that recur over the points are merged, those of the base bath
-    (which the sweep has given already) are not replayed, and past five the rest are counted."""
+    """Under the "always" filter (no once-per-line registry) a sweep gives one range warning
+    per bath field for all its points (the span and count of the values outside, as for an
+    axis set directly), and none for a field the sweep leaves at the base bath's value (the
+    base has warned about it already)."""
     kw = dict(t_end=2.0, metrics=["mean_V"], dry_run=True)
     rule = bp.Solution(substitution="equimolar_Na")
     # K_o x Mg_o, both from the Solution: each K_o's messages recur at every Mg_o
     got = _caught(lambda: bp.sweep("beta_cell", {"K_o": [5.0, 100.0], "Mg_o": [1.0, 2.0, 20.0]},
                                    conditions=rule, **kw))
     assert [str(w.message) for w in got] == [
-        f"sweep: Mg_o = 20 mM {RANGE} [0.1, 10] mM", f"sweep: K_o = 100 mM {RANGE} [1, 60] mM",
-        f"sweep: Na_o = 45.4 mM {RANGE} [100, 170] mM"]
+        f"sweep: K_o = 100 mM (1 of 2 values) {RANGE} [1, 60] mM",
+        f"sweep: Na_o = 45.4 mM (1 of 2 values) {RANGE} [100, 170] mM",
+        f"sweep: Mg_o = 20 mM (1 of 3 values) {RANGE} [0.1, 10] mM"]
     # the base bath's Na_o (74 mM, derived from zg_cell's own bath) is said once, not per point
     with pytest.warns(UserWarning, match="K_o = 70 mM"):
         high_k = bp.Solution(K_o=70.0, substitution="equimolar_Na")
@@ -89,8 +92,12 @@ def test_a_sweep_gives_each_bath_warning_once():
     got = _caught(lambda: bp.sweep("beta_cell", {"K_o": [61.0 + k for k in range(7)]},
                                    conditions=bp.Solution(), **kw))
     assert [str(w.message) for w in got] == [
-        *(f"sweep: K_o = {61 + k} mM {RANGE} [1, 60] mM" for k in range(5)),
-        "sweep: 2 more warnings about the bath"]
+        f"sweep: K_o = 61 to 67 mM (7 of 7 values) {RANGE} [1, 60] mM"]
+    # values below and above the range, from a points table; a derived Cl_o is not warned
+    got = _caught(lambda: bp.sweep("beta_cell", points={"K_o": [0.5, 5.0, 70.0, 0.5]},
+                                   conditions=bp.Solution(), **kw))
+    assert [str(w.message) for w in got] == [
+        f"sweep: K_o = 0.5 and 70 mM (2 of 3 values) {RANGE} [1, 60] mM"]
 
 
 def test_warn_user_from_outside_the_package_names_its_caller():
