@@ -89,3 +89,22 @@ def test_rush_larsen_convergence_order_and_bounded_gates(method, order):
 def test_default_initial_state_is_rest():
     m = bp.model("hh1952")
     np.testing.assert_allclose(m.default_states(), steady_state(), rtol=1e-12)
+
+
+def test_rates_at_and_around_their_removable_singularities():
+    """alpha_m at V = -40 mV and alpha_n at -55 mV are 0/0 in the published forms: their
+    limits 1 and 0.1 /ms, and their neighbours, from the independent rates (sharing no code),
+    within 1e-13 at and around both points and over the physiological range."""
+    from hh_reference import rates as reference_rates
+
+    from biophys.kernels.models.hh1952 import gate_rates
+
+    points = [-40.0, -55.0, *(v + d for v in (-40.0, -55.0) for d in (-1e-6, -1e-12, 1e-12,
+                                                                      1e-6, 1e-2))]
+    for v in [*points, *np.linspace(-100.0, 50.0, 31)]:
+        got = gate_rates(float(v), 1.0)
+        assert np.all(np.isfinite(got)), v
+        np.testing.assert_allclose(got, reference_rates(float(v)), rtol=1e-13, err_msg=str(v))
+    assert gate_rates(-40.0, 1.0)[0] == pytest.approx(1.0, rel=1e-15)
+    assert gate_rates(-55.0, 1.0)[4] == pytest.approx(0.1, rel=1e-15)
+    assert gate_rates(-40.0, 3.0)[0] == pytest.approx(3.0, rel=1e-15)  # phi scales every rate

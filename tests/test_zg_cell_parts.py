@@ -208,3 +208,81 @@ def test_steady_state_continues_from_an_earlier_result():
     with pytest.raises(ValueError, match="initial: the SteadyState's final_states have shape"):
         zg.steady_state(conds, t_end=10.0, warmup=0.0,
                         initial=dataclasses.replace(first, final_states=Y[:-1]))
+
+
+# -- CaV1.3 gates and the GHK slope, against their sources ------------------------------------
+#: caL13.mod (Wolf et al. 2005, ModelDB; as in vividn/DBS_NAcc): constants with the file's
+#: sources. m' = (minf - m)/(mtau/qfact), qfact = 3 at 22 C; mtau = 1/(malpha + mbeta).
+CAL13_MOD = {"mvhalf": -33.0, "mslope": -6.7,  # mV; Xu & Lipscombe 2001 / Churchill 1998
+             "vm": -8.124, "k": 9.005, "kpr": 31.4,  # mV; Kasai & Neher 1992 fig 15
+             "c": 0.0398, "cpr": 0.99,  # /(ms mV), /ms; Kasai & Neher 1992 fig 15
+             "hvhalf": -13.4, "hslope": 11.9, "htau": 44.3,  # mV, mV, ms; Bell et al. 2001
+             "qfact": 3.0, "temp": 22.0}
+
+
+def _cal13_mod(v):
+    """minf, mtau (ms), hinf, htau (ms) of caL13.mod at 22 C, as the file writes them (its
+    exp(z) - 1 evaluated with expm1, which the double 0/0 form near vm is not)."""
+    p = CAL13_MOD
+    minf = 1.0 / (1.0 + math.exp((v - p["mvhalf"]) / p["mslope"]))
+    hinf = 1.0 / (1.0 + math.exp((v - p["hvhalf"]) / p["hslope"]))
+    if v == p["vm"]:  # the file's 0/0; its limit
+        malpha = p["c"] * p["k"]
+    else:
+        malpha = p["c"] * (v - p["vm"]) / math.expm1((v - p["vm"]) / p["k"])
+    mbeta = p["cpr"] * math.exp(v / p["kpr"])
+    return minf, 1.0 / (malpha + mbeta), hinf, p["htau"]
+
+
+def test_cav13_gates_match_cal13_mod():
+    """The CaV1.3 gates are caL13.mod's (activation m^2 -> d, inactivation h -> f; tau =
+    file tau / qfact at 22 C, Q10 3), with the activation and its time constant shifted by
+    ``dV_act`` (a choice of this model: the file shifts minf alone). The rate's removable
+    singularity at vm = -8.124 mV gives c k (the kernel's exprel), and is continuous there."""
+    p = CAL13_MOD
+    for v in (-100.0, -85.0, -60.0, -33.0, -20.0, -8.124 - 1e-3, -8.124, -8.124 + 1e-9, 0.0,
+              20.0, 60.0):
+        for temp in (22.0, 37.0):
+            q = p["qfact"] ** ((temp - p["temp"]) / 10.0)
+            minf, mtau, hinf, htau = _cal13_mod(v)
+            d_inf, tau_d, f_inf, tau_f = kz.cav13_gates(v, temp, 0.0)
+            assert d_inf == pytest.approx(minf, rel=1e-12)
+            assert f_inf == pytest.approx(hinf, rel=1e-12)
+            assert tau_d == pytest.approx(mtau / q, rel=1e-12)
+            assert tau_f == pytest.approx(htau / q, rel=1e-12)
+        for shift in (-16.0, 5.0):  # activation and its tau move with the shift; f does not
+            d_inf, tau_d, f_inf, _ = kz.cav13_gates(v, 22.0, shift)
+            minf, mtau, hinf, _ = _cal13_mod(v - shift)
+            assert (d_inf, tau_d) == pytest.approx((minf, mtau), rel=1e-12)
+            assert f_inf == pytest.approx(_cal13_mod(v)[2], rel=1e-12)
+    at_vm = 1.0 / (p["c"] * p["k"] + p["cpr"] * math.exp(p["vm"] / p["kpr"]))  # 1.76 ms
+    assert kz.cav13_gates(p["vm"], 22.0, 0.0)[1] == pytest.approx(at_vm, rel=1e-14)
+
+
+def _ghk_g_slope_exact(x: float) -> float:
+    """d/dx [x / (1 - e^-x)] = (1 - e^-x - x e^-x) / (1 - e^-x)^2, in 50-digit decimals
+    (exact enough at |x| = 1e-9, where doubles cancel); 1/2 at x = 0."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        d = Decimal(x)
+        if d == 0:
+            return 0.5
+        e = (-d).exp()
+        return float((1 - e - d * e) / (1 - e) ** 2)
+
+
+def test_ghk_g_slope_series_and_exact_form():
+    """The slope of the GHK driving function on both sides of its series switch (|x| = 1e-4)
+    and far out, against the exact derivative: within 1e-13 relative everywhere. (With the
+    series 1/2 + x/6 below |x| = 1e-4 the closed form just above the switch lost 2e-12 to
+    cancellation, its numerator being ~x^2/2.)"""
+    for x in (0.0, 1e-12, -1e-9, 5e-5, -9.99e-5, 1e-4, -1.0001e-4, 2e-4, 3e-3, -9e-3, 1.1e-2,
+              -0.05, -0.5, 1.0, 5.0, -5.0, 30.0, -30.0, 200.0, -200.0):
+        assert kz.ghk_g_slope(x) == pytest.approx(_ghk_g_slope_exact(x), rel=1e-13, abs=1e-300)
+    # no jump at the switch beyond the closed form's rounding there (~eps/|x| = 2e-14)
+    for edge in (kz.GHK_SLOPE_SERIES, -kz.GHK_SLOPE_SERIES):
+        below, above = kz.ghk_g_slope(edge * (1 - 1e-12)), kz.ghk_g_slope(edge * (1 + 1e-12))
+        assert abs(above - below) < 5e-14
+        assert kz.ghk_g_slope(edge) == pytest.approx(_ghk_g_slope_exact(edge), rel=1e-14)

@@ -163,10 +163,14 @@ def test_saturating_in_Na_i():
     nai = np.geomspace(0.1, 500, 60)
     r = np.array([rate(V=0.0, Na_i=n, MgADP=0.0) for n in nai])
     assert np.all(np.diff(r) > 0)
-    # Nakao & Gadsby (1989) J Gen Physiol 94:539 report K0.5(Na_i) of about 10 mM (value
-    # quoted from memory, not re-checked): accept 5-20 mM
-    k05 = k_half("Na_i", 1000.0, V=0.0, MgADP=0.0)
-    assert 5.0 < k05 < 20.0
+    # Whole-cell pump current of internally perfused sheep Purkinje cells at -40 mV is half
+    # maximal at about 9 mM Na_i ("The dependence of sodium pump current on internal Na
+    # concentration and membrane potential in cardioballs from sheep Purkinje fibres",
+    # Pflugers Arch 1989, abstract). Their bath and temperature are not ours (140 mM Na_o,
+    # 5.4 mM K_o, 37 C), so +-50% is accepted: 6-13.5 mM. Cha et al.'s constants give 11.4
+    # mM; their Na_i dissociation constant x1.7 gives 18 mM, outside (review, session 38).
+    k05 = k_half("Na_i", 1000.0, V=-40.0, MgADP=0.0)
+    assert 6.0 < k05 < 13.5
 
 
 def test_saturating_in_MgATP():

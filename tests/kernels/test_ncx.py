@@ -5,7 +5,7 @@ import pytest
 
 from biophys.kernels.ncx import CHA_2011_NCX, ncx_current, ncx_rates, ncx_slope
 
-RTF = 26.7123  # mV, 37 C
+RTF = 1000.0 * 8.314462618 * 310.15 / 96485.33212  # mV, 37 C (26.727 mV; CODATA R and F)
 
 
 def _current(v, e1, i1, i2, ca_i):
