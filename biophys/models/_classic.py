@@ -22,7 +22,9 @@ E_K_PUBLISHED = -75.0
 #: Default bath K+, mM: a standard islet bath (the IOM1.7 file's commented hook uses 5 mM).
 K_O_DEFAULT = 5.0
 
-_K_O_SOURCE = "standard islet bath; with K_i gives the published V_K = -75 mV"
+_K_O_SOURCE = ("chosen here: 5 mM, the value of the IOM1.7 model file's commented-out K_o "
+               "hook (the four files fix V_K instead); with K_i gives the published V_K = "
+               "-75 mV")
 _T_DESCRIPTION = ("temperature, enters only RT/F of E_K (the published rates have no "
                   "temperature dependence)")
 

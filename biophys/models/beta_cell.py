@@ -71,9 +71,9 @@ _conditions = (
        "typical bath Mg2+ (not in Cha et al. 2011; chosen here as the reference bath)",
        (0.0, 100.0), True),
     _p("Mg_i", MG_I_REF, "mM", "free cytosolic Mg2+ (nucleotide speciation)",
-       "chosen here: 0.7 mM, inside the 0.5-1 mM free cytosolic Mg2+ usually quoted for "
-       "mammalian cells (range not checked against a primary source); also the reference "
-       "composition (MG_I_REF) of the K-ATP constant conversion", (1e-4, 20.0), True),
+       "chosen here: 0.7 mM, inside the 0.25-1 mM free cytosolic Mg2+ of mammalian cells "
+       "(Grubbs RD 2002 BioMetals 15:251, abstract); also the reference composition "
+       "(MG_I_REF) of the K-ATP constant conversion", (1e-4, 20.0), True),
     _p("pH_i", PH_I_REF, "1", "cytosolic pH (speciation; pump H+ product)",
        _SRC + " (Proton = 1e-4 mM, i.e. pH 7)", (5.0, 9.0), True),
     _p("Pi_i", 1.9, "mM", "cytosolic inorganic phosphate (pump product)", _SRC + " (Pii)",
