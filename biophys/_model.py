@@ -419,19 +419,28 @@ class Model:
 
     # -- presentation ---------------------------------------------------------------------
     def table(self) -> str:
-        """Plain-text table of parameters and states with units and sources."""
+        """Plain-text table of parameters, states and outputs with units and sources.
+
+        The name, value and unit columns are as wide as their longest entry over all three
+        sections (at least 14, 12 and 10 characters), so that every row lines up.
+        """
         lines = [f"{self.name}: {self.title}", "", self.description, ""]
+        every = [*self.parameters, *self.states, *self.outputs]
+        wn = max([14, *(len(q.name) for q in every)])
+        wu = max([10, *(len(q.unit) for q in every)])
+        wv = max([12, *(len(f"{q.value:.6g}") for q in (*self.parameters, *self.states))])
         for head, qs in (("Parameters", self.parameters), ("States (initial values)", self.states)):
             lines.append(head)
             for q in qs:
                 tag = " [condition]" if q.condition else ""
-                lines.append(f"  {q.name:<14} {q.value:>12.6g} {q.unit:<10} {q.description}{tag}")
-                lines.append(f"  {'':<14} {'':>12} {'':<10} source: {q.source}")
+                lines.append(f"  {q.name:<{wn}} {q.value:>{wv}.6g} {q.unit:<{wu}} "
+                             f"{q.description}{tag}")
+                lines.append(f"  {'':<{wn}} {'':>{wv}} {'':<{wu}} source: {q.source}")
             lines.append("")
         if self.outputs:
             lines.append("Outputs")
             for o in self.outputs:
-                lines.append(f"  {o.name:<14} {o.unit:<10} {o.description}")
+                lines.append(f"  {o.name:<{wn}} {o.unit:<{wu}} {o.description}")
             lines.append("")
         lines.append("References")
         lines.extend(f"  - {r}" for r in self.references)

@@ -56,14 +56,75 @@ def _metric_attrs(s: _metrics.MetricSpec) -> dict:
 
 
 def open_sweep(path) -> xr.Dataset:
-    """Open a sweep result written with ``Dataset.to_netcdf`` (loaded into memory)."""
+    """Open a sweep result written with ``Dataset.to_netcdf`` (loaded into memory).
+
+    Parameters
+    ----------
+    path : path-like
+        The results file (netCDF, e.g. ``biophys sweep ... --out results.nc``).
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is nothing at ``path``.
+    ValueError
+        If ``path`` is a sweep's ``checkpoint=`` directory: it holds the raw chunks, not the
+        labelled result. Rerun the call that wrote it, with the same settings and the same
+        ``checkpoint=`` (without ``shard=``): it computes only the chunks still missing and
+        returns the result, which ``Dataset.to_netcdf`` saves.
+    """
+    import os
+    from pathlib import Path
+
     import xarray as xr  # deferred: `import biophys` stays light
-    with xr.open_dataset(path) as ds:
-        out = ds.load()
+
+    from ._checkpoint import MANIFEST
+
+    is_dir = isinstance(path, (str, os.PathLike)) and Path(path).is_dir()
+    if is_dir:
+        where = Path(path)
+        if (where / MANIFEST).is_file() or any(where.glob("chunk_*.npz")):
+            raise ValueError(_checkpoint_message(where))
+    try:
+        with xr.open_dataset(path) as ds:
+            out = ds.load()
+    except ValueError as exc:
+        if not is_dir:
+            raise
+        raise ValueError(f"open_sweep: {str(path)!r} is a directory, neither a sweep "
+                         f"checkpoint nor a dataset xarray can read; give the results file "
+                         f"written by Dataset.to_netcdf") from exc
     for key in ("changed_parameters", "conditions", "sweep_axes", "metrics"):
         if isinstance(out.attrs.get(key), bytes):  # pragma: no cover - old netCDF backends
             out.attrs[key] = out.attrs[key].decode()
     return out
+
+
+def _checkpoint_message(where) -> str:
+    """Why :func:`open_sweep` refuses the checkpoint directory ``where``, what it holds and how
+    to get the result from it."""
+    from ._checkpoint import read_manifest
+
+    held = ""
+    try:
+        man = read_manifest(where) or {}
+        n, size = int(man["n_points"]), int(man["chunk_size"])
+        done = sum(1 for _ in where.glob("chunk_*.npz"))
+        held = (f" (model {man.get('settings', {}).get('model', '?')!r}, {n} points: "
+                f"{done} of {-(-n // size)} chunks stored)")
+    except (ValueError, KeyError, TypeError, ZeroDivisionError, AttributeError):
+        pass  # an unreadable or partial manifest: the advice holds all the same
+    text = str(where)
+    return (f"open_sweep: {text!r} is a sweep checkpoint directory{held}, not a saved result "
+            f"(it holds the raw chunks, without axes or labels). To get the result, rerun the "
+            f"call that wrote it with the same settings and checkpoint={text!r}, without shard= "
+            f"(e.g. bp.sweep(..., checkpoint={text!r}), or `biophys sweep CONFIG --checkpoint "
+            f"{text} --out results.nc`): it computes only the chunks still missing and returns "
+            f"the result; save that with ds.to_netcdf('results.nc') for open_sweep")
 
 
 def status_counts(status: np.ndarray) -> dict[str, int]:

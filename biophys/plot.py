@@ -9,6 +9,7 @@ Saving with ``path=`` never needs a display (the figure is drawn with the Agg ca
 
 from __future__ import annotations
 
+import numbers
 import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -25,6 +26,28 @@ if TYPE_CHECKING:
 def _label(da: xr.DataArray | xr.Variable, name: str) -> str:
     unit = da.attrs.get("units", "")
     return f"{name} ({unit})" if unit and unit != "1" else name
+
+
+def _is_number(v) -> bool:
+    """A real number (int, float or NumPy number; not a bool or string)."""
+    return isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_))
+
+
+def _value_text(v) -> str:
+    """A coordinate value as it reads in a label: a float with ``:g``, an integer in full, a
+    string (``direction = up``, ``parameter = g_K``) or anything else as its text."""
+    if isinstance(v, bytes):
+        return v.decode()
+    if isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return str(int(v))
+    return f"{v:g}" if _is_number(v) else str(v)
+
+
+def _coord_text(name: str, v, unit: str = "") -> str:
+    """``"I_app = 5 uA/cm^2"``: a coordinate's name, value and unit (the unit only for a number,
+    and not the dimensionless ``"1"``); ``"direction = up"`` for a string."""
+    unit = unit if _is_number(v) and unit != "1" else ""
+    return f"{name} = {_value_text(v)} {unit}".strip()
 
 
 def _new_axes(ax):
@@ -108,8 +131,21 @@ def _check_sel(sel, axes: list[str], plotted: Mapping[str, str | None]) -> dict:
 
 
 def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.DataArray:
+    """``da`` on the axes ``keep`` only: ``sel`` picks the nearest value of a numeric axis and
+    the value itself of any other (``direction``, ``parameter``: a ``ValueError`` listing the
+    values if it is not one); an axis left over must have a single value."""
     if sel:
-        da = da.sel(sel, method="nearest")
+        nearest, exact = {}, {}
+        for k, v in sel.items():
+            if da[k].dtype.kind in "iufmM":  # numbers (and times): the nearest value
+                nearest[k] = v
+                continue
+            values = [_value_text(c) for c in da[k].values]
+            if _value_text(v) not in values:  # e.g. direction = "Up"
+                raise ValueError(f"sel[{k!r}] = {v!r} is not a value of the axis {k!r}"
+                                 f"{did_you_mean(v, values)}; values: {', '.join(values)}")
+            exact[k] = da[k].values[values.index(_value_text(v))]
+        da = da.sel(exact).sel(nearest, method="nearest")
     extra = [d for d in da.dims if d not in keep]
     for d in extra:
         if da.sizes[d] != 1:
@@ -155,8 +191,9 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
         Axes (default: the first two swept dimensions). For a table of points (dimension
         ``point``), the two swept names to use as coordinates; points are drawn as markers.
     sel : mapping, optional
-        Values of further swept axes (nearest point is taken): neither x nor y (axes left out
-        are chosen among the others); not for a table of points.
+        Values of further swept axes (the nearest value of a numeric axis; the value itself of
+        a string axis, e.g. ``{"direction": "up"}``): neither x nor y (axes left out are
+        chosen among the others); not for a table of points.
     ax : matplotlib Axes, optional
     cmap : str or matplotlib.colors.Colormap, optional
         Matplotlib colormap, by name or object (default ``viridis``). A coded metric (``regime``: CF
@@ -227,9 +264,12 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
         Axis on x (default: the first swept axis not fixed by ``sel`` nor used as ``hue``).
     hue : str, optional
         Axis drawn as one line per value (default: the next axis with more than one value,
-        if any).
+        if any), labelled ``"I_app = 5 uA/cm^2"`` (a number with its unit) or
+        ``"direction = up"`` (a string axis: a hysteresis's ``direction``, a sensitivity's
+        ``parameter``).
     sel : mapping, optional
-        Values of further swept axes (nearest point is taken): neither x nor hue.
+        Values of further swept axes (the nearest value of a numeric axis; the value itself of
+        a string axis, e.g. ``{"direction": "up"}``): neither x nor hue.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``plot``.
@@ -270,7 +310,7 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
     else:
         unit = ds[hue].attrs.get("units", "")
         for v in da[hue].values:
-            ax.plot(da[x].values, da.sel({hue: v}).values, label=f"{hue} = {v:g} {unit}".strip(),
+            ax.plot(da[x].values, da.sel({hue: v}).values, label=_coord_text(hue, v, unit),
                     **kwargs)
         ax.legend(fontsize="small")
     ax.set_xlabel(_label(ds[x], x))
@@ -302,7 +342,7 @@ def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
     t = ds["time"]
     scale, tunit = (1e-3, "s") if float(t.max()) > 5000.0 else (1.0, "ms")
     for i in range(da.sizes["trace"]):
-        label = ", ".join(f"{str(c)[6:]} = {float(ds[c][i]):g}" for c in axes)
+        label = ", ".join(_coord_text(str(c)[6:], ds[c].values[i]) for c in axes)
         ax.plot(t.values * scale, da.isel(trace=i).values, label=label or None, **kwargs)
     ax.set_xlabel(f"time ({tunit})")
     ax.set_ylabel(_label(da, var))

@@ -98,7 +98,8 @@ def test_unknown_names_list_the_valid_ones():
         bp.simulate("hh1952", t_end=1.0, initial={"x": 1.0})
     with pytest.raises(KeyError):
         bp.model("hh1952").parameter("gNa")
-    with pytest.raises(ValueError, match="unknown model 'hh'; built-in models: .*hh1952"):
+    with pytest.raises(ValueError, match=r"^unknown model 'hh' \(did you mean 'hh1952'\?\); "
+                                         r"built-in models: .*hh1952"):
         bp.model("hh")
 
 
