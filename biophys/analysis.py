@@ -50,7 +50,10 @@ kind
     The activity pattern in the window, one of :data:`KINDS`: ``"silent"`` (no spike),
     ``"depolarised"`` (depolarisation block, below), ``"continuous"`` (spiking with no
     silence, none before the first spike or after the last either), ``"bursting"`` (at least
-    two burst starts) or ``"irregular"`` (spikes and a silence, but fewer than two burst
+    two burst starts), ``"single spikes"`` (at least two burst starts, but every complete
+    burst is one spike: spikes spaced by silences, i.e. regular firing slower than one spike
+    per gap, such as ``zg_cell``'s slow oscillation near its onset K_o; its active phase and
+    plateau fraction are 0) or ``"irregular"`` (spikes and a silence, but fewer than two burst
     starts: no period). The sweep metric ``regime`` reports the same kind online, coded by
     its index in :data:`KINDS`. With ``plateau_V``, a cell that fires and then stays
     depolarised without spikes to the end of the window is continuous.
@@ -80,7 +83,7 @@ from ._checks import checked_number, checked_values
 
 #: The activity patterns a run is classified into (:attr:`BurstStats.kind`; the sweep metric
 #: ``regime`` stores the index into this tuple).
-KINDS = ("silent", "depolarised", "continuous", "bursting", "irregular")
+KINDS = ("silent", "depolarised", "continuous", "bursting", "irregular", "single spikes")
 
 __all__ = [
     "KINDS",
@@ -138,7 +141,8 @@ class BurstStats:
 
     ``kind`` is ``"silent"`` (no spike), ``"depolarised"`` (no spike, mean V above the
     ``plateau_V`` given: depolarisation block), ``"continuous"`` (spiking throughout, no silence
-    longer than the gap), ``"bursting"`` (at least two burst starts, so a period) or
+    longer than the gap), ``"bursting"`` (at least two burst starts, so a period),
+    ``"single spikes"`` (as bursting, but every complete burst is a single spike) or
     ``"irregular"`` (spikes, but too few bursts in the window to define a period). Undefined
     quantities are NaN. See the module docstring for the definitions.
     """
@@ -307,12 +311,13 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     intraburst = 1000.0 / float(np.mean(intra)) if intra.size else nan
 
     continuous = brk.size == 0 and not has_start[0] and not ended[-1]
-    kind = KINDS[kind_index(n, continuous, starts.size)]
+    single = n_spk.size > 0 and bool(np.all(n_spk == 1))
+    kind = KINDS[kind_index(n, continuous, starts.size, single=single)]
     if kind == "continuous":
         return BurstStats("continuous", n, rate, 0, nan, nan, nan, nan, 1.0, nan, intraburst,
                           nan, nan, t0, t1, st, empty, empty)
 
-    if kind == "bursting":
+    if kind in ("bursting", "single spikes"):
         period = float((starts[-1] - starts[0]) / (starts.size - 1))
         period_std = float(np.std(np.diff(starts)))
     else:  # irregular
@@ -322,7 +327,7 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
         spb = float(np.mean(n_spk))
     else:
         active = spb = nan
-    pf = active / period if kind == "bursting" else nan
+    pf = active / period if kind in ("bursting", "single spikes") else nan
 
     # complete silences: interspike intervals longer than the gap
     silences = [(st[i], st[i + 1]) for i in brk]
@@ -339,7 +344,7 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
                       spb, intraburst, vmean, vmin, t0, t1, st, b_first, b_last)
 
 
-def kind_index(n_spikes, continuous, n_starts, blocked=False) -> np.ndarray:
+def kind_index(n_spikes, continuous, n_starts, blocked=False, single=False) -> np.ndarray:
     """Index into :data:`KINDS` of the activity pattern: the one rule that :func:`bursts`
     and the online read-outs (:func:`biophys.metrics.burst_statistics`) apply.
 
@@ -354,11 +359,17 @@ def kind_index(n_spikes, continuous, n_starts, blocked=False) -> np.ndarray:
         Burst starts in the window.
     blocked : array_like of bool
         Depolarisation block (:func:`depolarisation_block`).
+    single : array_like of bool
+        Every complete burst is a single spike (and there is at least one): with two burst
+        starts or more the kind is ``"single spikes"``, not ``"bursting"``.
     """
+    bursts_ = np.asarray(n_starts) >= 2
+    single = np.asarray(single, bool)
     return np.select(
         [np.asarray(blocked, bool), np.asarray(n_spikes) == 0, np.asarray(continuous, bool),
-         np.asarray(n_starts) >= 2],
-        [KINDS.index(k) for k in ("depolarised", "silent", "continuous", "bursting")],
+         bursts_ & single, bursts_],
+        [KINDS.index(k) for k in ("depolarised", "silent", "continuous", "single spikes",
+                                  "bursting")],
         KINDS.index("irregular"))
 
 

@@ -49,7 +49,9 @@ stays depolarised without spikes to its end therefore reads continuous (plateau 
 Activity pattern (``regime``): the index into :data:`biophys.analysis.KINDS` of the kind that
 :func:`biophys.analysis.bursts` gives the same run: 0 silent, 1 depolarised (the block above;
 only for models with a ``plateau_V``), 2 continuous spiking, 3 bursting (two burst starts or
-more), 4 irregular (spikes, but fewer than two burst starts). In a sweep result it carries CF
+more), 4 irregular (spikes, but fewer than two burst starts), 5 single spikes (two burst
+starts or more, every complete burst one spike: regular firing slower than one spike per
+``burst_gap``; active phase and plateau fraction 0). In a sweep result it carries CF
 ``flag_values``/``flag_meanings`` attributes; :func:`biophys.flag_text` turns it into
 names, and :func:`biophys.plot.heatmap` draws it with one colour per pattern.
 
@@ -404,7 +406,8 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
         blocked = (depolarisation_block(nspk, mean_V, plateau_V)
                    if plateau_V is not None and mean_V is not None
                    else np.zeros(nspk.shape, bool))
-        regime = kind_index(nspk, continuous, nstart, blocked).astype(float)
+        regime = kind_index(nspk, continuous, nstart, blocked,
+                            single=(n_done >= 1) & (sum_spk == n_done)).astype(float)
         plateau = np.where(nstart >= 2, active / period, np.nan)
         plateau = np.where(continuous, 1.0, plateau)
         plateau = np.where(nspk == 0, 0.0, plateau)

@@ -10,8 +10,14 @@ checked against the ``Ca_avg`` state in ``tests/test_zg_cell.py``.
 
 Example::
 
-    from biophys.zg import aldosterone_relative
+    from biophys.zg import aldosterone_relative, task_knockout
     aldosterone_relative([{"K_o": 5.0}, {"K_o": 7.5}], reference={"K_o": 2.5})
+    aldosterone_relative([{"K_o": 5.0}], params={"AngII": 25.0})  # same Ang II in both
+    aldosterone_relative([task_knockout({"K_o": 4.0})], reference={"K_o": 4.0})
+
+Units: :func:`steady_state` and :func:`synthesis_rate` give aldosterone in the unit of
+``aldo_max`` (a.u./min); the sweep metric ``aldosterone_rate`` reports the same rate per
+second (a.u./s, 1/60 of it), as every sweep rate metric does. Ratios do not depend on it.
 """
 
 from __future__ import annotations
@@ -91,6 +97,38 @@ def cav32_knockout(params: Mapping[str, float] | None = None) -> dict[str, float
     """
     out = dict(params or {})
     out["P_CaT"] = 0.0
+    return out
+
+
+#: Source of the TASK knockout's target (see :func:`task_knockout`).
+TASK_KNOCKOUT_SOURCE = (
+    "zG-specific TASK loss of function in mouse adrenal slices (PMC10167771): spontaneous "
+    "oscillatory bursting and about x2.4 aldosterone; the model fires tonically instead "
+    "(tests/test_zg_cell.py::test_task_knockout_bursts, a strict xfail)"
+)
+
+
+def task_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Parameter overrides of a TASK-1/TASK-3 knockout ``zg_cell``: ``P_TASK = 0``.
+
+    The Ang II-insensitive K2P background (``P_TREK``), the Na+ leak and everything else are
+    kept, so the knockout rests where the remaining K+ background, the leak and the pump
+    balance (about -81 mV mean at 4 mM K_o, firing at about 8.7 Hz). Its aldosterone at 4 mM
+    K_o relative to the wild type's is one of the fitted ratios (x2.54 against x2.4,
+    :data:`TASK_KNOCKOUT_SOURCE`); the bursting seen in slices is not reproduced.
+
+    Parameters
+    ----------
+    params : mapping, optional
+        Other overrides (e.g. ``{"K_o": 4.0}``); ``P_TASK`` in them is replaced by 0 cm/s.
+
+    Returns
+    -------
+    dict
+        ``params`` with ``P_TASK = 0.0``.
+    """
+    out = dict(params or {})
+    out["P_TASK"] = 0.0
     return out
 
 
@@ -186,20 +224,36 @@ def steady_state(
 
     Notes
     -----
-    The default cell oscillates from about 4.5 mM K_o, slowly near onset (about 0.1 Hz at
+    The default cell oscillates from about 4.5 mM K_o, slowly near onset (about 0.2 Hz at
     4.5 mM): there the averages over ``t_end - warmup`` hold few cycles and depend on the
     window; use windows of a minute or more for K_o within ~0.5 mM of onset.
+
+    Between about 7 and 7.75 mM K_o the cell is bistable: started from the model's resting
+    initial state it oscillates, started from the depolarised steady state of higher K_o it
+    stays there, silent, with more Ca2+ (e.g. 7.5 mM: 9.2 Hz and 196 nM against 280 nM, so
+    aldosterone x3.6 against x5.3 of the 2.5 mM rate). Each run here starts from the initial
+    state (or ``initial``); :func:`biophys.hysteresis` follows both branches.
+
+    Values outside the physiological range of a bath or cytosol field (``K_o`` typed in M,
+    ...) are warned about, once per parameter, as :func:`biophys.sweep` does.
     """
+    from ._bath import range_warnings
+
     m = _model(model)
     conds = tuple(dict(c) for c in conditions)
     if not conds:
         raise ValueError("conditions must contain at least one mapping of parameter overrides")
+    axes: dict[str, list[float]] = {}
+    for c in conds:
+        for k, v in c.items():
+            axes.setdefault(k, []).append(v)
     cols = []
     for c in conds:
         merged = dict(params or {})
         merged.update(c)
         cols.append(m.parameter_vector(merged))
     P = np.stack(cols, axis=1)
+    range_warnings(m, params, None, axes)  # after the valid ranges have passed
     if isinstance(initial, SteadyState):
         Y0 = _continued_states(m, conds, initial)
     else:
@@ -230,6 +284,11 @@ def aldosterone_relative(
     glomerulosa cell data the model is calibrated to (cited in the ``zg_cell`` model's
     references; targets ``CANINE`` in ``tests/test_zg_cell.py``). Keyword arguments go to
     :func:`steady_state`. Returns an array of ratios (1 = same as the reference).
+
+    A condition's overrides are not applied to the reference: ``[{"K_o": 5.0, "AngII":
+    25.0}]`` compares 5 mM K_o with Ang II against 2.5 mM *without* it (x5.1). For the
+    calibration's "relative to 2.5 mM K_o with the same Ang II" (x3.8) give what both share
+    as ``params={"AngII": 25.0}``, or put it in ``reference``.
     """
     ref = {"K_o": 2.5} if reference is None else dict(reference)
     ss = steady_state([ref, *conditions], **kwargs)

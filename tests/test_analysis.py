@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from biophys import _engine
-from biophys.analysis import burst_metrics, bursts, bursts_from_spike_times, detect_spikes
+from biophys.analysis import (
+    KINDS,
+    burst_metrics,
+    bursts,
+    bursts_from_spike_times,
+    detect_spikes,
+)
 from biophys.metrics import burst_statistics
 from biophys.models import get_model
 
@@ -171,6 +177,33 @@ def test_continuous_spiker_silent_cell_and_irregular():
     s = bursts(t1, V1, THR, GAP)
     assert s.kind == "irregular" and np.isnan(s.period) and np.isnan(s.plateau_fraction)
     assert s.n_bursts == 1 and s.active_phase == pytest.approx(3000.0)
+
+
+def test_spikes_spaced_by_silences_are_single_spikes_not_bursting():
+    """Regular spikes 2.5 s apart (gap 1 s): every "burst" would be one spike, which the
+    kind says ("single spikes"; it read "bursting"), with the period of the spikes, active
+    phase and plateau fraction 0; one pair among them makes it bursting again. The trace
+    analysis and the online read-outs of a run (zg_cell at 4.75 mM K_o, 0.75 Hz) agree."""
+    t = np.arange(0.0, 20000.0, 0.1)
+    V = -70.0 + 60.0 * np.maximum(0.0, np.sin(2 * np.pi * t / 2500.0)) ** 50
+    s = bursts(t, V, THR, GAP)
+    assert s.kind == "single spikes" and s.spikes_per_burst == 1.0
+    assert s.period == pytest.approx(2500.0, rel=1e-6)
+    assert s.active_phase == 0.0 and s.plateau_fraction == 0.0
+    st = detect_spikes(t, V, THR)
+    paired = bursts_from_spike_times(np.sort(np.r_[st, st[3] + 200.0]), GAP, 0.0, 20000.0)
+    assert paired.kind == "bursting" and paired.spikes_per_burst > 1.0
+
+    m = get_model("zg_cell")
+    raw = _engine.run(m, m.parameter_vector({"K_o": 4.75})[:, None],
+                      m.default_states()[:, None], t_end=30000.0, dt=m.dt, record=["V"],
+                      record_every=1.0, warmup=10000.0, spike_capacity=1000)
+    on = burst_statistics(raw.burst, 30000.0, m.burst_gap)
+    tr = bursts_from_spike_times(raw.spike_times[0, : raw.spike_count[0]], m.burst_gap,
+                                 raw.t_warm, 30000.0)
+    assert tr.kind == "single spikes" == KINDS[int(on["regime"][0])]
+    assert on["plateau_fraction"][0] == tr.plateau_fraction == 0.0
+    assert on["burst_period"][0] == pytest.approx(tr.period, rel=1e-12)
 
 
 def test_bad_input_is_a_clear_error():

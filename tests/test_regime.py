@@ -71,7 +71,7 @@ def test_regime_attributes_name_the_codes(run):
     _, ds, _, _, expected = run
     attrs = ds["regime"].attrs
     assert list(attrs["flag_values"]) == list(range(len(KINDS)))
-    assert attrs["flag_meanings"].split() == list(KINDS)
+    assert attrs["flag_meanings"].split() == [k.replace(" ", "_") for k in KINDS]  # CF words
     assert list(flag_text(ds["regime"]).values) == expected
     assert "0 silent" in attrs["long_name"] and "3 bursting" in attrs["long_name"]
 
@@ -116,7 +116,7 @@ def test_heatmap_draws_one_colour_per_pattern_with_named_ticks():
     labels = [t.get_text() for t in cbar.get_yticklabels()]
     assert labels == list(KINDS)
     mesh = ax.collections[0]
-    assert mesh.norm.boundaries.tolist() == [-0.5, 0.5, 1.5, 2.5, 3.5, 4.5]
+    assert mesh.norm.boundaries.tolist() == [k - 0.5 for k in range(len(KINDS) + 1)]
     colours = {tuple(c) for c in mesh.cmap(mesh.norm(mesh.get_array().ravel()))}
     assert len(colours) == len(np.unique(ds["regime"].values))  # silent vs continuous
     import matplotlib.pyplot as plt

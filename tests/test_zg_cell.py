@@ -286,7 +286,8 @@ CONDITIONS = {
     "K7": {"K_o": 7.0}, "K7.5": {"K_o": 7.5}, "K8": {"K_o": 8.0},
     "A2.5": {"K_o": 2.5, "AngII": 25.0}, "A5": {"K_o": 5.0, "AngII": 25.0},
     "A7.5": {"K_o": 7.5, "AngII": 25.0}, "A1nM": {"K_o": 4.0, "AngII": 1000.0},
-    "KO": {"K_o": 4.0, "P_TASK": 0.0}, "KO_AngII": {"K_o": 4.0, "P_TASK": 0.0, "AngII": 1000.0},
+    "KO": zg.task_knockout({"K_o": 4.0}),
+    "KO_AngII": zg.task_knockout({"K_o": 4.0, "AngII": 1000.0}),
     "KOnoT": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0},
     "KOnoTL": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0, "P_CaL": 0.0},
     "Mg10": {"K_o": 7.5, "Mg_o": 10.0},
@@ -382,6 +383,25 @@ def test_resting_potential_and_ghk_tracking(runs):
     # forward current at rest gives 0.05 mV)
     for k_o in (2.0, 4.0):
         assert abs(vs[k_o] - vb[k_o]) < 3.0
+
+
+def test_bistable_between_7_and_8_mM_K_o():
+    """Found in a user-level review (session 38), a property of the model, not a published
+    one: K_o stepped up from 6.5 mM the cell keeps oscillating at 7.25 and 7.5 mM; stepped
+    down from the depolarised steady state of 8 mM it stays there, silent, with more Ca2+
+    (7.5 mM: 196 against 280 nM in 120 s runs). The model description states it."""
+    from biophys.analysis import KINDS
+
+    h = bp.hysteresis("zg_cell", "K_o", [6.5, 7.25, 7.5, 8.0], t_end=40_000.0,
+                      warmup=20_000.0, metrics=["regime", "spike_rate", "mean_Ca_i"],
+                      progress=False)
+    kinds = {d: [KINDS[int(r)] for r in h["regime"].sel(direction=d).values]
+             for d in ("up", "down")}
+    assert kinds["up"] == ["continuous", "continuous", "continuous", "silent"]
+    assert kinds["down"] == ["continuous", "silent", "silent", "silent"]
+    ca = h["mean_Ca_i"].sel(K_o=7.5)
+    assert float(ca.sel(direction="down")) > 1.3 * float(ca.sel(direction="up"))
+    assert "bistable" in MODEL.description and "7.75 mM" in MODEL.description
 
 
 def test_oscillation_onset_with_K_o(runs):

@@ -286,3 +286,27 @@ def test_ghk_g_slope_series_and_exact_form():
         below, above = kz.ghk_g_slope(edge * (1 - 1e-12)), kz.ghk_g_slope(edge * (1 + 1e-12))
         assert abs(above - below) < 5e-14
         assert kz.ghk_g_slope(edge) == pytest.approx(_ghk_g_slope_exact(edge), rel=1e-14)
+
+
+# -- the biophys.zg helpers -------------------------------------------------------------------
+def test_zg_helpers_are_reachable_and_define_the_knockouts():
+    """``bp.zg`` works after ``import biophys as bp`` (the model description points to it);
+    the TASK knockout is P_TASK = 0 with TREK, leak and the rest kept, as the CaV3.2 one is
+    P_CaT = 0."""
+    assert bp.zg is zg
+    ko = zg.task_knockout({"K_o": 4.0, "P_TASK": 1e-6, "P_TREK": 2e-8})
+    assert ko == {"K_o": 4.0, "P_TASK": 0.0, "P_TREK": 2e-8}
+    assert zg.task_knockout() == {"P_TASK": 0.0}
+    assert zg.cav32_knockout({"K_o": 4.0}) == {"K_o": 4.0, "P_CaT": 0.0}
+
+
+def test_steady_state_warns_about_out_of_range_bath_values():
+    """K_o typed in M and a 50 mM Mg_o draw the Solution's range warnings, once each, from
+    the conditions and from params (they ran silently through the zg helpers)."""
+    with pytest.warns(UserWarning) as got:
+        zg.steady_state([{"K_o": 0.05}, {"K_o": 0.04}], params={"Mg_o": 50.0},
+                        t_end=200.0, warmup=100.0)
+    said = sorted(str(w.message) for w in got)
+    assert said == ["K_o = 0.04 to 0.05 mM (2 of 2 values) is outside the physiological "
+                    "range [1, 60] mM",
+                    "Mg_o = 50 mM is outside the physiological range [0.1, 10] mM"]
