@@ -124,6 +124,16 @@ def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
     return a
 
 
+def _check_distinct(name: str, axis: np.ndarray, unit: str) -> None:
+    """A grid axis's values are distinct: a repeat would be the same points twice, under one
+    coordinate value (a table of ``points`` may repeat a value in a column)."""
+    values, counts = np.unique(axis, return_counts=True)
+    if (counts > 1).any():
+        rep = ", ".join(f"{v:g}" for v in values[counts > 1])
+        raise ValueError(f"grid axis {name!r} repeats the value(s) {rep} {unit}; give each "
+                         "value once")
+
+
 def _unit(model: Model | None, name: str) -> str:
     """The unit of swept name ``name`` for messages: the model parameter's, else the Solution
     or Cytosol field's, else "(its unit)"."""
@@ -144,6 +154,7 @@ def make_design(model: Model, grid, points, solution=None) -> Design:
             _check_name(model, name, solution, "grid axis")
             names.append(name)
             cols.append(_as_1d(name, values, _unit(model, name), "grid axis"))
+            _check_distinct(name, cols[-1], _unit(model, name))
         kind = "grid"
     else:
         table = _table(points)

@@ -19,7 +19,9 @@ the backend; see ``examples/*.toml``. Keys::
     [grid]                       # one axis per name; or [points] with equal-length arrays
     K_o = [2.0, 4.0, 8.0]
     Mg_o = {start = 0.25, stop = 2.0, num = 4}          # linspace (log = true: geomspace)
-    glucose = {start = 5.0, stop = 20.0, step = 5.0}    # stop included
+    glucose = {start = 5.0, stop = 20.0, step = 5.0}    # stop included (linear: no log)
+                                 # {values = [...]} is a list (no other keys with it); other
+                                 # keys are an error; an axis's values are distinct
 
     [params]                     # fixed parameter overrides
     [conditions]                 # fixed bath/cytosol values (no substitution rule)
@@ -77,6 +79,8 @@ _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "
         "audit"}
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
 TABLE_MAX_POINTS = 200
+#: Exit status after Ctrl-C during the sweep (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
 
 _SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
              "traces": {"points", "record", "record_every"},
@@ -105,11 +109,23 @@ def _axis_unit(model, name: str) -> str:
 
 
 def _axis(name: str, spec, unit: str = "(its unit)") -> list[float]:
-    """Axis values from a list or a {start, stop, num | step [, log]} table (``unit``: the
-    axis's unit, for messages)."""
+    """Axis values from a list, a number, or a table: ``{values = [...]}`` (alone),
+    ``{start, stop, num}`` (linspace; with ``log = true`` geomspace, start and stop > 0) or
+    ``{start, stop, step}`` (stop included; linear only). Other keys, and keys that do not go
+    together (``values`` with a range's keys, ``log = true`` with ``step``), are an error
+    (``unit``: the axis's unit, for messages)."""
     if isinstance(spec, dict):
         _unknown(spec, {"start", "stop", "num", "step", "log", "values"}, f"grid axis {name!r}")
         if "values" in spec:
+            others = sorted(set(spec) - {"values"})
+            if others:
+                raise ValueError(
+                    f"grid axis {name!r}: values (the list of the axis's values) goes alone, "
+                    f"without {', '.join(others)}; a range is {{start, stop, num [, log]}} or "
+                    "{start, stop, step}")
+            if not isinstance(spec["values"], list):
+                raise ValueError(f"grid axis {name!r}: values = {spec['values']!r} must be a "
+                                 f"list of numbers in {unit}")
             return list(spec["values"])
         for key in ("start", "stop"):
             if key not in spec:
@@ -118,13 +134,17 @@ def _axis(name: str, spec, unit: str = "(its unit)") -> list[float]:
                        for k in ("start", "stop"))
         if ("num" in spec) == ("step" in spec):
             raise ValueError(f"grid axis {name!r} needs exactly one of num or step")
+        log = spec.get("log", False)
+        if not isinstance(log, bool):
+            raise ValueError(f"grid axis {name!r}: log = {log!r} must be true or false")
+        if log and "step" in spec:
+            raise ValueError(f"grid axis {name!r}: log = true goes with num, not with step: "
+                             "{start, stop, num, log = true} gives num values evenly spaced "
+                             "in log; {start, stop, step} is a linear range")
         if "num" in spec:
             num = spec["num"]
             if not isinstance(num, int) or isinstance(num, bool) or num < 1:
                 raise ValueError(f"grid axis {name!r}: num = {num!r} must be an integer >= 1")
-            log = spec.get("log", False)
-            if not isinstance(log, bool):
-                raise ValueError(f"grid axis {name!r}: log = {log!r} must be true or false")
             if log:
                 if start <= 0 or stop <= 0:
                     raise ValueError(f"grid axis {name!r}: log spacing needs start, stop > 0")
@@ -187,8 +207,11 @@ def load_config(path) -> dict:
         if key in cfg and not isinstance(cfg[key], dict):
             raise ValueError(f"{path}: [{key}] must be a table of name = value")
     if "grid" in cfg:
-        kw["grid"] = {name: _axis(name, spec, _axis_unit(cfg["model"], name))
-                      for name, spec in cfg["grid"].items()}
+        try:
+            kw["grid"] = {name: _axis(name, spec, _axis_unit(cfg["model"], name))
+                          for name, spec in cfg["grid"].items()}
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
     else:
         kw["points"] = cfg["points"]
     if "conditions" in cfg and "solution" in cfg:
@@ -223,6 +246,10 @@ def load_config(path) -> dict:
     if "n_workers" in dask:
         kw["n_workers"] = dask["n_workers"]
     tr = cfg.get("traces", {})
+    alone = sorted(set(tr) - {"points"})
+    if alone and "points" not in tr:
+        raise ValueError(f"{path}: [traces] {' and '.join(alone)} without points: they only "
+                         "apply to the traces of the points listed in [traces] points")
     if "points" in tr:
         kw["traces"] = tr["points"]
     if "record" in tr:
@@ -365,8 +392,39 @@ def _not_saved_notice(plot_path, checkpoint, n_points: int) -> str:
             f"will not be saved to a file; {shown}{where}; add --out results.nc to keep them")
 
 
+def _interrupted_notice(checkpoint, plan, written=()) -> str:
+    """The stderr line of a sweep interrupted by Ctrl-C: how many chunks of its checkpoint
+    directory ``checkpoint`` (None: none) are saved, and the files ``written`` before;
+    ``plan`` is its dry run (the settings the checkpoint must have been started with)."""
+    from ._checkpoint import read_manifest
+
+    head = "biophys sweep: interrupted; "
+    if written:
+        head += f"wrote {' and '.join(written)}; "
+    nothing = "nothing else was saved" if written else "nothing was saved"
+    if not checkpoint:
+        return (head + f"{nothing} (no checkpoint; with --checkpoint DIR the finished chunks "
+                "are kept and a rerun resumes from them)")
+    try:
+        man = read_manifest(checkpoint)
+    except ValueError as exc:
+        return head + f"{nothing}: {exc}"
+    if man is None:
+        return head + f"{nothing}: the checkpoint {checkpoint} was not started yet"
+    if man.get("hash") != plan.attrs.get("settings_hash"):
+        return (head + f"{nothing}: the checkpoint {checkpoint} holds the chunks of other "
+                "settings")
+    n_chunks = -(-int(man["n_points"]) // int(man["chunk_size"]))
+    # the chunk files of biophys._checkpoint.Checkpoint, each written atomically
+    saved = sum((Path(checkpoint) / f"chunk_{k:06d}.npz").exists() for k in range(n_chunks))
+    return (head + f"{saved} of {n_chunks} chunks are saved in {checkpoint}: run the same "
+            "command again to resume")
+
+
 def sweep_command(args: argparse.Namespace) -> int:
-    """Run ``biophys sweep``; returns the exit status (errors raise ``ValueError``)."""
+    """Run ``biophys sweep``; returns the exit status (errors raise ``ValueError``; Ctrl-C
+    once the run has started is one line on stderr, saying what the checkpoint keeps, and
+    exit status :data:`EXIT_INTERRUPTED`)."""
     kw = load_config(args.config)
     out_cfg = kw.pop("_output")
     # options given on the command line are checked here, so that their errors name the
@@ -423,25 +481,33 @@ def sweep_command(args: argparse.Namespace) -> int:
         print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points over {axes}; metrics: "
               f"{', '.join(metrics)}; configuration ok (nothing simulated)")
         return 0
-    if args.shard is not None:
-        return _strict(args, _shard_report(sweep(**kw), kw["checkpoint"]))
-    if not out:
-        print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
-              file=sys.stderr)
-    ds = sweep(**kw)
-    if out:
-        ds.to_netcdf(out)
-        print(f"wrote {out}")
-    if plot_path:
-        _figure(ds, plot_path, metric, x, y)
-        print(f"wrote {plot_path}")
-    if not out and ds.attrs["n_points"] <= TABLE_MAX_POINTS:
-        print(_table(ds))
-    n_bad = int((ds["status"] != 0).sum())
-    audited = (f", {ds.attrs['charge_drift_points']} beyond the charge audit's tolerance"
-               if "charge_drift_points" in ds.attrs else "")
-    print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok{audited}")
-    return _strict(args, n_bad)
+    plan = ds  # the dry run, for what a checkpoint of an interrupted run keeps
+    written: list[str] = []  # files complete when Ctrl-C comes
+    try:
+        if args.shard is not None:
+            return _strict(args, _shard_report(sweep(**kw), kw["checkpoint"]))
+        if not out:
+            print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
+                  file=sys.stderr)
+        ds = sweep(**kw)
+        if out:
+            ds.to_netcdf(out)
+            written.append(str(out))
+            print(f"wrote {out}")
+        if plot_path:
+            _figure(ds, plot_path, metric, x, y)
+            written.append(str(plot_path))
+            print(f"wrote {plot_path}")
+        if not out and ds.attrs["n_points"] <= TABLE_MAX_POINTS:
+            print(_table(ds))
+        n_bad = int((ds["status"] != 0).sum())
+        audited = (f", {ds.attrs['charge_drift_points']} beyond the charge audit's tolerance"
+                   if "charge_drift_points" in ds.attrs else "")
+        print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok{audited}")
+        return _strict(args, n_bad)
+    except KeyboardInterrupt:
+        print(_interrupted_notice(kw.get("checkpoint"), plan, written), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _strict(args, n_bad: int) -> int:

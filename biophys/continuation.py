@@ -60,8 +60,10 @@ def hysteresis(
     axis : str
         The quantity stepped (a parameter or a :class:`biophys.Solution` field, as a sweep axis).
     values : sequence of float
-        The steps of the upward pass, in order (at least two, distinct); the downward pass runs
-        them in reverse, starting from the final state of the upward pass's last run.
+        The steps of the upward pass, in the axis's unit: at least two, strictly ascending
+        (descending or unordered values are an error, as the passes are labelled ``"up"``
+        then ``"down"``). The downward pass runs them in reverse, starting from the final
+        state of the upward pass's last run.
     grid : mapping {name: values}, optional
         Other axes, run side by side at every step (each of their points continues its own
         run); ``axis`` must not be among them.
@@ -83,7 +85,8 @@ def hysteresis(
     Returns
     -------
     xarray.Dataset
-        Dimensions ``direction`` (``"up"``, ``"down"``), ``axis`` and the ``grid`` axes; the
+        Dimensions ``direction`` (``"up"``: the first pass, ascending; ``"down"``: the second,
+        from the top), ``axis`` (ascending) and the ``grid`` axes; the
         metrics, ``status`` and ``warm_start`` (False where a run started from ``initial``
         because the run before it at that point did not finish: the branch was lost there);
         with ``stop_at_rest``, ``t_rest`` of every run and ``stopped_points`` (runs).
@@ -164,6 +167,12 @@ def _check_values(m: Model, axis: str, values) -> np.ndarray:
         m.parameter(axis).check_array(steps, "hysteresis values of")
     if np.unique(steps).size != steps.size:
         raise ValueError(f"hysteresis values of {axis!r} repeat a step: {steps.tolist()}")
+    if (np.diff(steps) < 0).any():
+        k = int(np.flatnonzero(np.diff(steps) < 0)[0])
+        raise ValueError(
+            f"hysteresis values of {axis!r} ({_unit(m, axis)}) must be ascending: they are the "
+            "steps of the upward pass (direction 'up', run first), and the downward pass runs "
+            f"them in reverse; got {steps[k + 1]:g} after {steps[k]:g} in {steps.tolist()}")
     return steps
 
 

@@ -152,7 +152,7 @@ def sweep(
     checkpoint=None,
     progress: bool = True,
     traces=None,
-    record: Sequence[str] = ("V",),
+    record: Sequence[str] | None = None,
     record_every: float | None = None,
     callback: Callable[[int, int, int], None] | None = None,
     dry_run: bool = False,
@@ -170,7 +170,8 @@ def sweep(
         Built-in model name (see :func:`biophys.list_models`).
     grid : mapping {name: values}, optional
         Full grid: one axis per name (conditions such as ``K_o``, ``Mg_o``, ``glucose``, or any
-        parameter), in the quantity's unit. Points enumerate the product, last axis fastest.
+        parameter), in the quantity's unit, each value once (a repeat is an error). Points
+        enumerate the product, last axis fastest.
         Values outside the physiological range of the bath or cytosol field of an axis's
         name (``K_o`` 1-60 mM ..., :mod:`biophys.solution`; e.g. typed in M instead of mM)
         draw one ``UserWarning`` per axis, as a Solution's field does (an axis that a
@@ -232,8 +233,12 @@ def sweep(
     traces : list, optional
         Points (flat indices, or ``{name: value}`` mappings) whose decimated traces of
         ``record`` are returned as ``trace_<var>`` with dims ``(trace, time)``.
+    record : sequence of str, optional
+        Variables (states or outputs) of the ``traces`` (default ``["V"]``). Only with
+        ``traces``: without them it is an error.
     record_every : float, optional
-        Trace sampling interval, ms (default ``max(dt, t_end / 2000)``).
+        Trace sampling interval, ms (default ``max(dt, t_end / 2000)``). Only with ``traces``:
+        without them it is an error.
     callback : callable, optional
         ``callback(chunk, n_done, n_chunks)`` after each chunk is stored (``n_chunks``: the
         chunks this run covers, those of its shard if ``shard`` is given).
@@ -349,7 +354,13 @@ def sweep(
     if stimulus is not None:
         warn_after_end(stimulus, t_end)  # (and validates it)
     trace_idx = resolve_traces(design, traces, m)
-    record = (record,) if isinstance(record, str) else tuple(record)
+    if traces is None:  # record and record_every shape the traces, and only them
+        for key, value in (("record", record), ("record_every", record_every)):
+            if value is not None:
+                raise ValueError(f"{key} = {value!r} is given without traces=; it only "
+                                 "applies to the traces: give traces= (the points whose "
+                                 f"traces to return), or leave {key} out")
+    record = ("V",) if record is None else (record,) if isinstance(record, str) else tuple(record)
     if trace_idx:
         for r in record:
             m.variable_index(r)

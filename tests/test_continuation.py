@@ -136,6 +136,11 @@ def test_final_state_of_a_sweep_continues_a_run():
 @pytest.mark.parametrize("values, match", [
     ([5.0], "at least two steps"),
     ([5.0, 5.0], "repeat a step"),
+    # descending values ran with the first (downward) pass labelled "up"
+    ([10.0, 5.0], r"\(uA/cm\^2\) must be ascending: they are the steps of the upward pass "
+                  r"\(direction 'up', run first\), and the downward pass runs them in reverse; "
+                  r"got 5 after 10 in \[10.0, 5.0\]"),
+    ([5.0, 7.0, 6.0], "must be ascending.* got 6 after 7"),
     ([5.0, np.nan], "must be finite"),
     (["a", "b"], "must be real numbers"),
 ])

@@ -2,6 +2,7 @@
 one compile per model, bit-identical results for any split of the work, bad input up front."""
 
 import dataclasses
+import re
 import warnings
 
 import numba
@@ -521,3 +522,32 @@ def test_a_stimulus_after_the_end_is_warned_about():
 def test_a_bad_settling_declaration_is_refused(settling, message):
     with pytest.raises(RuntimeError, match=message):
         dataclasses.replace(bp.model("beta_cell"), settling=settling)
+
+
+@pytest.mark.parametrize("key, value", [("record", ["V"]), ("record", "m"),
+                                        ("record_every", 1.0)])
+def test_record_without_traces_is_an_error(key, value):
+    """record= and record_every= shape the traces= and nothing else: without traces they were
+    ignored silently."""
+    with pytest.raises(ValueError, match=re.escape(
+            f"{key} = {value!r} is given without traces=; it only applies to the traces: give "
+            f"traces= (the points whose traces to return), or leave {key} out")):
+        sweep("hh1952", grid={"I_app": [1.0]}, t_end=5.0, dry_run=True, **{key: value})
+    ds = sweep("hh1952", grid={"I_app": [1.0]}, t_end=5.0, progress=False, traces=[0],
+               **{key: value})
+    assert "trace_V" in ds or "trace_m" in ds
+
+
+def test_repeated_grid_values_are_an_error_but_not_in_a_points_table():
+    """A repeated grid value ran the same points twice under a duplicated coordinate."""
+    with pytest.raises(ValueError, match=r"grid axis 'K_o' repeats the value\(s\) 5 mM; give "
+                                         r"each value once"):
+        sweep("beta_cell", grid={"K_o": [5.0, 5.0]}, t_end=10.0, dry_run=True)
+    with pytest.raises(ValueError, match=r"grid axis 'I_app' repeats the value\(s\) 1, 3 "
+                                         r"uA/cm\^2"):
+        sweep("hh1952", grid={"g_K": [36.0], "I_app": [3.0, 1.0, 2.0, 1.0, 3.0]}, t_end=10.0,
+              dry_run=True)
+    # a table of points may repeat a value in one column (here: two points at K_o = 5)
+    ds = sweep("beta_cell", points={"K_o": [5.0, 5.0], "Mg_o": [1.0, 2.0]}, t_end=10.0,
+               dry_run=True)
+    assert ds["K_o"].values.tolist() == [5.0, 5.0]

@@ -617,3 +617,116 @@ def test_grid_name_and_value_errors(tmp_path, capsys):
     assert run([str(cfg), "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "grid axis 'I_app' has non-finite values (inf at index 1)" in err, err
+
+
+@pytest.mark.parametrize("spec, match", [
+    # log was ignored with step (a linear grid 1, 6, 11, 16)
+    ({"start": 1.0, "stop": 20.0, "step": 5.0, "log": True},
+     r"grid axis 'x': log = true goes with num, not with step"),
+    # num and start were dropped silently: values won
+    ({"values": [1.0, 2.0], "num": 5, "start": 0.0},
+     r"grid axis 'x': values \(the list of the axis's values\) goes alone, without num, start; "
+     r"a range is \{start, stop, num \[, log\]\} or \{start, stop, step\}"),
+    ({"values": 3.0}, r"grid axis 'x': values = 3.0 must be a list of numbers in \(its unit\)"),
+    ({"start": 1.0, "stop": 2.0, "nums": 3},
+     r"unknown key\(s\) nums \(did you mean 'num'\?\) in grid axis 'x'"),
+])
+def test_axis_range_table_keys_that_do_not_go_together(spec, match):
+    with pytest.raises(ValueError, match=match):
+        _axis("x", spec)
+
+
+def test_axis_range_table_key_errors_name_the_file(tmp_path, capsys):
+    """In a configuration the contradiction is one line naming the file; log = false with a
+    step is not a contradiction, and log = true with num is a geomspace."""
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 4.0\n[grid]\n'
+                'I_app = {start = 1, stop = 20, step = 5, log = true}\n')
+    assert run([str(cfg), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"biophys sweep: error: {cfg}: grid axis 'I_app': log = true goes "
+                          "with num") and len(err.splitlines()) == 1, err
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 4.0\n[grid]\n'
+                'I_app = {start = 1, stop = 16, step = 5, log = false}\n'
+                'g_L = {start = 0.1, stop = 10.0, num = 3, log = true}\n')
+    grid = load_config(cfg)["grid"]
+    np.testing.assert_allclose(grid["I_app"], [1, 6, 11, 16])
+    np.testing.assert_allclose(grid["g_L"], [0.1, 1.0, 10.0])
+
+
+def test_traces_record_without_points_is_an_error(tmp_path, capsys):
+    """[traces] record (or record_every) without points recorded nothing, silently."""
+    cfg = write(tmp_path, 'model = "hh1952"\nt_end = 4.0\n[grid]\nI_app = [0.0]\n[traces]\n'
+                'record = ["V", "m"]\nrecord_every = 1.0\n')
+    assert run([str(cfg), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert (f"biophys sweep: error: {cfg}: [traces] record and record_every without points: "
+            "they only apply to the traces of the points listed in [traces] points") in err, err
+
+
+def _interrupt_after(monkeypatch, n_chunks: int) -> None:
+    """Make the CLI's sweep raise KeyboardInterrupt (as Ctrl-C does) once ``n_chunks`` chunks
+    are stored (0: before anything runs); its dry runs are left alone."""
+    sweep_module = sys.modules["biophys.sweep"]
+    real = sweep_module.sweep
+
+    def interrupted(*a, **k):
+        if k.get("dry_run"):
+            return real(*a, **k)
+        if n_chunks == 0:
+            raise KeyboardInterrupt
+
+        def ctrl_c(chunk, n_done, n_total):
+            if n_done == n_chunks:
+                raise KeyboardInterrupt
+
+        return real(*a, **k, callback=ctrl_c)
+
+    monkeypatch.setattr(sweep_module, "sweep", interrupted)
+
+
+def _run_interrupted(argv) -> int:
+    """``run(argv)``; a KeyboardInterrupt escaping the command fails the test (rather than
+    stopping the test session)."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        pytest.fail("KeyboardInterrupt escaped the sweep command (a traceback)")
+
+
+def test_ctrl_c_says_what_the_checkpoint_keeps_and_exits_130(tmp_path, capsys, monkeypatch):
+    """Ctrl-C was a 26-line KeyboardInterrupt traceback; now one line says how many chunks the
+    checkpoint keeps, and the same command then resumes from them."""
+    cfg, ck, nc = write(tmp_path, HH_SMALL), tmp_path / "ck", tmp_path / "r.nc"
+    argv = [str(cfg), "--checkpoint", str(ck), "--chunk-size", "2", "--out", str(nc),
+            "--no-progress"]
+    with monkeypatch.context() as mp:
+        _interrupt_after(mp, 2)
+        assert _run_interrupted(argv) == 130
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"biophys sweep: interrupted; 2 of 5 chunks are saved in {ck}: run the same command "
+        "again to resume"], captured.err
+    assert "wrote" not in captured.out and not nc.exists()
+    assert sorted(p.name for p in ck.glob("chunk_*.npz")) == ["chunk_000000.npz",
+                                                              "chunk_000001.npz"]
+    assert run(argv) == 0  # resumes
+    whole = tmp_path / "whole.nc"
+    assert run([str(cfg), "--out", str(whole), "--no-progress"]) == 0
+    np.testing.assert_array_equal(open_sweep(nc).spike_rate.values,
+                                  open_sweep(whole).spike_rate.values)
+
+
+@pytest.mark.parametrize("options, said", [
+    ([], "nothing was saved (no checkpoint; with --checkpoint DIR the finished chunks are "
+         "kept and a rerun resumes from them)"),
+    (["--checkpoint", "{ck}"], "nothing was saved: the checkpoint {ck} was not started yet"),
+])
+def test_ctrl_c_without_saved_chunks_says_nothing_was_saved(tmp_path, capsys, monkeypatch,
+                                                           options, said):
+    ck = tmp_path / "ck"
+    _interrupt_after(monkeypatch, 0)
+    options = [o.format(ck=ck) for o in options]
+    assert _run_interrupted([str(write(tmp_path, HH_SMALL)), "--out", str(tmp_path / "r.nc"),
+                             "--no-progress", *options]) == 130
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"biophys sweep: interrupted; {said.format(ck=ck)}"], err
