@@ -80,6 +80,19 @@ def read_manifest(path) -> dict | None:
     return _load_manifest(path) if (Path(path) / MANIFEST).exists() else None
 
 
+def chunk_name(k: int) -> str:
+    """File name of chunk ``k`` in a checkpoint directory."""
+    return f"chunk_{k:06d}.npz"
+
+
+def stored_chunks(path, manifest: dict) -> tuple[int, int]:
+    """``(stored, total)``: how many of the chunks of the checkpoint at ``path``, whose
+    manifest is ``manifest``, are on disk (each is written atomically, so a file is a whole
+    chunk)."""
+    total = -(-int(manifest["n_points"]) // int(manifest["chunk_size"]))
+    return sum((Path(path) / chunk_name(k)).exists() for k in range(total)), total
+
+
 def _load_manifest(path) -> dict:
     try:
         return json.loads((Path(path) / MANIFEST).read_text())
@@ -144,7 +157,7 @@ class Checkpoint:
         self.n_chunks = -(-self.n_points // self.chunk_size)
 
     def chunk_file(self, k: int) -> Path:
-        return self.path / f"chunk_{k:06d}.npz"
+        return self.path / chunk_name(k)
 
     def bounds(self, k: int) -> tuple[int, int]:
         lo = k * self.chunk_size

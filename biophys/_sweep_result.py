@@ -107,15 +107,14 @@ def open_sweep(path) -> xr.Dataset:
 def _checkpoint_message(where) -> str:
     """Why :func:`open_sweep` refuses the checkpoint directory ``where``, what it holds and how
     to get the result from it."""
-    from ._checkpoint import read_manifest
+    from ._checkpoint import read_manifest, stored_chunks
 
     held = ""
     try:
         man = read_manifest(where) or {}
-        n, size = int(man["n_points"]), int(man["chunk_size"])
-        done = sum(1 for _ in where.glob("chunk_*.npz"))
-        held = (f" (model {man.get('settings', {}).get('model', '?')!r}, {n} points: "
-                f"{done} of {-(-n // size)} chunks stored)")
+        done, total = stored_chunks(where, man)
+        held = (f" (model {man.get('settings', {}).get('model', '?')!r}, "
+                f"{int(man['n_points'])} points: {done} of {total} chunks stored)")
     except (ValueError, KeyError, TypeError, ZeroDivisionError, AttributeError):
         pass  # an unreadable or partial manifest: the advice holds all the same
     text = str(where)

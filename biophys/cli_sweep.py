@@ -396,7 +396,7 @@ def _interrupted_notice(checkpoint, plan, written=()) -> str:
     """The stderr line of a sweep interrupted by Ctrl-C: how many chunks of its checkpoint
     directory ``checkpoint`` (None: none) are saved, and the files ``written`` before;
     ``plan`` is its dry run (the settings the checkpoint must have been started with)."""
-    from ._checkpoint import read_manifest
+    from ._checkpoint import read_manifest, stored_chunks
 
     head = "biophys sweep: interrupted; "
     if written:
@@ -414,9 +414,7 @@ def _interrupted_notice(checkpoint, plan, written=()) -> str:
     if man.get("hash") != plan.attrs.get("settings_hash"):
         return (head + f"{nothing}: the checkpoint {checkpoint} holds the chunks of other "
                 "settings")
-    n_chunks = -(-int(man["n_points"]) // int(man["chunk_size"]))
-    # the chunk files of biophys._checkpoint.Checkpoint, each written atomically
-    saved = sum((Path(checkpoint) / f"chunk_{k:06d}.npz").exists() for k in range(n_chunks))
+    saved, n_chunks = stored_chunks(checkpoint, man)
     return (head + f"{saved} of {n_chunks} chunks are saved in {checkpoint}: run the same "
             "command again to resume")
 
