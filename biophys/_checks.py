@@ -24,12 +24,15 @@ REAL_NUMBER = "a real number (not a bool, string or array)"
 REAL_NUMBERS = "real numbers (not bools, strings, complex numbers or None)"
 
 
-def did_you_mean(name, valid) -> str:
+def did_you_mean(name, valid, prefixes: bool = False) -> str:
     """" (did you mean 'K_o'?)" for the valid names closest to a mistyped ``name``, or "".
 
     Case, underscores and a zero typed for the letter o are ignored first (``k_o``, ``Ko``,
     ``K_0`` -> ``K_o``; ``mean_v`` -> ``mean_V``), then :func:`difflib.get_close_matches`
     picks up to three close spellings (``Mg_out`` -> ``Mg_o``, ``adaptiv`` -> ``adaptive``).
+    With ``prefixes``, a name of two or more characters that has no close spelling also finds
+    the valid names that it, or one of their ``_``-separated words, begins (case ignored;
+    model names: ``hh`` -> ``hh1952``, ``keizer`` -> ``chay_keizer_1983``), up to three.
     A name that is not a string gets "".
     """
     if not isinstance(name, str):
@@ -46,6 +49,10 @@ def did_you_mean(name, valid) -> str:
         keys = {folded(v): v for v in valid}
         hits = [keys[k] for k in difflib.get_close_matches(folded(name), list(keys), n=3,
                                                              cutoff=0.75)]
+    if not hits and prefixes and len(name.strip("_")) >= 2:
+        stem = name.lower()
+        hits = [v for v in valid if v.lower().startswith(stem)
+                or any(w.startswith(stem) for w in v.lower().split("_"))][:3]
     if not hits:
         return ""
     return f" (did you mean {' or '.join(repr(h) for h in hits)}?)"

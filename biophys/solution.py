@@ -271,7 +271,7 @@ class Cytosol:
 
     @classmethod
     def _fields(cls) -> list[str]:
-        return [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+        return _public_fields(cls)
 
     @classmethod
     def standard(cls) -> Cytosol:

@@ -95,9 +95,7 @@ def cav32_knockout(params: Mapping[str, float] | None = None) -> dict[str, float
     dict
         ``params`` with ``P_CaT = 0.0``.
     """
-    out = dict(params or {})
-    out["P_CaT"] = 0.0
-    return out
+    return {**(params or {}), "P_CaT": 0.0}
 
 
 #: Source of the TASK knockout's target (see :func:`task_knockout`).
@@ -127,9 +125,7 @@ def task_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]
     dict
         ``params`` with ``P_TASK = 0.0``.
     """
-    out = dict(params or {})
-    out["P_TASK"] = 0.0
-    return out
+    return {**(params or {}), "P_TASK": 0.0}
 
 
 def _model(model: str | Model | None) -> Model:
