@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -80,6 +81,11 @@ def read_manifest(path) -> dict | None:
     return _load_manifest(path) if (Path(path) / MANIFEST).exists() else None
 
 
+#: Names of a checkpoint's own files: manifest, chunks, and their temporary files
+#: (:func:`_atomic_write`: ``.<name>.<random>.tmp``).
+_OWN_FILE = re.compile(r"\.?(manifest\.json|chunk_\d{6,}\.npz)(\.[^.]+\.tmp)?")
+
+
 def chunk_name(k: int) -> str:
     """File name of chunk ``k`` in a checkpoint directory."""
     return f"chunk_{k:06d}.npz"
@@ -98,6 +104,26 @@ def _load_manifest(path) -> dict:
         return json.loads((Path(path) / MANIFEST).read_text())
     except (OSError, ValueError) as exc:
         raise ValueError(f"checkpoint {str(path)!r}: unreadable {MANIFEST}: {exc}") from None
+
+
+def refuse_foreign_files(path: Path) -> None:
+    """Refuse to start a checkpoint in an existing directory holding files of its own.
+
+    A new checkpoint writes its manifest and chunk files into ``path``; a directory that
+    already holds other files (the user's data, another program's output) is not taken over.
+    Checkpoint files (the manifest, chunks and their temporary files) are tolerated: a run
+    starting the same checkpoint at this moment (sharded runs) may have written them since
+    the caller found no manifest.
+    """
+    if not path.is_dir():
+        return
+    foreign = sorted(e.name for e in path.iterdir() if not _OWN_FILE.fullmatch(e.name))
+    if foreign:
+        shown = ", ".join(repr(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise ValueError(
+            f"checkpoint = {str(path)!r} is a directory with {len(foreign)} file(s) but no "
+            f"biophys checkpoint ({MANIFEST}), e.g. {shown}; give a new or empty directory, "
+            "so that the sweep does not write its chunk files among other files")
 
 
 class Checkpoint:
@@ -129,6 +155,7 @@ class Checkpoint:
         if self.path.exists() and not self.path.is_dir():
             raise ValueError(f"checkpoint = {str(path)!r} exists and is not a directory")
         if not man_path.exists():
+            refuse_foreign_files(self.path)
             size = new_chunk_size if chunk_size is None else chunk_size
             if size is None:
                 raise ValueError("chunk_size is needed to start a new checkpoint")

@@ -109,7 +109,7 @@ def _needs_aux(dry, kw: dict) -> bool:
 def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     """Check the configuration and write the job scripts; returns ``{name: path}``."""
     from ._cache import cache_root
-    from ._checkpoint import read_manifest
+    from ._checkpoint import read_manifest, refuse_foreign_files
     from ._compile import BLOCK
     from .cli_sweep import dry_run, load_config, plot_layout
 
@@ -156,6 +156,8 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     n_points = int(dry.attrs["n_points"])
     given = args.chunk_size if args.chunk_size is not None else kw.get("chunk_size")
     man = read_manifest(checkpoint)
+    if man is None:  # every task would refuse a directory of other files: say so now
+        refuse_foreign_files(checkpoint)
     if man is not None:  # resume: the same settings, with the layout it was started with
         if man.get("hash") != dry.attrs["settings_hash"]:
             raise ValueError(f"checkpoint {str(checkpoint)!r} was written for other settings "

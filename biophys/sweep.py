@@ -227,7 +227,8 @@ def sweep(
         chunk size it was started with.
     checkpoint : path-like, optional
         Directory: each finished chunk is saved atomically; a rerun with the same settings
-        computes only the missing chunks; different settings are refused.
+        computes only the missing chunks; different settings are refused. A new checkpoint
+        needs a new or empty directory (one holding other files is refused).
     progress : bool
         Show a progress bar with an ETA (tqdm).
     traces : list, optional

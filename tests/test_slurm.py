@@ -221,7 +221,11 @@ def test_slurm_keeps_an_existing_checkpoint_and_refuses_a_foreign_one(tmp_path, 
              progress=False, checkpoint="other", chunk_size=5, shard="0/8")
     assert main(["slurm", "hh.toml", "--tasks", "4", "--dir", "y", "--checkpoint", "other"]) == 2
     assert "was written for other settings than hh.toml's" in capsys.readouterr().err
-    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "data.csv").write_text("1,2\n")  # not a checkpoint: every task
+    assert main(["slurm", "hh.toml", "--tasks", "4", "--dir", "z", "--checkpoint", "mine"]) == 2
+    assert "'data.csv'; give a new or empty directory" in capsys.readouterr().err
+    assert not any((tmp_path / d).exists() for d in ("x", "y", "z"))
 
 
 def test_concurrent_compilation_into_one_cache(tmp_path):

@@ -95,6 +95,23 @@ def test_checkpoint_for_other_settings_is_refused(tmp_path):
         sweep(other, checkpoint=ck, **KW)  # refused before anything is compiled
 
 
+def test_directory_of_other_files_is_not_taken_over(tmp_path):
+    """A new checkpoint in a directory that already holds other files (the user's data) is
+    refused before anything is written there; an empty directory, and the manifest's own
+    temporary file left by a run starting the same checkpoint, are accepted."""
+    ck = tmp_path / "data"
+    ck.mkdir()
+    (ck / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match=r"'notes.txt'.*new or empty directory"):
+        sweep("hh1952", checkpoint=ck, chunk_size=32, **KW)
+    assert sorted(p.name for p in ck.iterdir()) == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / ".manifest.json.abc123.tmp").write_bytes(b"")  # a concurrent shard's
+    sweep("hh1952", checkpoint=empty, chunk_size=32, **KW)
+    assert (empty / "manifest.json").exists()
+
+
 def test_damaged_chunk_is_recomputed(tmp_path, uninterrupted):
     ck = tmp_path / "run"
     sweep("hh1952", checkpoint=ck, chunk_size=16, **KW)
