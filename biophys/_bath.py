@@ -116,12 +116,27 @@ def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None,
     return out, solution, rule, res
 
 
+#: Ranges of protocol inputs that no Solution field sets, ``(unit, low, high)``, checked like
+#: a bath field's physiological range except that 0 (the input absent) is never warned about.
+#: Their job is to catch a unit slip (Ang II typed in M, glucose in M), not to police doses.
+INPUT_RANGES = {
+    # plasma ~10-100 pM; slices up to 3 uM (PMC10167771); at 0.1 pM zg_cell's AT1 response
+    # is below 1e-3 (EC50 = K_AT1/(1 + tau_AT1) = 125 pM)
+    "AngII": ("pM", 0.1, 1e7),
+    # islet and beta-cell work uses 0-30 mM (0 exempt); plasma 3-10 mM in health
+    "glucose": ("mM", 1.0, 50.0),
+}
+
+
 def physiological_range(name: str) -> tuple[str, float, float] | None:
     """``(unit, low, high)`` of the physiological range of the :class:`biophys.Solution` or
     :class:`biophys.Cytosol` field that model parameter ``name`` sets (``K_o``, ``Mg_i``;
-    ``pH_i`` and ``Pi_i`` for ``pH`` and ``Pi``), or None if it sets none."""
+    ``pH_i`` and ``Pi_i`` for ``pH`` and ``Pi``), or of the protocol input ``name``
+    (:data:`INPUT_RANGES`: ``AngII``, ``glucose``), or None."""
     from .solution import _ALIASES, _BATH_LIMITS, _CYTOSOL_LIMITS
 
+    if name in INPUT_RANGES:
+        return INPUT_RANGES[name]
     fields = [f for f, aliases in _ALIASES.items() if name in aliases] or [name]
     for table in (_BATH_LIMITS, _CYTOSOL_LIMITS):
         if fields[0] in table:
@@ -143,8 +158,8 @@ def warn_outside_range(name: str, values: Any, unit: str | None = None, prefix: 
     Parameters
     ----------
     name : str
-        Model parameter name; one that sets no field of the tables (``g_K``, ``glucose``) is
-        not checked.
+        Model parameter name; one that sets no field of the tables and is no protocol input
+        of :data:`INPUT_RANGES` (``g_K``) is not checked.
     values : float or array_like
         Its value, or the values of a sweep axis, in ``unit``.
     unit : str, optional
@@ -168,7 +183,8 @@ def warn_outside_range(name: str, values: Any, unit: str | None = None, prefix: 
     u, plo, phi = rng
     v = np.unique(np.asarray(values, dtype=float).ravel())
     v = v[np.isfinite(v)]
-    below, above = v[v < plo], v[v > phi]
+    checked = v[v != 0] if name in INPUT_RANGES else v
+    below, above = checked[checked < plo], checked[checked > phi]
     if not below.size and not above.size:
         return False
     spans = [f"{g[0]:g}" if g.size == 1 else f"{g[0]:g} to {g[-1]:g}"
@@ -207,7 +223,8 @@ def swept_bath_warnings(base, baths: Sequence[Any], model: Model) -> None:
 
 def range_warnings(model: Model, params: Mapping[str, Any] | None, given_conditions,
                    axes: Mapping[str, Any] | None = None) -> None:
-    """Warn about bath and cytosol values set directly that leave the physiological range.
+    """Warn about bath and cytosol values, and protocol inputs (:data:`INPUT_RANGES`), set
+    directly that leave the physiological range.
 
     The parameters ``params=``, a mapping ``conditions=`` and the sweep ``axes`` set (a
     Solution or Cytosol warns about its own fields itself) are compared with the physiological

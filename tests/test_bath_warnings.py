@@ -57,9 +57,25 @@ def _caught(action) -> list[str]:
      f"ATP = 0.004 mM {RANGE} [0.5, 10] mM"),
     (lambda: bp.simulate("hh1952", 1.0, params={"temperature": 45.0}),
      f"temperature = 45 C {RANGE} [4, 42] C"),
+    # protocol inputs that no Solution field sets, typed in M: Ang II 1 nM, glucose 11.1 mM
+    (lambda: bp.simulate("zg_cell", 1.0, params={"AngII": 1e-9}),
+     f"AngII = 1e-09 pM {RANGE} [0.1, 1e+07] pM"),
+    (lambda: bp.simulate("beta_cell", 1.0, conditions={"glucose": 0.0111}),
+     f"glucose = 0.0111 mM {RANGE} [1, 50] mM"),
 ])
 def test_simulate_warns_as_a_solution_does(action, message):
     assert _caught(action) == [message]
+
+
+def test_a_protocol_input_absent_is_not_warned_about():
+    """Ang II or glucose 0 (the input absent, a common condition) draws no warning, in a sweep
+    axis beside values in the range either; a value below the range among them does."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bp.sweep("zg_cell", grid={"AngII": [0.0, 25.0, 1000.0]}, **DRY)
+        bp.sweep("beta_cell", grid={"glucose": [0.0, 5.6, 11.1]}, **DRY)
+    said = _caught(lambda: bp.sweep("zg_cell", grid={"AngII": [0.0, 2.5e-11, 1e-9]}, **DRY))
+    assert said == [f"AngII = 2.5e-11 to 1e-09 pM (2 of 3 values) {RANGE} [0.1, 1e+07] pM"]
 
 
 def test_the_text_is_the_solutions():
