@@ -31,6 +31,8 @@ EXIT_NONFINITE = 3
 #: Exit status when stdout is a pipe its reader closed early (``biophys info zg_cell | head``),
 #: 128 + SIGPIPE as a shell reports a process that signal ended.
 EXIT_BROKEN_PIPE = 141
+#: Exit status after Ctrl-C (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
 
 #: ``biophys simulate``'s options for parameters and conditions, as its messages name them.
 OPTION_NAMES = ("--set", "--condition")
@@ -305,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # devnull so that Python's own flush at exit does not report the pipe again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # a command with something to say about it says it itself
+        print(f"biophys {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (ValueError, KeyError, FileNotFoundError, OSError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"biophys {args.command}: error: {msg}", file=sys.stderr)

@@ -66,6 +66,7 @@ import numpy as np
 
 from . import _bath, _rest, _retry
 from ._checks import checked_number, did_you_mean
+from .cli import EXIT_INTERRUPTED
 
 try:
     import tomllib
@@ -79,8 +80,6 @@ _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "
         "audit"}
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
 TABLE_MAX_POINTS = 200
-#: Exit status after Ctrl-C during the sweep (128 + SIGINT, as a shell reports it).
-EXIT_INTERRUPTED = 130
 
 _SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
              "traces": {"points", "record", "record_every"},
@@ -420,9 +419,18 @@ def _interrupted_notice(checkpoint, plan, written=()) -> str:
 
 
 def sweep_command(args: argparse.Namespace) -> int:
-    """Run ``biophys sweep``; returns the exit status (errors raise ``ValueError``; Ctrl-C
-    once the run has started is one line on stderr, saying what the checkpoint keeps, and
-    exit status :data:`EXIT_INTERRUPTED`)."""
+    """Run ``biophys sweep``; returns the exit status (errors raise ``ValueError``; Ctrl-C is
+    one line on stderr, saying what the checkpoint keeps once the run has started, and exit
+    status :data:`biophys.cli.EXIT_INTERRUPTED`)."""
+    try:
+        return _sweep_command(args)
+    except KeyboardInterrupt:  # the run itself says what its checkpoint keeps
+        print("biophys sweep: interrupted before the run started (while checking the "
+              "configuration); nothing was simulated or saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _sweep_command(args: argparse.Namespace) -> int:
     kw = load_config(args.config)
     out_cfg = kw.pop("_output")
     # options given on the command line are checked here, so that their errors name the

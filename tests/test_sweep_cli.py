@@ -716,6 +716,33 @@ def test_ctrl_c_says_what_the_checkpoint_keeps_and_exits_130(tmp_path, capsys, m
                                   open_sweep(whole).spike_rate.values)
 
 
+def test_ctrl_c_while_checking_the_configuration_is_one_line(tmp_path, capsys, monkeypatch):
+    """Ctrl-C during the check run (which compiles the kernel, the long wait before a sweep
+    starts) was a KeyboardInterrupt traceback; ``biophys simulate`` likewise."""
+    sweep_module = sys.modules["biophys.sweep"]
+
+    def ctrl_c(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_module, "sweep", ctrl_c)
+    assert _run_interrupted([str(write(tmp_path, HH_SMALL)), "--checkpoint",
+                             str(tmp_path / "ck"), "--no-progress"]) == 130
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["biophys sweep: interrupted before the run started (while "
+                                "checking the configuration); nothing was simulated or saved"]
+    assert not (tmp_path / "ck").exists()
+    if cli_main is not None:
+        import biophys
+
+        monkeypatch.setattr(biophys, "simulate", ctrl_c)
+        try:
+            status = cli_main(["simulate", "hh1952", "--t-end", "1"])
+        except KeyboardInterrupt:
+            pytest.fail("KeyboardInterrupt escaped biophys simulate (a traceback)")
+        assert status == 130
+        assert capsys.readouterr().err.splitlines() == ["biophys simulate: interrupted"]
+
+
 @pytest.mark.parametrize("options, said", [
     ([], "nothing was saved (no checkpoint; with --checkpoint DIR the finished chunks are "
          "kept and a rerun resumes from them)"),
