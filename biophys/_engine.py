@@ -284,6 +284,19 @@ def record_grid(t_end: float, dt: float, record_every: float | None) -> tuple[in
     return k, n_steps // k + 1, k * h
 
 
+def warn_record_grid(t_end: float, dt: float, record_every: float | None) -> None:
+    """Warn (naming the caller's line) when a requested ``record_every`` (ms) is not a whole
+    number of the steps of a ``t_end`` ms run at ``dt`` ms: the samples are then
+    :func:`record_grid`'s rounded interval apart, not the one asked for."""
+    if record_every is None:
+        return
+    k, _, got = record_grid(t_end, dt, record_every)
+    if abs(got - record_every) > 1e-6 * record_every:
+        warn_user(f"record_every = {record_every:g} ms is not a whole number of steps "
+                  f"(dt = {got / k:g} ms): the samples are {got:g} ms apart ({k} step"
+                  f"{'s' if k > 1 else ''}); give a multiple of dt (ms)")
+
+
 def rest_every(dt: float) -> int:
     """Steps between two rest tests at step ``dt`` (ms): :data:`REST_CHECK_MS` rounded to
     whole steps, at least one."""

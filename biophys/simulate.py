@@ -135,7 +135,8 @@ def simulate(
     record : sequence of str
         States or algebraic outputs to record.
     record_every : float, optional
-        Recording interval, ms (default: every step).
+        Recording interval, ms (default: every step); rounded to whole steps, with a
+        ``UserWarning`` when that changes it.
     method : {"rl2", "rl1", "rl2ab", "staggered", "adaptive", "rosenbrock"}
         Integration method: ``"rl2"`` (default) the second-order exponential midpoint
         (Rush-Larsen 2), ``"rl1"`` the classic first-order Rush-Larsen, ``"rl2ab"`` second-order
@@ -166,6 +167,7 @@ def simulate(
     t_end_f, dt_f, _ = _engine.check_time(t_end, dt)
     tol = _engine.tolerance_kwargs(method, rtol, atol, len(m.state_names))
     _engine.warn_coarse_dt(m, dt_f, method)
+    _engine.warn_record_grid(t_end_f, dt_f, record_every)
     warn_after_end(stimulus, t_end_f)
     raw = _engine.run(
         m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,

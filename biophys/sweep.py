@@ -238,7 +238,8 @@ def sweep(
         Variables (states or outputs) of the ``traces`` (default ``["V"]``). Only with
         ``traces``: without them it is an error.
     record_every : float, optional
-        Trace sampling interval, ms (default ``max(dt, t_end / 2000)``). Only with ``traces``:
+        Trace sampling interval, ms (default ``max(dt, t_end / 2000)``), rounded to whole
+        steps (a ``UserWarning`` when that changes a given value). Only with ``traces``:
         without them it is an error.
     callback : callable, optional
         ``callback(chunk, n_done, n_chunks)`` after each chunk is stored (``n_chunks``: the
@@ -383,6 +384,8 @@ def sweep(
     settings = _settings(m, spec, design, mapper, rule, init, retry_record,
                          audit_tol is not None)
     _engine.warn_coarse_dt(m, dt, method)
+    if trace_idx:
+        _engine.warn_record_grid(spec.t_end, spec.dt, record_every)
     _warmup.warn_lags(m, plan.specs, p0, mapper, n, warmup)
     if init.warm is None:  # not started from an earlier sweep's per-point final states
         _warmup.warn_settling(m, plan.specs, warmup)

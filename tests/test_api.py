@@ -88,6 +88,23 @@ def test_bad_input_is_a_clear_value_error(kwargs, match):
         bp.simulate("hh1952", **kwargs)
 
 
+def test_record_every_rounded_to_whole_steps_is_warned_about():
+    """A record_every that is not a whole number of steps is rounded (0.25 ms at dt 0.1 ms
+    samples every 0.2 ms); that was said only by the time coordinate. A multiple of dt, and
+    the default, are silent; a sweep's traces warn likewise."""
+    with pytest.warns(UserWarning, match=r"record_every = 0.25 ms is not a whole number of "
+                      r"steps \(dt = 0.1 ms\): the samples are 0.2 ms apart \(2 steps\)"):
+        ds = bp.simulate("hh1952", t_end=2.0, dt=0.1, record_every=0.25)
+    np.testing.assert_allclose(np.diff(ds.time.values), 0.2, rtol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bp.simulate("hh1952", t_end=2.0, dt=0.1, record_every=0.3)
+        bp.simulate("hh1952", t_end=2.0, dt=0.1)
+    with pytest.warns(UserWarning, match=r"record_every = 0.05 ms .* 0.1 ms apart \(1 step\)"):
+        bp.sweep("hh1952", grid={"I_app": [0.0, 10.0]}, t_end=2.0, dt=0.1, traces=[1],
+                 record_every=0.05, metrics=["mean_V"], progress=False)
+
+
 def test_unknown_names_list_the_valid_ones():
     """An unknown parameter or state is a ValueError like every other bad input to simulate
     (and sweep), printed without KeyError's quotes; it is still a KeyError for look-ups."""
