@@ -88,6 +88,25 @@ def test_editing_a_callee_in_another_file_invalidates_the_cache(tmp_path):
     assert v2 != v1
 
 
+def test_editing_a_model_kernel_in_a_subpackage_changes_the_cache_key(tmp_path):
+    """The generated drivers inline the model kernels of ``kernels/models/``, and Numba checks
+    only a driver's own file: the key must cover the subpackage. (Hashing ``kernels/*.py``
+    alone passed the test above and served a stale hh1952 driver: final V -64.6 mV instead of
+    the edited model's -32.0 mV.)"""
+    root = _physical_copy(tmp_path)
+    code = "import biophys._cache as c; print(c.cache_dir().name)"
+    env = dict(os.environ, PYTHONPATH=str(root), BIOPHYS_CACHE_DIR=str(tmp_path / "cache"))
+
+    def key() -> str:
+        return subprocess.run([sys.executable, "-c", code], env=env, cwd=root, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    before = key()
+    model = root / "biophys" / "kernels" / "models" / "hh1952.py"
+    model.write_text(model.read_text() + "\n# edited\n")
+    assert key() != before
+
+
 def test_numba_disable_jit_runs_the_same_code():
     code = textwrap.dedent("""
         import numpy as np, biophys as bp
