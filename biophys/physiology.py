@@ -70,8 +70,19 @@ def _out(a):
     return float(a) if a.ndim == 0 else a
 
 
+#: Highest temperature the functions accept, C: water boils; a value above is most likely
+#: a temperature in kelvin (310.15 for 37 C), which would run silently otherwise.
+MAX_TEMPERATURE = 100.0
+
+
 def _temperature(t) -> np.ndarray:
-    return _arr("temperature", t, "C", lo=-273.15, lo_open=True, hi=1000.0)
+    a = _arr("temperature", t, "C", lo=-273.15, lo_open=True)
+    if np.any(a > MAX_TEMPERATURE):
+        hot = float(np.max(a))
+        raise ValueError(f"temperature = {hot:g} C is outside its valid range (-273.15, "
+                         f"{MAX_TEMPERATURE:g}] C; the unit is degrees Celsius ({hot:g} looks "
+                         f"like kelvin: {hot - 273.15:g} C)")
+    return a
 
 
 def _valence(z) -> np.ndarray:
@@ -91,7 +102,7 @@ def nernst(c_out, c_in, z=1, temperature=37.0):
     z : int or array
         Valence (non-zero): +1 K+/Na+, +2 Ca2+, -1 Cl-.
     temperature : float or array
-        Degrees C.
+        Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
 
     Returns
     -------
@@ -130,7 +141,7 @@ def ghk_current(V, c_in, c_out, *, P, z=1, temperature=37.0):
     z : int
         Valence (non-zero).
     temperature : float
-        Degrees C.
+        Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
 
     Returns
     -------
@@ -303,7 +314,7 @@ class NaKPump(NamedTuple):
     """Na+/K+-ATPase outputs (see :func:`nak_pump`)."""
 
     rate: float | np.ndarray  #: net cycle rate, 1/ms per pump
-    current: float | np.ndarray  #: amplitude * rate (outward positive), amplitude's unit
+    current: float | np.ndarray  #: amplitude * rate (outward positive), amplitude's unit / ms
     I_Na: float | np.ndarray  #: Na+ component, 3 * current
     I_K: float | np.ndarray  #: K+ component, -2 * current
     Na_efflux: float | np.ndarray  #: 3 * rate, Na+ per ms per pump
@@ -333,7 +344,7 @@ def nak_pump(V, *, Na_i, Na_o, K_i, K_o, MgATP, MgADP=0.0, Pi=0.0, pH=7.2, tempe
     pH : float or array
         Cytosolic pH (H+ = 10**(3 - pH) mM).
     temperature : float
-        Degrees C.
+        Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
     amplitude : float
         Current per unit cycle rate: the pump current is ``amplitude * rate``. Its unit is the
         current unit times ms (e.g. 350 pA per 1/ms in Cha et al. 2011).

@@ -190,6 +190,13 @@ def test_nak_pump_outputs_and_stoichiometry():
     (lambda: ph.ghk_current(True, 1.0, 5.0, P=1e-6), r"V = True must be real numbers"),
     (lambda: ph.ghk_current([-70.0, 1j], 1.0, 5.0, P=1e-6), r"V = .* must be real numbers"),
     (lambda: ph.mg_speciation(0.5, 5.0, 0.5, pH=20.0), r"pH = 20.0 \(dimensionless\)"),
+    # a temperature in kelvin (ran silently: Nernst K+ -163.6 mV instead of -87.0)
+    (lambda: ph.nernst(5.4, 140.0, 1, 310.15),
+     r"temperature = 310.15 C .*\(-273.15, 100\] C.* looks like kelvin: 37 C"),
+    (lambda: ph.ghk_current(-70.0, 140.0, 5.4, P=1e-6, temperature=[37.0, 310.0]), "kelvin"),
+    (lambda: ph.woodhull_block(-70.0, 1.0, K0=1.0, delta=0.4, temperature=298.15), "kelvin"),
+    (lambda: ph.nak_pump(0.0, Na_i=10, Na_o=140, K_i=140, K_o=5, MgATP=5, temperature=310.0),
+     "kelvin"),
 ])
 def test_validation_messages(call, match):
     with pytest.raises(ValueError, match=match):
