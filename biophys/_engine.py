@@ -286,15 +286,39 @@ def record_grid(t_end: float, dt: float, record_every: float | None) -> tuple[in
 
 def warn_record_grid(t_end: float, dt: float, record_every: float | None) -> None:
     """Warn (naming the caller's line) when a requested ``record_every`` (ms) is not a whole
-    number of the steps of a ``t_end`` ms run at ``dt`` ms: the samples are then
-    :func:`record_grid`'s rounded interval apart, not the one asked for."""
+    number of the steps of a ``t_end`` ms run at ``dt`` ms (the samples are then
+    :func:`record_grid`'s rounded interval apart, not the one asked for), or leaves only the
+    sample at t = 0."""
     if record_every is None:
         return
-    k, _, got = record_grid(t_end, dt, record_every)
-    if abs(got - record_every) > 1e-6 * record_every:
+    k, n_samples, got = record_grid(t_end, dt, record_every)
+    if n_samples == 1:
+        warn_user(f"record_every = {record_every:g} ms is longer than the run (t_end = "
+                  f"{t_end:g} ms): only t = 0 is recorded")
+    elif abs(got - record_every) > 1e-6 * record_every:
         warn_user(f"record_every = {record_every:g} ms is not a whole number of steps "
                   f"(dt = {got / k:g} ms): the samples are {got:g} ms apart ({k} step"
                   f"{'s' if k > 1 else ''}); give a multiple of dt (ms)")
+
+
+def warn_stimulus_off_grid(stimulus, t_end: float, dt: float, method: str) -> None:
+    """Warn (naming the caller's line) when a fixed-step run's stimulus changes between step
+    boundaries: the fixed steps evaluate the waveform at each step's midpoint, so the step that
+    holds such an edge takes one segment's value throughout (a pulse shorter than ``dt`` is
+    lost, or delivered for a whole step). The error-controlled methods stop at every edge."""
+    if stimulus is None or METHODS.get(method, 1) <= 0:
+        return
+    _, h = step_grid(t_end, dt)
+    t = np.asarray(stimulus.waveform()[0], dtype=float)
+    t = t[(t > 0.0) & (t < t_end)]
+    off = t[np.abs(t / h - np.round(t / h)) > 1e-6]
+    if off.size:
+        shown = ", ".join(f"{x:g}" for x in off[:3]) + (", ..." if off.size > 3 else "")
+        warn_user(f"the stimulus changes at {shown} ms, between the fixed steps (dt = {h:g} "
+                  "ms), which take the value at each step's midpoint: a step holding an edge "
+                  "delivers one segment's value for the whole step (a pulse shorter than dt "
+                  "can be lost or lengthened); put the edges on multiples of dt, or use "
+                  "method='adaptive'")
 
 
 def rest_every(dt: float) -> int:

@@ -112,7 +112,9 @@ def simulate(
     t_end : float
         Duration, ms (> 0).
     dt : float, optional
-        Fixed step, ms; default: the model's declared accurate step.
+        Fixed step, ms; default: the model's declared accurate step. ``t_end`` is run in whole
+        steps of at most ``dt`` (the step taken is the ``dt`` attribute: 0.00995 ms for
+        ``t_end`` 1.005 ms at ``dt`` 0.01 ms).
     params : mapping, optional
         Parameter overrides by name (units as in ``model.parameters``). A value outside the
         physiological range of the bath or cytosol field of its name (``K_o`` 1-60 mM ...,
@@ -168,6 +170,7 @@ def simulate(
     tol = _engine.tolerance_kwargs(method, rtol, atol, len(m.state_names))
     _engine.warn_coarse_dt(m, dt_f, method)
     _engine.warn_record_grid(t_end_f, dt_f, record_every)
+    _engine.warn_stimulus_off_grid(stimulus, t_end_f, dt_f, method)
     warn_after_end(stimulus, t_end_f)
     raw = _engine.run(
         m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,

@@ -3,8 +3,10 @@
 Every protocol reduces to a piecewise-constant waveform ``(times, values, clamp)``: value
 ``values[j]`` holds on ``[times[j], times[j+1])`` (ms); before ``times[0]`` the injected current is
 zero. With ``clamp=True`` the values are command potentials (mV) and V is not integrated.
-The integrator evaluates the waveform at the midpoint of each step, so edges that fall on step
-boundaries are honoured exactly.
+The fixed-step integrators evaluate the waveform at the midpoint of each step, so edges that
+fall on step boundaries are honoured exactly and others are not (the step holding one takes one
+segment's value throughout; :func:`biophys.simulate` and :func:`biophys.sweep` warn); the
+error-controlled methods stop at every edge.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class Pulse:
     start : float
         Onset, ms (>= 0).
     duration : float
-        Duration, ms (> 0).
+        Duration, ms (> 0). With a fixed-step method put both edges on multiples of the
+        step: a step holding an edge takes the value at its midpoint throughout (a warning
+        says so; the error-controlled methods stop at every edge).
     """
 
     amplitude: float

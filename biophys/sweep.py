@@ -183,7 +183,8 @@ def sweep(
     t_end : float
         Duration of each run, ms.
     dt : float, optional
-        Fixed step, ms (default: the model's accurate step).
+        Fixed step, ms (default: the model's accurate step); ``t_end`` is run in whole steps of
+        at most ``dt`` (the step taken is the ``dt`` attribute).
     warmup : float
         Initial time excluded from every metric, ms (``0 <= warmup < t_end``).
     params : mapping, optional
@@ -223,8 +224,9 @@ def sweep(
         Numba threads (threads backend) or worker processes of the local cluster (dask).
     chunk_size : int, optional
         Points per chunk (progress and checkpoint granularity; does not change results).
-        Default: about 50 chunks (:func:`default_chunk_size`); a resumed checkpoint keeps the
-        chunk size it was started with.
+        Default: about 50 chunks, each at least 128 points (two blocks of 64 cells: a sweep
+        of up to 128 points is one chunk; :func:`default_chunk_size`); a resumed checkpoint
+        keeps the chunk size it was started with.
     checkpoint : path-like, optional
         Directory: each finished chunk is saved atomically; a rerun with the same settings
         computes only the missing chunks; different settings are refused. A new checkpoint
@@ -384,6 +386,7 @@ def sweep(
     settings = _settings(m, spec, design, mapper, rule, init, retry_record,
                          audit_tol is not None)
     _engine.warn_coarse_dt(m, dt, method)
+    _engine.warn_stimulus_off_grid(stimulus, spec.t_end, spec.dt, method)
     if trace_idx:
         _engine.warn_record_grid(spec.t_end, spec.dt, record_every)
     _warmup.warn_lags(m, plan.specs, p0, mapper, n, warmup)
