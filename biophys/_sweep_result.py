@@ -131,8 +131,38 @@ def status_counts(status: np.ndarray) -> dict[str, int]:
     return {STATUS.get(int(s), str(s)): int((status == s).sum()) for s in np.unique(status)}
 
 
-def status_text(ds: xr.Dataset) -> xr.DataArray:
-    """The ``status`` codes of a sweep as readable strings."""
+def status_text(ds: xr.Dataset | xr.DataArray) -> xr.DataArray:
+    """The ``status`` codes of a sweep as readable strings (``"ok"``, ``"non-finite state"``...).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset or xarray.DataArray
+        A sweep result (its ``status`` variable is read) or that ``status`` variable itself
+        (``res.status``, as :func:`flag_text` takes it).
+
+    Returns
+    -------
+    xarray.DataArray
+        The names of the codes, same dimensions as ``status``.
+
+    Raises
+    ------
+    TypeError
+        If ``ds`` is neither a Dataset nor a DataArray.
+    ValueError
+        If the Dataset has no ``status`` variable, or the DataArray is not a coded variable.
+    """
+    import xarray as xr  # deferred: `import biophys` stays light
+
+    if isinstance(ds, xr.DataArray):
+        return flag_text(ds)
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"status_text takes a sweep result (xarray.Dataset) or its 'status' "
+                        f"variable (xarray.DataArray), got {type(ds).__name__}")
+    if "status" not in ds.data_vars:
+        raise ValueError(f"status_text: no 'status' variable in this Dataset (variables: "
+                         f"{', '.join(map(str, ds.data_vars)) or 'none'}); give a sweep "
+                         f"result or its status DataArray")
     return flag_text(ds["status"])
 
 

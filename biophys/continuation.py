@@ -223,6 +223,14 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
     rtol : float
         Relative tolerance for a continuous metric (dimensionless, finite and >= 0; 0: any
         difference; NaN on both passes counts as equal).
+
+    Returns
+    -------
+    xarray.DataArray of bool
+        True where the passes differ, over the dimensions of ``metric`` but ``direction``.
+        False where the run of either pass did not finish (``status`` not ok, e.g. a step
+        failure): a NaN or stale metric there is no evidence of bistability; see ``status``
+        (:func:`biophys.status_text`) for those points.
     """
     r = checked_number(rtol, "rtol", "1", 0.0)
     if metric not in ds.data_vars or "direction" not in ds[metric].dims:
@@ -236,4 +244,8 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         close = abs(up - down) <= r * np.maximum(abs(up), abs(down))
     else:
         close = up == down
-    return ~(close | both_nan)
+    out = ~(close | both_nan)
+    if "status" in ds.data_vars and "direction" in ds["status"].dims:
+        ok = (ds["status"] == 0).all("direction")  # both passes finished
+        out = out.where(ok, False)
+    return out

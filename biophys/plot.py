@@ -177,6 +177,28 @@ def _two_axes(x: str | None, y: str | None, axes: list[str], what: str, metric: 
     return x, y
 
 
+def _cell_edges(axis, values: np.ndarray) -> np.ndarray:
+    """The ``n + 1`` cell edges of ``n`` ascending coordinate values on a heatmap axis.
+
+    Inner edges are the midpoints between neighbouring values, outer edges mirror them. A lone
+    value gets a cell of its own: +-5 % of its magnitude, or +-0.5 for 0 (matplotlib's
+    ``shading="nearest"`` gives it a cell of zero size, an empty map). Strings (``direction``,
+    ``parameter``) are placed by matplotlib's category units at 0, 1, ... on ``axis`` (which
+    then labels the ticks with them) and get cells 1 wide.
+    """
+    if values.dtype.kind not in "iuf":  # strings: category positions, ticks named by axis
+        axis.update_units(values)
+        pos = np.asarray(axis.convert_units(values), dtype=float)
+        half = 0.5
+    else:
+        pos = values.astype(float)
+        half = 0.05 * abs(pos[0]) if pos.size == 1 and pos[0] != 0 else 0.5
+    if pos.size == 1:
+        return np.array([pos[0] - half, pos[0] + half])
+    mid = (pos[1:] + pos[:-1]) / 2
+    return np.concatenate([[2 * pos[0] - mid[0]], mid, [2 * pos[-1] - mid[-1]]])
+
+
 def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = None, *,
             sel: Mapping | None = None, ax=None, cmap=None, **kwargs):
     """Colour map of ``metric`` over two swept axes.
@@ -188,8 +210,11 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     metric : str
         Metric variable to draw.
     x, y : str, optional
-        Axes (default: the first two swept dimensions). For a table of points (dimension
-        ``point``), the two swept names to use as coordinates; points are drawn as markers.
+        Axes (default: the first two swept dimensions). Each value gets a cell reaching
+        half-way to its neighbours (numbers in ascending order, strings in their order); an
+        axis with a single value gets one cell of +-5 % of that value (+-0.5 for 0). For a
+        table of points (dimension ``point``), the two swept names to use as coordinates;
+        points are drawn as markers.
     sel : mapping, optional
         Values of further swept axes (the nearest value of a numeric axis; the value itself of
         a string axis, e.g. ``{"direction": "up"}``): neither x nor y (axes left out are
@@ -235,8 +260,10 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     if "point" in da.dims:
         mappable = ax.scatter(ds[x], ds[y], c=da, **kwargs)
     else:
-        mappable = ax.pcolormesh(da[x].values, da[y].values, da.values, shading="nearest",
-                                 **kwargs)
+        da = da.sortby([n for n in (x, y) if da[n].dtype.kind in "iuf"])
+        mappable = ax.pcolormesh(_cell_edges(ax.xaxis, da[x].values),
+                                 _cell_edges(ax.yaxis, da[y].values), da.values,
+                                 shading="flat", **kwargs)
     cb = ax.figure.colorbar(mappable, ax=ax)
     if flags is not None:
         cb.set_ticks(range(len(flags)), labels=flags)
