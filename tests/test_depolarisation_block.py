@@ -106,27 +106,34 @@ def test_models_without_plateau_V_observe_nothing_extra():
     assert metrics.plan(get_model("beta_cell"), ["spike_rate"]).observe == ()
 
 
-@pytest.mark.parametrize("name, t_end", [
-    ("chay_keizer_1983", 30_000.0),
-    ("sherman_rinzel_keizer_1988", 40_000.0),
-    ("bertram_sherman_2004", 300_000.0),
-    ("iom_1_7", 400_000.0),
+@pytest.mark.parametrize("name, t_end, firing, onset", [
+    ("chay_keizer_1983", 30_000.0, 7.5, 8.0),
+    ("sherman_rinzel_keizer_1988", 60_000.0, 7.5, 8.0),
+    ("bertram_sherman_2004", 600_000.0, 7.0, 7.5),  # single spikes ~100 s apart at 7 mM
+    ("iom_1_7", 400_000.0, 5.5, 6.0),
 ])
-def test_classic_models_in_block_at_high_K_o(name, t_end):
-    """Their E_K follows K_o: at 20 mM each is held depolarised without spikes (plateau
-    fraction 1, was 0); at 1 mM each rests below its plateau_V (plateau fraction 0)."""
+def test_classic_models_in_block_at_high_K_o(name, t_end, firing, onset):
+    """Their E_K follows K_o: from ``onset`` (the README's numbers; 0.5 mM below it each still
+    fires) and at 20 mM each is held depolarised without spikes (plateau fraction 1, was 0); at
+    1 mM each rests below its plateau_V (plateau fraction 0). Onsets found here (session 39:
+    K_o 5.5-11 mM; 180 s runs, 1200 s for the two slow bursters), not published."""
     m = get_model(name)
-    ds = bp.sweep(name, {"K_o": [1.0, 20.0]}, t_end=t_end, warmup=0.75 * t_end,
+    ds = bp.sweep(name, {"K_o": [1.0, firing, onset, 20.0]}, t_end=t_end, warmup=0.75 * t_end,
                   metrics=["spike_count", "mean_V", "plateau_fraction", "silent_phase_V"],
                   progress=False)
-    rest, block = ds.sel(K_o=1.0), ds.sel(K_o=20.0)
-    assert int(rest["spike_count"]) == 0 and int(block["spike_count"]) == 0
+    rest = ds.sel(K_o=1.0)
+    assert int(ds.sel(K_o=firing)["spike_count"]) > 0
+    assert int(rest["spike_count"]) == 0
     assert float(rest["mean_V"]) < m.plateau_V - 3.0
-    assert float(block["mean_V"]) > m.plateau_V + 20.0
     assert float(rest["plateau_fraction"]) == 0.0
     assert float(rest["silent_phase_V"]) == pytest.approx(float(rest["mean_V"]), abs=0.1)
-    assert float(block["plateau_fraction"]) == 1.0
-    assert math.isnan(float(block["silent_phase_V"]))
+    for k_o in (onset, 20.0):
+        block = ds.sel(K_o=k_o)
+        assert int(block["spike_count"]) == 0
+        assert float(block["mean_V"]) > m.plateau_V
+        assert float(block["plateau_fraction"]) == 1.0
+        assert math.isnan(float(block["silent_phase_V"]))
+    assert float(ds.sel(K_o=20.0)["mean_V"]) > m.plateau_V + 20.0
 
 
 @pytest.mark.parametrize("bad", [math.nan, -math.inf, "abc", True])
