@@ -144,7 +144,10 @@ def simulate(
         (Rush-Larsen 2), ``"rl1"`` the classic first-order Rush-Larsen, ``"rl2ab"`` second-order
         Rush-Larsen with one right-hand side per step, ``"staggered"`` V half a step apart
         from the other states (after Hines 1984; second order for HH-type gates), ``"adaptive"`` and
-        ``"rosenbrock"`` error-controlled (see ``biophys._engine.METHODS``).
+        ``"rosenbrock"`` error-controlled (see ``biophys._engine.METHODS``). A model's default
+        ``dt`` is chosen for the second-order methods: ``rl1`` and ``staggered`` (first order
+        on ``beta_cell`` and ``zg_cell``) need several times smaller steps for the same
+        spike times (README, Numerics).
     rtol, atol : float, optional
         Local error tolerances of ``"adaptive"`` and ``"rosenbrock"``: ``rtol`` dimensionless in
         [1e-14, 0.1] (default 1e-6), ``atol`` > 0 in each state's own unit, a scalar or one value
