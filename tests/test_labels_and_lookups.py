@@ -19,14 +19,6 @@ from biophys.cli import main
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def hyst():
     return bp.hysteresis("hh1952", "I_app", [5.0, 8.0, 11.0], t_end=300.0, warmup=100.0,

@@ -34,14 +34,6 @@ def table():
                     metrics=["insulin_rate"], t_end=1000.0, dry_run=True)
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 def test_a_mistyped_hue_is_not_an_axis(res):
     """It said "the sweep also varies 'Mg_o' ... pick one with sel=" instead."""
     with pytest.raises(ValueError, match=r"^hue = 'Mg' is not a swept axis \(did you mean "

@@ -14,14 +14,6 @@ from biophys.continuation import differs
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def res21():
     return bp.sweep("hh1952", grid={"I_app": [5.0, 10.0], "g_K": [36.0]}, t_end=20.0,
