@@ -122,8 +122,14 @@ def test_stimulus_charge_and_its_sampling(method):
     0.035 mV. Pulse edges on the step grid: no drift. Also with a constant I_app."""
     m = conservation_demo_model()
     kw = dict(grid={"I_app": [0.0, 2.0]}, params={"B_mode": 0.0}, t_end=20.0, method=method)
-    with pytest.warns(UserWarning, match="audit: 2 of 2"):
+    with pytest.warns(UserWarning) as said:
         off = _sweep(m, stimulus=bp.Pulse(amplitude=5.0, start=1.004, duration=2.003), **kw)
+    # the sweep warns about the edges before the run, the audit about the charge after it
+    texts = [str(w.message) for w in said]
+    assert len(texts) == 2, texts
+    assert texts[0].startswith("the stimulus changes at 1.004, 3.007 ms, between the fixed "
+                               "steps (dt = 0.01 ms)")
+    assert texts[1].startswith("audit: 2 of 2")
     np.testing.assert_allclose(off.charge_drift.values, 0.035, rtol=1e-6)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
