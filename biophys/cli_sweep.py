@@ -304,7 +304,7 @@ def plot_layout(ds, metric=None, x=None, y=None, *, where=None, draw: bool = Tru
         what, listed = "a swept name of the table of points", "swept names"
     else:
         axes, what, listed = dims, "a swept axis", "axes"
-    from .plot import _check_axis
+    from .plot import _check_axis, _two_axes
 
     for key, name in (("x", x), ("y", y)):
         if name is not None:
@@ -317,13 +317,13 @@ def plot_layout(ds, metric=None, x=None, y=None, *, where=None, draw: bool = Tru
         return metric, x, y, None
     if metric is None:
         metric = metrics[0]  # a sweep has at least one metric (sweep refuses metrics=[])
-    if dims == ["point"]:
-        free = [a for a in axes if a not in (x, y)]
-        x = x if x is not None else (free.pop(0) if free else None)
-        y = y if y is not None else (free.pop(0) if free else None)
-        if x is None or y is None:
-            raise ValueError(f"{where['plot']}: a table of points is drawn as a heatmap over two "
-                             f"swept names, and this one has only {', '.join(axes)}")
+    if dims == ["point"]:  # the heatmap's choice of names (x != y was checked above)
+        try:
+            x, y = _two_axes(x, y, axes, "swept names of the table", metric, [])
+        except ValueError:
+            raise ValueError(f"{where['plot']}: a table of points is drawn as a heatmap over "
+                             f"two swept names, and this one has only {', '.join(axes)}"
+                             ) from None
         return metric, x, y, None
     varied = [d for d in dims if ds.sizes[d] > 1] or dims
     if x is None:
