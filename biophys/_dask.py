@@ -84,6 +84,14 @@ def _accepts_n_workers(client) -> bool:
         return False
 
 
+#: LocalCluster options for a cluster without a dashboard: ``dashboard_address=None`` alone
+#: still starts the scheduler's HTTP server on port 8787 (a second sweep running at the same
+#: time then warns that the port is in use); here it takes a free loopback port and serves no
+#: dashboard.
+NO_DASHBOARD = {"dashboard_address": None,
+                "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"}}
+
+
 def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, dict], None], *,
         client=None, address: str | None = None, n_workers: int | None = None) -> None:
     """Compute ``chunks`` (pairs ``(k, values)``) on a Dask cluster, calling ``on_result(k, out)``
@@ -114,8 +122,8 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
             else:
                 n = int(n_workers or 2)
                 cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None,
-                                       silence_logs=logging.ERROR)
+                                       host="127.0.0.1", silence_logs=logging.ERROR,
+                                       **NO_DASHBOARD)
                 owned.append(cluster)
                 client = Client(cluster)
                 owned.insert(0, client)

@@ -35,7 +35,8 @@ the backend; see ``examples/*.toml``. Keys::
     stop_at_rest = true          # (top level) or a [stop_at_rest] table with rtol, atol
     audit = true                 # charge audit per point (top level), or an [audit] table
                                  # with atol (mV) and rtol (see biophys.audit)
-    [dask]                       # address = "tcp://host:8786", n_workers = 2
+    [dask]                       # address = "tcp://host:8786" or n_workers = 2 (local
+                                 # cluster); only with backend = "dask"
     [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
                                  # record_every = 10.0
     [output]                     # out = "results.nc", plot = "heatmap.png",
@@ -430,6 +431,25 @@ def sweep_command(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
+def _check_cluster_options(args: argparse.Namespace, kw: dict) -> None:
+    """Refuse Dask settings that would be ignored, naming where each came from (the command
+    line or the file's [dask] table): any with the threads backend, and a scheduler address
+    together with a worker count (which sizes only a local cluster)."""
+    dask = {"address": args.address, "n_workers": args.n_workers}
+    source = {k: f"--{k.replace('_', '-')}" if v is not None else f"[dask] {k} in {args.config}"
+              for k, v in dask.items()}
+    if kw.get("backend", "threads") != "dask":
+        from_file = [source[k] for k in dask if k in kw and dask[k] is None]
+        if from_file or args.address is not None:
+            what = " and ".join(from_file + (["--address"] if args.address else []))
+            raise ValueError(f"{what} needs the dask backend (--backend dask, or backend = "
+                             f"\"dask\" in {args.config}); the threads backend runs here "
+                             "(its thread count is --n-workers)")
+    elif "address" in kw and "n_workers" in kw:
+        raise ValueError(f"{source['address']} and {source['n_workers']}: a worker count sizes "
+                         "only the local cluster started when no address is given; give one")
+
+
 def _sweep_command(args: argparse.Namespace) -> int:
     kw = load_config(args.config)
     out_cfg = kw.pop("_output")
@@ -448,6 +468,7 @@ def _sweep_command(args: argparse.Namespace) -> int:
         kw["address"] = args.address
     if args.n_workers is not None:
         kw["n_workers"] = args.n_workers
+    _check_cluster_options(args, kw)
     if args.checkpoint is not None:
         kw["checkpoint"] = args.checkpoint
     if args.chunk_size is not None:

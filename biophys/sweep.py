@@ -128,6 +128,24 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
     }
 
 
+def _check_dask_options(backend: str, client, address, n_workers) -> None:
+    """Refuse a cluster option that would be ignored: ``client``/``address`` without the dask
+    backend, and more than one way of choosing the cluster."""
+    given = [name for name, v in (("client", client), ("address", address)) if v is not None]
+    if given and backend != "dask":
+        raise ValueError(
+            f"{' and '.join(given)} given with backend = {backend!r}: a Dask cluster is used "
+            "only with backend='dask' (the threads backend runs in this process); give "
+            "backend='dask' or leave them out")
+    if backend == "dask" and n_workers is not None:
+        given.append("n_workers")
+    if len(given) > 1:
+        raise ValueError(
+            f"{', '.join(given)} given together: the dask backend uses client=, or else "
+            "address= (a running scheduler), or else a local cluster of n_workers processes "
+            "started for the call; give one of them")
+
+
 def sweep(
     model: str | Model,
     grid: Mapping[str, Sequence[float]] | None = None,
@@ -220,7 +238,12 @@ def sweep(
     backend : {"threads", "dask"}
         ``"threads"``: this process, the driver's ``prange`` over the cores. ``"dask"``: chunks
         on a ``dask.distributed`` cluster (``client=``, or ``address=``, or a local cluster of
-        ``n_workers`` processes started for the call).
+        ``n_workers`` processes started for the call; one of the three, and ``client`` or
+        ``address`` only with ``"dask"``: a ``ValueError`` otherwise).
+    client : distributed.Client, optional
+        Dask backend: run on this client's cluster.
+    address : str, optional
+        Dask backend: connect to the scheduler at this address (e.g. ``"tcp://host:8786"``).
     n_workers : int, optional
         Numba threads (threads backend) or worker processes of the local cluster (dask).
     chunk_size : int, optional
@@ -328,6 +351,7 @@ def sweep(
                          "shards share, from which the assembling run reads their chunks)")
     if backend not in BACKENDS:
         raise ValueError(f"backend = {backend!r} is not one of {BACKENDS}")
+    _check_dask_options(backend, client, address, n_workers)
     if isinstance(metrics, str):
         metrics = (metrics,)
     plan = _metrics.plan(m, metrics)
