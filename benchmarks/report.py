@@ -2,8 +2,11 @@
 
     python benchmarks/report.py benchmarks/results/latest.json
 
-Every throughput is divided by the baselines measured in the same session: the straightforward
-Numba loop (one cell per ``prange`` iteration) and plain NumPy, at the same N and thread count.
+W1 throughputs are divided by the baselines measured in the same process (``bench_w1``): the
+straightforward Numba loop (one cell per ``prange`` iteration), the C code and plain NumPy, at
+the same N and thread count. Peer rows (``bench_peers``, another process) are divided by the
+same ``bench_w1`` baselines; the list of parts printed first gives each file's date and
+commit, and flags a part whose latest measurement failed (its numbers are older).
 """
 
 from __future__ import annotations
@@ -60,6 +63,27 @@ def extrapolated_lines(data) -> str:
     return "\n".join(out)
 
 
+def lsoda_lines(data) -> str:
+    """The LSODA baseline: wall time and spike-count agreement on its subset of W1."""
+    out = []
+    for _name, group, stats, info in _rows(data):
+        if group == "W1 LSODA subset":
+            out.append(f"- LSODA (rtol 1e-8), {info.get('n_cells')} cells of W1, one at a time: "
+                       f"{stats['mean']:.1f} s ({stats['mean'] / info['n_cells']:.2f} s per "
+                       f"cell); exact {_fmt(info.get('exact'), '.4f')}, within 1 "
+                       f"{_fmt(info.get('within_one'), '.4f')}")
+    return "\n".join(out)
+
+
+def parts_lines(data) -> str:
+    """Each measured file with its date and commit; stale parts flagged."""
+    out = []
+    for p in data.get("parts", []):
+        flag = " **stale: its latest measurement failed**" if p.get("stale") else ""
+        out.append(f"- {p['file']}: {p.get('datetime')}, commit {str(p.get('commit'))[:7]}{flag}")
+    return "\n".join(out)
+
+
 def other_tables(data) -> str:
     out = defaultdict(list)
     for name, group, stats, info in _rows(data):
@@ -76,8 +100,16 @@ def main(path: str) -> None:
     m = data.get("machine_info", {})
     print(f"Machine: {m.get('cpu', {}).get('brand_raw', '?')}, "
           f"{m.get('cpu', {}).get('count', '?')} CPUs; {data.get('datetime', '')}\n")
+    parts = parts_lines(data)
+    if parts:
+        print("Parts (each measured in its own process):\n")
+        print(parts + "\n")
     print("### W1 (HH 1952, I_app over 0..20 uA/cm^2, dt = 0.025 ms)\n")
     print(w1_table(data))
+    lsoda = lsoda_lines(data)
+    if lsoda:
+        print("\nBaseline for exactness:\n")
+        print(lsoda)
     extra = extrapolated_lines(data)
     if extra:
         print("\nSerial per-cell peers, extrapolated linearly to N = 10 000:\n")

@@ -9,7 +9,11 @@ Each ``bench_*.py`` file runs in its own ``pytest --benchmark-enable`` process a
 (one pytest session writes its JSON only at the end). The parts are then merged into one
 pytest-benchmark JSON, ``benchmarks/results/latest.json``, which ``benchmarks/report.py`` and
 ``notebooks/05_performance.ipynb`` read. Baselines and the runs they are compared with are in
-the same file, so every ratio comes from one session.
+the same file, so every ratio within a file comes from one process; the report's peer rows
+(``bench_peers``) are divided by ``bench_w1``'s baselines, measured in another process. Each
+part's date and commit are recorded in ``parts``; a part whose latest measurement failed is
+merged with ``"stale": true`` (its numbers are from its earlier, successful run) and the
+failure is listed in ``failed_parts``.
 """
 
 from __future__ import annotations
@@ -49,8 +53,9 @@ def run_part(stem: str) -> bool:
     return ok
 
 
-def merge(parts: list[Path], dest: Path = LATEST) -> dict:
-    """Concatenate the ``benchmarks`` lists of pytest-benchmark JSON files into ``dest``."""
+def merge(parts: list[Path], dest: Path = LATEST, failed: tuple[str, ...] = ()) -> dict:
+    """Concatenate the ``benchmarks`` lists of pytest-benchmark JSON files into ``dest``; the
+    parts of the files in ``failed`` (stems whose measurement just failed) are marked stale."""
     merged: dict | None = None
     for p in parts:
         data = json.loads(p.read_text())
@@ -60,9 +65,12 @@ def merge(parts: list[Path], dest: Path = LATEST) -> dict:
         else:
             merged["benchmarks"].extend(data["benchmarks"])
         merged["parts"].append({"file": p.stem, "datetime": data.get("datetime"),
-                                "commit": data.get("commit_info", {}).get("id")})
+                                "commit": data.get("commit_info", {}).get("id"),
+                                "stale": p.stem in failed})
     if merged is None:
         raise SystemExit("no benchmark results to merge")
+    now = time.strftime("%Y-%m-%dT%H:%M:%S")
+    merged["failed_parts"] = [{"file": stem, "failed_at": now} for stem in failed]
     dest.write_text(json.dumps(merged, indent=1))
     return merged
 
@@ -84,8 +92,12 @@ def main(argv=None) -> int:
         if not run_part(stem):
             failed.append(stem)
     parts = [PARTS / f"{s}.json" for s in ORDER if (PARTS / f"{s}.json").exists()]
-    merged = merge(parts)
+    merged = merge(parts, LATEST, failed=tuple(failed))
     print(f"{LATEST}: {len(merged['benchmarks'])} benchmarks from {len(parts)} files")
+    stale = [p["file"] for p in merged["parts"] if p["stale"]]
+    if stale:
+        print(f"stale (their last measurement failed; earlier numbers kept, marked in the "
+              f"file): {', '.join(stale)}")
     return 1 if failed else 0
 
 

@@ -5,8 +5,8 @@ against.
 Everything here is written independently of ``biophys`` (own equations, own integrators), so
 it can serve as the reference for the code under test:
 
-* :func:`reference_counts`: classic RK4 at dt = 0.005 ms (the issue's reference; it agrees with
-  LSODA at rtol 1e-10, checked on a subset by :func:`lsoda_counts`), compiled with Numba,
+* :func:`reference_counts`: classic RK4 at dt = 0.005 ms (the issue's reference; LSODA at rtol
+  1e-8 counts the same spikes on the subset ``bench_w1`` runs, asserted there), compiled with Numba,
   one cell per ``prange`` iteration, libm ``exp``. Cached under ``.benchmarks/`` keyed on a
   hash of this file and the arguments (regenerated automatically when either changes).
 * :func:`numba_loop_counts`: the "straightforward Numba loop" baseline of the issue
@@ -229,6 +229,26 @@ def agreement(counts: np.ndarray, reference: np.ndarray) -> dict[str, float]:
     d = np.abs(np.asarray(counts) - np.asarray(reference))
     return {"exact": float(np.mean(d == 0)), "within_one": float(np.mean(d <= 1)),
             "max_abs_diff": int(d.max()) if d.size else 0}
+
+
+#: The least agreement with the RK4 reference a W1 run must reach, as (field of
+#: :func:`agreement`, fraction of cells); a benchmark falling short fails instead of
+#: publishing its speed. The error-controlled methods and LSODA count every cell's spikes
+#: exactly; second-order fixed steps at dt = 0.025 ms miss by more than one spike in at most
+#: 6 of 10 000 cells (session 36: within one for 0.9994-0.9997); rl1, first order, is within
+#: one for 0.967 of them. Methods not listed are held to :data:`MIN_AGREEMENT_FIXED_STEP`.
+MIN_AGREEMENT = {"adaptive": ("exact", 1.0), "lsoda": ("exact", 1.0),
+                 "rl1": ("within_one", 0.95)}
+MIN_AGREEMENT_FIXED_STEP = ("within_one", 0.999)
+
+
+def check_agreement(method: str, agreement_: dict[str, float]) -> None:
+    """Raise ``AssertionError`` if ``agreement_`` (from :func:`agreement`) falls short of
+    :data:`MIN_AGREEMENT` for ``method``."""
+    field, least = MIN_AGREEMENT.get(method, MIN_AGREEMENT_FIXED_STEP)
+    assert agreement_[field] >= least, (
+        f"W1 {method}: {field} = {agreement_[field]:.4f} of the cells agree with the RK4 "
+        f"reference, below the {least} this method reaches ({agreement_})")
 
 
 def threads() -> int:

@@ -41,3 +41,67 @@ def test_unknown_file_is_a_clear_error(capsys):
     with pytest.raises(SystemExit):
         mod.main(["bench_nope"])
     assert "unknown benchmark file(s) bench_nope; valid: bench_kernels" in capsys.readouterr().err
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_a_failed_measurement_marks_its_kept_part_stale(tmp_path, monkeypatch, capsys):
+    """A file whose measurement fails keeps its earlier part (by design: an interrupted run
+    keeps what it finished), which was merged as if current (found in review, helper 89)."""
+    mod = _run_all()
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for stem in mod.ORDER[:2]:
+        (parts / f"{stem}.json").write_text(json.dumps(
+            {"commit_info": {"id": "old"}, "datetime": "2020-01-01T00:00:00",
+             "benchmarks": [{"name": stem, "group": "g", "stats": {"mean": 1.0},
+                             "extra_info": {}}]}))
+    monkeypatch.setattr(mod, "PARTS", parts)
+    monkeypatch.setattr(mod, "LATEST", tmp_path / "latest.json")
+    monkeypatch.setattr(mod, "run_part", lambda stem: stem != mod.ORDER[1])
+    assert mod.main(list(mod.ORDER[:2])) == 1
+    data = json.loads((tmp_path / "latest.json").read_text())
+    assert [(p["file"], p["stale"]) for p in data["parts"]] == [(mod.ORDER[0], False),
+                                                               (mod.ORDER[1], True)]
+    assert [f["file"] for f in data["failed_parts"]] == [mod.ORDER[1]]
+    assert "stale (their last measurement failed" in capsys.readouterr().out
+    report = _load("report")
+    assert f"- {mod.ORDER[1]}: 2020-01-01T00:00:00, commit old **stale" in \
+        report.parts_lines(data)
+    assert "stale" not in report.parts_lines(data).splitlines()[0]
+
+
+def test_report_shows_the_lsoda_baseline():
+    report = _load("report")
+    data = {"benchmarks": [{"name": "test_w1_lsoda_subset", "group": "W1 LSODA subset",
+                            "stats": {"mean": 4.0},
+                            "extra_info": {"method": "lsoda", "n_cells": 8, "exact": 1.0,
+                                           "within_one": 1.0}}]}
+    assert report.lsoda_lines(data) == ("- LSODA (rtol 1e-8), 8 cells of W1, one at a time: "
+                                        "4.0 s (0.50 s per cell); exact 1.0000, within 1 1.0000")
+
+
+def test_w1_agreement_check_fails_short_runs():
+    """The W1 benchmarks' agreement figures are asserted, not only stored: each method's
+    bound passes the recorded measurement and fails a run that counts worse."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        w1 = _load("w1")
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    import pytest
+
+    ok = {"exact": 0.96, "within_one": 0.9995, "max_abs_diff": 30}
+    w1.check_agreement("rl2", ok)
+    with pytest.raises(AssertionError, match="W1 rl2: within_one = 0.9980"):
+        w1.check_agreement("rl2", {**ok, "within_one": 0.998})
+    with pytest.raises(AssertionError, match="W1 adaptive: exact = 0.9999"):
+        w1.check_agreement("adaptive", {**ok, "exact": 0.9999, "within_one": 1.0})
+    w1.check_agreement("rl1", {**ok, "within_one": 0.967})
