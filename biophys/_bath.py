@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 #: Provenance values of conditions that differ between the points of a sweep.
 SWEPT = "varied (see the coordinates)"
 DERIVED = "derived per point from the swept quantities (see substitution_rule)"
+#: The bath fields each derived field is computed from (biophys.Solution: Na_o under
+#: substitution="equimolar_Na", Cl_o by electroneutrality), in the order they are derived.
+_DERIVED_FROM = {"Na_o": ("K_o",), "Cl_o": ("Na_o", "K_o", "Ca_o", "Mg_o")}
 #: The substitution rule recorded when the conditions are set one by one (or not at all).
 INDEPENDENT = "none (conditions set independently)"
 
@@ -303,6 +306,11 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
                 part[q] = how
                 if q in part.get("from_model", []):
                     part["from_model"].remove(q)
+    # a field the bath derives from one that differs between points differs too, whether or
+    # not the model has a condition for it (Cl_o follows a swept Mg_o)
+    for q, inputs in _DERIVED_FROM.items():
+        if q in rec.get("derived", ()) and any(rec.get(i) in (SWEPT, DERIVED) for i in inputs):
+            rec[q] = DERIVED
     if isinstance(solution, (Solution, Cytosol)):
         cond = set(model.condition_names)
         fields = set(_BATH) | set(Cytosol._fields())

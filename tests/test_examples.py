@@ -45,3 +45,23 @@ def test_python_example_draws_no_warm_up_warning(model):
         bp.sweep(model, grid={"K_o": [4.0, 8.0], "Mg_o": [0.5, 1.0]}, **ex.RUNS[model],
                  conditions=bp.Solution(substitution="equimolar_Na"), metrics=ex.METRICS[model],
                  dry_run=True, progress=False)
+
+
+def test_python_example_prints_small_values_and_units():
+    """mean_Ca_i is in mM (1e-4): the table rounded it to 4 decimals, so 75.7 and 118.7 nM
+    both printed 0.0001 (found in review, helper 89)."""
+    import numpy as np
+    import xarray as xr
+
+    ca = xr.DataArray(np.array([7.57e-5, 1.187e-4]), dims="K_o", coords={"K_o": [4.0, 5.4]},
+                      attrs={"units": "mM"})
+    text = _example().table_text(xr.Dataset({"mean_Ca_i": ca}), ["mean_Ca_i"])
+    assert "mean_Ca_i (mM)" in text
+    assert "7.57e-05" in text and "0.0001187" in text
+
+
+def test_python_example_keeps_zg_cell_inside_its_calibrated_k_o():
+    """zg_cell is calibrated at 2-8 mM K_o (README); the example's default grid reached 12."""
+    k_o = _example().K_O["zg_cell"]
+    for axis in k_o:
+        assert 2.0 <= min(axis) and max(axis) <= 8.0

@@ -97,6 +97,19 @@ def test_swept_conditions_are_not_recorded_as_their_base_value():
     assert ds.attrs["substitution_rule"].startswith("equimolar_Na: Na_o = 140 - (K_o - 4) mM")
 
 
+def test_derived_cl_o_of_a_swept_cation_is_recorded_as_varying():
+    """zg_cell has no Cl_o condition, so Cl_o was recorded as one number (150 mM) although the
+    electroneutral rule gives 148.5-152 mM across a swept Mg_o (found in review, helper 89)."""
+    kw = dict(t_end=100.0, dry_run=True, progress=False)
+    for grid in ({"Mg_o": [0.25, 2.0]}, {"Ca_o": [1.0, 2.0]}):
+        sol = json.loads(bp.sweep("zg_cell", grid=grid, conditions=Solution(), **kw)
+                         .attrs["solution"])
+        assert sol["Cl_o"].startswith("derived per point"), (grid, sol["Cl_o"])
+    sol = json.loads(bp.sweep("zg_cell", grid={"g_KCa": [0.1, 0.2]}, conditions=Solution(),
+                              **kw).attrs["solution"])
+    assert sol["Cl_o"] == 150.0  # nothing it is derived from varies
+
+
 def test_the_readme_bath_is_its_own_reference():
     """README: Solution(K_o=5.4, Na_o=140, ..., substitution="equimolar_Na") swept over K_o."""
     from biophys._design import Mapper, make_design
