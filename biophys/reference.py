@@ -9,17 +9,26 @@ published numbers use independent implementations instead.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._engine import check_time
+from . import _bath
+from ._checks import checked_number, did_you_mean
+from ._engine import _tolerances
 from ._model import Model
 from .kernels.protocol import block_parameters
 from .models import get_model
 from .simulate import changed_parameters, trace_dataset
-from .stimulus import NO_STIMULUS
+from .stimulus import NO_STIMULUS, warn_after_end
+
+#: The ``solve_ivp`` methods a reference may use (implicit ones for stiff models).
+METHODS = ("LSODA", "Radau", "BDF", "DOP853", "RK45")
+#: Valid relative tolerance of a reference (dimensionless): tight, above SciPy's floor of
+#: 100 machine epsilons (below it SciPy raises rtol itself and says so).
+RTOL_RANGE = (1e-13, 1e-3)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -35,6 +44,13 @@ def _segments(stimulus, t_end: float) -> list[tuple[float, float, float]]:
         value = float(stim_v[idx]) if idx >= 0 else 0.0
         out.append((a, b, value))
     return out
+
+
+def _atol_text(atol: np.ndarray) -> str:
+    """One value if every state has it, else the list."""
+    if np.all(atol == atol[0]):
+        return f"{atol[0]:g}"
+    return "[" + ", ".join(f"{a:g}" for a in atol) + "]"
 
 
 def solve(
@@ -54,16 +70,33 @@ def solve(
     """Reference solution of one cell with :func:`scipy.integrate.solve_ivp`.
 
     Parameters are as for :func:`biophys.simulate`; ``method`` is a ``solve_ivp`` method
-    (``"LSODA"``, ``"Radau"``, ``"BDF"``, ``"DOP853"``), ``rtol``/``atol`` its tolerances and
-    ``max_step`` (ms) its largest step. Returns a Dataset shaped like ``simulate``'s, sampled
-    every ``record_every`` ms (dense output), with ``spike_times`` located as solver events.
+    (:data:`METHODS`), ``rtol`` its relative tolerance (in :data:`RTOL_RANGE`), ``atol`` its
+    absolute tolerance (state units, > 0; one value or one per state) and ``max_step`` (ms)
+    its largest step. Returns a Dataset shaped like ``simulate``'s, sampled every
+    ``record_every`` ms (dense output), with ``spike_times`` located as solver events. Bad
+    values are a ``ValueError`` naming the argument, its unit and range; parameters outside
+    their physiological range and a stimulus after ``t_end`` are warned about as by
+    ``simulate``.
     """
     from scipy.integrate import solve_ivp  # imported here: keeps `import biophys` light
 
     m = get_model(model)
     p = m.parameter_vector(params)
+    _bath.range_warnings(m, params, None)
     y0 = m.state_vector(initial)
-    t_end_f, _, _ = check_time(t_end, record_every)
+    t_end_f = checked_number(t_end, "t_end", "ms", 0.0, low_open=True)
+    record_every = checked_number(record_every, "record_every", "ms", 0.0, t_end_f,
+                                  low_open=True, note=" (the run's length)")
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValueError(f"method = {method!r} is not one of the reference's solve_ivp "
+                         f"methods {METHODS}{did_you_mean(method, METHODS)}")
+    rtol = checked_number(rtol, "rtol", "1", *RTOL_RANGE,
+                          note=" (a reference's tolerance is tight)")
+    _, atol = _tolerances(rtol, atol, len(m.states))
+    if not (isinstance(max_step, (int, float)) and max_step == math.inf):
+        max_step = checked_number(max_step, "max_step", "ms", 0.0, low_open=True,
+                                  note=" (or inf, no limit)")
+    warn_after_end(stimulus, t_end_f)
     if isinstance(record, str):
         record = (record,)
     idx = [m.variable_index(r) for r in record]
@@ -123,5 +156,6 @@ def solve(
     return trace_dataset(m, times, rec, record, spikes,
                          f"{method} event location", y, changed_parameters=changed_parameters(m, p),
                          t_end=t_end_f,
-                         integrator=f"scipy solve_ivp {method} rtol={rtol:g} atol={atol:g}",
+                         integrator=f"scipy solve_ivp {method} rtol={rtol:g} atol="
+                                    f"{_atol_text(atol)} max_step={max_step:g} ms",
                          status=status)

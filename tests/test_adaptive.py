@@ -74,6 +74,11 @@ def test_trace_and_spike_times_match_lsoda_and_shrink_with_rtol():
         errs.append((np.max(np.abs(st - ref_spikes)), v_err))
     assert errs[-1][0] < 1e-5 and errs[-1][1] < 1e-3  # ms, mV
     assert errs[0][0] > errs[1][0] > errs[2][0]  # tolerance proportionality
+    # the error at the loosest rtol is about what it asks for (measured 1.1e-5 ms and 0.0086
+    # mV; an error estimate scaled by 0.1, i.e. a 10x looser control, gives 2.8e-4 ms and
+    # 0.16 mV, which the decreasing sequence and the rtol 1e-9 bounds above, set by the LSODA
+    # reference's own error, let pass: helper 90's break A1)
+    assert errs[0][0] < 3e-5 and errs[0][1] < 0.03  # ms, mV at rtol 1e-5
 
 
 def test_pulse_edges_are_respected_threshold_692():

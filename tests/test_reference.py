@@ -53,3 +53,35 @@ def test_reference_dataset_has_the_layout_of_simulate():
     assert list(fin_ref) == list(fin) == ["V", "m", "h", "n"]
     assert abs(fin_ref["m"] - ref.m.values[-1]) < 1e-12 and fin["m"] == ds.m.values[-1]
     assert ref.attrs["changed_parameters"] == ds.attrs["changed_parameters"] == '{"I_app": 10.0}'
+
+
+def test_bad_inputs_are_named_errors():
+    """The tolerances went to solve_ivp unchecked: atol = nan gave a wrong trace marked 'ok',
+    rtol = 0.5 a loose 'reference', a bad record_every an error about dt (found in review,
+    helper 90)."""
+    import pytest
+
+    cases = [({"atol": float("nan")}, r"atol = nan \(state units\) must be finite and > 0"),
+             ({"atol": -1.0}, r"atol = -1.0 \(state units\) must be finite and > 0"),
+             ({"rtol": 0.5}, r"rtol = 0.5 \(dimensionless\) must be in \[1e-13, 0.001\]"),
+             ({"rtol": 0.0}, r"rtol = 0.0 \(dimensionless\) must be in"),
+             ({"max_step": 0.0}, r"max_step = 0.0 ms must be finite and > 0 \(or inf"),
+             ({"record_every": 0.0}, r"record_every = 0.0 ms must be in \(0, 5"),
+             ({"record_every": 10.0}, r"record_every = 10.0 ms must be in \(0, 5"),
+             ({"method": "lsoda"}, r"method = 'lsoda' is not one of the reference's")]
+    for kw, match in cases:
+        with pytest.raises(ValueError, match=match):
+            reference.solve("hh1952", 5.0, **kw)
+
+
+def test_tolerances_used_are_recorded_and_warnings_match_simulate():
+    import pytest
+
+    ds = reference.solve("hh1952", 2.0, rtol=1e-8, atol=[1e-6, 1e-9, 1e-9, 1e-9],
+                         max_step=0.5)
+    assert ds.attrs["integrator"] == ("scipy solve_ivp LSODA rtol=1e-08 atol=[1e-06, 1e-09, "
+                                      "1e-09, 1e-09] max_step=0.5 ms")
+    with pytest.warns(UserWarning, match="at or after t_end"):
+        reference.solve("hh1952", 5.0, stimulus=bp.Pulse(10.0, 50.0, 1.0))
+    with pytest.warns(UserWarning, match="K_o = 0.008 mM is outside the physiological range"):
+        reference.solve("beta_cell", 1.0, params={"K_o": 0.008}, record_every=0.5)
