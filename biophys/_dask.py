@@ -84,6 +84,24 @@ def _accepts_n_workers(client) -> bool:
         return False
 
 
+def check_cluster_options(backend: str, client, address, n_workers) -> None:
+    """Refuse a cluster option that would be ignored: ``client``/``address`` without the dask
+    backend, and more than one way of choosing the cluster."""
+    given = [name for name, v in (("client", client), ("address", address)) if v is not None]
+    if given and backend != "dask":
+        raise ValueError(
+            f"{' and '.join(given)} given with backend = {backend!r}: a Dask cluster is used "
+            "only with backend='dask' (the threads backend runs in this process); give "
+            "backend='dask' or leave them out")
+    if backend == "dask" and n_workers is not None:
+        given.append("n_workers")
+    if len(given) > 1:
+        raise ValueError(
+            f"{', '.join(given)} given together: the dask backend uses client=, or else "
+            "address= (a running scheduler), or else a local cluster of n_workers processes "
+            "started for the call; give one of them")
+
+
 #: LocalCluster options for a cluster without a dashboard: ``dashboard_address=None`` alone
 #: still starts the scheduler's HTTP server on port 8787 (a second sweep running at the same
 #: time then warns that the port is in use); here it takes a free loopback port and serves no

@@ -29,6 +29,7 @@ from ._checkpoint import Checkpoint, array_digest, settings_hash
 from ._checks import checked_flag, checked_number
 from ._chunk import SweepSpec, compute_chunk
 from ._compile import BLOCK
+from ._dask import check_cluster_options
 from ._design import Design, Mapper, make_design, resolve_traces
 from ._initial import Initial, resolve_initial
 from ._model import Model
@@ -126,24 +127,6 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         **{k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.tolerances},
         **({"retry": json.loads(retry_record)} if spec.retry is not None else {}),
     }
-
-
-def _check_dask_options(backend: str, client, address, n_workers) -> None:
-    """Refuse a cluster option that would be ignored: ``client``/``address`` without the dask
-    backend, and more than one way of choosing the cluster."""
-    given = [name for name, v in (("client", client), ("address", address)) if v is not None]
-    if given and backend != "dask":
-        raise ValueError(
-            f"{' and '.join(given)} given with backend = {backend!r}: a Dask cluster is used "
-            "only with backend='dask' (the threads backend runs in this process); give "
-            "backend='dask' or leave them out")
-    if backend == "dask" and n_workers is not None:
-        given.append("n_workers")
-    if len(given) > 1:
-        raise ValueError(
-            f"{', '.join(given)} given together: the dask backend uses client=, or else "
-            "address= (a running scheduler), or else a local cluster of n_workers processes "
-            "started for the call; give one of them")
 
 
 def sweep(
@@ -351,7 +334,7 @@ def sweep(
                          "shards share, from which the assembling run reads their chunks)")
     if backend not in BACKENDS:
         raise ValueError(f"backend = {backend!r} is not one of {BACKENDS}")
-    _check_dask_options(backend, client, address, n_workers)
+    check_cluster_options(backend, client, address, n_workers)
     if isinstance(metrics, str):
         metrics = (metrics,)
     plan = _metrics.plan(m, metrics)
