@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 #: Provenance values of conditions that differ between the points of a sweep.
 SWEPT = "varied (see the coordinates)"
 DERIVED = "derived per point from the swept quantities (see substitution_rule)"
-#: The bath fields each derived field is computed from (biophys.Solution: Na_o under
-#: substitution="equimolar_Na", Cl_o by electroneutrality), in the order they are derived.
-_DERIVED_FROM = {"Na_o": ("K_o",), "Cl_o": ("Na_o", "K_o", "Ca_o", "Mg_o")}
 #: The substitution rule recorded when the conditions are set one by one (or not at all).
 INDEPENDENT = "none (conditions set independently)"
 
@@ -198,8 +195,11 @@ def warn_outside_range(name: str, values: Any, unit: str | None = None, prefix: 
     return True
 
 
-def swept_bath_warnings(base, baths: Sequence[Any], model: Model) -> None:
-    """One physiological-range warning per field for the baths of a sweep's points.
+def swept_bath_warnings(base, baths: Sequence[Any], model: Model) -> tuple[str, ...]:
+    """One physiological-range warning per field for the baths of a sweep's points; returns
+    the fields whose value at some point is not the base bath's (derived ones included, e.g.
+    a ``Cl_o`` that follows a swept ``Mg_o``: :func:`solution_record` records them as derived
+    per point).
 
     The fields of the baths a sweep made from ``base`` (one :class:`biophys.Solution` or
     :class:`biophys.Cytosol` per combination of swept values, built without their own
@@ -210,18 +210,22 @@ def swept_bath_warnings(base, baths: Sequence[Any], model: Model) -> None:
     a Solution does. Baths of other types are not checked.
     """
     if not hasattr(base, "resolve") or not hasattr(base, "values"):
-        return
+        return ()
     own = base.resolve(model).values()
     found: dict[str, list[float]] = {}
+    skip: set[str] = set()
     for bath in baths:
         r = bath.resolve(model)
-        skip = {d for d in getattr(r, "_derived", ()) if d != "Na_o"}
+        skip.update(d for d in getattr(r, "_derived", ()) if d != "Na_o")
         for name, v in r.values().items():
-            if name not in skip:
-                found.setdefault(name, []).append(v)
-    for name, values in found.items():
-        if any(v != own.get(name) for v in values):
-            warn_outside_range(name, values, prefix="sweep: ")
+            found.setdefault(name, []).append(v)
+    # a field that differs between points differs from the base at some point
+    differ = tuple(name for name, values in found.items()
+                   if any(v != own.get(name) for v in values))
+    for name in differ:
+        if name not in skip:
+            warn_outside_range(name, found[name], prefix="sweep: ")
+    return differ
 
 
 def range_warnings(model: Model, params: Mapping[str, Any] | None, given_conditions,
@@ -306,11 +310,6 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
                 part[q] = how
                 if q in part.get("from_model", []):
                     part["from_model"].remove(q)
-    # a field the bath derives from one that differs between points differs too, whether or
-    # not the model has a condition for it (Cl_o follows a swept Mg_o)
-    for q, inputs in _DERIVED_FROM.items():
-        if q in rec.get("derived", ()) and any(rec.get(i) in (SWEPT, DERIVED) for i in inputs):
-            rec[q] = DERIVED
     if isinstance(solution, (Solution, Cytosol)):
         cond = set(model.condition_names)
         fields = set(_BATH) | set(Cytosol._fields())

@@ -253,6 +253,8 @@ class Mapper:
         self.table = np.zeros((0, 0))
         #: parameters the bath rule sets to the same value at every point
         self.constants: dict[str, float] = {}
+        #: bath and cytosol fields whose value differs between points (model condition or not)
+        self.bath_varied: tuple[str, ...] = ()
         derived: list[str] = []
         if self.sol_axes:
             if design.kind == "grid":
@@ -276,7 +278,7 @@ class Mapper:
                     except (TypeError, ValueError) as exc:
                         raise ValueError(f"bath/cytosol at {changes}: {exc}") from None
             _replay_bath_warnings(caught, solution, model)
-            swept_bath_warnings(solution, baths, model)
+            self.bath_varied = swept_bath_warnings(solution, baths, model)
             keys = [k for k in model.parameter_names if any(k in r for r in rows)]
             derived = [k for k in keys if k not in direct_names]
             self.table = np.array([[r.get(k, math.nan) for k in derived] for r in rows])

@@ -165,8 +165,9 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
     return t_end_f, dt_f, w
 
 
-def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
-    r = checked_number(rtol, "rtol", "1", 1e-14, 0.1)
+def checked_atol(atol, n_states: int) -> np.ndarray:
+    """``atol`` (state units) as one value per state: finite and > 0, a scalar or one value
+    per state, else a ``ValueError`` naming it."""
     a = real_values(atol)
     ok = a is not None and (a.ndim == 0 or a.shape == (n_states,))
     if ok:
@@ -174,7 +175,11 @@ def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
     if not ok or not np.all(np.isfinite(a)) or np.any(a <= 0):
         raise ValueError(f"atol = {atol!r} (state units) must be finite and > 0, a scalar or one "
                          f"value per state ({n_states})")
-    return r, a
+    return a
+
+
+def _tolerances(rtol, atol, n_states: int) -> tuple[float, np.ndarray]:
+    return checked_number(rtol, "rtol", "1", 1e-14, 0.1), checked_atol(atol, n_states)
 
 
 def tolerance_kwargs(method: str, rtol, atol, n_states: int) -> dict:

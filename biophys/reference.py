@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _bath
 from ._checks import checked_number, did_you_mean
-from ._engine import _tolerances
+from ._engine import checked_atol
 from ._model import Model
 from .kernels.protocol import block_parameters
 from .models import get_model
@@ -92,7 +92,7 @@ def solve(
                          f"methods {METHODS}{did_you_mean(method, METHODS)}")
     rtol = checked_number(rtol, "rtol", "1", *RTOL_RANGE,
                           note=" (a reference's tolerance is tight)")
-    _, atol = _tolerances(rtol, atol, len(m.states))
+    atol = checked_atol(atol, len(m.states))
     if not (isinstance(max_step, (int, float)) and max_step == math.inf):
         max_step = checked_number(max_step, "max_step", "ms", 0.0, low_open=True,
                                   note=" (or inf, no limit)")
