@@ -203,8 +203,10 @@ ADAPTIVE_IR_PROBE = textwrap.dedent("""
 SPIKE_PATH = ("hermite_crossing", "record_spike")
 
 
+@pytest.mark.slow
 def test_adaptive_driver_inlines_every_kernel_function():
-    """The Dormand-Prince driver's speed rests on LLVM inlining everything it calls (the
+    """(Slow: a cold compile, 10 s; the default suite keeps the SIMD checks of the rates.)
+    The Dormand-Prince driver's speed rests on LLVM inlining everything it calls (the
     model's rates, fastmath's exp and log, the template helpers) into its cell loops. When
     ``_derivative`` was also inlined at Numba IR level (session 8) the body outgrew LLVM's
     inline budget: exp, log and two helpers stayed out of line, 26 of 97 eight-wide FMAs were

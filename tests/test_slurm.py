@@ -13,6 +13,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 import biophys as bp
 from biophys.cli import main
@@ -228,8 +229,10 @@ def test_slurm_keeps_an_existing_checkpoint_and_refuses_a_foreign_one(tmp_path, 
     assert not any((tmp_path / d).exists() for d in ("x", "y", "z"))
 
 
+@pytest.mark.slow
 def test_concurrent_compilation_into_one_cache(tmp_path):
-    """The array tasks may compile at once (e.g. without the compile job): ``n`` processes
+    """(Slow: two cold compiles, about 30 s.) The array tasks may compile at once (e.g.
+    without the compile job): ``n`` processes
     compile hh1952 into an empty cache together; all succeed, and a later process loads every
     kernel from the cache (Numba's cache debug output: loaded, nothing saved) and gets the same
     numbers as the test's own process (another cache)."""
