@@ -193,7 +193,11 @@ def expm1(x):
 
 @jit
 def exprel(x):
-    """``x / (e^x - 1)`` with the limit 1 at x = 0 (within 3 ulp), vectorisable."""
+    """``x / (e^x - 1)`` with the limit 1 at x = 0 (within 3 ulp), vectorisable.
+
+    Within 3 ulp for x below 709.78 (where e^x overflows); above it the result is 0, where
+    the exact value, x e^-x, is below 3.6e-306 (for an HH rate, |V - V_half| / slope > 709).
+    """
     em = expm1(x)
     em = 1.0 if x == 0.0 else em  # 0/0 is never evaluated (no invalid-operation flag)
     return 1.0 if x == 0.0 else x / em

@@ -87,6 +87,22 @@ def test_chunk_size_for_tasks():
     assert chunk_size_for(40, 3, 64) == 14
 
 
+def test_readme_slurm_example_writes_the_array_it_describes(tmp_path, monkeypatch, capsys):
+    """The README's ``biophys slurm examples/hh_sweep.toml --tasks 16`` is described as an
+    84-point sweep in 14 chunks of 6, so 14 array tasks (it said "shard i of 16" before)."""
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    config = Path(__file__).resolve().parents[1] / "examples" / "hh_sweep.toml"
+    assert "biophys slurm examples/hh_sweep.toml --tasks 16" in readme
+    assert "84-point sweep makes 14 chunks of 6 points, so\nthe array has 14 tasks" in readme
+    monkeypatch.chdir(tmp_path)
+    assert main(["slurm", str(config), "--tasks", "16", "--checkpoint", "ckpt",
+                 "--out", "hh.nc"]) == 0
+    array = (tmp_path / "hh_sweep-slurm" / "array.sbatch").read_text()
+    assert "#SBATCH --array=0-13" in array and "--chunk-size 6" in array
+    assert "14 array tasks, not 16" in capsys.readouterr().err
+
+
 def test_generated_scripts_run_the_sweep(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "hh.toml").write_text(CONFIG)

@@ -11,7 +11,8 @@ _F22 = ("Fletcher PA, Marinelli I, Bertram R, Satin LS, Sherman AS (2022) Pulsat
         "doi:10.1152/physiol.00044.2021")
 _F23 = ("Fletcher PA, Thompson B, Liu C, Bertram R, Satin LS, Sherman AS. Ca2+ release or "
         "Ca2+ entry, that is the question: what governs Ca2+ oscillations in pancreatic beta "
-        "cells?")
+        "cells? (cited so, without journal or year, in the header of IOM_1_7.ode; the "
+        "publication was not retrieved here)")
 _C23 = ("Corradi J, Thompson B, Fletcher PA, Bertram R, Sherman AS, Satin LS (2023) J Physiol "
         "601:5655-5667")
 _FILE = "IOM_1_7.ode (github.com/artielbm/artielbm.github.io, Models/IOM1.7/IOM_1_7.ode)"
