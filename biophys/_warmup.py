@@ -9,25 +9,39 @@ import numpy as np
 from ._model import Model
 from ._warn import warn_user
 
+#: The opening of :func:`warn_lags`'s warning (a pattern for ``warnings.filterwarnings``).
+LAG_WARNING = r"metric '.*' reads .*, which follows the cell with a lag"
+
+
+def unsettled_lags(m: Model, specs, tau_of, warmup: float) -> list[tuple]:
+    """The metrics that read a lagging variable (``Model.lags``) with a warm-up shorter than
+    three of its time constants: ``(spec, tau_name, tau)`` each; ``tau_of(name)`` gives the
+    largest value (ms) the runs give the time-constant parameter ``name``."""
+    out = []
+    for spec in specs:
+        tau_name = m.lags.get(spec.var) if spec.var else None
+        if tau_name is not None:
+            tau = float(tau_of(tau_name))
+            if warmup < 3.0 * tau:
+                out.append((spec, tau_name, tau))
+    return out
+
 
 def warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) -> None:
     """Warn when a metric reads a lagging variable (``Model.lags``) and the warm-up is shorter
     than three of its time constants (more than 5% of the initial state left)."""
-    for spec in specs:
-        tau_name = m.lags.get(spec.var) if spec.var else None
-        if tau_name is None:
-            continue
-        if tau_name in mapper.names:
-            tau = float(np.max(mapper.values(0, n)[mapper.names.index(tau_name)]))
-        else:
-            tau = float(p0[m.parameter_index(tau_name)])
-        if warmup < 3.0 * tau:
-            left = math.exp(-warmup / tau) if tau > 0 else 0.0
-            warn_user(
-                f"metric {spec.name!r} reads {spec.var}, which follows the cell with a lag of "
-                f"{tau_name} = {tau:g} ms: after warmup = {warmup:g} ms {100 * left:.0f}% of "
-                f"the initial state's deviation is left; use warmup >= 3 {tau_name} "
-                f"({3 * tau:g} ms) or a smaller {tau_name}")
+    def tau_of(name):
+        if name in mapper.names:
+            return np.max(mapper.values(0, n)[mapper.names.index(name)])
+        return p0[m.parameter_index(name)]
+
+    for spec, tau_name, tau in unsettled_lags(m, specs, tau_of, warmup):
+        left = math.exp(-warmup / tau) if tau > 0 else 0.0
+        warn_user(
+            f"metric {spec.name!r} reads {spec.var}, which follows the cell with a lag of "
+            f"{tau_name} = {tau:g} ms: after warmup = {warmup:g} ms {100 * left:.0f}% of "
+            f"the initial state's deviation is left; use warmup >= 3 {tau_name} "
+            f"({3 * tau:g} ms) or a smaller {tau_name}")
 
 
 def warn_settling(m: Model, specs, warmup: float) -> None:

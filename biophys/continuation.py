@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _bath, _retry
+from . import _bath, _retry, _warmup
+from . import metrics as _metrics
 from ._checks import checked_flag, checked_number
 from ._design import _as_1d, _unit
 from ._initial import check_shared
 from ._sweep_result import status_counts
+from ._warn import warn_user
 from .models import get_model
 from .sweep import DEFAULT_METRICS, sweep
 
@@ -44,7 +46,7 @@ def hysteresis(
     *,
     grid: Mapping[str, Sequence[float]] | None = None,
     t_end: float,
-    warmup: float = 0.0,
+    warmup: float,
     metrics: Sequence[str] = DEFAULT_METRICS,
     params: Mapping[str, float] | None = None,
     conditions=None,
@@ -68,8 +70,12 @@ def hysteresis(
         Other axes, run side by side at every step (each of their points continues its own
         run); ``axis`` must not be among them.
     t_end : float
-        Duration of each run, ms; every run is a continuation, so ``warmup`` (ms, excluded from
-        the metrics) is the settling time after each step.
+        Duration of each run, ms.
+    warmup : float
+        The start of each run excluded from its metrics, ms: the settling time after each
+        step. Required: every run starts from the state the step left behind, and a metric
+        that counts the transient after the step (spikes of a cell settling into a steady
+        state, say) can differ between the passes where the cell is not bistable.
     metrics : sequence of str
         Readouts (:mod:`biophys.metrics`); ``regime`` shows bistability most directly.
     params, conditions : optional
@@ -108,8 +114,12 @@ def hysteresis(
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     common = dict(t_end=t_end, warmup=warmup, metrics=metrics, params=params,
                   conditions=conditions, final_state=True, progress=False, **sweep_kwargs)
-    # every step checked (and the record of the whole set of runs made) before any run
-    plan = sweep(m, grid={axis: steps, **others}, initial=initial, dry_run=True, **common)
+    # every step checked (and the record of the whole set of runs made) before any run; a
+    # lagging metric is warned about below, in the terms of a continuation
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_warmup.LAG_WARNING)
+        plan = sweep(m, grid={axis: steps, **others}, initial=initial, dry_run=True, **common)
+    lagging = _lagging(m, metrics, axis, steps, others, params, warmup)
     # a bath field set to one of the steps is the base point of the plan's sweep (checked
     # there); each step sweeps one value of the axis, so the field is left to that value
     fixed = _bath.set_in_solution(m, conditions).get(axis)
@@ -153,7 +163,36 @@ def hysteresis(
                 bar.update(1)
     finally:
         bar.close()
-    return _dataset(axis, steps, metrics, out, status, warm, plan, retried, t_rest)
+    ds = _dataset(axis, steps, metrics, out, status, warm, plan, retried, t_rest)
+    for name, note in lagging.items():
+        ds[name].attrs["unsettled_lag"] = note
+    return ds
+
+
+def _lagging(m: Model, metrics, axis, steps, others, params, warmup) -> dict[str, str]:
+    """The metrics that read a lagging variable with ``warmup`` under three of its time
+    constants, each with a note (also given as a warning): in a continuation such a metric
+    carries the previous step's value, so the two passes differ by their history."""
+    p0 = m.parameter_vector(params)
+
+    def tau_of(name):
+        if name == axis:
+            return np.max(steps)
+        if name in others:
+            return np.max(np.asarray(others[name], dtype=float))
+        return p0[m.parameter_index(name)]
+
+    notes = {}
+    specs = _metrics.plan(m, metrics).specs
+    for spec, tau_name, tau in _warmup.unsettled_lags(m, specs, tau_of, warmup):
+        notes[spec.name] = (
+            f"{spec.name} reads {spec.var}, which follows the cell with a lag of {tau_name} = "
+            f"{tau:g} ms; with warmup = {warmup:g} ms each step's value still carries "
+            f"{100 * np.exp(-warmup / tau) if tau > 0 else 0.0:.0f}% of the previous step's "
+            "deviation, so the two passes differ by their history, not only by their state; "
+            f"use warmup >= 3 {tau_name} ({3 * tau:g} ms), or a metric that does not lag")
+        warn_user(f"hysteresis: metric {notes[spec.name]}")
+    return notes
 
 
 def _check_values(m: Model, axis: str, values) -> np.ndarray:
@@ -224,6 +263,13 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         Relative tolerance for a continuous metric (dimensionless, finite and >= 0; 0: any
         difference; NaN on both passes counts as equal).
 
+    Raises
+    ------
+    ValueError
+        For a metric the result marks ``unsettled_lag``: it reads a variable that lags the
+        cell (e.g. ``zg_cell``'s ``aldosterone_rate``, through ``Ca_avg``) and the warm-up was
+        under three of its time constants, so each step still carries the step before it.
+
     Returns
     -------
     xarray.DataArray of bool
@@ -238,6 +284,8 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
                  and ds[v].dtype != bool]
         raise ValueError(f"no metric {metric!r} in this hysteresis result; metrics: "
                          f"{', '.join(map(str, names))}")
+    if "unsettled_lag" in ds[metric].attrs:
+        raise ValueError(f"differs({metric!r}): {ds[metric].attrs['unsettled_lag']}")
     up, down = ds[metric].sel(direction="up"), ds[metric].sel(direction="down")
     both_nan = up.isnull() & down.isnull()
     if r:

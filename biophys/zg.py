@@ -6,7 +6,9 @@ of cytosolic Ca2+ (``Ca_avg``, time constant ``tau_avg`` of minutes, see
 oscillation, ``Ca_avg`` equals the time average of ``Ca_i`` and the synthesis rate is the
 model's synthesis function of that average. :func:`steady_state` uses this to obtain the
 steady rate from a run of tens of seconds instead of many ``tau_avg``; the equivalence is
-checked against the ``Ca_avg`` state in ``tests/test_zg_cell.py``.
+checked against the ``Ca_avg`` state in
+``tests/test_zg_cell_parts.py::test_running_average_gives_the_steady_rate`` (at a short
+``tau_avg``; at the default one under ``-m slow``).
 
 Example::
 
@@ -54,6 +56,9 @@ class SteadyState:
         Synthesis rate at ``Ca_avg = mean_Ca_i``, in the unit of ``aldo_max`` (a.u./min).
     final_states : numpy.ndarray
         States at ``t_end``, shape ``(n_states, n_conditions)``.
+    status : numpy.ndarray
+        Per condition: 0 where the run finished, else the code of :func:`biophys.status_text`
+        (1: a non-finite state); the read-outs of such a condition are NaN.
     """
 
     conditions: tuple[dict[str, float], ...]
@@ -64,6 +69,7 @@ class SteadyState:
     spike_rate: np.ndarray
     aldosterone_rate: np.ndarray
     final_states: np.ndarray
+    status: np.ndarray
 
 
 #: Sources of the CaV3.2 knockout definition (see :func:`cav32_knockout`).
@@ -110,9 +116,11 @@ def task_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]
     """Parameter overrides of a TASK-1/TASK-3 knockout ``zg_cell``: ``P_TASK = 0``.
 
     The Ang II-insensitive K2P background (``P_TREK``), the Na+ leak and everything else are
-    kept, so the knockout rests where the remaining K+ background, the leak and the pump
-    balance (about -81 mV mean at 4 mM K_o, firing at about 8.7 Hz). Its aldosterone at 4 mM
-    K_o relative to the wild type's is one of the fitted ratios (x2.54 against x2.4,
+    kept. Without TASK the K+ background, the leak and the pump balance only near -41 mV (the
+    knockout with its Ca2+ channels blocked), so the knockout has no rest: at 4 mM K_o it
+    fires tonically at about 8.7 Hz, and its mean potential, about -81 mV, is held down by the
+    K(Ca) after-hyperpolarisation of each spike (down to about -93 mV). Its aldosterone at 4
+    mM K_o relative to the wild type's is one of the fitted ratios (x2.54 against x2.4,
     :data:`TASK_KNOCKOUT_SOURCE`); the bursting seen in slices is not reproduced.
 
     Parameters
@@ -227,8 +235,16 @@ def steady_state(
     Between about 7 and 7.75 mM K_o the cell is bistable: started from the model's resting
     initial state it oscillates, started from the depolarised steady state of higher K_o it
     stays there, silent, with more Ca2+ (e.g. 7.5 mM: 9.2 Hz and 196 nM against 280 nM, so
-    aldosterone x3.6 against x5.3 of the 2.5 mM rate). Each run here starts from the initial
-    state (or ``initial``); :func:`biophys.hysteresis` follows both branches.
+    aldosterone x3.6 against x5.3 of the 2.5 mM rate). Near its lower edge the depolarised
+    branch is a small subthreshold oscillation rather than a steady state (7.0 mM, reached in
+    steps of 0.125-0.25 mM from 8 mM: about 4 mV at 16 Hz), lost by 6.875 mM; a single step
+    from 8 to 7 mM ends in firing. Each run here starts from the initial state (or
+    ``initial``); :func:`biophys.hysteresis` follows both branches. Compare the branches by
+    ``mean_Ca_i`` and :func:`synthesis_rate`: the sweep metric ``aldosterone_rate`` lags by
+    ``tau_avg`` (minutes), so in a continuation it carries the step before.
+
+    A condition whose run fails (a non-finite state) has ``status`` 1 and NaN read-outs, with
+    a ``RuntimeWarning`` naming it; the other conditions are unaffected.
 
     Values outside the physiological range of a bath or cytosol field (``K_o`` typed in M,
     ...) are warned about, once per parameter, as :func:`biophys.sweep` does.
@@ -236,9 +252,22 @@ def steady_state(
     from ._bath import range_warnings
 
     m = _model(model)
+    _check_read_out(m)
+    if isinstance(conditions, Mapping) or not all(isinstance(c, Mapping) for c in conditions):
+        raise ValueError(
+            f"conditions = {reprlib.repr(conditions)} must be a sequence of mappings of parameter "
+            "overrides, one per run (e.g. [{'K_o': 5.0}] for a single run)")
     conds = tuple(dict(c) for c in conditions)
     if not conds:
         raise ValueError("conditions must contain at least one mapping of parameter overrides")
+    if initial is not None and not isinstance(initial, (Mapping, SteadyState)):
+        raise ValueError(f"initial = {reprlib.repr(initial)} must be a mapping of initial-state "
+                         "overrides or the SteadyState of an earlier call")
+    step = m.dt if dt is None else dt
+    if t_end - warmup < step:
+        raise ValueError(
+            f"warmup = {warmup!r} ms leaves less than one step (dt = {step!r} ms) of t_end = "
+            f"{t_end!r} ms to average over; warmup must be < t_end - dt")
     axes: dict[str, list[float]] = {}
     for c in conds:
         for k, v in c.items():
@@ -261,12 +290,42 @@ def steady_state(
     mean_ca = raw.obs[0, 0] / n
     t_obs = (raw.n_steps * raw.dt - raw.t_warm) / 1000.0
     nspk = raw.burst[0]  # spikes after the warm-up (burst accumulator column B_NSPK)
-    rates = np.array([_rate(m, P[:, j], mean_ca[j]) for j in range(len(conds))])
-    if np.any(raw.status != 0):
-        bad = [conds[j] for j in np.flatnonzero(raw.status)]
-        raise FloatingPointError(f"non-finite state in conditions {bad}; reduce dt")
-    return SteadyState(conds, mean_ca, raw.obs[1, 0] / n, raw.obs[1, 1], raw.obs[1, 2],
-                       nspk / t_obs, rates, raw.Y)
+    status = np.asarray(raw.status, dtype=np.int8)
+    ok = status == 0
+    rates = np.array([_rate(m, P[:, j], mean_ca[j]) if ok[j] else np.nan
+                      for j in range(len(conds))])
+    if not ok.all():
+        from ._sweep_result import STATUS
+        from ._warn import warn_user
+
+        bad = "; ".join(f"{conds[j]} ({STATUS.get(int(status[j]), status[j])})"
+                        for j in np.flatnonzero(~ok))
+        warn_user(f"steady_state: the run of conditions {bad} did not finish; their read-outs "
+                  "are NaN (status != 0), the other conditions' are unaffected", RuntimeWarning)
+
+    def kept(x):
+        return np.where(ok, x, np.nan)
+
+    return SteadyState(conds, kept(mean_ca), kept(raw.obs[1, 0] / n), kept(raw.obs[1, 1]),
+                       kept(raw.obs[1, 2]), kept(nspk / t_obs), rates, raw.Y, status)
+
+
+#: What :func:`steady_state` reads from a model: its kernel's synthesis functions and their
+#: parameters.
+READ_OUT_FUNCTIONS = ("angii_response", "aldosterone_rate")
+READ_OUT_PARAMETERS = ("AngII", "K_AT1", "tau_AT1", "aldo_max", "aldo_basal", "K_aldo",
+                       "n_aldo", "aldo_AngII_gain")
+
+
+def _check_read_out(m: Model) -> None:
+    """A ``ValueError`` before any run if ``m`` lacks the aldosterone synthesis read-out."""
+    missing = [f for f in READ_OUT_FUNCTIONS if not hasattr(m.kernel, f)]
+    missing += [q for q in READ_OUT_PARAMETERS if q not in m.parameter_names]
+    if missing or "Ca_i" not in m.state_names:
+        raise ValueError(
+            f"model {m.name!r} has no aldosterone synthesis read-out (missing: "
+            f"{', '.join(missing) or 'state Ca_i'}); steady_state runs zg_cell or a modified "
+            "copy of it")
 
 
 def aldosterone_relative(
@@ -276,16 +335,36 @@ def aldosterone_relative(
 ) -> np.ndarray:
     """Steady aldosterone synthesis of each condition relative to a reference condition.
 
-    ``reference`` defaults to ``{"K_o": 2.5}``, the baseline of the isolated canine
-    glomerulosa cell data the model is calibrated to (cited in the ``zg_cell`` model's
-    references; targets ``CANINE`` in ``tests/test_zg_cell.py``). Keyword arguments go to
-    :func:`steady_state`. Returns an array of ratios (1 = same as the reference).
+    The reference is ``{"K_o": 2.5}``, the baseline of the isolated canine glomerulosa cell
+    data the model is calibrated to (cited in the ``zg_cell`` model's references; targets
+    ``CANINE`` in ``tests/test_zg_cell.py``), updated with ``reference`` (so
+    ``reference={"AngII": 25.0}`` is 2.5 mM K_o with 25 pM Ang II; give ``K_o`` in it for
+    another baseline). Keyword arguments go to :func:`steady_state`. Returns an array of
+    ratios (1 = same as the reference); NaN for a condition whose run failed (see
+    :func:`steady_state`).
 
     A condition's overrides are not applied to the reference: ``[{"K_o": 5.0, "AngII":
     25.0}]`` compares 5 mM K_o with Ang II against 2.5 mM *without* it (x5.1). For the
     calibration's "relative to 2.5 mM K_o with the same Ang II" (x3.8) give what both share
     as ``params={"AngII": 25.0}``, or put it in ``reference``.
+
+    Raises
+    ------
+    ValueError
+        ``conditions`` not a sequence of mappings, or a ``reference`` that is no mapping.
+    FloatingPointError
+        If the reference's own run fails (every ratio would be undefined).
     """
-    ref = {"K_o": 2.5} if reference is None else dict(reference)
+    if reference is not None and not isinstance(reference, Mapping):
+        raise ValueError(f"reference = {reprlib.repr(reference)} must be a mapping of "
+                         "parameter overrides (e.g. {'K_o': 2.5, 'AngII': 25.0})")
+    if isinstance(conditions, Mapping):
+        raise ValueError(f"conditions = {reprlib.repr(conditions)} must be a sequence of "
+                         "mappings, one per condition (e.g. [{'K_o': 5.0}])")
+    ref = {"K_o": 2.5, **(reference or {})}
     ss = steady_state([ref, *conditions], **kwargs)
+    if ss.status[0] != 0:
+        raise FloatingPointError(
+            f"aldosterone_relative: the run of the reference {ref} failed (status "
+            f"{int(ss.status[0])}); no ratio can be formed")
     return ss.aldosterone_rate[1:] / ss.aldosterone_rate[0]

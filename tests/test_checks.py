@@ -286,7 +286,7 @@ def test_real_values_keeps_arrays_and_sequences_of_numbers():
      r"checkpoint = '' must be a path"),
     (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, dry_run=True, progress=None),
      r"progress = None must be True or False"),
-    (lambda: bp.hysteresis("hh1952", "I_app", [0.0, 1.0], t_end=1.0, progress="yes"),
+    (lambda: bp.hysteresis("hh1952", "I_app", [0.0, 1.0], t_end=1.0, warmup=0.0, progress="yes"),
      r"progress = 'yes' must be True or False"),
 ], ids=["dataarray_bool", "empty_checkpoint", "progress_none", "hysteresis_progress"])
 def test_session_29_review_gaps(call, message):

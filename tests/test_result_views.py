@@ -22,7 +22,7 @@ def res21():
 
 @pytest.fixture(scope="module")
 def hyst():
-    return bp.hysteresis("hh1952", "I_app", [5.0, 8.0], t_end=20.0,
+    return bp.hysteresis("hh1952", "I_app", [5.0, 8.0], t_end=20.0, warmup=0.0,
                          metrics=["spike_count"], progress=False)
 
 

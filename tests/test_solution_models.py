@@ -275,7 +275,7 @@ def test_a_sweep_warns_once_and_records_the_unused_fields_of_bath_and_cytosol():
     # hysteresis (a plan, then one sweep per step) and sensitivity (its own checks, then a
     # sweep): once too
     said, ds = _warned(lambda: bp.hysteresis(
-        "hh1952", "I_app", [0.0, 1.0], t_end=2.0, metrics=["mean_V"],
+        "hh1952", "I_app", [0.0, 1.0], t_end=2.0, warmup=0.0, metrics=["mean_V"],
         conditions=Solution(Mg_o=0.5), progress=False))
     assert len(said) == 1 and json.loads(ds.attrs["solution"])["unused"] == ["Mg_o"], said
     said, ds = _warned(lambda: bp.sensitivity(

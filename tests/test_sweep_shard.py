@@ -159,7 +159,7 @@ def test_sensitivity_shards_and_hysteresis_refuses_them(tmp_path):
     for v in full.data_vars:
         np.testing.assert_array_equal(whole[v].values, full[v].values)
     with pytest.raises(ValueError, match="shard= is not available in hysteresis"):
-        bp.hysteresis("hh1952", "I_app", [0.0, 10.0], t_end=20.0, shard="0/2")
+        bp.hysteresis("hh1952", "I_app", [0.0, 10.0], t_end=20.0, warmup=0.0, shard="0/2")
 
 
 def test_dry_run_names_the_not_simulated_status():
