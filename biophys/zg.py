@@ -253,11 +253,12 @@ def steady_state(
 
     m = _model(model)
     _check_read_out(m)
-    if isinstance(conditions, Mapping) or not all(isinstance(c, Mapping) for c in conditions):
+    given = conditions if isinstance(conditions, (Mapping, str)) else list(conditions)
+    if isinstance(given, (Mapping, str)) or not all(isinstance(c, Mapping) for c in given):
         raise ValueError(
             f"conditions = {reprlib.repr(conditions)} must be a sequence of mappings of parameter "
             "overrides, one per run (e.g. [{'K_o': 5.0}] for a single run)")
-    conds = tuple(dict(c) for c in conditions)
+    conds = tuple(dict(c) for c in given)
     if not conds:
         raise ValueError("conditions must contain at least one mapping of parameter overrides")
     if initial is not None and not isinstance(initial, (Mapping, SteadyState)):

@@ -45,6 +45,8 @@ def test_aldosterone_relative_is_the_quotient_against_its_reference():
     rate = ss.aldosterone_rate
     r = zg.aldosterone_relative([{"K_o": 5.0, "AngII": 25.0}], **kw)
     assert r[0] == rate[1] / rate[0]
+    gen = zg.steady_state(({"K_o": k} for k in (2.5, 5.0)), params={"AngII": 25.0}, **kw)
+    assert gen.aldosterone_rate[1] == rate[1]  # conditions from a generator, read once
     in_ref = zg.aldosterone_relative([{"K_o": 5.0, "AngII": 25.0}],
                                      reference={"AngII": 25.0}, **kw)
     assert in_ref[0] == rate[1] / rate[2]
