@@ -12,7 +12,8 @@ Definitions
 -----------
 spike
     An upward crossing of ``threshold`` by V: a sample pair with ``V[i] < threshold <= V[i+1]``;
-    its time is linearly interpolated between ``t[i]`` and ``t[i+1]``.
+    its time is linearly interpolated between ``t[i]`` and ``t[i+1]``. The window holds the
+    spikes with ``t_start < time <= t_end`` (the driver counts spikes after its warm-up).
 silence
     A spike-free interval longer than ``gap`` (the model's ``burst_gap``): between two spikes,
     from the start of the analysed window to the first spike, or from the last spike to the
@@ -66,8 +67,8 @@ silent-phase potential
     ``silent_V_mean`` is the time average of V over the samples below ``threshold`` inside
     complete silences (silences bounded by spikes on both sides inside the window);
     ``silent_V_min`` is the minimum of V there. For a silent cell with no spike in the window
-    both are taken over the whole window (the resting potential); in depolarisation block
-    both are NaN.
+    both are taken over the window's samples below ``threshold`` (the resting potential;
+    NaN if V never falls below it, as online); in depolarisation block both are NaN.
 spike rate
     Number of spikes in the window divided by the window duration, in Hz.
 """
@@ -144,7 +145,9 @@ class BurstStats:
     longer than the gap), ``"bursting"`` (at least two burst starts, so a period),
     ``"single spikes"`` (as bursting, but every complete burst is a single spike) or
     ``"irregular"`` (spikes, but too few bursts in the window to define a period). Undefined
-    quantities are NaN. See the module docstring for the definitions.
+    quantities are NaN. See the module docstring for the definitions; ``period_std`` is the
+    standard deviation (population, ddof = 0) of the intervals between successive burst
+    starts, ms.
     """
 
     kind: str
@@ -261,7 +264,7 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     """Core of :func:`bursts`: spike times ``st`` and (optionally) the trace in the window."""
     gap = checked_number(gap, "gap", "ms", 0.0, low_open=True)
     st = np.sort(st[np.isfinite(st)])
-    st = st[(st >= t0) & (st <= t1)]
+    st = st[(st > t0) & (st <= t1)]
     has_trace = tw is not None and tw.size > 0
     n = st.size
     rate = 1000.0 * n / (t1 - t0)
@@ -270,12 +273,15 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
 
     if n == 0:
         vmean = _time_mean(tw, Vw, np.ones(tw.size, bool)) if has_trace else nan
-        vmin = float(np.min(Vw)) if has_trace else nan
         blocked = plateau_V is not None and depolarisation_block(0, vmean, plateau_V)
         if blocked:  # kind_index gives "depolarised" for a blocked cell first
             return BurstStats("depolarised", 0, 0.0, 0, nan, nan, nan, nan, 1.0, nan, nan, nan,
                               nan, t0, t1, st, empty, empty)
-        return BurstStats("silent", 0, 0.0, 0, nan, nan, nan, nan, 0.0, nan, nan, vmean, vmin,
+        # the silent-phase potential, as online: the samples below the threshold
+        below = Vw < thr if has_trace else None
+        smean = _time_mean(tw, Vw, below) if has_trace else nan
+        smin = float(np.min(Vw[below])) if has_trace and below.any() else nan
+        return BurstStats("silent", 0, 0.0, 0, nan, nan, nan, nan, 0.0, nan, nan, smean, smin,
                           t0, t1, st, empty, empty)
 
     isi = np.diff(st)

@@ -60,10 +60,11 @@ minimum of V over the samples below ``spike_threshold`` inside silent phases bet
 after the warm-up (the driver keeps the running sums since the last spike and adds them to the
 silent-phase totals when the next spike ends a silent phase; a depolarised plateau, above, is
 dropped, so with a ``plateau_V`` the average is at or below it). A cell without spikes after
-the warm-up is silent throughout: both are taken over the whole window (its resting
-potential). Continuous spikers and cells with only one burst have no complete silent phase:
-NaN. The same definition as :func:`biophys.analysis.bursts` on a trace
-(``tests/test_metrics_silent.py`` and ``tests/test_plateau_silences.py`` check they agree).
+the warm-up is silent throughout: both are taken over the window's samples below
+``spike_threshold`` (its resting potential; NaN for a cell held above the threshold).
+Continuous spikers and cells with only one burst have no complete silent phase: NaN. The
+same definition as :func:`biophys.analysis.bursts` on a trace (``tests/test_metrics_silent.py``,
+``tests/test_plateau_silences.py`` and ``tests/test_burst_definitions.py`` check they agree).
 
 The integrator's work (``steps``, ``rejected_steps``): the steps it accepted and rejected over
 the whole run, warm-up included. With a fixed step ``steps`` is ``t_end / dt`` (or the steps
