@@ -238,10 +238,11 @@ def test_the_interval_before_the_first_spike_is_not_a_silent_phase():
 
 
 def test_a_silent_cell_reads_the_time_average_of_every_sample():
-    """No spike: the silent-phase potential is the time average over the window, each sample
-    weighing one interval (the last as the one before it), as the driver's mean of its
-    samples: V rising linearly from -70 to -60 mV in 11 equally spaced samples averages
-    -65 mV (not -65.5, without the last sample)."""
+    """No spike: the silent-phase potential is the time average over the window's samples
+    below the threshold (here all of them), each sample weighing one interval (the last as
+    the one before it), as the driver's mean of its samples: V rising linearly from -70 to
+    -60 mV in 11 equally spaced samples averages -65 mV (not -65.5, without the last
+    sample)."""
     t = np.arange(0.0, 11.0)
     s = bursts(t, -70.0 + t, THR, GAP)
     assert s.kind == "silent"
