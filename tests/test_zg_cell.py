@@ -240,6 +240,26 @@ terminator (a fast K(Ca) near 300 nM gives its after-hyperpolarisation and holds
 steady state) and is too fast to be the slow variable of a plateau; the slow SK that makes the
 plateau removes both. Not adopted.
 
+Session 41 tried the split named in session 35's conclusion: a submembrane Ca2+ compartment
+(``Ca_sm``: volume fraction 0.01-0.3 of the cytosol, chosen here; exchange with bulk Ca2+ over
+2-500 ms, around the 1-10 ms of submembrane shells in the Destexhe cad.mod notes and the 5 ms
+of Chen et al. 2008) that receives the channels' Ca2+ and feeds the fast K(Ca) (and, by switch,
+the CaV1.3 inactivation, PMCA and exchanger), with bulk Ca2+ (buffering ``f_i`` 0.002-0.01)
+driving a slow SK-like gate (0-4 mS/cm^2, half 0.2-0.45 uM, tau 5 ms-2 s) and the aldosterone
+read-out; an extra high-threshold K(Ca) on ``Ca_sm`` in some screens (scratch clone checked
+against the shipped numbers: knockout 8.67 Hz, wild type 0.22/1.50/4.28/9.22 Hz; 3 164
+parameter sets, 21 488 runs of 30 s; scripts in ``/work/scratch/s41/split``, not in the
+repository). Knockout "bursts" appear in 255 sets and the wild type's K_o series survives in 12,
+never both. The bursters are session 35's pseudo-plateaus (one or two spikes, then a -45 to
+-50 mV plateau with damped oscillations, about 1.5 s at -92 mV; e.g. period 1.9 s, 190 nM,
+x2.62 with the shipped read-out), found only with a desensitised terminator (3-10 uM) or a slow
+bulk (``f_i`` <= 0.004); then the wild type loses its slow onset (under 0.5 Hz at 4.5 mM K_o in
+1 of the 255; 0.7-1 Hz in the best three, which also fire at 8 mM), and those three's CaV3.2
+knockout fails its Ang II checks. With the shipped Ca2+ handling kept, the
+slow SK on bulk Ca2+ only slows the knockout (the adaptation of the first probes). A split
+does not separate the K(Ca)'s two roles, spike terminator and sensitive recovery variable. Not
+adopted.
+
 Oscillation frequencies of ZG cells in adrenal slices (Hu et al. 2012 J Clin Invest 122:2046;
 Guagliardo et al. 2020 Nat Commun 11:1679) could not be retrieved: only the abstracts were
 reachable ("membrane potential oscillations of low periodicity" controlled by Ang II and
