@@ -211,8 +211,8 @@ def test_hysteresis_and_sensitivity_carry_t_rest():
     """Continuation steps stop at rest as sweeps do (within the tolerance of the runs without),
     and ``sensitivity`` keeps the base run's ``t_rest`` without differentiating it."""
     kw = dict(t_end=300.0, metrics=("mean_V",), progress=False)
-    h = bp.hysteresis("hh1952", "I_app", [0.0, 2.0, 4.0], stop_at_rest=True, **kw)
-    h0 = bp.hysteresis("hh1952", "I_app", [0.0, 2.0, 4.0], **kw)
+    h = bp.hysteresis("hh1952", "I_app", [0.0, 2.0, 4.0], stop_at_rest=True, warmup=0.0, **kw)
+    h0 = bp.hysteresis("hh1952", "I_app", [0.0, 2.0, 4.0], warmup=0.0, **kw)
     assert h["t_rest"].dims == h["mean_V"].dims and np.all(np.isfinite(h["t_rest"].values))
     assert "t_rest" not in h0
     _close(h0["mean_V"].values, h["mean_V"].values)
