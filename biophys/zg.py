@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -59,6 +59,9 @@ class SteadyState:
     status : numpy.ndarray
         Per condition: 0 where the run finished, else the code of :func:`biophys.status_text`
         (1: a non-finite state); the read-outs of such a condition are NaN.
+    settings : dict
+        How the runs were made: ``model`` (name), ``params`` (the shared overrides), ``t_end``,
+        ``warmup`` and ``dt`` (ms), ``method``, and ``rtol``/``atol`` where given.
     """
 
     conditions: tuple[dict[str, float], ...]
@@ -70,6 +73,7 @@ class SteadyState:
     aldosterone_rate: np.ndarray
     final_states: np.ndarray
     status: np.ndarray
+    settings: dict = field(default_factory=dict)
 
 
 #: Sources of the CaV3.2 knockout definition (see :func:`cav32_knockout`).
@@ -198,6 +202,8 @@ def steady_state(
     method: str = _engine.DEFAULT_METHOD,
     model: str | Model | None = None,
     initial: Mapping[str, float] | SteadyState | None = None,
+    rtol: float | None = None,
+    atol: float | Sequence[float] | None = None,
 ) -> SteadyState:
     """Run every condition as one cell of an ensemble and return time averages.
 
@@ -220,11 +226,16 @@ def steady_state(
     initial : mapping or SteadyState, optional
         Initial-state overrides shared by all runs, or the result of an earlier call with the
         same conditions (the same ones, in the same order): each run then starts from that
-        call's final state of its condition, with this call's ``params`` and ``model`` (not
-        checked against the earlier call's). With the same ones it is a later window of the
+        call's final state of its condition, with this call's ``params`` and ``model``. With
+        the same ones it is a later window of the
         same runs without simulating the earlier part again: bit for bit with ``"rl1"`` and
         ``"rl2"``; ``"rl2ab"``, ``"staggered"`` and the error-controlled methods start their
-        history or step size afresh and continue to within their accuracy.
+        history or step size afresh and continue to within their accuracy. A different model
+        or different shared ``params`` than the earlier call's (its ``settings``) are warned
+        about: the runs then continue under changed conditions.
+    rtol, atol : float, optional
+        Local error tolerances of ``"adaptive"`` and ``"rosenbrock"`` (as
+        :func:`biophys.simulate`); an error with a fixed-step method.
 
     Notes
     -----
@@ -280,13 +291,17 @@ def steady_state(
         cols.append(m.parameter_vector(merged))
     P = np.stack(cols, axis=1)
     range_warnings(m, params, None, axes)  # after the valid ranges have passed
+    tol = _engine.tolerance_kwargs(method, rtol, atol, len(m.state_names))
+    settings = {"model": m.name, "params": dict(params or {}), "t_end": t_end,
+                "warmup": warmup, "dt": step, "method": method, **tol}
     if isinstance(initial, SteadyState):
         Y0 = _continued_states(m, conds, initial)
+        _warn_changed_settings(initial.settings, settings)
     else:
         y0 = m.state_vector(initial)
         Y0 = np.repeat(y0[:, None], len(conds), axis=1)
-    raw = _engine.run(m, P, Y0, t_end=t_end, dt=m.dt if dt is None else dt, warmup=warmup,
-                      observe=("Ca_i", "V"), method=method)
+    raw = _engine.run(m, P, Y0, t_end=t_end, dt=step, warmup=warmup,
+                      observe=("Ca_i", "V"), method=method, **tol)
     n = raw.n_obs_samples
     mean_ca = raw.obs[0, 0] / n
     t_obs = (raw.n_steps * raw.dt - raw.t_warm) / 1000.0
@@ -308,7 +323,20 @@ def steady_state(
         return np.where(ok, x, np.nan)
 
     return SteadyState(conds, kept(mean_ca), kept(raw.obs[1, 0] / n), kept(raw.obs[1, 1]),
-                       kept(raw.obs[1, 2]), kept(nspk / t_obs), rates, raw.Y, status)
+                       kept(raw.obs[1, 2]), kept(nspk / t_obs), rates, raw.Y, status,
+                       settings)
+
+
+def _warn_changed_settings(earlier: dict, now: dict) -> None:
+    """Warn when a continued run's model or shared parameters differ from the earlier call's."""
+    from ._warn import warn_user
+
+    changed = [k for k in ("model", "params") if k in earlier and earlier[k] != now[k]]
+    if changed:
+        warn_user("steady_state: initial= continues runs made with "
+                  + ", ".join(f"{k} = {earlier[k]!r}" for k in changed) + "; this call uses "
+                  + ", ".join(f"{k} = {now[k]!r}" for k in changed)
+                  + ": the runs continue under the changed conditions")
 
 
 #: What :func:`steady_state` reads from a model: its kernel's synthesis functions and their

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from biophys import _engine, zg
+from biophys.models import get_model
 
 #: Every value inside its declared range, yet the run blows up: a 0.1 uF/cm^2 cell driven by
 #: -1000 uA/cm^2.
@@ -103,3 +104,33 @@ def test_task_knockout_docstring_states_where_the_background_balances():
     doc = " ".join(zg.task_knockout.__doc__.split())
     assert "rests where" not in doc
     assert f"near {bal.mean_V[0]:.0f} mV" in doc
+
+
+def test_the_result_records_its_settings_and_a_continuation_under_other_ones_is_warned():
+    """SteadyState carried no record of how it was made; a continuation with other shared
+    parameters ran without a word."""
+    import warnings
+
+    conds = [{"K_o": 4.0}]
+    first = zg.steady_state(conds, params={"Mg_o": 0.5}, t_end=1000.0, warmup=500.0)
+    assert first.settings == {"model": "zg_cell", "params": {"Mg_o": 0.5}, "t_end": 1000.0,
+                              "warmup": 500.0, "dt": get_model("zg_cell").dt,
+                              "method": "rl2"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same settings: no warning
+        zg.steady_state(conds, params={"Mg_o": 0.5}, t_end=1000.0, warmup=0.0, initial=first)
+    with pytest.warns(UserWarning, match=r"params = \{'Mg_o': 0.5\}; this call uses params = "
+                                         r"\{\}"):
+        zg.steady_state(conds, t_end=1000.0, warmup=0.0, initial=first)
+
+
+def test_tolerances_reach_the_error_controlled_run_and_are_refused_with_a_fixed_step():
+    """steady_state offered "adaptive" and "rosenbrock" without rtol/atol."""
+    kw = {"t_end": 3000.0, "warmup": 1000.0, "method": "adaptive"}
+    loose = zg.steady_state([{"K_o": 6.0}], rtol=1e-3, **kw)
+    tight = zg.steady_state([{"K_o": 6.0}], rtol=1e-8, **kw)
+    assert loose.settings["rtol"] == 1e-3 and tight.settings["rtol"] == 1e-8
+    assert loose.mean_V[0] != tight.mean_V[0]  # the tolerance reached the integrator
+    assert loose.mean_V[0] == pytest.approx(tight.mean_V[0], abs=0.5)
+    with pytest.raises(ValueError, match="rtol/atol apply only to method 'adaptive'"):
+        zg.steady_state([{"K_o": 6.0}], rtol=1e-6, t_end=10.0, warmup=0.0)
