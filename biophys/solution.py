@@ -43,6 +43,7 @@ import contextvars
 import dataclasses
 import functools
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -434,10 +435,14 @@ class Solution:
                              f"{SUBSTITUTIONS}")
         if self.reference is not None:
             try:
-                k_ref, na_ref = (float(x) for x in self.reference)
-            except (TypeError, ValueError):
-                raise ValueError(f"reference = {self.reference!r} must be (K_ref, Na_ref) in "
-                                 "mM, or None for the model's own bath") from None
+                pair = tuple(self.reference)
+            except TypeError:
+                pair = ()
+            if len(pair) != 2 or not all(isinstance(x, numbers.Real)
+                                         and not isinstance(x, bool) for x in pair):
+                raise ValueError(f"reference = {self.reference!r} must be (K_ref, Na_ref), two "
+                                 "numbers in mM, or None for the model's own bath")
+            k_ref, na_ref = (float(x) for x in pair)
             if not (math.isfinite(k_ref) and math.isfinite(na_ref) and k_ref > 0
                     and na_ref > 0):
                 raise ValueError(f"reference = {self.reference!r} must be two finite values "
@@ -448,6 +453,8 @@ class Solution:
                 object.__setattr__(self, name, _check(name, getattr(self, name), _BATH_LIMITS))
         derived = []
         na = None if "Na_o" in self._derived else self.Na_o
+        if na is not None:  # a given Na_o is a number in range before any rule reads it
+            na = _check("Na_o", na, _BATH_LIMITS, warn=False)  # warned below
         if self.substitution == "equimolar_Na":
             derived.append("Na_o")
             if na is not None and self.K_o is None:
@@ -456,8 +463,7 @@ class Solution:
                     "no reference the two are the reference bath of the rule, with one Na_o is "
                     "checked against it (or omit Na_o: the rule derives it)")
             if na is not None and self.reference is None:
-                ref_na = _check("Na_o", na, _BATH_LIMITS, warn=False)  # warned below
-                object.__setattr__(self, "reference", (self.K_o, ref_na))
+                object.__setattr__(self, "reference", (self.K_o, na))
             if self.K_o is not None and self.reference is not None:
                 k_ref, na_ref = self.reference
                 rule = na_ref - (self.K_o - k_ref)
@@ -467,7 +473,7 @@ class Solution:
                         f"reference bath (K_ref = {k_ref:g}, Na_ref = {na_ref:g} mM) leaves "
                         f"Na_o = {rule:g} mM; valid K_o range for this rule: "
                         f"(0, {k_ref + na_ref:g}) mM")
-                if na is not None and abs(float(na) - rule) > 1e-9 * na_ref:
+                if na is not None and abs(na - rule) > 1e-9 * na_ref:
                     raise ValueError(
                         f"Na_o = {na!r} mM conflicts with substitution='equimolar_Na', which "
                         f"sets Na_o = Na_ref - (K_o - K_ref) = {rule:g} mM; omit Na_o or use "
@@ -521,10 +527,13 @@ class Solution:
         rule = changes.get("substitution", self.substitution)
         if rule != self.substitution and "Na_o" not in changes and self.Na_o is not None:
             if rule == "equimolar_Na":
-                # the rule derives Na_o; without a reference it starts from this bath
+                # the rule derives Na_o; without a reference it starts from this bath (with
+                # neither a reference nor K_o, Na_o stays given and the rule refuses it, as
+                # Solution(Na_o=..., substitution="equimolar_Na") does)
                 if self.reference is None and self.K_o is not None:
                     kw["reference"] = (self.K_o, self.Na_o)
-                kw["Na_o"] = None
+                if kw["reference"] is not None:
+                    kw["Na_o"] = None
             elif rule == "none":
                 kw["Na_o"] = self.Na_o  # the bath's Na+ stays where the rule left it
         kw.update(changes)

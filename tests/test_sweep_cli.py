@@ -344,7 +344,8 @@ def test_cytosol_fields_in_the_solution_table(tmp_path):
     kw = load_config(write(tmp_path, head + 'substitution = "equimolar_Na"\n'
                            'reference = [5.0, 140.0]\n'))
     assert kw["conditions"].reference == (5.0, 140.0)
-    with pytest.raises(ValueError, match=r"reference = 5\.4 must be \(K_ref, Na_ref\) in mM"):
+    with pytest.raises(ValueError,
+                       match=r"reference = 5\.4 must be \(K_ref, Na_ref\), two numbers in mM"):
         load_config(write(tmp_path, head + "reference = 5.4\n"))
 
 
