@@ -1,0 +1,248 @@
+"""Reading and checking the sweep TOML file of ``biophys sweep`` (:mod:`biophys.cli_sweep`).
+
+The TOML file names the model, the grid (or table of points), the duration, the metrics and
+the backend; see ``examples/*.toml``. Keys::
+
+    model = "beta_cell"          # required
+    t_end = 120000.0             # ms, required
+    dt = 0.1                     # ms (default: the model's step)
+    warmup = 30000.0             # ms
+    metrics = ["mean_V", "plateau_fraction"]
+    method = "rl2"               # or "adaptive", "rosenbrock" (error-controlled):
+    rtol = 1e-6                  #   their tolerances (dimensionless; atol in state units,
+    atol = 1e-8                  #   a number or one per state)
+    backend = "threads"          # or "dask"
+    chunk_size = 256
+    checkpoint = "sweep-run/"
+    progress = true
+
+    [grid]                       # one axis per name; or [points] with equal-length arrays
+    K_o = [2.0, 4.0, 8.0]
+    Mg_o = {start = 0.25, stop = 2.0, num = 4}          # linspace (log = true: geomspace)
+    glucose = {start = 5.0, stop = 20.0, step = 5.0}    # stop included (linear: no log)
+                                 # {values = [...]} is a list (no other keys with it); other
+                                 # keys are an error; an axis's values are distinct
+
+    [params]                     # fixed parameter overrides
+    [conditions]                 # fixed bath/cytosol values (no substitution rule)
+    [solution]                   # or a biophys.Solution, e.g. substitution = "equimolar_Na";
+                                 # cytosol fields (Mg_i, ATP, ...) go to its Cytosol; fields
+                                 # left out are the model's own values; fields the model
+                                 # has no condition for are warned about (not refused: a
+                                 # bath may serve several models) and listed as unused
+    [initial]                    # initial-state overrides
+    [retry]                      # rerun failed points: method = "rosenbrock", dt, rtol, atol
+    stop_at_rest = true          # (top level) or a [stop_at_rest] table with rtol, atol
+    audit = true                 # charge audit per point (top level), or an [audit] table
+                                 # with atol (mV) and rtol (see biophys.audit)
+    [dask]                       # address = "tcp://host:8786" or n_workers = 2 (local
+                                 # cluster); only with backend = "dask"
+    [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
+                                 # record_every = 10.0
+    [output]                     # out = "results.nc", plot = "heatmap.png",
+                                 # metric = "plateau_fraction", x = "K_o", y = "Mg_o"
+
+Every error is a ``ValueError`` naming the file (with the line number for malformed TOML),
+the key and, for numbers, their unit; numbers are checked by :func:`biophys.sweep` itself.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from . import _bath, _rest, _retry
+from ._checks import checked_number, did_you_mean
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+
+_TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "backend",
+        "chunk_size",
+        "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
+        "initial", "dask", "traces", "output", "description", "retry", "stop_at_rest",
+        "audit"}
+_SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
+             "traces": {"points", "record", "record_every"},
+             "output": {"out", "plot", "metric", "x", "y"}}
+
+
+def _unknown(keys, valid, where: str) -> None:
+    bad = sorted(set(keys) - set(valid))
+    if bad:
+        named = ", ".join(f"{k}{did_you_mean(k, valid)}" for k in bad)
+        raise ValueError(f"unknown key(s) {named} in {where}; valid keys: "
+                         f"{', '.join(sorted(valid))}")
+
+
+def _axis_unit(model, name: str) -> str:
+    """The unit of grid axis ``name`` of ``model`` for messages (the model's parameter, else the
+    Solution field, else "(its unit)")."""
+    from ._design import _unit
+    from .models import get_model
+
+    try:
+        m = get_model(model)
+    except (ValueError, KeyError, TypeError):
+        m = None
+    return _unit(m, name)
+
+
+def _axis(name: str, spec, unit: str = "(its unit)") -> list[float]:
+    """Axis values from a list, a number, or a table: ``{values = [...]}`` (alone),
+    ``{start, stop, num}`` (linspace; with ``log = true`` geomspace, start and stop > 0) or
+    ``{start, stop, step}`` (stop included; linear only). Other keys, and keys that do not go
+    together (``values`` with a range's keys, ``log = true`` with ``step``), are an error
+    (``unit``: the axis's unit, for messages)."""
+    if isinstance(spec, dict):
+        _unknown(spec, {"start", "stop", "num", "step", "log", "values"}, f"grid axis {name!r}")
+        if "values" in spec:
+            others = sorted(set(spec) - {"values"})
+            if others:
+                raise ValueError(
+                    f"grid axis {name!r}: values (the list of the axis's values) goes alone, "
+                    f"without {', '.join(others)}; a range is {{start, stop, num [, log]}} or "
+                    "{start, stop, step}")
+            if not isinstance(spec["values"], list):
+                raise ValueError(f"grid axis {name!r}: values = {spec['values']!r} must be a "
+                                 f"list of numbers in {unit}")
+            return list(spec["values"])
+        for key in ("start", "stop"):
+            if key not in spec:
+                raise ValueError(f"grid axis {name!r} needs {key!r} (or a list of values)")
+        start, stop = (checked_number(spec[k], f"grid axis {name!r}: {k}", unit)
+                       for k in ("start", "stop"))
+        if ("num" in spec) == ("step" in spec):
+            raise ValueError(f"grid axis {name!r} needs exactly one of num or step")
+        log = spec.get("log", False)
+        if not isinstance(log, bool):
+            raise ValueError(f"grid axis {name!r}: log = {log!r} must be true or false")
+        if log and "step" in spec:
+            raise ValueError(f"grid axis {name!r}: log = true goes with num, not with step: "
+                             "{start, stop, num, log = true} gives num values evenly spaced "
+                             "in log; {start, stop, step} is a linear range")
+        if "num" in spec:
+            num = spec["num"]
+            if not isinstance(num, int) or isinstance(num, bool) or num < 1:
+                raise ValueError(f"grid axis {name!r}: num = {num!r} must be an integer >= 1")
+            if log:
+                if start <= 0 or stop <= 0:
+                    raise ValueError(f"grid axis {name!r}: log spacing needs start, stop > 0")
+                return list(np.geomspace(start, stop, num))
+            return list(np.linspace(start, stop, num))
+        step = checked_number(spec["step"], f"grid axis {name!r}: step", unit, 0.0,
+                              low_open=True)
+        n = int(math.floor((stop - start) / step + 1e-9)) + 1
+        if n < 1:
+            raise ValueError(f"grid axis {name!r} is empty (start > stop)")
+        return list(start + step * np.arange(n))
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        return [spec]
+    if not isinstance(spec, list):
+        raise ValueError(f"grid axis {name!r} must be a list of numbers or a table "
+                         "{start, stop, num | step}")
+    return spec
+
+
+def load_config(path) -> dict:
+    """Read and check a sweep TOML file; returns keyword arguments for :func:`biophys.sweep`
+    plus ``"_output"`` (the [output] table)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such configuration file") from None
+    try:
+        cfg = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: malformed TOML: {exc}") from None
+    _unknown(cfg, _TOP, f"{path}")
+    for sec, keys in _SECTIONS.items():
+        if sec in cfg:
+            if not isinstance(cfg[sec], dict):
+                raise ValueError(f"{path}: [{sec}] must be a table")
+            _unknown(cfg[sec], keys, f"[{sec}] of {path}")
+    for key in ("model", "t_end"):
+        if key not in cfg:
+            raise ValueError(f"{path}: missing required key {key!r}")
+    if ("grid" in cfg) == ("points" in cfg):
+        raise ValueError(f"{path}: give exactly one of [grid] or [points]")
+    # numbers (t_end, dt, warmup, rtol, atol, chunk_size) are checked by sweep, whose messages
+    # give their unit and valid range (dry_run names this file)
+    types = {"model": str, "method": str, "backend": str, "checkpoint": str, "progress": bool,
+             "description": str}
+    for key, typ in types.items():
+        if key in cfg and not isinstance(cfg[key], typ):
+            raise ValueError(f"{path}: {key} = {cfg[key]!r} must be a "
+                             f"{'string' if typ is str else 'boolean (true or false)'}")
+    if "metrics" in cfg and (not isinstance(cfg["metrics"], list)
+                             or not all(isinstance(x, str) for x in cfg["metrics"])):
+        raise ValueError(f"{path}: metrics must be a list of names, e.g. [\"mean_V\"]")
+    kw: dict = {"model": cfg["model"], "t_end": cfg["t_end"]}
+    for key in ("dt", "warmup", "metrics", "method", "rtol", "atol", "backend", "chunk_size",
+                "checkpoint", "progress", "params", "initial"):
+        if key in cfg:
+            kw[key] = cfg[key]
+    for key in ("params", "initial", "conditions", "solution", "grid", "points"):
+        if key in cfg and not isinstance(cfg[key], dict):
+            raise ValueError(f"{path}: [{key}] must be a table of name = value")
+    if "grid" in cfg:
+        try:
+            kw["grid"] = {name: _axis(name, spec, _axis_unit(cfg["model"], name))
+                          for name, spec in cfg["grid"].items()}
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+    else:
+        kw["points"] = cfg["points"]
+    if "conditions" in cfg and "solution" in cfg:
+        raise ValueError(f"{path}: give [conditions] or [solution], not both")
+    if "conditions" in cfg:
+        kw["conditions"] = cfg["conditions"]
+    if "solution" in cfg:
+        kw["conditions"] = _bath.solution_from_table(cfg["solution"], f"{path}: [solution]")
+    if "retry" in cfg:
+        kw["retry"] = dict(cfg["retry"])  # its values are checked by sweep
+    if "stop_at_rest" in cfg:
+        rest = cfg["stop_at_rest"]
+        if isinstance(rest, dict):
+            _unknown(rest, _rest.KEYS, f"[stop_at_rest] of {path}")
+            rest = dict(rest)
+        elif not isinstance(rest, bool):
+            raise ValueError(f"{path}: stop_at_rest = {rest!r} must be true, false or a table "
+                             "with rtol (dimensionless) and atol (state units)")
+        kw["stop_at_rest"] = rest
+    if "audit" in cfg:
+        audit = cfg["audit"]
+        if isinstance(audit, dict):
+            _unknown(audit, ("atol", "rtol"), f"[audit] of {path}")
+            audit = dict(audit)
+        elif not isinstance(audit, bool):
+            raise ValueError(f"{path}: audit = {audit!r} must be true, false or a table with "
+                             "atol (mV) and rtol (relative to the applied charge)")
+        kw["audit"] = audit
+    dask = cfg.get("dask", {})
+    if "address" in dask:
+        kw["address"] = dask["address"]
+    if "n_workers" in dask:
+        kw["n_workers"] = dask["n_workers"]
+    tr = cfg.get("traces", {})
+    alone = sorted(set(tr) - {"points"})
+    if alone and "points" not in tr:
+        raise ValueError(f"{path}: [traces] {' and '.join(alone)} without points: they only "
+                         "apply to the traces of the points listed in [traces] points")
+    if "points" in tr:
+        kw["traces"] = tr["points"]
+    if "record" in tr:
+        kw["record"] = tr["record"]
+    if "record_every" in tr:
+        kw["record_every"] = tr["record_every"]
+    for key, value in cfg.get("output", {}).items():
+        if not isinstance(value, str):
+            raise ValueError(f"{path}: [output] {key} = {value!r} must be a string")
+    kw["_output"] = dict(cfg.get("output", {}))
+    return kw
