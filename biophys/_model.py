@@ -446,6 +446,30 @@ class Model:
         lines.extend(f"  - {r}" for r in self.references)
         return "\n".join(lines)
 
+    def registry(self) -> list[dict[str, object]]:
+        """Every parameter, state and output as one row of a provenance table.
+
+        Returns
+        -------
+        list of dict
+            In declaration order (parameters, states, outputs), each with ``kind``
+            (``"parameter"``, ``"state"``, ``"output"``), ``name``, ``value`` (default; a
+            state's initial value; NaN for an output), ``unit``, ``low`` and ``high`` (the valid
+            closed range, possibly infinite; NaN for an output), ``condition`` (set by the bath
+            or cytosol), ``description`` and ``source`` (``""`` for an output). ``biophys info
+            MODEL --format csv|json`` writes it.
+        """
+        rows: list[dict[str, object]] = []
+        for kind, qs in (("parameter", self.parameters), ("state", self.states)):
+            rows.extend({"kind": kind, "name": q.name, "value": float(q.value), "unit": q.unit,
+                         "low": float(q.bounds[0]), "high": float(q.bounds[1]),
+                         "condition": bool(q.condition), "description": q.description,
+                         "source": q.source} for q in qs)
+        rows.extend({"kind": "output", "name": o.name, "value": math.nan, "unit": o.unit,
+                     "low": math.nan, "high": math.nan, "condition": False,
+                     "description": o.description, "source": ""} for o in self.outputs)
+        return rows
+
     def describe(self) -> None:
         """Print :meth:`table`."""
         print(self.table())

@@ -139,7 +139,27 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_info(args: argparse.Namespace) -> int:
     import biophys as bp
 
-    print(bp.model(args.model).table())
+    m = bp.model(args.model)
+    if args.format == "text":
+        print(m.table())
+    elif args.format == "json":
+        import json
+        import math
+
+        def finite(x):  # JSON has no NaN or infinity: null (an output's value, an open range)
+            return x if not isinstance(x, float) or math.isfinite(x) else None
+
+        rows = [{k: finite(v) for k, v in row.items()} for row in m.registry()]
+        print(json.dumps({"model": m.name, "title": m.title, "references": list(m.references),
+                          "quantities": rows}, indent=1, ensure_ascii=False, allow_nan=False))
+    else:
+        import csv
+
+        rows = m.registry()
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        for row in rows:  # NaN (an output's value and range) as an empty field
+            w.writerow({k: "" if isinstance(v, float) and v != v else v for k, v in row.items()})
     return 0
 
 
@@ -220,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=_cmd_list)
     sp = sub.add_parser("info", help="parameter table of a model, with units and sources")
     sp.add_argument("model")
+    sp.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                    help="text (default); csv or json: every parameter, state and output with "
+                         "value, unit, valid range, condition flag, description and source "
+                         "(a provenance table; JSON adds title and references)")
     sp.set_defaults(func=_cmd_info)
     sp = sub.add_parser("simulate", help="simulate one cell and write a trace / figure",
                         description="Simulate one cell; print a one-line summary and write "
