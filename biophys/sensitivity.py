@@ -8,7 +8,10 @@ kernel, parallel, bit-identical for any thread count), and reports
 
 * ``d_<metric>``: the change of the readout per unit change of ``ln p``,
   ``(M(p (1 + h)) - M(p (1 - h))) / (ln(1 + h) - ln(1 - h))``, in the readout's unit
-  (the central difference is exact for ``M`` quadratic in ``ln p``; its error is O(h^2));
+  (exact for ``M`` linear in ``ln p``; the two runs are not symmetric about ``ln p``, at
+  ``ln(1 + h)`` and ``ln(1 - h)`` from it, so for ``M`` quadratic in ``ln p`` the quotient is
+  off by ``M'' ln(1 - h^2) / 2``, ``M''`` the second derivative in ``ln p``: the error is
+  O(h^2));
 * ``elasticity_<metric>``: ``d_<metric> / M(p)``, the relative change of the readout per
   relative change of the parameter (dimensionless; NaN where ``M(p) = 0``);
   for a negative parameter (a reversal potential, say) ``ln p`` reads ``ln |p|``: the step is
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,7 +51,13 @@ __all__ = ["sensitivity"]
 
 
 def _parameter_names(m: Model, parameters) -> list[str]:
-    names = [parameters] if isinstance(parameters, str) else list(parameters)
+    if isinstance(parameters, str):
+        names = [parameters]
+    elif isinstance(parameters, Iterable):
+        names = list(parameters)
+    else:
+        raise ValueError(f"parameters must be a name (str) or a sequence of names of parameters "
+                         f"of model {m.name!r}, got {parameters!r}")
     if not names:
         raise ValueError("parameters must name at least one parameter of model "
                          f"{m.name!r}")

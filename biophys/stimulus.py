@@ -12,7 +12,7 @@ error-controlled methods stop at every edge.
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,12 +66,16 @@ class Steps:
                              f"{reprlib.repr(self.values)}")
         if t.ndim != 1 or t.shape != v.shape or t.size == 0:
             raise ValueError(
-                "Steps.times and Steps.values must be 1-D and of equal, non-zero length"
+                "Steps.times and Steps.values must be 1-D and of equal, non-zero length, got "
+                f"shapes {t.shape} and {v.shape}"
             )
         if not (np.all(np.isfinite(t)) and np.all(np.isfinite(v))):
-            raise ValueError("Steps.times (ms) and Steps.values must be finite")
+            raise ValueError("Steps.times (ms) and Steps.values (model current unit) must be "
+                             f"finite, got times {reprlib.repr(t.tolist())}, values "
+                             f"{reprlib.repr(v.tolist())}")
         if np.any(np.diff(t) <= 0) or t[0] < 0:
-            raise ValueError("Steps.times (ms) must be >= 0 and strictly increasing")
+            raise ValueError("Steps.times (ms) must be >= 0 and strictly increasing, got "
+                             f"{reprlib.repr(t.tolist())}")
         return t, v, False
 
 
@@ -94,12 +98,23 @@ class VoltageClamp:
     steps: Sequence[tuple[float, float]] = ()
     start: float = 0.0
 
+    def __post_init__(self):
+        # a one-shot iterable (zip, map, a generator) would be used up by the first waveform()
+        # (the stimulus is checked before the run, which then saw no steps): keep its pairs
+        if isinstance(self.steps, Iterator):
+            object.__setattr__(self, "steps", tuple(self.steps))
+
     def waveform(self) -> tuple[np.ndarray, np.ndarray, bool]:
         hold = checked_number(self.holding, "VoltageClamp.holding", "mV", *_V_RANGE)
         t0 = checked_number(self.start, "VoltageClamp.start", "ms", 0.0)
+        if isinstance(self.steps, str) or not isinstance(self.steps, Iterable):
+            raise ValueError(f"VoltageClamp.steps must be a sequence of (level mV, duration ms) "
+                             f"pairs, got {reprlib.repr(self.steps)}")
         times, values = [0.0], [hold]
         t = t0
         for step in self.steps:
+            if isinstance(step, np.ndarray) and step.ndim == 1:  # a row of an (n, 2) array
+                step = tuple(step)
             if not isinstance(step, Sequence) or isinstance(step, str) or len(step) != 2:
                 raise ValueError(f"VoltageClamp.steps must be (level mV, duration ms) pairs, "
                                  f"got {reprlib.repr(step)}")

@@ -158,6 +158,39 @@ def test_bad_stimulus(stim, match):
         bp.simulate("hh1952", t_end=5.0, stimulus=stim)
 
 
+@pytest.mark.parametrize("stim, match", [
+    (bp.Steps([0.0, 1.0], [5.0]), r"non-zero length, got shapes \(2,\) and \(1,\)"),
+    (bp.Steps([0.0, 1.0], [5.0, float("inf")]),
+     r"Steps.values \(model current unit\) must be finite, got times \[0.0, 1.0\], values "
+     r"\[5.0, inf\]"),
+    (bp.Steps([1.0, 0.5], [1.0, 2.0]), r"strictly increasing, got \[1.0, 0.5\]"),
+    (bp.VoltageClamp(-70.0, None),
+     r"VoltageClamp.steps must be a sequence of \(level mV, duration ms\) pairs, got None"),
+])
+def test_bad_stimulus_is_shown(stim, match):
+    """The refusals of a Steps table show what was given (they named no value), and a clamp
+    whose steps are not a sequence is refused naming VoltageClamp.steps (a bare TypeError)."""
+    with pytest.raises(ValueError, match=match):
+        stim.waveform()
+
+
+def test_clamp_steps_from_zip_or_an_array():
+    """Steps given as zip(levels, durations) were used up by the check before the run, which
+    then held -65 mV throughout; the rows of an (n, 2) array were refused as "not pairs"."""
+    expect = ([0.0, 1.0, 6.0, 11.0], [-65.0, -40.0, 0.0, -65.0])
+    levels, durations = [-40.0, 0.0], [5.0, 5.0]
+    for steps in (zip(levels, durations, strict=True), np.array([[-40.0, 5.0], [0.0, 5.0]])):
+        vc = bp.VoltageClamp(-65.0, steps, start=1.0)
+        for _ in range(2):
+            t, v, clamp = vc.waveform()
+            assert (t.tolist(), v.tolist(), clamp) == (*expect, True)
+    ds = bp.simulate("hh1952", t_end=12.0, dt=0.01, record=["V"],
+                     stimulus=bp.VoltageClamp(-65.0, zip(levels, durations, strict=True),
+                                              start=1.0))
+    assert ds.V.sel(time=[0.5, 3.0, 8.0, 11.5]).values.ravel().tolist() == [-65.0, -40.0, 0.0,
+                                                                             -65.0]
+
+
 def _rebuilt(ds):
     """``ds`` rebuilt through xarray's ordinary conversion of ``(dims, data, attrs)`` tuples."""
     import xarray as xr

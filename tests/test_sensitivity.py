@@ -224,3 +224,12 @@ def test_base_value_of_a_perturbed_parameter_is_checked(value, message):
     with pytest.raises(ValueError, match=message):
         sensitivity("hh1952", ["g_Na"], grid={"I_app": [0.0]}, params={"g_Na": value},
                     t_end=10.0, progress=False)
+
+
+@pytest.mark.parametrize("parameters", [5, None])
+def test_parameters_that_are_no_names_are_refused(parameters):
+    """A number or None as parameters raised a bare TypeError (not iterable)."""
+    match = (r"parameters must be a name \(str\) or a sequence of names of parameters of model "
+             rf"'hh1952', got {parameters}")
+    with pytest.raises(ValueError, match=match):
+        sensitivity("hh1952", parameters, grid={"I_app": [0.0]}, t_end=1.0, progress=False)
