@@ -91,10 +91,10 @@ def test_readme_slurm_example_writes_the_array_it_describes(tmp_path, monkeypatc
     """The README's ``biophys slurm examples/hh_sweep.toml --tasks 16`` is described as an
     84-point sweep in 14 chunks of 6, so 14 array tasks (it said "shard i of 16" before)."""
     from pathlib import Path
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
     config = Path(__file__).resolve().parents[1] / "examples" / "hh_sweep.toml"
     assert "biophys slurm examples/hh_sweep.toml --tasks 16" in readme
-    assert "84-point sweep makes 14 chunks of 6 points, so\nthe array has 14 tasks" in readme
+    assert "84-point sweep makes 14 chunks of 6 points, so the array has 14 tasks" in readme
     monkeypatch.chdir(tmp_path)
     assert main(["slurm", str(config), "--tasks", "16", "--checkpoint", "ckpt",
                  "--out", "hh.nc"]) == 0
