@@ -24,6 +24,7 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -101,9 +102,16 @@ def stored_chunks(path, manifest: dict) -> tuple[int, int]:
 
 def _load_manifest(path) -> dict:
     try:
-        return json.loads((Path(path) / MANIFEST).read_text())
+        man = json.loads((Path(path) / MANIFEST).read_text())
     except (OSError, ValueError) as exc:
         raise ValueError(f"checkpoint {str(path)!r}: unreadable {MANIFEST}: {exc}") from None
+    # a manifest.json of another program (a common name): not ours, whatever else it holds
+    if (not isinstance(man, dict) or not {"format", "hash"} <= set(man)
+            or not isinstance(man.get("settings", {}), dict)):
+        raise ValueError(
+            f"checkpoint {str(path)!r}: its {MANIFEST} is not that of a biophys checkpoint (no "
+            "format, settings hash and settings); give a new or empty directory")
+    return man
 
 
 def refuse_foreign_files(path: Path) -> None:
@@ -169,7 +177,8 @@ class Checkpoint:
         man = _load_manifest(self.path)  # ours, or that of a run which started it first
         if man.get("format") != FORMAT or man.get("hash") != digest:
             old = man.get("settings", {})
-            diff = sorted(k for k in set(old) | set(settings) if old.get(k) != settings.get(k))
+            diff = sorted(k for k in set(old) | set(settings)  # as hashed: 0.0 is not -0.0
+                          if settings_hash({k: old.get(k)}) != settings_hash({k: settings.get(k)}))
             raise ValueError(
                 f"checkpoint {str(path)!r} was written for different settings (differing: "
                 f"{', '.join(diff) or 'format'}); refusing to mix results. Use another "
@@ -199,8 +208,8 @@ class Checkpoint:
         try:
             with np.load(f, allow_pickle=False) as z:
                 out = {n: z[n] for n in self.names}
-        except (OSError, KeyError, ValueError):
-            return None
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+            return None  # EOFError: an empty file; BadZipFile: a truncated one
         if any(a.shape != (hi - lo,) for a in out.values()):
             return None
         return out

@@ -29,7 +29,8 @@ def retry_spec(m, spec, retry: Mapping | None):
     """The sweep spec of the retry and its record, or ``(None, "none")`` without a retry.
 
     Checked up front: unknown keys, a method name, the step (as ``sweep`` checks ``dt``) and
-    the tolerances (an error with a fixed-step method) are named errors.
+    the tolerances (an error with a fixed-step method) are named errors; a coarse step and
+    stimulus edges between the retry's steps draw the sweep's warnings.
     """
     if retry is None:
         return None, "none"
@@ -55,6 +56,7 @@ def retry_spec(m, spec, retry: Mapping | None):
     except ValueError as exc:
         raise ValueError(f"retry: {exc}") from None
     _engine.warn_coarse_dt(m, dt, method)
+    _engine.warn_stimulus_off_grid(spec.stimulus, spec.t_end, dt, method)
     # stop_at_rest goes on with a fixed-step retry; the error-controlled methods do not take it
     new = dataclasses.replace(spec, method=method, dt=dt, tolerances=tuple(tol.items()),
                               rest=spec.rest if not takes_tol else ())
@@ -66,9 +68,14 @@ def retry_spec(m, spec, retry: Mapping | None):
         given = dict(sp.tolerances)
         return _engine.checked_tolerances(given.get("rtol"), given.get("atol"), n_states)
 
-    if (new.method, new.dt, effective(new)) == (spec.method, spec.dt, effective(spec)):
-        raise ValueError(f"retry = {dict(retry)!r} repeats the sweep's own settings: a failed "
-                         "point would fail again")
+    # the steps actually taken: t_end in whole steps of at most dt (another dt may give the same)
+    (n_new, h_new), (_, h_old) = (_engine.step_grid(spec.t_end, d) for d in (new.dt, spec.dt))
+    if (new.method, h_new, effective(new)) == (spec.method, h_old, effective(spec)):
+        same = "" if new.dt == spec.dt else (
+            f" (dt = {new.dt:g} ms runs t_end = {spec.t_end:g} ms in the same {n_new} steps of "
+            f"{h_new:g} ms as the sweep's dt = {spec.dt:g} ms)")
+        raise ValueError(f"retry = {dict(retry)!r} repeats the sweep's own settings{same}: a "
+                         "failed point would fail again")
     return new, json.dumps(rec)
 
 

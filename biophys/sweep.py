@@ -185,7 +185,8 @@ def sweep(
         Duration of each run, ms.
     dt : float, optional
         Fixed step, ms (default: the model's accurate step); ``t_end`` is run in whole steps of
-        at most ``dt`` (the step taken is the ``dt`` attribute).
+        at most ``dt`` (the ``dt`` attribute is the ``dt`` given; the step taken is ``t_end /
+        ceil(t_end / dt)``).
     warmup : float
         Initial time excluded from every metric, ms (``0 <= warmup < t_end``).
     params : mapping, optional

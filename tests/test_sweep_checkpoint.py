@@ -159,3 +159,46 @@ def test_killed_process_resumes(tmp_path, uninterrupted):
     res = sweep("hh1952", checkpoint=ck, callback=lambda k, *a: redone.append(k), **KW)
     assert len(redone) == 15 - len(done)
     _same_numbers(res, uninterrupted)
+
+
+SMALL = dict(grid={"I_app": [0.0, 5.0, 10.0, 15.0]}, t_end=2.0, metrics=["mean_V"],
+             chunk_size=2, progress=False)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty"])
+def test_truncated_or_empty_chunk_is_recomputed(tmp_path, damage):
+    """A chunk file cut short (a copy or transfer of the directory that stopped part-way) or
+    empty is incomplete: recomputed like an unreadable one (it raised zipfile.BadZipFile and
+    EOFError, which the load did not catch)."""
+    ck = tmp_path / "run"
+    first = sweep("hh1952", checkpoint=ck, **SMALL)
+    f = ck / "chunk_000001.npz"
+    data = f.read_bytes()
+    f.write_bytes(data[: len(data) // 2] if damage == "truncated" else b"")
+    redone = []
+    res = sweep("hh1952", checkpoint=ck, callback=lambda k, *a: redone.append(k), **SMALL)
+    assert redone == [1]
+    np.testing.assert_array_equal(res["mean_V"].values, first["mean_V"].values)
+
+
+@pytest.mark.parametrize("content", ['["not", "a", "checkpoint"]',
+                                     '{"name": "my-web-app", "version": "1.0"}'])
+def test_a_manifest_of_another_program_is_named(tmp_path, content):
+    """A directory holding another program's manifest.json (a common name) is not a biophys
+    checkpoint: a named error (a JSON list raised AttributeError; a mapping was refused as
+    "written for different settings", listing every setting as differing)."""
+    ck = tmp_path / "run"
+    ck.mkdir()
+    (ck / "manifest.json").write_text(content)
+    with pytest.raises(ValueError, match=r"manifest.json is not that of a biophys checkpoint"):
+        sweep("hh1952", checkpoint=ck, **SMALL)
+    assert sorted(p.name for p in ck.iterdir()) == ["manifest.json"]
+
+
+def test_a_difference_in_the_sign_of_a_zero_is_named(tmp_path):
+    """Settings are compared as hashed (JSON text): I_app = -0.0 against 0.0 differs there but
+    compared equal as numbers, so the refusal named no setting ("differing: format")."""
+    kw = dict(grid={"g_K": [36.0]}, t_end=1.0, metrics=["mean_V"], progress=False)
+    sweep("hh1952", checkpoint=tmp_path / "run", params={"I_app": 0.0}, **kw)
+    with pytest.raises(ValueError, match=r"different settings \(differing: parameters\)"):
+        sweep("hh1952", checkpoint=tmp_path / "run", params={"I_app": -0.0}, **kw)

@@ -144,3 +144,30 @@ def test_a_method_that_is_not_a_name_is_named():
     for kw in (dict(method=["rl2"]), dict(retry={"method": ["rl2"]})):
         with pytest.raises(ValueError, match=r"method = \['rl2'\] is not one of"):
             bp.sweep("hh1952", grid={"I_app": [0.0]}, t_end=10.0, dry_run=True, **kw)
+
+
+@pytest.mark.filterwarnings("ignore:dt = ")  # coarse on purpose: the step grid only
+def test_a_retry_step_giving_the_sweeps_steps_repeats_its_settings():
+    """t_end 3 ms at dt 1 ms is 3 steps of 1 ms; at dt 1.2 ms also (ceil(2.5) = 3): the retry
+    would integrate exactly as the sweep did, so it is refused as a repeat (it was accepted
+    and every failed point failed again). dt 0.9 ms takes 4 steps of 0.75 ms: a retry."""
+    kw = dict(grid={"I_app": [0.0]}, t_end=3.0, dt=1.0, dry_run=True, progress=False)
+    with pytest.raises(ValueError, match=r"repeats the sweep's own settings \(dt = 1.2 ms runs "
+                                         r"t_end = 3 ms in the same 3 steps of 1 ms as the "
+                                         r"sweep's dt = 1 ms\): a failed point would fail"):
+        bp.sweep("hh1952", retry={"dt": 1.2}, **kw)
+    ds = bp.sweep("hh1952", retry={"dt": 0.9}, **kw)
+    assert json.loads(ds.attrs["retry"]) == {"method": "rl2", "dt": 0.9}
+
+
+def test_stimulus_edges_between_the_retrys_steps_draw_the_warning():
+    """A pulse from 1.05 to 1.55 ms is on the grid of the sweep's 0.01 ms step but between the
+    steps of a 0.1 ms retry: the retry draws the sweep's off-grid warning (it drew none)."""
+    pulse = bp.stimulus.Pulse(amplitude=10.0, start=1.05, duration=0.5)
+    kw = dict(grid={"I_app": [0.0]}, t_end=5.0, stimulus=pulse, dry_run=True, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bp.sweep("hh1952", **kw)  # on the sweep's grid: no warning
+    with pytest.warns(UserWarning, match=r"stimulus changes at 1.05, 1.55 ms, between the fixed "
+                                         r"steps \(dt = 0.1 ms\)"):
+        bp.sweep("hh1952", retry={"dt": 0.1}, **kw)
