@@ -76,13 +76,14 @@ MAX_TEMPERATURE = 100.0
 
 
 def _temperature(t) -> np.ndarray:
-    a = _arr("temperature", t, "C", lo=-273.15, lo_open=True)
-    if np.any(a > MAX_TEMPERATURE):
-        hot = float(np.max(a))
+    a = checked_values(t, "temperature", "C", f"in (-273.15, {MAX_TEMPERATURE:g}]")
+    hot = a[np.isfinite(a) & (a > MAX_TEMPERATURE)]
+    if hot.size:
+        hot = float(np.max(hot))
         raise ValueError(f"temperature = {hot:g} C is outside its valid range (-273.15, "
                          f"{MAX_TEMPERATURE:g}] C; the unit is degrees Celsius ({hot:g} looks "
                          f"like kelvin: {hot - 273.15:g} C)")
-    return a
+    return _arr("temperature", a, "C", lo=-273.15, lo_open=True, hi=MAX_TEMPERATURE)
 
 
 def _valence(z) -> np.ndarray:
@@ -172,9 +173,12 @@ def ghk_voltage(*, K_o, K_i, Na_o, Na_i, P_Na, P_K=1.0, Cl_o=0.0, Cl_i=0.0, P_Cl
              for n, x in (("P_K", P_K), ("P_Na", P_Na), ("P_Cl", P_Cl))}
     num = perms["P_K"] * vals["K_o"] + perms["P_Na"] * vals["Na_o"] + perms["P_Cl"] * vals["Cl_i"]
     den = perms["P_K"] * vals["K_i"] + perms["P_Na"] * vals["Na_i"] + perms["P_Cl"] * vals["Cl_o"]
-    if np.any(num <= 0) or np.any(den <= 0):
-        raise ValueError("ghk_voltage needs a positive permeability-weighted concentration on "
-                         "each side (mM); all permeant ions are absent on one side")
+    for total, terms in ((num, "P_K K_o + P_Na Na_o + P_Cl Cl_i"),
+                         (den, "P_K K_i + P_Na Na_i + P_Cl Cl_o")):
+        if np.any(total <= 0):
+            raise ValueError("ghk_voltage needs a positive permeability-weighted concentration "
+                             f"on each side: {terms} = 0 (permeability x mM), no permeant ion "
+                             "is present on that side")
     return _out(np.vectorize(_ghk.ghk_voltage, otypes=[float])(
         perms["P_K"], perms["P_Na"], perms["P_Cl"], vals["K_o"], vals["K_i"], vals["Na_o"],
         vals["Na_i"], vals["Cl_o"], vals["Cl_i"], _temperature(temperature)))
@@ -266,19 +270,27 @@ def surface_potential(*, monovalent, Ca, Mg, sigma=DEFAULT_SIGMA, temperature=37
     temperature : float
         Degrees C (0-100; water permittivity of Malmberg & Maryott 1956).
     K_Ca, K_Mg : float
-        Association constants of specific binding, 1/mM (>= 0; 0 = pure screening).
+        Association constants of specific binding, 1/mM (>= 0; 0 = pure screening). Binding
+        neutralises negative sites, so it applies to a negative surface only: for
+        ``sigma >= 0`` they have no effect.
     """
-    m = _arr("monovalent", monovalent, "mM", lo=0.0)
-    ca = _arr("Ca", Ca, "mM", lo=0.0)
-    mg = _arr("Mg", Mg, "mM", lo=0.0)
+    return _out(_surface(monovalent, Ca, Mg, sigma, temperature, K_Ca, K_Mg))
+
+
+def _surface(monovalent, Ca, Mg, sigma, temperature, K_Ca, K_Mg, ref: str = "") -> np.ndarray:
+    """:func:`surface_potential` as an array; ``ref`` ("_ref") suffixes the bath's names in
+    the error messages."""
+    m = _arr("monovalent" + ref, monovalent, "mM", lo=0.0)
+    ca = _arr("Ca" + ref, Ca, "mM", lo=0.0)
+    mg = _arr("Mg" + ref, Mg, "mM", lo=0.0)
     s = _arr("sigma", sigma, "e/A^2", lo=-1.0, hi=1.0)
     t = _arr("temperature", temperature, "C", lo=0.0, hi=100.0)
     kc = _arr("K_Ca", K_Ca, "1/mM", lo=0.0)
     km = _arr("K_Mg", K_Mg, "1/mM", lo=0.0)
     if np.any((m + ca + mg) <= 0):
-        raise ValueError("monovalent + Ca + Mg must be > 0 mM (no ions: no screening)")
-    return _out(np.vectorize(_sf.surface_potential_binding, otypes=[float])(
-        m, ca, mg, s, t, kc, km))
+        raise ValueError(f"monovalent{ref} + Ca{ref} + Mg{ref} must be > 0 mM (no ions: no "
+                         "screening)")
+    return np.vectorize(_sf.surface_potential_binding, otypes=[float])(m, ca, mg, s, t, kc, km)
 
 
 def gating_shift(*, monovalent, Ca, Mg, monovalent_ref, Ca_ref, Mg_ref, sigma=DEFAULT_SIGMA,
@@ -290,10 +302,9 @@ def gating_shift(*, monovalent, Ca, Mg, monovalent_ref, Ca_ref, Mg_ref, sigma=DE
     reference; +12.5 mV for Mg 0.5 -> 10 mM at 150 mM salt, 2 mM Ca, sigma = -1/120 e/A^2,
     37 C.
     """
-    kw = dict(sigma=sigma, temperature=temperature, K_Ca=K_Ca, K_Mg=K_Mg)
-    a = surface_potential(monovalent=monovalent, Ca=Ca, Mg=Mg, **kw)
-    b = surface_potential(monovalent=monovalent_ref, Ca=Ca_ref, Mg=Mg_ref, **kw)
-    return _out(np.asarray(a) - np.asarray(b))
+    a = _surface(monovalent, Ca, Mg, sigma, temperature, K_Ca, K_Mg)
+    b = _surface(monovalent_ref, Ca_ref, Mg_ref, sigma, temperature, K_Ca, K_Mg, "_ref")
+    return _out(a - b)
 
 
 def woodhull_block(V, Mg_o, *, K0, delta, z=2.0, temperature=37.0):

@@ -201,3 +201,35 @@ def test_nak_pump_outputs_and_stoichiometry():
 def test_validation_messages(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+_BATH = dict(monovalent=150.0, Ca=2.0, Mg=1.0)
+_GHK = dict(K_o=5.4, K_i=140.0, Na_o=140.0, Na_i=10.0, P_Na=0.04)
+
+
+@pytest.mark.parametrize("call, match", [
+    # the reference bath's errors named the bath's arguments (monovalent, Ca, Mg)
+    (lambda: ph.gating_shift(**_BATH, monovalent_ref=-1.0, Ca_ref=2.0, Mg_ref=1.0),
+     r"^monovalent_ref = -1.0 mM is outside its valid range \[0, inf\) mM"),
+    (lambda: ph.gating_shift(**_BATH, monovalent_ref=150.0, Ca_ref=np.nan, Mg_ref=1.0),
+     r"^Ca_ref = nan mM"),
+    (lambda: ph.gating_shift(**_BATH, monovalent_ref=0.0, Ca_ref=0.0, Mg_ref=0.0),
+     r"^monovalent_ref \+ Ca_ref \+ Mg_ref must be > 0 mM"),
+    # ghk_voltage did not say which side is empty
+    (lambda: ph.ghk_voltage(**dict(_GHK, K_o=0.0, Na_o=0.0)),
+     r"P_K K_o \+ P_Na Na_o \+ P_Cl Cl_i = 0"),
+    (lambda: ph.ghk_voltage(**dict(_GHK, K_i=0.0, Na_i=0.0)),
+     r"P_K K_i \+ P_Na Na_i \+ P_Cl Cl_o = 0"),
+    # below absolute zero, NaN or a string: the range said (-273.15, inf) C
+    (lambda: ph.nernst(5.4, 140.0, temperature=-300.0),
+     r"temperature = -300.0 C is outside its valid range \(-273.15, 100\] C"),
+    (lambda: ph.nernst(5.4, 140.0, temperature=np.inf),
+     r"temperature = inf C is outside its valid range \(-273.15, 100\] C"),
+    (lambda: ph.nernst(5.4, 140.0, temperature="37"),
+     r"temperature = '37' must be real numbers .*, in \(-273.15, 100\] C"),
+], ids=["monovalent_ref", "Ca_ref", "empty_ref", "ghk_outside", "ghk_inside",
+        "below_absolute_zero", "infinite_temperature", "string_temperature"])
+def test_messages_name_the_argument_and_its_range(call, match):
+    """Review of physiology.py: error messages name the argument given and its whole range."""
+    with pytest.raises(ValueError, match=match):
+        call()

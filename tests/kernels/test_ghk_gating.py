@@ -128,3 +128,15 @@ def test_q10_and_gate_forms():
     v = np.linspace(-100, 50, 7)
     vals = [gating.boltzmann(x, -20.0, 5.0) for x in v]
     assert np.all(np.diff(vals) > 0)
+
+
+def test_faraday_and_gas_constants_are_the_truncated_si_products():
+    """F and R are CODATA 2018's printed digits of N_A e and N_A k_B (SI 2019 exact), within the
+    relative differences the constants' comments state (3.4e-11 and 1.8e-11)."""
+    from biophys.kernels import constants as c
+
+    n_a, e, k_b = 6.02214076e23, 1.602176634e-19, 1.380649e-23  # SI 2019 defining constants
+    assert (c.AVOGADRO, c.ELEMENTARY_CHARGE, c.BOLTZMANN) == (n_a, e, k_b)
+    assert abs(c.FARADAY / (n_a * e) - 1.0) < 4e-11
+    assert abs(c.GAS_CONSTANT / (n_a * k_b) - 1.0) < 2e-11
+    assert str(c.FARADAY) == "96485.33212" and str(c.GAS_CONSTANT) == "8.314462618"
