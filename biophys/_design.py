@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._bath import swept_bath_warnings
-from ._checks import REAL_NUMBERS, checked_number, did_you_mean, real_values
+from ._checks import REAL_NUMBERS, checked_number, did_you_mean, real_values, unit_text
 from ._model import Model
 from ._warn import warn_user
 from .solution import _quiet as quiet_ranges
@@ -108,6 +108,7 @@ def _check_name(model: Model, name, solution, what: str) -> str:
 
 
 def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
+    unit = unit_text(unit)
     a = real_values(values)
     if a is None:
         raise ValueError(f"{what} {name!r} must be {REAL_NUMBERS} in {unit}, got "
@@ -127,6 +128,7 @@ def _as_1d(name: str, values, unit: str, what: str) -> np.ndarray:
 def _check_distinct(name: str, axis: np.ndarray, unit: str) -> None:
     """A grid axis's values are distinct: a repeat would be the same points twice, under one
     coordinate value (a table of ``points`` may repeat a value in a column)."""
+    unit = unit_text(unit)
     values, counts = np.unique(axis, return_counts=True)
     if (counts > 1).any():
         rep = ", ".join(f"{v:g}" for v in values[counts > 1])
@@ -350,7 +352,8 @@ def resolve_traces(design: Design, traces, model: Model | None = None) -> list[i
                 hit = np.flatnonzero(np.isclose(axis, at, rtol=1e-9, atol=0.0))
                 if hit.size == 0:
                     raise ValueError(f"trace {name} = {t[name]!r} is not on the grid axis "
-                                     f"({', '.join(f'{v:g}' for v in axis)})")
+                                     f"({', '.join(f'{v:g}' for v in axis)} "
+                                     f"{unit_text(units[name])})")
                 idx.append(int(hit[0]))
             out.append(int(np.ravel_multi_index(tuple(idx), design.shape)))
         else:
