@@ -365,4 +365,8 @@ def resolve_traces(design: Design, traces, model: Model | None = None) -> list[i
             if hit.size == 0:
                 raise ValueError(f"trace {t!r} is not one of the points")
             out.append(int(hit[0]))
+    repeated = sorted({i for i in out if out.count(i) > 1})
+    if repeated:  # the trace coordinate would repeat a point
+        raise ValueError(f"traces ask for point(s) {', '.join(map(str, repeated))} more than "
+                         "once (by index or by values); list each point once")
     return out

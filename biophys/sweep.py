@@ -243,7 +243,8 @@ def sweep(
         Show a progress bar with an ETA (tqdm).
     traces : list, optional
         Points (flat indices, or ``{name: value}`` mappings) whose decimated traces of
-        ``record`` are returned as ``trace_<var>`` with dims ``(trace, time)``.
+        ``record`` are returned as ``trace_<var>`` with dims ``(trace, time)``; each point
+        once (a point listed twice, by index or by values, is an error).
     record : sequence of str, optional
         Variables (states or outputs) of the ``traces`` (default ``["V"]``). Only with
         ``traces``: without them it is an error.

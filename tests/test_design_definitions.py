@@ -222,3 +222,13 @@ def test_per_point_states_are_kept_in_the_models_state_order():
     assert a.rows == b.rows == (0, 3)
     assert record(HH, a) == record(HH, b)
     assert json.loads(record(HH, b))["states"] == ["V", "n"]
+
+
+def test_a_point_asked_for_twice_as_a_trace_is_refused():
+    """Point 1 of a 3-point grid asked for by index and by value (I_app = 5): the trace
+    coordinate would repeat it, so it is refused naming the point (it was accepted as
+    ``[1, 1]``)."""
+    with pytest.raises(ValueError, match=r"traces ask for point\(s\) 1 more than once"):
+        bp.sweep("hh1952", grid={"I_app": [0.0, 5.0, 10.0]}, traces=[1, {"I_app": 5.0}], **DRY)
+    with pytest.raises(ValueError, match=r"point\(s\) 0, 2 more than once"):
+        bp.sweep("hh1952", points={"I_app": [0.0, 5.0, 10.0]}, traces=[2, 0, 0, 2], **DRY)
