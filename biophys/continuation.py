@@ -261,14 +261,17 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         A metric of the result (default ``regime``).
     rtol : float
         Relative tolerance for a continuous metric (dimensionless, finite and >= 0; 0: any
-        difference; NaN on both passes counts as equal).
+        difference; NaN on both passes counts as equal). A coded metric (``regime``, with
+        ``flag_values``) is compared exactly: ``rtol`` > 0 is a ``ValueError`` for it.
 
     Raises
     ------
     ValueError
-        For a metric the result marks ``unsettled_lag``: it reads a variable that lags the
-        cell (e.g. ``zg_cell``'s ``aldosterone_rate``, through ``Ca_avg``) and the warm-up was
-        under three of its time constants, so each step still carries the step before it.
+        For a name that is not a metric of the result (``status``, ``warm_start`` and
+        ``retried`` are not); for ``rtol`` > 0 on a coded metric; and for a metric the result
+        marks ``unsettled_lag``: it reads a variable that lags the cell (e.g. ``zg_cell``'s
+        ``aldosterone_rate``, through ``Ca_avg``) and the warm-up was under three of its time
+        constants, so each step still carries the step before it.
 
     Returns
     -------
@@ -279,13 +282,17 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         (:func:`biophys.status_text`) for those points.
     """
     r = checked_number(rtol, "rtol", "1", 0.0)
-    if metric not in ds.data_vars or "direction" not in ds[metric].dims:
-        names = [v for v in ds.data_vars if "direction" in ds[v].dims and v != "status"
-                 and ds[v].dtype != bool]
+    # the read-outs of the runs: not status, nor the per-run flags (warm_start, retried)
+    names = [v for v in ds.data_vars if "direction" in ds[v].dims and v != "status"
+             and ds[v].dtype != bool]
+    if metric not in names:
         raise ValueError(f"no metric {metric!r} in this hysteresis result; metrics: "
                          f"{', '.join(map(str, names))}")
     if "unsettled_lag" in ds[metric].attrs:
         raise ValueError(f"differs({metric!r}): {ds[metric].attrs['unsettled_lag']}")
+    if r and "flag_values" in ds[metric].attrs:
+        raise ValueError(f"differs({metric!r}): rtol = {r:g} on a coded metric; its values are "
+                         "categories (flag_meanings), compared exactly: leave rtol at 0")
     up, down = ds[metric].sel(direction="up"), ds[metric].sel(direction="down")
     both_nan = up.isnull() & down.isnull()
     if r:

@@ -18,8 +18,10 @@ variable as follows:
   rate: its time average, expressed per second;
 - otherwise a *state* is a cumulative amount (granules secreted so far, ATP consumed so far):
   its increase after the warm-up divided by the time, per second (exact for a counter that never
-  decreases);
-- otherwise an algebraic output is a rate in the model's own unit: its time average.
+  decreases), unless the model declares it for a role named ``..._rate`` (``secretion_rate``,
+  ``insulin_rate``, ``aldosterone_rate``): it is then a rate;
+- otherwise (an algebraic output, or such a state) a rate in the model's own unit: its time
+  average.
 
 Burst readouts (``burst_period``, ``active_phase``, ``plateau_fraction``,
 ``spikes_per_burst``): a burst is a run of spikes separated by silent phases. A silent phase is
