@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _bath, _retry, _warmup
 from . import metrics as _metrics
-from ._checks import checked_flag, checked_number
+from ._checks import checked_flag, checked_number, unit_text
 from ._design import _as_1d, _unit
 from ._initial import check_shared
 from ._sweep_result import status_counts
@@ -208,10 +208,12 @@ def _check_values(m: Model, axis: str, values) -> np.ndarray:
         raise ValueError(f"hysteresis values of {axis!r} repeat a step: {steps.tolist()}")
     if (np.diff(steps) < 0).any():
         k = int(np.flatnonzero(np.diff(steps) < 0)[0])
+        unit = unit_text(_unit(m, axis))
+        unit = unit if unit.startswith("(") else f"({unit})"  # "(dimensionless)" already is
         raise ValueError(
-            f"hysteresis values of {axis!r} ({_unit(m, axis)}) must be ascending: they are the "
-            "steps of the upward pass (direction 'up', run first), and the downward pass runs "
-            f"them in reverse; got {steps[k + 1]:g} after {steps[k]:g} in {steps.tolist()}")
+            f"hysteresis values of {axis!r} {unit} must be ascending: they are the steps of the "
+            "upward pass (direction 'up', run first), and the downward pass runs them in "
+            f"reverse; got {steps[k + 1]:g} after {steps[k]:g} in {steps.tolist()}")
     return steps
 
 

@@ -303,3 +303,9 @@ def test_a_lagging_metric_is_refused_by_differs_unless_the_warm_up_covers_its_la
     fast = bp.hysteresis("zg_cell", "K_o", [6.5, 6.75], params={"tau_avg": 1000.0}, **kw)
     assert "unsettled_lag" not in fast["aldosterone_rate"].attrs
     assert not differs(fast, "aldosterone_rate", rtol=0.02).any()
+
+
+def test_a_dimensionless_stepped_axis_reads_dimensionless():
+    """chay_keizer_1983's f_Ca is dimensionless: the message says so, not "(1)"."""
+    with pytest.raises(ValueError, match=r"'f_Ca' \(dimensionless\) must be ascending"):
+        bp.hysteresis("chay_keizer_1983", "f_Ca", [0.005, 0.004], t_end=10.0, warmup=0.0)
