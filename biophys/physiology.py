@@ -317,8 +317,12 @@ def woodhull_block(V, Mg_o, *, K0, delta, z=2.0, temperature=37.0):
     mg = _arr("Mg_o", Mg_o, "mM", lo=0.0)
     k0 = _arr("K0", K0, "mM", lo=0.0, lo_open=True)
     d = _arr("delta", delta, "", lo=0.0, hi=1.0)
-    return _out(np.vectorize(_sf.woodhull_block, otypes=[float])(
-        v, mg, k0, d, _valence(z), _temperature(temperature)))
+    zz, tc = _valence(z), _temperature(temperature)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        # at volts K_D(V) over- or underflows: the fraction goes to its limit, 1 or 0
+        frac = np.vectorize(_sf.woodhull_block, otypes=[float])(v, mg, k0, d, zz, tc)
+    # no blocker, no block: exactly 1 (where K_D underflows to 0 the kernel gives 0/0)
+    return _out(np.where(np.broadcast_to(mg, np.shape(frac)) == 0.0, 1.0, frac))
 
 
 class NaKPump(NamedTuple):

@@ -233,3 +233,27 @@ def test_messages_name_the_argument_and_its_range(call, match):
     """Review of physiology.py: error messages name the argument given and its whole range."""
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_woodhull_without_blocker_is_unblocked_at_any_voltage():
+    """Mg_o = 0: the unblocked fraction is exactly 1, also at -10 V where K_D(V) underflows to 0
+    (it was 0/0 = NaN with a RuntimeWarning); with Mg2+ present the block is unchanged."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = ph.woodhull_block([-1e4, -70.0, 0.0, 1e4], 0.0, K0=1.0, delta=1.0)
+    assert np.array_equal(got, [1.0, 1.0, 1.0, 1.0])
+    # 1 mM at 0 mV with K0 = 1 mM: half blocked, by hand
+    assert ph.woodhull_block(0.0, 1.0, K0=1.0, delta=1.0) == 0.5
+
+
+def test_woodhull_limits_at_volts():
+    """With 1 mM Mg2+ the fraction reaches its limits without a warning: fully blocked at -10 V
+    (K_D -> 0), unblocked at +10 V (K_D -> infinity)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = ph.woodhull_block([-1e4, 1e4], 1.0, K0=1.0, delta=1.0)
+    assert np.array_equal(got, [0.0, 1.0])
