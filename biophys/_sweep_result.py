@@ -12,7 +12,7 @@ from . import metrics as _metrics
 from ._labelled import dataset
 from ._model import Model
 from ._rest import T_REST_ATTRS
-from .solution import _BATH_LIMITS, _CYTOSOL_LIMITS
+from .solution import declared_unit
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -28,8 +28,7 @@ def _axis_attrs(m: Model, name: str) -> dict[str, str]:
         q = m.parameter(name)
         return {"units": q.unit, "long_name": q.description}
     # a Solution or Cytosol field that is no parameter of the model (e.g. Pi, pH)
-    limits = _BATH_LIMITS.get(name) or _CYTOSOL_LIMITS.get(name)
-    return {"units": limits[0] if limits else "", "long_name": f"{name} (bath/cytosol solution)"}
+    return {"units": declared_unit(name) or "", "long_name": f"{name} (bath/cytosol solution)"}
 
 
 def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:

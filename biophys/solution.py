@@ -100,13 +100,20 @@ _CYTOSOL_LIMITS: dict[str, tuple] = {
 }
 
 
+def declared_unit(name: str) -> str | None:
+    """The unit of a :class:`Solution` or :class:`Cytosol` field as declared (``"mM"``,
+    ``"1"``), or None if ``name`` is not a field."""
+    for table in (_BATH_LIMITS, _CYTOSOL_LIMITS):
+        if name in table:
+            return table[name][0]
+    return None
+
+
 def field_unit(name: str) -> str | None:
     """The unit of a :class:`Solution` or :class:`Cytosol` field as a message prints it, or
     None if ``name`` is not a field."""
-    for table in (_BATH_LIMITS, _CYTOSOL_LIMITS):
-        if name in table:
-            return unit_text(table[name][0])
-    return None
+    unit = declared_unit(name)
+    return None if unit is None else unit_text(unit)
 
 
 def _range_text(name: str, shown: str, unit: str, plo: float, phi: float,
