@@ -111,7 +111,8 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     from ._cache import cache_root
     from ._checkpoint import read_manifest, refuse_foreign_files
     from ._compile import BLOCK
-    from .cli_sweep import dry_run, load_config, plot_layout
+    from ._sweep_config import load_config
+    from .cli_sweep import dry_run, plot_layout
 
     if args.tasks < 1:
         raise ValueError(f"--tasks = {args.tasks!r} (array tasks, count) must be >= 1")

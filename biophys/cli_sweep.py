@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 
 from ._checks import did_you_mean
-from ._sweep_config import _axis, load_config  # noqa: F401 (load_config, _axis re-exported)
+from ._sweep_config import load_config
 from .cli import EXIT_INTERRUPTED
 
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import biophys as bp
-from biophys.cli_sweep import load_config
+from biophys._sweep_config import load_config
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TOML = {"beta_cell": "beta_cell_K_Mg.toml", "zg_cell": "zg_K_Mg.toml"}

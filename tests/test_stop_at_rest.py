@@ -18,7 +18,7 @@ import pytest
 import biophys as bp
 from biophys import _engine, _retry
 from biophys._chunk import SweepSpec
-from biophys.cli_sweep import load_config
+from biophys._sweep_config import load_config
 from biophys.kernels.protocol import block_parameters
 from biophys.models import get_model, list_models
 

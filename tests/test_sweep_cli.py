@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import biophys as bp
-from biophys.cli_sweep import _axis, load_config
+from biophys._sweep_config import _axis, load_config
 from biophys.cli_sweep import main as sweep_main
 from biophys.sweep import open_sweep, sweep
 
