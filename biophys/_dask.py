@@ -7,7 +7,8 @@ from the Numba disk cache, which the client process warms first; each worker is 
 after the other, so no two processes ever write the cache at the same time. Each worker runs its
 chunk with a fixed number of Numba threads (cores of its host divided by the Dask threads
 there), so workers do not oversubscribe the cores. The scheduler recomputes the chunks of a
-worker that dies.
+worker that dies. Every chunk carries the client's kernel-source hash, and its worker refuses
+to run it under another (a worker that joined, or was restarted, after the setup).
 """
 
 from __future__ import annotations
@@ -55,10 +56,24 @@ def _check_worker_kernels(addr: str, worker_hash: str) -> None:
             "the same kernels")
 
 
-def _task(spec, values):
-    """One chunk on a worker: returns {metric: array, "status": array}."""
+def _task(spec, values, kernels_hash: str):
+    """One chunk on a worker: returns {metric: array, "status": array}.
+
+    ``kernels_hash`` is the client's :func:`biophys._cache.kernels_source_hash`, checked here
+    for every chunk: a worker that joined the cluster, or was restarted by its nanny after
+    dying, after :func:`_worker_setup` ran imports the kernel sources on disk as they are
+    then, and is checked by nothing else.
+    """
+    from ._cache import kernels_source_hash
     from ._chunk import compute_chunk
 
+    here = kernels_source_hash()
+    if here != kernels_hash:
+        raise RuntimeError(
+            f"dask worker runs kernel sources {here}, the client {kernels_hash} (the worker "
+            "joined or was restarted after the kernels were edited, or has another "
+            "installation): restart the client's Python session (and the cluster) so that "
+            "both run the same kernels")
     _set_threads(_WORKER_THREADS)
     return compute_chunk(spec, values)
 
@@ -129,6 +144,7 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
     """
     from distributed import Client, LocalCluster, as_completed
 
+    from ._cache import kernels_source_hash
     from ._chunk import warm
 
     owned = []
@@ -151,8 +167,9 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
             got = client.run(_worker_setup, spec, nt, workers=[addr])
             _check_worker_kernels(addr, got[addr])
         futures = {}
+        kernels_hash = kernels_source_hash()
         for k, values in chunks:
-            fut = client.submit(_task, spec, values, pure=False, retries=2,
+            fut = client.submit(_task, spec, values, kernels_hash, pure=False, retries=2,
                                 key=f"biophys-sweep-chunk-{k}-{os.urandom(4).hex()}")
             futures[fut] = k
         pending = set(futures)

@@ -183,6 +183,23 @@ def test_dask_refuses_workers_running_other_kernels(monkeypatch, tmp_path):
     assert not list((tmp_path / "ck").glob("chunk_*.npz"))  # nothing computed or stored
 
 
+def test_dask_checks_the_kernels_of_every_chunk(monkeypatch, tmp_path):
+    """A worker that joins the cluster, or that its nanny restarts after it died, once the
+    setup has run imports the sources on disk as they are then, and the setup's check never
+    sees it: each chunk carries the client's hash and its worker refuses to run it under
+    another. Simulated by switching off the setup's check and giving this process another
+    hash: the chunks themselves must refuse."""
+    from biophys import _cache, _dask
+
+    real = _cache.kernels_source_hash()
+    monkeypatch.setattr(_dask, "_check_worker_kernels", lambda addr, worker_hash: None)
+    monkeypatch.setattr(_cache, "_SOURCE_HASH", "f" * 16)
+    with pytest.raises(RuntimeError, match=rf"worker runs kernel sources {real}, the client "
+                                           rf"{'f' * 16} .*restart"):
+        sweep("hh1952", backend="dask", n_workers=1, checkpoint=tmp_path / "ck", **KW)
+    assert not list((tmp_path / "ck").glob("chunk_*.npz"))
+
+
 def test_warm_loads_the_retry_integrator_too(monkeypatch):
     """The client and each worker (one at a time) load the drivers before any chunk runs, so
     that no two processes write the kernel cache at once. A retry with another integrator
