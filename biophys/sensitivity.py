@@ -3,21 +3,20 @@
 :func:`sensitivity` answers questions such as "at which K_o does insulin output depend most on
 the Na+/K+-ATPase amplitude?" with paired central finite differences in the logarithm of each
 parameter. For every point of a grid or table and every parameter ``p`` it runs the model at
-``p (1 + h)`` and ``p (1 - h)`` beside the unperturbed point, all in one sweep (one compiled
-kernel, parallel, bit-identical for any thread count), and reports
+``p e^h`` and ``p e^-h`` (``ln p +- h``: a relative change of about ``+- h``) beside the
+unperturbed point, all in one sweep (one compiled kernel, parallel, bit-identical for any
+thread count), and reports
 
 * ``d_<metric>``: the change of the readout per unit change of ``ln p``,
-  ``(M(p (1 + h)) - M(p (1 - h))) / (ln(1 + h) - ln(1 - h))``, in the readout's unit
-  (exact for ``M`` linear in ``ln p``; the two runs are not symmetric about ``ln p``, at
-  ``ln(1 + h)`` and ``ln(1 - h)`` from it, so for ``M`` quadratic in ``ln p`` the quotient is
-  off by ``M'' ln(1 - h^2) / 2``, ``M''`` the second derivative in ``ln p``: the error is
-  O(h^2));
+  ``(M(p e^h) - M(p e^-h)) / (2 h)``, in the readout's unit: the central difference in
+  ``ln p``, exact for ``M`` quadratic in ``ln p`` and off by ``M''' h^2 / 6 + O(h^4)``
+  otherwise (``M'''`` the third derivative in ``ln p``);
 * ``elasticity_<metric>``: ``d_<metric> / M(p)``, the relative change of the readout per
   relative change of the parameter (dimensionless; NaN where ``M(p) = 0``);
-  for a negative parameter (a reversal potential, say) ``ln p`` reads ``ln |p|``: the step is
-  still ``p (1 +- h)``;
+  for a negative parameter (a reversal potential, say) ``ln p`` reads ``ln |p|``: the runs
+  are still at ``p e^+-h``;
 * ``regime_changed``: True where the activity pattern (metric ``regime``) differs between the
-  three runs. There the readout jumps (a bifurcation lies within ``p (1 +- h)``) and the
+  three runs. There the readout jumps (a bifurcation lies within ``p e^+-h``) and the
   difference quotient measures the jump, not a derivative.
 
 Spike counts, rates and burst readouts change in steps (whole spikes, whole bursts in the
@@ -98,7 +97,7 @@ def sensitivity(
     ----------
     model : str or Model
     parameters : str or sequence of str
-        Model parameters to perturb (each by the factors ``1 +- rel_step``). A parameter that
+        Model parameters to perturb (by the factors ``exp(+- rel_step)``). A parameter that
         a :class:`biophys.Solution` given as ``conditions`` sets must be a swept axis (it is
         then perturbed through the Solution's substitution rule).
     grid, points : optional
@@ -106,7 +105,9 @@ def sensitivity(
     t_end : float
         Duration of each run, ms.
     rel_step : float
-        Relative step ``h`` (0 < h <= 0.5; default 0.01).
+        Step ``h`` in ``ln p`` (0 < h <= 0.5; default 0.01): the runs are at ``p e^h`` and
+        ``p e^-h``, relative changes of ``e^h - 1`` and ``e^-h - 1`` (+1.005% and -0.995% at
+        the default).
     metrics : sequence of str
         Readouts (:mod:`biophys.metrics`); a coded one (CF ``flag_meanings``: ``regime``), if
         included, gives ``<name>_changed`` (``regime_changed``) instead of a derivative.
@@ -171,15 +172,16 @@ def sensitivity(
     if isinstance(conditions, Mapping):
         conditions = given
 
-    # rows: the base points, then each parameter at 1 - h and 1 + h
+    # rows: the base points, then each parameter at p e^-h and p e^h
     table = {k: np.tile(v, 1 + 2 * len(names)) for k, v in cols.items()}
+    down, up = math.exp(-h), math.exp(h)
     for i, q in enumerate(names):
         col = np.tile(base[q], 1 + 2 * len(names))
-        col[(1 + 2 * i) * n:(2 + 2 * i) * n] = base[q] * (1.0 - h)
-        col[(2 + 2 * i) * n:(3 + 2 * i) * n] = base[q] * (1.0 + h)
+        col[(1 + 2 * i) * n:(2 + 2 * i) * n] = base[q] * down
+        col[(2 + 2 * i) * n:(3 + 2 * i) * n] = base[q] * up
         table[q] = col
         m.parameter(q).check_array(col[n:], f"with rel_step = {h:g}, the perturbed value "
-                                   "(x (1 +- rel_step)) of")
+                                   "(x exp(+- rel_step)) of")
     res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
                 conditions=conditions, **sweep_kwargs)
     ds = _assemble(res, names, design, h)
@@ -224,7 +226,6 @@ def _assemble(res, names, design: Design, h) -> xr.Dataset:
     coords["parameter"] = ("parameter", np.array(names, dtype=object),
                            {"long_name": "perturbed parameter"})
     ds = xr.Dataset(coords=coords)
-    lnq = math.log1p(h) - math.log1p(-h)
     for var in res.data_vars:
         if "point" not in res[var].dims:
             continue
@@ -249,15 +250,15 @@ def _assemble(res, names, design: Design, h) -> xr.Dataset:
             done = np.isfinite(b) & np.isfinite(lo) & np.isfinite(hi)  # failed runs: NaN
             changed = ((lo != b) | (hi != b)) & done
             ds[f"{var}_changed"] = (("parameter", *dims), changed, {
-                "long_name": f"{var} differs within p (1 +- h): the readouts jump there ("
+                "long_name": f"{var} differs within p e^(+-h): the readouts jump there ("
                              + ", ".join(codes.values()) + ")"})
             continue
         units = res[var].attrs.get("units", "1")
-        d = (hi - lo) / lnq
+        d = (hi - lo) / (2.0 * h)
         ds[f"d_{var}"] = (("parameter", *dims), d, {
             "units": units,
             "long_name": f"change of {var} per unit change of ln(parameter) (central "
-                         f"difference, parameter x (1 +- {h:g}))"})
+                         f"difference in ln(parameter), parameter x exp(+-{h:g}))"})
         with np.errstate(invalid="ignore", divide="ignore"):
             el = np.where(b != 0.0, d / b, np.nan)
         ds[f"elasticity_{var}"] = (("parameter", *dims), el, {

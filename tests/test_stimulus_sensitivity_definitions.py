@@ -27,7 +27,7 @@ from biophys.sensitivity import _assemble, sensitivity
 from biophys.stimulus import Steps, VoltageClamp, warn_after_end
 
 H = 0.05
-LNQ = math.log(1.0 + H) - math.log(1.0 - H)  # the step in ln p between the two perturbed runs
+LNQ = 2.0 * H  # the step in ln p between the two perturbed runs, at ln p - h and ln p + h
 
 
 # ---------------------------------------------------------------------------- stimulus
@@ -105,14 +105,14 @@ def test_a_hyperpolarising_stimulus_counts_as_injected():
 
 
 def _assembled() -> xr.Dataset:
-    """``_assemble`` of a made-up sweep of 3 points x (base, g_K x (1 - h), g_K x (1 + h))."""
+    """``_assemble`` of a made-up sweep of 3 points x (base, g_K e^-h, g_K e^h)."""
     m = bp.model("hh1952")
     design = make_design(m, {"I_app": [0.0, 5.0, 10.0]}, None)
     status_flags = {"flag_values": np.array([-1, 0, 1, 2, 3], dtype=np.int8),
                     "flag_meanings": "not_simulated ok non-finite_state step_failure:_budget "
                                      "step_failure:_underflow"}
     coded = {"units": "1", "flag_values": np.array([0.0, 1.0]), "flag_meanings": "rest spiking"}
-    # rows: base points 0-2, then the runs at 1 - h, then those at 1 + h
+    # rows: base points 0-2, then the runs at p e^-h, then those at p e^h
     res = xr.Dataset({
         "status": ("point", np.array([0, 0, 0, 0, 1, -1, 2, 0, 0], dtype=np.int8), status_flags),
         "M": ("point", [0.0, 2.0, np.nan, 1.0, 1.0, 1.0, 3.0, 3.0, 3.0], {"units": "mV"}),
@@ -123,7 +123,7 @@ def _assembled() -> xr.Dataset:
 
 
 def test_derivative_and_elasticity_where_the_readout_is_zero():
-    """d_M = (M(p (1 + h)) - M(p (1 - h))) / (ln(1 + h) - ln(1 - h)) = 2 / LNQ at every point;
+    """d_M = (M(p e^h) - M(p e^-h)) / (2 h) = 2 / LNQ at every point;
     the elasticity d_M / M(p) is NaN where M(p) = 0 (not inf, not 0) or NaN, 1 / LNQ where
     M(p) = 2."""
     ds = _assembled()
@@ -147,34 +147,55 @@ def test_regime_change_against_the_base_run():
 
 def test_retried_in_either_perturbed_run():
     """A per-run flag is carried, not differenced: ``retried_perturbed`` is True where either
-    perturbed run was retried (point 0: the run at 1 - h only; point 2: 1 + h only)."""
+    perturbed run was retried (point 0: the run at p e^-h only; point 2: p e^h only)."""
     ds = _assembled()
     assert ds["retried"].values.tolist() == [False, False, True]
     assert ds["retried_perturbed"].values.tolist() == [[True, False, True]]
     assert "d_retried" not in ds
 
 
-def test_central_difference_is_exact_for_a_readout_linear_in_ln_p():
-    """The perturbed runs sit at ln p + ln(1 + h) and ln p + ln(1 - h), which are not symmetric
-    about ln p: the quotient is exact for M = a + b ln p, and for M = (ln p)^2 it is
-    2 ln p + ln(1 + h) + ln(1 - h) = 2 ln p + ln(1 - h^2), an error of O(h^2)."""
+def test_central_difference_is_symmetric_in_ln_p():
+    """The perturbed runs sit at ln p - h and ln p + h, symmetric about ln p: the quotient
+    is exact for M quadratic in ln p (M = (ln p)^2: 2 ln p), and for M = (ln p)^3 it is
+    ((x + h)^3 - (x - h)^3) / (2 h) = 3 x^2 + h^2, the error M''' h^2 / 6 of the central
+    difference. (The runs at p (1 +- h) used before session 43 gave 2 ln p + ln(1 - h^2)
+    for the quadratic.) The perturbed runs' values themselves are pinned in
+    tests/test_sensitivity.py (bit for bit against plain sweeps at p e^-+h)."""
     m = bp.model("hh1952")
     design = make_design(m, {"I_app": [1.0]}, None)
     p = 2.0
-    x = np.log([p, p * (1.0 - H), p * (1.0 + H)])
+    x = np.log(p) + np.array([0.0, -H, H])
     coords = {"I_app": ("point", [1.0] * 3, {"units": "uA/cm^2"})}
-    lin = _assemble(xr.Dataset({"M": ("point", 3.0 + 0.5 * x)}, coords=coords), ["g_K"],
-                    design, H)
-    assert float(lin["d_M"].values.ravel()[0]) == pytest.approx(0.5, rel=1e-13)
-    quad = _assemble(xr.Dataset({"M": ("point", x**2)}, coords=coords), ["g_K"], design, H)
-    got = float(quad["d_M"].values.ravel()[0])
-    assert got == pytest.approx(2.0 * math.log(p) + math.log(1.0 - H * H), rel=1e-12)
-    assert abs(got - 2.0 * math.log(p)) > 1e-3  # not exact: ln(1 - 0.05^2) = -0.0025
+
+    def d_of(values):
+        ds = _assemble(xr.Dataset({"M": ("point", values)}, coords=coords), ["g_K"], design, H)
+        return float(ds["d_M"].values.ravel()[0])
+
+    assert d_of(3.0 + 0.5 * x) == pytest.approx(0.5, rel=1e-13)
+    assert d_of(x**2) == pytest.approx(2.0 * math.log(p), rel=1e-12)
+    got = d_of(x**3)
+    assert got == pytest.approx(3.0 * math.log(p) ** 2 + H * H, rel=1e-12)
+    assert abs(got - 3.0 * math.log(p) ** 2) > 2e-3  # h^2 = 0.0025: not exact beyond quadratic
+
+
+def test_perturbed_runs_are_at_p_exp_minus_and_plus_h():
+    """The runs of sensitivity() are at p e^-h and p e^h (here g_K = 36 mS/cm^2, h = 0.05:
+    36 e^-0.05 = 34.24425928... and 36 e^0.05 = 37.84575946...), written out here, not taken
+    from the code's factors."""
+    ds = sensitivity("hh1952", "g_K", grid={"I_app": [0.0]}, t_end=1.0, rel_step=H,
+                     metrics="mean_V", progress=False)
+    lo = bp.sweep("hh1952", grid={"I_app": [0.0]}, params={"g_K": 34.2442592820257},
+                  t_end=1.0, metrics="mean_V", progress=False)
+    hi = bp.sweep("hh1952", grid={"I_app": [0.0]}, params={"g_K": 37.845759469536866},
+                  t_end=1.0, metrics="mean_V", progress=False)
+    want = (hi["mean_V"].values - lo["mean_V"].values) / (2.0 * H)
+    np.testing.assert_allclose(ds["d_mean_V"].values[0], want, rtol=1e-12)
+    assert np.all(want != 0.0)
 
 
 def test_a_default_parameter_one_metric_name_and_the_record():
     """g_K perturbed at its 1952 value, 36 mS/cm^2, not given in params: it is no changed
-    parameter; ``metrics`` may be one name; ``rel_step`` is the relative step given; the
+    parameter; ``metrics`` may be one name; ``rel_step`` is the step in ln p given; the
     perturbed status reads as the status does (its CF flag attributes are kept)."""
     ds = sensitivity("hh1952", "g_K", grid={"I_app": [0.0]}, t_end=1.0, rel_step=H,
                      metrics="mean_V", progress=False)
