@@ -5,10 +5,11 @@ values of a chunk (and its per-point initial states, if any), and the settings; 
 the metric arrays and status of the chunk. Workers import the model and load its compiled driver
 from the Numba disk cache, which the client process warms first; each worker is then warmed one
 after the other, so no two processes ever write the cache at the same time. Each worker runs its
-chunk with a fixed number of Numba threads (cores of its host divided by the Dask threads
-there), so workers do not oversubscribe the cores. The scheduler recomputes the chunks of a
-worker that dies. Every chunk carries the client's kernel-source hash, and its worker refuses
-to run it under another (a worker that joined, or was restarted, after the setup).
+chunk with a fixed number of Numba threads (the CPUs it may run on, its affinity, divided by
+the Dask threads that share them), so workers do not oversubscribe the cores. The scheduler
+recomputes the chunks of a worker that dies. Every chunk carries the client's kernel-source
+hash, and its worker refuses to run it under another (a worker that joined, or was restarted,
+after the setup).
 """
 
 from __future__ import annotations
@@ -78,16 +79,40 @@ def _task(spec, values, kernels_hash: str):
     return compute_chunk(spec, values)
 
 
+def _cpu_set() -> tuple[int, ...]:
+    """The CPUs this process may run on: its affinity (the cpuset of a SLURM job or a
+    container, which ``os.cpu_count`` ignores), else all of the machine's."""
+    try:
+        return tuple(sorted(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - no affinity on this platform (macOS, Windows)
+        return tuple(range(os.cpu_count() or 1))
+
+
+def threads_for(workers: dict[str, dict], cpus: dict[str, tuple[int, ...]]) -> dict[str, int]:
+    """Numba threads for each worker: the CPUs it may run on divided by the Dask threads of
+    the workers on its host that share those CPUs (at least 1).
+
+    ``workers`` maps a worker's address to its scheduler info (``host``, ``nthreads``),
+    ``cpus`` to the CPU ids it may run on (:func:`_cpu_set`; a worker missing there gets 1
+    thread). Workers of two SLURM jobs placed on one node have disjoint cpusets and are
+    counted apart; the workers of a ``LocalCluster`` share the machine's.
+    """
+    sharing: dict[tuple, int] = {}
+    for addr, w in workers.items():
+        key = (w["host"], tuple(cpus.get(addr) or ()))
+        sharing[key] = sharing.get(key, 0) + int(w.get("nthreads", 1))
+    out = {}
+    for addr, w in workers.items():
+        own = tuple(cpus.get(addr) or ())
+        out[addr] = max(1, len(own) // sharing[(w["host"], own)])
+    return out
+
+
 def _threads_per_worker(client) -> dict[str, int]:
-    """Numba threads for each worker: host cores // Dask threads on that host."""
+    """Numba threads for each worker of ``client``'s cluster (:func:`threads_for`)."""
     info = client.scheduler_info(n_workers=-1)["workers"] if _accepts_n_workers(client) \
         else client.scheduler_info()["workers"]
-    cores = client.run(os.cpu_count)
-    per_host: dict[str, int] = {}
-    for w in info.values():
-        per_host[w["host"]] = per_host.get(w["host"], 0) + int(w.get("nthreads", 1))
-    return {addr: max(1, int(cores.get(addr) or 1) // per_host[w["host"]])
-            for addr, w in info.items()}
+    return threads_for(info, client.run(_cpu_set))
 
 
 def _accepts_n_workers(client) -> bool:

@@ -200,6 +200,30 @@ def test_dask_checks_the_kernels_of_every_chunk(monkeypatch, tmp_path):
     assert not list((tmp_path / "ck").glob("chunk_*.npz"))
 
 
+def test_numba_threads_divide_the_cpus_each_worker_may_use():
+    """Workers sharing a set of CPUs divide it among their Dask threads; workers of another
+    job on the same node (a disjoint cpuset) are counted apart; os.cpu_count() (the whole
+    node) is not used: 2 jobs of 4 CPUs on a 64-core node, 2 workers each -> 2 threads each,
+    not 64 // 4 = 16."""
+    from biophys._dask import threads_for
+
+    job_a, job_b = tuple(range(0, 4)), tuple(range(4, 8))
+    workers = {"a1": {"host": "n1", "nthreads": 1}, "a2": {"host": "n1", "nthreads": 1},
+               "b1": {"host": "n1", "nthreads": 1}, "b2": {"host": "n1", "nthreads": 1},
+               "c": {"host": "n2", "nthreads": 3}, "d": {"host": "n3", "nthreads": 1},
+               "e": {"host": "n4", "nthreads": 8}}
+    cpus = {"a1": job_a, "a2": job_a, "b1": job_b, "b2": job_b, "c": tuple(range(8)),
+            "e": (0, 1)}
+    assert threads_for(workers, cpus) == {"a1": 2, "a2": 2, "b1": 2, "b2": 2,
+                                          "c": 2,  # 8 CPUs // 3 threads
+                                          "d": 1,  # no CPU set reported
+                                          "e": 1}  # more Dask threads than CPUs
+    # a LocalCluster on one machine: its workers share its CPUs; 8 CPUs, 2 workers of 2 Dask
+    # threads: each of the 4 chunks running at a time gets 2 Numba threads
+    local = {f"w{i}": {"host": "127.0.0.1", "nthreads": 2} for i in range(2)}
+    assert threads_for(local, {w: tuple(range(8)) for w in local}) == {"w0": 2, "w1": 2}
+
+
 def test_warm_loads_the_retry_integrator_too(monkeypatch):
     """The client and each worker (one at a time) load the drivers before any chunk runs, so
     that no two processes write the kernel cache at once. A retry with another integrator
