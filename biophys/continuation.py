@@ -13,8 +13,10 @@ call maps bistability over, say, K_o x Mg_o.
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,6 +53,7 @@ def hysteresis(
     params: Mapping[str, float] | None = None,
     conditions=None,
     initial: Mapping[str, float] | None = None,
+    checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
     **sweep_kwargs,
 ) -> xr.Dataset:
@@ -82,6 +85,13 @@ def hysteresis(
         As for :func:`biophys.sweep`, shared by every run.
     initial : mapping, optional
         Initial-state overrides of the first run (default: the model's initial state).
+    checkpoint : path-like, optional
+        A directory that keeps every finished step: each step's sweep is checkpointed in a
+        subdirectory ``up_<k>`` or ``down_<k>`` (``k`` the step's index in ``values``, four
+        digits). Run the same call again after an interruption and the finished steps are read
+        back instead of run: each run's final state is bit-identical to the first time, so the
+        steps after it continue from the same states and their own checkpoints match. Other
+        settings are refused (by the first step whose sweep differs).
     progress : bool
         Show a progress bar over the runs.
     **sweep_kwargs
@@ -99,13 +109,17 @@ def hysteresis(
         Attributes: the provenance of the runs, ``continuation`` and the order of the values.
     """
     m = get_model(model)
-    for key in ("points", "final_state", "traces", "checkpoint", "dry_run", "shard"):
+    for key in ("points", "final_state", "traces", "dry_run", "shard"):
         if key in sweep_kwargs:
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "each step a sweep of the other axes (grid=)")
     steps = _check_values(m, axis, values)
     checked_flag(progress, "progress")
     check_shared(initial, "hysteresis()")
+    if checkpoint is not None and (not isinstance(checkpoint, (str, os.PathLike))
+                                   or not os.fspath(checkpoint)):
+        raise ValueError(f"checkpoint = {checkpoint!r} must be a path (str or os.PathLike) to "
+                         "a directory that keeps the finished steps of the hysteresis")
     if grid is not None and not isinstance(grid, Mapping):
         raise ValueError(f"grid = {grid!r} must be a mapping {{name: values}} of the other axes")
     others = dict(grid or {})
@@ -146,7 +160,9 @@ def hysteresis(
                 with warnings.catch_warnings():  # the plan above gave every warning once
                     warnings.simplefilter("ignore")
                     ds = sweep(m, grid={axis: [steps[j]], **others},
-                               initial=initial if state is None else state, **common)
+                               initial=initial if state is None else state,
+                               checkpoint=None if checkpoint is None else
+                               Path(checkpoint) / f"{DIRECTIONS[d]}_{j:04d}", **common)
                 if ok is not None:
                     warm[d, j] = ok
                 for name in metrics:
@@ -164,6 +180,8 @@ def hysteresis(
     finally:
         bar.close()
     ds = _dataset(axis, steps, metrics, out, status, warm, plan, retried, t_rest)
+    if checkpoint is not None:
+        ds.attrs["checkpoint"] = str(checkpoint)
     for name, note in lagging.items():
         ds[name].attrs["unsettled_lag"] = note
     return ds
