@@ -133,7 +133,7 @@ def physiological_range(name: str) -> tuple[str, float, float] | None:
     :class:`biophys.Cytosol` field that model parameter ``name`` sets (``K_o``, ``Mg_i``;
     ``pH_i`` and ``Pi_i`` for ``pH`` and ``Pi``), or of the protocol input ``name``
     (:data:`INPUT_RANGES`: ``AngII``, ``glucose``), or None."""
-    from .solution import _ALIASES, _BATH_LIMITS, _CYTOSOL_LIMITS
+    from ._fields import _ALIASES, _BATH_LIMITS, _CYTOSOL_LIMITS
 
     if name in INPUT_RANGES:
         return INPUT_RANGES[name]
@@ -175,7 +175,7 @@ def warn_outside_range(name: str, values: Any, unit: str | None = None, prefix: 
         values, the span of those below it and of those above, and how many of the distinct
         values are outside: ``K_o = 0.003 to 0.009 mM (3 of 3 values) is outside ...``.
     """
-    from .solution import _range_text
+    from ._fields import _range_text
 
     rng = physiological_range(name)
     if rng is None or (unit is not None and unit != rng[0]):
@@ -271,7 +271,8 @@ def set_in_solution(model: Model, solution) -> dict[str, tuple[str, float]]:
     substitution="equimolar_Na")`` is given: a sweep over K_o re-applies the rule from it).
     Another object with ``as_params`` gives ``{}``.
     """
-    from .solution import _BATH, Cytosol, Solution, _param_name
+    from ._fields import _BATH, _param_name
+    from .solution import Cytosol, Solution
 
     if not isinstance(solution, (Solution, Cytosol)):
         return {}
@@ -298,7 +299,8 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
     standard bath's value, from which derived fields such as Cl_o are computed, a left-out
     cytosol field None), and under ``unused`` those of them the user gave (the cytosol's in
     its own record)."""
-    from .solution import _BATH, Cytosol, Solution, _param_name
+    from ._fields import _BATH, _param_name
+    from .solution import Cytosol, Solution
 
     if solution is None or not hasattr(solution, "record"):
         return "none"

@@ -20,10 +20,10 @@ import numpy as np
 
 from ._bath import swept_bath_warnings
 from ._checks import REAL_NUMBERS, checked_number, did_you_mean, real_values, unit_text
+from ._fields import _quiet as quiet_ranges
+from ._fields import field_unit
 from ._model import Model
 from ._warn import warn_user
-from .solution import _quiet as quiet_ranges
-from .solution import field_unit
 
 
 @dataclass

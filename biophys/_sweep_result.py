@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import metrics as _metrics
+from ._fields import declared_unit
 from ._labelled import dataset
 from ._model import Model
 from ._rest import T_REST_ATTRS
-from .solution import declared_unit
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -70,7 +70,7 @@ def _swept_and_in_solution(name: str, axis: np.ndarray, field: str, value: float
     one of its fields varied around it)."""
     if np.isclose(axis, value, rtol=1e-12, atol=0.0).any():
         return
-    from .solution import field_unit
+    from ._fields import field_unit
 
     u = field_unit(field)
     unit = "" if u in (None, "(dimensionless)") else f" {u}"

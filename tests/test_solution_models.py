@@ -181,7 +181,7 @@ def test_total_mg_needs_the_nucleotides():
 
 def test_a_model_with_its_own_cl_o_keeps_it():
     """Cl_o left out is the model's own when the model has one (electroneutral otherwise)."""
-    from biophys.solution import _own_values
+    from biophys._fields import _own_values
 
     m, own = _own_values("beta_cell")
     assert "Cl_o" not in own  # no built-in model has Cl_o: derived from the cations
