@@ -361,8 +361,9 @@ def nak_pump(V, *, Na_i, Na_o, K_i, K_o, MgATP, MgADP=0.0, Pi=0.0, pH=7.2, tempe
     temperature : float
         Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
     amplitude : float
-        Current per unit cycle rate: the pump current is ``amplitude * rate``. Its unit is the
-        current unit times ms (e.g. 350 pA per 1/ms in Cha et al. 2011).
+        Current per unit cycle rate (>= 0): the pump current is ``amplitude * rate``,
+        outward positive (3 Na+ out, 2 K+ in per cycle). Its unit is the current unit times ms
+        (e.g. 350 pA per 1/ms in Cha et al. 2011).
     parameters : {"cha2011", "himeno2015", "pan2019"}
         Parameter set (:mod:`biophys.kernels.nak_pump`). For ``"pan2019"`` ``Pi`` is that
         model's free phosphate (:func:`biophys.kernels.nak_pump.pan_free_pi`) and its rates
@@ -385,7 +386,7 @@ def nak_pump(V, *, Na_i, Na_o, K_i, K_o, MgATP, MgADP=0.0, Pi=0.0, pH=7.2, tempe
         ("Na_i", Na_i), ("Na_o", Na_o), ("K_i", K_i), ("K_o", K_o), ("MgATP", MgATP),
         ("MgADP", MgADP), ("Pi", Pi))]
     h = 10.0 ** (3.0 - _arr("pH", pH, "", lo=0.0, hi=14.0))
-    amp = _arr("amplitude", amplitude, "(current unit) ms")
+    amp = _arr("amplitude", amplitude, "(current unit) ms", lo=0.0)
     r = np.asarray(np.vectorize(fn, otypes=[float])(v, *args, h, _temperature(temperature)))
     cur = amp * r
     return NaKPump(_out(r), _out(cur), _out(3.0 * cur), _out(-2.0 * cur), _out(3.0 * r),
