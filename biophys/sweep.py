@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard, _warmup
+from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard, _sweep_audit, _warmup
 from . import audit as _audit
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
@@ -434,7 +434,7 @@ def sweep(
                       np.full(design.n_points, -1, dtype=np.int8))
         _initial.add_warm_start(ds, design, init)
         if audit_tol is not None:
-            _add_audit(ds, m, design, np.full(n, np.nan), final_state)
+            _sweep_audit.add_drift(ds, m, design, np.full(n, np.nan), final_state)
         ds.attrs.update(provenance(m, dry_run=1, **prov))
         return ds
 
@@ -525,24 +525,11 @@ def sweep(
     ds = _dataset(m, design, spec, plan, results, status)
     _initial.add_warm_start(ds, design, init)
     if audit_tol is not None:
-        pars, states = _audit.needed(m)
-        # a point stopped at rest is audited up to t_rest: its closed-form end state keeps
-        # the ions where they were, so it leaves out what an applied current would move after
-        t_audit = (np.where(np.isfinite(results["t_rest"]), results["t_rest"], t_end)
-                   if rest else t_end)
-        drift, applied = _audit.charge_drift(
-            m, _point_parameters(m, p0, mapper, n, pars), _point_initial(m, init, n, states),
-            {s: results[f"final_{s}"] for s in states}, t_audit, stimulus)
-        over = _audit.flagged(drift, applied, audit_tol)
-        extra["charge_drift_points"] = int(over.sum())
-        _add_audit(ds, m, design, drift, final_state)
-        if over.any():
-            k = int(np.nanargmax(np.where(over, np.abs(drift), np.nan)))
-            how = f"method {method!r}, dt {dt:g} ms" + (
-                ", retried points with the retry settings" if spec_retry is not None else "")
-            warn_user(f"audit: {int(over.sum())} of {n} points drift beyond the charge "
-                      f"tolerance (largest {drift[k]:.3g} mV at point {k}; {how}); rl2/rl2ab "
-                      "keep the charge to rounding, staggered and rl1 only to their order")
+        how = f"method {method!r}, dt {dt:g} ms" + (
+            ", retried points with the retry settings" if spec_retry is not None else "")
+        extra["charge_drift_points"] = _sweep_audit.audit_sweep(
+            ds, m, design, p0, mapper, init, results, t_end, bool(rest), stimulus, audit_tol,
+            final_state, how)
     if spec_retry is not None:
         ds["retried"] = (ds["status"].dims, retried.reshape(design.shape), {
             "long_name": "point run again with the retry settings (see the retry attribute) "
@@ -552,36 +539,6 @@ def sweep(
                           retried if spec_retry is not None else None)
     ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
     return ds
-
-
-def _point_parameters(m: Model, p0: np.ndarray, mapper: Mapper, n: int,
-                      names) -> dict[str, np.ndarray | float]:
-    """The parameters ``names`` at every point: (n,) arrays where swept, else the shared
-    value (only the rows asked for are built)."""
-    idx = {name: m.parameter_index(name) for name in names}
-    vals = mapper.values(0, n) if any(i in mapper.varied for i in idx.values()) else None
-    return {name: vals[mapper.varied.index(i)] if i in mapper.varied else float(p0[i])
-            for name, i in idx.items()}
-
-
-def _point_initial(m: Model, init: Initial, n: int, names) -> dict[str, np.ndarray | float]:
-    """The initial states ``names`` at every point (per-point values where given)."""
-    idx = {name: m.state_index(name) for name in names}
-    cols = init.columns(np.arange(n)) if any(i in init.rows for i in idx.values()) else None
-    return {name: cols[init.rows.index(i)] if i in init.rows else float(init.y0[i])
-            for name, i in idx.items()}
-
-
-def _add_audit(ds: xr.Dataset, m: Model, design: Design, drift: np.ndarray,
-               keep_final: bool) -> None:
-    """Add ``charge_drift``; drop the final states the audit needed unless asked for."""
-    if not keep_final:
-        for s in m.state_names:
-            del ds[f"final_{s}"]
-    ds["charge_drift"] = (design.dims, drift.reshape(design.shape), {
-        "units": "mV", "long_name": "charge drift: membrane charge change not accounted for "
-                                    "by the tracked ions and the applied current, in mV of "
-                                    "membrane potential (biophys.audit)"})
 
 
 def _run_threads(spec, values, todo, bounds, on_result, n_threads) -> None:
