@@ -41,6 +41,8 @@ the backend; see ``examples/*.toml``. Keys::
                                  # record_every = 10.0
     [output]                     # out = "results.nc", plot = "heatmap.png",
                                  # metric = "plateau_fraction", x = "K_o", y = "Mg_o"
+    [hysteresis]                 # biophys hysteresis only: axis = "K_o", values = [...] (or
+                                 # a range table); [grid] optional (other axes)
 
 Every error is a ``ValueError`` naming the file (with the line number for malformed TOML),
 the key and, for numbers, their unit; numbers are checked by :func:`biophys.sweep` itself.
@@ -66,10 +68,10 @@ _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "
         "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
         "initial", "dask", "traces", "output", "description", "retry", "stop_at_rest",
-        "audit"}
+        "audit", "hysteresis"}
 _SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
              "traces": {"points", "record", "record_every"},
-             "output": {"out", "plot", "metric", "x", "y"}}
+             "output": {"out", "plot", "metric", "x", "y"}, "hysteresis": {"axis", "values"}}
 
 
 def _unknown(keys, valid, where: str) -> None:
@@ -93,65 +95,73 @@ def _axis_unit(model, name: str) -> str:
     return _unit(m, name)
 
 
-def _axis(name: str, spec, unit: str = "(its unit)") -> list[float]:
+def _axis(name: str, spec, unit: str = "(its unit)", what: str = "grid axis") -> list[float]:
     """Axis values from a list, a number, or a table: ``{values = [...]}`` (alone),
     ``{start, stop, num}`` (linspace; with ``log = true`` geomspace, start and stop > 0) or
     ``{start, stop, step}`` (stop included; linear only). Other keys, and keys that do not go
     together (``values`` with a range's keys, ``log = true`` with ``step``), are an error
-    (``unit``: the axis's unit, for messages)."""
+    (``unit``: the axis's unit, ``what``: what the values are, for messages)."""
     if isinstance(spec, dict):
-        _unknown(spec, {"start", "stop", "num", "step", "log", "values"}, f"grid axis {name!r}")
+        _unknown(spec, {"start", "stop", "num", "step", "log", "values"}, f"{what} {name!r}")
         if "values" in spec:
             others = sorted(set(spec) - {"values"})
             if others:
                 raise ValueError(
-                    f"grid axis {name!r}: values (the list of the axis's values) goes alone, "
+                    f"{what} {name!r}: values (the list of the axis's values) goes alone, "
                     f"without {', '.join(others)}; a range is {{start, stop, num [, log]}} or "
                     "{start, stop, step}")
             if not isinstance(spec["values"], list):
-                raise ValueError(f"grid axis {name!r}: values = {spec['values']!r} must be a "
+                raise ValueError(f"{what} {name!r}: values = {spec['values']!r} must be a "
                                  f"list of numbers in {unit}")
             return list(spec["values"])
         for key in ("start", "stop"):
             if key not in spec:
-                raise ValueError(f"grid axis {name!r} needs {key!r} (or a list of values)")
-        start, stop = (checked_number(spec[k], f"grid axis {name!r}: {k}", unit)
+                raise ValueError(f"{what} {name!r} needs {key!r} (or a list of values)")
+        start, stop = (checked_number(spec[k], f"{what} {name!r}: {k}", unit)
                        for k in ("start", "stop"))
         if ("num" in spec) == ("step" in spec):
-            raise ValueError(f"grid axis {name!r} needs exactly one of num or step")
+            raise ValueError(f"{what} {name!r} needs exactly one of num or step")
         log = spec.get("log", False)
         if not isinstance(log, bool):
-            raise ValueError(f"grid axis {name!r}: log = {log!r} must be true or false")
+            raise ValueError(f"{what} {name!r}: log = {log!r} must be true or false")
         if log and "step" in spec:
-            raise ValueError(f"grid axis {name!r}: log = true goes with num, not with step: "
+            raise ValueError(f"{what} {name!r}: log = true goes with num, not with step: "
                              "{start, stop, num, log = true} gives num values evenly spaced "
                              "in log; {start, stop, step} is a linear range")
         if "num" in spec:
             num = spec["num"]
             if not isinstance(num, int) or isinstance(num, bool) or num < 1:
-                raise ValueError(f"grid axis {name!r}: num = {num!r} must be an integer >= 1")
+                raise ValueError(f"{what} {name!r}: num = {num!r} must be an integer >= 1")
             if log:
                 if start <= 0 or stop <= 0:
-                    raise ValueError(f"grid axis {name!r}: log spacing needs start, stop > 0")
+                    raise ValueError(f"{what} {name!r}: log spacing needs start, stop > 0")
                 return list(np.geomspace(start, stop, num))
             return list(np.linspace(start, stop, num))
-        step = checked_number(spec["step"], f"grid axis {name!r}: step", unit, 0.0,
+        step = checked_number(spec["step"], f"{what} {name!r}: step", unit, 0.0,
                               low_open=True)
         n = int(math.floor((stop - start) / step + 1e-9)) + 1
         if n < 1:
-            raise ValueError(f"grid axis {name!r} is empty (start > stop)")
+            raise ValueError(f"{what} {name!r} is empty (start > stop)")
         return list(start + step * np.arange(n))
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
         return [spec]
     if not isinstance(spec, list):
-        raise ValueError(f"grid axis {name!r} must be a list of numbers or a table "
+        raise ValueError(f"{what} {name!r} must be a list of numbers or a table "
                          "{start, stop, num | step}")
     return spec
 
 
-def load_config(path) -> dict:
+def load_config(path, command: str = "sweep") -> dict:
     """Read and check a sweep TOML file; returns keyword arguments for :func:`biophys.sweep`
-    plus ``"_output"`` (the [output] table)."""
+    plus ``"_output"`` (the [output] table).
+
+    With ``command="hysteresis"`` the file is a ``biophys hysteresis`` configuration: its
+    ``[hysteresis]`` table (``axis``, the name of the stepped quantity, and ``values``, a list
+    or a range table as for a grid axis) gives ``"axis"`` and ``"values"`` for
+    :func:`biophys.hysteresis`, ``[grid]`` (optional) the other axes run side by side, and
+    ``[points]``, ``[traces]`` and the figure's ``x``/``y`` are refused. A sweep configuration
+    with a ``[hysteresis]`` table is refused.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -170,7 +180,12 @@ def load_config(path) -> dict:
     for key in ("model", "t_end"):
         if key not in cfg:
             raise ValueError(f"{path}: missing required key {key!r}")
-    if ("grid" in cfg) == ("points" in cfg):
+    if command == "hysteresis":
+        _hysteresis_layout(cfg, path)
+    elif "hysteresis" in cfg:
+        raise ValueError(f"{path}: [hysteresis] (one axis stepped up and back down) is a "
+                         "configuration for `biophys hysteresis`, not `biophys sweep`")
+    elif ("grid" in cfg) == ("points" in cfg):
         raise ValueError(f"{path}: give exactly one of [grid] or [points]")
     # numbers (t_end, dt, warmup, rtol, atol, chunk_size) are checked by sweep, whose messages
     # give their unit and valid range (dry_run names this file)
@@ -197,8 +212,16 @@ def load_config(path) -> dict:
                           for name, spec in cfg["grid"].items()}
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
-    else:
+    elif "points" in cfg:
         kw["points"] = cfg["points"]
+    if command == "hysteresis":
+        h = cfg["hysteresis"]
+        kw["axis"] = h["axis"]
+        try:
+            kw["values"] = _axis(h["axis"], h["values"], _axis_unit(cfg["model"], h["axis"]),
+                                 "[hysteresis] values of")
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
     if "conditions" in cfg and "solution" in cfg:
         raise ValueError(f"{path}: give [conditions] or [solution], not both")
     if "conditions" in cfg:
@@ -246,3 +269,26 @@ def load_config(path) -> dict:
             raise ValueError(f"{path}: [output] {key} = {value!r} must be a string")
     kw["_output"] = dict(cfg.get("output", {}))
     return kw
+
+
+def _hysteresis_layout(cfg: dict, path) -> None:
+    """The tables of a ``biophys hysteresis`` configuration: ``[hysteresis]`` with ``axis`` (a
+    name) and ``values``; no ``[points]``, ``[traces]`` nor figure axes."""
+    if "hysteresis" not in cfg:
+        raise ValueError(f"{path}: missing [hysteresis] table: axis = \"name\" (the quantity "
+                         "stepped up and back down) and values = [...] (its upward steps)")
+    h = cfg["hysteresis"]
+    for key in ("axis", "values"):
+        if key not in h:
+            raise ValueError(f"{path}: [hysteresis] needs {key!r}")
+    if not isinstance(h["axis"], str):
+        raise ValueError(f"{path}: [hysteresis] axis = {h['axis']!r} must be the name of one "
+                         "quantity (a string)")
+    for key, why in (("points", "each step sweeps the [grid] axes"),
+                     ("traces", "a hysteresis returns the metrics of each step")):
+        if key in cfg:
+            raise ValueError(f"{path}: [{key}] is not available with [hysteresis]: {why}")
+    fixed = sorted({"x", "y"} & set(cfg.get("output", {})))
+    if fixed:
+        raise ValueError(f"{path}: [output] {' and '.join(fixed)}: a hysteresis figure draws "
+                         "the metric against the stepped axis, one line per pass")

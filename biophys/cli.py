@@ -307,8 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_sweep_parser(sub)
+    from .cli_hysteresis import add_hysteresis_parser
     from .cli_slurm import add_slurm_parser
 
+    add_hysteresis_parser(sub)
     add_slurm_parser(sub)
     return p
 
