@@ -3,8 +3,11 @@
 :func:`plot_traces` draws a :func:`biophys.simulate` result. :func:`heatmap`, :func:`lines` and
 :func:`traces` take a sweep :class:`xarray.Dataset` (from :func:`biophys.sweep` or
 :func:`biophys.open_sweep`), draw on ``ax`` (a new figure if None) and return the axes. Axis
-labels carry the units from the dataset; sweep points whose ``status`` is not ok are left blank.
-Saving with ``path=`` never needs a display (the figure is drawn with the Agg canvas).
+labels carry the units from the dataset. Sweep points whose ``status`` is not ok (a blow-up, a
+step failure, not simulated) have no value (a blank cell, a gap in a line) and are marked with
+an ``x`` (legend entry ``"status not ok"``), so that a failed point neither vanishes nor looks
+like a metric that is undefined there (NaN with status ok). Saving with ``path=`` never needs a
+display (the figure is drawn with the Agg canvas).
 """
 
 from __future__ import annotations
@@ -70,6 +73,40 @@ def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
     return da
 
 
+#: Legend entry of the marks on sweep points whose ``status`` is not ok.
+NOT_OK_LABEL = "status not ok"
+
+
+def _not_ok(ds: xr.Dataset, da: xr.DataArray) -> xr.DataArray:
+    """True where the point of ``da`` (a metric of ``ds``) has a ``status`` other than ok (0);
+    all False without a ``status`` variable."""
+    if "status" not in ds:
+        return da.notnull() & False
+    return (ds["status"] != 0).broadcast_like(da)
+
+
+def _marked(ax) -> bool:
+    """Whether ``ax`` holds the not-ok marks (a collection labelled :data:`NOT_OK_LABEL`)."""
+    return any(c.get_label() == NOT_OK_LABEL for c in ax.collections)
+
+
+def _mark_not_ok(ax, xs, ys, foot: bool = False, color="k") -> None:
+    """An ``x`` at each position ``(xs, ys)`` of a point whose status is not ok (a scatter
+    collection whose ``gid`` is :data:`NOT_OK_LABEL`; one legend entry however many; nothing
+    when there are none). ``foot``: ``ys`` are fractions of the
+    axes height (a line's failed point has no value), and the x range is widened to take them
+    in (a line ending in failed points stops short of them)."""
+    if len(xs) == 0:
+        return
+    kw = {"transform": ax.get_xaxis_transform()} if foot else {}
+    ax.scatter(xs, ys, marker="x", s=64, linewidths=1.5, color=color, zorder=3,
+               label="_nolegend_" if _marked(ax) else NOT_OK_LABEL, gid=NOT_OK_LABEL, **kw)
+    if foot:
+        xp = np.asarray(ax.xaxis.convert_units(xs), dtype=float)
+        ax.update_datalim(np.column_stack([xp, np.zeros_like(xp)]), updatey=False)
+        ax.autoscale_view()
+
+
 def _flags(da: xr.DataArray) -> list[str] | None:
     """Category names of a coded variable (CF flag attributes, codes 0..n-1), else None."""
     try:
@@ -130,14 +167,51 @@ def _check_sel(sel, axes: list[str], plotted: Mapping[str, str | None]) -> dict:
     return dict(sel)
 
 
+def _checked_sel_number(coord: xr.DataArray, name: str, v) -> float:
+    """A ``sel`` value for the numeric axis ``name``: a finite real number within the span of
+    the axis's values (the nearest value is drawn), else a ``ValueError`` naming the key, the
+    unit and the span (a value beyond the axis, e.g. typed in M for mM, silently drew the
+    axis's last value)."""
+    unit = coord.attrs.get("units", "")
+    unit = "" if unit in ("", "1") else f" {unit}"
+    lo, hi = float(coord.min()), float(coord.max())
+    span = f"[{_value_text(lo)}, {_value_text(hi)}]{unit}" if lo < hi else \
+        f"{_value_text(lo)}{unit}, its only value"
+    if not _is_number(v) or not np.isfinite(v):
+        raise ValueError(f"sel[{name!r}] = {v!r} must be a finite number{unit and ' in' + unit} "
+                         f"(the axis {name!r} spans {span})")
+    slack = 1e-9 * max(abs(lo), abs(hi), hi - lo)  # rounding of a value given in full
+    if not lo - slack <= v <= hi + slack:
+        raise ValueError(f"sel[{name!r}] = {_value_text(v)}{unit} is outside the values of the "
+                         f"axis {name!r}: {span}")
+    return float(v)
+
+
+def _fixed_text(ds: xr.Dataset, da: xr.DataArray) -> str:
+    """The axes ``da`` was reduced over (by ``sel`` or as single values) with the value drawn,
+    ``"Mg_o = 0.5 mM, direction = up"``: a figure of a slice says which."""
+    return ", ".join(_coord_text(str(c), da[c].values.item(), da[c].attrs.get("units", ""))
+                     for c in da.coords if c in ds.dims and da[c].ndim == 0)
+
+
+def _title(ds: xr.Dataset, metric: str, da: xr.DataArray) -> str:
+    fixed = _fixed_text(ds, da)
+    title = f"{ds.attrs.get('model', '')}: {metric}".strip(": ")
+    return f"{title} at {fixed}" if fixed else title
+
+
 def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.DataArray:
-    """``da`` on the axes ``keep`` only: ``sel`` picks the nearest value of a numeric axis and
-    the value itself of any other (``direction``, ``parameter``: a ``ValueError`` listing the
+    """``da`` on the axes ``keep`` only: ``sel`` picks the nearest value of a numeric axis (a
+    finite number within the axis's span: :func:`_checked_sel_number`) and the value itself of
+    any other (``direction``, ``parameter``: a ``ValueError`` listing the
     values if it is not one); an axis left over must have a single value."""
     if sel:
         nearest, exact = {}, {}
         for k, v in sel.items():
-            if da[k].dtype.kind in "iufmM":  # numbers (and times): the nearest value
+            if da[k].dtype.kind in "iuf":  # numbers: the nearest value, within the axis
+                nearest[k] = _checked_sel_number(da[k], k, v)
+                continue
+            if da[k].dtype.kind in "mM":  # times: the nearest value
                 nearest[k] = v
                 continue
             values = [_value_text(c) for c in da[k].values]
@@ -177,6 +251,15 @@ def _two_axes(x: str | None, y: str | None, axes: list[str], what: str, metric: 
     return x, y
 
 
+def _positions(axis, values: np.ndarray) -> np.ndarray:
+    """Where coordinate values sit on ``axis``: numbers as they are, strings at matplotlib's
+    category positions 0, 1, ... (registered on ``axis``, which then names the ticks)."""
+    if values.dtype.kind not in "iuf":
+        axis.update_units(values)
+        return np.asarray(axis.convert_units(values), dtype=float)
+    return values.astype(float)
+
+
 def _cell_edges(axis, values: np.ndarray) -> np.ndarray:
     """The ``n + 1`` cell edges of ``n`` ascending coordinate values on a heatmap axis.
 
@@ -186,12 +269,10 @@ def _cell_edges(axis, values: np.ndarray) -> np.ndarray:
     ``parameter``) are placed by matplotlib's category units at 0, 1, ... on ``axis`` (which
     then labels the ticks with them) and get cells 1 wide.
     """
-    if values.dtype.kind not in "iuf":  # strings: category positions, ticks named by axis
-        axis.update_units(values)
-        pos = np.asarray(axis.convert_units(values), dtype=float)
+    pos = _positions(axis, values)
+    if values.dtype.kind not in "iuf":
         half = 0.5
     else:
-        pos = values.astype(float)
         half = 0.05 * abs(pos[0]) if pos.size == 1 and pos[0] != 0 else 0.5
     if pos.size == 1:
         return np.array([pos[0] - half, pos[0] + half])
@@ -216,9 +297,10 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
         table of points (dimension ``point``), the two swept names to use as coordinates;
         points are drawn as markers.
     sel : mapping, optional
-        Values of further swept axes (the nearest value of a numeric axis; the value itself of
-        a string axis, e.g. ``{"direction": "up"}``): neither x nor y (axes left out are
-        chosen among the others); not for a table of points.
+        Values of further swept axes (the nearest value of a numeric axis, given as a finite
+        number within the span of its values; the value itself of a string axis, e.g.
+        ``{"direction": "up"}``): neither x nor y (axes left out are chosen among the others);
+        not for a table of points. The title names the values drawn.
     ax : matplotlib Axes, optional
     cmap : str or matplotlib.colors.Colormap, optional
         Matplotlib colormap, by name or object (default ``viridis``). A coded metric (``regime``: CF
@@ -232,6 +314,7 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     matplotlib.axes.Axes
     """
     da = _metric(ds, metric)
+    bad = _not_ok(ds, da)
     flags = _flags(ds[metric])
     if flags is not None:  # a coded metric (regime): one colour per category
         kwargs = {"cmap": _categorical_cmap("tab10" if cmap is None else cmap, len(flags)),
@@ -256,14 +339,23 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
         sel = _check_sel(sel, dims, {"x": x, "y": y})
         x, y = _two_axes(x, y, dims, "swept axes", metric, list(sel))
         da = _reduce(da, (x, y), sel).transpose(y, x)
+        bad = _reduce(bad, (x, y), sel).transpose(y, x)
     ax = _new_axes(ax)
     if "point" in da.dims:
         mappable = ax.scatter(ds[x], ds[y], c=da, **kwargs)
+        failed = bad.values
+        _mark_not_ok(ax, ds[x].values[failed], ds[y].values[failed])
     else:
-        da = da.sortby([n for n in (x, y) if da[n].dtype.kind in "iuf"])
+        numeric = [n for n in (x, y) if da[n].dtype.kind in "iuf"]
+        da, bad = da.sortby(numeric), bad.sortby(numeric)
         mappable = ax.pcolormesh(_cell_edges(ax.xaxis, da[x].values),
                                  _cell_edges(ax.yaxis, da[y].values), da.values,
                                  shading="flat", **kwargs)
+        iy, ix = np.nonzero(bad.values)
+        _mark_not_ok(ax, _positions(ax.xaxis, da[x].values)[ix],
+                     _positions(ax.yaxis, da[y].values)[iy])
+    if _marked(ax):
+        ax.legend(fontsize="small")
     cb = ax.figure.colorbar(mappable, ax=ax)
     if flags is not None:
         cb.set_ticks(range(len(flags)), labels=flags)
@@ -271,7 +363,7 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
                         if len(ds[metric].attrs.get("long_name", "")) <= 40 else metric))
     ax.set_xlabel(_label(ds[x], x))
     ax.set_ylabel(_label(ds[y], y))
-    ax.set_title(f"{ds.attrs.get('model', '')}: {metric}".strip(": "))
+    ax.set_title(_title(ds, metric, da))
     return ax
 
 
@@ -295,8 +387,9 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
         ``"direction = up"`` (a string axis: a hysteresis's ``direction``, a sensitivity's
         ``parameter``).
     sel : mapping, optional
-        Values of further swept axes (the nearest value of a numeric axis; the value itself of
-        a string axis, e.g. ``{"direction": "up"}``): neither x nor hue.
+        Values of further swept axes (the nearest value of a numeric axis, given as a finite
+        number within the span of its values; the value itself of a string axis, e.g.
+        ``{"direction": "up"}``): neither x nor hue. The title names the values drawn.
     ax : matplotlib Axes, optional
     **kwargs
         Passed to ``plot``.
@@ -329,16 +422,26 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
         other = [d for d in dims if d != x and da.sizes[d] > 1 and d not in sel]
         hue = other[0] if other else None
     keep = (x,) if hue is None else (x, hue)
+    bad = _reduce(_not_ok(ds, da), keep, sel)
     da = _reduce(da, keep, sel)
     ax = _new_axes(ax)
     kwargs.setdefault("marker", "o")
+    # a point whose status is not ok has no value: an x at the foot of the axes, at its x, in
+    # the colour of its line
     if hue is None:
-        ax.plot(da[x].values, da.values, **kwargs)
+        (line,) = ax.plot(da[x].values, da.values, **kwargs)
+        failed = bad.values
+        _mark_not_ok(ax, da[x].values[failed], np.full(failed.sum(), 0.03), True,
+                     line.get_color())
     else:
         unit = ds[hue].attrs.get("units", "")
         for v in da[hue].values:
-            ax.plot(da[x].values, da.sel({hue: v}).values, label=_coord_text(hue, v, unit),
-                    **kwargs)
+            (line,) = ax.plot(da[x].values, da.sel({hue: v}).values,
+                              label=_coord_text(hue, v, unit), **kwargs)
+            failed = bad.sel({hue: v}).transpose(x).values
+            _mark_not_ok(ax, da[x].values[failed], np.full(failed.sum(), 0.03), True,
+                     line.get_color())
+    if hue is not None or _marked(ax):
         ax.legend(fontsize="small")
     ax.set_xlabel(_label(ds[x], x))
     ax.set_ylabel(_label(ds[metric], metric))
@@ -346,12 +449,35 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
     if flags is not None:  # a coded metric (regime): the codes named on the axis
         ax.set_yticks(range(len(flags)), labels=flags)
         ax.set_ylim(-0.5, len(flags) - 0.5)
-    ax.set_title(f"{ds.attrs.get('model', '')}: {metric}".strip(": "))
+    ax.set_title(_title(ds, metric, da))
     return ax
+
+
+def _trace_status(ds: xr.Dataset, axes: list, i: int) -> str:
+    """The status name of the point of trace ``i`` when it is not ok (``"non-finite state"``),
+    else ``""`` (also when the dataset has no ``status`` to look it up in)."""
+    if "status" not in ds:
+        return ""
+    st = ds["status"]
+    at = {str(c)[6:]: ds[c].values[i] for c in axes}
+    if at and set(st.dims) <= set(at):
+        code = st.sel({d: at[d] for d in st.dims}).item()
+    elif st.dims == ("point",) and "trace" in ds.coords:
+        code = st.isel(point=int(ds["trace"].values[i])).item()
+    else:
+        return ""
+    if code == 0:
+        return ""
+    names = flag_names(st) or {}
+    return f"status: {names.get(float(code), code)}"
 
 
 def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
     """Recorded traces (``trace_<var>``, from ``sweep(..., traces=[...])``) against time.
+
+    Each trace is labelled with its point's swept values and units (``"K_o = 8 mM"``) and, for
+    a point whose ``status`` is not ok, that status (``"K_o = 8 mM (status: non-finite
+    state)"``): its trace stops where the run failed.
 
     Returns
     -------
@@ -369,11 +495,16 @@ def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
     t = ds["time"]
     scale, tunit = (1e-3, "s") if float(t.max()) > 5000.0 else (1.0, "ms")
     for i in range(da.sizes["trace"]):
-        label = ", ".join(_coord_text(str(c)[6:], ds[c].values[i]) for c in axes)
+        label = ", ".join(_coord_text(str(c)[6:], ds[c].values[i], ds[c].attrs.get("units", ""))
+                          for c in axes)
+        bad = _trace_status(ds, axes, i)
+        if bad:  # its trace stops where the run failed (or is empty): say so
+            label = f"{label} ({bad})" if label else bad
         ax.plot(t.values * scale, da.isel(trace=i).values, label=label or None, **kwargs)
     ax.set_xlabel(f"time ({tunit})")
     ax.set_ylabel(_label(da, var))
-    if axes:
+    if any(line.get_label() and not line.get_label().startswith("_")
+           for line in ax.get_lines()):
         ax.legend(fontsize="small")
     return ax
 
