@@ -154,12 +154,24 @@ def reads_outputs(model: Model, names) -> bool:
     return any(model.variable_index(n) >= n_states for n in names)
 
 
+#: Most steps (fixed steps, or intervals of an error-controlled method's output grid) a run
+#: may take: a ``dt`` below ``t_end / MAX_STEPS`` is refused (the driver counts steps and
+#: samples in int64; a run that long would never end anyway, and one that records is refused
+#: earlier by :data:`MAX_BUFFER_BYTES`).
+MAX_STEPS = 2**62
+
+
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
-    """Validate t_end, dt and warm-up (all ms; a bool or a string is not a time)."""
+    """Validate t_end, dt and warm-up (all ms; a bool or a string is not a time): ``dt`` in
+    ``[t_end / MAX_STEPS, t_end]``."""
     t_end_f = checked_number(t_end, "t_end", "ms", 0.0, low_open=True)
     dt_f = checked_number(dt, "dt", "ms", 0.0, low_open=True)
     if dt_f > t_end_f:
         raise ValueError(f"dt = {dt!r} ms must not exceed t_end = {t_end!r} ms")
+    if not t_end_f / dt_f <= MAX_STEPS:  # (a quotient of inf: a subnormal dt)
+        raise ValueError(f"dt = {dt!r} ms must be at least t_end / 2**62 = "
+                         f"{t_end_f / MAX_STEPS:.3g} ms (t_end = {t_end!r} ms): more steps "
+                         "than a run can count")
     w = checked_number(warmup, "warmup", "ms", 0.0, t_end_f, high_open=True,
                        note=" (the end is t_end)")
     return t_end_f, dt_f, w
@@ -272,8 +284,17 @@ def spreads_cells(n_cells: int, block: int, n_threads: int, records: bool) -> bo
 
 def step_grid(t_end: float, dt: float) -> tuple[int, float]:
     """Number of fixed steps and the step actually taken, ms: ``t_end`` (ms) in whole steps of
-    at most ``dt`` (ms)."""
-    n_steps = max(1, int(math.ceil(t_end / dt - 1e-9)))
+    at most ``dt`` (ms).
+
+    A ``t_end`` that is a whole number of steps to within the rounding of ``t_end / dt`` (a
+    few ulp of the quotient, so a tolerance relative to it, not 1e-9 steps alone: 1269735.86
+    ms at 0.02 ms is 63486793 steps, not one more of 0.0199999997 ms) is run in exactly those
+    steps; the step returned gives back the same grid (``step_grid(t_end, h)``).
+    """
+    q = t_end / dt
+    n = round(q)
+    n_steps = n if abs(q - n) <= 1e-9 + 1e-12 * q else math.ceil(q)
+    n_steps = max(1, int(n_steps))
     return n_steps, t_end / n_steps
 
 
@@ -285,7 +306,9 @@ def record_grid(t_end: float, dt: float, record_every: float | None) -> tuple[in
     n_steps, h = step_grid(t_end, dt)
     every = h if record_every is None else checked_number(record_every, "record_every", "ms",
                                                            0.0, low_open=True)
-    k = max(1, int(round(every / h)))
+    # an interval longer than the run records t = 0 only (k > n_steps; every / h can be too
+    # large for an int64, or inf)
+    k = n_steps + 1 if every / h > n_steps + 1 else max(1, int(round(every / h)))
     return k, n_steps // k + 1, k * h
 
 
@@ -387,6 +410,7 @@ def run(
     """
     check_method(method)
     t_end, dt, warmup = check_time(t_end, dt, warmup)
+    dt_asked = dt  # the record grid is the caller's (record_grid), not one of the step taken
     n_steps, dt = step_grid(t_end, dt)
     if stimulus:
         stim_t, stim_v, clamp = stimulus.waveform()
@@ -406,7 +430,7 @@ def run(
     rec_idx = np.array([model.variable_index(r) for r in record], dtype=np.int64)
     obs_idx = np.array([model.variable_index(o) for o in observe], dtype=np.int64)
     if len(rec_idx):
-        rec_every, n_rec_t, rec_dt = record_grid(t_end, dt, record_every)
+        rec_every, n_rec_t, rec_dt = record_grid(t_end, dt_asked, record_every)
     else:
         rec_every, n_rec_t, rec_dt = 0, 0, 0.0
     n_rec_bytes = 8 * len(rec_idx) * n_cells * n_rec_t
@@ -423,6 +447,11 @@ def run(
             f"cells) needs {n_spk_bytes / 2**30:.3g} GiB (limit {MAX_BUFFER_BYTES / 2**30:g} "
             "GiB): simulate a shorter t_end (ms)")
     times = np.arange(n_rec_t) * rec_dt
+    if n_rec_t and (n_rec_t - 1) * rec_every == n_steps:
+        # the sample that ends the run at t_end exactly, not one ulp past it (n_rec_t - 1)
+        # times the interval, which the error-controlled drivers, stopping at t_end, would
+        # never reach (the sample stayed NaN)
+        times[-1] = t_end
     rec = np.full((len(rec_idx), n_cells, n_rec_t), np.nan)
     spk_t = np.full((n_cells, max(int(spike_capacity), 1)), np.nan)
     spk_n = np.zeros(n_cells, dtype=np.int64)

@@ -13,7 +13,9 @@ import numpy as np
 from . import _bath, _engine
 from ._labelled import dataset
 from ._model import Model
+from ._sweep_result import STATUS
 from ._version import __version__
+from ._warn import warn_user
 from .models import get_model
 from .stimulus import warn_after_end
 
@@ -114,7 +116,10 @@ def simulate(
     dt : float, optional
         Fixed step, ms; default: the model's declared accurate step. ``t_end`` is run in whole
         steps of at most ``dt`` (the step taken is the ``dt`` attribute: 0.00995 ms for
-        ``t_end`` 1.005 ms at ``dt`` 0.01 ms).
+        ``t_end`` 1.005 ms at ``dt`` 0.01 ms). With ``"adaptive"`` and ``"rosenbrock"`` it is
+        not a step: it is the output grid (the records, and the ``dt`` attribute, on whole
+        intervals of at most ``dt`` in the same way) and the first trial step; the steps taken
+        follow ``rtol``/``atol``.
     params : mapping, optional
         Parameter overrides by name (units as in ``model.parameters``). A value outside the
         physiological range of the bath or cytosol field of its name (``K_o`` 1-60 mM ...,
@@ -157,7 +162,12 @@ def simulate(
     -------
     xarray.Dataset
         ``time`` coordinate (ms), one variable per recorded quantity (``units``,
-        ``long_name`` attrs), ``spike_times`` (ms, dimension ``spike``) and provenance attrs.
+        ``long_name`` attrs), ``spike_times`` (ms, dimension ``spike``) and provenance attrs,
+        among them ``status``: ``"ok"``, or how the run failed (``"non-finite state"``: a
+        blow-up; ``"step failure: step size underflow"`` or ``"... step budget exhausted"``:
+        an error-controlled method stopped the cell), with a ``UserWarning``. After a failure
+        the records are NaN from where the run stopped, and ``final_state`` is the state
+        there, not at ``t_end``.
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
@@ -175,14 +185,31 @@ def simulate(
     _engine.warn_record_grid(t_end_f, dt_f, record_every)
     _engine.warn_stimulus_off_grid(stimulus, t_end_f, dt_f, method)
     warn_after_end(stimulus, t_end_f)
-    raw = _engine.run(
-        m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,
-        record=record, record_every=record_every,
-        spike_capacity=int(t_end_f / 0.5) + 16, method=method, **tol,
-    )
+    def run(spike_capacity: int) -> _engine.RawRun:
+        return _engine.run(
+            m, p[:, None], y0[:, None], t_end=t_end_f, dt=dt_f, stimulus=stimulus,
+            record=record, record_every=record_every, spike_capacity=spike_capacity,
+            method=method, **tol,
+        )
+
+    capacity = int(t_end_f / 0.5) + 16
+    raw = run(capacity)
+    if raw.spike_count[0] > capacity:
+        # more crossings than one per 0.5 ms (a fast clamp protocol, a coarse step): the
+        # buffer kept only the first ones; the run is deterministic, so run it again with room
+        # for all of them
+        raw = run(int(raw.spike_count[0]))
     n = int(raw.spike_count[0])
     tol_attrs = ({"rtol": tol.get("rtol", _engine.RTOL), "atol": tol.get("atol", _engine.ATOL)}
                  if _engine.METHODS[method] <= 0 else {})
+    # the driver's code (0 ok, 1 non-finite state, 2 step budget, 3 step size underflow): codes
+    # 2 and 3 end with a finite state and were called "non-finite state"
+    status = STATUS.get(int(raw.status[0]), f"failed (code {int(raw.status[0])})")
+    if status != "ok":
+        warn_user(f"{m.name}: the run ended with status {status!r}; the records are NaN from "
+                  f"where it stopped on and final_state is the state there (t_end = "
+                  f"{t_end_f:g} ms); try a smaller dt (ms) or, for a stiff model, "
+                  "method='rosenbrock'")
     return trace_dataset(
         m, raw.times, raw.rec[:, 0], record, raw.spike_times[0, : min(n, raw.spike_times.shape[1])],
         "cubic Hermite interpolation in the step" if method in ("adaptive", "rosenbrock")
@@ -192,5 +219,5 @@ def simulate(
         stimulus=repr(stimulus) if stimulus is not None else "none",
         conditions={q: float(p[m.parameter_index(q)]) for q in m.condition_names},
         substitution_rule=rule, solution=_bath.solution_record(solution, m, res=resolved),
-        status="ok" if raw.status[0] == 0 else "non-finite state", **tol_attrs,
+        status=status, **tol_attrs,
     )
