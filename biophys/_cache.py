@@ -7,6 +7,20 @@ NumPy and Python versions): any edit to any kernel selects a fresh directory. Th
 outside the package (``$BIOPHYS_CACHE_DIR``, else ``$XDG_CACHE_HOME/biophys``, else
 ``~/.cache/biophys``), so no ``.nbi``/``.nbc`` files are ever written into site-packages.
 
+What else decides the machine code Numba caches is in the directory name too, but not in
+:func:`kernels_source_hash` (which results and checkpoints record, and Dask workers must
+match): the llvmlite version, Numba's code-generation settings (``NUMBA_OPT``,
+``NUMBA_LOOP_VECTORIZE``, ``NUMBA_SLP_VECTORIZE``, ``NUMBA_ENABLE_AVX``, ``NUMBA_BOUNDSCHECK``,
+SVML) and the target CPU (:func:`codegen_key`). Numba's index ignores those settings (code
+compiled at ``NUMBA_OPT=0`` is loaded by later default runs), and it keeps the entries of every
+CPU in one index file that it updates by read-modify-write, so two kinds of node filling a
+shared cache at once could leave one CPU's entry naming the other's code.
+
+A cache directory that cannot be created or written is not used: Numba would silently fall
+back to ``__pycache__`` next to the kernel sources, inside the package, where its per-file
+check can serve stale code. The process then compiles into a private temporary directory
+(removed at exit) and warns, naming ``BIOPHYS_CACHE_DIR``.
+
 ``numba.config.CACHE_DIR`` is set only while our kernels are imported (Numba fixes a function's
 cache locator when it is decorated), so other libraries in the same process keep their own
 cache configuration.
@@ -14,11 +28,14 @@ cache configuration.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import importlib.util
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,24 +108,68 @@ def _hash_sources() -> str:
 
 
 def cache_root() -> Path:
-    """User cache root for biophys (not inside the package)."""
+    """User cache root for biophys (not inside the package), an absolute path.
+
+    ``BIOPHYS_CACHE_DIR`` with ``~`` expanded (a quoted ``"~/cache"`` made a folder named
+    ``~`` in the working directory) and made absolute (a relative one named another folder
+    for every working directory); ``XDG_CACHE_HOME`` only if absolute, as its specification
+    says; else ``~/.cache``.
+    """
     env = os.environ.get("BIOPHYS_CACHE_DIR")
     if env:
-        return Path(env)
+        return Path(env).expanduser().absolute()
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
     return base / "biophys"
+
+
+def codegen_key() -> str:
+    """First 8 hex digits of a SHA-256 of what decides the machine code besides the sources
+    and versions of :func:`kernels_source_hash`: the llvmlite version, Numba's code-generation
+    settings and the target (triple, CPU name and features as Numba's cache index has them,
+    ``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` included)."""
+    import llvmlite
+    from numba.core.registry import cpu_target
+
+    c = numba.config
+    parts = (llvmlite.__version__, str(c.OPT), c.LOOP_VECTORIZE, c.SLP_VECTORIZE, c.ENABLE_AVX,
+             c.BOUNDSCHECK, c.USING_SVML, cpu_target.target_context.codegen().magic_tuple())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:8]
+
+
+def _unusable(d: Path) -> str | None:
+    """Why Numba could not cache in ``d`` (created if missing), or None: the test Numba makes
+    (a temporary file in it) before it falls back to ``__pycache__`` inside the package."""
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=d).close()
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc.strerror or exc}"
+    return None
 
 
 _CACHE_DIR: Path | None = None
 
 
 def cache_dir() -> Path:
-    """The cache directory for the current kernel sources (created on first use)."""
+    """The cache directory for the current kernel sources, toolchain and target (created on
+    first use; a private temporary one, with a warning, if that cannot be written)."""
     global _CACHE_DIR
     if _CACHE_DIR is None:
-        d = cache_root() / f"numba-{numba.__version__}-{kernels_source_hash()}"
-        d.mkdir(parents=True, exist_ok=True)
+        name = f"numba-{numba.__version__}-{codegen_key()}-{kernels_source_hash()}"
+        d = cache_root() / name
+        problem = _unusable(d)
+        if problem is not None:
+            from ._warn import warn_user
+
+            tmp = Path(tempfile.mkdtemp(prefix="biophys-cache-"))
+            atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+            warn_user(f"the biophys cache directory {str(d)!r} cannot be written ({problem}); "
+                      f"this process compiles into {str(tmp)!r}, removed at exit, and the next "
+                      "compiles again: set BIOPHYS_CACHE_DIR to a writable directory",
+                      RuntimeWarning)
+            d = tmp / name
+            d.mkdir()
         _CACHE_DIR = d
     return _CACHE_DIR
 

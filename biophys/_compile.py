@@ -17,6 +17,7 @@ the block integrator as a first-class function.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -53,11 +54,18 @@ def load_driver(model: Model) -> ModuleType:
     gen = cache_dir() / "generated"
     gen.mkdir(parents=True, exist_ok=True)
     path = gen / f"driver_{model.name}_{digest}.py"
-    if not path.exists():
+    # written unless it holds exactly ``src``: a file truncated by a crash (written without
+    # fsync) or edited by hand would otherwise be imported for ever under the digest's name
+    if not path.exists() or path.read_bytes() != src.encode():
         fd, tmp = tempfile.mkstemp(dir=gen, suffix=".tmp")
-        with os.fdopen(fd, "w") as f:
-            f.write(src)
-        os.replace(tmp, path)  # atomic: concurrent writers produce identical content
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(src)
+            os.replace(tmp, path)  # atomic: concurrent writers produce identical content
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     modname = f"biophys_generated.driver_{model.name}_{digest}"
     if modname in sys.modules:
         return sys.modules[modname]

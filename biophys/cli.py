@@ -1,4 +1,4 @@
-"""Command-line interface: ``biophys list | info | simulate | sweep | compile | slurm``.
+"""The command line: ``biophys list | info | simulate | compile | sweep | hysteresis | slurm``.
 
 ``simulate --condition NAME=VALUE`` sets the bath and cytosol one value at a time, as a sweep
 configuration's ``[conditions]`` table; with ``--substitution`` or ``--reference`` they make a
@@ -7,7 +7,8 @@ configuration's ``[conditions]`` table; with ``--substitution`` or ``--reference
 Every error in user input (malformed arguments included) becomes a one-line message on stderr
 and exit status 2; no traceback.
 A ``simulate`` run that ends in a non-finite state (numerical blow-up) still writes its outputs,
-says so on stderr and exits with status 3; so does ``sweep --strict`` when a point is not ok.
+says so on stderr and exits with status 3; so do ``sweep --strict`` and ``hysteresis --strict``
+when a point is not ok. Ctrl-C: one line and exit status 130.
 """
 
 from __future__ import annotations
@@ -118,6 +119,21 @@ def _parent(path: str) -> None:
     Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
+def _output_file(option: str, path: str | None, example: str) -> str | None:
+    """The file that output option ``option`` writes, checked before the run: not a folder
+    (``--plot figs`` saved ``figs.png`` beside it, ``--out figs`` failed after the run with
+    "Permission denied"); a ``--plot`` name without an extension gets ``.png``, the file
+    matplotlib writes then (so "wrote" names the real file)."""
+    if not path:
+        return None
+    if Path(path).expanduser().is_dir():
+        raise ValueError(f"{option} {path!r} is a folder; give a file name, e.g. "
+                         f"{str(Path(path) / example)!r}")
+    if option == "--plot" and not Path(path).suffix:
+        path += ".png"
+    return path
+
+
 def _nonfinite_at(ds) -> str:
     """Where the recorded traces first turn non-finite, as a clause for a message ("" if not)."""
     import numpy as np
@@ -176,25 +192,32 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         amp, start, dur = args.pulse
         stimulus = bp.Pulse(amp, start, dur)
     record = args.record.split(",") if args.record else ["V"]
-    ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params,
-                     conditions=conditions, initial=initial, stimulus=stimulus, record=record,
-                     record_every=args.record_every, method=args.method, rtol=args.rtol,
-                     atol=args.atol)
-    if args.out:
-        _parent(args.out)
-        ds.to_netcdf(args.out)
-        print(f"wrote {args.out}")
-    if args.plot:
-        _parent(args.plot)
-        plot_traces(ds, path=args.plot)
-        print(f"wrote {args.plot}")
+    out = _output_file("--out", args.out, "trace.nc")
+    plot = _output_file("--plot", args.plot, "trace.png")
+    with warnings.catch_warnings():
+        # a failed run is reported below, with the files written
+        warnings.filterwarnings("ignore", message=".*: the run ended with status")
+        ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params,
+                         conditions=conditions, initial=initial, stimulus=stimulus,
+                         record=record, record_every=args.record_every, method=args.method,
+                         rtol=args.rtol, atol=args.atol)
+    if out:
+        _parent(out)
+        ds.to_netcdf(out)
+        print(f"wrote {out}")
+    if plot:
+        _parent(plot)
+        plot_traces(ds, path=plot)
+        print(f"wrote {plot}")
     n = ds.sizes.get("spike", 0)
     print(f"{args.model}: {args.t_end:g} ms simulated, {n} spikes, status {ds.attrs['status']}")
     if ds.attrs["status"] != "ok":
-        written = [f for f in (args.out, args.plot) if f]
+        written = [f for f in (out, plot) if f]
         kept = f"; written anyway: {', '.join(written)}" if written else ""
+        what = ("numerical blow-up" if ds.attrs["status"] == "non-finite state" else
+                "the error-controlled method could not go on")
         print(f"biophys simulate: error: the run ended with status {ds.attrs['status']!r} "
-              f"(numerical blow-up){_nonfinite_at(ds)}{kept}; try a smaller --dt (the model's "
+              f"({what}){_nonfinite_at(ds)}{kept}; try a smaller --dt (the model's "
               f"step is {m.dt:g} ms)", file=sys.stderr)
         return EXIT_NONFINITE
     return 0
@@ -231,9 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .solution import SUBSTITUTIONS
 
     p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
-                epilog="Exit status: 0 ok; 2 an error in the input (one line on stderr); 3 a "
-                "simulate run that ended in a non-finite state; 141 the reader of its output "
-                "closed the pipe early (e.g. | head).")
+                epilog="Exit status: 0 ok; 2 an error in the input (one line on stderr); "
+                f"{EXIT_NONFINITE} a simulate run that ended in a non-finite state, or a point "
+                f"not ok in sweep/hysteresis --strict; {EXIT_INTERRUPTED} interrupted (Ctrl-C); "
+                f"{EXIT_BROKEN_PIPE} the reader of its output closed the pipe early (e.g. | head).")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     sp = sub.add_parser("list", help="list the built-in models")
@@ -249,8 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Simulate one cell; print a one-line summary and write "
                         "the trace (--out) and a figure (--plot) when asked.",
                         epilog=f"Exit status: 0 ok; 2 an error in the input; {EXIT_NONFINITE} "
-                        "the run ended in a non-finite state (numerical blow-up; --out and "
-                        "--plot are still written).")
+                        "the run did not finish (a non-finite state: numerical blow-up; or a "
+                        "step failure of --method adaptive/rosenbrock; --out and --plot are "
+                        "still written).")
     sp.add_argument("model")
     sp.add_argument("--t-end", type=float, required=True, help="duration, ms")
     sp.add_argument("--dt", type=float, default=None,
@@ -288,7 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--record", default=None, help="comma-separated states/outputs (default V)")
     sp.add_argument("--record-every", type=float, default=None, help="ms")
     sp.add_argument("--out", default=None, help="netCDF results file")
-    sp.add_argument("--plot", default=None, help="PNG figure")
+    sp.add_argument("--plot", default=None,
+                    help="figure file (PNG; another extension: that format; none: .png added)")
     sp.set_defaults(func=_cmd_simulate)
     sp = sub.add_parser("compile", help="compile (or load) the kernels of models into the "
                         "on-disk cache, e.g. once after installing")

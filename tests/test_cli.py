@@ -106,7 +106,20 @@ def test_blow_up_exits_3_says_so_and_still_writes(tmp_path, capsys):
     cap = capsys.readouterr()
     assert "status non-finite state" in cap.out and nc.exists()
     assert "error" in cap.err and "non-finite" in cap.err and "t = 500 ms" in cap.err
+    assert "(numerical blow-up)" in cap.err
+    assert cap.err.count("the run ended with status") == 1  # simulate's own warning is not shown
     assert xr.open_dataset(nc).attrs["status"] == "non-finite state"
+
+
+def test_a_step_failure_exits_3_and_is_not_called_a_blow_up(capsys):
+    """An error-controlled run stopped by step size underflow (a -1e9 uA/cm^2 pulse) ends with
+    a finite state: status 3, named as what it is."""
+    rc = main(["simulate", "hh1952", "--t-end", "3", "--dt", "0.01", "--method", "adaptive",
+               "--pulse", "-1000000000", "1", "1"])
+    assert rc == 3
+    err = capsys.readouterr().err
+    assert "status 'step failure: step size underflow'" in err
+    assert "could not go on" in err and "blow-up" not in err
 
 
 def test_version():
