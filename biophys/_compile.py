@@ -162,10 +162,10 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
 
     Parameters
     ----------
-    models : sequence of str, optional
-        Model names; default: every built-in model.
-    methods : sequence of str
-        Integration methods to prepare (``"rl1"``/``"rl2"``/``"rl2ab"``/``"staggered"`` share one
+    models : str or sequence of str, optional
+        Model name(s); default: every built-in model.
+    methods : str or sequence of str
+        Integration method(s) to prepare (``"rl1"``/``"rl2"``/``"rl2ab"``/``"staggered"`` share one
         integrator).
     aux : bool
         Also compile the variants that evaluate algebraic outputs (recorded or observed
@@ -185,11 +185,13 @@ def precompile(models=None, methods=("rl2",), aux: bool = False, processes: int 
     if int(processes) != processes or processes < 1:
         raise ValueError(f"processes (worker processes, count) must be an integer >= 1, "
                          f"got {processes!r}")
+    methods = (methods,) if isinstance(methods, str) else methods
     unknown = sorted(set(methods) - set(INTEGRATORS))
     if unknown:
         raise ValueError(f"method {unknown[0]!r} is not one of {', '.join(INTEGRATORS)}"
                          f"{did_you_mean(unknown[0], INTEGRATORS)}")
-    names = list(list_models() if models is None else models)
+    names = list(list_models() if models is None else
+                 (models,) if isinstance(models, str) else models)
     for name in names:
         get_model(name)  # an unknown name fails here, before any process starts
     funcs = sorted({INTEGRATORS[m] for m in methods})

@@ -1,6 +1,8 @@
 """``biophys compile`` fills the cache with what a later run uses: after it, a run of that
 model and method compiles nothing. (``test_cli.test_compile_prepares_models`` checks only the
-printed lines, in a warm cache: it passes when compile prepares nothing, or another method.)"""
+printed lines, in a warm cache: it passes when compile prepares nothing, or another method;
+tests/test_performance_driver.py::test_compile_command_leaves_nothing_to_compile does this for
+the default method and the shared runners, this test for a method asked for.)"""
 
 import os
 import subprocess

@@ -398,6 +398,12 @@ def test_precompile_with_processes_compiles_every_model_in_workers():
         assert len(_compile.block_integrator(bp.model(name), "run_exponential").signatures) == 1
 
 
+def test_precompile_takes_one_name_as_a_name():
+    """A string is one model (and one method), not a sequence of one-letter names ("unknown
+    model 'h'")."""
+    assert list(_compile.precompile("hh1952", methods="rl2")) == ["hh1952"]
+
+
 def test_every_method_has_an_integrator_and_a_description():
     assert set(_engine.METHODS) == set(_compile.INTEGRATORS) == set(_engine.METHOD_DESCRIPTIONS)
     with pytest.raises(ValueError, match="'euler' is not one of rl1, rl2"):
