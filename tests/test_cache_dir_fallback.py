@@ -1,7 +1,6 @@
 """A cache directory that cannot be written: no traceback, no cache files in the package."""
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -9,20 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import biophys as bp
-from biophys import _cache
-
-REPO_FILES = Path(bp.__file__).resolve().parent
-
-
-def _physical_copy(tmp_path: Path) -> Path:
-    """biophys/ with kernels/ copied in as biophys/kernels (the installed layout)."""
-    root = tmp_path / "site"
-    shutil.copytree(REPO_FILES, root / "biophys",
-                    ignore=shutil.ignore_patterns("__pycache__", "kernels"))
-    shutil.copytree(_cache.kernels_dir(), root / "biophys" / "kernels",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    return root
+from .test_cache import _physical_copy
 
 
 def _env(root: Path, cache: Path) -> dict:
