@@ -107,7 +107,7 @@ def _summary(ds, axis: str) -> str:
 
 def hysteresis_command(args: argparse.Namespace) -> int:
     """Run ``biophys hysteresis``; returns the exit status (errors raise ``ValueError``)."""
-    from .cli import EXIT_INTERRUPTED
+    from .cli import EXIT_INTERRUPTED, EXIT_NONFINITE
     from .continuation import hysteresis
 
     kw = load_config(args.config, command="hysteresis")
@@ -144,7 +144,7 @@ def hysteresis_command(args: argparse.Namespace) -> int:
         print(f"biophys hysteresis: note: the results were not saved (--out, or [output] out "
               f"in {args.config})", file=sys.stderr)
     n_bad = int((ds["status"] != 0).sum())
-    return 3 if args.strict and n_bad else 0
+    return EXIT_NONFINITE if args.strict and n_bad else 0
 
 
 def add_hysteresis_parser(subparsers) -> argparse.ArgumentParser:
