@@ -163,3 +163,14 @@ def test_interrupted_says_what_the_checkpoint_keeps(tmp_path, capsys, monkeypatc
     assert sorted(p.name for p in ck.iterdir()) == ["up_0000", "up_0001"]  # the two steps run
     assert cli_main(["hysteresis", str(cfg), "--no-progress"]) == 130
     assert "nothing was saved (--checkpoint DIR" in capsys.readouterr().err
+
+
+def test_strict_exits_3_when_a_run_is_not_ok(tmp_path, capsys):
+    """beta_cell at 1000x its step blows up (as in tests/test_cli.py): every run not ok; the
+    summary says so, and --strict makes it exit status 3 (without it, 0)."""
+    cfg = _write(tmp_path, 'model = "beta_cell"\nt_end = 1000.0\nwarmup = 100.0\n'
+                 'dt = 100.0\nmetrics = ["mean_V"]\n'
+                 '[hysteresis]\naxis = "K_o"\nvalues = [4.0, 5.0]\n')
+    assert cli_main(["hysteresis", str(cfg), "--no-progress", "--strict"]) == 3
+    assert "(4 runs), 4 not ok" in capsys.readouterr().out
+    assert cli_main(["hysteresis", str(cfg), "--no-progress"]) == 0
