@@ -191,7 +191,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.pulse:
         amp, start, dur = args.pulse
         stimulus = bp.Pulse(amp, start, dur)
-    record = args.record.split(",") if args.record else ["V"]
+    record = ["V"] if args.record is None else [r.strip() for r in args.record.split(",")]
+    if not all(record):
+        raise ValueError(f"--record {args.record!r} names nothing between its commas: give "
+                         "comma-separated states or outputs, e.g. V,Ca_i (default V)")
     out = _output_file("--out", args.out, "trace.nc")
     plot = _output_file("--plot", args.plot, "trace.png")
     with warnings.catch_warnings():

@@ -521,10 +521,15 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
     variables : str or sequence of str, optional
         Which variables (default: every variable on ``time``).
 
+    A run whose ``status`` is not ok (a blow-up, a step failure) has NaN records from where it
+    stopped: each panel then marks the first of them with a dashed line (legend: the status),
+    the time axis still spans the whole run, and the title says the status.
+
     Returns
     -------
     matplotlib.figure.Figure
     """
+    status = str(ds.attrs.get("status", "ok"))
     recorded = [str(v) for v in ds.data_vars if ds[v].dims == ("time",)]
     if isinstance(variables, str):
         variables = [variables]
@@ -549,6 +554,11 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
     for ax, v in zip(axes, names, strict=True):
         ax.plot(t.values, ds[v].values, lw=1.0)
         ax.set_ylabel(_label(ds[v], v))
+        bad = ~np.isfinite(ds[v].values)
+        if status != "ok" and bad.any():  # where the run stopped
+            ax.axvline(float(t.values[np.argmax(bad)]), color="tab:red", ls="--", lw=1.0,
+                       label=f"run failed: {status}")
+            ax.legend(fontsize="small", loc="best")
         # absolute tick labels: an offset axis makes a resting trace (microvolt changes)
         # look like a large excursion
         ax.ticklabel_format(axis="y", useOffset=False)
@@ -557,8 +567,10 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
             pad = 0.01 * max(abs(lo), abs(hi)) or 1.0  # flat trace: a 2% window around it
             ax.set_ylim(lo - pad, hi + pad)
     axes[-1].set_xlabel(_label(t, "time"))
-    axes[0].set_title(textwrap.fill(str(ds.attrs.get("model_title", ds.attrs.get("model", ""))),
-                                    70))
+    if status != "ok" and t.size > 1:  # the whole run, not only its finite part
+        axes[-1].set_xlim(float(t.values[0]), float(t.values[-1]))
+    title = textwrap.fill(str(ds.attrs.get("model_title", ds.attrs.get("model", ""))), 70)
+    axes[0].set_title(title if status == "ok" else f"{title}\nstatus: {status}")
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig

@@ -122,6 +122,21 @@ def test_a_step_failure_exits_3_and_is_not_called_a_blow_up(capsys):
     assert "could not go on" in err and "blow-up" not in err
 
 
+@pytest.mark.parametrize("record", ["", "V,,m", "V,"])
+def test_an_empty_record_name_is_an_error_not_the_default(record, capsys):
+    """``--record ""`` was taken as the default V; an empty name between commas is refused."""
+    assert main(["simulate", "hh1952", "--t-end", "1", "--record", record]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "names nothing between its commas" in err
+
+
+def test_record_names_may_have_spaces_after_commas(tmp_path):
+    nc = tmp_path / "r.nc"
+    assert main(["simulate", "hh1952", "--t-end", "1", "--record", "V, m", "--out",
+                 str(nc)]) == 0
+    assert {"V", "m"} <= set(xr.open_dataset(nc).data_vars)
+
+
 def test_version():
     r = subprocess.run([sys.executable, "-m", "biophys.cli", "--version"], capture_output=True,
                        text=True)
