@@ -185,8 +185,9 @@ def sweep(
         Duration of each run, ms.
     dt : float, optional
         Fixed step, ms (default: the model's accurate step); ``t_end`` is run in whole steps of
-        at most ``dt`` (the ``dt`` attribute is the ``dt`` given; the step taken is ``t_end /
-        ceil(t_end / dt)``).
+        at most ``dt`` (the ``dt`` attribute is the ``dt`` given; the step taken, ``t_end /
+        ceil(t_end / dt)``, is the ``dt_step`` attribute, as ``simulate``'s ``dt``; for the
+        error-controlled methods it is the interval of the traces' time grid).
     warmup : float
         Initial time excluded from every metric, ms (``0 <= warmup < t_end``).
     params : mapping, optional
@@ -415,7 +416,8 @@ def sweep(
         sweep_design=design.kind, sweep_axes=list(design.names),
         varied_parameters=list(mapper.names), n_points=n,
         integrator=getattr(_engine, "METHOD_DESCRIPTIONS", {}).get(method, str(method)),
-        method=str(method), dt=dt, t_end=t_end, warmup=warmup,
+        method=str(method), dt=dt, dt_step=_engine.step_grid(t_end, dt)[1], t_end=t_end,
+        warmup=warmup,
         spike_threshold=float(m.spike_threshold), burst_gap=float(m.burst_gap),
         plateau_V=float(m.plateau_V) if m.plateau_V is not None else "none",
         metrics=list(spec.metrics), substitution_rule=rule,
