@@ -42,19 +42,22 @@ def _worker_setup(spec, n_threads: int) -> str:
     return kernels_source_hash()
 
 
+def _refuse_other_kernels(worker: str, worker_hash: str, client_hash: str) -> None:
+    """A ``RuntimeError`` if ``worker`` runs other kernel sources than the client: its results
+    would be recorded, and checkpointed, under the client's hash."""
+    if worker_hash != client_hash:
+        raise RuntimeError(
+            f"dask worker {worker} runs kernel sources {worker_hash}, the client {client_hash} "
+            "(the kernels were edited since the client imported biophys or since the worker "
+            "started, or the worker has another installation): restart the client's Python "
+            "session (and the cluster) so that both run the same kernels")
+
+
 def _check_worker_kernels(addr: str, worker_hash: str) -> None:
-    """A ``RuntimeError`` if worker ``addr`` runs other kernel sources than this process (the
-    sources edited since ``biophys`` was imported here, or another installation): its results
-    would be recorded, and checkpointed, under this process's hash."""
+    """The setup's check of worker ``addr`` (:func:`_refuse_other_kernels`)."""
     from ._cache import kernels_source_hash
 
-    here = kernels_source_hash()
-    if worker_hash != here:
-        raise RuntimeError(
-            f"dask worker {addr} runs kernel sources {worker_hash}, this process {here} (the "
-            "kernels were edited since biophys was imported here, or the worker has another "
-            "installation): restart this Python session (and the cluster) so that both run "
-            "the same kernels")
+    _refuse_other_kernels(addr, worker_hash, kernels_source_hash())
 
 
 def _task(spec, values, kernels_hash: str):
@@ -65,16 +68,12 @@ def _task(spec, values, kernels_hash: str):
     dying, after :func:`_worker_setup` ran imports the kernel sources on disk as they are
     then, and is checked by nothing else.
     """
+    from distributed import get_worker
+
     from ._cache import kernels_source_hash
     from ._chunk import compute_chunk
 
-    here = kernels_source_hash()
-    if here != kernels_hash:
-        raise RuntimeError(
-            f"dask worker runs kernel sources {here}, the client {kernels_hash} (the worker "
-            "joined or was restarted after the kernels were edited, or has another "
-            "installation): restart the client's Python session (and the cluster) so that "
-            "both run the same kernels")
+    _refuse_other_kernels(get_worker().address, kernels_source_hash(), kernels_hash)
     _set_threads(_WORKER_THREADS)
     return compute_chunk(spec, values)
 
