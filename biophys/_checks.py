@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import reprlib
 
 import numpy as np
@@ -98,6 +99,16 @@ def checked_flag(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} = {reprlib.repr(value)} must be True or False")
     return bool(value)
+
+
+def checked_directory(value, name: str, what: str = "a directory"):
+    """``value`` if it is None or a non-empty path (``str`` or ``os.PathLike``), else a
+    ``ValueError`` naming ``name`` and saying what the directory is for (``what``)."""
+    if value is not None and (not isinstance(value, (str, os.PathLike))
+                              or not os.fspath(value)):
+        raise ValueError(f"{name} = {value!r} must be a path (str or os.PathLike) to {what}, "
+                         "or None")
+    return value
 
 
 def _has_bool(values) -> bool:

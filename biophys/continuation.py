@@ -23,7 +23,7 @@ import numpy as np
 
 from . import _bath, _retry, _warmup
 from . import metrics as _metrics
-from ._checks import checked_flag, checked_number, unit_text
+from ._checks import checked_directory, checked_flag, checked_number, unit_text
 from ._design import _as_1d, _unit
 from ._initial import check_shared
 from ._sweep_result import status_counts
@@ -116,10 +116,8 @@ def hysteresis(
     steps = _check_values(m, axis, values)
     checked_flag(progress, "progress")
     check_shared(initial, "hysteresis()")
-    if checkpoint is not None and (not isinstance(checkpoint, (str, os.PathLike))
-                                   or not os.fspath(checkpoint)):
-        raise ValueError(f"checkpoint = {checkpoint!r} must be a path (str or os.PathLike) to "
-                         "a directory that keeps the finished steps of the hysteresis")
+    checked_directory(checkpoint, "checkpoint",
+                      "a directory that keeps the finished steps of the hysteresis")
     if grid is not None and not isinstance(grid, Mapping):
         raise ValueError(f"grid = {grid!r} must be a mapping {{name: values}} of the other axes")
     others = dict(grid or {})

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -26,7 +25,7 @@ from . import audit as _audit
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
-from ._checks import checked_flag, checked_number
+from ._checks import checked_directory, checked_flag, checked_number
 from ._chunk import SweepSpec, compute_chunk
 from ._compile import BLOCK
 from ._dask import check_cluster_options
@@ -323,10 +322,7 @@ def sweep(
     checked_flag(final_state, "final_state")
     checked_flag(progress, "progress")
     audit_tol = _audit.tolerances(audit, m, stimulus)
-    if checkpoint is not None and (not isinstance(checkpoint, (str, os.PathLike))
-                                   or not os.fspath(checkpoint)):
-        raise ValueError(f"checkpoint = {checkpoint!r} must be a path (str or os.PathLike) to "
-                         "a directory, or None")
+    checked_directory(checkpoint, "checkpoint")
     method = DEFAULT_METHOD if method is None else method
     # checks the method name too
     tolerances = tuple(_engine.tolerance_kwargs(method, rtol, atol, len(m.state_names)).items())
