@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -107,7 +106,7 @@ def _summary(ds, axis: str) -> str:
 
 def hysteresis_command(args: argparse.Namespace) -> int:
     """Run ``biophys hysteresis``; returns the exit status (errors raise ``ValueError``)."""
-    from .cli import EXIT_INTERRUPTED, EXIT_NONFINITE
+    from .cli import EXIT_INTERRUPTED, EXIT_NONFINITE, _output_file, _parent
     from .continuation import hysteresis
 
     kw = load_config(args.config, command="hysteresis")
@@ -116,14 +115,14 @@ def hysteresis_command(args: argparse.Namespace) -> int:
         kw["checkpoint"] = args.checkpoint
     if args.no_progress:
         kw["progress"] = False
-    out = args.out or out_cfg.get("out")
-    plot_path = args.plot or out_cfg.get("plot")
+    out = _output_file("--out", args.out or out_cfg.get("out"), "hysteresis.nc")
+    plot_path = _output_file("--plot", args.plot or out_cfg.get("plot"), "hysteresis.png")
     where = "--metric" if args.metric else f"{args.config}: [output] metric"
     metric = _metric(kw, args.metric or out_cfg.get("metric"), where)
     panels = _panels(kw) if plot_path else []
     for target in (out, plot_path):
         if target is not None:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            _parent(target)
     model, axis, values = kw.pop("model"), kw.pop("axis"), kw.pop("values")
     try:
         ds = hysteresis(model, axis, values, **kw)

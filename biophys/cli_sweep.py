@@ -22,11 +22,10 @@ import argparse
 import json
 import sys
 import warnings
-from pathlib import Path
 
 from ._checks import did_you_mean
 from ._sweep_config import load_config
-from .cli import EXIT_INTERRUPTED
+from .cli import EXIT_INTERRUPTED, _output_file, _parent
 
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
 TABLE_MAX_POINTS = 200
@@ -254,8 +253,9 @@ def _sweep_command(args: argparse.Namespace) -> int:
                              f"--checkpoint DIR, or checkpoint = \"DIR\" in {args.config}")
         kw["shard"] = args.shard
         out_cfg = {}  # the assembling run writes the [output] files
-    out = args.out or out_cfg.get("out")
-    plot_path = args.plot or out_cfg.get("plot")
+    # a folder is refused now, not after the run; a figure name without an extension gets .png
+    out = _output_file("--out", args.out or out_cfg.get("out"), "results.nc")
+    plot_path = _output_file("--plot", args.plot or out_cfg.get("plot"), "heatmap.png")
     metric = args.metric or out_cfg.get("metric")
     x, y = args.x or out_cfg.get("x"), args.y or out_cfg.get("y")
     from .sweep import sweep
@@ -269,8 +269,8 @@ def _sweep_command(args: argparse.Namespace) -> int:
              for key in ("metric", "x", "y", "plot")}
     plot_layout(ds, metric, x, y, where=where, draw=bool(plot_path))
     for target in (out, plot_path):
-        if target is not None and not Path(target).parent.exists():
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        if target is not None:
+            _parent(target)
     if args.dry_run:
         axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
         metrics = json.loads(ds.attrs["metrics"])

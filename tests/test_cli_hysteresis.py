@@ -174,3 +174,16 @@ def test_strict_exits_3_when_a_run_is_not_ok(tmp_path, capsys):
     assert cli_main(["hysteresis", str(cfg), "--no-progress", "--strict"]) == 3
     assert "(4 runs), 4 not ok" in capsys.readouterr().out
     assert cli_main(["hysteresis", str(cfg), "--no-progress"]) == 0
+
+
+@pytest.mark.parametrize("option", ["--out", "--plot"])
+def test_an_output_that_is_a_folder_is_refused_before_any_run(tmp_path, capsys, monkeypatch,
+                                                              option):
+    import biophys.continuation as continuation
+
+    monkeypatch.setattr(continuation, "sweep", lambda *a, **k: pytest.fail("a run started"))
+    (tmp_path / "figs").mkdir()
+    assert cli_main(["hysteresis", str(EXAMPLE), option, str(tmp_path / "figs")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{option} '{tmp_path / 'figs'}' is a folder" in err
+

@@ -758,3 +758,18 @@ def test_ctrl_c_without_saved_chunks_says_nothing_was_saved(tmp_path, capsys, mo
                              "--no-progress", *options]) == 130
     err = capsys.readouterr().err
     assert err.splitlines() == [f"biophys sweep: interrupted; {said.format(ck=ck)}"], err
+
+
+@pytest.mark.parametrize("option", ["--out", "--plot"])
+def test_an_output_that_is_a_folder_is_refused_before_the_run(tmp_path, capsys, monkeypatch,
+                                                               option):
+    """``--plot figs`` (a folder) wrote ``figs.png`` beside it, and ``--out figs`` failed after
+    the run; both are now one-line errors before anything is simulated."""
+    calls = []
+    monkeypatch.setattr(sys.modules["biophys.sweep"], "sweep",  # the module, not the function
+                        lambda *a, **k: calls.append(k) or pytest.fail("sweep ran"))
+    (tmp_path / "figs").mkdir()
+    assert run([str(EXAMPLES / "hh_sweep.toml"), option, str(tmp_path / "figs")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{option} '{tmp_path / 'figs'}' is a folder" in err
+    assert calls == []
