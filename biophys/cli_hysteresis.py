@@ -63,19 +63,15 @@ def _panels(kw: dict) -> list[dict[str, float]]:
 
 def _figure(ds, path, axis: str, metric: str, panels: list[dict[str, float]]) -> None:
     """The metric against ``axis``, one line per pass, one panel per point of the others."""
-    import matplotlib
-
-    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo"):
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # drawn off-screen: no pyplot, no backend
 
     from . import plot
 
     n = len(panels)
     cols = min(n, 3)
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(5.0 * cols, 3.8 * rows), squeeze=False,
-                             layout="constrained")
+    fig = Figure(figsize=(5.0 * cols, 3.8 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, sel in zip(axes.flat, panels, strict=False):
         plot.lines(ds, metric, x=axis, hue="direction", sel=sel or None, ax=ax)
         # the model and metric are the figure's title; a panel's, its point of the others
@@ -85,7 +81,6 @@ def _figure(ds, path, axis: str, metric: str, panels: list[dict[str, float]]) ->
         ax.set_visible(False)
     fig.suptitle(f"{ds.attrs.get('model', '')}: {metric}, {axis} stepped up then down")
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def _summary(ds, axis: str) -> str:
