@@ -277,8 +277,8 @@ def test_applied_current_pulse_in_pA():
 
 def test_refit_restores_published_bursting():
     """11.1 mM glucose: the burst period and plateau fraction of ``beta_cell`` (speciation,
-    K_op re-fitted) equal those of the published equations (41.7 s and 0.35 computed here)
-    within 2 % and 0.02 (measured: 41.7 s vs 41.8 s, 0.36 vs 0.35)."""
+    K_op re-fitted) equal those of the published equations (41.76 s and 0.354 computed here)
+    within 2 % and 0.02 (measured: 41.77 s vs 41.76 s, 0.362 vs 0.354)."""
     t_end, t_skip = 270000.0, 120000.0
     pub = ref.solve(ref.params(spec=0), t_end, rtol=1e-8, atol=1e-10, max_step=2.0)
     period_pub, frac_pub = _burst_stats(ref.spike_times(pub.t, pub.y[0]), t_skip)

@@ -52,7 +52,8 @@ Ca2+-dependent factor at the 10 mM cell's Ca2+ (0.43 uM) is x1.81. ``A_NaK_Ca`` 
 1.3 lowers that factor: the stronger pump turns the 10 mM cell from a depolarised steady state
 (0.43 uM Ca2+) into an oscillator with less Ca2+ (0.17 uM; x1.35 at 1.4). Not reproduced: adding
 Ca_o at 4 mM K_o stimulated the pump "up to 100%" in some of Yingst's experiments; in the model
-the cell then holds 18 nM Ca2+ (at -98 mV with 20 mM Na_i) and the stimulation is 0.4%.
+the cell then holds 18 nM Ca2+ (at -98 mV with 20 mM Na_i): the Ca2+-dependent factor is
+x1.004, and the pump current (with the small change of V) 0.5% larger than without Ca_o.
 """
 
 from __future__ import annotations
