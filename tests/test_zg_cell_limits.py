@@ -100,7 +100,7 @@ def test_ghk_currents_continuous_through_zero_volts(params):
     """At V = +-1e-9 mV each GHK current equals the limit plus its first-order term,
     P z F [(c_i - c_o) + (c_i + c_o) x/2] with x = z F V/(R T) (the next term, x^2/12, is
     below 1e-21 relative), to 1e-12 relative: the value at 0 joins its neighbours (the
-    first-order term itself is 2e-11 to 8e-11 relative, so the slope is checked too), and
+    first-order term itself is 2e-11 to 4e-11 relative, so the slope is checked too), and
     the current rises through V = 0 (dI/dV > 0 for a GHK current)."""
     terms, p = _ghk_terms(params)
     o0 = _outputs(0.0, params)

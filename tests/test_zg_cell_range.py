@@ -17,8 +17,9 @@ run, the later one continued from the earlier result's final states).
 The calibration covers 2-8 mM K_o. The first test states the range in which the model keeps
 cytosolic Ca2+ below 1 uM; the others that Ca2+ stays bounded beyond it, up to 60 mM K_o, and
 that the exchanger is what bounds it. Between about 10.5 and 15 mM K_o the steady Ca2+ is
-1-1.55 uM at 0.25 mM Mg_o (0.7-1.4 uM at 1 mM), probably higher than in K+-stimulated ZG cells (no measured value could be
-retrieved here to test it against); aldosterone synthesis is near its maximum there.
+1-1.55 uM at 0.25 mM Mg_o (0.7-1.4 uM at 1 mM), probably higher than in K+-stimulated ZG
+cells (no measured value could be retrieved here to test it against); aldosterone synthesis is
+near its maximum there.
 """
 
 from __future__ import annotations

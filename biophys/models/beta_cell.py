@@ -180,12 +180,12 @@ _metabolism = (
        _SRC + " (Pop)", _pos),
     _p("K_op", K_OP_FITTED, "mM", "ADP substrate constant of oxidative phosphorylation "
        "(Hill 2)", f"{_FIT}: Cha et al. 2011 Kop = 0.02 mM; re-fitted (x1.2) because the "
-       "Na+/K+-ATPase now runs on Mg.ATP and Mg.ADP from the speciation (about 10% slower "
+       "Na+/K+-ATPase now runs on Mg.ATP and Mg.ADP from the speciation (about 8% slower "
        "turnover at the defaults, with a different nucleotide dependence); this restores the "
        "burst period of the published equations at 11.1 mM glucose "
        "(test_refit_restores_published_bursting); at 20 mM both fire continuously: this "
        "model 133 spikes/min against the published 126 over 60 s from the published "
-       "equations' state at 240 s (test_high_glucose_fires_continuously), 8% slower over "
+       "equations' state at 240 s (test_high_glucose_fires_continuously), 8-9% slower over "
        "300-900 s from the default state (test_high_glucose_fires_continuously_long, slow)",
        (1e-12, 1e3)),
     _p("f_MgADP_op", 0.55, "1", "Cha's fixed Mg.ADP fraction of free ADP, used only for the "
