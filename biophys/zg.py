@@ -111,8 +111,9 @@ def cav32_knockout(params: Mapping[str, float] | None = None) -> dict[str, float
 #: Source of the TASK knockout's target (see :func:`task_knockout`).
 TASK_KNOCKOUT_SOURCE = (
     "zG-specific TASK loss of function in mouse adrenal slices (PMC10167771): spontaneous "
-    "oscillatory bursting and about x2.4 aldosterone; the model fires tonically instead "
-    "(tests/test_zg_cell.py::test_task_knockout_bursts, a strict xfail)"
+    "oscillatory bursting and about x2.4 aldosterone; in the default calibration the model "
+    "fires tonically instead (tests/test_zg_cell.py::test_task_knockout_bursts, a strict "
+    "xfail), in the bursting calibration (bursting_calibration) it bursts"
 )
 
 
@@ -125,7 +126,8 @@ def task_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]
     fires tonically at about 8.7 Hz, and its mean potential, about -81 mV, is held down by the
     K(Ca) after-hyperpolarisation of each spike (down to about -93 mV). Its aldosterone at 4
     mM K_o relative to the wild type's is one of the fitted ratios (x2.54 against x2.4,
-    :data:`TASK_KNOCKOUT_SOURCE`); the bursting seen in slices is not reproduced.
+    :data:`TASK_KNOCKOUT_SOURCE`); the bursting seen in slices is not reproduced there, but
+    is in the bursting calibration (:func:`bursting_calibration`).
 
     Parameters
     ----------
@@ -138,6 +140,47 @@ def task_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]
         ``params`` with ``P_TASK = 0.0``.
     """
     return {**(params or {}), "P_TASK": 0.0}
+
+
+def bursting_calibration(params: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Parameter overrides of the bursting calibration of ``zg_cell`` (session 46).
+
+    A refit judged on published data only, not on the default calibration's own fitted
+    numbers, in which the TASK knockout bursts (about 6 CaV3.2 spikes, then a CaV1.3 event
+    and a silence of about 1 s; period about 1.5 s at 4 mM K_o) and sits about 14 mV above the
+    wild type's rest. It adds a K(Ca) gated by the CaV3.2 nanodomains (``g_KT``) and a slow
+    SK-like K(Ca) on bulk Ca2+ (``g_SK``), desensitises the fast K(Ca) (``K_KCa`` 0.38 ->
+    1.64 uM), raises the delayed rectifier and refits the aldosterone read-out
+    (:data:`biophys.models.zg_cell.BURSTING`). It keeps every data check of the default
+    calibration (tests/test_zg_cell_bursting.py) but not that calibration's fitted numbers:
+    the wild type starts to oscillate at 5.5 mM K_o instead of 4.5 mM, fires at 8 mM instead
+    of settling, and its CaV3.2 knockout needs more Ang II. Its margins are thin (see the
+    test module's docstring), so it is offered beside the default, not instead of it. Start
+    its runs from its own resting state, :data:`biophys.models.zg_cell.BURSTING_REST`
+    (``initial=``): at 7.5 mM K_o it has two firing branches (about 338 and 361 nM Ca2+), and
+    the default initial state leads to the second, where the canine 7.5 mM ratio is x4.06
+    instead of x3.84 (target x3.5).
+
+    Parameters
+    ----------
+    params : mapping, optional
+        Other overrides (e.g. ``{"K_o": 4.0}`` or :func:`task_knockout`'s), applied on top.
+
+    Returns
+    -------
+    dict
+        The calibration's values updated with ``params``.
+
+    Examples
+    --------
+    >>> from biophys import zg
+    >>> ko = zg.task_knockout(zg.bursting_calibration({"K_o": 4.0}))
+    >>> ko["P_TASK"], ko["g_SK"] > 0
+    (0.0, True)
+    """
+    from .models.zg_cell import BURSTING
+
+    return {**BURSTING, **(params or {})}
 
 
 def _model(model: str | Model | None) -> Model:

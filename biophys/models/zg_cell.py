@@ -106,6 +106,28 @@ CAL = {
     "aldo_basal": 0.1, "K_aldo": 2.808e-4, "n_aldo": 2.348, "aldo_AngII_gain": 11.12,
 }
 
+#: The bursting calibration (session 46), a refit judged on published data only, in which the
+#: TASK knockout bursts; the values that differ from :data:`CAL` and the new K(Ca) gates' (off
+#: in CAL). Built and tested in tests/test_zg_cell_bursting.py (see its docstring); applied by
+#: :func:`biophys.zg.bursting_calibration`.
+BURSTING = {
+    "P_TASK": 3.3666e-6, "P_TREK": 5.1272e-8, "P_CaL": 1.0048e-3, "dV_L_act": -18.033,
+    "g_KCa": 1.053, "K_KCa": 1.6399e-3, "g_Kv": 3.0114,
+    "g_KT": 3.8339, "I_KT_half": 66.663, "tau_KT": 5.8829,
+    "g_SK": 0.53753, "K_SK": 5.3632e-4, "n_SK": 4.0, "tau_SK": 694.36,
+    "aldo_basal": 0.093417, "K_aldo": 5.2853e-4, "n_aldo": 1.7256, "aldo_AngII_gain": 18.267,
+}
+#: The resting state of the bursting calibration at the default conditions (computed here by
+#: integrating it to rest; tests/test_zg_cell_bursting.py::test_bursting_rest_is_at_rest). Its
+#: runs start from it: at 7.5 mM K_o that calibration has two firing branches, and the default
+#: calibration's rest (REST) leads to the other one.
+BURSTING_REST = {"V": -85.6822, "m_T": 0.0356934, "h_T": 0.862471, "d_L": 0.00564388,
+                 "f_L": 0.997704, "Ca_i": 7.06635e-5, "Ca_avg": 7.06635e-5, "c_TL": 0.0738006,
+                 "n_Kv": 4.56054e-5, "E1_NCX": 0.0713139, "I1_NCX": 0.506182,
+                 "I2_NCX": 0.422016, "k_T": 0.00932526, "s_SK": 3.01268e-4}
+_BURST = ("chosen here by the search behind the bursting calibration (BURSTING; "
+          "tests/test_zg_cell_bursting.py)")
+
 _P = Parameter
 PARAMETERS = (
     # bath and cytosol (conditions)
@@ -321,6 +343,24 @@ PARAMETERS = (
        "synthesis: K_aldo/(1 + gain E) (phenomenological stand-in for the Ca2+-independent "
        "Ang II pathways reviewed by Spat A, Hunyady L 2004 Physiol Rev 84:489)",
        _FIT + "test_aldosterone_vs_K and test_angii_1nM_aldosterone", (0.0, 1e3)),
+    # CaV3.2-nanodomain K(Ca) and slow SK-like K(Ca): off here, on in BURSTING
+    _P("g_KT", 0.0, "mS/cm^2", "K(Ca) gated by CaV3.2 nanodomains (a hypothesis of this model; "
+       "CaV3-KCa complexes in neurons: CaV3.2-KCa3.1, Engbers JDT et al. 2012 PNAS 109:2601; "
+       "CaV3-KCa1.1, Rehak R et al. 2013 PLoS One 8:e61844)",
+       "off in the default calibration; 3.8339 in BURSTING, " + _BURST, (0.0, 1000.0)),
+    _P("I_KT_half", BURSTING["I_KT_half"], "uA/cm^2", "inward CaV3.2 current that half-opens "
+       "the nanodomain K(Ca) at steady state", _BURST + "; no data", (1e-9, 1e6)),
+    _P("tau_KT", BURSTING["tau_KT"], "ms", "time constant of the nanodomain K(Ca) gate",
+       _BURST + "; no data", (1e-3, 1e6)),
+    _P("g_SK", 0.0, "mS/cm^2", "slow SK-like K(Ca) conductance on bulk Ca2+",
+       "off in the default calibration; 0.53753 in BURSTING, " + _BURST, (0.0, 1000.0)),
+    _P("K_SK", BURSTING["K_SK"], "mM", "bulk Ca2+ that half-opens the slow SK-like K(Ca) at "
+       "steady state", _BURST + "; no data", (1e-7, 1.0)),
+    _P("n_SK", BURSTING["n_SK"], "1", "Hill coefficient of the slow SK-like K(Ca)",
+       _BURST + "; SK-type Ca2+ sensitivity, n about 4 (Xia XM et al. 1998 Nature 395:503) "
+       "[unverified]", (0.5, 10.0)),
+    _P("tau_SK", BURSTING["tau_SK"], "ms", "time constant of the slow SK-like K(Ca) gate",
+       _BURST + "; no data (it sets the knockout's silences, about 1 s)", (1e-3, 1e9)),
     _P("I_app", 0.0, "uA/cm^2", "constant applied current (depolarising > 0)",
        "protocol input", (-1e3, 1e3)),
 )
@@ -329,7 +369,8 @@ PARAMETERS = (
 #: integrating the model to rest; refreshed whenever the calibration changes).
 REST = {"V": -85.08248, "m_T": 0.0385385, "h_T": 0.852260, "d_L": 0.00456189,
         "f_L": 0.997585, "Ca_i": 7.57499e-5, "Ca_avg": 7.57499e-5, "c_TL": 0.0651164,
-        "n_Kv": 4.87478e-5, "E1_NCX": 0.0758128, "I1_NCX": 0.503468, "I2_NCX": 0.420186}
+        "n_Kv": 4.87478e-5, "E1_NCX": 0.0758128, "I1_NCX": 0.503468, "I2_NCX": 0.420186,
+        "k_T": 0.0106537, "s_SK": 3.97795e-4}
 _REST_SRC = "resting steady state at the default conditions (computed here)"
 
 STATES = (
@@ -352,6 +393,10 @@ STATES = (
           (0.0, 1.0)),
     State("I2_NCX", REST["I2_NCX"], "1", "Na+/Ca2+ exchanger, inactivated state 2 (Na+-"
           "dependent, dominant at low Ca2+)", _REST_SRC, (0.0, 1.0)),
+    State("k_T", REST["k_T"], "1", "open fraction of the CaV3.2-nanodomain K(Ca)", _REST_SRC,
+          (0.0, 1.0)),
+    State("s_SK", REST["s_SK"], "1", "open fraction of the slow SK-like K(Ca)", _REST_SRC,
+          (0.0, 1.0)),
 )
 
 OUTPUTS = (
@@ -362,7 +407,8 @@ OUTPUTS = (
     Output("I_CaT", "uA/cm^2", "CaV3.2 T-type Ca2+ current (GHK)"),
     Output("I_CaL", "uA/cm^2", "CaV1.3 L-type Ca2+ current (GHK)"),
     Output("I_Ca_b", "uA/cm^2", "background Ca2+ current (GHK)"),
-    Output("I_KCa", "uA/cm^2", "Ca2+-activated K+ current"),
+    Output("I_KCa", "uA/cm^2", "Ca2+-activated K+ current (fast on bulk Ca2+, CaV3.2-"
+           "nanodomain and slow SK-like together)"),
     Output("I_Kv", "uA/cm^2", "delayed-rectifier (voltage-gated) K+ current"),
     Output("I_NaK", "uA/cm^2", "Na+/K+-ATPase current (outward)"),
     Output("I_NaCa", "uA/cm^2", "Na+/Ca2+ exchanger current (outward = reverse mode; Ca2+ "
@@ -464,6 +510,14 @@ MODEL = Model(
         "near-threshold bursts halve the knockout's mean Ca2+ (x1.2 aldosterone, not x2.4); "
         "K+ accumulating in a cleft around the cell (probed, not included) gives no rest "
         "beside spiking either: strong accumulation holds the knockout depolarised and silent. "
+        "A second calibration, biophys.zg.bursting_calibration (session 46, a refit judged on "
+        "the published data only, with a K(Ca) gated by CaV3.2 nanodomains and a slow SK-like "
+        "K(Ca), both hypotheses of this model and off in the default calibration), makes the "
+        "TASK knockout burst (about 6 spikes, then about 1 s of silence; period 1.5 s) 14 mV "
+        "above the wild type's rest, with every data check of the default kept (some by thin "
+        "margins) but not its fitted numbers: oscillations start at 5.5 mM K_o, the cell fires "
+        "at 8 mM, and its runs must start from BURSTING_REST (two firing branches at 7.5 mM; "
+        "tests/test_zg_cell_bursting.py). "
         "The delayed rectifier keeps large depolarising "
         "currents in the physiological range: a TASK-knockout cell driven from rest by 12 or "
         "16 uA/cm^2 fires spikes peaking below +40 mV (without it, only TREK, K(Ca) and the "

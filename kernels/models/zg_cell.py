@@ -20,7 +20,13 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
                                                    inactivation by bulk Ca2+ and (c_TL) by CaV3.2
                                                    nanodomains; activation shifted by dV_L_act
     I_Ca_b = P_Ca_b 2F G_Ca(V)                     background Ca2+ entry (GHK)
-    I_KCa  = g_KCa Ca_i^n/(Ca_i^n + K_KCa^n) (V - E_K)   Ca2+-activated K+ (lumped BK/SK)
+    I_KCa  = [g_KCa Ca_i^n/(Ca_i^n + K_KCa^n) + g_KT k_T + g_SK s_SK] (V - E_K)
+                                                   Ca2+-activated K+: fast on bulk Ca2+ (lumped
+                                                   BK/SK), CaV3.2-nanodomain (k_T) and slow
+                                                   SK-like on bulk Ca2+ (s_SK); the last two are
+                                                   off (g_KT = g_SK = 0) in the default
+                                                   calibration and on in the bursting one
+                                                   (``biophys.zg.bursting_calibration``)
     I_Kv   = g_Kv n_Kv (V - E_K)                 delayed-rectifier K+; n_Kv: HH gate with the rates
                                                    of Mainen's kv.mod (23 C, Q10 2.3; n_inf V1/2
                                                    +4.3 mV, slope 9 mV), see :func:`kv_gate`
@@ -65,6 +71,14 @@ Ca2+ (mM; rapid buffering with a constant free fraction f_i)::
     dCa_i/dt   = f_i [ -(I_CaT + I_CaL + I_Ca_b - 2 I_NaCa) A/(2 F vol) - J_PMCA ],
     J_PMCA     = J_max Ca_i^2/(Ca_i^2 + K_PMCA^2)   (electroneutral; J_max from I_PMCA_max)
     dCa_avg/dt = (Ca_i - Ca_avg)/tau_avg             running average driving aldosterone synthase
+    dk_T/dt    = (u/(u + I_KT_half) - k_T)/tau_KT,  u = max(-I_CaT, 0)   nanodomain K(Ca) gate
+    ds_SK/dt   = (Ca_i^n_SK/(Ca_i^n_SK + K_SK^n_SK) - s_SK)/tau_SK       slow SK-like gate
+
+The CaV3.2-nanodomain K(Ca) (a hypothesis of this model, like ``c_TL``; CaV3-KCa complexes are
+published in neurons) reads the inward CaV3.2 current, as ``c_TL`` does: it ends CaV3.2 spikes
+and falls silent when CaV3.2 is inactivated, so that a depolarised TASK-less cell can hold a
+CaV1.3 event, ended by the desensitised fast K(Ca) and the delayed rectifier, after which the
+slow SK gate holds a silence: the bursts of the TASK knockout in the bursting calibration.
 
 Aldosterone (phenomenological, arbitrary units per minute)::
 
@@ -100,7 +114,7 @@ from ..speciation import mg_speciation
 from ..surface import gating_shift
 
 STATE_NAMES = ("V", "m_T", "h_T", "d_L", "f_L", "Ca_i", "Ca_avg", "c_TL", "n_Kv", "E1_NCX",
-               "I1_NCX", "I2_NCX")
+               "I1_NCX", "I2_NCX", "k_T", "s_SK")
 PARAM_NAMES = (
     "K_o", "Na_o", "Ca_o", "Mg_o", "temperature", "AngII",
     "K_i", "Na_i", "Mg_i", "ATP", "ADP", "Pi", "pH",
@@ -114,6 +128,7 @@ PARAM_NAMES = (
     "sigma", "monovalent_ref", "Ca_o_ref", "Mg_o_ref",
     "K_AT1", "tau_AT1", "f_NaK_AngII",
     "tau_avg", "aldo_max", "aldo_basal", "K_aldo", "n_aldo", "aldo_AngII_gain",
+    "g_KT", "I_KT_half", "tau_KT", "g_SK", "K_SK", "n_SK", "tau_SK",
     "I_app",
 )
 AUX_NAMES = (
@@ -121,7 +136,7 @@ AUX_NAMES = (
     "I_NaCa", "J_PMCA", "I_ion", "E_K", "dV_surface", "AngII_response", "aldosterone_rate",
 )
 
-V, MT, HT, DL, FL, CA, CAAVG, CTL, NKV, E1_NCX, I1_NCX, I2_NCX = range(12)
+V, MT, HT, DL, FL, CA, CAAVG, CTL, NKV, E1_NCX, I1_NCX, I2_NCX, KT, SSK = range(14)
 (K_O, NA_O, CA_O, MG_O, TEMP, ANG, K_I, NA_I, MG_I, ATP, ADP, PI, PH_I,
  C_M, AREA, VOL,
  P_TASK, P_TREK, P_NAB, G_KIR, P_CAT, DV_TA, DV_TI, P_CAL, DV_LA, P_CAB,
@@ -131,7 +146,8 @@ V, MT, HT, DL, FL, CA, CAAVG, CTL, NKV, E1_NCX, I1_NCX, I2_NCX = range(12)
  SIGMA, MONO_REF, CA_REF, MG_REF,
  K_AT1, TAU_AT1, F_NAK_ANG,
  TAU_AVG, ALDO_MAX, ALDO_BASAL, K_ALDO, N_ALDO, ALDO_GAIN,
- I_APP) = range(60)
+ G_KT, I_KT_HALF, TAU_KT, G_SK, K_SK, N_SK, TAU_SK,
+ I_APP) = range(67)
 
 #: Reference temperature of the CaV3.2 fits (Vitko et al. 2005 recordings, 23-25 C), C.
 T_REF_CAV32 = 24.0
@@ -411,6 +427,9 @@ def membrane(Y, P, c):
     # Ca2+-activated K+
     ca_n = hill_power(ca, P[N_KCA, c])
     g_kca = P[G_KCA, c] * ca_n / (ca_n + P[KCA_N_ROW, c])  # hill(ca, K_KCa, n_KCa)
+    # CaV3.2-nanodomain K(Ca) (gate k_T reads the inward CaV3.2 current) and slow SK-like
+    # K(Ca) on bulk Ca2+ (gate s_SK); lumped into the I_KCa output
+    g_kca += P[G_KT, c] * Y[KT, c] + P[G_SK, c] * Y[SSK, c]
     i_kca = g_kca * (v - e_k)
     g += g_kca
     # delayed-rectifier K+ (voltage-gated)
@@ -478,10 +497,18 @@ def rates(Y, P, c, t, I_ext, A, B):
     A[CA, c] = dconc_dt(i_cat + i_cal + i_cab - 2.0 * i_naca, 2.0, P[AREA, c], P[VOL, c],
                         P[F_I, c])
     B[CA, c] = P[PMCA_ROW, c] * ca / (ca * ca + kp * kp)
+    u = max(-i_cat, 0.0)  # inward CaV3.2 current, the nanodomains' Ca2+ source (uA/cm^2)
     it = P[I_T_CDI, c]
     ttl = P[TAU_T_CDI, c]
-    A[CTL, c] = it / (it + max(-i_cat, 0.0)) / ttl
+    A[CTL, c] = it / (it + u) / ttl
     B[CTL, c] = 1.0 / ttl
+    ikh = P[I_KT_HALF, c]
+    tkt = P[TAU_KT, c]
+    A[KT, c] = u / (u + ikh) / tkt
+    B[KT, c] = 1.0 / tkt
+    tsk = P[TAU_SK, c]
+    A[SSK, c] = hill(ca, P[K_SK, c], P[N_SK, c]) / tsk
+    B[SSK, c] = 1.0 / tsk
     tavg = P[TAU_AVG, c]
     A[CAAVG, c] = ca / tavg
     B[CAAVG, c] = 1.0 / tavg

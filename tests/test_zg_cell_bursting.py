@@ -1,0 +1,315 @@
+"""The bursting calibration of ``zg_cell`` (issue 5; :func:`biophys.zg.bursting_calibration`).
+
+The default calibration (tests/test_zg_cell.py) fits, besides the published data, numbers of its
+own (onset of firing at 4.5 mM K_o, below 0.5 Hz; 0.5-2 Hz at 5 mM; silence at 8 mM; an
+after-hyperpolarisation below the rest), and its TASK knockout fires tonically (strict xfail
+``test_task_knockout_bursts``). Session 46 refitted the model judged on the published data
+alone, with two K(Ca) gates added to the kernel (both off in the default calibration):
+
+- a K(Ca) gated by the CaV3.2 nanodomains (``g_KT``, gate ``k_T`` relaxing to
+  ``u/(u + I_KT_half)`` with ``u`` the inward CaV3.2 current; a hypothesis of this model, after
+  the CaV3-KCa complexes of neurons: CaV3.2-KCa3.1, Engbers et al. 2012 PNAS 109:2601;
+  CaV3-KCa1.1, Rehak et al. 2013 PLoS One 8:e61844), which ends CaV3.2 spikes and falls silent
+  while CaV3.2 is inactivated;
+- a slow SK-like K(Ca) on bulk Ca2+ (``g_SK``, ``tau_SK`` 0.69 s), which holds the silences.
+
+With the fast bulk K(Ca) desensitised (``K_KCa`` 0.38 -> 1.64 uM, ``g_KCa`` 5 -> 1.05
+mS/cm^2), a delayed rectifier 15x larger (``g_Kv`` 3.0 mS/cm^2, which with the residual fast
+K(Ca) ends the CaV1.3 events of cells without CaV3.2), less CaV1.3 (``P_CaL`` 1.0e-3 cm/s,
+``dV_L_act`` -18 mV: 2 mV beyond the surface-charge estimate the default calibration allows),
+``P_TASK`` and ``P_TREK`` x0.91 and a refitted read-out, the TASK knockout bursts: about six
+CaV3.2 spikes at about 10 Hz, ended by the nanodomain K(Ca), then one CaV1.3-carried event,
+then a silence of about 1.04 s held by the SK gate (period 1.53 s at 4 mM K_o). Search (helper
+116 of session 46; scripts not in the repository): 600 random knockout sets, 100 bursting; the
+47 with a knockout Ca2+ of 120-460 nM evaluated on every data check below with the read-out
+refitted; random local search from the best. With the fast K(Ca) removed entirely the knockout
+makes plateau bursts, but then nothing ends a CaV1.3 event in cells without CaV3.2 (the checks
+of Dinh et al. below fail). A parallel search (helper 115) with a BK gate (voltage- and
+Ca2+-gated, as in Tabak et al. 2011 J Neurosci 31:16855) and the slow SK instead of the
+nanodomain K(Ca), and the fast K(Ca) made high-threshold (2.75 uM, Hill 8) rather than weak,
+on about 1 100 sets, also passed every check below but the depolarisation:
+wider margins on the ratios (7.4%) but bursts of 2-3 spikes with silences at -90 mV, so the
+knockout's mean V stays 2.6 mV above the wild type's rest. Its reading of why: the read-out
+rises monotonically with Ca2+, so the ratios bound the knockout's Ca2+ to about that of the
+7.5 mM cell; a knockout on a -50 to -60 mV plateau has more (300-520 nM) and breaks them. Here
+the depolarisation comes from the silences, spent between -85 and -77 mV, not from a plateau.
+
+Each assertion below is published data or the issue's requirement (the sources are those of
+tests/test_zg_cell.py). The numbers in comments were measured with the calibration; several
+margins are thin: the canine ratios land at -8.7/+9.6/-8.8/-8.9% of the targets (tolerance 10%),
+the rat 1 nM Ang II ratio at x7.69 (top of the accepted 5.4-7.7), the knockout's silences at
+1.04 s against the 1 s gap that separates bursts, and its depolarisation at 13.6 mV against half
+of Penton et al.'s 27 mV. Not kept from the default calibration (its own numbers, not data):
+firing starts at 5.5 mM K_o (0.5 Hz) instead of 4.5 mM; the cell fires at 8 mM (8.8 Hz) instead
+of settling; the CaV3.2 knockout fires at 0.78 Hz with 1 nM Ang II (default 4.1 Hz) and the
+wild type is silent with 50 pM Ang II (default 1.2 Hz).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import biophys as bp
+from biophys import zg
+from biophys.kernels.models import zg_cell as kz
+from biophys.kernels.protocol import block_parameters
+from biophys.models import get_model
+from biophys.models.zg_cell import BURSTING_REST
+from biophys.reference import solve
+
+MODEL = get_model("zg_cell")
+FARADAY = 96485.33212
+GAS = 8.314462618
+RATIO_TOL = 0.10
+#: aldosterone vs 2.5 mM K_o, isolated canine glomerulosa cells (without, with 25 pM Ang II)
+CANINE = {"K5": 2.0, "K7.5": 3.5, "A5": 4.0, "A7.5": 6.0}
+TASK_KO_RATIO = 2.4  # zG-TASK loss of function, mouse adrenal slices (PMC10167771)
+RAT_ANGII_1NM = (6.0, 7.0)  # rat glomerulosa cells, 6-7x basal at 1 nM Ang II (1978)
+TASK3_KO_V = (-52.0, -79.0)  # Penton et al. 2012 Endocrinology 153:4740 (abstract)
+
+CONDITIONS = {
+    **{f"K{k:g}": {"K_o": k} for k in (2.0, 2.5, 3.0, 4.0, 4.5, 5.0, 5.5, 6.0, 7.0, 7.5, 8.0)},
+    "A2.5": {"K_o": 2.5, "AngII": 25.0}, "A5": {"K_o": 5.0, "AngII": 25.0},
+    "A7.5": {"K_o": 7.5, "AngII": 25.0}, "A1nM": {"K_o": 4.0, "AngII": 1000.0},
+    "KO": zg.task_knockout({"K_o": 4.0}),
+    "KO_AngII": zg.task_knockout({"K_o": 4.0, "AngII": 1000.0}),
+    "KOnoT": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0},
+    "KOnoTL": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0, "P_CaL": 0.0},
+    "Mg10": {"K_o": 7.5, "Mg_o": 10.0},
+    "T0_K4": zg.cav32_knockout({"K_o": 4.0}),
+    "T0_K4_A": zg.cav32_knockout({"K_o": 4.0, "AngII": 1000.0}),
+    "T0L0_K4": zg.cav32_knockout({"K_o": 4.0, "P_CaL": 0.0}),
+    "T0L0_K4_A": zg.cav32_knockout({"K_o": 4.0, "AngII": 1000.0, "P_CaL": 0.0}),
+    **{f"B{k:g}": {"K_o": k, "P_CaT": 0.0, "P_CaL": 0.0} for k in (2.0, 4.0, 5.0, 6.0, 7.5,
+                                                                    8.0)},
+}
+OSCILLATING_K = ("K5.5", "K6", "K7", "K7.5")
+
+
+@pytest.fixture(scope="module")
+def runs():
+    ss = zg.steady_state(list(CONDITIONS.values()), params=zg.bursting_calibration(),
+                         initial=BURSTING_REST, t_end=30000.0, warmup=12000.0)
+    assert (ss.status == 0).all()
+    return {k: j for j, k in enumerate(CONDITIONS)}, ss
+
+
+def _get(runs, field, key):
+    idx, ss = runs
+    return float(getattr(ss, field)[idx[key]])
+
+
+def _silent(runs, key):
+    return (_get(runs, "spike_rate", key) == 0.0
+            and _get(runs, "max_V", key) - _get(runs, "min_V", key) < 0.1)
+
+
+def ghk_voltage(K_o, r, K_i=140.0, Na_o=140.0, Na_i=10.0, T_C=37.0):
+    """GHK voltage of a K+/Na+ membrane, written here independently of the package, mV."""
+    vt = 1000.0 * GAS * (T_C + 273.15) / FARADAY
+    return vt * math.log((K_o + r * Na_o) / (K_i + r * Na_i))
+
+
+# -- the calibration and the default -----------------------------------------------------------
+def test_calibration_overrides_and_default_off():
+    """The overrides are the declared BURSTING values under the caller's; in the default
+    calibration both new K(Ca) gates are off, and then their other parameters change nothing
+    (bit for bit)."""
+    from biophys.models.zg_cell import BURSTING
+
+    cal = zg.bursting_calibration({"K_o": 4.0, "g_SK": 0.0})
+    assert cal["K_o"] == 4.0 and cal["g_SK"] == 0.0 and cal["g_KT"] == BURSTING["g_KT"] > 0
+    assert zg.task_knockout(zg.bursting_calibration())["P_TASK"] == 0.0
+    assert MODEL.parameter("g_KT").value == 0.0 and MODEL.parameter("g_SK").value == 0.0
+    prm = {"P_TASK": 0.0}
+    other = {"I_KT_half": 5.0, "tau_KT": 50.0, "K_SK": 1e-4, "n_SK": 2.0, "tau_SK": 50.0}
+    a = bp.simulate("zg_cell", 1500.0, params=prm, record=("V", "Ca_i"), record_every=1.0)
+    b = bp.simulate("zg_cell", 1500.0, params={**prm, **other}, record=("V", "Ca_i"),
+                    record_every=1.0)
+    assert len(a.spike_times) >= 10
+    np.testing.assert_array_equal(a.V.values, b.V.values)
+    np.testing.assert_array_equal(a.Ca_i.values, b.Ca_i.values)
+
+
+def test_new_gates_relax_to_their_steady_states():
+    """k_T relaxes to u/(u + I_KT_half) with u the inward CaV3.2 current, s_SK to the Hill
+    function of bulk Ca2+, each with its time constant (kernel rates against expressions
+    written here, at a depolarised state with the calibration's values)."""
+    P0 = MODEL.parameter_vector(zg.bursting_calibration({"P_TASK": 0.0}))[:, None]
+    P = block_parameters(kz, P0)
+    y = MODEL.default_states()[:, None].copy()
+    y[kz.V, 0], y[kz.MT, 0], y[kz.HT, 0], y[kz.CA, 0] = -40.0, 0.6, 0.3, 4e-4
+    A = np.zeros_like(y)
+    B = np.zeros_like(y)
+    kz.rates(y, P, 0, 0.0, 0.0, A, B)
+    out = np.zeros((len(MODEL.outputs), 1))
+    kz.aux(y, P, 0, 0.0, 0.0, out)
+    i_cat = out[MODEL.output_names.index("I_CaT"), 0]
+    assert i_cat < -1.0
+    q = {n: MODEL.parameter_vector(zg.bursting_calibration())[MODEL.parameter_index(n)]
+         for n in ("I_KT_half", "tau_KT", "K_SK", "n_SK", "tau_SK")}
+    u = -i_cat
+    assert A[kz.KT, 0] / B[kz.KT, 0] == pytest.approx(u / (u + q["I_KT_half"]), rel=1e-12)
+    assert B[kz.KT, 0] == pytest.approx(1.0 / q["tau_KT"], rel=1e-12)
+    ca = 4e-4
+    s_inf = ca ** q["n_SK"] / (ca ** q["n_SK"] + q["K_SK"] ** q["n_SK"])
+    assert A[kz.SSK, 0] / B[kz.SSK, 0] == pytest.approx(s_inf, rel=1e-12)
+    assert B[kz.SSK, 0] == pytest.approx(1.0 / q["tau_SK"], rel=1e-12)
+
+
+def test_bursting_rest_is_at_rest():
+    """BURSTING_REST is the calibration's resting state at the default conditions: 10 s from it
+    move no state by more than 1e-6 of its scale (V in mV, the rest relative)."""
+    ds = bp.simulate("zg_cell", 10000.0, params=zg.bursting_calibration(),
+                     initial=BURSTING_REST, record=("V",), record_every=100.0)
+    assert len(ds.spike_times) == 0
+    end = json.loads(ds.attrs["final_state"])
+    assert end["V"] == pytest.approx(BURSTING_REST["V"], abs=1e-4)
+    for name, value in BURSTING_REST.items():
+        assert end[name] == pytest.approx(value, rel=1e-4), name
+
+
+def test_two_firing_branches_at_7_5_mM():
+    """Why the calibration's runs start from BURSTING_REST: at 7.5 mM K_o the default rest
+    leads to a second firing branch with more Ca2+ (measured over 60-120 s: 338 against
+    361 nM), on which the canine 7.5 mM ratio would be x4.06, outside the 10% of x3.5."""
+    ss = {}
+    for name, init in (("own", BURSTING_REST), ("default", None)):
+        ss[name] = zg.steady_state([{"K_o": 2.5}, {"K_o": 7.5}],
+                                   params=zg.bursting_calibration(), initial=init,
+                                   t_end=120000.0, warmup=60000.0)
+    own, other = ss["own"].mean_Ca_i, ss["default"].mean_Ca_i
+    assert own[0] == pytest.approx(other[0], rel=1e-3)  # one rest at 2.5 mM
+    assert other[1] > 1.04 * own[1]
+    assert ss["own"].spike_rate[1] > 5.0 and ss["default"].spike_rate[1] > 5.0
+    ratio = {k: s.aldosterone_rate[1] / s.aldosterone_rate[0] for k, s in ss.items()}
+    assert ratio["own"] == pytest.approx(CANINE["K7.5"], rel=RATIO_TOL)
+    assert ratio["default"] > CANINE["K7.5"] * (1 + RATIO_TOL)
+
+
+# -- rest and K+ sensing -----------------------------------------------------------------------
+def test_rest_and_ghk_tracking(runs):
+    """-85 mV at 4 mM K_o (measured -85.68), silent and rising with K_o over 2-4 mM; with the
+    Ca2+ channels blocked, within 3 mV of the GHK voltage (P_Na/P_K 0.01) at 4-8 mM (0.57)."""
+    assert _get(runs, "mean_V", "K4") == pytest.approx(-85.0, abs=1.0)
+    vs = [_get(runs, "mean_V", f"K{k:g}") for k in (2.0, 2.5, 3.0, 4.0)]
+    assert all(_silent(runs, f"K{k:g}") for k in (2.0, 2.5, 3.0, 4.0))
+    assert all(a < b for a, b in zip(vs[:-1], vs[1:], strict=True))
+    for k in (2.0, 4.0, 5.0, 6.0, 7.5, 8.0):
+        assert _silent(runs, f"B{k:g}")
+    for k in (4.0, 5.0, 6.0, 7.5, 8.0):
+        assert _get(runs, "mean_V", f"B{k:g}") == pytest.approx(ghk_voltage(k, 0.01), abs=3.0)
+
+
+def test_oscillations_appear_and_speed_up_with_K_o(runs):
+    """Oscillations appear as K_o rises, faster with K_o (measured 0.50/1.33/5.06/8.56 Hz at
+    5.5/6/7/7.5 mM), with mean Ca2+ rising from 2 to 7.5 mM; onset between 5 and 5.5 mM and
+    firing at 8 mM (the default calibration's fitted onset and 8 mM silence are not kept)."""
+    f = [_get(runs, "spike_rate", k) for k in OSCILLATING_K]
+    assert all(x > 0.0 for x in f)
+    assert all(a < b for a, b in zip(f[:-1], f[1:], strict=True)), f
+    assert _silent(runs, "K5") and _silent(runs, "K4.5")
+    assert _get(runs, "spike_rate", "K8") > 0.0
+    keys = [f"K{k:g}" for k in (2.0, 2.5, 3.0, 4.0, 4.5, 5.0, 5.5, 6.0, 7.0, 7.5)]
+    ca = [_get(runs, "mean_Ca_i", k) for k in keys]
+    assert all(a < b for a, b in zip(ca[:-1], ca[1:], strict=True))
+    # surface-charge screening: 10 mM Mg_o lowers Ca2+ entry at 7.5 mM (measured x0.22)
+    assert _get(runs, "mean_Ca_i", "Mg10") < 0.7 * _get(runs, "mean_Ca_i", "K7.5")
+
+
+# -- aldosterone ---------------------------------------------------------------------------------
+def test_aldosterone_ratios(runs):
+    """Canine x2.0/x3.5 (5/7.5 vs 2.5 mM K_o), x4/x6 with 25 pM Ang II (measured x1.83/x3.84/
+    x3.65/x5.46); TASK knockout x2.4 (x2.46); rat 1 nM Ang II 6-7x (x7.69), with the read-out
+    refitted for this calibration."""
+    r = {k: _get(runs, "aldosterone_rate", k) for k in CONDITIONS}
+    ours = {"K5": r["K5"] / r["K2.5"], "K7.5": r["K7.5"] / r["K2.5"],
+            "A5": r["A5"] / r["A2.5"], "A7.5": r["A7.5"] / r["A2.5"]}
+    for key, target in CANINE.items():
+        assert ours[key] == pytest.approx(target, rel=RATIO_TOL), (key, ours[key])
+    assert r["KO"] / r["K4"] == pytest.approx(TASK_KO_RATIO, rel=RATIO_TOL)
+    lo, hi = RAT_ANGII_1NM
+    assert lo * (1 - RATIO_TOL) <= r["A1nM"] / r["K4"] <= hi * (1 + RATIO_TOL)
+
+
+# -- the TASK knockout ---------------------------------------------------------------------------
+def test_task_knockout_bursts():
+    """The issue's item (PMC10167771): without TASK the cell bursts. burst_metrics (the model's
+    1 s burst gap) over 30 s after a 12 s warm-up: bursts of several spikes (measured 6.0 on
+    average, period 1.53 s), silences longer than the gap (1.04 s) near -80 mV."""
+    ds = bp.simulate("zg_cell", 42000.0, params=zg.task_knockout(zg.bursting_calibration(
+        {"K_o": 4.0})), initial=BURSTING_REST, record=("V",), record_every=1.0)
+    stats = bp.analysis.burst_metrics(ds, t_start=12000.0)
+    assert stats.kind == "bursting", stats.as_dict()
+    assert stats.n_bursts >= 10
+    assert stats.spikes_per_burst >= 3.0
+    assert 1000.0 < stats.period < 3000.0
+    assert stats.silent_phase > 1000.0  # the burst gap (it would not be bursting otherwise)
+    assert stats.silent_V_mean < -70.0
+
+
+def test_task_knockout_depolarised_and_angii_insensitive(runs):
+    """Penton et al.: TASK3-/- cells sit 27 mV above the wild type; asserted at least half
+    (measured 13.6 mV). PMC10167771: TASK-loss activity does not respond to Ang II (1 nM:
+    rate +7%, Ca2+ +14%), while 1 nM Ang II makes the wild type fire (3.7 Hz, +9.8 mV)."""
+    published = TASK3_KO_V[0] - TASK3_KO_V[1]
+    assert _get(runs, "mean_V", "KO") - _get(runs, "mean_V", "K4") > 0.5 * published
+    rate = _get(runs, "spike_rate", "KO")
+    assert _get(runs, "spike_rate", "KO_AngII") == pytest.approx(rate, rel=0.10)
+    assert _get(runs, "mean_Ca_i", "KO_AngII") == pytest.approx(
+        _get(runs, "mean_Ca_i", "KO"), rel=0.15)
+    assert _get(runs, "spike_rate", "A1nM") > 1.0
+    assert _get(runs, "mean_V", "A1nM") > _get(runs, "mean_V", "K4") + 2.0
+
+
+# -- CaV3.2 and CaV1.3 ---------------------------------------------------------------------------
+def test_l_type_backup_and_cav32_knockout(runs):
+    """Without CaV3.2 the TASK-less cell still fires through CaV1.3 (0.94 Hz, Ca2+ x7.2 of the
+    wild type); T + L block abolishes it. Dinh et al.: the CaV3.2 knockout (TASK intact) rests
+    at 4 mM K_o and 1 nM Ang II makes it oscillate through CaV1.3 (0.78 Hz, peaks +23 mV, Ca2+
+    x18); with CaV1.3 removed too it stays silent and Ang II no longer raises Ca2+."""
+    ca_wt = _get(runs, "mean_Ca_i", "K4")
+    assert _get(runs, "spike_rate", "KOnoT") > 0.5
+    assert _get(runs, "mean_Ca_i", "KOnoT") > 1.2 * ca_wt
+    assert _silent(runs, "KOnoTL") and _get(runs, "mean_Ca_i", "KOnoTL") < ca_wt
+    assert _silent(runs, "T0_K4")
+    assert _get(runs, "spike_rate", "T0_K4_A") > 0.5
+    assert _get(runs, "max_V", "T0_K4_A") > 0.0
+    assert _get(runs, "mean_Ca_i", "T0_K4_A") > 5.0 * _get(runs, "mean_Ca_i", "T0_K4")
+    assert _silent(runs, "T0L0_K4") and _silent(runs, "T0L0_K4_A")
+    assert _get(runs, "mean_Ca_i", "T0L0_K4_A") < 1.05 * _get(runs, "mean_Ca_i", "T0L0_K4")
+
+
+# -- numerics --------------------------------------------------------------------------------------
+def _burst_starts(spikes, gap=500.0):
+    s = np.asarray(spikes)
+    return s[np.concatenate(([True], np.diff(s) > gap))]
+
+
+def test_bursting_knockout_fixed_step_matches_radau(runs):
+    """The bursting knockout (8 s from its state after 30 s) at the default step against Radau
+    (rtol 1e-9): the same bursts, the burst period within 0.1% and mean Ca2+ within 0.2%
+    (measured 0.01% and 0.09%). The burst onset is a slow passage through threshold, so the
+    default step delays the first burst by 19 ms and keeps the period; dt = 0.0125 ms brings
+    every onset within 1 ms (measured 0.3 ms). LSODA at rtol 1e-9 is not accurate enough here:
+    its period is 0.33% long (1532.8 ms against 1527.9 ms with Radau, LSODA at rtol 1e-11 and
+    dt = 0.003125 ms)."""
+    idx, ss = runs
+    prm = zg.bursting_calibration(CONDITIONS["KO"])
+    init = dict(zip(MODEL.state_names, map(float, ss.final_states[:, idx["KO"]]), strict=True))
+    ref = solve("zg_cell", 8000.0, params=prm, initial=init, record=("V", "Ca_i"),
+                record_every=1.0, method="Radau", rtol=1e-9, atol=1e-12)
+    b_ref = _burst_starts(ref.spike_times.values)
+    assert len(b_ref) >= 4
+    for dt, onset, period_tol in ((None, 25.0, 1e-3), (0.0125, 1.0, 1e-4)):
+        ds = bp.simulate("zg_cell", 8000.0, dt=dt, params=prm, initial=init,
+                         record=("V", "Ca_i"), record_every=1.0)
+        b = _burst_starts(ds.spike_times.values)
+        assert len(b) == len(b_ref)
+        assert np.diff(b).mean() == pytest.approx(np.diff(b_ref).mean(), rel=period_tol)
+        assert np.max(np.abs(b - b_ref)) < onset
+        assert ds.Ca_i.values.mean() == pytest.approx(ref.Ca_i.values.mean(), rel=2e-3)
