@@ -568,7 +568,7 @@ TASK3_KO_V = (-52.0, -79.0)
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="the default calibration's TASK knockout is a spiking oscillator "
                    "whose mean V is 4 mV above the wild type's rest, not a cell depolarised "
-                   "by ~27 mV (the bursting calibration's: 13.6 mV, "
+                   "by ~27 mV (the bursting calibration's: 14.0 mV, "
                    "tests/test_zg_cell_bursting.py)")
 def test_task_loss_depolarises_the_cell(runs):
     """Loss of TASK3 depolarises isolated mouse adrenocortical cells by 27 mV
