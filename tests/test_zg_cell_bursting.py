@@ -55,10 +55,11 @@ knockout fires at 0.56 Hz with 1 nM Ang II (default 4.1 Hz) and the wild type is
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pytest
+from zg_cell_data import CANINE, RAT_ANGII_1NM, RATIO_TOL, TASK3_KO_V, TASK_KO_RATIO, ghk_voltage
+from zg_cell_data import CONDITIONS as ALL_CONDITIONS
 
 import biophys as bp
 from biophys import zg
@@ -69,31 +70,11 @@ from biophys.models.zg_cell import BURSTING_REST
 from biophys.reference import solve
 
 MODEL = get_model("zg_cell")
-FARADAY = 96485.33212
-GAS = 8.314462618
-RATIO_TOL = 0.10
-#: aldosterone vs 2.5 mM K_o, isolated canine glomerulosa cells (without, with 25 pM Ang II)
-CANINE = {"K5": 2.0, "K7.5": 3.5, "A5": 4.0, "A7.5": 6.0}
-TASK_KO_RATIO = 2.4  # zG-TASK loss of function, mouse adrenal slices (PMC10167771)
-RAT_ANGII_1NM = (6.0, 7.0)  # rat glomerulosa cells, 6-7x basal at 1 nM Ang II (1978)
-TASK3_KO_V = (-52.0, -79.0)  # Penton et al. 2012 Endocrinology 153:4740 (abstract)
-
-CONDITIONS = {
-    **{f"K{k:g}": {"K_o": k} for k in (2.0, 2.5, 3.0, 4.0, 4.5, 5.0, 5.5, 6.0, 7.0, 7.5, 8.0)},
-    "A2.5": {"K_o": 2.5, "AngII": 25.0}, "A5": {"K_o": 5.0, "AngII": 25.0},
-    "A7.5": {"K_o": 7.5, "AngII": 25.0}, "A1nM": {"K_o": 4.0, "AngII": 1000.0},
-    "KO": zg.task_knockout({"K_o": 4.0}),
-    "KO_AngII": zg.task_knockout({"K_o": 4.0, "AngII": 1000.0}),
-    "KOnoT": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0},
-    "KOnoTL": {"K_o": 4.0, "P_TASK": 0.0, "P_CaT": 0.0, "P_CaL": 0.0},
-    "Mg10": {"K_o": 7.5, "Mg_o": 10.0},
-    "T0_K4": zg.cav32_knockout({"K_o": 4.0}),
-    "T0_K4_A": zg.cav32_knockout({"K_o": 4.0, "AngII": 1000.0}),
-    "T0L0_K4": zg.cav32_knockout({"K_o": 4.0, "P_CaL": 0.0}),
-    "T0L0_K4_A": zg.cav32_knockout({"K_o": 4.0, "AngII": 1000.0, "P_CaL": 0.0}),
-    **{f"B{k:g}": {"K_o": k, "P_CaT": 0.0, "P_CaL": 0.0} for k in (2.0, 4.0, 5.0, 6.0, 7.5,
-                                                                    8.0)},
-}
+#: the default calibration's conditions that the data checks below need (same definitions)
+CONDITIONS = {key: ALL_CONDITIONS[key] for key in (
+    "K2", "K2.5", "K3", "K4", "K4.5", "K5", "K5.5", "K6", "K7", "K7.5", "K8",
+    "A2.5", "A5", "A7.5", "A1nM", "KO", "KO_AngII", "KOnoT", "KOnoTL", "Mg10",
+    "T0_K4", "T0_K4_A", "T0L0_K4", "T0L0_K4_A", "B2", "B4", "B5", "B6", "B7.5", "B8")}
 OSCILLATING_K = ("K5.5", "K6", "K7", "K7.5")
 
 
@@ -113,12 +94,6 @@ def _get(runs, field, key):
 def _silent(runs, key):
     return (_get(runs, "spike_rate", key) == 0.0
             and _get(runs, "max_V", key) - _get(runs, "min_V", key) < 0.1)
-
-
-def ghk_voltage(K_o, r, K_i=140.0, Na_o=140.0, Na_i=10.0, T_C=37.0):
-    """GHK voltage of a K+/Na+ membrane, written here independently of the package, mV."""
-    vt = 1000.0 * GAS * (T_C + 273.15) / FARADAY
-    return vt * math.log((K_o + r * Na_o) / (K_i + r * Na_i))
 
 
 # -- the calibration and the default -----------------------------------------------------------
@@ -157,7 +132,7 @@ def test_new_gates_relax_to_their_steady_states():
     kz.aux(y, P, 0, 0.0, 0.0, out)
     i_cat = out[MODEL.output_names.index("I_CaT"), 0]
     assert i_cat < -1.0
-    q = {n: MODEL.parameter_vector(zg.bursting_calibration())[MODEL.parameter_index(n)]
+    q = {n: P0[MODEL.parameter_index(n), 0]
          for n in ("I_KT_half", "tau_KT", "K_SK", "n_SK", "tau_SK")}
     u = -i_cat
     assert A[kz.KT, 0] / B[kz.KT, 0] == pytest.approx(u / (u + q["I_KT_half"]), rel=1e-12)
@@ -194,7 +169,7 @@ def test_one_firing_branch_at_7_5_mM():
     assert ss["own"].spike_rate[1] > 5.0 and ss["default"].spike_rate[1] > 5.0
     for s in ss.values():
         ratio = s.aldosterone_rate[1] / s.aldosterone_rate[0]
-        assert ratio == pytest.approx(CANINE["K7.5"], rel=RATIO_TOL)
+        assert ratio == pytest.approx(CANINE[("no AngII", 7.5)], rel=RATIO_TOL)
 
 
 # -- rest and K+ sensing -----------------------------------------------------------------------
@@ -233,8 +208,8 @@ def test_aldosterone_ratios(runs):
     x3.63/x5.46); TASK knockout x2.4 (x2.43); rat 1 nM Ang II 6-7x (x7.37), with the read-out
     refitted for this calibration."""
     r = {k: _get(runs, "aldosterone_rate", k) for k in CONDITIONS}
-    ours = {"K5": r["K5"] / r["K2.5"], "K7.5": r["K7.5"] / r["K2.5"],
-            "A5": r["A5"] / r["A2.5"], "A7.5": r["A7.5"] / r["A2.5"]}
+    ours = {("no AngII", 5.0): r["K5"] / r["K2.5"], ("no AngII", 7.5): r["K7.5"] / r["K2.5"],
+            ("AngII", 5.0): r["A5"] / r["A2.5"], ("AngII", 7.5): r["A7.5"] / r["A2.5"]}
     for key, target in CANINE.items():
         assert ours[key] == pytest.approx(target, rel=RATIO_TOL), (key, ours[key])
     assert r["KO"] / r["K4"] == pytest.approx(TASK_KO_RATIO, rel=RATIO_TOL)

@@ -308,13 +308,13 @@ def kir_rectification(dV):
 #: sqrt(K_o/5.4) factor (mS/cm^2), the AT1 response E (1), Mg.ATP and Mg.ADP (mM), free H+
 #: (mM), the channels' temperature factors (1), the maximal PMCA rate (mM/ms),
 #: K_KCa^n_KCa (mM^n_KCa), the K+ concentrations the pump's cycle sees (K_o/f_NaK_K and
-#: K_i/f_NaK_K, mM) and K_NaK_Ca^2 (mM^2).
+#: K_i/f_NaK_K, mM), K_NaK_Ca^2 (mM^2) and K_SK^n_SK (mM^n_SK).
 DERIVED_NAMES = ("V_shift", "RT_F", "E_K", "g_Kir_K_o", "AngII_response", "MgATP", "MgADP",
                  "H_i", "q10_T_act", "q10_T_inact", "q10_L", "q10_Kv", "J_PMCA_max",
-                 "K_KCa_n", "K_o_NaK", "K_i_NaK", "K_NaK_Ca_2")
+                 "K_KCa_n", "K_o_NaK", "K_i_NaK", "K_NaK_Ca_2", "K_SK_n")
 (V_SHIFT, VT_ROW, EK_ROW, GKIR_ROW, E_ROW, MGATP_ROW, MGADP_ROW, H_ROW, PHM_ROW, PHH_ROW,
  QL_ROW, PHIKV_ROW, PMCA_ROW, KCA_N_ROW, KO_NAK_ROW, KI_NAK_ROW,
- KNAKCA2_ROW) = range(len(PARAM_NAMES), len(PARAM_NAMES) + len(DERIVED_NAMES))
+ KNAKCA2_ROW, KSK_N_ROW) = range(len(PARAM_NAMES), len(PARAM_NAMES) + len(DERIVED_NAMES))
 
 
 @jit
@@ -350,6 +350,7 @@ def derive(P, c):
     P[KI_NAK_ROW, c] = k_i / f_k
     k_ca = P[K_NAK_CA, c]
     P[KNAKCA2_ROW, c] = k_ca * k_ca
+    P[KSK_N_ROW, c] = hill_power(P[K_SK, c], P[N_SK, c])
 
 
 @jit
@@ -507,7 +508,8 @@ def rates(Y, P, c, t, I_ext, A, B):
     A[KT, c] = u / (u + ikh) / tkt
     B[KT, c] = 1.0 / tkt
     tsk = P[TAU_SK, c]
-    A[SSK, c] = hill(ca, P[K_SK, c], P[N_SK, c]) / tsk
+    ca_n_sk = hill_power(ca, P[N_SK, c])
+    A[SSK, c] = ca_n_sk / (ca_n_sk + P[KSK_N_ROW, c]) / tsk  # hill(ca, K_SK, n_SK)
     B[SSK, c] = 1.0 / tsk
     tavg = P[TAU_AVG, c]
     A[CAAVG, c] = ca / tavg
