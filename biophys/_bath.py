@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._model import Model
+from ._model import Model, mapping_items
 from ._warn import warn_user
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None,
     cond, solution, rule, res = conditions(model, given_conditions, names, warn)
     out = dict(cond)
     set_by_solution = covered(model, solution, res)
-    for name, value in (params or {}).items():
+    for name, value in mapping_items(params, p_name, "parameter"):
         # an unknown name: a ValueError (also a KeyError) that lists the valid names
         model.parameter_index(name)
         if name in set_by_solution:

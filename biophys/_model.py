@@ -42,6 +42,18 @@ class UnknownName(KeyError, ValueError):
         return str(self.args[0]) if self.args else ""
 
 
+def mapping_items(given, name: str, what: str):
+    """The ``(name, value)`` pairs of an optional mapping of overrides; anything else given
+    as ``name`` (a number, a list, ...) is a ValueError naming it (``what``: the kind of
+    key, e.g. ``"parameter"``)."""
+    if given is None:
+        return ()
+    if not isinstance(given, Mapping):
+        raise ValueError(f"{name} = {reprlib.repr(given)} must be a mapping {{{what} name: "
+                         "value} of overrides, or None")
+    return given.items()
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A named model quantity: parameter, state or algebraic output.
@@ -405,14 +417,14 @@ class Model:
     def parameter_vector(self, overrides: Mapping[str, float] | None = None) -> np.ndarray:
         """Defaults with validated overrides applied."""
         p = self.default_parameters()
-        for name, value in (overrides or {}).items():
+        for name, value in mapping_items(overrides, "params", "parameter"):
             i = self.parameter_index(name)
             p[i] = self.parameters[i].validate(value)
         return p
 
     def state_vector(self, overrides: Mapping[str, float] | None = None) -> np.ndarray:
         y = self.default_states()
-        for name, value in (overrides or {}).items():
+        for name, value in mapping_items(overrides, "initial", "state"):
             i = self.state_index(name)
             y[i] = self.states[i].validate(value, "initial state")
         return y

@@ -32,7 +32,7 @@ import numpy as np
 
 from . import _engine
 from ._checks import checked_values
-from ._model import Model
+from ._model import Model, mapping_items
 from .models import get_model
 
 MODEL_NAME = "zg_cell"
@@ -85,6 +85,11 @@ CAV32_KNOCKOUT_SOURCE = (
 )
 
 
+def _given(params: Mapping[str, float] | None) -> dict[str, float]:
+    """``params`` as a dict ({} for None); not a mapping: a ValueError naming it."""
+    return dict(mapping_items(params, "params", "parameter"))
+
+
 def cav32_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]:
     """Parameter overrides of a CaV3.2 (Cacna1h-/-) ``zg_cell``: ``P_CaT = 0``, nothing else.
 
@@ -105,7 +110,7 @@ def cav32_knockout(params: Mapping[str, float] | None = None) -> dict[str, float
     dict
         ``params`` with ``P_CaT = 0.0``.
     """
-    return {**(params or {}), "P_CaT": 0.0}
+    return {**_given(params), "P_CaT": 0.0}
 
 
 #: Source of the TASK knockout's target (see :func:`task_knockout`).
@@ -139,7 +144,7 @@ def task_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]
     dict
         ``params`` with ``P_TASK = 0.0``.
     """
-    return {**(params or {}), "P_TASK": 0.0}
+    return {**_given(params), "P_TASK": 0.0}
 
 
 def bursting_calibration(params: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -178,7 +183,7 @@ def bursting_calibration(params: Mapping[str, float] | None = None) -> dict[str,
     """
     from .models.zg_cell import BURSTING
 
-    return {**BURSTING, **(params or {})}
+    return {**BURSTING, **_given(params)}
 
 
 def _model(model: str | Model | None) -> Model:
@@ -321,19 +326,20 @@ def steady_state(
         raise ValueError(
             f"warmup = {warmup!r} ms leaves less than one step (dt = {step!r} ms) of t_end = "
             f"{t_end!r} ms to average over; warmup must be < t_end - dt")
+    shared = _given(params)
     axes: dict[str, list[float]] = {}
     for c in conds:
         for k, v in c.items():
             axes.setdefault(k, []).append(v)
     cols = []
     for c in conds:
-        merged = dict(params or {})
+        merged = dict(shared)
         merged.update(c)
         cols.append(m.parameter_vector(merged))
     P = np.stack(cols, axis=1)
     range_warnings(m, params, None, axes)  # after the valid ranges have passed
     tol = _engine.tolerance_kwargs(method, rtol, atol, len(m.state_names))
-    settings = {"model": m.name, "params": dict(params or {}), "t_end": t_end,
+    settings = {"model": m.name, "params": shared, "t_end": t_end,
                 "warmup": warmup, "dt": step, "method": method, **tol}
     if isinstance(initial, SteadyState):
         Y0 = _continued_states(m, conds, initial)

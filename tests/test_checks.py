@@ -332,3 +332,27 @@ def test_mistyped_names_get_a_suggestion(call, message):
     """A mistyped name is refused with the list of valid names and the closest of them."""
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: bp.simulate("hh1952", 1.0, params=5), "params"),
+    (lambda: bp.simulate("hh1952", 1.0, params=[("I_app", 1.0)]), "params"),
+    (lambda: bp.simulate("hh1952", 1.0, initial=-65.0), "initial"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, params=5, dry_run=True,
+                      progress=False), "params"),
+    (lambda: sensitivity("hh1952", "I_app", grid={"g_Na": [120.0]}, t_end=1.0, params=5),
+     "params"),
+    (lambda: bp.model("hh1952").parameter_vector(5), "params"),
+    (lambda: zg.task_knockout(5), "params"),
+    (lambda: zg.cav32_knockout("P_CaL"), "params"),
+    (lambda: zg.bursting_calibration(5), "params"),
+], ids=["simulate", "simulate_pairs", "simulate_initial", "sweep", "sensitivity",
+        "parameter_vector", "task_knockout", "cav32_knockout", "bursting_calibration"])
+def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call, name):
+    """``params=5`` was an AttributeError ('int' object has no attribute 'items') from
+    simulate and sweep, a TypeError from the zg helpers; now a ValueError naming the
+    argument, before anything runs."""
+    monkeypatch.setattr(_engine, "run", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(ValueError, match=rf"^{name} = .* must be a mapping \{{(parameter|state)"
+                                         r" name: value\} of overrides, or None$"):
+        call()

@@ -72,6 +72,7 @@ def _refuse_runs(monkeypatch):
     ({"conditions": {"K_o": 5.0}}, r"conditions = .* must be a sequence of mappings"),
     ({"conditions": [5.0]}, r"conditions = .* must be a sequence of mappings"),
     ({"conditions": [{"K_o": 5.0}], "initial": [-80.0]}, r"initial = .* must be a mapping"),
+    ({"conditions": [{"K_o": 5.0}], "params": 5.0}, r"params = 5.0 must be a mapping"),
     ({"conditions": [{"K_o": 5.0}], "model": "beta_cell"},
      r"model 'beta_cell' has no aldosterone synthesis read-out"),
     ({"conditions": [{"K_o": 5.0}], "t_end": 100.0, "warmup": 99.99},
