@@ -12,14 +12,19 @@ not apply; what must hold is
   stoichiometries, not read from the kernel).
 
 Both are checked with the driver's own steps, so they hold to rounding for every fixed-step
-method; a wrong stoichiometry or a missing term fails by orders of magnitude more.
+method; a wrong stoichiometry or a missing term fails by orders of magnitude more. Each check
+runs on the default calibration and on the bursting one (:func:`biophys.zg.bursting_calibration`,
+whose two extra K(Ca) gates carry part of ``I_KCa``): its TASK knockout from rest, two bursts
+of CaV3.2 spikes within the run.
 """
 
 import numpy as np
 import pytest
 
 import biophys as bp
+from biophys import zg
 from biophys.conservation import check_balance, check_conservation
+from biophys.models.zg_cell import BURSTING_REST
 
 F = 96485.33212  # C/mol (CODATA 2018)
 MODEL = bp.model("zg_cell")
@@ -31,35 +36,45 @@ PER_UA_CA = -P["f_i"] * 10.0 * P["area"] / (2.0 * F * P["volume"])
 CA_FLUXES = {"I_CaT": PER_UA_CA, "I_CaL": PER_UA_CA, "I_Ca_b": PER_UA_CA,
              "I_NaCa": -2.0 * PER_UA_CA,  # outward I_NaCa: one Ca2+ out per net charge in
              "J_PMCA": -P["f_i"]}          # total Ca2+ per cytosolic volume, mM/ms
-#: oscillating at 6 mM K_o: five Ca2+ spikes within the run
-RUN = dict(params={"K_o": 6.0}, t_end=1000.0)
+#: the default calibration oscillating at 6 mM K_o: five Ca2+ spikes within the run; the
+#: bursting calibration's TASK knockout from its rest: a first burst of three spikes, a
+#: silence and a burst of eight (2 s)
+RUNS = {"default": dict(params={"K_o": 6.0}, t_end=1000.0),
+        "bursting": dict(params=zg.task_knockout(zg.bursting_calibration()),
+                         initial=BURSTING_REST, t_end=2000.0)}
+RUN = RUNS["default"]
 METHODS = ["rl1", "rl2", "rl2ab", "staggered"]
 
 
-@pytest.fixture(scope="module")
-def spiking():
-    ds = bp.simulate("zg_cell", record=["V", "Ca_i", "I_ion", *CURRENTS], **RUN)
-    assert ds.sizes["spike"] >= 4  # the run holds Ca2+ spikes: a real test
-    return ds
+@pytest.fixture(scope="module", params=list(RUNS))
+def cal(request):
+    """The calibration's run, checked to hold Ca2+ spikes (a real test)."""
+    ds = bp.simulate("zg_cell", record=["V", "Ca_i", "I_ion", *CURRENTS], **RUNS[request.param])
+    assert ds.sizes["spike"] >= 4
+    if request.param == "bursting":  # the extra K(Ca) gates carry current in this run
+        g_kt = RUNS["bursting"]["params"]["g_KT"]
+        assert g_kt > 0.0 and RUNS["bursting"]["params"]["g_SK"] > 0.0
+    return request.param, ds
 
 
-def test_the_eleven_currents_are_I_ion(spiking):
+def test_the_eleven_currents_are_I_ion(cal):
+    spiking = cal[1]
     total = sum(spiking[c].values for c in CURRENTS)
     np.testing.assert_allclose(total, spiking["I_ion"].values, rtol=1e-12,
                                atol=1e-12 * np.abs(spiking["I_NaK"].values).max())
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_charge_on_the_membrane(spiking, method):
+def test_charge_on_the_membrane(cal, method):
     r = check_conservation("zg_cell", currents=CURRENTS, capacitance="C_m", method=method,
-                           **RUN)
+                           **RUNS[cal[0]])
     assert abs(r.charge_membrane) > 1.0, str(r)  # nC/cm^2: tens of mV moved
     assert r.error_currents < 1e-11, str(r)
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_calcium_balance(spiking, method):
-    r = check_balance("zg_cell", "Ca_i", CA_FLUXES, method=method, **RUN)
+def test_calcium_balance(cal, method):
+    r = check_balance("zg_cell", "Ca_i", CA_FLUXES, method=method, **RUNS[cal[0]])
     assert r.gross > 10.0 * abs(r.change) > 0.0  # Ca2+ in and out many times over the run
     assert r.error < 1e-11, str(r)
 

@@ -16,10 +16,16 @@ Measured here with ``biophys.zg.steady_state`` (mean Ca2+ over two late windows 
 run, the later one continued from the earlier result's final states).
 The calibration covers 2-8 mM K_o. The first test states the range in which the model keeps
 cytosolic Ca2+ below 1 uM; the others that Ca2+ stays bounded beyond it, up to 60 mM K_o, and
-that the exchanger is what bounds it. Between about 10.5 and 15 mM K_o the steady Ca2+ is
-1-1.55 uM at 0.25 mM Mg_o (0.7-1.4 uM at 1 mM), probably higher than in K+-stimulated ZG
-cells (no measured value could be retrieved here to test it against); aldosterone synthesis is
-near its maximum there.
+that the exchanger is what bounds it. The two envelope tests also run on the bursting calibration
+(:func:`biophys.zg.bursting_calibration`, tests/test_zg_cell_bursting.py), which fails both
+(strict xfails; numbers in their reasons): its silent depolarised cells hold more Ca2+, so its
+own envelope is narrower (to 8.5 mM K_o at 0.25-0.5 mM Mg_o). With the default's fast K(Ca)
+(5 mS/cm^2 at 0.38 uM) in place of its desensitised one (0.8 mS/cm^2 at 2.15 uM), its cell at
+9 mM K_o and 0.25 mM Mg_o holds 494 nM instead of 1.54 uM (checked once, 40 s runs). For the
+default calibration: between about 10.5 and 15 mM K_o the steady Ca2+ is 1-1.55 uM at
+0.25 mM Mg_o (0.7-1.4 uM at 1 mM), probably higher than in K+-stimulated ZG cells (no measured
+value could be retrieved here to test it against); aldosterone synthesis is near its maximum
+there.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import pytest
 import biophys as bp
 from biophys import zg
 from biophys.models import get_model
+from biophys.models.zg_cell import BURSTING_REST
 from biophys.reference import solve
 
 MODEL = get_model("zg_cell")
@@ -40,16 +47,34 @@ ENVELOPE = ((0.25, 9.0), (0.5, 9.5), (1.0, 10.0), (2.0, 11.0), (4.0, 12.0))
 #: Upper bound of a physiological sustained cytosolic Ca2+ for this test, mM (1 uM).
 CA_MAX = 1e-3
 
+#: The calibrations the envelope tests run on: the default and the bursting one
+#: (:func:`biophys.zg.bursting_calibration`, from its own rest), as (params, initial state).
+CALIBRATIONS = {"default": ({}, None),
+                "bursting": (zg.bursting_calibration(), BURSTING_REST)}
 
-def test_ca_stays_physiological_inside_the_envelope():
+
+def _bursting_fails(reason):
+    """The calibrations, the bursting one a strict xfail for ``reason`` (measured numbers)."""
+    return ["default", pytest.param("bursting", marks=pytest.mark.xfail(
+        strict=True, raises=AssertionError, reason="bursting calibration: " + reason))]
+
+
+@pytest.mark.parametrize("cal", _bursting_fails(
+    "mean Ca2+ passes 1 uM inside the envelope, silent and depolarised (CaV3.2 window "
+    "current), from 9 mM K_o at 0.25-0.5 mM Mg_o, 9.5 at 1 mM, 10.5 at 2 mM, 12 at 4 mM (at "
+    "most 1.54 uM, 9 mM K_o, 0.25 mM Mg_o, -63.4 mV)"))
+def test_ca_stays_physiological_inside_the_envelope(cal):
     """Mean Ca2+ (20-40 s) stays below 1 uM and steady from 2 mM K_o up to the edge of
     ENVELOPE, at every Mg_o listed there. Measured maxima: 521 nM (9 mM K_o, 0.25 mM Mg_o),
     573 nM (9.5 mM, 0.5 mM), 569 nM (10 mM, 1 mM), 577 nM (11 mM, 2 mM) and 478 nM (12 mM,
     4 mM); the two windows differ by at most 1.2% (asserted: 2%)."""
     conds = [{"K_o": k, "Mg_o": mg} for mg, k_hi in ENVELOPE
              for k in np.arange(2.0, k_hi + 0.25, 0.5)]
-    early = zg.steady_state(conds, t_end=40000.0, warmup=20000.0)
-    late = zg.steady_state(conds, t_end=20000.0, warmup=0.0, initial=early)  # 40-60 s
+    params, initial = CALIBRATIONS[cal]
+    early = zg.steady_state(conds, params=params, initial=initial, t_end=40000.0,
+                            warmup=20000.0)
+    late = zg.steady_state(conds, params=params, t_end=20000.0, warmup=0.0,
+                           initial=early)  # 40-60 s
     ca, ca_late = np.asarray(early.mean_Ca_i), np.asarray(late.mean_Ca_i)
     assert np.all(ca < CA_MAX), [c for c, x in zip(conds, ca, strict=True) if x >= CA_MAX]
     # steady: no drift between the two windows beyond what oscillations give
@@ -62,15 +87,21 @@ K_HIGH = (10.0, 11.0, 12.0, 13.0, 15.0, 20.0, 30.0, 40.0, 60.0)
 CA_BOUND = 3e-3
 
 
-def test_ca_stays_bounded_beyond_the_envelope():
+@pytest.mark.parametrize("cal", _bursting_fails(
+    "Ca2+ is bounded (at most 1.55 uM) and steady, but at 10 mM K_o and 4 mM Mg_o the cell "
+    "fires (6.5 Hz) instead of sitting depolarised and silent"))
+def test_ca_stays_bounded_beyond_the_envelope(cal):
     """A living cell holds a steady cytosolic Ca2+ whatever the bath. From 10 to 60 mM K_o, at
     0.25, 1 and 4 mM Mg_o, the mean Ca2+ over 100-120 s is within 1% of that over 40-60 s
     and below 3 uM. Measured: windows within 1e-4 %; highest 2.1 uM (60 mM K_o, 0.25 mM Mg_o,
     V -20 mV, CaV1.3 window) and 1.5 uM (12 mM, 0.25 mM Mg_o, V -62 mV, CaV3.2 window);
     lowest 0.31 uM (10 mM K_o, 4 mM Mg_o); mean V from -67.8 mV (10 mM K_o) up."""
     conds = [{"K_o": k, "Mg_o": mg} for mg in (0.25, 1.0, 4.0) for k in K_HIGH]
-    early = zg.steady_state(conds, t_end=60000.0, warmup=40000.0)
-    late = zg.steady_state(conds, t_end=60000.0, warmup=40000.0, initial=early)  # 100-120 s
+    params, initial = CALIBRATIONS[cal]
+    early = zg.steady_state(conds, params=params, initial=initial, t_end=60000.0,
+                            warmup=40000.0)
+    late = zg.steady_state(conds, params=params, t_end=60000.0, warmup=40000.0,
+                           initial=early)  # 100-120 s
     ca, ca_late = np.asarray(early.mean_Ca_i), np.asarray(late.mean_Ca_i)
     # continued from 60 s, not 40-60 s again (which would pass the comparison trivially)
     assert not np.array_equal(late.final_states, early.final_states)
