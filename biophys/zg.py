@@ -165,9 +165,9 @@ def bursting_calibration(params: Mapping[str, float] | None = None) -> dict[str,
     (Antonipillai et al. 1996: unaltered), the pump's Ca2+-dependent stimulation at 10 mM
     K_o is x1.34 (Yingst et al. 2001: about x2), and mean Ca2+ passes 1 uM from 9 mM K_o
     (tests/test_zg_cell_pump_block.py, tests/test_zg_cell_range.py). So it is offered beside
-    the default, not instead of it. Start
-    its runs from its own resting state, :data:`biophys.models.zg_cell.BURSTING_REST`
-    (``initial=``); the default initial state is the default calibration's rest.
+    the default, not instead of it. Start its runs from its own resting state,
+    :data:`biophys.models.zg_cell.BURSTING_REST` (``initial=``); the default initial state is
+    the default calibration's rest.
 
     Parameters
     ----------
