@@ -101,6 +101,18 @@ def checked_flag(value, name: str) -> bool:
     return bool(value)
 
 
+def record_names(record) -> tuple:
+    """``record=``: one name (a ``str``) or an iterable of names, as a tuple; anything else (a
+    number, None) is a ``ValueError``. Whether each name exists is the model's to check."""
+    if isinstance(record, str):
+        return (record,)
+    try:
+        return tuple(record)
+    except TypeError:
+        raise ValueError(f"record = {reprlib.repr(record)} must be the name of a state or "
+                         "output, or a sequence of names") from None
+
+
 def checked_directory(value, name: str, what: str = "a directory"):
     """``value`` if it is None or a non-empty path (``str`` or ``os.PathLike``), else a
     ``ValueError`` naming ``name`` and saying what the directory is for (``what``)."""

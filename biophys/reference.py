@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _bath
-from ._checks import checked_number, did_you_mean
+from ._checks import checked_number, did_you_mean, record_names
 from ._engine import checked_atol
 from ._model import Model
 from .kernels.protocol import block_parameters
@@ -97,8 +97,7 @@ def solve(
         max_step = checked_number(max_step, "max_step", "ms", 0.0, low_open=True,
                                   note=" (or inf, no limit)")
     warn_after_end(stimulus, t_end_f)
-    if isinstance(record, str):
-        record = (record,)
+    record = record_names(record)
     idx = [m.variable_index(r) for r in record]
     _, _, clamp = (stimulus or NO_STIMULUS).waveform()
     ns = len(m.states)

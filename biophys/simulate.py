@@ -11,13 +11,14 @@ import numba
 import numpy as np
 
 from . import _bath, _engine
+from ._checks import record_names
 from ._labelled import dataset
 from ._model import Model
 from ._sweep_result import STATUS
 from ._version import __version__
 from ._warn import warn_user
 from .models import get_model
-from .stimulus import warn_after_end
+from .stimulus import check_stimulus, warn_after_end
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -171,8 +172,8 @@ def simulate(
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
-    if isinstance(record, str):
-        record = (record,)
+    record = record_names(record)
+    check_stimulus(stimulus)
     overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
     p = m.parameter_vector(overrides)
     _bath.range_warnings(m, params, conditions)  # a Solution has warned about its own fields

@@ -135,10 +135,20 @@ class VoltageClamp:
 NO_STIMULUS = Steps([0.0], [0.0])
 
 
+def check_stimulus(stimulus) -> None:
+    """``stimulus=`` must be None or a stimulus (:class:`Pulse`, :class:`Steps`,
+    :class:`VoltageClamp`: an object with a ``waveform()``); anything else is a ValueError."""
+    if stimulus is not None and not callable(getattr(stimulus, "waveform", None)):
+        raise ValueError(f"stimulus = {reprlib.repr(stimulus)} must be a biophys.Pulse, Steps "
+                         "or VoltageClamp, or None")
+
+
 def warn_after_end(stimulus, t_end: float) -> None:
     """Warn when a current stimulus injects nothing before ``t_end`` (ms): its first non-zero
     value starts at or after the end of the run, so the run contains none of it (a voltage
-    clamp, which holds from t = 0, is never warned about)."""
+    clamp, which holds from t = 0, is never warned about). Checks it first
+    (:func:`check_stimulus`)."""
+    check_stimulus(stimulus)
     if stimulus is None:
         return
     t, v, clamp = stimulus.waveform()

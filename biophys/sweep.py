@@ -25,7 +25,7 @@ from . import audit as _audit
 from . import metrics as _metrics
 from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
-from ._checks import checked_directory, checked_flag, checked_number
+from ._checks import checked_directory, checked_flag, checked_number, record_names
 from ._chunk import SweepSpec, compute_chunk
 from ._compile import BLOCK
 from ._dask import check_cluster_options
@@ -44,7 +44,7 @@ from ._version import __version__
 from ._warn import warn_user
 from .models import get_model
 from .simulate import changed_parameters, provenance
-from .stimulus import warn_after_end
+from .stimulus import check_stimulus, warn_after_end
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -321,6 +321,7 @@ def sweep(
     t_end, dt, warmup = _engine.check_time(t_end, dt, warmup)
     checked_flag(final_state, "final_state")
     checked_flag(progress, "progress")
+    check_stimulus(stimulus)
     audit_tol = _audit.tolerances(audit, m, stimulus)
     checked_directory(checkpoint, "checkpoint")
     method = DEFAULT_METHOD if method is None else method
@@ -371,7 +372,7 @@ def sweep(
                 raise ValueError(f"{key} = {value!r} is given without traces=; it only "
                                  "applies to the traces: give traces= (the points whose "
                                  f"traces to return), or leave {key} out")
-    record = ("V",) if record is None else (record,) if isinstance(record, str) else tuple(record)
+    record = ("V",) if record is None else record_names(record)
     if trace_idx:
         for r in record:
             m.variable_index(r)

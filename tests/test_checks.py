@@ -24,6 +24,7 @@ from biophys._checks import checked_number, did_you_mean
 from biophys.analysis import check_plateau_V
 from biophys.conservation import check_conservation
 from biophys.continuation import differs
+from biophys.reference import solve
 from biophys.sensitivity import sensitivity
 from biophys.solution import gating_shift
 
@@ -355,4 +356,25 @@ def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call,
     monkeypatch.setattr(_engine, "run", lambda *a, **k: pytest.fail("ran"))
     with pytest.raises(ValueError, match=rf"^{name} = .* must be a mapping \{{(parameter|state)"
                                          r" name: value\} of overrides, or None$"):
+        call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: bp.simulate("hh1952", 1.0, stimulus=5), r"^stimulus = 5 must be a biophys\.Pulse"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, stimulus=10.0,
+                      progress=False), r"^stimulus = 10\.0 must be a biophys\.Pulse"),
+    (lambda: solve("hh1952", 1.0, stimulus="pulse"), r"^stimulus = 'pulse' must be"),
+    (lambda: bp.simulate("hh1952", 1.0, record=5), r"^record = 5 must be the name of a state"),
+    (lambda: bp.simulate("hh1952", 1.0, record=None), r"^record = None must be the name"),
+    (lambda: solve("hh1952", 1.0, record=5), r"^record = 5 must be the name of a state"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, traces=[0], record=5,
+                      progress=False), r"^record = 5 must be the name of a state"),
+], ids=["simulate_stimulus", "sweep_stimulus", "solve_stimulus", "simulate_record",
+        "simulate_record_none", "solve_record", "sweep_record"])
+def test_stimulus_and_record_of_the_wrong_kind_are_refused_by_name(monkeypatch, call, message):
+    """A number as ``stimulus`` was an AttributeError ('int' object has no attribute
+    'waveform'), a number as ``record`` a TypeError ('int' object is not iterable); now a
+    ValueError naming the argument, before anything runs."""
+    monkeypatch.setattr(_engine, "run", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(ValueError, match=message):
         call()
