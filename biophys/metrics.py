@@ -302,7 +302,11 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
     """
     if isinstance(names, str):
         names = [names]
-    names = list(names)
+    try:
+        names = list(names)
+    except TypeError:
+        raise ValueError(f"metrics = {names!r} must be a metric name or a sequence of names; "
+                         "valid names: " + ", ".join(available(model))) from None
     if not names:
         raise ValueError("metrics must name at least one metric; valid names: "
                          + ", ".join(available(model)))

@@ -369,12 +369,14 @@ def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call,
     (lambda: solve("hh1952", 1.0, record=5), r"^record = 5 must be the name of a state"),
     (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, traces=[0], record=5,
                       progress=False), r"^record = 5 must be the name of a state"),
+    (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, metrics=5, progress=False),
+     r"^metrics = 5 must be a metric name or a sequence of names; valid names: "),
 ], ids=["simulate_stimulus", "sweep_stimulus", "solve_stimulus", "simulate_record",
-        "simulate_record_none", "solve_record", "sweep_record"])
+        "simulate_record_none", "solve_record", "sweep_record", "sweep_metrics"])
 def test_stimulus_and_record_of_the_wrong_kind_are_refused_by_name(monkeypatch, call, message):
     """A number as ``stimulus`` was an AttributeError ('int' object has no attribute
-    'waveform'), a number as ``record`` a TypeError ('int' object is not iterable); now a
-    ValueError naming the argument, before anything runs."""
+    'waveform'), a number as ``record`` or ``metrics`` a TypeError ('int' object is not
+    iterable); now a ValueError naming the argument, before anything runs."""
     monkeypatch.setattr(_engine, "run", lambda *a, **k: pytest.fail("ran"))
     with pytest.raises(ValueError, match=message):
         call()
