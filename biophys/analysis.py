@@ -439,6 +439,12 @@ def burst_metrics(ds, *, t_start: float = 0.0, model=None) -> BurstStats:
     """
     from .models import get_model
 
+    if not all(hasattr(ds, a) for a in ("attrs", "data_vars")):
+        raise ValueError(f"ds = {ds!r:.60} must be the xarray.Dataset of biophys.simulate "
+                         "(or biophys.reference.solve) with V recorded")
+    if model is None and "model" not in ds.attrs:
+        raise ValueError("ds.attrs has no 'model': give model= (the Dataset is not one that "
+                         "biophys.simulate returned)")
     m = get_model(model if model is not None else ds.attrs["model"])
     if "V" not in ds:
         raise ValueError("burst_metrics needs V in the recorded variables (record=['V', ...])")
