@@ -62,7 +62,14 @@ def _new_axes(ax):
     return ax
 
 
+def _check_dataset(ds, what: str) -> None:
+    """``ds`` must be an xarray Dataset (``what``: whose, for the message)."""
+    if not (hasattr(ds, "data_vars") and hasattr(ds, "attrs")):  # xarray is imported lazily
+        raise ValueError(f"ds = {ds!r:.60} must be {what} (an xarray.Dataset)")
+
+
 def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
+    _check_dataset(ds, "the result of biophys.sweep")
     names = [str(v) for v in ds.data_vars if v != "status" and not str(v).startswith("trace_")]
     if not isinstance(metric, str) or metric not in names:
         raise ValueError(f"no metric {metric!r} in this sweep{did_you_mean(metric, names)}; "
@@ -483,6 +490,7 @@ def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
     -------
     matplotlib.axes.Axes
     """
+    _check_dataset(ds, "the result of biophys.sweep(..., traces=[...])")
     have = [str(v)[6:] for v in ds.data_vars if str(v).startswith("trace_")]
     if not isinstance(var, str) or var not in have:
         raise ValueError(f"no traces of {var!r} in this dataset{did_you_mean(var, have)} "
@@ -529,6 +537,7 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
     -------
     matplotlib.figure.Figure
     """
+    _check_dataset(ds, "the result of biophys.simulate")
     status = str(ds.attrs.get("status", "ok"))
     recorded = [str(v) for v in ds.data_vars if ds[v].dims == ("time",)]
     if isinstance(variables, str):

@@ -373,14 +373,19 @@ def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call,
      r"^metrics = 5 must be a metric name or a sequence of names; valid names: "),
     (lambda: bp.analysis.burst_metrics(5), r"^ds = 5 must be the xarray\.Dataset of"),
     (lambda: bp.analysis.burst_metrics(xr.Dataset()), r"^ds\.attrs has no 'model': give model="),
+    (lambda: bp.plot.heatmap(5, "mean_V"), r"^ds = 5 must be the result of biophys\.sweep "),
+    (lambda: bp.plot.lines([1.0], "mean_V"), r"^ds = \[1\.0\] must be the result of "),
+    (lambda: bp.plot.traces(5), r"^ds = 5 must be the result of biophys\.sweep\(\.\.\., "),
+    (lambda: bp.plot.plot_traces(5), r"^ds = 5 must be the result of biophys\.simulate "),
 ], ids=["simulate_stimulus", "sweep_stimulus", "solve_stimulus", "simulate_record",
         "simulate_record_none", "solve_record", "sweep_record", "sweep_metrics",
-        "burst_metrics_number", "burst_metrics_foreign_dataset"])
+        "burst_metrics_number", "burst_metrics_foreign_dataset", "heatmap", "lines", "traces",
+        "plot_traces"])
 def test_stimulus_and_record_of_the_wrong_kind_are_refused_by_name(monkeypatch, call, message):
     """A number as ``stimulus`` was an AttributeError ('int' object has no attribute
     'waveform'), a number as ``record`` or ``metrics`` a TypeError ('int' object is not
-    iterable), a number or a foreign Dataset given to ``burst_metrics`` an AttributeError or
-    KeyError; now a ValueError naming the argument, before anything runs."""
+    iterable), a number or a foreign Dataset given to ``burst_metrics`` or the plots an
+    AttributeError or KeyError; now a ValueError naming the argument, before anything runs."""
     monkeypatch.setattr(_engine, "run", lambda *a, **k: pytest.fail("ran"))
     with pytest.raises(ValueError, match=message):
         call()
