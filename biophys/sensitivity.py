@@ -141,7 +141,11 @@ def sensitivity(
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
     check_shared(sweep_kwargs.get("initial"), "sensitivity()")
-    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    try:
+        metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    except TypeError:
+        raise ValueError(f"metrics = {metrics!r} must be a metric name or a sequence of "
+                         "names") from None
     solution = None if conditions is None or isinstance(conditions, Mapping) else conditions
     cols, design, shape = _base_table(m, grid, points, solution)
     n = int(np.prod(shape))

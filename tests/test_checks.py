@@ -371,6 +371,8 @@ def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call,
                       progress=False), r"^record = 5 must be the name of a state"),
     (lambda: bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, metrics=5, progress=False),
      r"^metrics = 5 must be a metric name or a sequence of names; valid names: "),
+    (lambda: sensitivity("hh1952", "I_app", grid={"g_Na": [120.0]}, t_end=1.0, metrics=5),
+     r"^metrics = 5 must be a metric name or a sequence of names"),
     (lambda: bp.analysis.burst_metrics(5), r"^ds = 5 must be the xarray\.Dataset of"),
     (lambda: bp.analysis.burst_metrics(xr.Dataset()), r"^ds\.attrs has no 'model': give model="),
     (lambda: bp.plot.heatmap(5, "mean_V"), r"^ds = 5 must be the result of biophys\.sweep "),
@@ -379,8 +381,8 @@ def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call,
     (lambda: bp.plot.plot_traces(5), r"^ds = 5 must be the result of biophys\.simulate "),
 ], ids=["simulate_stimulus", "sweep_stimulus", "solve_stimulus", "simulate_record",
         "simulate_record_none", "solve_record", "sweep_record", "sweep_metrics",
-        "burst_metrics_number", "burst_metrics_foreign_dataset", "heatmap", "lines", "traces",
-        "plot_traces"])
+        "sensitivity_metrics", "burst_metrics_number", "burst_metrics_foreign_dataset",
+        "heatmap", "lines", "traces", "plot_traces"])
 def test_stimulus_and_record_of_the_wrong_kind_are_refused_by_name(monkeypatch, call, message):
     """A number as ``stimulus`` was an AttributeError ('int' object has no attribute
     'waveform'), a number as ``record`` or ``metrics`` a TypeError ('int' object is not
