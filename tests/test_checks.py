@@ -383,7 +383,7 @@ def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call,
         "simulate_record_none", "solve_record", "sweep_record", "sweep_metrics",
         "sensitivity_metrics", "burst_metrics_number", "burst_metrics_foreign_dataset",
         "heatmap", "lines", "traces", "plot_traces"])
-def test_stimulus_and_record_of_the_wrong_kind_are_refused_by_name(monkeypatch, call, message):
+def test_arguments_of_the_wrong_kind_are_refused_by_name(monkeypatch, call, message):
     """A number as ``stimulus`` was an AttributeError ('int' object has no attribute
     'waveform'), a number as ``record`` or ``metrics`` a TypeError ('int' object is not
     iterable), a number or a foreign Dataset given to ``burst_metrics`` or the plots an
