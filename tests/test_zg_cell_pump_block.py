@@ -99,7 +99,8 @@ def _bursting_fails(reason):
 
 def _aldosterone_under_block(cond, cal="default"):
     params, initial = CALIBRATIONS[cal]
-    conds = [{**cond, "I_NaK_max": I_NAK * f} for f in PUMP_LEFT]
+    i_nak = params.get("I_NaK_max", I_NAK)  # the calibration's own pump
+    conds = [{**cond, "I_NaK_max": i_nak * f} for f in PUMP_LEFT]
     ss = zg.steady_state(conds, params=params, initial=initial, t_end=30000.0, warmup=12000.0)
     return np.asarray(ss.aldosterone_rate, dtype=float), np.asarray(ss.mean_V, dtype=float)
 
@@ -166,12 +167,13 @@ def _direct_ratio(cal):
     return _pump_k_o_ratio(NO_CA, cal)[0]
 
 
-def _kernel_pump_current(y):
-    """The kernel's I_NaK (uA/cm^2) for each column of the state block ``y``, default
-    parameters."""
+def _kernel_pump_current(y, cal="default"):
+    """The kernel's I_NaK (uA/cm^2) for each column of the state block ``y``, with the
+    calibration ``cal``'s parameters."""
     model = get_model("zg_cell")
     n = y.shape[1]
-    p = np.repeat(block_parameters(kz, model.default_parameters()[:, None]), n, axis=1)
+    p0 = model.parameter_vector(CALIBRATIONS[cal][0])
+    p = np.repeat(block_parameters(kz, p0[:, None]), n, axis=1)
     out = np.zeros((len(model.outputs), n))
     for c in range(n):
         kz.aux(y, p, c, 0.0, 0.0, out)
@@ -216,7 +218,7 @@ def test_ca_dependent_pump_stimulation(cal):
     # all else (V, gates, concentrations) equal, from the kernel's own current
     y = _default_states(2)
     y[kz.CA, 0], y[kz.CA, 1] = runs[1]["Ca_i"], 0.0
-    i_nak, _ = _kernel_pump_current(y)
+    i_nak, _ = _kernel_pump_current(y, cal)
     assert i_nak[0] / i_nak[1] == pytest.approx(2.0, rel=0.15), i_nak[0] / i_nak[1]
 
 
