@@ -73,8 +73,14 @@ nM is needed; the 105 sets that pass it hold that cell silent near -69 mV with a
 half-active at 0.30-0.35 uM, as the default does, and none of them bursts. A steep slow SK
 (Hill 8, 0.45 uM, 3.3 mS/cm^2) passes the pump-block and envelope checks with a bursting
 knockout, but then the knockout sits at most 12.4 mV above rest, the CaV3.2-less cells fire
-below 0.5 Hz and 1 nM Ang II slows the knockout 18%. Within the refittable parameters of this
-architecture, then, no calibration has been found that bursts and passes every data check.
+below 0.5 Hz and 1 nM Ang II slows the knockout 18%. (3) The pump's Ca2+ sensitivity
+(helper 121, ~300 sets): K_NaK_Ca is chosen, not measured, and with 0.12 uM instead of 0.3
+(I_NaK_max 102.65 to keep the resting pump current) on C7, "H1", the Yingst check passes
+(factor x1.80 at the 10 mM cell's 168 nM, while that cell still fires) with D1-D11 and the
+envelope, but pump block still raises the 8.7 mM output 12.3% and the cell fires at 10-11 mM
+K_o with 4 mM Mg_o; H1's knockout + Ang II Ca2+ change is 14.4% against 15%, and 11 of its 13
+neighbours fail that check. Within the refittable parameters of this architecture, then, no
+calibration has been found that bursts and passes every data check.
 """
 
 from __future__ import annotations
