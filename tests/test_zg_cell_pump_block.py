@@ -68,6 +68,7 @@ import functools
 
 import numpy as np
 import pytest
+from zg_cell_data import CALIBRATIONS, bursting_fails
 
 import biophys as bp
 from biophys import zg
@@ -75,7 +76,6 @@ from biophys.kernels.models import zg_cell as kz
 from biophys.kernels.nak_pump import CHA_2011, nak_cycle_rate_with, nak_log_equilibrium_ratio
 from biophys.kernels.protocol import block_parameters
 from biophys.models import get_model
-from biophys.models.zg_cell import BURSTING_REST
 
 MODEL = get_model("zg_cell")
 I_NAK = MODEL.parameter("I_NaK_max").value
@@ -85,18 +85,6 @@ PUMP_LEFT = (1.0, 0.7, 0.5, 0.1, 0.0)
 #: aldosterone ratios (``RATIO_TOL`` of ``tests/test_zg_cell.py``, 10%).
 NOT_ALTERED = 0.10
 
-#: The calibrations these data checks run on: the default and the bursting one
-#: (:func:`biophys.zg.bursting_calibration`, from its own rest), as (params, initial state).
-CALIBRATIONS = {"default": ({}, None),
-                "bursting": (zg.bursting_calibration(), BURSTING_REST)}
-
-
-def _bursting_fails(reason):
-    """The calibrations, the bursting one a strict xfail for ``reason`` (measured numbers)."""
-    return ["default", pytest.param("bursting", marks=pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason="bursting calibration: " + reason))]
-
-
 def _aldosterone_under_block(cond, cal="default"):
     params, initial = CALIBRATIONS[cal]
     i_nak = params.get("I_NaK_max", I_NAK)  # the calibration's own pump
@@ -105,7 +93,7 @@ def _aldosterone_under_block(cond, cal="default"):
     return np.asarray(ss.aldosterone_rate, dtype=float), np.asarray(ss.mean_V, dtype=float)
 
 
-@pytest.mark.parametrize("cal", _bursting_fails(
+@pytest.mark.parametrize("cal", bursting_fails(
     "at 8.7 mM K_o its cell is silent at -64.7 mV, and output rises +9.7/+13/+19/+21% with "
     "30/50/90/100% of the pump blocked; with the default's fast K(Ca) (5 mS/cm^2 at 0.38 uM "
     "instead of 0.8 at 2.15 uM) the same cell sits at -71.3 mV and full block adds 3.8%"))
@@ -198,7 +186,7 @@ def test_direct_k_o_activation_of_the_pump(cal):
     assert cha > 2.0, cha  # the unmodified cycle is the steep one the fit replaced
 
 
-@pytest.mark.parametrize("cal", _bursting_fails(
+@pytest.mark.parametrize("cal", bursting_fails(
     "its 10 mM K_o cell (1.8 mM Ca_o, 20 mM Na_i) fires at 7 Hz, mean V -74.0 mV, with 0.19 "
     "uM mean Ca2+ (the default's sits silent at -69.6 mV with 0.43 uM), where the pump's "
     "Ca2+-dependent factor is x1.34, not about x2 (with Ca2+ entry x1.80 against x1.34 "

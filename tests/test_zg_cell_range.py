@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from zg_cell_data import CALIBRATIONS, bursting_fails
 
 import biophys as bp
 from biophys import zg
 from biophys.models import get_model
-from biophys.models.zg_cell import BURSTING_REST
 from biophys.reference import solve
 
 MODEL = get_model("zg_cell")
@@ -47,19 +47,7 @@ ENVELOPE = ((0.25, 9.0), (0.5, 9.5), (1.0, 10.0), (2.0, 11.0), (4.0, 12.0))
 #: Upper bound of a physiological sustained cytosolic Ca2+ for this test, mM (1 uM).
 CA_MAX = 1e-3
 
-#: The calibrations the envelope tests run on: the default and the bursting one
-#: (:func:`biophys.zg.bursting_calibration`, from its own rest), as (params, initial state).
-CALIBRATIONS = {"default": ({}, None),
-                "bursting": (zg.bursting_calibration(), BURSTING_REST)}
-
-
-def _bursting_fails(reason):
-    """The calibrations, the bursting one a strict xfail for ``reason`` (measured numbers)."""
-    return ["default", pytest.param("bursting", marks=pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason="bursting calibration: " + reason))]
-
-
-@pytest.mark.parametrize("cal", _bursting_fails(
+@pytest.mark.parametrize("cal", bursting_fails(
     "mean Ca2+ passes 1 uM inside the envelope, silent and depolarised (CaV3.2 window "
     "current), from 9 mM K_o at 0.25-0.5 mM Mg_o, 9.5 at 1 mM, 10.5 at 2 mM, 12 at 4 mM (at "
     "most 1.54 uM, 9 mM K_o, 0.25 mM Mg_o, -63.4 mV)"))
@@ -87,7 +75,7 @@ K_HIGH = (10.0, 11.0, 12.0, 13.0, 15.0, 20.0, 30.0, 40.0, 60.0)
 CA_BOUND = 3e-3
 
 
-@pytest.mark.parametrize("cal", _bursting_fails(
+@pytest.mark.parametrize("cal", bursting_fails(
     "Ca2+ is bounded (at most 1.55 uM) and steady, but at 10 mM K_o and 4 mM Mg_o the cell "
     "fires (6.5 Hz) instead of sitting depolarised and silent"))
 def test_ca_stays_bounded_beyond_the_envelope(cal):
