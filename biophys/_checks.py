@@ -101,16 +101,22 @@ def checked_flag(value, name: str) -> bool:
     return bool(value)
 
 
-def record_names(record) -> tuple:
-    """``record=``: one name (a ``str``) or an iterable of names, as a tuple; anything else (a
-    number, None) is a ``ValueError``. Whether each name exists is the model's to check."""
-    if isinstance(record, str):
-        return (record,)
+def checked_names(value, name: str, what: str) -> tuple:
+    """One name (a ``str``) or an iterable of names, as a tuple; anything else (a number,
+    None) is a ``ValueError`` naming the argument ``name`` and saying what one name is
+    (``what``). Whether each name exists is for the caller to check."""
+    if isinstance(value, str):
+        return (value,)
     try:
-        return tuple(record)
+        return tuple(value)
     except TypeError:
-        raise ValueError(f"record = {reprlib.repr(record)} must be the name of a state or "
-                         "output, or a sequence of names") from None
+        raise ValueError(f"{name} = {reprlib.repr(value)} must be {what} or a sequence of "
+                         "names") from None
+
+
+def record_names(record) -> tuple:
+    """``record=`` as a tuple of names (:func:`checked_names`)."""
+    return checked_names(record, "record", "the name of a state or output")
 
 
 def checked_directory(value, name: str, what: str = "a directory"):

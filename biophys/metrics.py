@@ -84,7 +84,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import did_you_mean
+from ._checks import checked_names, did_you_mean
 from ._model import Model
 from .analysis import KINDS, depolarisation_block, kind_index
 from .kernels.bursts import (
@@ -300,13 +300,10 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
         Metric names (see :data:`NAMED`, or ``mean_X``/``min_X``/``max_X`` for any state or
         output ``X``).
     """
-    if isinstance(names, str):
-        names = [names]
     try:
-        names = list(names)
-    except TypeError:
-        raise ValueError(f"metrics = {names!r} must be a metric name or a sequence of names; "
-                         "valid names: " + ", ".join(available(model))) from None
+        names = list(checked_names(names, "metrics", "a metric name"))
+    except ValueError as err:
+        raise ValueError(f"{err}; valid names: " + ", ".join(available(model))) from None
     if not names:
         raise ValueError("metrics must name at least one metric; valid names: "
                          + ", ".join(available(model)))

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _bath
-from ._checks import checked_number
+from ._checks import checked_names, checked_number
 from ._design import Design, make_design
 from ._initial import check_shared
 from ._sweep_result import flag_names
@@ -141,11 +141,7 @@ def sensitivity(
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
     check_shared(sweep_kwargs.get("initial"), "sensitivity()")
-    try:
-        metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
-    except TypeError:
-        raise ValueError(f"metrics = {metrics!r} must be a metric name or a sequence of "
-                         "names") from None
+    metrics = checked_names(metrics, "metrics", "a metric name")
     solution = None if conditions is None or isinstance(conditions, Mapping) else conditions
     cols, design, shape = _base_table(m, grid, points, solution)
     n = int(np.prod(shape))
