@@ -347,13 +347,15 @@ PARAMETERS = (
     _P("g_KT", 0.0, "mS/cm^2", "K(Ca) gated by CaV3.2 nanodomains (a hypothesis of this model; "
        "CaV3-KCa complexes in neurons: CaV3.2-KCa3.1, Engbers JDT et al. 2012 PNAS 109:2601; "
        "CaV3-KCa1.1, Rehak R et al. 2013 PLoS One 8:e61844)",
-       "off in the default calibration; 3.8339 in BURSTING, " + _BURST, (0.0, 1000.0)),
+       f"off in the default calibration; {BURSTING['g_KT']:g} in BURSTING, " + _BURST,
+       (0.0, 1000.0)),
     _P("I_KT_half", BURSTING["I_KT_half"], "uA/cm^2", "inward CaV3.2 current that half-opens "
        "the nanodomain K(Ca) at steady state", _BURST + "; no data", (1e-9, 1e6)),
     _P("tau_KT", BURSTING["tau_KT"], "ms", "time constant of the nanodomain K(Ca) gate",
        _BURST + "; no data", (1e-3, 1e6)),
     _P("g_SK", 0.0, "mS/cm^2", "slow SK-like K(Ca) conductance on bulk Ca2+",
-       "off in the default calibration; 0.53753 in BURSTING, " + _BURST, (0.0, 1000.0)),
+       f"off in the default calibration; {BURSTING['g_SK']:g} in BURSTING, " + _BURST,
+       (0.0, 1000.0)),
     _P("K_SK", BURSTING["K_SK"], "mM", "bulk Ca2+ that half-opens the slow SK-like K(Ca) at "
        "steady state", _BURST + "; no data", (1e-7, 1.0)),
     _P("n_SK", BURSTING["n_SK"], "1", "Hill coefficient of the slow SK-like K(Ca)",
