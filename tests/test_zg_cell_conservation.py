@@ -38,7 +38,7 @@ CA_FLUXES = {"I_CaT": PER_UA_CA, "I_CaL": PER_UA_CA, "I_Ca_b": PER_UA_CA,
              "J_PMCA": -P["f_i"]}          # total Ca2+ per cytosolic volume, mM/ms
 #: the default calibration oscillating at 6 mM K_o: five Ca2+ spikes within the run; the
 #: bursting calibration's TASK knockout from its rest: a first burst of three spikes, a
-#: silence and a burst of eight (2 s)
+#: silence and a second burst (seven spikes by 2 s)
 RUNS = {"default": dict(params={"K_o": 6.0}, t_end=1000.0),
         "bursting": dict(params=zg.task_knockout(zg.bursting_calibration()),
                          initial=BURSTING_REST, t_end=2000.0)}
