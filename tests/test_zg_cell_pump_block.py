@@ -96,10 +96,10 @@ def _aldosterone_under_block(cond, cal="default"):
 
 @pytest.mark.parametrize("cal", bursting_fails(
     "at 8.7 mM K_o its cell is silent at -63.3 mV with 377 nM Ca2+, and output rises "
-    "+3.8/+6.2/+11.1/+12.3% with 30/50/90/100% of the pump blocked (and is x3.75 of the 4 mM "
-    "cell's, not above x4); in its session-46 form, with the default's fast K(Ca) (5 mS/cm^2 "
-    "at 0.38 uM instead of 0.8 at 2.15 uM), the cell sat at -71.3 mV and full block added "
-    "3.8%"))
+    "+3.8/+6.2/+11.1/+12.3% with 30/50/90/100% of the pump blocked (within 10% up to 80% "
+    "block: +9.9%), and it is x3.75 of the 4 mM cell's, not above x4 (with the default's "
+    "fast K(Ca), 5 mS/cm^2 at 0.38 uM, the session-46 form of this calibration sat at -71.3 "
+    "mV there and full block added 3.8%)"))
 def test_k_stimulated_aldosterone_ignores_pump_block(cal):
     """Observation 1 of the module docstring: at 8.7 mM K_o, aldosterone output with 30-100%
     of the pump blocked stays within 10% of the unblocked cell (measured: at most +3.2%), while
