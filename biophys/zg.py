@@ -160,8 +160,8 @@ def bursting_calibration(params: Mapping[str, float] | None = None) -> dict[str,
     aldosterone read-out (:data:`biophys.models.zg_cell.BURSTING`). It keeps the data checks
     it was fitted to (tests/test_zg_cell_bursting.py) and the default's checks of the pump
     and of Ca2+ over K_o x Mg_o, but not the default calibration's fitted numbers: the
-    wild type starts to oscillate at 5.5 mM K_o instead of 4.5 mM, fires at 8 mM instead of
-    settling, and its CaV3.2 knockout needs more Ang II. Its margins are thin (see the test
+    wild type starts to oscillate at 5.5 mM K_o instead of 4.5 mM and its CaV3.2 knockout
+    needs more Ang II. Its margins are thin (see the test
     module's docstring), and one check it was not fitted to, which the default passes,
     fails (a strict xfail): aldosterone at 8.7 mM K_o rises 12% under full pump block
     (Antonipillai et al. 1996: unaltered; tests/test_zg_cell_pump_block.py). So it is offered

@@ -523,7 +523,7 @@ MODEL = Model(
         "burst (about 14 spikes, then about 1.25 s of silence; period 2.5 s) 16 mV above the "
         "wild type's rest, with the data checks it was fitted to kept (some by thin margins) "
         "and the default's pump and K_o x Mg_o range checks passed, but not the default's "
-        "fitted numbers (oscillations start at 5.5 mM K_o, the cell fires at 8 mM), and fails "
+        "fitted numbers (oscillations start at 5.5 mM K_o), and fails "
         "one check it was not fitted to that the default passes: K+-stimulated aldosterone "
         "altered by pump block (+12% at full block, Antonipillai et al.: unaltered; "
         "tests/test_zg_cell_pump_block.py); its runs start from its own rest, BURSTING_REST "
