@@ -72,7 +72,8 @@ tests/test_zg_cell.py). The numbers in comments were measured with the calibrati
 margins are thin: the canine ratios land at -8.5/+9.7/-8.5/-8.5% of the targets (tolerance 10%;
 every calibration of the searches that passed sat there: the 5 mM cell is silent, and no
 read-out gives both x2.0 and x3.5 from its Ca2+ and the 7.5 mM cell's), the rat ratio x7.58
-against at most 7.7, the knockout's Ca2+ change with 1 nM Ang II (+14.3% against 15%), its
+against at most 7.7, the knockout's Ca2+ change with 1 nM Ang II (+14.3% against 15%; +14.8
+to +15.8% in later windows of longer runs), its
 silences at 1.25 s against the 1 s gap that separates bursts. Not kept from the default
 calibration (its own numbers, not data): firing starts at 5.5 mM K_o (0.39 Hz) instead of
 4.5 mM (it settles at 8 mM, as the default does, but only after firing for about 18 s from
@@ -310,8 +311,10 @@ def test_knockout_bursting_survives_5_percent_changes(factor):
 def test_task_knockout_depolarised_and_angii_insensitive(runs):
     """Penton et al.: TASK3-/- cells sit 27 mV above the wild type; asserted at least half
     (measured 16.1 mV). PMC10167771: TASK-loss activity does not respond to Ang II (1 nM:
-    rate unchanged, Ca2+ +14.3%), while 1 nM Ang II makes the wild type fire (2.9 Hz,
-    +9.4 mV)."""
+    rate unchanged, Ca2+ +14.3% over this fixture's 12-30 s), while 1 nM Ang II makes the wild
+    type fire (2.9 Hz, +9.4 mV). The Ca2+ bound is met only just: in later 60-s windows of
+    longer runs (120-180, 240-300, 540-600 s) the change is +14.9/+15.8/+14.8% (the rate
+    +2 to +4%), so at steady state this calibration sits on the 15% tolerance."""
     published = TASK3_KO_V[0] - TASK3_KO_V[1]
     assert _get(runs, "mean_V", "KO") - _get(runs, "mean_V", "K4") > 0.5 * published
     rate = _get(runs, "spike_rate", "KO")
