@@ -22,7 +22,7 @@ from ._model import Model
 from .kernels.protocol import block_parameters
 from .models import get_model
 from .simulate import changed_parameters, trace_dataset
-from .stimulus import NO_STIMULUS, warn_after_end
+from .stimulus import NO_STIMULUS, check_stimulus, warn_after_end
 
 #: The ``solve_ivp`` methods a reference may use (implicit ones for stiff models).
 METHODS = ("LSODA", "Radau", "BDF", "DOP853", "RK45")
@@ -96,6 +96,7 @@ def solve(
     if not (isinstance(max_step, (int, float)) and max_step == math.inf):
         max_step = checked_number(max_step, "max_step", "ms", 0.0, low_open=True,
                                   note=" (or inf, no limit)")
+    check_stimulus(stimulus)
     warn_after_end(stimulus, t_end_f)
     record = record_names(record)
     idx = [m.variable_index(r) for r in record]

@@ -146,9 +146,8 @@ def check_stimulus(stimulus) -> None:
 def warn_after_end(stimulus, t_end: float) -> None:
     """Warn when a current stimulus injects nothing before ``t_end`` (ms): its first non-zero
     value starts at or after the end of the run, so the run contains none of it (a voltage
-    clamp, which holds from t = 0, is never warned about). Checks it first
-    (:func:`check_stimulus`)."""
-    check_stimulus(stimulus)
+    clamp, which holds from t = 0, is never warned about). ``stimulus`` has passed
+    :func:`check_stimulus`."""
     if stimulus is None:
         return
     t, v, clamp = stimulus.waveform()
