@@ -250,8 +250,7 @@ PARAMETERS = (
        "Na+/K+-ATPase (Ca2+/calmodulin/CaMKII in rat ZG cells): I_NaK scaled by 1 + A_NaK_Ca "
        "Ca_i^2/(Ca_i^2 + K_NaK_Ca^2)", _YINGST_CA, (0.0, 100.0)),
     _P("K_NaK_Ca", 3.0e-4, "mM", "cytosolic Ca2+ of half-maximal Ca2+-dependent pump "
-       "stimulation (Hill 2)", _YINGST_K + f"; {BURSTING['K_NaK_Ca']:g} mM in BURSTING, "
-       "whose 10 mM K_o cell fires with 0.17 uM Ca2+ (x1.79 there)", (1e-7, 1.0)),
+       "stimulation (Hill 2)", _YINGST_K, (1e-7, 1.0)),
     _P("I_PMCA_max", CAL["I_PMCA_max"], "uA/cm^2", "maximal PMCA Ca2+ extrusion expressed as "
        "Ca2+ current density (electroneutral, not in dV/dt)",
        _FIT + "test_oscillation_onset_with_K_o (keeps mean Ca2+ below 0.35 uM up to 8 mM K_o)",
