@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from biophys import _engine
+from biophys import _engine, zg
 from biophys.analysis import (
     KINDS,
     burst_metrics,
@@ -16,6 +16,7 @@ from biophys.analysis import (
 )
 from biophys.metrics import burst_statistics
 from biophys.models import get_model
+from biophys.models.zg_cell import TONIC_REST
 
 THR = -30.0
 GAP = 1000.0
@@ -183,7 +184,8 @@ def test_spikes_spaced_by_silences_are_single_spikes_not_bursting():
     """Regular spikes 2.5 s apart (gap 1 s): every "burst" would be one spike, which the
     kind says ("single spikes"; it read "bursting"), with the period of the spikes, active
     phase and plateau fraction 0; one pair among them makes it bursting again. The trace
-    analysis and the online read-outs of a run (zg_cell at 4.75 mM K_o, 0.75 Hz) agree."""
+    analysis and the online read-outs of a run (zg_cell's tonic calibration at 4.75 mM K_o,
+    0.75 Hz) agree."""
     t = np.arange(0.0, 20000.0, 0.1)
     V = -70.0 + 60.0 * np.maximum(0.0, np.sin(2 * np.pi * t / 2500.0)) ** 50
     s = bursts(t, V, THR, GAP)
@@ -195,8 +197,9 @@ def test_spikes_spaced_by_silences_are_single_spikes_not_bursting():
     assert paired.kind == "bursting" and paired.spikes_per_burst > 1.0
 
     m = get_model("zg_cell")
-    raw = _engine.run(m, m.parameter_vector({"K_o": 4.75})[:, None],
-                      m.default_states()[:, None], t_end=30000.0, dt=m.dt, record=["V"],
+    rest = np.array([[TONIC_REST[s]] for s in m.state_names])
+    raw = _engine.run(m, m.parameter_vector(zg.tonic_calibration({"K_o": 4.75}))[:, None],
+                      rest, t_end=30000.0, dt=m.dt, record=["V"],
                       record_every=1.0, warmup=10000.0, spike_capacity=1000)
     on = burst_statistics(raw.burst, 30000.0, m.burst_gap)
     tr = bursts_from_spike_times(raw.spike_times[0, : raw.spike_count[0]], m.burst_gap,

@@ -346,9 +346,9 @@ def test_mistyped_names_get_a_suggestion(call, message):
     (lambda: bp.model("hh1952").parameter_vector(5), "params"),
     (lambda: zg.task_knockout(5), "params"),
     (lambda: zg.cav32_knockout("P_CaL"), "params"),
-    (lambda: zg.bursting_calibration(5), "params"),
+    (lambda: zg.tonic_calibration(5), "params"),
 ], ids=["simulate", "simulate_pairs", "simulate_initial", "sweep", "sensitivity",
-        "parameter_vector", "task_knockout", "cav32_knockout", "bursting_calibration"])
+        "parameter_vector", "task_knockout", "cav32_knockout", "tonic_calibration"])
 def test_overrides_that_are_not_a_mapping_are_refused_by_name(monkeypatch, call, name):
     """``params=5`` was an AttributeError ('int' object has no attribute 'items') from
     simulate and sweep, a TypeError from the zg helpers; now a ValueError naming the

@@ -4,16 +4,18 @@
 ``hh1952`` checks every method (``tests/test_hh1952.py``, ``tests/test_staggered.py``); the
 spike trains of ``beta_cell`` and ``zg_cell`` were checked only with ``rl2``
 (``tests/test_beta_cell.py::test_fixed_step_matches_tight_lsoda``,
-``tests/test_zg_cell.py::_compare_with_lsoda``). Expected values always come from the
+``tests/test_zg_cell_tonic.py::_compare_with_lsoda``). Expected values always come from the
 references, never from a fixed-step run:
 
 * ``beta_cell``: 10 s at the default parameters (11.1 mM glucose, bursting, 55 spikes), the
   independent implementation ``tests/beta_cell_reference.py`` (written from the published
   NEURON file, sharing no code with biophys) of the ``beta_cell`` equations, LSODA rtol 1e-9,
   atol 1e-11, max_step 0.5 ms, exactly as in ``test_beta_cell.py``;
-* ``zg_cell``: 2 s at K_o = 6 mM from the declared initial state (9 spikes),
-  :func:`biophys.reference.solve` (the model's right-hand side under scipy's LSODA, rtol 1e-9,
-  atol 1e-12, spike times located as solver events), as in ``test_zg_cell.py``.
+* ``zg_cell``: 2 s of its tonic calibration (:func:`biophys.zg.tonic_calibration`, tonic
+  firing; the default calibration is silent at 6 mM K_o for the first seconds) at K_o = 6 mM
+  from that calibration's rest (9 spikes), :func:`biophys.reference.solve` (the model's
+  right-hand side under scipy's LSODA, rtol 1e-9, atol 1e-12, spike times located as solver
+  events), as in ``test_zg_cell_tonic.py``.
 
 Each reference is computed once per module. Numbers quoted as "measured" were measured with
 this file's runs (script kept out of the tree). ``rl1`` is first order (README, Numerics);
@@ -34,10 +36,13 @@ import numpy as np
 import pytest
 
 import biophys as bp
+from biophys import zg
+from biophys.models.zg_cell import TONIC_REST
 from biophys.reference import solve
 
 T_END = {"beta_cell": 10000.0, "zg_cell": 2000.0}
-PARAMS = {"beta_cell": {}, "zg_cell": {"K_o": 6.0}}
+PARAMS = {"beta_cell": {}, "zg_cell": zg.tonic_calibration({"K_o": 6.0})}
+INITIAL = {"beta_cell": None, "zg_cell": TONIC_REST}
 #: step refinements (divisors of the declared step) of the order checks; the finest is the
 #: step at which the spike trains are compared with the reference
 REFINE = (1, 2, 4, 8)
@@ -50,8 +55,8 @@ def reference():
     sol = bref.solve(bref.model_params(), T_END["beta_cell"], rtol=1e-9, atol=1e-11,
                      max_step=0.5)
     out["beta_cell"] = {"spikes": bref.spike_times(sol.t, sol.y[0])}
-    ref = solve("zg_cell", T_END["zg_cell"], params=PARAMS["zg_cell"], record=("V", "Ca_i"),
-                record_every=1.0, method="LSODA", rtol=1e-9, atol=1e-12)
+    ref = solve("zg_cell", T_END["zg_cell"], params=PARAMS["zg_cell"], initial=TONIC_REST,
+                record=("V", "Ca_i"), record_every=1.0, method="LSODA", rtol=1e-9, atol=1e-12)
     out["zg_cell"] = {"spikes": ref.spike_times.values, "Ca_i": float(ref.Ca_i.values.mean())}
     # the trains these tests are about (measured: 55 spikes, mean interval 183.1 ms; 9 spikes,
     # 229.9 ms)
@@ -73,8 +78,8 @@ def _run(name, method, divisor):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _RUNS[key] = bp.simulate(name, T_END[name], dt=bp.model(name).dt / divisor,
-                                     params=PARAMS[name], record=record, record_every=every,
-                                     method=method)
+                                     params=PARAMS[name], initial=INITIAL[name],
+                                     record=record, record_every=every, method=method)
     return _RUNS[key]
 
 

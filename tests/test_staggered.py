@@ -14,9 +14,10 @@ import pytest
 from hh_reference import E_NA, G_NA, pulse, rates, solve, steady_state
 
 import biophys as bp
-from biophys import _engine
+from biophys import _engine, zg
 from biophys.kernels.protocol import block_parameters
 from biophys.models import get_model, list_models
+from biophys.models.zg_cell import TONIC_REST
 
 HH = bp.model("hh1952")
 
@@ -141,14 +142,16 @@ def test_models_without_rates_V(name, order):
     """A model without ``rates_V`` gets its V row from the whole ``rates``. The order is 2 where
     the V row is linear in V and the other states' rates depend on V only (as in
     chay_keizer_1983), and 1 otherwise (zg_cell: GHK currents and coupled Ca2+, as documented
-    in ``biophys._engine``); the reference is ``adaptive`` at rtol 1e-11."""
+    in ``biophys._engine``; its tonic calibration, which fires at 6 mM K_o from its rest); the
+    reference is ``adaptive`` at rtol 1e-11."""
     m = get_model(name)
     kernel = importlib.import_module(f"biophys.kernels.models.{name}")
     assert not hasattr(kernel, "rates_V")
     P = m.default_parameters()[:, None].copy()
-    if name == "zg_cell":
-        P[m.parameter_index("K_o")] = 6.0  # oscillating
     Y0 = m.default_states()[:, None]
+    if name == "zg_cell":  # the tonic calibration, oscillating
+        P = m.parameter_vector(zg.tonic_calibration({"K_o": 6.0}))[:, None]
+        Y0 = np.array([[TONIC_REST[s]] for s in m.state_names])
     t_end = 300.0
     ref = _engine.run(m, P, Y0, t_end=t_end, dt=0.01, method="adaptive", rtol=1e-11, atol=1e-13)
     assert ref.spike_count[0] >= 2

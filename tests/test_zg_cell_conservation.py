@@ -13,9 +13,9 @@ not apply; what must hold is
 
 Both are checked with the driver's own steps, so they hold to rounding for every fixed-step
 method; a wrong stoichiometry or a missing term fails by orders of magnitude more. Each check
-runs on the default calibration and on the bursting one (:func:`biophys.zg.bursting_calibration`,
-whose two extra K(Ca) gates carry part of ``I_KCa``): its TASK knockout from rest, two bursts
-of CaV3.2 spikes within the run.
+runs on the default calibration, whose two K(Ca) gates of its own carry part of ``I_KCa`` (its
+TASK knockout from rest, two bursts of CaV3.2 spikes within the run), and on the tonic one
+(:func:`biophys.zg.tonic_calibration`, oscillating at 6 mM K_o).
 """
 
 import numpy as np
@@ -24,7 +24,7 @@ import pytest
 import biophys as bp
 from biophys import zg
 from biophys.conservation import check_balance, check_conservation
-from biophys.models.zg_cell import BURSTING_REST
+from biophys.models.zg_cell import TONIC_REST
 
 F = 96485.33212  # C/mol (CODATA 2018)
 MODEL = bp.model("zg_cell")
@@ -36,13 +36,13 @@ PER_UA_CA = -P["f_i"] * 10.0 * P["area"] / (2.0 * F * P["volume"])
 CA_FLUXES = {"I_CaT": PER_UA_CA, "I_CaL": PER_UA_CA, "I_Ca_b": PER_UA_CA,
              "I_NaCa": -2.0 * PER_UA_CA,  # outward I_NaCa: one Ca2+ out per net charge in
              "J_PMCA": -P["f_i"]}          # total Ca2+ per cytosolic volume, mM/ms
-#: the default calibration oscillating at 6 mM K_o: five Ca2+ spikes within the run; the
-#: bursting calibration's TASK knockout from its rest: a first burst of three spikes, a
-#: silence and a second burst (seven spikes by 2 s)
-RUNS = {"default": dict(params={"K_o": 6.0}, t_end=1000.0),
-        "bursting": dict(params=zg.task_knockout(zg.bursting_calibration()),
-                         initial=BURSTING_REST, t_end=2000.0)}
-RUN = RUNS["default"]
+#: the default calibration's TASK knockout from rest: a first burst of three spikes, a silence
+#: and a second burst (seven spikes by 2 s); the tonic calibration oscillating at 6 mM K_o:
+#: five Ca2+ spikes within the run
+RUNS = {"default": dict(params=zg.task_knockout(), t_end=2000.0),
+        "tonic": dict(params=zg.tonic_calibration({"K_o": 6.0}), initial=TONIC_REST,
+                      t_end=1000.0)}
+RUN = RUNS["tonic"]
 METHODS = ["rl1", "rl2", "rl2ab", "staggered"]
 
 
@@ -51,9 +51,8 @@ def cal(request):
     """The calibration's run, checked to hold Ca2+ spikes (a real test)."""
     ds = bp.simulate("zg_cell", record=["V", "Ca_i", "I_ion", *CURRENTS], **RUNS[request.param])
     assert ds.sizes["spike"] >= 4
-    if request.param == "bursting":  # the extra K(Ca) gates carry current in this run
-        g_kt = RUNS["bursting"]["params"]["g_KT"]
-        assert g_kt > 0.0 and RUNS["bursting"]["params"]["g_SK"] > 0.0
+    if request.param == "default":  # the extra K(Ca) gates carry current in this run
+        assert P["g_KT"] > 0.0 and P["g_SK"] > 0.0
     return request.param, ds
 
 

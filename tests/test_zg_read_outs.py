@@ -98,13 +98,16 @@ def test_aldosterone_relative_refuses_one_mapping_and_a_non_mapping_reference(mo
 def test_task_knockout_docstring_states_where_the_background_balances():
     """The docstring said the knockout 'rests where the remaining K+ background, the leak and
     the pump balance (about -81 mV mean)'. It does not rest: that balance (its Ca2+ channels
-    blocked) lies near -41 mV, and -81 mV is the mean of its tonic firing."""
-    bal = zg.steady_state([zg.task_knockout({"K_o": 4.0, "P_CaT": 0.0, "P_CaL": 0.0})],
-                          t_end=5000.0, warmup=4000.0)
-    assert bal.spike_rate[0] == 0.0 and bal.max_V[0] - bal.min_V[0] < 0.01
+    blocked) lies near -41 mV in that (now the tonic) calibration, near -47 mV in the default,
+    and -81 mV is the mean of the tonic calibration's tonic firing."""
+    blocked = {"K_o": 4.0, "P_CaT": 0.0, "P_CaL": 0.0}
+    conds = [zg.task_knockout(blocked), zg.task_knockout(zg.tonic_calibration(blocked))]
+    bal = zg.steady_state(conds, t_end=5000.0, warmup=4000.0)
+    assert np.all(bal.spike_rate == 0.0) and np.all(bal.max_V - bal.min_V < 0.01)
     doc = " ".join(zg.task_knockout.__doc__.split())
     assert "rests where" not in doc
-    assert f"near {bal.mean_V[0]:.0f} mV" in doc
+    assert f"balance only near {bal.mean_V[0]:.0f} mV" in doc
+    assert f"balance lies near {bal.mean_V[1]:.0f} mV" in doc
 
 
 def test_the_result_records_its_settings_and_a_continuation_under_other_ones_is_warned():

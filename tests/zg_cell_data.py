@@ -1,8 +1,8 @@
 """Published targets, the run conditions and an independent GHK voltage shared by the
-``zg_cell`` test modules: ``test_zg_cell.py`` (the default calibration) and
-``test_zg_cell_bursting.py`` (the bursting calibration, which runs a subset of
-:data:`CONDITIONS`); and the two calibrations as the modules that run a data check on both
-take them (:data:`CALIBRATIONS`, :func:`bursting_fails`). Not a test module."""
+``zg_cell`` test modules: ``test_zg_cell.py`` (the default calibration, which runs a subset
+of :data:`CONDITIONS`) and ``test_zg_cell_tonic.py`` (the tonic calibration); and the two
+calibrations as the modules that run a data check on both take them (:data:`CALIBRATIONS`,
+:func:`default_fails`). Not a test module."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import math
 import pytest
 
 from biophys import zg
-from biophys.models.zg_cell import BURSTING_REST
+from biophys.models.zg_cell import TONIC_REST
 
 FARADAY = 96485.33212
 GAS = 8.314462618
@@ -65,14 +65,14 @@ def ghk_voltage(K_o, r, K_i=140.0, Na_o=140.0, Na_i=10.0, T_C=37.0):
     return vt * math.log((K_o + r * Na_o) / (K_i + r * Na_i))
 
 
-#: The calibrations a data check runs on: the default and the bursting one
-#: (:func:`biophys.zg.bursting_calibration`, from its own rest), as (params, initial state).
+#: The calibrations a data check runs on: the default and the tonic one
+#: (:func:`biophys.zg.tonic_calibration`, from its own rest), as (params, initial state).
 CALIBRATIONS = {"default": ({}, None),
-                "bursting": (zg.bursting_calibration(), BURSTING_REST)}
+                "tonic": (zg.tonic_calibration(), TONIC_REST)}
 
 
-def bursting_fails(reason):
-    """The calibrations' names for ``parametrize``, the bursting one a strict xfail for
+def default_fails(reason):
+    """The calibrations' names for ``parametrize``, the default one a strict xfail for
     ``reason`` (measured numbers)."""
-    return ["default", pytest.param("bursting", marks=pytest.mark.xfail(
-        strict=True, raises=AssertionError, reason="bursting calibration: " + reason))]
+    return [pytest.param("default", marks=pytest.mark.xfail(
+        strict=True, raises=AssertionError, reason="default calibration: " + reason)), "tonic"]

@@ -24,9 +24,9 @@ Membrane (current densities in uA/cm^2, outward positive; C dV/dt = -sum I + I_a
                                                    Ca2+-activated K+: fast on bulk Ca2+ (lumped
                                                    BK/SK), CaV3.2-nanodomain (k_T) and slow
                                                    SK-like on bulk Ca2+ (s_SK); the last two are
-                                                   off (g_KT = g_SK = 0) in the default
-                                                   calibration and on in the bursting one
-                                                   (``biophys.zg.bursting_calibration``)
+                                                   on in the default calibration and off
+                                                   (g_KT = g_SK = 0) in the tonic one
+                                                   (``biophys.zg.tonic_calibration``)
     I_Kv   = g_Kv n_Kv (V - E_K)                 delayed-rectifier K+; n_Kv: HH gate with the rates
                                                    of Mainen's kv.mod (23 C, Q10 2.3; n_inf V1/2
                                                    +4.3 mV, slope 9 mV), see :func:`kv_gate`
@@ -78,7 +78,7 @@ The CaV3.2-nanodomain K(Ca) (a hypothesis of this model, like ``c_TL``; CaV3-KCa
 published in neurons) reads the inward CaV3.2 current, as ``c_TL`` does: it ends CaV3.2 spikes
 and falls silent when CaV3.2 is inactivated, so that a depolarised TASK-less cell can hold a
 CaV1.3 event, ended by the desensitised fast K(Ca) and the delayed rectifier, after which the
-slow SK gate holds a silence: the bursts of the TASK knockout in the bursting calibration.
+slow SK gate holds a silence: the bursts of the TASK knockout in the default calibration.
 
 Aldosterone (phenomenological, arbitrary units per minute)::
 
