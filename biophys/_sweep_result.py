@@ -74,10 +74,11 @@ def open_sweep(path) -> xr.Dataset:
     FileNotFoundError
         If there is nothing at ``path``.
     ValueError
-        If ``path`` is a sweep's ``checkpoint=`` directory: it holds the raw chunks, not the
-        labelled result. Rerun the call that wrote it, with the same settings and the same
-        ``checkpoint=`` (without ``shard=``): it computes only the chunks still missing and
-        returns the result, which ``Dataset.to_netcdf`` saves.
+        If ``path`` is neither a path nor an open file, or if it is a sweep's ``checkpoint=``
+        directory: it holds the raw chunks, not the labelled result. Rerun the call that wrote
+        it, with the same settings and the same ``checkpoint=`` (without ``shard=``): it
+        computes only the chunks still missing and returns the result, which
+        ``Dataset.to_netcdf`` saves.
     """
     import os
     from pathlib import Path
@@ -86,6 +87,9 @@ def open_sweep(path) -> xr.Dataset:
 
     from ._checkpoint import MANIFEST
 
+    if not isinstance(path, (str, bytes, os.PathLike)) and not hasattr(path, "read"):
+        raise ValueError(f"open_sweep: path = {path!r} must be the path (str or os.PathLike) of "
+                         "a results file written by Dataset.to_netcdf, or an open file")
     is_dir = isinstance(path, (str, os.PathLike)) and Path(path).is_dir()
     if is_dir:
         where = Path(path)

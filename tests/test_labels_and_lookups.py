@@ -207,6 +207,12 @@ def test_open_sweep_missing_path_and_other_directories(tmp_path):
     with pytest.raises(ValueError, match=r"^open_sweep: '.*' is a directory, neither a sweep "
                                          r"checkpoint nor a dataset xarray can read"):
         bp.open_sweep(tmp_path)
+    # not a path at all: said so, naming it (it was xarray's "did not find a match in any of
+    # xarray's currently installed IO backends")
+    for bad in (5, None, 2.5):
+        with pytest.raises(ValueError, match=rf"^open_sweep: path = {bad!r} must be the path "
+                                             r"\(str or os.PathLike\) of a results file"):
+            bp.open_sweep(bad)
 
 
 def test_cli_info_unknown_model_is_one_line():
