@@ -102,7 +102,8 @@ def _aldosterone_under_block(cond, cal="default"):
 
 
 @pytest.mark.parametrize("cal", default_fails(
-    "at 8.7 mM K_o its cell is silent at -63.3 mV with 377 nM Ca2+, and output rises "
+    "at 8.7 mM K_o its cell oscillates below the spike threshold (mean -63.3 mV, 377 nM "
+    "Ca2+), and output rises "
     "+3.8/+6.2/+11.1/+12.3% with 30/50/90/100% of the pump blocked (within 10% up to 80% "
     "block: +9.9%); with the tonic calibration's fast K(Ca), 5 mS/cm^2 at 0.38 uM, the "
     "session-46 form of this calibration sat at -71.3 mV there and full block added 3.8%"))
