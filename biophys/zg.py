@@ -158,8 +158,8 @@ def tonic_calibration(params: Mapping[str, float] | None = None) -> dict[str, fl
     of the default (``g_KT = g_SK = 0``), with a fast, sensitive lumped K(Ca) (``K_KCa``
     0.38 uM), a small delayed rectifier, a more saturable PMCA and a pump half-stimulated by
     0.3 uM Ca2+ (:data:`biophys.models.zg_cell.TONIC`). Its TASK knockout fires tonically
-    (8.7 Hz at 4 mM K_o) where slices show bursts, and stays near the wild type's mean
-    potential (Penton et al. 2012: depolarised by 27 mV): strict xfails in
+    (8.7 Hz at 4 mM K_o) where slices show bursts, its mean potential only 4 mV above the
+    wild type's rest (Penton et al. 2012: depolarised by 27 mV): strict xfails in
     tests/test_zg_cell_tonic.py. It passes one published check the default fails:
     aldosterone at 8.7 mM K_o unaltered by pump block (Antonipillai et al. 1996;
     tests/test_zg_cell_pump_block.py). Start its runs from its own resting state,

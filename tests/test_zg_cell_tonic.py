@@ -290,7 +290,6 @@ pump's Ang II inhibition, CaV3.2 gates, running average) are tested one by one i
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -303,6 +302,7 @@ from zg_cell_data import (
     TASK3_KO_V,
     TASK_KO_RATIO,
     V_REST,
+    assert_at_rest,
     ghk_voltage,
 )
 
@@ -339,13 +339,7 @@ def _get(runs, field, key):
 def test_tonic_rest_is_at_rest():
     """TONIC_REST is the tonic calibration's resting state at the default conditions: 10 s from
     it move no state by more than 1e-6 of its scale (V in mV, the rest relative)."""
-    ds = bp.simulate("zg_cell", 10000.0, params=TONIC, initial=TONIC_REST, record=("V",),
-                     record_every=100.0)
-    assert len(ds.spike_times) == 0
-    end = json.loads(ds.attrs["final_state"])
-    assert end["V"] == pytest.approx(TONIC_REST["V"], abs=1e-4)
-    for name, value in TONIC_REST.items():
-        assert end[name] == pytest.approx(value, rel=1e-4), name
+    assert_at_rest(TONIC, TONIC_REST)
 
 
 def test_pump_balances_na_leak():

@@ -6,10 +6,12 @@ calibrations as the modules that run a data check on both take them (:data:`CALI
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
+import biophys as bp
 from biophys import zg
 from biophys.models.zg_cell import TONIC_REST
 
@@ -69,6 +71,19 @@ def ghk_voltage(K_o, r, K_i=140.0, Na_o=140.0, Na_i=10.0, T_C=37.0):
 #: (:func:`biophys.zg.tonic_calibration`, from its own rest), as (params, initial state).
 CALIBRATIONS = {"default": ({}, None),
                 "tonic": (zg.tonic_calibration(), TONIC_REST)}
+
+
+def assert_at_rest(params, rest):
+    """``rest`` is the resting state of the calibration ``params`` at the default conditions:
+    10 s from it spike nothing and move no state by more than 1e-6 of its scale (V in mV, the
+    rest relative)."""
+    ds = bp.simulate("zg_cell", 10000.0, params=params, initial=rest, record=("V",),
+                     record_every=100.0)
+    assert len(ds.spike_times) == 0
+    end = json.loads(ds.attrs["final_state"])
+    assert end["V"] == pytest.approx(rest["V"], abs=1e-4)
+    for name, value in rest.items():
+        assert end[name] == pytest.approx(value, rel=1e-4), name
 
 
 def default_fails(reason):
