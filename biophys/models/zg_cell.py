@@ -84,11 +84,12 @@ _YINGST = ("Yingst DR, Davis J, Schiebinger R (2001) Am J Physiol Cell Physiol 2
            "binding) and up to 165% with 1.8 mM Ca_o; with an ionophore, raising Ca2+ to the "
            "level of 10 mM K_o stimulates it 100% (Ca2+/calmodulin/CaMKII)")
 _PUMP_TEST = "tests/test_zg_cell_pump_block.py::"
-_YINGST_FIT = ("fitted here to the direct part of " + _YINGST + ", see " + _PUMP_TEST
+_YINGST_FIT = ("fitted here (for the tonic calibration; the default keeps it) to the direct part "
+               "of " + _YINGST + ", see " + _PUMP_TEST
                + "test_direct_k_o_activation_of_the_pump (K_o 4 -> 10 mM at 20 mM Na_i without "
-               "Ca2+ entry: Cha et al.'s constants give x2.68, 0.35 gives x1.34; 0.4 gives "
-               "x1.39 with I_NaK_max rescaled to keep the resting pump current, "
-               "x1.42 without)")
+               "Ca2+ entry, tonic calibration: Cha et al.'s constants give x2.68, 0.35 gives "
+               "x1.34; 0.4 gives x1.39 with I_NaK_max rescaled to keep the resting pump "
+               "current, x1.42 without; the default gives x1.31)")
 _YINGST_CA = ("fitted here (for the tonic calibration; the default keeps it) to " + _YINGST
               + ", see " + _PUMP_TEST + "test_ca_dependent_pump_stimulation: in the tonic "
               "calibration 1.2 gives x2.48 from 4 to 10 mM K_o with 1.8 mM Ca_o (published: up "
@@ -293,7 +294,7 @@ _TONIC_PARAMETERS = (
        "test_cav32_knockout_oscillates_through_cav13", (1e-9, 1e12)),
     _P("tau_T_CDI", CAL["tau_T_CDI"], "ms", "time constant of the CaV3.2-nanodomain CDI of "
        "CaV1.3", "chosen here (tens of ms, the order of L-type CDI in Ca2+) [unverified]; "
-       "with the present calibration 5 ms fails test_task_knockout_fires_and_raises_aldosterone "
+       "with the tonic calibration 5 ms fails test_task_knockout_fires_and_raises_aldosterone "
        "(TASK-knockout ratio x2.05, 15% below x2.4) but passes "
        "test_oscillation_onset_with_K_o",
        (1e-3, 1e6)),
