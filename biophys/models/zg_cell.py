@@ -432,8 +432,8 @@ def _default_source(q: Parameter) -> Parameter:
     where = where if where.startswith("tests/") else _DEFAULT_TEST + where
     if q.source:
         tonic = f"; the tonic calibration's {_TONIC_CAL[q.name]:g}: {q.source}"
-    elif q.name in ("g_KT", "g_SK"):
-        tonic = "; 0 (off) in the tonic calibration"
+    elif q.name in _TONIC_CAL:  # a new gate's conductance, off there
+        tonic = f"; {_TONIC_CAL[q.name]:g} (off) in the tonic calibration"
     else:
         tonic = "; inert in the tonic calibration (its gate is off there)"
     return dataclasses.replace(q, source=_SEARCH + where + tonic)
