@@ -12,6 +12,7 @@ import dataclasses
 import io
 import json
 import math
+import re
 
 import pytest
 
@@ -104,3 +105,17 @@ def test_unknown_format_is_refused(capsys):
         main(["info", "hh1952", "--format", "xml"])
     assert exc.value.code == 2
     assert "csv" in capsys.readouterr().err
+
+
+_DOI = re.compile(r"doi:(\S+?)(?:[,;]?\s|[,;]?$)")
+_DOI_SYNTAX = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_references_name_a_well_formed_doi(name):
+    """Every built-in model cites at least one publication by DOI, and each DOI has the
+    registry syntax (10.<registrant>/<suffix>, no trailing punctuation)."""
+    dois = [d for r in bp.model(name).references for d in _DOI.findall(r)]
+    assert dois, name
+    for d in dois:
+        assert _DOI_SYNTAX.fullmatch(d), (name, d)

@@ -23,7 +23,7 @@ MODEL = Model(
         "-75 mV). Currents in fA, conductances in pS, capacitance in fF (I_ext in fA, "
         "depolarising positive). Has no secretion or insulin output."
     ),
-    references=(_BS, "Model file: " + _FILE),
+    references=(_BS + ", doi:10.1016/j.bulm.2003.12.005", "Model file: " + _FILE),
     parameters=(
         Parameter("C_m", 5300.0, "fF", "membrane capacitance", f"{_SRC} (cm)", (1.0, 1e6)),
         Parameter("g_Ca", 1200.0, "pS", "maximal Ca2+ conductance", f"{_SRC} (gca)",

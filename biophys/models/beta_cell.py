@@ -350,10 +350,11 @@ MODEL = Model(
         _CHA,
         f"{_MOD} and betacell.hoc (NEURON port by C. L. Lei 2017; Lei et al. 2018 Islets "
         "10:151)",
-        _CHEN,
-        _MK,
+        _CHEN + ", doi:10.1529/biophysj.107.124990",
+        _MK + ", doi:10.1152/ajpcell.1998.274.4.C1158",
         _BQ,
-        "Smith NP, Crampin EJ (2004) Prog Biophys Mol Biol 85:387 (Na+/K+-ATPase cycle)",
+        "Smith NP, Crampin EJ (2004) Prog Biophys Mol Biol 85:387 (Na+/K+-ATPase cycle), "
+        "doi:10.1016/j.pbiomolbio.2004.01.010",
     ),
     parameters=_parameters,
     states=_states,

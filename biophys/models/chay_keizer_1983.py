@@ -22,7 +22,7 @@ MODEL = Model(
         "in ck.ode. Currents in uA/cm^2 (I_ext in uA/cm^2, depolarising positive). Has no "
         "secretion or insulin output."
     ),
-    references=(_CK, "Model file: " + _FILE),
+    references=(_CK + ", doi:10.1016/S0006-3495(83)84384-7", "Model file: " + _FILE),
     parameters=(
         Parameter("C_m", 1.0, "uF/cm^2", "membrane capacitance", f"{_SRC} (cm)", (1e-3, 1e3)),
         Parameter("g_Ca", 6.5, "mS/cm^2", "maximal conductance of the voltage-gated Ca2+ "

@@ -138,7 +138,10 @@ MODEL = Model(
         "from the authors' XPP file Models/Chen08/fast.ode; the granule part is the reusable "
         "component biophys.kernels.exocytosis."
     ),
-    references=(_CHEN, f"XPP files: github.com/{_REPO}, Models/Chen08/"),
+    references=(
+        _CHEN + ", doi:10.1529/biophysj.107.124990",
+        f"XPP files: github.com/{_REPO}, Models/Chen08/",
+    ),
     parameters=_parameters,
     states=_states,
     outputs=_outputs,

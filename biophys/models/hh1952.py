@@ -25,7 +25,7 @@ MODEL = Model(
         "library: its tests compare every integrator with an independent tight-tolerance "
         "solution of the 1952 equations."
     ),
-    references=(_HH,),
+    references=(_HH + ", doi:10.1113/jphysiol.1952.sp004764",),
     parameters=(
         Parameter("C_m", 1.0, "uF/cm^2", "membrane capacitance", f"{_HH}, p. 505", (1e-3, 1e3)),
         Parameter("g_Na", 120.0, "mS/cm^2", "maximal Na+ conductance", f"{_HH}, Table 3",

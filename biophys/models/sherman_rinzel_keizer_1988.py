@@ -29,7 +29,7 @@ MODEL = Model(
         "in pS, capacitance in fF (I_ext in fA, depolarising positive). Has no secretion or "
         "insulin output."
     ),
-    references=(_SRK, "Model file: " + _FILE),
+    references=(_SRK + ", doi:10.1016/S0006-3495(88)82975-0", "Model file: " + _FILE),
     parameters=(
         Parameter("C_m", 5309.3, "fF", "membrane capacitance", f"{_SRC} (captot)",
                   (1.0, 1e6)),

@@ -590,8 +590,9 @@ MODEL = Model(
     ),
     references=(
         "Hu C et al. (2012) J Clin Invest 122:2046 (ZG cells in slices are electrical "
-        "oscillators)",
-        "Guagliardo NA et al. (2020) Nat Commun 11:1679 (Ang II evokes Ca2+ bursts in rosettes)",
+        "oscillators), doi:10.1172/JCI61996",
+        "Guagliardo NA et al. (2020) Nat Commun 11:1679 (Ang II evokes Ca2+ bursts in rosettes), "
+        "doi:10.1038/s41467-020-15408-4",
         "Aldosterone production by isolated glomerulosa cells: modulation of sensitivity to "
         "angiotensin II and ACTH by extracellular potassium concentration (canine cells; "
         "scilit.net/publications/748fa33b4368f5491e3d639d470dc688)",
@@ -599,7 +600,11 @@ MODEL = Model(
         "Dinh HA et al. 'T- and L-type calcium channels maintain calcium oscillations in the "
         "murine zona glomerulosa' (edoc.mdc-berlin.de/24218)",
         _OUABAIN,
-        _VITKO, _WOLF, _XU, _BELL, _LR, _CHA,
+        _VITKO + "; doi:10.1523/JNEUROSCI.0847-05.2005",
+        _WOLF + ", doi:10.1523/JNEUROSCI.2220-05.2005",
+        _XU, _BELL,
+        _LR + ", doi:10.1161/01.RES.68.6.1501",
+        _CHA,
     ),
     parameters=PARAMETERS,
     states=STATES,
