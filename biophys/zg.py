@@ -286,18 +286,19 @@ def steady_state(
 
     Notes
     -----
-    The default cell oscillates from about 4.5 mM K_o, slowly near onset (about 0.2 Hz at
-    4.5 mM): there the averages over ``t_end - warmup`` hold few cycles and depend on the
-    window; use windows of a minute or more for K_o within ~0.5 mM of onset.
-
-    Between about 7 and 7.75 mM K_o the cell is bistable: started from the model's resting
-    initial state it oscillates, started from the depolarised steady state of higher K_o it
-    stays there, silent, with more Ca2+ (e.g. 7.5 mM: 9.2 Hz and 196 nM against 280 nM, so
-    aldosterone x3.6 against x5.3 of the 2.5 mM rate). Near its lower edge the depolarised
-    branch is a small subthreshold oscillation rather than a steady state (7.0 mM, reached in
-    steps of 0.125-0.25 mM from 8 mM: about 4 mV at 16 Hz), lost by 6.875 mM; a single step
-    from 8 to 7 mM ends in firing. Each run here starts from the initial state (or
-    ``initial``); :func:`biophys.hysteresis` follows both branches. Compare the branches by
+    The default cell is silent at 5 mM K_o (and 5.25 mM) and fires from 5.5 mM, slowly near
+    onset (0.39 Hz at 5.5 mM; ``test_oscillations_appear_and_speed_up_with_K_o`` in
+    tests/test_zg_cell.py): there the averages over ``t_end - warmup`` hold few cycles and
+    depend on the window; use windows of a minute or more for K_o within ~0.5 mM of onset.
+    It shows no bistability below 8 mM: brought down from its depolarised state at 8 mM to 7
+    or 7.5 mM it fires again, as from rest (``test_no_depolarised_branch_below_8_mM`` in
+    tests/test_notebook03_numbers.py), and from 7.5 to 8.7 mM its own rest and the tonic
+    calibration's lead to the same state (``test_same_state_from_either_start_at_7_5_to_8_7_mM``).
+    The tonic calibration (:func:`tonic_calibration`) is bistable between about 7 and 7.75 mM
+    instead: started from rest it fires, started from the depolarised state of higher K_o it
+    stays there, silent, with more Ca2+ (``test_bistable_between_7_and_8_mM_K_o`` in
+    tests/test_zg_cell_tonic.py). Each run here starts from the initial state (or
+    ``initial``); :func:`biophys.hysteresis` follows both branches. Compare branches by
     ``mean_Ca_i`` and :func:`synthesis_rate`: the sweep metric ``aldosterone_rate`` lags by
     ``tau_avg`` (minutes), so in a continuation it carries the step before.
 

@@ -338,7 +338,8 @@ def _get(runs, field, key):
 # -- resting balance ---------------------------------------------------------------------------
 def test_tonic_rest_is_at_rest():
     """TONIC_REST is the tonic calibration's resting state at the default conditions: 10 s from
-    it move no state by more than 1e-6 of its scale (V in mV, the rest relative)."""
+    it move no state by more than 1e-4 of its scale (V in mV, the rest relative;
+    :func:`zg_cell_data.assert_at_rest`)."""
     assert_at_rest(TONIC, TONIC_REST)
 
 
