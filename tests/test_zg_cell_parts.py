@@ -277,13 +277,22 @@ def _ghk_g_slope_exact(x: float) -> float:
 
 
 def test_ghk_g_slope_series_and_exact_form():
-    """The slope of the GHK driving function on both sides of its series switch (|x| = 1e-4)
-    and far out, against the exact derivative: within 1e-13 relative everywhere. (With the
-    series 1/2 + x/6 below |x| = 1e-4 the closed form just above the switch lost 2e-12 to
-    cancellation, its numerator being ~x^2/2.)"""
+    """The slope of the GHK driving function on both sides of its series switch (|x| =
+    GHK_SLOPE_SERIES, 1e-2) and of its switch for large negative x (GHK_SLOPE_NEGATIVE, where
+    the plain closed form would overflow: it returned 0 below about -355 and NaN below about
+    -703), and far out, against the exact derivative: within 1e-13 relative everywhere, 0 where
+    the exact value underflows. (With the series 1/2 + x/6 below |x| = 1e-4 the closed form
+    just above the switch lost 2e-12 to cancellation, its numerator being ~x^2/2.) The chord
+    slope of a divalent ion stays finite at +-10 V."""
     for x in (0.0, 1e-12, -1e-9, 5e-5, -9.99e-5, 1e-4, -1.0001e-4, 2e-4, 3e-3, -9e-3, 1.1e-2,
-              -0.05, -0.5, 1.0, 5.0, -5.0, 30.0, -30.0, 200.0, -200.0):
+              -0.05, -0.5, 1.0, 5.0, -5.0, 30.0, -30.0, 200.0, -200.0, -299.0, -301.0, -360.0,
+              -400.0, -700.0, -710.0, -800.0, -1e4, 400.0, 800.0, 1e4):
         assert kz.ghk_g_slope(x) == pytest.approx(_ghk_g_slope_exact(x), rel=1e-13, abs=1e-300)
+    edge = kz.GHK_SLOPE_NEGATIVE
+    assert kz.ghk_g_slope(edge * (1 + 1e-12)) == pytest.approx(kz.ghk_g_slope(edge), rel=1e-13)
+    for v in (-1e4, 1e4):  # mV
+        slope = kz.ghk_chord_free_slope(2.0, v, 1e-4, 2.0, 26.7)
+        assert math.isfinite(slope) and slope >= 0.0, (v, slope)
     # no jump at the switch beyond the closed form's rounding there (~eps/|x| = 2e-14)
     for edge in (kz.GHK_SLOPE_SERIES, -kz.GHK_SLOPE_SERIES):
         below, above = kz.ghk_g_slope(edge * (1 - 1e-12)), kz.ghk_g_slope(edge * (1 + 1e-12))

@@ -52,8 +52,9 @@ Na_i is fixed) and raises the Ca2+ sensitivity of aldosterone synthesis (below).
 The Na+/K+-ATPase of glomerulosa cells (Yingst et al., rat cells, 20 mM Na_i) is activated by
 K_o in two ways: directly, about +30% from 4 to 10 mM K_o, and through cytosolic Ca2+ and
 CaMKII, up to +100% at the Ca2+ of a 10 mM K_o cell. For the direct part (20 mM Na_i, no Ca2+
-entry, the cell at its own potential) Cha et al.'s cycle alone (``f_NaK_K`` = 1) gives x2.68
-at the calibrated amplitude; the calibrated ``f_NaK_K`` = 0.35 gives x1.34. Dividing both K+
+entry, the cell at its own potential) Cha et al.'s cycle alone (``f_NaK_K`` = 1) gives x2.62
+at the calibrated amplitude (x2.68 in the tonic calibration); the calibrated ``f_NaK_K`` = 0.35
+gives x1.31 (x1.34). Dividing both K+
 concentrations by ``f_NaK_K`` is the same as multiplying both K+ dissociation constants of the
 cycle (``Kd_Ko0``, ``Kd_Ki0``) by it: the cycle's K_o dependence flattens and its equilibrium
 constant is unchanged (K_o and K_i enter it only as K_o^2/K_i^2). The Ca2+-dependent
@@ -89,15 +90,19 @@ Na_i and K_i are fixed parameters (no Na+/K+ bookkeeping). The exchanger, whose 
 inactivation keeps it nearly off below 0.3 uM Ca2+ (Cha et al.'s carrier), is the low-affinity,
 high-capacity second sink that bounds Ca2+ where the CaV3.2 window current exceeds the PMCA's
 capacity (depolarised steady states above about 11 mM K_o). With the calibrated values the cell
-is silent at low K_o and becomes a relaxation oscillator once K_o depolarises it into the
-CaV3.2 window (low-threshold spike, Ca2+ entry, K(Ca) after-hyperpolarisation, recovery).
-The delayed rectifier opens little during these spikes (peaks below 0 mV; n_Kv at most 0.08,
-or 0.15 with 1 nM Ang II: at most 2.5 uA/cm^2); the CaV1.3 spikes of the knockouts (peaks +37
-to +41 mV) open it to 0.8-0.9 (about 20 uA/cm^2, against up to 260 uA/cm^2 of K(Ca)), which
-lowers their peaks by 1.6-2.8 mV. Its role is to bound the depolarisation by large depolarising
-currents, where TREK, K(Ca) and the exchanger's reverse mode alone do not (without it a
-TASK-knockout cell driven by 12 uA/cm^2 sits near +96 mV after 3-5 s and +91 mV after a
-minute; +267 mV without the exchanger).
+is silent at low K_o and becomes a relaxation oscillator once K_o depolarises it into the CaV3.2
+window (low-threshold spike, Ca2+ entry, K(Ca) after-hyperpolarisation, recovery). The delayed
+rectifier opens little during these spikes (default calibration, 30-s runs: peaks below -21 mV,
+n_Kv at most 0.02 from 5.5 to 7.5 mM K_o and with 1 nM Ang II at 4 mM, at most 3 uA/cm^2; TASK
+knockout: peaks near -13 mV, n_Kv 0.13, 27 uA/cm^2). The CaV1.3 spikes of the cells without
+CaV3.2 (peaks +23 to +27 mV) open it to 0.40-0.44, and with 105-116 uA/cm^2, against 40-45
+uA/cm^2 of K(Ca), it carries most of the current that ends them. It also bounds the
+depolarisation by large depolarising currents, where TREK, K(Ca) and the exchanger's reverse
+mode alone do not: without it a TASK-knockout cell driven by 12 uA/cm^2 sits near +156 mV over
+3-5 s (tests/test_zg_cell_kv.py::test_kv_bounds_depolarisation). In the tonic calibration
+(:func:`biophys.zg.tonic_calibration`; its g_Kv 13x smaller) the CaV1.3 spikes peak at +37 to
++41 mV and open it to 0.8-0.9 (about 20 uA/cm^2, against up to 260 uA/cm^2 of K(Ca)), and the
+driven knockout without it sits near +96 mV (+267 mV without the exchanger).
 """
 
 import math
@@ -165,21 +170,30 @@ KV_RB = 0.002
 #: |x| below which :func:`ghk_g_slope` uses its Taylor series (x = z V F/RT; 0.01 is 0.13 mV
 #: for Ca2+ at 37 C).
 GHK_SLOPE_SERIES = 1e-2
+#: x below which :func:`ghk_g_slope` uses the closed form multiplied through by e^(2x), since
+#: (1 - e^-x)^2 overflows below x = -354.9 (-300 is |V| = 4 V for Ca2+ at 37 C).
+GHK_SLOPE_NEGATIVE = -300.0
 
 
 @jit
 def ghk_g_slope(x):
-    """Derivative of ``g(x) = x/(1 - exp(-x))`` (> 0 for every real x).
+    """Derivative of ``g(x) = x/(1 - exp(-x))`` (> 0 for every real x; 0 once it underflows).
 
     The closed form's numerator ``1 - e^-x - x e^-x`` is ~x^2/2, so it cancels for small x
     (relative error ~ eps/|x|); below :data:`GHK_SLOPE_SERIES` the Taylor series of
     ``g = 1 + x/2 + x^2/12 - x^4/720 + x^6/30240 - ...`` is used, whose first omitted term
-    (x^7/151200) is below 1e-18 there. Both are within 1e-13 of the exact value
+    (x^7/151200) is below 1e-18 there. Below :data:`GHK_SLOPE_NEGATIVE`, where ``e^-x``
+    squared overflows, the same closed form is written ``e^x (e^x - 1 - x)/(e^x - 1)^2``,
+    which tends to ``-x e^x`` and underflows to 0 below about x = -740. All three are within
+    1e-13 of the exact value
     (``tests/test_zg_cell_parts.py::test_ghk_g_slope_series_and_exact_form``).
     """
     if abs(x) < GHK_SLOPE_SERIES:
         x2 = x * x
         return 0.5 + x * (1.0 / 6.0 + x2 * (-1.0 / 180.0 + x2 * (1.0 / 5040.0)))
+    if x < GHK_SLOPE_NEGATIVE:
+        em = fm.expm1(x)  # e^x - 1, about -1 here
+        return fm.exp(x) * (em - x) / (em * em)
     d = -fm.expm1(-x)  # 1 - e^{-x}
     return (d - x * (1.0 - d)) / (d * d)
 
@@ -383,9 +397,10 @@ def membrane(Y, P, c):
     """All membrane currents of cell ``c`` (uA/cm^2) and the total slope conductance.
 
     Returns ``(I_TASK, I_TREK, I_Na_b, I_Kir, I_CaT, I_CaL, I_Ca_b, I_KCa, I_Kv, I_NaK,
-    I_ion, g_slope, E_K, E)`` with ``g_slope`` (mS/cm^2, >= 0) the V-derivative of the
-    currents at frozen gates (chord conductance for the Kir, K(Ca) and Kv terms) and ``E`` the
-    AT1 response.
+    I_NaCa, I_ion, g_slope, E_K, E, ncx)`` with ``g_slope`` (mS/cm^2, >= 0) the V-derivative
+    of the currents at frozen gates (chord conductance for the Kir, K(Ca) and Kv terms), ``E_K``
+    (mV), ``E`` the AT1 response (1) and ``ncx`` the exchanger's carrier rates ``(kf, kb, al1,
+    be1, al2, be2)`` (1/ms) for its state equations.
     """
     v = Y[V, c]
     ca = Y[CA, c]
