@@ -8,9 +8,10 @@ linear systems with one matrix ``M = I/(h gamma) - J``: no Newton iteration, so 
 step is fixed and a stiff mode (the Ca2+ microdomain of the beta-cell models, fast buffers)
 does not limit the step size as it does for Dormand-Prince.
 
-Per step and cell: the Jacobian by forward differences when it is due (a lane re-evaluates it
-after :data:`JAC_AGE` attempts, after a rejected step and at a stimulus jump, which a W-method
-allows without loss of order; the due lanes of the block are gathered into columns of their
+Per step and cell: the Jacobian by forward differences when it is due (a lane uses each
+Jacobian for at most :data:`JAC_AGE` + 1 attempts, the one that evaluates it included, and
+re-evaluates it sooner after a rejected step and at a stimulus jump, which a W-method allows
+without loss of order; the due lanes of the block are gathered into columns of their
 own and differenced together, one ``rates`` call per state, so the model's vectorised
 ``rates`` is reused and the other lanes cost nothing: their ages drift apart, so in a block of
 cells of different stiffness some lane is due at most attempts), the LU
@@ -70,7 +71,10 @@ ROS_M = ROS_B @ _G_INV  # solution weights
 ROS_E = ROS_M - ROS_BHAT @ _G_INV  # error weights
 ROS_C = ROS_ALPHA.sum(axis=1)  # stage times (fractions of the step)
 
-#: a lane's Jacobian is re-evaluated after this many attempts (and after a rejected step)
+#: a lane's Jacobian serves at most JAC_AGE + 1 attempts, the one that evaluates it and
+#: JAC_AGE more: its age (attempts made with it) is reset to 0 when it is evaluated and counts
+#: every attempt, and an attempt re-evaluates it when the age exceeds JAC_AGE (sooner after a
+#: rejected step or at a stimulus jump)
 JAC_AGE = 10
 
 #: relative increment of the forward-difference Jacobian (sqrt of the double epsilon); the

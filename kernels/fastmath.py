@@ -17,8 +17,9 @@ AVX-512 register):
 
 Accuracy (tested against 60-digit decimal arithmetic in
 ``tests/test_performance_fastmath.py``): ``exp`` and ``expm1`` within 2 ulp over the whole double
-range; ``exp(+-inf)``, ``exp(nan)``, overflow and underflow follow C99. No branches depend on
-the data except selects, so scalar and SIMD lanes give bit-identical results.
+range, ``exprel`` and ``phi1`` within 3 ulp below the overflow of ``e^x`` (709.78);
+``exp(+-inf)``, ``exp(nan)``, overflow and underflow follow C99. No branches depend on the data
+except selects, so scalar and SIMD lanes give bit-identical results.
 
 ``fma`` is LLVM's ``llvm.fma.f64`` (one rounding; a libm call on CPUs without FMA). Under
 ``NUMBA_DISABLE_JIT=1`` the same arithmetic runs in Python (exact ``fma`` through fractions).
@@ -196,7 +197,8 @@ def exprel(x):
     """``x / (e^x - 1)`` with the limit 1 at x = 0 (within 3 ulp), vectorisable.
 
     Within 3 ulp for x below 709.78 (where e^x overflows); above it the result is 0, where
-    the exact value, x e^-x, is below 3.6e-306 (for an HH rate, |V - V_half| / slope > 709).
+    the exact value, x e^-x, is below 3.95e-306 (for an HH rate, |V - V_half| / slope > 709);
+    nan at x = +inf.
     """
     em = expm1(x)
     em = 1.0 if x == 0.0 else em  # 0/0 is never evaluated (no invalid-operation flag)
@@ -205,7 +207,11 @@ def exprel(x):
 
 @jit
 def phi1(z):
-    """``(e^z - 1) / z`` with the limit 1 at z = 0 (within 3 ulp), vectorisable."""
+    """``(e^z - 1) / z`` with the limit 1 at z = 0 (within 3 ulp), vectorisable.
+
+    Within 3 ulp for z below 709.78 (where e^z overflows); above it the result is +inf, although
+    the exact value, about e^z / z, overflows only above z = 716.36; nan at z = +inf.
+    """
     em = expm1(z)
     zz = 1.0 if z == 0.0 else z  # 0/0 is never evaluated (no invalid-operation flag)
     return 1.0 if z == 0.0 else em / zz

@@ -12,7 +12,10 @@ from ._jit import jit
 
 @jit
 def exprel(x):
-    """``x / (exp(x) - 1)``, exact to rounding for all x, with the limit 1 at x = 0.
+    """``x / (exp(x) - 1)`` with the limit 1 at x = 0: :func:`.fastmath.exprel`.
+
+    Within 3 ulp for x below 709.78 (where e^x overflows); above it the result is 0, where the
+    exact value, x e^-x, is below 3.95e-306.
 
     HH rates of the form ``a (V - V0) / (1 - exp(-(V - V0)/k))`` equal
     ``a k exprel(-(V - V0)/k)``.

@@ -20,7 +20,7 @@ of K_o/K_i at the model temperature, and the declaration chooses K_i so that E_K
 exactly at the default K_o (see ``biophys.models.chay_keizer_1983``).
 
 The alpha functions of m and n have removable singularities at V = -25 mV and V = -20 mV;
-they are written with ``exprel`` (exact to rounding there).
+they are written with ``exprel`` (within 3 ulp there, and exactly the limit at them).
 """
 
 from .. import fastmath as fm
