@@ -206,3 +206,22 @@ def checked_number(value, name: str, unit: str, low: float = -math.inf,
     if math.isfinite(v) and above and below:
         return v
     raise ValueError(f"{name} = {value!r} {unit_text(unit)} must be {valid}{note}")
+
+
+def checked_axes(ax, name: str = "ax"):
+    """``ax`` if it is None or a :class:`matplotlib.axes.Axes` (matplotlib is imported only
+    for one that is not None), else a ``ValueError`` naming ``name``."""
+    if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise ValueError(f"{name} = {reprlib.repr(ax)} must be a matplotlib.axes.Axes to "
+                             "draw on, or None (a new figure)")
+    return ax
+
+
+def check_dataset(ds, what: str) -> None:
+    """A ``ValueError`` naming ``ds`` unless it is an xarray Dataset (``what``: whose, for the
+    message; tested by its attributes, so that xarray need not be imported)."""
+    if not (hasattr(ds, "data_vars") and hasattr(ds, "attrs")):
+        raise ValueError(f"ds = {ds!r:.60} must be {what} (an xarray.Dataset)")

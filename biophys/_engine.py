@@ -163,7 +163,8 @@ MAX_STEPS = 2**62
 
 def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, float, float]:
     """Validate t_end, dt and warm-up (all ms; a bool or a string is not a time): ``dt`` in
-    ``[t_end / MAX_STEPS, t_end]``."""
+    ``[t_end / MAX_STEPS, t_end]``, and a warm-up that, rounded to whole steps as :func:`run`
+    rounds it, leaves at least one step before ``t_end`` (else the metrics window is empty)."""
     t_end_f = checked_number(t_end, "t_end", "ms", 0.0, low_open=True)
     dt_f = checked_number(dt, "dt", "ms", 0.0, low_open=True)
     if dt_f > t_end_f:
@@ -174,6 +175,12 @@ def check_time(t_end: float, dt: float, warmup: float = 0.0) -> tuple[float, flo
                          "than a run can count")
     w = checked_number(warmup, "warmup", "ms", 0.0, t_end_f, high_open=True,
                        note=" (the end is t_end)")
+    n_steps, h = step_grid(t_end_f, dt_f)
+    if round(w / h) >= n_steps:  # the warm-up ends at t_end: nothing left to measure
+        raise ValueError(
+            f"warmup = {warmup!r} ms must be in [0, {t_end_f - h:g}] ms (at most t_end - dt: "
+            f"t_end = {t_end_f:g} ms, dt = {h:g} ms): the warm-up is rounded to whole steps "
+            f"of dt, and {w:g} ms rounds to t_end, which leaves no step for the metrics")
     return t_end_f, dt_f, w
 
 

@@ -21,7 +21,8 @@ the backend; see ``examples/*.toml``. Keys::
     Mg_o = {start = 0.25, stop = 2.0, num = 4}          # linspace (log = true: geomspace)
     glucose = {start = 5.0, stop = 20.0, step = 5.0}    # stop included (linear: no log)
                                  # {values = [...]} is a list (no other keys with it); other
-                                 # keys are an error; an axis's values are distinct
+                                 # keys are an error; an axis's values are distinct; a
+                                 # range gives at most 1 000 000 (MAX_AXIS_VALUES)
 
     [params]                     # fixed parameter overrides
     [conditions]                 # fixed bath/cytosol values (no substitution rule)
@@ -56,13 +57,18 @@ from pathlib import Path
 import numpy as np
 
 from . import _bath, _rest, _retry
-from ._checks import checked_number, did_you_mean
+from ._checks import checked_number, did_you_mean, unit_text
 
 try:
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+
+#: Most values one range table of an axis may give (``num``, or ``(stop - start) / step + 1``):
+#: a million, far beyond any sweep axis (a grid of two such axes would already be refused by
+#: :func:`biophys.sweep`'s memory limit), and small enough to be listed in memory.
+MAX_AXIS_VALUES = 1_000_000
 
 _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "backend",
         "chunk_size",
@@ -98,7 +104,8 @@ def _axis_unit(model, name: str) -> str:
 def _axis(name: str, spec, unit: str = "(its unit)", what: str = "grid axis") -> list[float]:
     """Axis values from a list, a number, or a table: ``{values = [...]}`` (alone),
     ``{start, stop, num}`` (linspace; with ``log = true`` geomspace, start and stop > 0) or
-    ``{start, stop, step}`` (stop included; linear only). Other keys, and keys that do not go
+    ``{start, stop, step}`` (stop included; linear only), at most :data:`MAX_AXIS_VALUES`
+    values from a range. Other keys, and keys that do not go
     together (``values`` with a range's keys, ``log = true`` with ``step``), are an error
     (``unit``: the axis's unit, ``what``: what the values are, for messages)."""
     if isinstance(spec, dict):
@@ -130,8 +137,12 @@ def _axis(name: str, spec, unit: str = "(its unit)", what: str = "grid axis") ->
                              "in log; {start, stop, step} is a linear range")
         if "num" in spec:
             num = spec["num"]
-            if not isinstance(num, int) or isinstance(num, bool) or num < 1:
-                raise ValueError(f"{what} {name!r}: num = {num!r} must be an integer >= 1")
+            if (not isinstance(num, int) or isinstance(num, bool)
+                    or not 1 <= num <= MAX_AXIS_VALUES):
+                raise ValueError(
+                    f"{what} {name!r}: num = {num!r} must be an integer in [1, "
+                    f"{MAX_AXIS_VALUES}] (the number of values from start = {start:g} to "
+                    f"stop = {stop:g} {unit_text(unit)})")
             if log:
                 if start <= 0 or stop <= 0:
                     raise ValueError(f"{what} {name!r}: log spacing needs start, stop > 0")
@@ -139,7 +150,13 @@ def _axis(name: str, spec, unit: str = "(its unit)", what: str = "grid axis") ->
             return list(np.linspace(start, stop, num))
         step = checked_number(spec["step"], f"{what} {name!r}: step", unit, 0.0,
                               low_open=True)
-        n = int(math.floor((stop - start) / step + 1e-9)) + 1
+        q = (stop - start) / step  # inf when it overflows
+        if q > MAX_AXIS_VALUES - 1:
+            raise ValueError(
+                f"{what} {name!r}: start = {start:g}, stop = {stop:g}, step = {step:g} "
+                f"{unit_text(unit)} give {q + 1:.3g} values; a range may give at most "
+                f"{MAX_AXIS_VALUES} (use a larger step, or num)")
+        n = int(math.floor(q + 1e-9)) + 1
         if n < 1:
             raise ValueError(f"{what} {name!r} is empty (start > stop)")
         return list(start + step * np.arange(n))

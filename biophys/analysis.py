@@ -77,10 +77,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._checks import checked_number, checked_values
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from numpy.typing import ArrayLike
+
+    from ._model import Model
 
 #: The activity patterns a run is classified into (:attr:`BurstStats.kind`; the sweep metric
 #: ``regime`` stores the index into this tuple).
@@ -111,7 +118,7 @@ def _check_trace(t, V) -> tuple[np.ndarray, np.ndarray]:
     return t, V
 
 
-def detect_spikes(t, V, threshold: float) -> np.ndarray:
+def detect_spikes(t: ArrayLike, V: ArrayLike, threshold: float) -> np.ndarray:
     """Times of upward crossings of ``threshold`` by V.
 
     Parameters
@@ -178,14 +185,14 @@ class BurstStats:
 
 
 def bursts(
-    t,
-    V,
+    t: ArrayLike,
+    V: ArrayLike,
     threshold: float,
     gap: float,
     *,
     t_start: float | None = None,
     t_end: float | None = None,
-    spike_times=None,
+    spike_times: ArrayLike | None = None,
     plateau_V: float | None = None,
 ) -> BurstStats:
     """Burst metrics of a membrane-potential trace.
@@ -199,8 +206,10 @@ def bursts(
     gap : float
         A silence longer than this separates bursts, ms (a model's ``burst_gap``).
     t_start, t_end : float, optional
-        Analysed window, ms (default: the whole trace). Use ``t_start`` to drop a transient;
-        a burst under way at ``t_start`` is not counted (same rule as the driver's warm-up).
+        Analysed window, ms (default: the whole trace), inside the trace: ``t[0] <= t_start <
+        t_end <= t[-1]`` (to within rounding; a ``ValueError`` otherwise). Use ``t_start`` to
+        drop a transient; a burst under way at ``t_start`` is not counted (same rule as the
+        driver's warm-up).
     spike_times : array_like, optional
         Spike times (ms) detected elsewhere, e.g. the ``spike_times`` of
         :func:`biophys.simulate`, which are detected at every integration step; pass them when
@@ -228,7 +237,8 @@ def bursts(
     return _analyse(st, gap, t0, t1, t[in_win], V[in_win], thr, plateau_V)
 
 
-def bursts_from_spike_times(spike_times, gap: float, t_start: float, t_end: float) -> BurstStats:
+def bursts_from_spike_times(spike_times: ArrayLike, gap: float, t_start: float,
+                            t_end: float) -> BurstStats:
     """Burst timing metrics from spike times alone (no membrane-potential trace).
 
     Same definitions as :func:`bursts`; the silent-phase potentials are NaN.
@@ -252,11 +262,25 @@ def _spike_times(spike_times) -> np.ndarray:
 
 
 def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:
+    """The analysed window ``(t_start, t_end)``, ms (None: the trace's first or last time).
+
+    With a trace (``t_first``, ``t_last`` its first and last sample times, ms; NaN: spike times
+    alone, no trace) both ends must lie in the trace, to within rounding (1e-9 of its times):
+    outside it there are no samples, and a window reaching beyond them would be counted as
+    spike-free time (a wrong rate, a trailing silence that is not there)."""
     t0 = t_first if t_start is None else checked_number(t_start, "t_start", "ms")
     t1 = t_last if t_end is None else checked_number(t_end, "t_end", "ms")
     if not (math.isfinite(t0) and math.isfinite(t1) and t0 < t1):
         raise ValueError(f"window t_start = {t_start!r} ms, t_end = {t_end!r} ms must be "
                          "finite with t_start < t_end")
+    if math.isfinite(t_first) and math.isfinite(t_last):
+        slack = 1e-9 * max(abs(t_first), abs(t_last), t_last - t_first)
+        for name, given, v in (("t_start", t_start, t0), ("t_end", t_end, t1)):
+            if not t_first - slack <= v <= t_last + slack:
+                raise ValueError(
+                    f"{name} = {given!r} ms must be in [{t_first:g}, {t_last:g}] ms, the "
+                    "trace's times (t[0] to t[-1]): the window t_start < t_end must lie in "
+                    "the trace")
     return t0, t1
 
 
@@ -424,7 +448,8 @@ def _silent(V: np.ndarray, w: np.ndarray, lo: int, hi: int, plateau_V: float) ->
     return den > 0.0 and float(np.sum(ww * V[lo:hi])) / den <= plateau_V
 
 
-def burst_metrics(ds, *, t_start: float = 0.0, model=None) -> BurstStats:
+def burst_metrics(ds: xr.Dataset, *, t_start: float = 0.0,
+                  model: str | Model | None = None) -> BurstStats:
     """:func:`bursts` of a :func:`biophys.simulate` result, with the model's own threshold
     and gap and the spike times the driver detected at every step.
 
@@ -433,7 +458,8 @@ def burst_metrics(ds, *, t_start: float = 0.0, model=None) -> BurstStats:
     ds : xarray.Dataset
         Output of :func:`biophys.simulate` with ``V`` recorded.
     t_start : float
-        Start of the analysed window, ms (drop the transient).
+        Start of the analysed window, ms (drop the transient), within the recorded times
+        (``time[0] <= t_start < time[-1]``; a ``ValueError`` otherwise).
     model : str or Model, optional
         Default: the model named in ``ds.attrs["model"]``.
     """

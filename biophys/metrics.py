@@ -431,7 +431,9 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
 def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
     """Metric arrays (n_cells,) from a :class:`biophys._engine.RawRun`.
 
-    ``raw.obs`` rows must follow ``plan_.observe``.
+    ``raw.obs`` rows must follow ``plan_.observe``. A warm-up reaching ``t_end`` (an empty
+    window, which :func:`biophys._engine.check_time` refuses up front) gives NaN for every
+    metric but the step counts, never the accumulators' starting values.
     """
     t_end = raw.n_steps * raw.dt
     duration_s = (t_end - raw.t_warm) / 1000.0
@@ -439,6 +441,9 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
     bursts = None
     out: dict[str, np.ndarray] = {}
     for s in plan_.specs:
+        if not duration_s > 0.0 and s.kind not in ("steps", "rejected_steps"):
+            out[s.name] = np.full(raw.burst.shape[-1], np.nan)
+            continue
         if s.var is not None:
             o = raw.obs[idx[s.var]]
             if s.kind == "mean":

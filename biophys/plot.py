@@ -2,28 +2,34 @@
 
 :func:`plot_traces` draws a :func:`biophys.simulate` result. :func:`heatmap`, :func:`lines` and
 :func:`traces` take a sweep :class:`xarray.Dataset` (from :func:`biophys.sweep` or
-:func:`biophys.open_sweep`), draw on ``ax`` (a new figure if None) and return the axes. Axis
-labels carry the units from the dataset. Sweep points whose ``status`` is not ok (a blow-up, a
-step failure, not simulated) have no value (a blank cell, a gap in a line) and are marked with
-an ``x`` (legend entry ``"status not ok"``), so that a failed point neither vanishes nor looks
-like a metric that is undefined there (NaN with status ok). Saving with ``path=`` never needs a
-display (the figure is drawn with the Agg canvas).
+:func:`biophys.open_sweep`), draw on ``ax`` (a matplotlib Axes; None: a new figure; anything
+else is a ``ValueError``) and return the axes. Axis labels carry the units from the dataset.
+Sweep points whose ``status`` is not ok (a blow-up, a step failure, not simulated) have no
+value (a blank cell, a gap in a line) and are marked with an ``x`` (legend entry ``"status not
+ok"``), so that a failed point neither vanishes nor looks like a metric that is undefined
+there (NaN with status ok). Saving with ``path=`` never needs a display (the figure is drawn
+with the Agg canvas).
 """
 
 from __future__ import annotations
 
 import numbers
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._checks import did_you_mean
+from ._checks import check_dataset, checked_axes, did_you_mean
 from ._sweep_result import flag_names
 
 if TYPE_CHECKING:
+    import os
+
     import xarray as xr
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
 
 
 def _label(da: xr.DataArray | xr.Variable, name: str) -> str:
@@ -53,8 +59,8 @@ def _coord_text(name: str, v, unit: str = "") -> str:
     return f"{name} = {_value_text(v)} {unit}".strip()
 
 
-def _new_axes(ax):
-    if ax is not None:
+def _new_axes(ax: Axes | None) -> Axes:
+    if checked_axes(ax) is not None:  # a ValueError unless None or an Axes
         return ax
     import matplotlib.pyplot as plt
 
@@ -62,14 +68,8 @@ def _new_axes(ax):
     return ax
 
 
-def _check_dataset(ds, what: str) -> None:
-    """``ds`` must be an xarray Dataset (``what``: whose, for the message)."""
-    if not (hasattr(ds, "data_vars") and hasattr(ds, "attrs")):  # xarray is imported lazily
-        raise ValueError(f"ds = {ds!r:.60} must be {what} (an xarray.Dataset)")
-
-
 def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
-    _check_dataset(ds, "the result of biophys.sweep")
+    check_dataset(ds, "the result of biophys.sweep")
     names = [str(v) for v in ds.data_vars if v != "status" and not str(v).startswith("trace_")]
     if not isinstance(metric, str) or metric not in names:
         raise ValueError(f"no metric {metric!r} in this sweep{did_you_mean(metric, names)}; "
@@ -288,7 +288,8 @@ def _cell_edges(axis, values: np.ndarray) -> np.ndarray:
 
 
 def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = None, *,
-            sel: Mapping | None = None, ax=None, cmap=None, **kwargs):
+            sel: Mapping | None = None, ax: Axes | None = None,
+            cmap: str | Colormap | None = None, **kwargs) -> Axes:
     """Colour map of ``metric`` over two swept axes.
 
     Parameters
@@ -375,7 +376,7 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
 
 
 def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = None, *,
-          sel: Mapping | None = None, ax=None, **kwargs):
+          sel: Mapping | None = None, ax: Axes | None = None, **kwargs) -> Axes:
     """``metric`` against one swept axis, one line per value of ``hue`` (optional).
 
     A coded metric (``regime``) is drawn on an axis labelled with its category names.
@@ -479,7 +480,7 @@ def _trace_status(ds: xr.Dataset, axes: list, i: int) -> str:
     return f"status: {names.get(float(code), code)}"
 
 
-def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
+def traces(ds: xr.Dataset, var: str = "V", *, ax: Axes | None = None, **kwargs) -> Axes:
     """Recorded traces (``trace_<var>``, from ``sweep(..., traces=[...])``) against time.
 
     Each trace is labelled with its point's swept values and units (``"K_o = 8 mM"``) and, for
@@ -490,7 +491,7 @@ def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
     -------
     matplotlib.axes.Axes
     """
-    _check_dataset(ds, "the result of biophys.sweep(..., traces=[...])")
+    check_dataset(ds, "the result of biophys.sweep(..., traces=[...])")
     have = [str(v)[6:] for v in ds.data_vars if str(v).startswith("trace_")]
     if not isinstance(var, str) or var not in have:
         raise ValueError(f"no traces of {var!r} in this dataset{did_you_mean(var, have)} "
@@ -517,7 +518,8 @@ def traces(ds: xr.Dataset, var: str = "V", *, ax=None, **kwargs):
     return ax
 
 
-def plot_traces(ds: xr.Dataset, path=None, variables=None):
+def plot_traces(ds: xr.Dataset, path: str | os.PathLike | None = None,
+                variables: str | Sequence[str] | None = None) -> Figure:
     """One panel per recorded quantity of a :func:`biophys.simulate` result, against time.
 
     Parameters
@@ -537,7 +539,7 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
     -------
     matplotlib.figure.Figure
     """
-    _check_dataset(ds, "the result of biophys.simulate")
+    check_dataset(ds, "the result of biophys.simulate")
     status = str(ds.attrs.get("status", "ok"))
     recorded = [str(v) for v in ds.data_vars if ds[v].dims == ("time",)]
     if isinstance(variables, str):
@@ -585,7 +587,7 @@ def plot_traces(ds: xr.Dataset, path=None, variables=None):
     return fig
 
 
-def save(ax, path, dpi: int = 120) -> None:
+def save(ax: Axes, path: str | os.PathLike, dpi: int = 120) -> None:
     """Save the figure holding ``ax`` (Agg canvas, no display needed)."""
     fig = ax.figure
     if fig.canvas is None or type(fig.canvas).__name__ == "FigureCanvasBase":

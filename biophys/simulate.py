@@ -23,6 +23,10 @@ from .stimulus import check_stimulus, warn_after_end
 if TYPE_CHECKING:
     import xarray as xr
 
+    from ._cytosol import Cytosol
+    from .solution import Solution
+    from .stimulus import Pulse, Steps, VoltageClamp
+
 
 def changed_parameters(model: Model, p: np.ndarray) -> dict[str, float]:
     """Parameters whose value differs from the model default."""
@@ -97,9 +101,9 @@ def simulate(
     dt: float | None = None,
     *,
     params: Mapping[str, float] | None = None,
-    conditions=None,
+    conditions: Mapping[str, float] | Solution | Cytosol | None = None,
     initial: Mapping[str, float] | None = None,
-    stimulus=None,
+    stimulus: Pulse | Steps | VoltageClamp | None = None,
     record: Sequence[str] = ("V",),
     record_every: float | None = None,
     method: str = _engine.DEFAULT_METHOD,

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import math
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -47,7 +49,13 @@ from .simulate import changed_parameters, provenance
 from .stimulus import check_stimulus, warn_after_end
 
 if TYPE_CHECKING:
+    import pandas as pd
     import xarray as xr
+    from distributed import Client
+
+    from ._cytosol import Cytosol
+    from .solution import Solution
+    from .stimulus import Pulse, Steps, VoltageClamp
 
 
 #: Metrics computed when ``metrics=`` is not given (every model has them).
@@ -132,26 +140,26 @@ def sweep(
     model: str | Model,
     grid: Mapping[str, Sequence[float]] | None = None,
     *,
-    points=None,
+    points: Mapping[str, Sequence[float]] | pd.DataFrame | xr.Dataset | None = None,
     t_end: float,
     dt: float | None = None,
     warmup: float = 0.0,
     params: Mapping[str, float] | None = None,
-    conditions=None,
-    initial: Mapping[str, float] | None = None,
+    conditions: Mapping[str, float] | Solution | Cytosol | None = None,
+    initial: Mapping[str, float] | xr.Dataset | None = None,
     metrics: Sequence[str] = DEFAULT_METRICS,
-    stimulus=None,
+    stimulus: Pulse | Steps | VoltageClamp | None = None,
     method: str | None = None,
     rtol: float | None = None,
     atol: float | Sequence[float] | None = None,
     backend: str = "threads",
-    client=None,
+    client: Client | None = None,
     address: str | None = None,
     n_workers: int | None = None,
     chunk_size: int | None = None,
-    checkpoint=None,
+    checkpoint: str | os.PathLike | None = None,
     progress: bool = True,
-    traces=None,
+    traces: Sequence[int | Mapping[str, float]] | None = None,
     record: Sequence[str] | None = None,
     record_every: float | None = None,
     callback: Callable[[int, int, int], None] | None = None,
@@ -188,7 +196,8 @@ def sweep(
         ceil(t_end / dt)``, is the ``dt_step`` attribute, as ``simulate``'s ``dt``; for the
         error-controlled methods it is the interval of the traces' time grid).
     warmup : float
-        Initial time excluded from every metric, ms (``0 <= warmup < t_end``).
+        Initial time excluded from every metric, ms, rounded to whole steps: ``0 <= warmup``,
+        at most ``t_end - dt`` once rounded (a ``ValueError`` otherwise: no step to measure).
     params : mapping, optional
         Parameter overrides shared by all points (range-checked as the axes are). A swept
         name may not also be given here.
@@ -254,10 +263,10 @@ def sweep(
         without them it is an error.
     callback : callable, optional
         ``callback(chunk, n_done, n_chunks)`` after each chunk is stored (``n_chunks``: the
-        chunks this run covers, those of its shard if ``shard`` is given).
+        chunks this run covers, those of its shard if ``shard`` is given); checked up front.
     dry_run : bool
         Check everything and return the labelled result without simulating (metrics NaN,
-        ``status`` -1); nothing is compiled or written.
+        ``status`` -1); nothing is compiled or written. True or False (or a NumPy bool).
     final_state : bool
         Also return every state at ``t_end`` as ``final_<state>`` (NaN where the point did
         not finish): a warm start for another run (``initial=`` takes the result itself), as
@@ -321,6 +330,11 @@ def sweep(
     t_end, dt, warmup = _engine.check_time(t_end, dt, warmup)
     checked_flag(final_state, "final_state")
     checked_flag(progress, "progress")
+    checked_flag(dry_run, "dry_run")
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback = {callback!r:.60} must be a callable callback(chunk, n_done, "
+                         "n_chunks) (ints: the chunk just stored, chunks done, chunks in all), "
+                         "or None")
     check_stimulus(stimulus)
     audit_tol = _audit.tolerances(audit, m, stimulus)
     checked_directory(checkpoint, "checkpoint")
@@ -341,6 +355,8 @@ def sweep(
     # the bath resolved once, for the rule's text, the parameters it covers and its record
     overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
     design = make_design(m, grid, points, solution)
+    _check_result_size(design, len(plan.specs) + len(m.state_names)
+                       * (bool(final_state) or audit_tol is not None) + bool(rest))
     in_solution = _bath.set_in_solution(m, solution)
     for name, axis in zip(design.names, design.axes, strict=True):
         if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):
@@ -538,6 +554,26 @@ def sweep(
                           retried if spec_retry is not None else None)
     ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
     return ds
+
+
+#: Largest per-point result (metrics, final states, status) a sweep may hold in memory, bytes:
+#: the engine's buffer limit (:data:`biophys._engine.MAX_BUFFER_BYTES`, 4 GiB).
+MAX_RESULT_BYTES = _engine.MAX_BUFFER_BYTES
+
+
+def _check_result_size(design: Design, n_outputs: int) -> None:
+    """``ValueError`` naming the grid's size when ``n_outputs`` float64 values per point (and
+    the status) of ``design`` need more than :data:`MAX_RESULT_BYTES`, before anything of the
+    sweep's size is allocated (the point count in Python ints: no int64 overflow)."""
+    n = math.prod(design.shape)
+    need = n * (8 * n_outputs + 1)
+    if need > MAX_RESULT_BYTES:
+        size = " x ".join(map(str, design.shape)) if design.kind == "grid" else str(n)
+        raise ValueError(
+            f"the sweep's {design.kind} of {size} = {n:.3g} points with {n_outputs} output(s) "
+            f"each needs {need / 2**30:.3g} GiB (limit {MAX_RESULT_BYTES / 2**30:g} GiB): "
+            "sweep fewer points (fewer values per axis, or several sweeps of parts of the "
+            "grid), or fewer metrics")
 
 
 def _run_threads(spec, values, todo, bounds, on_result, n_threads) -> None:
