@@ -46,39 +46,20 @@ def ulps(got: float, exact: Decimal) -> float:
     return float(abs(Decimal(got) - exact) / Decimal(math.ulp(ref)))
 
 
-@njit
-def _vexp(x, out):
-    fm.wide_vectors()
-    for i in range(x.shape[0]):
-        out[i] = fm.exp(x[i])
+def _vectorised(f):
+    """A compiled loop ``out[i] = f(x[i])`` over float64 arrays, in wide SIMD vectors."""
+
+    @njit
+    def run(x, out):
+        fm.wide_vectors()
+        for i in range(x.shape[0]):
+            out[i] = f(x[i])
+
+    return run
 
 
-@njit
-def _vexpm1(x, out):
-    fm.wide_vectors()
-    for i in range(x.shape[0]):
-        out[i] = fm.expm1(x[i])
-
-
-@njit
-def _vexprel(x, out):
-    fm.wide_vectors()
-    for i in range(x.shape[0]):
-        out[i] = fm.exprel(x[i])
-
-
-@njit
-def _vphi1(x, out):
-    fm.wide_vectors()
-    for i in range(x.shape[0]):
-        out[i] = fm.phi1(x[i])
-
-
-@njit
-def _vlog(x, out):
-    fm.wide_vectors()
-    for i in range(x.shape[0]):
-        out[i] = fm.log(x[i])
+_vexp, _vexpm1, _vexprel, _vphi1, _vlog = map(_vectorised, (fm.exp, fm.expm1, fm.exprel,
+                                                             fm.phi1, fm.log))
 
 
 RNG = np.random.default_rng(20240607)
