@@ -4,7 +4,9 @@ runner.
 The per-model source (:data:`biophys.kernels.ensemble_source.TEMPLATE`) is specialised for the
 model's kernel module and written once, atomically, to ``<cache_dir>/generated/``; the file
 name carries the hash of the generated text and the cache directory is keyed on the kernel
-sources, so a stale driver cannot be loaded. It is imported from that real file, so tracebacks,
+sources, so a stale driver cannot be loaded. A model whose kernel module lies outside
+``biophys.kernels`` (a user's) has that module's source in the file name's hash too
+(:func:`kernel_code_hash`). It is imported from that real file, so tracebacks,
 ``inspect``, ``NUMBA_DISABLE_JIT=1`` and Numba's disk cache all work.
 
 Compile cost. A model compiles only the serial block integrator it uses (``run_exponential``
@@ -25,13 +27,14 @@ import sys
 import tempfile
 import warnings
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 
 import numba
 from numba import types
 from numba.experimental.function_type import _get_wrapper_address
 
-from ._cache import cache_dir, scoped_numba_cache
+from ._cache import cache_dir, kernels_source_hash, scoped_numba_cache
 from ._checks import did_you_mean
 from ._model import Model
 from .kernels import ensemble_source
@@ -46,11 +49,44 @@ def driver_source(kernel_module: str) -> str:
     return ensemble_source.render(kernel_module)
 
 
+def _kernel_modules(model: Model) -> set[str]:
+    """Names of the kernel module of ``model`` and of the modules it takes compiled functions
+    from (one level)."""
+    mods = {model.kernel.__name__}
+    mods.update(v.py_func.__module__ for v in vars(model.kernel).values()
+                if hasattr(v, "py_func"))
+    return mods
+
+
+@cache
+def kernel_code_hash(model: Model) -> str:
+    """Hash of the kernel code ``model`` runs (16 hex digits).
+
+    :func:`biophys._cache.kernels_source_hash` when its kernel module and the modules it takes
+    compiled functions from all lie in ``biophys.kernels`` (the built-in models); otherwise
+    that hash combined with the source files of the other modules (read once per model and
+    process, as the package's are), so that an edited kernel module outside the package gets a
+    new driver and compiles afresh, and a checkpoint made with the old one is refused.
+    """
+    outside = sorted(m for m in _kernel_modules(model) if not m.startswith("biophys.kernels."))
+    if not outside:
+        return kernels_source_hash()
+    h = hashlib.sha256(kernels_source_hash().encode())
+    for name in outside:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        h.update(name.encode() + b"\0")
+        h.update(Path(file).read_bytes() if file else b"(no source file)")
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
 @cache
 def load_driver(model: Model) -> ModuleType:
     """Import (generating if needed) the ensemble driver module of ``model``."""
     src = driver_source(model.kernel.__name__)
-    digest = hashlib.sha256(src.encode()).hexdigest()[:12]
+    key = src if kernel_code_hash(model) == kernels_source_hash() else (
+        src + kernel_code_hash(model))  # a user's kernel module: its source is in the name
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     gen = cache_dir() / "generated"
     gen.mkdir(parents=True, exist_ok=True)
     path = gen / f"driver_{model.name}_{digest}.py"
@@ -241,8 +277,5 @@ def _compile_model(name: str | None, funcs) -> float:
 def _kernel_source_size(model: Model) -> int:
     """Bytes of the kernel module of ``model`` and of the kernel modules it takes functions
     from: a rough proxy of its compile time."""
-    mods = {model.kernel.__name__}
-    mods.update(v.py_func.__module__ for v in vars(model.kernel).values()
-                if hasattr(v, "py_func"))
-    return sum(os.path.getsize(sys.modules[m].__file__) for m in mods
+    return sum(os.path.getsize(sys.modules[m].__file__) for m in _kernel_modules(model)
                if m.startswith("biophys.kernels") and m in sys.modules)

@@ -25,11 +25,10 @@ import numpy as np
 from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard, _sweep_audit, _warmup
 from . import audit as _audit
 from . import metrics as _metrics
-from ._cache import kernels_source_hash
 from ._checkpoint import Checkpoint, array_digest, settings_hash
 from ._checks import checked_directory, checked_flag, checked_number, record_names
 from ._chunk import SweepSpec, compute_chunk
-from ._compile import BLOCK
+from ._compile import BLOCK, kernel_code_hash
 from ._dask import check_cluster_options
 from ._design import Design, Mapper, make_design, resolve_traces
 from ._initial import Initial, resolve_initial
@@ -112,7 +111,7 @@ def default_chunk_size(n_points: int) -> int:
 def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: str,
               init: Initial, retry_record: str, audit: bool = False) -> dict:
     return {
-        "model": m.name, "kernels": kernels_source_hash(), "biophys": __version__,
+        "model": m.name, "kernels": kernel_code_hash(m), "biophys": __version__,
         "parameters": [float(x) for x in spec.p0], "initial": [float(x) for x in spec.y0],
         "parameter_names": list(m.parameter_names),
         "spike_threshold": float(m.spike_threshold), "burst_gap": float(m.burst_gap),

@@ -12,6 +12,7 @@ import numpy as np
 
 import biophys as bp
 from biophys import _cache
+from biophys._compile import kernel_code_hash
 
 REPO_FILES = Path(bp.__file__).resolve().parent
 
@@ -105,6 +106,48 @@ def test_editing_a_model_kernel_in_a_subpackage_changes_the_cache_key(tmp_path):
     model = root / "biophys" / "kernels" / "models" / "hh1952.py"
     model.write_text(model.read_text() + "\n# edited\n")
     assert key() != before
+
+
+USER_MODEL = textwrap.dedent("""
+    import dataclasses, sys
+    import biophys as bp
+    from biophys._compile import kernel_code_hash
+    from biophys.models import get_model
+    sys.path.insert(0, "userk")
+    import hh_user
+    m = dataclasses.replace(get_model("hh1952"), name="hh_user", kernel=hh_user)
+    ds = bp.sweep(m, grid={"I_app": [10.0]}, t_end=50.0, metrics=["spike_count", "mean_V"],
+                  progress=False)
+    print(int(ds.spike_count[0]), repr(float(ds.mean_V[0])), kernel_code_hash(m))
+""")
+
+
+def test_editing_a_kernel_module_outside_the_package_compiles_afresh(tmp_path):
+    """A model whose kernel module is a user's file outside ``biophys.kernels``: the package's
+    source hash does not cover it, and the driver, which inlines its ``rates``, was named by
+    the module's name alone, so an edited module was served the old compiled code (4 spikes
+    and mean V -53.83 mV after g_Na was halved, which gives 1 spike and -59.32 mV).
+    Its source is now part of the driver's name and of the hash results record."""
+    user = tmp_path / "userk"
+    user.mkdir()
+    src = (_cache.kernels_dir() / "models" / "hh1952.py").read_text().replace(
+        "from ..", "from biophys.kernels.")
+    assert "g_na = P[G_NA, c] * m * m * m * Y[H, c]" in src
+    (user / "hh_user.py").write_text(src)
+    env = dict(os.environ, BIOPHYS_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run() -> list[str]:
+        return subprocess.run([sys.executable, "-c", USER_MODEL], env=env, cwd=tmp_path,
+                              check=True, capture_output=True, text=True).stdout.split()
+
+    n1, v1, h1 = run()
+    half = src.replace("g_na = P[G_NA, c] * m", "g_na = 0.5 * P[G_NA, c] * m")
+    (user / "hh_user.py").write_text(half)
+    n2, v2, h2 = run()
+    assert h2 != h1 and h1 != _cache.kernels_source_hash()
+    assert int(n1) >= 3 and int(n2) < int(n1) and v2 != v1, (n1, v1, n2, v2)
+    for name in ("hh1952", "zg_cell"):  # a built-in model: the package's own hash
+        assert kernel_code_hash(bp.model(name)) == _cache.kernels_source_hash()
 
 
 def test_numba_disable_jit_runs_the_same_code():
