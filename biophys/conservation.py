@@ -337,11 +337,18 @@ def check_conservation(
     from .models import get_model
 
     m = get_model(model)
-    currents = [currents] if isinstance(currents, str) else list(currents)
+    if isinstance(currents, str):
+        currents = [currents]
+    elif isinstance(currents, Iterable):
+        currents = list(currents)
+    else:
+        raise ValueError(f"currents = {currents!r:.60} must be an output name or a sequence of "
+                         f"output names of model {m.name!r}; outputs: "
+                         f"{', '.join(m.output_names)}")
     if not currents:
         raise ValueError("currents must list at least one output of the model")
     for name in currents:
-        if name not in m.output_names:
+        if not isinstance(name, str) or name not in m.output_names:
             raise ValueError(f"{name!r} is not an output of model {m.name!r}; outputs: "
                              f"{', '.join(m.output_names)}")
     p = m.parameter_vector(params)

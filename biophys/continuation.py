@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -39,6 +40,28 @@ if TYPE_CHECKING:
 __all__ = ["hysteresis", "differs"]
 
 DIRECTIONS = ("up", "down")
+#: The entries of a hysteresis checkpoint: one sweep checkpoint per step and direction.
+_STEP_DIR = re.compile(r"(up|down)_\d{4}")
+
+
+def _check_checkpoint_root(checkpoint) -> None:
+    """A ``ValueError`` unless ``checkpoint`` (a checked path, or None) is new, or a directory
+    holding only the step directories of a hysteresis (``up_0000``, ``down_0003``, ...): the
+    steps' checkpoints are not written among other files, nor under a file."""
+    if checkpoint is None:
+        return
+    root = Path(checkpoint)
+    if root.exists() and not root.is_dir():
+        raise ValueError(f"checkpoint = {str(root)!r} exists and is not a directory (give a "
+                         "new or empty directory for the finished steps of the hysteresis)")
+    if root.is_dir():
+        foreign = sorted(e.name for e in root.iterdir() if not _STEP_DIR.fullmatch(e.name))
+        if foreign:
+            shown = ", ".join(map(repr, foreign[:3])) + (", ..." if len(foreign) > 3 else "")
+            raise ValueError(
+                f"checkpoint = {str(root)!r} is a directory with {len(foreign)} entries that "
+                f"are not steps of a hysteresis (up_NNNN, down_NNNN), e.g. {shown}; give a "
+                "new or empty directory, so that the steps are not written among other files")
 
 
 def hysteresis(
@@ -118,6 +141,7 @@ def hysteresis(
     check_shared(initial, "hysteresis()")
     checked_directory(checkpoint, "checkpoint",
                       "a directory that keeps the finished steps of the hysteresis")
+    _check_checkpoint_root(checkpoint)
     if grid is not None and not isinstance(grid, Mapping):
         raise ValueError(f"grid = {grid!r} must be a mapping {{name: values}} of the other axes")
     others = dict(grid or {})

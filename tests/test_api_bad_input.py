@@ -268,3 +268,34 @@ def test_public_functions_are_type_hinted(module, name, params, returns):
     exec(compile(block.replace("\n    ", "\n"), module, "exec"), ns)  # noqa: S102
     hints = typing.get_type_hints(f, globalns=ns)
     assert set(params) <= set(hints)
+
+
+# --- hysteresis checkpoints and check_conservation's currents ---------------------------------
+
+def test_hysteresis_checkpoint_is_not_written_among_other_files(tmp_path):
+    """The steps' checkpoints went into a directory of the user's files (mydata.csv kept
+    beside up_0000, down_0000, ...), and under an existing file the run failed at its first
+    step with a NotADirectoryError."""
+    d = tmp_path / "userdir"
+    d.mkdir()
+    (d / "mydata.csv").write_text("1,2\n")
+    with pytest.raises(ValueError, match=r"is a directory with 1 entries that are not steps of "
+                                         r"a hysteresis \(up_NNNN, down_NNNN\), e\.g\. "
+                                         r"'mydata\.csv'"):
+        bp.hysteresis("hh1952", "I_app", [1.0, 2.0], checkpoint=d, t_end=20.0, warmup=5.0,
+                      progress=False)
+    assert sorted(p.name for p in d.iterdir()) == ["mydata.csv"]
+    f = tmp_path / "notes.txt"
+    f.write_text("x")
+    with pytest.raises(ValueError, match=r"notes\.txt' exists and is not a directory"):
+        bp.hysteresis("hh1952", "I_app", [1.0, 2.0], checkpoint=f, t_end=20.0, warmup=5.0,
+                      progress=False)
+
+
+@pytest.mark.parametrize("currents", [5, None, 2.5])
+def test_check_conservation_names_currents_that_are_not_names(currents):
+    from biophys.conservation import check_conservation
+
+    with pytest.raises(ValueError, match=r"^currents = .* must be an output name or a sequence "
+                                         r"of output names of model 'hh1952'; outputs: I_Na"):
+        check_conservation("hh1952", currents=currents, capacitance="C_m", t_end=5.0)
