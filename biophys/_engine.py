@@ -434,6 +434,7 @@ def run(
     n_cells = P.shape[1]
     if Y.shape != (n_states, n_cells):
         raise ValueError(f"initial states must have shape {(n_states, n_cells)}")
+    model.check_joint(P, Y)  # pools and ratios the per-quantity ranges cannot bound
     rec_idx = np.array([model.variable_index(r) for r in record], dtype=np.int64)
     obs_idx = np.array([model.variable_index(o) for o in observe], dtype=np.int64)
     if len(rec_idx):

@@ -196,6 +196,39 @@ class ChargeBalance:
     applied: str | None = None
 
 
+@dataclass(frozen=True)
+class SumLimit:
+    """Initial states that must sum to at most a limit, which per-quantity ranges cannot say:
+    parts of a conserved pool whose remainder is implicit (carrier states of a transporter, with
+    the last one 1 minus the others; free and bound forms of a nucleotide pool).
+
+    Attributes
+    ----------
+    states : tuple of str
+        States of one unit.
+    limit : float or str
+        A number in that unit, or the name of a parameter in that unit (the pool's total).
+    why : str
+        Why (the implicit remainder that would be negative), appended to the error.
+    """
+
+    states: tuple[str, ...]
+    limit: float | str
+    why: str
+
+
+@dataclass(frozen=True)
+class ParameterRule:
+    """A relation that the parameters ``names`` must satisfy together (e.g. a ratio declared
+    as its own parameter and the quantities it stands for): ``holds(*values)``, floats or
+    equal-shape arrays in the order of ``names``, is True (elementwise) where the combination
+    is allowed; ``rule`` is the rule as the error states it."""
+
+    names: tuple[str, ...]
+    holds: object
+    rule: str
+
+
 @dataclass(eq=False)
 class Model:
     """A built-in cell model.
@@ -252,6 +285,10 @@ class Model:
     charge_balance : ChargeBalance or None
         Declared when every membrane current is carried by a tracked ion: the charge
         invariant that ``sweep(audit=True)`` checks per point (:mod:`biophys.audit`).
+    joint_limits : tuple of SumLimit or ParameterRule
+        Conditions on several quantities together (:meth:`check_joint`), checked for every
+        run before it starts (``biophys._engine.run``, and every point of a sweep up front); a
+        :class:`ParameterRule` also by :meth:`parameter_vector`.
     """
 
     name: str
@@ -271,6 +308,7 @@ class Model:
     plateau_V: float | None = None
     accumulators: tuple[str, ...] = ()
     charge_balance: ChargeBalance | None = None
+    joint_limits: tuple[SumLimit | ParameterRule, ...] = ()
 
     def __post_init__(self) -> None:
         self.check_layout()
@@ -294,6 +332,8 @@ class Model:
                                    "other than V")
         if self.charge_balance is not None:
             self._check_charge_balance(self.charge_balance)
+        for lim in self.joint_limits:
+            self._check_joint_limit(lim)
         for var, tau in self.lags.items():
             if (var not in self._s and var not in self._o) or tau not in self._p:
                 raise RuntimeError(f"model {self.name!r}: lag {var!r} -> {tau!r} needs a state "
@@ -331,6 +371,72 @@ class Model:
             for par in (c.volume, c.free_fraction):
                 if par is not None and par not in self._p:
                     raise bad(f"carrier {c.state!r} names {par!r}, which is not a parameter")
+
+    def _check_joint_limit(self, lim) -> None:
+        def bad(what: str) -> RuntimeError:
+            return RuntimeError(f"model {self.name!r}: joint limit {lim!r} {what}")
+
+        if isinstance(lim, ParameterRule):
+            if not lim.names or any(n not in self._p for n in lim.names) \
+                    or not callable(lim.holds):
+                raise bad("needs parameter names and a callable holds")
+            return
+        if not isinstance(lim, SumLimit) or not lim.states \
+                or any(n not in self._s for n in lim.states):
+            raise bad("must be a SumLimit of states or a ParameterRule")
+        units = {self.states[self._s[n]].unit for n in lim.states}
+        if isinstance(lim.limit, str):
+            if lim.limit not in self._p:
+                raise bad("names a limit that is not a parameter")
+            units.add(self.parameter(lim.limit).unit)
+        if len(units) != 1:
+            raise bad(f"mixes units {sorted(units)}")
+
+    def check_joint(self, p: np.ndarray, y: np.ndarray | None = None, *,
+                    what: str = "initial", first: int = 0) -> None:
+        """``ValueError`` unless the parameters ``p`` (and, given ``y``, the initial states)
+        satisfy :attr:`joint_limits`; ``p`` and ``y`` are vectors in layout order, or
+        ``(n, n_points)`` arrays (the error then names the first failing point, counting from
+        ``first``, when there is more than one)."""
+        p = np.asarray(p, dtype=np.float64)
+        for lim in self.joint_limits:
+            if isinstance(lim, ParameterRule):
+                vals = [p[self._p[n]] for n in lim.names]
+                ok = np.asarray(lim.holds(*vals), dtype=bool)
+                if not ok.all():
+                    k = self._first_bad(ok)
+                    given = ", ".join(f"{n} = {float(np.ravel(v)[k]):g} "
+                                      f"{unit_text(self.parameter(n).unit)}"
+                                      for n, v in zip(lim.names, vals, strict=True))
+                    raise ValueError(f"parameters {given}{self._at(ok, k, first)} are "
+                                     f"inconsistent: {lim.rule}")
+            elif y is not None:
+                y = np.asarray(y, dtype=np.float64)
+                total = sum(y[self._s[n]] for n in lim.states)
+                if isinstance(lim.limit, str):
+                    cap, cap_text = p[self._p[lim.limit]], f"{lim.limit} = "
+                else:
+                    cap, cap_text = lim.limit, ""
+                total, cap = np.broadcast_arrays(total, cap)
+                # NaN: no value there, not checked; 1e-9 relative slack for the rounding of
+                # a run's final state used as the next one's start (continuation)
+                ok = ~(total > cap + 1e-9 * np.maximum(np.abs(cap), 1.0))
+                if not ok.all():
+                    k = self._first_bad(ok)
+                    unit = self.states[self._s[lim.states[0]]].unit
+                    u = f" {unit_text(unit)}"
+                    raise ValueError(
+                        f"{what} {' + '.join(lim.states)} = {float(np.ravel(total)[k]):.4g}{u}"
+                        f"{self._at(ok, k, first)} must be <= {cap_text}{float(np.ravel(cap)[k]):g}"
+                        f"{'' if unit in ('1', '') else u} ({lim.why})")
+
+    @staticmethod
+    def _first_bad(ok: np.ndarray) -> int:
+        return int(np.flatnonzero(~np.ravel(ok))[0]) if ok.ndim else 0
+
+    @staticmethod
+    def _at(ok: np.ndarray, k: int, first: int = 0) -> str:
+        return f" (at point {first + k})" if ok.size > 1 or first else ""
 
     # -- layout ---------------------------------------------------------------------------
     def check_layout(self) -> None:
@@ -420,9 +526,14 @@ class Model:
         for name, value in mapping_items(overrides, "params", "parameter"):
             i = self.parameter_index(name)
             p[i] = self.parameters[i].validate(value)
+        if overrides:
+            self.check_joint(p)
         return p
 
     def state_vector(self, overrides: Mapping[str, float] | None = None) -> np.ndarray:
+        """Default initial states with validated overrides applied (each in its range; the
+        :class:`SumLimit` of :attr:`joint_limits` need the run's parameters and are checked
+        with them, by :meth:`check_joint`, before any run)."""
         y = self.default_states()
         for name, value in mapping_items(overrides, "initial", "state"):
             i = self.state_index(name)

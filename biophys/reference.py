@@ -84,6 +84,7 @@ def solve(
     p = m.parameter_vector(params)
     _bath.range_warnings(m, params, None)
     y0 = m.state_vector(initial)
+    m.check_joint(p, y0)
     t_end_f = checked_number(t_end, "t_end", "ms", 0.0, low_open=True)
     record_every = checked_number(record_every, "record_every", "ms", 0.0, t_end_f,
                                   low_open=True, note=" (the run's length)")

@@ -403,6 +403,9 @@ def sweep(
     spec = SweepSpec(m.name if backend == "dask" else m, p0, y0, mapper.varied, t_end, dt,
                      warmup, tuple(s.name for s in plan.specs), method, stimulus, tolerances,
                      bool(final_state) or audit_tol is not None, init.rows, rest)
+    if m.joint_limits:  # every point's pools and ratios, before any point runs
+        for lo in range(0, n, 1 << 16):
+            m.check_joint(*_chunk._arrays(spec, values(lo, min(n, lo + (1 << 16)))), first=lo)
     spec_retry, retry_record = _retry.retry_spec(m, spec, retry)
     spec = dataclasses.replace(spec, retry=spec_retry)
     every = _chunk.trace_every(spec, record_every) if trace_idx else None

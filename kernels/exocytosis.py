@@ -32,7 +32,9 @@ rm3, u1, u2, u3 (1/s), Kp, Kp2 (uM), C_granule (fF/granule), insulin_granule (fg
 ``MICRODOMAIN_PARAM_NAMES`` = f_md (1, free fraction of Ca2+ in the microdomain), B_md (1/s,
 microdomain-to-cytosol exchange rate).
 
-``CHEN_CA_PARAM_NAMES`` = f_i (1), f_v (1, v_md/v_cell), J_serca_max (uM/s), K_serca (uM),
+``CHEN_CA_PARAM_NAMES`` = f_i (1), f_v (1, v_md/v_cell: Ca2+ is conserved between the
+microdomain and the cytosol only at f_v = v_md/v_cell; ``chen_2008_exocytosis`` keeps the
+published 0.00365 and refuses a mismatch over 1e-3), J_serca_max (uM/s), K_serca (uM),
 J_pmca_max (uM/s), K_pmca (uM), J_ncx0 (1/s), C_ncx (uM), J_leak (uM/s).
 
 Embedding recipe (host kernel ``rates``)

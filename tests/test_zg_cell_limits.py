@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import biophys as bp
+from biophys import zg
 from biophys.kernels.models import zg_cell as kz
 from biophys.kernels.protocol import block_parameters
 
@@ -154,3 +155,15 @@ def test_na_and_ca_ghk_currents_vanish_at_their_nernst_potentials(params):
             scale = above[name] - below[name]
             assert above[name] > 0.0 > below[name], name
             assert abs(o[name]) < 1e-10 * scale, (name, o[name], scale)
+
+
+def test_impossible_exchanger_states_are_refused():
+    """The exchanger's carrier states E1, I1, I2 are each in [0, 1], but E2 = 1 - E1 - I1 - I2
+    must not be negative either: their sum is checked before any run (simulate, sweep,
+    zg.steady_state)."""
+    msg = r"initial E1_NCX \+ I1_NCX \+ I2_NCX = 1\.4\d* \(dimensionless\) must be <= 1"
+    with pytest.raises(ValueError, match=msg):
+        bp.simulate("zg_cell", 1.0, initial={"E1_NCX": 0.5})
+    with pytest.raises(ValueError, match=msg):
+        zg.steady_state([{"K_o": 4.0}], initial={"E1_NCX": 0.5}, t_end=10.0, warmup=0.0)
+    bp.simulate("zg_cell", 1.0, initial={"E1_NCX": 0.5, "I1_NCX": 0.3, "I2_NCX": 0.1})

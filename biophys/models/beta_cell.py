@@ -3,7 +3,7 @@ nucleotide speciation, divalent surface charge and Chen et al. (2008) exocytosis
 
 from __future__ import annotations
 
-from .._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State
+from .._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State, SumLimit
 from ..kernels.models import beta_cell as kernel
 from ..kernels.ncx import CHA_2011_NCX as _NCX
 from ..kernels.speciation import BEARD_QIAN_38C, nucleotide_species
@@ -81,7 +81,10 @@ _conditions = (
     _p("glucose", 11.1, "mM", "extracellular glucose",
        "stimulatory glucose (11.1 mM = 200 mg/dl, the standard stimulatory concentration); "
        "the default initial state is Cha's stimulatory set", (0.0, 100.0), True),
-    _p("temperature", 37.0, "C", "temperature (enters RT/F only, as in the original)",
+    _p("temperature", 37.0, "C", "temperature: enters RT/F (constant-field currents, E_K, "
+       "pump voltage dependence; in the original only these) and the surface-charge shift of "
+       "the L-type gating (RT and water permittivity; V_shift at 10 mM Mg_o 10.73 mV at 37 C, "
+       "10.28 mV at 25 C); rate constants and the 38 C speciation constants do not change",
        _SRC + " (celsius = 37)", (0.0, 50.0), True),
     _p("sigma", DEFAULT_SIGMA, "e/A^2", "membrane surface charge density for the divalent "
        "gating shift of the L-type channel (0 disables it)",
@@ -166,9 +169,11 @@ _transport = (
 )
 
 _metabolism = (
-    _p("A_tot", 4.0, "mM", "total adenine nucleotides (ATP + free ADP + bound ADP)",
+    _p("A_tot", 4.0, "mM", "total adenine nucleotides (ATP + free ADP + bound ADP; initial "
+       "ATP + ADP must not exceed it)",
        _SRC + " (totalATP)", (1e-6, 100.0)),
-    _p("N_tot", 10.0, "mM", "total pool of reducing equivalents", _SRC + " (Nt)",
+    _p("N_tot", 10.0, "mM", "total pool of reducing equivalents (initial Re must not exceed "
+       "it)", _SRC + " (Nt)",
        (1e-6, 1e4)),
     _p("K_m_ATP_glc", 0.5, "mM", "ATP for half-maximal glucose phosphorylation",
        _SRC + " (KmATP)", (1e-9, 1e3)),
@@ -272,7 +277,8 @@ _states = (
     _s("q_KDr", 0.970421, "1", "delayed rectifier inactivation", _HOC + " (q_KDr0)", _g),
     _s("m_Kto", 0.0170783, "1", "Kto activation", _HOC + " (m_Kto0)", _g),
     _s("h_Kto", 0.301612, "1", "Kto inactivation", _HOC + " (h_Kto0)", _g),
-    _s("E1_NCX", 0.354892, "1", "exchanger inward-facing state", _HOC + " (E1_tota0)", _g),
+    _s("E1_NCX", 0.354892, "1", "exchanger inward-facing state (E2 = 1 - E1 - I1 - I2, so "
+       "initial E1 + I1 + I2 <= 1)", _HOC + " (E1_tota0)", _g),
     _s("I1_NCX", 0.151253, "1", "exchanger inactivated state 1", _HOC + " (I10)", _g),
     _s("I2_NCX", 0.489584, "1", "exchanger inactivated state 2", _HOC + " (I20)", _g),
     _s("Cmd", 1000.0 * _CA0, "uM", "Ca2+ in the L-type channel microdomains",
@@ -385,5 +391,16 @@ MODEL = Model(
         carriers=(ChargeCarrier("Na_i", 1, "vol_i"), ChargeCarrier("K_i", 1, "vol_i"),
                   ChargeCarrier("Ca_i", 2, "vol_i", "f_i"),
                   ChargeCarrier("Ca_ER", 2, "vol_ER", "f_ER"))),
+    # parts of conserved pools whose remainder is implicit in the kernel: each (0, 1) or
+    # positive range holds per state, these hold together (Model.check_joint; the Na+/K+
+    # pump's cycle is algebraic, the L-type gates are independent, the granule pools have no
+    # fixed total)
+    joint_limits=(
+        SumLimit(("E1_NCX", "I1_NCX", "I2_NCX"), 1.0,
+                 "the exchanger's fourth carrier state E2 = 1 - E1_NCX - I1_NCX - I2_NCX must "
+                 "not be negative"),
+        SumLimit(("ATP", "ADP"), "A_tot", "bound ADP = A_tot - ATP - ADP must not be negative"),
+        SumLimit(("Re",), "N_tot", "the oxidised equivalents N_tot - Re must not be negative"),
+    ),
 )
 

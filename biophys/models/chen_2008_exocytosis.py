@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .._model import Model, Output, Parameter, State
+from .._model import Model, Output, Parameter, ParameterRule, State
 from ..kernels.models import chen_2008_exocytosis as kernel
 
 _CHEN = "Chen YD, Wang S, Sherman A (2008) Biophys J 95:2226-2241"
@@ -18,6 +18,17 @@ _INF = math.inf
 #: 16.3 granules in 50, 100, 200, 500 and 1000 ms (tests/test_exocytosis.py), but the initial
 #: pools are then no longer a resting state (N1 relaxes from 14.7 to 2.3 granules at -70 mV).
 STEPS_ODE_PARAMS = {"r1": 0.06}
+
+
+#: Published f_v (the files' rounding of v_md/v_cell = 4.2e-15/1.15e-12 = 0.0036522), and the
+#: largest relative mismatch |f_v/(v_md/v_cell) - 1| allowed (the published 6.0e-4 passes).
+F_V_PUBLISHED = 0.00365
+F_V_RTOL = 1e-3
+
+
+def _f_v_consistent(f_v, v_md, v_cell):
+    """True where f_v is v_md/v_cell to F_V_RTOL (elementwise)."""
+    return abs(f_v * v_cell / v_md - 1.0) <= F_V_RTOL
 
 
 def _p(name, value, unit, desc, source, bounds, condition=False):
@@ -36,8 +47,10 @@ _parameters = (
        f"{_FAST} (IR = 0.25*IL)", (0.0, 100.0)),
     _p("alpha", 5.18e-15, "umol/(s*fA)", "current-to-flux factor 1/(2F)", f"{_ALL} (alpha)",
        (1e-18, 1e-12)),
-    _p("v_md", 4.2e-15, "L", "volume of the Ca2+ microdomains", f"{_ALL} (vmd)", (1e-21, 1e-9)),
-    _p("v_cell", 1.15e-12, "L", "cytosolic volume", f"{_ALL} (vcell)", (1e-18, 1e-6)),
+    _p("v_md", 4.2e-15, "L", "volume of the Ca2+ microdomains (f_v must follow v_md/v_cell, "
+       "see f_v)", f"{_ALL} (vmd)", (1e-21, 1e-9)),
+    _p("v_cell", 1.15e-12, "L", "cytosolic volume (f_v must follow v_md/v_cell, see f_v)",
+       f"{_ALL} (vcell)", (1e-18, 1e-6)),
     _p("amplification", 1.0, "1", "multiplier of the resupply rate r3 (glucose amplification)",
        f"{_FAST} (GlucFact, Grest = Gburst = 1)", (0.0, 1e3)),
     _p("f_md", 0.01, "1", "free fraction of Ca2+ in the microdomain", f"{_ALL} (fmd)",
@@ -45,7 +58,13 @@ _parameters = (
     _p("B_md", 200.0, "1/s", "microdomain-to-cytosol Ca2+ exchange rate", f"{_ALL} (B)",
        (0.0, 1e9)),
     _p("f_i", 0.01, "1", "free fraction of cytosolic Ca2+", f"{_ALL} (fi)", (1e-9, 1.0)),
-    _p("f_v", 0.00365, "1", "microdomain-to-cytosol volume ratio", f"{_ALL} (fv)", (0.0, 1.0)),
+    _p("f_v", F_V_PUBLISHED, "1", "microdomain-to-cytosol volume ratio v_md/v_cell: the "
+       "microdomain's Ca2+ outflow reaches the cytosol scaled by it, so Ca2+ is conserved only "
+       f"at f_v = v_md/v_cell; a changed f_v, v_md or v_cell must keep |f_v/(v_md/v_cell) - 1| "
+       f"<= {F_V_RTOL:g} (ValueError otherwise)",
+       f"{_ALL} (fv = 0.00365, the files' rounding of vmd/vcell = 0.0036522, relative "
+       f"mismatch -6.0e-4, inside the tolerance {F_V_RTOL:g} chosen here; kept, not derived, "
+       "so that the published results stay)", (0.0, 1.0)),
     _p("J_serca_max", 41.0, "uM/s", "maximal SERCA uptake", f"{_ALL} (Jsercamax)",
        (0.0, 1e6)),
     _p("K_serca", 0.27, "uM", "SERCA half-activation (Hill 2)", f"{_ALL} (Kserca)",
@@ -153,4 +172,11 @@ MODEL = Model(
     # cumulative granule counts (biophys.kernels.exocytosis): continued linearly by the rest
     # test of sweep(stop_at_rest=...)
     accumulators=("SE", "fused_total"),
+    # Ca2+ leaving the microdomain (volume v_md) arrives in the cytosol (v_cell) as f_v times
+    # the microdomain's rate, conserving it only at f_v = v_md/v_cell
+    # (tests/test_exocytosis.py::test_total_calcium_balance)
+    joint_limits=(ParameterRule(
+        ("f_v", "v_md", "v_cell"), _f_v_consistent,
+        f"Ca2+ is conserved only if f_v = v_md/v_cell; |f_v/(v_md/v_cell) - 1| must be <= "
+        f"{F_V_RTOL:g} (change f_v with v_md or v_cell)"),),
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .._model import Model, Output, Parameter, State
+from .._model import Model, Output, Parameter, State, SumLimit
 from ..kernels.models import zg_cell as kernel
 from ..kernels.ncx import CHA_2011_NCX as _NCX
 from ..kernels.surface import DEFAULT_SIGMA
@@ -616,4 +616,7 @@ MODEL = Model(
     burst_gap=1000.0,
     roles={"Ca_i": "Ca_i", "aldosterone": "aldosterone_rate", "pump_current": "I_NaK"},
     lags={"Ca_avg": "tau_avg", "aldosterone_rate": "tau_avg"},
+    joint_limits=(SumLimit(("E1_NCX", "I1_NCX", "I2_NCX"), 1.0,
+                           "the exchanger's fourth carrier state E2 = 1 - E1_NCX - I1_NCX - "
+                           "I2_NCX must not be negative"),),
 )
