@@ -103,7 +103,9 @@ def test_sweep_merges_the_pauses_into_the_active_phase(swept, trace):
     assert float(swept["silent_phase_V"]) == pytest.approx(np.mean(between), abs=1e-6)
     assert float(swept["silent_phase_min_V"]) == pytest.approx(np.min(between), abs=1e-6)
     assert float(swept["silent_phase_V"]) < BS.plateau_V - 10.0
-    # the numbers of the module docstring: a 212-216 s cycle, 75-78 s active, near -61 mV
+    # regression pins, not independent targets (the numbers of the module docstring, from
+    # this code's own runs; the read-outs are checked against the trace above): a 212-216 s
+    # cycle, 75-78 s active, near -61 mV
     assert 205.0 < float(swept["burst_period"]) < 220.0
     assert 70.0 < float(swept["active_phase"]) < 80.0
     assert -63.0 < float(swept["silent_phase_V"]) < -59.0
@@ -160,9 +162,14 @@ def test_window_opening_and_closing_on_a_pause(method):
     assert tr.n_bursts == on["n_bursts"][0] == 0
     assert math.isnan(on["burst_period"][0]) and math.isnan(on["plateau_fraction"][0])
     assert tr.n_spikes == on["spike_count"][0]
-    # the one silent phase between them (near -61 mV) is measured by both
+    # the one silent phase between them (near -61 mV) is measured by both, and equals the
+    # mean of the recorded V below threshold over the one long interval below plateau_V
+    # (the online sums use every step, the record its grid: 5e-4 mV apart with "adaptive")
     assert on["silent_phase_V"][0] == pytest.approx(tr.silent_V_mean, abs=0.05)
-    assert on["silent_phase_V"][0] == pytest.approx(-61.07, abs=0.1)
+    silences = [low for _, _, _, low in ivl if low <= BS.plateau_V]
+    assert len(silences) == 1 and -63.0 < silences[0] < -59.0
+    assert on["silent_phase_V"][0] == pytest.approx(
+        silences[0], abs=1e-9 if method == "rl2" else 1e-3)
     old = bursts(t, V, BS.spike_threshold, BS.burst_gap, t_start=raw.t_warm, t_end=t_end,
                  spike_times=st)
     assert old.kind == "bursting" and old.n_bursts == 2

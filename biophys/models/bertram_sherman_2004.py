@@ -103,8 +103,10 @@ MODEL = Model(
     dt=0.1,
     spike_threshold=-40.0,
     burst_gap=5000.0,
-    # chosen here: between rest (-117.7 mV at 1 mM K_o) and block (-19.5 mV without spikes at
-    # 20 mM), mean V over the last quarter of 300 s runs: tests/test_depolarisation_block.py
+    # chosen here: between rest and block (no spikes) at 1 and 20 mM K_o, mean V over the last
+    # quarter of a run from the default state: -117.7 and -19.5 mV in 300 s runs; -117.6 and
+    # -19.8 mV in the 600 s runs of tests/test_depolarisation_block.py
+    # (test_classic_models_in_block_at_high_K_o, which checks both sides of plateau_V)
     plateau_V=-50.0,
     roles={"Ca_i": "Ca_i"},
 )

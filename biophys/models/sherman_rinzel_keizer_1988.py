@@ -90,8 +90,10 @@ MODEL = Model(
     dt=0.25,
     spike_threshold=-40.0,
     burst_gap=2000.0,
-    # chosen here: between rest (-117.0 mV at 1 mM K_o) and block (-21.8 mV without spikes at
-    # 20 mM), mean V over the last quarter of 40 s runs: tests/test_depolarisation_block.py
+    # chosen here: between rest and block (no spikes) at 1 and 20 mM K_o, mean V over the last
+    # quarter of a run from the default state: -117.0 and -21.8 mV in 40 s runs; -116.2 and
+    # -22.6 mV in the 60 s runs of tests/test_depolarisation_block.py
+    # (test_classic_models_in_block_at_high_K_o, which checks both sides of plateau_V)
     plateau_V=-50.0,
     roles={"Ca_i": "Ca_i"},
 )

@@ -28,7 +28,12 @@ Changes from the published file (all documented in ``biophys/models/beta_cell.py
 * Extracellular Ca2+ and Mg2+ (and monovalent ions) shift the voltage-dependent gates of the
   L-type channel (``d``, ``f_us``) by the Grahame surface-charge shift relative to the model's
   default bath (:func:`biophys.kernels.surface.gating_shift`; zero at the defaults).
-* Temperature enters only through RT/F (as in the original; 37 C default).
+* Temperature (37 C default) enters through RT/F, as in the original (constant-field
+  currents, reversal potentials, the pump's ``F V/RT``), and, beyond it, through the
+  surface-charge shift of the L-type gating (RT and the permittivity of water in the Grahame
+  equation: at 10 mM Mg_o ``V_shift`` is 10.732 mV at 37 C, 10.281 mV at 25 C). Gate and
+  transport rate constants do not change with it, and the nucleotide speciation keeps its
+  38 C constants (``BEARD_QIAN_38C``) at any temperature.
 * Exocytosis: the Ca2+ carried by ``I_CaL`` fills a Chen et al. (2008) microdomain (a sensor
   compartment that does not feed back on Ca_i), which drives the granule pools of
   :mod:`biophys.kernels.exocytosis` together with the cytosolic Ca_i.
