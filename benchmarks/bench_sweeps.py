@@ -34,7 +34,9 @@ def test_sweep_throughput(benchmark, full, name, method):
     bp.sweep(name, **{**kw, "t_end": 2 * bp.model(name).dt})  # compile / load
     benchmark.group = f"sweep {name}"
     benchmark.extra_info.update(model=name, method=method, n_points=n_points, t_end_ms=t_end)
-    run(benchmark, lambda: bp.sweep(name, **kw), full=full, rounds=1)
+    res = run(benchmark, lambda: bp.sweep(name, **kw), full=full, rounds=1)
+    # a method that stopped points early would look fast: every point must have finished
+    assert int((res["status"] != 0).sum()) == 0, res.attrs.get("status_counts")
     if benchmark.stats:
         wall = benchmark.stats.stats.mean
         # each point's simulated seconds per wall second of its share of the sweep (with all

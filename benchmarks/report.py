@@ -104,6 +104,11 @@ def main(path: str) -> None:
     if parts:
         print("Parts (each measured in its own process):\n")
         print(parts + "\n")
+    failed = data.get("failed_parts", [])
+    if failed:  # a file whose first measurement failed has no numbers here at all
+        print("Failed (no numbers from this run):\n")
+        print("\n".join(f"- {f.get('file', '?')}: failed at {f.get('failed_at', '?')}"
+                        for f in failed) + "\n")
     print("### W1 (HH 1952, I_app over 0..20 uA/cm^2, dt = 0.025 ms)\n")
     print(w1_table(data))
     lsoda = lsoda_lines(data)

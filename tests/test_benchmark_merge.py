@@ -105,3 +105,14 @@ def test_w1_agreement_check_fails_short_runs():
     with pytest.raises(AssertionError, match="W1 adaptive: exact = 0.9999"):
         w1.check_agreement("adaptive", {**ok, "exact": 0.9999, "within_one": 1.0})
     w1.check_agreement("rl1", {**ok, "within_one": 0.967})
+
+
+def test_report_names_a_file_whose_first_measurement_failed(tmp_path, capsys):
+    """A file that failed without an earlier part has no numbers in the merged JSON, only an
+    entry in ``failed_parts``: the report says so (it printed nothing about it)."""
+    path = tmp_path / "latest.json"
+    path.write_text(json.dumps({"benchmarks": [], "parts": [],
+                                "failed_parts": [{"file": "bench_rest",
+                                                  "failed_at": "2026-11-25T09:00:00"}]}))
+    _load("report").main(str(path))
+    assert "- bench_rest: failed at 2026-11-25T09:00:00" in capsys.readouterr().out
