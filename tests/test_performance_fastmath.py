@@ -89,18 +89,24 @@ X_REL_OVERFLOW = np.array([709.7827128933841, 709.79, 709.8, 710.0, 716.0, 716.3
                            1e5, 1e300, 1.7976931348623157e308])
 
 
-def test_exp_within_one_ulp():
-    out = np.empty_like(X_EXP)
-    _vexp(X_EXP, out)
-    worst = max(ulps(float(g), exact_exp(float(x))) for g, x in zip(out, X_EXP, strict=True))
-    assert worst < 1.1, worst
+#: (function, its vectorised loop, the exact value, sample points, bound in ulp): the bounds
+#: hold with a margin (measured worst: exp 0.90, expm1 1.23, exprel 2.37, phi1 2.34 ulp) and
+#: are within the docstrings' claims (exp and expm1 2 ulp, exprel and phi1 3 ulp).
+ULP_CASES = [("exp", _vexp, exact_exp, X_EXP, 1.1), ("expm1", _vexpm1, exact_expm1, X_EXP, 1.5),
+             ("exprel", _vexprel, exact_exprel, X_REL, 3.0),
+             ("phi1", _vphi1, exact_phi1, X_REL, 3.0)]
 
 
-def test_expm1_within_two_ulp_and_full_precision_near_zero():
-    out = np.empty_like(X_EXP)
-    _vexpm1(X_EXP, out)
-    worst = max(ulps(float(g), exact_expm1(float(x))) for g, x in zip(out, X_EXP, strict=True))
-    assert worst < 1.5, worst
+@pytest.mark.parametrize("name, vec, exact, xs, bound", ULP_CASES,
+                         ids=[c[0] for c in ULP_CASES])
+def test_within_bound_in_ulp(name, vec, exact, xs, bound):
+    out = np.empty_like(xs)
+    vec(xs, out)
+    worst = max(ulps(float(g), exact(float(x))) for g, x in zip(out, xs, strict=True))
+    assert worst < bound, (name, worst)
+
+
+def test_expm1_full_precision_near_zero():
     assert fm.expm1(1e-300) == 1e-300 and fm.expm1(-1e-310) == -1e-310
 
 
@@ -111,20 +117,6 @@ def test_log_within_one_ulp():
                 if x != 1.0)
     assert worst < 1.0, worst
     assert fm.log(1.0) == 0.0
-
-
-def test_exprel_within_three_ulp():
-    out = np.empty_like(X_REL)
-    _vexprel(X_REL, out)
-    worst = max(ulps(float(g), exact_exprel(float(x))) for g, x in zip(out, X_REL, strict=True))
-    assert worst < 3.0, worst
-
-
-def test_phi1_within_three_ulp():
-    out = np.empty_like(X_REL)
-    _vphi1(X_REL, out)
-    worst = max(ulps(float(g), exact_phi1(float(x))) for g, x in zip(out, X_REL, strict=True))
-    assert worst < 3.0, worst
 
 
 def test_exprel_and_phi1_beyond_the_overflow_of_exp():
