@@ -100,16 +100,16 @@ class Cytosol:
     @classmethod
     def from_total_mg(cls, Mg_total: float, model: Model | str | None = None,
                       **kwargs: Any) -> Cytosol:
-        """Cytosol whose free Mg2+ solves the mass balance for ``Mg_total`` (mM) with ATP and
-        ADP (:func:`biophys.physiology.free_mg`).
+        """Cytosol whose free Mg2+ solves the mass balance for ``Mg_total`` (mM) with ATP, ADP
+        and, when given, Pi (:func:`biophys.physiology.free_mg`).
 
         ATP, ADP and pH come from ``kwargs``, else from ``model``'s own condition parameters;
         one known from neither is an error (a model whose ATP and ADP are states, like
-        ``beta_cell``, needs them given). ``Mg_total`` is free plus nucleotide-bound Mg2+
-        only; the cell's total Mg2+ (15-20 mM) also includes protein, phospholipid and other
+        ``beta_cell``, needs them given). ``Mg_total`` is free plus nucleotide- and Pi-bound
+        Mg2+ only; the cell's total Mg2+ (15-20 mM) also includes protein, phospholipid and other
         buffers that are not modelled.
         """
-        from .kernels.speciation import free_mg
+        from .kernels.speciation import BEARD_QIAN_38C, free_mg_with
 
         base = cls(**kwargs)
         if model is not None:
@@ -122,7 +122,15 @@ class Cytosol:
                              f"{', '.join(missing)} not given and {where}")
         mt = _check("Mg_total", Mg_total, _CYTOSOL_LIMITS)
         k = 140.0 if base.K_i is None else base.K_i
-        return dataclasses.replace(base, Mg_i=free_mg(mt, base.ATP, base.ADP, base.pH, k))
+        pi = 0.0 if base.Pi is None else base.Pi
+        mg_i = free_mg_with(mt, base.ATP, base.ADP, pi, base.pH, k, BEARD_QIAN_38C)
+        unit, lo, _, hi = _CYTOSOL_LIMITS["Mg_i"][:4]
+        if not lo <= mg_i <= hi:  # named as what the caller gave, not the derived Mg_i
+            raise ValueError(
+                f"Mg_total = {Mg_total!r} mM leaves {mg_i:.4g} mM free Mg2+ with ATP = "
+                f"{base.ATP:g}, ADP = {base.ADP:g} and Pi = {pi:g} mM; free Mg2+ must be in "
+                f"[{lo:g}, {hi:g}] {unit}: give less total Mg2+ or more nucleotide")
+        return dataclasses.replace(base, Mg_i=mg_i)
 
     def resolve(self, model: Model | str) -> Cytosol:
         """A copy whose None fields hold ``model``'s own values (fields the model has no

@@ -387,7 +387,15 @@ def nak_pump(V, *, Na_i, Na_o, K_i, K_o, MgATP, MgADP=0.0, Pi=0.0, pH=7.2, tempe
         ("MgADP", MgADP), ("Pi", Pi))]
     h = 10.0 ** (3.0 - _arr("pH", pH, "", lo=0.0, hi=14.0))
     amp = _arr("amplitude", amplitude, "(current unit) ms", lo=0.0)
-    r = np.asarray(np.vectorize(fn, otypes=[float])(v, *args, h, _temperature(temperature)))
+    with np.errstate(invalid="ignore"):  # a 0/0 cycle is reported below, by its inputs
+        r = np.asarray(np.vectorize(fn, otypes=[float])(v, *args, h, _temperature(temperature)))
+    if np.isnan(r).any():  # 0/0: e.g. Na_i = K_o = 0 leave no state of the cycle reachable
+        k = int(np.flatnonzero(np.isnan(r))[0])
+        at = ", ".join(f"{n} = {float(np.broadcast_to(a, r.shape).flat[k]):g}" for n, a in
+                       zip(("Na_i", "Na_o", "K_i", "K_o"), args[:4], strict=True))
+        raise ValueError(f"the pump's cycle rate is 0/0 at {at} mM: with no Na_i to bind "
+                         "inside and no K_o outside (or the like) no state of the cycle is "
+                         "occupied; give Na_i > 0 or K_o > 0 (mM)")
     cur = amp * r
     return NaKPump(_out(r), _out(cur), _out(3.0 * cur), _out(-2.0 * cur), _out(3.0 * r),
                    _out(2.0 * r), _out(r))

@@ -336,7 +336,9 @@ def gating_shift(solution: Solution, reference: Solution | None = None,
     """Depolarising gating shift (mV) of ``solution`` relative to ``reference`` (default: the
     standard bath, :meth:`Solution.standard`) by Grahame screening
     (:func:`biophys.physiology.gating_shift`). Fields left as None take the
-    :data:`STANDARD_BATH` values."""
+    :data:`STANDARD_BATH` values. Both surface potentials are computed at the solution's
+    temperature (0-100 C, the range of the permittivity fit), as a model does with its
+    reference bath; the reference's own temperature is not used."""
     from .kernels.surface import DEFAULT_SIGMA
     from .kernels.surface import gating_shift as _shift
 
@@ -344,5 +346,7 @@ def gating_shift(solution: Solution, reference: Solution | None = None,
     ref = Solution.standard() if reference is None else reference.resolve(None)
     # the range physiology.surface_potential takes
     s = DEFAULT_SIGMA if sigma is None else checked_number(sigma, "sigma", "e/A^2", -1.0, 1.0)
+    checked_number(sol.temperature, "temperature", "C", 0.0, 100.0,
+                   note=" (the water permittivity fit of the surface potential)")
     return _shift(sol.monovalent, sol.Ca_o, sol.Mg_o, s, sol.temperature,
                   ref.monovalent, ref.Ca_o, ref.Mg_o)

@@ -19,7 +19,7 @@ One cycle moves 3 Na+ out, 2 K+ in (one positive charge out) and hydrolyses one 
 Units: V in mV; concentrations in mM, with ``H`` the free proton concentration in mM
 (1e-4 mM = pH 7); T_C in C; rate in 1/ms (cycles per ms per pump site, normalised by the
 model's amplitude). A model's current is ``amplitude * rate`` in the model's current unit:
-the amplitude has the unit of that current (pA for Cha et al. 2011, ``P_NaK = 350`` pA per
+the amplitude has that unit times ms (pA ms for Cha et al. 2011, ``P_NaK = 350`` pA per
 1/ms of cycle rate in a 6.158 pF cell; uA/cm^2 per 1/ms for density models) and equals
 ``N_pumps * e * 1000`` in amperes-per-(1/ms) if one wants it from a site density.
 

@@ -16,7 +16,7 @@ import biophys as bp
 SYMBOLS = {
     "1", "M", "mM", "uM", "nM", "pM", "mol", "umol", "nmol", "amol",
     "V", "mV", "s", "ms", "min", "Hz", "cm", "um", "nm", "A", "L", "fL",
-    "F", "uF", "pF", "fF", "pA", "fA", "uA", "nA", "S", "mS", "nS", "pS", "C", "e",
+    "F", "uF", "pF", "fF", "pA", "fA", "uA", "nA", "S", "mS", "uS", "nS", "pS", "C", "e",
     "g", "fg", "granule", "granules", "a.u.",
 }
 #: A factor: a symbol with an optional (signed, decimal) power, e.g. ``cm^2``, ``uM^0.5``.

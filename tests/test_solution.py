@@ -207,3 +207,25 @@ def test_gating_shift_of_solutions():
                                   Ca_ref=2.0, Mg_ref=1.0)
     assert gating_shift(hi_mg) == pytest.approx(ref, rel=1e-14)
     assert gating_shift(hi_mg) > 0
+
+
+def test_review_fixes_of_the_cytosol_and_bath_helpers():
+    """From_total_mg counts the Mg2+ bound to a given Pi (it dropped it: 0.17932 mM free Mg2+
+    instead of 0.17351 with 10 mM Pi) and names Mg_total when the free Mg2+ it leaves is out
+    of range (it named Mg_i, which the caller did not give); gating_shift refuses a
+    temperature outside the permittivity fit's 0-100 C (physiology already did); the pump's
+    0/0 cycle (no Na_i, no K_o) is a ValueError, not NaN."""
+    from biophys import physiology as ph
+    from biophys.solution import gating_shift
+
+    with_pi = Cytosol.from_total_mg(2.0, ATP=5.0, ADP=0.5, pH=7.2, Pi=10.0).Mg_i
+    without = Cytosol.from_total_mg(2.0, ATP=5.0, ADP=0.5, pH=7.2).Mg_i
+    assert with_pi == pytest.approx(float(ph.free_mg(2.0, 5.0, 0.5, pH=7.2, Pi=10.0)), rel=1e-12)
+    assert with_pi == pytest.approx(0.17351, abs=1e-5) and without == pytest.approx(0.17932,
+                                                                                    abs=1e-5)
+    with pytest.raises(ValueError, match=r"^Mg_total = 200\.0 mM leaves 199\.9 mM free Mg2\+"):
+        Cytosol.from_total_mg(200.0, ATP=0.1, ADP=0.0, pH=7.2)
+    with pytest.raises(ValueError, match=r"^temperature = -4\.0 C must be in \[0, 100\]"):
+        gating_shift(Solution(temperature=-4.0, Mg_o=10.0))
+    with pytest.raises(ValueError, match=r"cycle rate is 0/0 at Na_i = 0, .* K_o = 0 mM"):
+        ph.nak_pump(0.0, Na_i=0.0, Na_o=140.0, K_i=140.0, K_o=0.0, MgATP=5.0)
