@@ -223,9 +223,11 @@ def test_review_fixes_of_the_cytosol_and_bath_helpers():
     assert with_pi == pytest.approx(float(ph.free_mg(2.0, 5.0, 0.5, pH=7.2, Pi=10.0)), rel=1e-12)
     assert with_pi == pytest.approx(0.17351, abs=1e-5) and without == pytest.approx(0.17932,
                                                                                     abs=1e-5)
-    with pytest.raises(ValueError, match=r"^Mg_total = 200\.0 mM leaves 199\.9 mM free Mg2\+"):
+    with (pytest.warns(UserWarning, match="outside the physiological range"),
+          pytest.raises(ValueError, match=r"^Mg_total = 200\.0 mM leaves 199\.9 mM free Mg2\+")):
         Cytosol.from_total_mg(200.0, ATP=0.1, ADP=0.0, pH=7.2)
-    with pytest.raises(ValueError, match=r"^temperature = -4\.0 C must be in \[0, 100\]"):
+    with (pytest.warns(UserWarning, match="outside the physiological range"),
+          pytest.raises(ValueError, match=r"^temperature = -4\.0 C must be in \[0, 100\]")):
         gating_shift(Solution(temperature=-4.0, Mg_o=10.0))
     with pytest.raises(ValueError, match=r"cycle rate is 0/0 at Na_i = 0, .* K_o = 0 mM"):
         ph.nak_pump(0.0, Na_i=0.0, Na_o=140.0, K_i=140.0, K_o=0.0, MgATP=5.0)
