@@ -84,8 +84,8 @@ def kernel_code_hash(model: Model) -> str:
 def load_driver(model: Model) -> ModuleType:
     """Import (generating if needed) the ensemble driver module of ``model``."""
     src = driver_source(model.kernel.__name__)
-    key = src if kernel_code_hash(model) == kernels_source_hash() else (
-        src + kernel_code_hash(model))  # a user's kernel module: its source is in the name
+    code = kernel_code_hash(model)  # differs from the package's for a user's kernel module
+    key = src if code == kernels_source_hash() else src + code
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     gen = cache_dir() / "generated"
     gen.mkdir(parents=True, exist_ok=True)

@@ -57,7 +57,7 @@ _CYTOSOL_LIMITS: dict[str, tuple] = {
     "Na_i": ("mM", 0.0, False, 2000.0, 2.0, 40.0, "enters E_Na"),
     "K_i": ("mM", 0.0, False, 2000.0, 80.0, 170.0, "enters E_K"),
     "Mg_total": ("mM", 0.0, True, 200.0, 1.0, 12.0,
-                 "free + ATP/ADP-bound Mg2+ (other buffers not included)"),
+                 "free + ATP/ADP/Pi-bound Mg2+ (other buffers not included)"),
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -225,7 +225,7 @@ class ParameterRule:
     is allowed; ``rule`` is the rule as the error states it."""
 
     names: tuple[str, ...]
-    holds: object
+    holds: Callable[..., object]
     rule: str
 
 

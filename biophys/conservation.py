@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _engine
-from ._checks import checked_number, is_real, to_float
+from ._checks import checked_names, checked_number, is_real, to_float
 from ._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State
 from .kernels.protocol import block_parameters, phi1
 
@@ -337,14 +337,8 @@ def check_conservation(
     from .models import get_model
 
     m = get_model(model)
-    if isinstance(currents, str):
-        currents = [currents]
-    elif isinstance(currents, Iterable):
-        currents = list(currents)
-    else:
-        raise ValueError(f"currents = {currents!r:.60} must be an output name or a sequence of "
-                         f"output names of model {m.name!r}; outputs: "
-                         f"{', '.join(m.output_names)}")
+    currents = list(checked_names(currents, "currents", f"an output name of model {m.name!r} "
+                                  f"(outputs: {', '.join(m.output_names)})"))
     if not currents:
         raise ValueError("currents must list at least one output of the model")
     for name in currents:

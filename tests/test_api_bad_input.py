@@ -296,6 +296,7 @@ def test_hysteresis_checkpoint_is_not_written_among_other_files(tmp_path):
 def test_check_conservation_names_currents_that_are_not_names(currents):
     from biophys.conservation import check_conservation
 
-    with pytest.raises(ValueError, match=r"^currents = .* must be an output name or a sequence "
-                                         r"of output names of model 'hh1952'; outputs: I_Na"):
+    with pytest.raises(ValueError, match=r"^currents = .* must be an output name of model "
+                                         r"'hh1952' \(outputs: I_Na, .*\) or a sequence of "
+                                         r"names$"):
         check_conservation("hh1952", currents=currents, capacitance="C_m", t_end=5.0)
