@@ -61,9 +61,7 @@ def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
         raise ValueError(f"no metric {metric!r} in this sweep{did_you_mean(metric, names)}; "
                          f"metrics: {', '.join(names) or 'none'}")
     da = ds[metric]
-    if "status" in ds:
-        da = da.where(ds["status"] == 0)
-    return da
+    return da.where(~_not_ok(ds, da))
 
 
 #: Legend entry of the marks on sweep points whose ``status`` is not ok.
@@ -72,10 +70,15 @@ NOT_OK_LABEL = "status not ok"
 
 def _not_ok(ds: xr.Dataset, da: xr.DataArray) -> xr.DataArray:
     """True where the point of ``da`` (a metric of ``ds``) has a ``status`` other than ok (0);
-    all False without a ``status`` variable."""
+    all False without a ``status`` variable. A sensitivity's derivatives (``d_M``,
+    ``elasticity_M``: a ``parameter`` dimension) also need their perturbed runs ok
+    (``status_perturbed``)."""
     if "status" not in ds:
         return da.notnull() & False
-    return (ds["status"] != 0).broadcast_like(da)
+    bad = (ds["status"] != 0).broadcast_like(da)
+    if "parameter" in da.dims and "status_perturbed" in ds:
+        bad = bad | (ds["status_perturbed"] != 0).broadcast_like(da)
+    return bad
 
 
 def _marked(ax) -> bool:
@@ -212,7 +215,9 @@ def _reduce(da: xr.DataArray, keep: tuple[str, ...], sel: Mapping | None) -> xr.
                 raise ValueError(f"sel[{k!r}] = {v!r} is not a value of the axis {k!r}"
                                  f"{did_you_mean(v, values)}; values: {', '.join(values)}")
             exact[k] = da[k].values[values.index(_value_text(v))]
-        da = da.sel(exact).sel(nearest, method="nearest")
+        da = da.sel(exact)
+        if nearest:  # nearest needs a monotonic index; a grid keeps the order it was given in
+            da = da.sortby(list(nearest)).sel(nearest, method="nearest")
     extra = [d for d in da.dims if d not in keep]
     for d in extra:
         if da.sizes[d] != 1:
@@ -253,21 +258,33 @@ def _positions(axis, values: np.ndarray) -> np.ndarray:
     return values.astype(float)
 
 
-def _cell_edges(axis, values: np.ndarray) -> np.ndarray:
+def _cell_edges(axis, values: np.ndarray, name: str = "") -> np.ndarray:
     """The ``n + 1`` cell edges of ``n`` ascending coordinate values on a heatmap axis.
 
     Inner edges are the midpoints between neighbouring values, outer edges mirror them. A lone
     value gets a cell of its own: +-5 % of its magnitude, or +-0.5 for 0 (matplotlib's
-    ``shading="nearest"`` gives it a cell of zero size, an empty map). Strings (``direction``,
+    ``shading="nearest"`` gives it a cell of zero size, an empty map). On an ``axis`` already
+    log-scaled the midpoints and mirrors are taken in log space (geometric means; a lone value
+    gets [v / 1.05, 1.05 v]), so that every cell is centred on its value and lies on the axis; a
+    value <= 0 there is a ``ValueError`` naming the axis ``name``. Strings (``direction``,
     ``parameter``) are placed by matplotlib's category units at 0, 1, ... on ``axis`` (which
     then labels the ticks with them) and get cells 1 wide.
     """
     pos = _positions(axis, values)
-    if values.dtype.kind not in "iuf":
-        half = 0.5
-    else:
-        half = 0.05 * abs(pos[0]) if pos.size == 1 and pos[0] != 0 else 0.5
+    if values.dtype.kind in "iuf" and axis.get_scale() == "log":
+        if not np.all(pos > 0):
+            raise ValueError(f"{name} has values <= 0 ({_value_text(pos.min())}), which a "
+                             "log-scaled axis cannot show; use a linear axis or select > 0")
+        if pos.size == 1:
+            return np.array([pos[0] / 1.05, pos[0] * 1.05])
+        return np.exp(_cell_edges_linear(np.log(pos)))
     if pos.size == 1:
+        half = 0.05 * abs(pos[0]) if values.dtype.kind in "iuf" and pos[0] != 0 else 0.5
         return np.array([pos[0] - half, pos[0] + half])
+    return _cell_edges_linear(pos)
+
+
+def _cell_edges_linear(pos: np.ndarray) -> np.ndarray:
+    """Edges of cells around two or more ascending positions: midpoints, mirrored outside."""
     mid = (pos[1:] + pos[:-1]) / 2
     return np.concatenate([[2 * pos[0] - mid[0]], mid, [2 * pos[-1] - mid[-1]]])

@@ -6,7 +6,8 @@
 else is a ``ValueError``) and return the axes. Axis labels carry the units from the dataset.
 Sweep points whose ``status`` is not ok (a blow-up, a step failure, not simulated) have no
 value (a blank cell, a gap in a line) and are marked with an ``x`` (legend entry ``"status not
-ok"``), so that a failed point neither vanishes nor looks like a metric that is undefined
+ok"``; a sensitivity's derivatives also where a perturbed run's ``status_perturbed`` is not
+ok), so that a failed point neither vanishes nor looks like a metric that is undefined
 there (NaN with status ok). Saving with ``path=`` never needs a display (the figure is drawn
 with the Agg canvas).
 """
@@ -64,15 +65,17 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
         Metric variable to draw.
     x, y : str, optional
         Axes (default: the first two swept dimensions). Each value gets a cell reaching
-        half-way to its neighbours (numbers in ascending order, strings in their order); an
-        axis with a single value gets one cell of +-5 % of that value (+-0.5 for 0). For a
+        half-way to its neighbours (numbers in ascending order, strings in their order; on an
+        axis of ``ax`` already log-scaled, half-way in log space); an axis with a single value
+        gets one cell of +-5 % of that value (+-0.5 for 0). For a
         table of points (dimension ``point``), the two swept names to use as coordinates;
         points are drawn as markers.
     sel : mapping, optional
         Values of further swept axes (the nearest value of a numeric axis, given as a finite
         number within the span of its values; the value itself of a string axis, e.g.
-        ``{"direction": "up"}``): neither x nor y (axes left out are chosen among the others);
-        not for a table of points. The title names the values drawn.
+        ``{"direction": "up"}``): neither x nor y (axes left out are chosen among the others).
+        For a table of points, only a dimension other than ``point`` (a sensitivity's
+        ``{"parameter": "g_K"}``): every point is drawn. The title names the values drawn.
     ax : matplotlib Axes, optional
     cmap : str or matplotlib.colors.Colormap, optional
         Matplotlib colormap, by name or object (default ``viridis``). A coded metric (``regime``: CF
@@ -99,10 +102,14 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
             if name is not None:
                 _check_axis(arg, name, names, "a swept name of this table of points",
                             "names")
-        if sel:
-            raise ValueError("sel does not apply to a table of points (dimension 'point'): "
-                             "every point is drawn")
+        for key in sel or {}:
+            if key in names:
+                raise ValueError(f"sel names {key!r}, a swept name of this table of points "
+                                 "(dimension 'point'): every point is drawn")
+        # a further dimension (a sensitivity's ``parameter``) is picked with sel
+        sel = _check_sel(sel, [str(d) for d in da.dims if d != "point"], {})
         x, y = _two_axes(x, y, names, "swept names of the table", metric, [])
+        da, bad = _reduce(da, ("point",), sel), _reduce(bad, ("point",), sel)
     else:
         dims = [str(d) for d in da.dims]
         for arg, name in (("x", x), ("y", y)):
@@ -120,8 +127,8 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
     else:
         numeric = [n for n in (x, y) if da[n].dtype.kind in "iuf"]
         da, bad = da.sortby(numeric), bad.sortby(numeric)
-        mappable = ax.pcolormesh(_cell_edges(ax.xaxis, da[x].values),
-                                 _cell_edges(ax.yaxis, da[y].values), da.values,
+        mappable = ax.pcolormesh(_cell_edges(ax.xaxis, da[x].values, x),
+                                 _cell_edges(ax.yaxis, da[y].values, y), da.values,
                                  shading="flat", **kwargs)
         iy, ix = np.nonzero(bad.values)
         _mark_not_ok(ax, _positions(ax.xaxis, da[x].values)[ix],
@@ -196,6 +203,8 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
     keep = (x,) if hue is None else (x, hue)
     bad = _reduce(_not_ok(ds, da), keep, sel)
     da = _reduce(da, keep, sel)
+    if da[x].dtype.kind in "iuf":  # a line joins neighbours on x, whatever the grid's order
+        da, bad = da.sortby(x), bad.sortby(x)
     ax = _new_axes(ax)
     kwargs.setdefault("marker", "o")
     # a point whose status is not ok has no value: an x at the foot of the axes, at its x, in
