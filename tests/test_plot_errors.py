@@ -124,7 +124,8 @@ def test_a_table_of_points(table):
         plot.heatmap(table, "insulin_rate", x="Mg")
     with pytest.raises(ValueError, match=r"x and y are the same axis \('Mg_o'\)"):
         plot.heatmap(table, "insulin_rate", x="Mg_o", y="Mg_o")
-    with pytest.raises(ValueError, match=r"sel does not apply to a table of points"):
+    with pytest.raises(ValueError, match=r"^sel names 'Mg_o', a swept name of this table of "
+                                         r"points \(dimension 'point'\): every point is drawn$"):
         plot.heatmap(table, "insulin_rate", sel={"Mg_o": 0.5})
     ax = plot.heatmap(table, "insulin_rate", x="Mg_o")  # y: the other name, not Mg_o again
     assert ax.get_xlabel() == "Mg_o (mM)" and ax.get_ylabel() == "K_o (mM)"
