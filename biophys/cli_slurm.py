@@ -190,8 +190,12 @@ def write_scripts(args: argparse.Namespace) -> dict[str, Path]:
     logs.mkdir(parents=True, exist_ok=True)
     py = shlex.quote(args.python or sys.executable)
     run = f"{py} -m biophys.cli"
+    # each task's threads (or local Dask workers) are its CPUs; a [dask] scheduler address
+    # sizes no local cluster, and sweep refuses a worker count given with one
+    workers = ("" if kw.get("backend") == "dask" and "address" in kw
+               else ' --n-workers "$NUMBA_NUM_THREADS"')
     common = (f"{shlex.quote(str(config))} --checkpoint {shlex.quote(str(checkpoint))} "
-              f"--chunk-size {chunk} --n-workers \"$NUMBA_NUM_THREADS\" --no-progress")
+              f"--chunk-size {chunk}{workers} --no-progress")
     methods = [dry.attrs["method"]]
     if "retry" in kw and kw["retry"].get("method"):
         methods.append(kw["retry"]["method"])

@@ -271,3 +271,28 @@ def test_concurrent_compilation_into_one_cache(tmp_path):
                    metrics=["mean_V"], progress=False)
     line = [x for x in r.stdout.splitlines() if x.startswith("RESULT")]
     assert line == ["RESULT " + own.mean_V.values.tobytes().hex()]
+
+
+@pytest.mark.parametrize("dask", ['address = "tcp://127.0.0.1:8786"', "n_workers = 3", None])
+def test_scripts_pass_a_worker_count_only_where_sweep_takes_one(tmp_path, monkeypatch, dask):
+    """Every task got ``--n-workers "$NUMBA_NUM_THREADS"``, which sweep refuses beside a
+    [dask] scheduler address: each array task and the assembling job stopped at once."""
+    import shlex
+
+    from biophys.cli import build_parser
+    from biophys.cli_sweep import _check_cluster_options, load_config
+
+    monkeypatch.chdir(tmp_path)
+    head, tail = CONFIG.split("[grid]")
+    backend = 'backend = "dask"\n' if dask else ""
+    table = f"[dask]\n{dask}\n" if dask else ""
+    (tmp_path / "d.toml").write_text(head + backend + table + "[grid]" + tail)
+    assert main(["slurm", "d.toml", "--tasks", "2", "--dir", "s"]) == 0
+    for script in ("array.sbatch", "assemble.sbatch"):
+        line = [x for x in (tmp_path / "s" / script).read_text().splitlines()
+                if " -m biophys.cli sweep " in x][0]
+        argv = shlex.split(line.split(" -m biophys.cli ", 1)[1].replace('"$NUMBA_NUM_THREADS"',
+                                                                          "2"))
+        args = build_parser().parse_args(argv)
+        assert (args.n_workers is None) == (dask is not None and "address" in dask), line
+        _check_cluster_options(args, load_config(args.config))  # what each job checks first
