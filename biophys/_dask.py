@@ -125,7 +125,8 @@ def _accepts_n_workers(client) -> bool:
 
 def check_cluster_options(backend: str, client, address, n_workers) -> None:
     """Refuse a cluster option that would be ignored: ``client``/``address`` without the dask
-    backend, and more than one way of choosing the cluster."""
+    backend, more than one way of choosing the cluster, and a ``client`` that is not a
+    ``distributed.Client``."""
     given = [name for name, v in (("client", client), ("address", address)) if v is not None]
     if given and backend != "dask":
         raise ValueError(
@@ -139,6 +140,12 @@ def check_cluster_options(backend: str, client, address, n_workers) -> None:
             f"{', '.join(given)} given together: the dask backend uses client=, or else "
             "address= (a running scheduler), or else a local cluster of n_workers processes "
             "started for the call; give one of them")
+    if client is not None:
+        from distributed import Client
+
+        if not isinstance(client, Client):  # else an AttributeError after compiling
+            raise ValueError(f"client = {client!r} must be a dask.distributed.Client (or give "
+                             "address='tcp://host:port' of a running scheduler)")
 
 
 #: LocalCluster options for a cluster without a dashboard: ``dashboard_address=None`` alone

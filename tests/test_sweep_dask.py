@@ -257,6 +257,9 @@ def test_warm_loads_the_retry_integrator_too(monkeypatch):
      r"client, address given together"),
     ({"backend": "dask", "address": "tcp://127.0.0.1:1", "n_workers": 3},
      r"address, n_workers given together"),
+    # not a Client: an AttributeError once the kernel had compiled
+    ({"backend": "dask", "client": "tcp://127.0.0.1:1"},
+     r"client = 'tcp://127.0.0.1:1' must be a dask.distributed.Client \(or give address="),
 ])
 def test_cluster_options_that_would_be_ignored_are_refused(kw, match):
     """An address or client without the dask backend ran the sweep here, silently, and the
