@@ -14,7 +14,9 @@ thread count), and reports
 * ``elasticity_<metric>``: ``d_<metric> / M(p)``, the relative change of the readout per
   relative change of the parameter (dimensionless; NaN where ``M(p) = 0``);
   for a negative parameter (a reversal potential, say) ``ln p`` reads ``ln |p|``: the runs
-  are still at ``p e^+-h``;
+  are still at ``p e^+-h``; a temperature (unit ``C``, an interval scale) is perturbed on the
+  absolute scale, ``T_K e^+-h`` with ``T_K = T + 273.15``, and ``ln p`` reads ``ln T_K``
+  (coordinate ``perturbed``);
 * ``regime_changed``: True where the activity pattern (metric ``regime``) differs between the
   three runs. There the readout jumps (a bifurcation lies within ``p e^+-h``) and the
   difference quotient measures the jump, not a derivative.
@@ -97,7 +99,8 @@ def sensitivity(
     ----------
     model : str or Model
     parameters : str or sequence of str
-        Model parameters to perturb (by the factors ``exp(+- rel_step)``). A parameter that
+        Model parameters to perturb (by the factors ``exp(+- rel_step)``; a temperature in C
+        on the kelvin scale, see the module docstring). A parameter that
         a :class:`biophys.Solution` given as ``conditions`` sets must be a swept axis (it is
         then perturbed through the Solution's substitution rule).
     grid, points : optional
@@ -163,7 +166,7 @@ def sensitivity(
         else:
             value = fixed.pop(q, given.pop(q, m.parameter(q).value))
             base[q] = np.full(n, m.parameter(q).validate(value))
-        zero = np.flatnonzero(base[q] == 0.0)
+        zero = np.flatnonzero(base[q] + _offset(m, q) == 0.0)
         if zero.size:
             unit = m.parameter(q).unit
             raise ValueError(
@@ -177,8 +180,9 @@ def sensitivity(
     down, up = math.exp(-h), math.exp(h)
     for i, q in enumerate(names):
         col = np.tile(base[q], 1 + 2 * len(names))
-        col[(1 + 2 * i) * n:(2 + 2 * i) * n] = base[q] * down
-        col[(2 + 2 * i) * n:(3 + 2 * i) * n] = base[q] * up
+        off = _offset(m, q)  # perturbed on an absolute scale (temperatures in K)
+        col[(1 + 2 * i) * n:(2 + 2 * i) * n] = (base[q] + off) * down - off
+        col[(2 + 2 * i) * n:(3 + 2 * i) * n] = (base[q] + off) * up - off
         table[q] = col
         m.parameter(q).check_array(col[n:], f"with rel_step = {h:g}, the perturbed value "
                                    "(x exp(+- rel_step)) of")
@@ -187,6 +191,17 @@ def sensitivity(
     ds = _assemble(res, names, design, h)
     _record_base(ds, m, names, cols, base)
     return ds
+
+
+#: Kelvin at 0 degrees C: a temperature in C is perturbed as ``(T + 273.15) e^+-h - 273.15``.
+_ZERO_CELSIUS_K = 273.15
+
+
+def _offset(m: Model, name: str) -> float:
+    """What to add to parameter ``name`` for an absolute (ratio) scale: 273.15 for a
+    temperature in degrees C (a relative step in C has no physical meaning and none at 0 C),
+    else 0."""
+    return _ZERO_CELSIUS_K if m.parameter(name).unit == "C" else 0.0
 
 
 def _record_base(ds, m: Model, names, cols, base) -> None:
@@ -199,6 +214,9 @@ def _record_base(ds, m: Model, names, cols, base) -> None:
                       "its axis); unit in parameter_unit"})
     ds.coords["parameter_unit"] = ("parameter", np.array([m.parameter(q).unit for q in names],
                                                          dtype=object))
+    ds.coords["perturbed"] = ("parameter", np.array(
+        [f"ln({q} + {_offset(m, q):g} K)" if _offset(m, q) else f"ln({q})" for q in names],
+        dtype=object), {"long_name": "the logarithm the central difference is taken in"})
     kept = {q: float(base[q][0]) for q, f in zip(names, fixed, strict=True) if f}
     cond = json.loads(ds.attrs.get("conditions", "{}"))
     changed = json.loads(ds.attrs.get("changed_parameters", "{}"))

@@ -57,6 +57,23 @@ def test_equals_plain_sweeps_at_the_perturbed_values():
     assert ds["d_mean_V"].attrs["units"] == "mV" and ds["elasticity_mean_V"].attrs["units"] == "1"
 
 
+@pytest.mark.filterwarnings("ignore:temperature = .* is outside the physiological range")
+@pytest.mark.parametrize("celsius", [6.3, 0.0])
+def test_a_temperature_is_perturbed_in_kelvin(celsius):
+    """A relative step in degrees C has no physical meaning (and none at 0 C, which was
+    refused): the runs are at (T + 273.15) e^+-h - 273.15, ln p reads ln T_K."""
+    grid = {"I_app": [0.0, 10.0]}
+    kw = dict(t_end=30.0, warmup=10.0, metrics=["mean_V"], progress=False)
+    ds = sensitivity("hh1952", "temperature", grid=grid, params={"temperature": celsius}, **kw)
+    t_k = celsius + 273.15
+    lo = bp.sweep("hh1952", grid=grid, params={"temperature": t_k * DOWN - 273.15}, **kw)
+    hi = bp.sweep("hh1952", grid=grid, params={"temperature": t_k * UP - 273.15}, **kw)
+    np.testing.assert_array_equal(ds["d_mean_V"].sel(parameter="temperature").values,
+                                  (hi["mean_V"].values - lo["mean_V"].values) / _q())
+    assert list(ds["perturbed"].values) == ["ln(temperature + 273.15 K)"]
+    assert ds["base_value"].values[0] == celsius
+
+
 def test_readout_proportional_to_a_parameter():
     """zg_cell's aldosterone output is proportional to aldo_max and does not feed back on V:
     M = c p = c e^(ln p), so the central difference in ln p gives the elasticity
