@@ -68,6 +68,12 @@ Continuous spikers and cells with only one burst have no complete silent phase: 
 same definition as :func:`biophys.analysis.bursts` on a trace (``tests/test_metrics_silent.py``,
 ``tests/test_plateau_silences.py`` and ``tests/test_burst_definitions.py`` check they agree).
 
+Sums over time with a fixed step are over the step's samples; with ``adaptive`` and
+``rosenbrock`` they are integrals over the solver's dense output (a state's cubic Hermite
+interpolant, an output by Simpson's rule; the time below threshold split at each crossing),
+fourth order like the solution (``tests/test_adaptive.py``); their minima and maxima are
+taken at the accepted steps' ends, so a peak between two steps reads a little low.
+
 The integrator's work (``steps``, ``rejected_steps``): the steps it accepted and rejected over
 the whole run, warm-up included. With a fixed step ``steps`` is ``t_end / dt`` (or the steps
 up to the freeze with ``stop_at_rest``) and nothing is rejected; with ``adaptive`` or

@@ -13,8 +13,12 @@ and hands its lane to the last running cell (:func:`retire_lanes`), so the loops
 cover only running cells: the cells of a block can need a hundred times different numbers of
 steps (a silent and a firing cell), and masked lanes cost about half a running one
 (``zg_cell`` with ``rosenbrock``, 64 lanes of a K_o range). Spike times are located on the
-cubic Hermite interpolant of the accepted step; observables accumulate trapezoidal time
-integrals over accepted steps.
+cubic Hermite interpolant of the accepted step; observables accumulate time integrals over
+accepted steps, of fourth order like the solution: a state's Hermite interpolant integrated
+exactly, an algebraic output by Simpson's rule at the interpolated midpoint state (one more
+output evaluation per step), the silent-phase sums over the part of a step below threshold
+(split at a crossing). Minima and maxima are taken at the steps' ends (and an output's
+midpoint), not of the interpolant.
 
 Compile cost. The attempt of the explicit method, its stage helper and the event and record
 helpers are inlined into the step loop at Numba IR level (``inline="always"``): compiled as
@@ -244,7 +248,8 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
     # retired).
     # stim_t holds the ends of the piecewise-constant segments (stimulus jumps, the end of the
     # warm-up, t_end), stim_v the stimulus on each segment; no step crosses a segment end.
-    # Observables accumulate time integrals (trapezoid) over accepted steps after warm-up.
+    # Observables accumulate time integrals (fourth order: _accept_events) over accepted steps
+    # after warm-up.
     wide_vectors()
     t0 = fpar[F_T0]
     t_end = fpar[F_TEND]
@@ -415,6 +420,20 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
 #: Helpers of the error-controlled integrators, rendered once per variant.
 HELPERS_TEMPLATE = """\
 @jit(inline="always")
+def _silent_part{SUFFIX}(v0, v1, f0, f1, h, a, b, g, burst):
+    # add V's Hermite interpolant over the fractions [a, b] of a step (below threshold there)
+    # to cell g's pending silent-phase sums: Simpson's rule, exact for the cubic
+    if b > a:
+        va = hermite(v0, v1, f0, f1, h, a)
+        vb = hermite(v0, v1, f0, f1, h, b)
+        vm = hermite(v0, v1, f0, f1, h, 0.5 * (a + b))
+        w = (b - a) * h
+        burst[B_PEND_SUM, g] += w / 6.0 * (va + 4.0 * vm + vb)
+        burst[B_PEND_N, g] += w
+        burst[B_PEND_MIN, g] = min(burst[B_PEND_MIN, g], va, vb)
+
+
+@jit(inline="always")
 def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, cell, nb, clamp, rec_idx, rec_t, rec, jrec):
     # samples at t <= t0 (the initial state); lane c holds cell c0 + cell[c]
     n_rec = rec_idx.shape[0]
@@ -447,10 +466,15 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
         t = tc[c]
         v0 = Yb[0, c]
         v1 = Yt[0, c]
+        f0 = 0.0 if clamp else K[0, c]  # slopes of V (a clamped V is constant in a segment)
+        f1 = 0.0 if clamp else K[6 * NS, c]
+        g = c0 + cell[c]
         if v0 < v_thr and v1 >= v_thr:
-            th = hermite_crossing(v0, v1, K[0, c], K[6 * NS, c], h, v_thr)
+            th = hermite_crossing(v0, v1, f0, f1, h, v_thr)
             ts = t + th * h
-            record_spike(c0 + cell[c], ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
+            if silent and t >= t_warm:  # the step's time below threshold, before the spike
+                _silent_part{SUFFIX}(v0, v1, f0, f1, h, 0.0, th, g, burst)
+            record_spike(g, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
         while jrec[c] < n_rec_t and rec_t[jrec[c]] <= t + h:
             th = (rec_t[jrec[c]] - t) / h
             for i in range(NS):
@@ -467,21 +491,42 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
                 rec[r, c0 + cell[c], jrec[c]] = Ys[ix, c] if ix < NS else AUXS[ix - NS, c]
             jrec[c] += 1
         if n_obs > 0 and t >= t_warm:
+            # time integrals of the step, fourth order like the solution: a state's cubic
+            # Hermite interpolant integrated exactly; an output by Simpson's rule, at the
+            # interpolated midpoint state. Extremes: at the step's ends (and an output's
+            # midpoint), not of the interpolant.
+            mid = False
+            for o in range(n_obs):
+                mid = mid or obs_idx[o] >= NS
+            if mid:
+                for i in range(NS):
+                    Ys[i, c] = hermite(Yb[i, c], Yt[i, c], K[i, c], K[6 * NS + i, c], h, 0.5)
+                if clamp:
+                    Ys[0, c] = sc[c]
+                {AUX}(Ys, Pb, c, t + 0.5 * h, 0.0 if clamp else sc[c], AUXS)
             for o in range(n_obs):
                 ix = obs_idx[o]
-                x0 = Yb[ix, c] if ix < NS else AUX0[ix - NS, c]
-                x1 = Yt[ix, c] if ix < NS else AUX1[ix - NS, c]
-                g = c0 + cell[c]
-                obs[o, 0, g] += 0.5 * h * (x0 + x1)
-                obs[o, 1, g] = min(obs[o, 1, g], x0, x1)
-                obs[o, 2, g] = max(obs[o, 2, g], x0, x1)
-        if silent and t >= t_warm and v0 < v_thr and v1 < v_thr:
-            # silent-phase potential and plateau test: trapezoid over steps entirely below
-            # threshold
-            g = c0 + cell[c]
-            burst[B_PEND_SUM, g] += 0.5 * h * (v0 + v1)
-            burst[B_PEND_N, g] += h
-            burst[B_PEND_MIN, g] = min(burst[B_PEND_MIN, g], v0, v1)
+                if ix < NS:
+                    x0 = Yb[ix, c]
+                    x1 = Yt[ix, c]
+                    xm = x0
+                    slope = 0.0 if (clamp and ix == 0) else K[ix, c] - K[6 * NS + ix, c]
+                    obs[o, 0, g] += 0.5 * h * (x0 + x1) + h * h / 12.0 * slope
+                else:
+                    x0 = AUX0[ix - NS, c]
+                    x1 = AUX1[ix - NS, c]
+                    xm = AUXS[ix - NS, c]
+                    obs[o, 0, g] += h / 6.0 * (x0 + 4.0 * xm + x1)
+                obs[o, 1, g] = min(obs[o, 1, g], x0, x1, xm)
+                obs[o, 2, g] = max(obs[o, 2, g], x0, x1, xm)
+        if silent and t >= t_warm:
+            # silent-phase potential and plateau test: the time below threshold (a step's
+            # part before an upward crossing was added above)
+            if v0 < v_thr and v1 < v_thr:
+                _silent_part{SUFFIX}(v0, v1, f0, f1, h, 0.0, 1.0, g, burst)
+            elif v0 >= v_thr and v1 < v_thr:
+                th = 0.0 if v0 == v_thr else hermite_crossing(-v0, -v1, -f0, -f1, h, -v_thr)
+                _silent_part{SUFFIX}(v0, v1, f0, f1, h, th, 1.0, g, burst)
 """
 
 

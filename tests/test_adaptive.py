@@ -225,3 +225,37 @@ def test_simulate_and_sweep_take_tolerances():
         bp.sweep("hh1952", grid={"I_app": [1.0]}, t_end=1.0, atol=1e-8, progress=False)
     with pytest.raises(ValueError, match=r"atol = \[1e-08, 1e-08\].*one value per state \(4\)"):
         bp.simulate("hh1952", t_end=1.0, method="adaptive", atol=[1e-8, 1e-8])
+
+
+def _pulse_train_online(method, rtol=None, dt=0.01):
+    """hh1952 paced by 1 ms pulses every 100 ms: online mean V and I_Na, silent-phase V."""
+    from biophys.metrics import burst_statistics
+    from biophys.models import get_model
+
+    m = get_model("hh1952")
+    times = [t for b in np.arange(0.0, 1000.0, 100.0) for t in (b, b + 1.0)]
+    stim = bp.Steps(times, [20.0, 0.0] * (len(times) // 2))
+    kw = {} if rtol is None else {"rtol": rtol, "atol": rtol * 1e-2}
+    raw = _engine.run(m, m.default_parameters()[:, None], m.default_states()[:, None],
+                      t_end=1000.0, dt=dt, warmup=150.0, stimulus=stim, observe=["V", "I_Na"],
+                      method=method, spike_capacity=100, silent_phase=True, **kw)
+    assert raw.status[0] == 0
+    on = burst_statistics(raw.burst, 1000.0, m.burst_gap)
+    return np.array([*(raw.obs[:, 0, 0] / raw.n_obs_samples), on["silent_phase_V"][0]])
+
+
+@pytest.mark.parametrize("method", ["adaptive", "rosenbrock"])
+def test_online_time_averages_converge_with_the_tolerance(method):
+    """The error-controlled methods summed each accepted step by the trapezoid rule (second
+    order, on the solver's long steps) and left out the part below threshold of a step that
+    crossed it: at rtol 1e-6 mean V was 8.6e-3 mV and the silent-phase V 1.6e-2 mV off, and
+    tightening rtol 10^4-fold gained only ~40x. Now fourth order (a state's Hermite
+    interpolant integrated exactly, an output by Simpson's rule, the crossing steps split at
+    the crossing): within 1e-5 of the rtol 1e-10 run, and of rl2 at dt = 0.5 us for the means
+    (the fixed-step silent phase sums whole samples below threshold: O(dt), 1.2e-4 mV here)."""
+    coarse = _pulse_train_online(method, 1e-6)
+    tight = _pulse_train_online(method, 1e-10)
+    np.testing.assert_allclose(coarse, tight, rtol=0, atol=1e-5)
+    fine = _pulse_train_online("rl2", dt=0.0005)
+    np.testing.assert_allclose(tight[:2], fine[:2], rtol=0, atol=1e-5)
+    assert tight[2] == pytest.approx(fine[2], abs=2e-4)
