@@ -462,6 +462,12 @@ def burst_metrics(ds: xr.Dataset, *, t_start: float = 0.0,
         (``time[0] <= t_start < time[-1]``; a ``ValueError`` otherwise).
     model : str or Model, optional
         Default: the model named in ``ds.attrs["model"]``.
+
+    Notes
+    -----
+    The window ends at the last recorded sample. When the record grid stops short of the
+    run's ``t_end`` (a ``record_every`` that does not divide it) a ``UserWarning`` says so:
+    the spikes after the last sample are left out, unlike in a sweep's metrics of the run.
     """
     from .models import get_model
 
@@ -475,6 +481,14 @@ def burst_metrics(ds: xr.Dataset, *, t_start: float = 0.0,
     if "V" not in ds:
         raise ValueError("burst_metrics needs V in the recorded variables (record=['V', ...])")
     t = ds["time"].values
+    run_end = ds.attrs.get("t_end")
+    if isinstance(run_end, (int, float)) and run_end > t[-1] * (1 + 1e-12):
+        from ._warn import warn_user
+
+        warn_user(f"burst_metrics: the trace ends at {t[-1]:g} ms, before the run's t_end = "
+                  f"{run_end:g} ms (its record grid does not reach it): the window ends at the "
+                  "last sample and spikes after it are left out; record with a record_every "
+                  "that divides t_end to analyse the whole run")
     return bursts(t, ds["V"].values, m.spike_threshold, m.burst_gap, t_start=t_start,
                   t_end=float(t[-1]), spike_times=ds["spike_times"].values,
                   plateau_V=m.plateau_V)

@@ -12,6 +12,7 @@ import inspect
 import re
 import sys
 import typing
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -123,6 +124,23 @@ def test_burst_metrics_refuses_a_t_start_before_the_trace():
     assert burst_metrics(ds, t_start=0.0).spike_rate == pytest.approx(80.0)
     with pytest.raises(ValueError, match=r"^t_start = -50\.0 ms must be in \[0, 50\] ms"):
         burst_metrics(ds, t_start=-50.0)
+
+
+def test_burst_metrics_says_when_the_trace_stops_before_the_run():
+    """A record grid short of t_end (record_every 4 ms, t_end 1001 ms) ended the window at the
+    last sample without a word: a spike at 1000.3 ms vanished (9 spikes in the sweep's
+    metrics of the run, 8 here)."""
+    times = [t for b in range(99, 1100, 100) for t in (b, b + 1)]
+    stim = bp.Steps(times, [20.0, 0.0] * (len(times) // 2))
+    ds = bp.simulate("hh1952", t_end=1001.0, stimulus=stim, record=["V"], record_every=4.0)
+    assert ds["time"].values[-1] == 1000.0 and ds["spike_times"].values[-1] > 1000.0
+    with pytest.warns(UserWarning, match=r"trace ends at 1000 ms, before the run's t_end = "
+                                         r"1001 ms .* spikes after it are left out"):
+        burst_metrics(ds, t_start=150.0)
+    whole = bp.simulate("hh1952", t_end=1000.0, stimulus=stim, record=["V"], record_every=4.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a grid that reaches t_end: no warning
+        burst_metrics(whole, t_start=150.0)
 
 
 # --- 3. and 4. dry_run and callback of sweep --------------------------------------------------
