@@ -80,7 +80,7 @@ def test_trace_analysis_agrees(swept, traces):
         if math.isnan(online):
             assert math.isnan(b.silent_V_mean)
         else:
-            assert b.silent_V_mean == pytest.approx(online, abs=0.05)
+            assert b.silent_V_mean == pytest.approx(online, rel=1e-10)  # agree to ~4e-13
 
 
 def test_bursts_rule_on_flat_traces():

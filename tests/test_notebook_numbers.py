@@ -8,7 +8,7 @@ it is quoted with. The expected values are the notebooks' words, not numbers com
 tests. Numbers the notebooks quote that other tests already pin to that precision are not
 repeated here (notebook 01: the GHK current's exact limit at 0 mV,
 tests/kernels/test_ghk_gating.py; notebook 02: the 300 s settling time, tests/test_sweep.py;
-notebook 04: the pump's Mg.ATP Kd of 0.6 mM, tests/kernels/test_nak_pump.py). The two
+notebook 04: the pump's Mg.ATP Kd of 0.6 mM, tests/kernels/test_nak_pump.py). The
 notebook-02 tests that need 480 s beta_cell runs are marked slow.
 """
 
@@ -140,6 +140,24 @@ def test_02_charge_drift_with_rl2_is_about_1e_7_mV(beta_block):
     assert beta_block.attrs["method"] == "rl2"
     assert beta_block.attrs["charge_drift_points"] == 0
     assert round(math.log10(float(np.median(drift)))) == -7
+
+
+@pytest.mark.slow  # the 50-point full-mode map with staggered: about 85 s
+@pytest.mark.filterwarnings("ignore:audit. 50 of 50 points drift beyond the charge tolerance")
+def test_02_charge_drift_with_staggered():
+    """Cell 4: 'with `staggered` it builds up over these 480 s runs to between 0.03 and about
+    120 mV, typically 40 mV (the median), and every point is flagged'."""
+    bath = bp.Solution(K_o=5.4, Na_o=140.0, Ca_o=2.6, Mg_o=1.0, substitution="equimolar_Na")
+    ds = bp.sweep("beta_cell", grid={"K_o": np.linspace(3.0, 12.0, 10),
+                                     "Mg_o": [0.25, 0.5, 1.0, 2.0, 4.0]},
+                  t_end=BETA_T_END, warmup=BETA_WARMUP, params={"glucose": 11.1},
+                  conditions=bath, progress=False, audit=True, method="staggered",
+                  metrics=["mean_V"])
+    drift = np.abs(ds.charge_drift.values)
+    assert ds.attrs["charge_drift_points"] == drift.size == 50
+    assert round(float(drift.min()), 2) == 0.03
+    assert round(float(drift.max()), -1) == 120.0
+    assert round(float(np.median(drift)), -1) == 40.0
 
 
 def test_02_iom_default_glucose_is_15_mM():

@@ -462,7 +462,7 @@ MODEL = Model(
         " at 1.87 uM), a delayed-rectifier K+ current (non-inactivating, half-activated at +4 mV;"
         " the gating of Mainen's neuronal kv.mod, 23 C, Q10 2.3, since no zona glomerulosa Kv "
         "gating could be retrieved: human ZG/ZF cells express the transient Kv1.4, whose gating "
-        "is not modelled; density fitted here), the shared Na+/K+-ATPase (Cha et al. 2011 cycle, "
+        "is not modelled; density fitted here; its gate sees the same surface-charge shift), the shared Na+/K+-ATPase (Cha et al. 2011 cycle, "
         "Mg.ATP speciation) with two changes fitted to rat ZG cells (Yingst et al. 2001): both K+"
         " dissociation constants scaled by 0.35, so that K_o 4 -> 10 mM activates it x1.31 "
         "without Ca2+ entry (about x1.3 measured; Cha et al.'s constants give x2.7), and a "
