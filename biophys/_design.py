@@ -159,7 +159,7 @@ def make_design(model: Model, grid, points, solution=None) -> Design:
             _check_distinct(name, cols[-1], _unit(model, name))
         kind = "grid"
     else:
-        table = _table(points)
+        table = _table(points, _valid_names(model, solution))
         if not table:
             raise ValueError("points must name at least one column")
         names, cols = [], []
@@ -180,17 +180,77 @@ def make_design(model: Model, grid, points, solution=None) -> Design:
     return Design(kind, tuple(names), tuple(cols))
 
 
-def _table(points) -> dict[str, object]:
+def _table(points, valid: list[str]) -> dict[str, object]:
+    """The columns of a table of ``points``, ``{name: values}``; ``valid``: the swept names.
+
+    A DataFrame's named index (each named level of a MultiIndex) and a Dataset's coordinates
+    are columns too, placed first, when named with a swept name; otherwise they are row
+    labels, skipped if they do not hold floats (integers such as the positions 0..n-1 of
+    ``DataFrame.to_xarray()``'s ``index``, or strings), an error if they do (a misspelt swept
+    name). An unnamed DataFrame index is never a column.
+    """
     if hasattr(points, "data_vars"):  # xarray.Dataset
-        return {str(k): v.values for k, v in points.data_vars.items()}
+        return _dataset_columns(points, valid)
     if hasattr(points, "columns") and hasattr(points, "__getitem__"):  # pandas.DataFrame
-        return {str(c): np.asarray(points[c]) for c in points.columns}
+        cols = {str(c): np.asarray(points[c]) for c in points.columns}
+        index = {}
+        for level, name in enumerate(getattr(points.index, "names", ())):
+            if name is not None and _is_column(str(name), np.asarray(
+                    points.index.get_level_values(level)), valid, "the DataFrame's index"):
+                if str(name) in cols:
+                    raise ValueError(f"points: {str(name)!r} is both a column and the name of "
+                                     "the DataFrame's index; give it once")
+                index[str(name)] = np.asarray(points.index.get_level_values(level))
+        return {**index, **cols}
     if isinstance(points, np.ndarray) and points.dtype.names:
         return {n: points[n] for n in points.dtype.names}
     if isinstance(points, Mapping):
         return dict(points)
     raise ValueError("points must be a mapping {name: values}, a pandas DataFrame, an "
                      "xarray Dataset or a structured array")
+
+
+def _is_column(name: str, values: np.ndarray, valid: list[str], what: str) -> bool:
+    """Whether ``name`` (``what``: a DataFrame's named index, a Dataset coordinate) is a
+    column of the table: yes if it is a swept name, no if it is a row label (values not
+    floats: integers or strings); a ``ValueError`` otherwise (floats under another name)."""
+    if name in valid:
+        return True
+    if values.dtype.kind not in "fc":
+        return False
+    raise ValueError(f"points: {what} {name!r} is not a swept name{did_you_mean(name, valid)} "
+                     f"(valid names: {', '.join(valid)}) and holds floats, not row labels "
+                     "(integers or strings): a table's named index and its coordinates are "
+                     "columns of the table when named with a swept name; drop it, or rename "
+                     "it to the swept name it holds")
+
+
+def _dataset_columns(ds, valid: list[str]) -> dict[str, object]:
+    """The columns of an ``xarray.Dataset`` table: its coordinates (a dimension coordinate
+    over a MultiIndex, whose levels are coordinates themselves, and row labels skipped; see
+    :func:`_is_column`), then its data variables, all 1-D on one dimension."""
+    found = {**ds.coords, **ds.data_vars}
+    for name, v in found.items():
+        if v.ndim != 1:
+            raise ValueError(f"points: {str(name)!r} of the xarray Dataset has dims "
+                             f"{tuple(map(str, v.dims))}; a Dataset table is 1-D: every data "
+                             "variable and coordinate lies on its one dimension, the points "
+                             "(drop others with ds.drop_vars, e.g. a scalar coordinate left "
+                             "by sel)")
+    dims = sorted({str(v.dims[0]) for v in found.values()})
+    if len(dims) > 1:
+        raise ValueError(f"points: the xarray Dataset's variables lie on the dimensions "
+                         f"{', '.join(map(repr, dims))}; a table of points lies on one "
+                         "dimension (one value of each name per point): give independent "
+                         "axes as grid=, or stack them into one dimension")
+    out = {}
+    for name, v in found.items():
+        if name in ds.coords and (
+                (name == v.dims[0] and getattr(ds.indexes.get(name), "nlevels", 1) > 1)
+                or not _is_column(str(name), np.asarray(v.values), valid, "coordinate")):
+            continue
+        out[str(name)] = v.values
+    return out
 
 
 def _replace(solution, changes: dict[str, float]):
@@ -325,13 +385,23 @@ class Mapper:
 
 
 def resolve_traces(design: Design, traces, model: Model | None = None) -> list[int]:
-    """Flat point indices for ``traces`` (ints, or mappings {name: value}); ``model`` gives
-    the swept names' units for messages."""
+    """Flat point indices for ``traces`` (point indices, as ints or a 1-D integer array, or
+    mappings {name: value}); ``model`` gives the swept names' units for messages.
+
+    A value picks the point holding exactly that value, else the nearest one within a relative
+    1e-9 (on a table: on every name, the row nearest in the largest relative difference).
+    """
     if traces is None:
         return []
     units = {n: _unit(model, n) for n in design.names}
     if isinstance(traces, (int, np.integer, Mapping)):
         traces = [traces]
+    elif hasattr(traces, "dtype") and hasattr(traces, "__array__"):  # an array of indices
+        a = np.asarray(traces)
+        if a.ndim > 1 or (a.size and a.dtype.kind not in "iu"):
+            raise ValueError(f"traces as an array must be 1-D point indices (integers), got "
+                             f"dtype {a.dtype} and shape {a.shape}")
+        traces = [int(i) for i in a.reshape(-1)]
     if not isinstance(traces, Sequence):
         raise ValueError("traces must be a list of point indices or of {name: value} mappings")
     out = []
@@ -345,28 +415,43 @@ def resolve_traces(design: Design, traces, model: Model | None = None) -> list[i
         if not isinstance(t, Mapping) or set(t) != set(design.names):
             raise ValueError(f"a trace is a point index or a mapping giving every swept name "
                              f"({', '.join(design.names)}), got {t!r}")
+        at = {name: checked_number(t[name], f"trace {name}", units[name])
+              for name in design.names}
         if design.kind == "grid":
             idx = []
             for name, axis in zip(design.names, design.axes, strict=True):
-                at = checked_number(t[name], f"trace {name}", units[name])
-                hit = np.flatnonzero(np.isclose(axis, at, rtol=1e-9, atol=0.0))
-                if hit.size == 0:
+                hit = _nearest(_distance([axis], [at[name]]))
+                if hit is None:
                     raise ValueError(f"trace {name} = {t[name]!r} is not on the grid axis "
                                      f"({', '.join(f'{v:g}' for v in axis)} "
                                      f"{unit_text(units[name])})")
-                idx.append(int(hit[0]))
+                idx.append(hit)
             out.append(int(np.ravel_multi_index(tuple(idx), design.shape)))
         else:
-            ok = np.ones(n, dtype=bool)
-            for name, col in zip(design.names, design.axes, strict=True):
-                at = checked_number(t[name], f"trace {name}", units[name])
-                ok &= np.isclose(col, at, rtol=1e-9, atol=0.0)
-            hit = np.flatnonzero(ok)
-            if hit.size == 0:
+            hit = _nearest(_distance(design.axes, [at[name] for name in design.names]))
+            if hit is None:
                 raise ValueError(f"trace {t!r} is not one of the points")
-            out.append(int(hit[0]))
+            out.append(hit)
     repeated = sorted({i for i in out if out.count(i) > 1})
     if repeated:  # the trace coordinate would repeat a point
         raise ValueError(f"traces ask for point(s) {', '.join(map(str, repeated))} more than "
                          "once (by index or by values); list each point once")
     return out
+
+
+#: Relative difference within which a trace's value picks a point that does not hold it exactly.
+TRACE_RTOL = 1e-9
+
+
+def _distance(cols, values) -> np.ndarray:
+    """Per point, the largest relative difference between ``cols`` and ``values`` (0: exact;
+    infinite where a value of 0 is not matched exactly)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.max([np.where(c == v, 0.0, np.abs(c - v) / abs(v))
+                       for c, v in zip(cols, values, strict=True)], axis=0)
+
+
+def _nearest(dist: np.ndarray) -> int | None:
+    """The first point at the smallest distance, if within :data:`TRACE_RTOL`, else None."""
+    i = int(np.argmin(dist))
+    return i if dist[i] <= TRACE_RTOL else None

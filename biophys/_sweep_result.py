@@ -50,6 +50,13 @@ def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:
     return dataset(coords, data_vars)
 
 
+def add_retried(ds, design, retried: np.ndarray) -> None:
+    """Add ``retried`` (per point, bool: run again with the retry settings) to ``ds``."""
+    ds["retried"] = (design.dims, retried.reshape(design.shape), {
+        "long_name": "point run again with the retry settings (see the retry attribute) "
+                     "after the sweep's own settings failed"})
+
+
 def _metric_attrs(s: _metrics.MetricSpec) -> dict:
     attrs = {"units": s.units, "long_name": s.long_name}
     if s.flags:  # a coded metric (regime): CF flag attributes name the codes
@@ -63,7 +70,9 @@ def open_sweep(path) -> xr.Dataset:
     Parameters
     ----------
     path : path-like
-        The results file (netCDF, e.g. ``biophys sweep ... --out results.nc``).
+        The results file (netCDF, e.g. ``biophys sweep ... --out results.nc``): a str,
+        ``os.PathLike``, bytes (a path, decoded with ``os.fsdecode``; not the file's contents)
+        or an open file.
 
     Returns
     -------
@@ -87,9 +96,12 @@ def open_sweep(path) -> xr.Dataset:
 
     from ._checkpoint import MANIFEST
 
-    if not isinstance(path, (str, bytes, os.PathLike)) and not hasattr(path, "read"):
-        raise ValueError(f"open_sweep: path = {path!r} must be the path (str or os.PathLike) of "
-                         "a results file written by Dataset.to_netcdf, or an open file")
+    if isinstance(path, bytes):  # a path in bytes, as os takes it (not the file's contents)
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)) and not hasattr(path, "read"):
+        raise ValueError(f"open_sweep: path = {path!r:.80} must be the path (str or "
+                         "os.PathLike) of a results file written by Dataset.to_netcdf (or that "
+                         "path as bytes), or an open file")
     is_dir = isinstance(path, (str, os.PathLike)) and Path(path).is_dir()
     if is_dir:
         where = Path(path)

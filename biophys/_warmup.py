@@ -44,14 +44,24 @@ def warn_lags(m: Model, specs, p0: np.ndarray, mapper, n: int, warmup: float) ->
             f"({3 * tau:g} ms) or a smaller {tau_name}")
 
 
-def warn_settling(m: Model, specs, warmup: float) -> None:
+def warn_settling(m: Model, specs, warmup: float, cold: int | None = None,
+                  n: int | None = None) -> None:
     """Warn when a metric reads a variable that leaves the model's initial state slowly
-    (``Model.settling``) and a sweep from that state measures before it has settled."""
+    (``Model.settling``) and a sweep from that state measures before it has settled.
+
+    ``cold`` of the ``n`` points (when given) start from the model's initial state while the
+    others start from an earlier sweep's final states (a warm start); the warning counts
+    them. Per-point values given as arrays (``initial={state: array}``) are not taken as
+    settled: such a sweep is warned as one from the initial state (``cold`` None).
+    """
+    where = ("" if cold is None else
+             f" at the {cold} of {n} points that initial= (an earlier sweep's result) gives no "
+             "final state, which start from the model's initial state")
     for spec in specs:
         t = m.settling.get(spec.var) if spec.var else None
         if t is not None and warmup < t:
             warn_user(
                 f"metric {spec.name!r} reads {spec.var}, which leaves {m.name}'s initial state "
                 f"over about {t / 1000:g} s: with warmup = {warmup:g} ms it measures that "
-                f"transient; use warmup >= {t:g} ms, or start from a settled state (initial= "
-                "an earlier sweep's result with final_state=True)")
+                f"transient{where}; use warmup >= {t:g} ms, or start from a settled state "
+                "(initial= an earlier sweep's result with final_state=True)")

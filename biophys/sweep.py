@@ -33,9 +33,11 @@ from ._dask import check_cluster_options
 from ._design import Design, Mapper, make_design, resolve_traces
 from ._initial import Initial, resolve_initial
 from ._model import Model
+from ._sweep_checks import check_trace_options, swept_and_in_solution
 from ._sweep_result import (
     STATUS,
     _dataset,
+    add_retried,
     flag_text,
     open_sweep,
     status_counts,
@@ -66,26 +68,6 @@ BACKENDS = ("threads", "dask")
 
 #: The engine's default integration method (used when ``method=None``).
 DEFAULT_METHOD = _engine.DEFAULT_METHOD
-
-
-def _swept_and_in_solution(name: str, axis: np.ndarray, field: str, value: float,
-                           what: str) -> None:
-    """``ValueError`` if swept ``name`` is set to ``value`` by the Solution (or Cytosol) given
-    as ``conditions=`` (its ``field``) and that is none of the swept values: the sweep would
-    silently drop it. A value among them is the sweep's base point (a bath given whole, with
-    one of its fields varied around it)."""
-    if np.isclose(axis, value, rtol=1e-12, atol=0.0).any():
-        return
-    from ._fields import field_unit
-
-    u = field_unit(field)
-    unit = "" if u in (None, "(dimensionless)") else f" {u}"
-    span = f"{axis.min():g}" if axis.min() == axis.max() else f"{axis.min():g} to {axis.max():g}"
-    raise ValueError(
-        f"{name!r} is swept and also fixed in conditions=: the {what} sets {field} = {value:g}"
-        f"{unit}, which is not among the swept values ({span}{unit}) and would be dropped; "
-        f"leave {field} out of the {what} (e.g. conditions=bath.replace({field}=None)) or "
-        f"sweep values that include {value:g}{unit}")
 
 
 def _chunk_size(chunk_size, n_points: int) -> int | None:
@@ -186,7 +168,11 @@ def sweep(
         one once); outside the model's valid range they are an error.
     points : table, optional
         Instead of ``grid``: explicit points, as a mapping of equal-length arrays, a pandas
-        DataFrame or an xarray Dataset (Latin hypercube, literature designs).
+        DataFrame, an xarray Dataset or a structured array (Latin hypercube, literature
+        designs). A DataFrame's named index (``df.set_index("I_app")``) and a Dataset's
+        coordinates are columns too; one named otherwise is a row label, skipped if it holds
+        integers or strings (e.g. ``df.to_xarray()``'s ``index``), an error if it holds
+        floats. A Dataset's variables and coordinates must be 1-D, on one dimension.
     t_end : float
         Duration of each run, ms.
     dt : float, optional
@@ -250,22 +236,25 @@ def sweep(
     progress : bool
         Show a progress bar with an ETA (tqdm).
     traces : list, optional
-        Points (flat indices, or ``{name: value}`` mappings) whose decimated traces of
-        ``record`` are returned as ``trace_<var>`` with dims ``(trace, time)``; each point
-        once (a point listed twice, by index or by values, is an error).
+        Points (flat indices, also as a 1-D integer array, or ``{name: value}`` mappings: the
+        point holding those values exactly, else the nearest within a relative 1e-9) whose
+        decimated traces of ``record`` are returned as ``trace_<var>`` with dims ``(trace,
+        time)``; each point once (a point listed twice, by index or by values, is an error).
     record : sequence of str, optional
         Variables (states or outputs) of the ``traces`` (default ``["V"]``). Only with
-        ``traces``: without them it is an error.
+        ``traces``: without them (None or empty) it is an error.
     record_every : float, optional
         Trace sampling interval, ms (default ``max(dt, t_end / 2000)``), rounded to whole
         steps (a ``UserWarning`` when that changes a given value). Only with ``traces``:
-        without them it is an error.
+        without them (None or empty) it is an error.
     callback : callable, optional
         ``callback(chunk, n_done, n_chunks)`` after each chunk is stored (``n_chunks``: the
         chunks this run covers, those of its shard if ``shard`` is given); checked up front.
     dry_run : bool
         Check everything and return the labelled result without simulating (metrics NaN,
-        ``status`` -1); nothing is compiled or written. True or False (or a NumPy bool).
+        ``status`` -1, ``retried`` False); nothing is compiled or written. It has no traces
+        (no ``trace_<var>``, nor their ``trace`` and ``time`` coordinates). True or False (or
+        a NumPy bool).
     final_state : bool
         Also return every state at ``t_end`` as ``final_<state>`` (NaN where the point did
         not finish): a warm start for another run (``initial=`` takes the result itself), as
@@ -321,8 +310,9 @@ def sweep(
     xarray.Dataset
         One dimension per grid axis (or ``point``), with ``units``; one variable per metric
         with ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3
-        step failures of the adaptive method: step budget exhausted, step size underflow; -1
-        not simulated: a dry run, or a point of another shard); provenance attrs.
+        step failures of the error-controlled methods (adaptive, rosenbrock): step budget
+        exhausted, step size underflow; -1 not simulated: a dry run, or a point of another
+        shard); provenance attrs.
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
@@ -361,7 +351,7 @@ def sweep(
         if name in (params or {}) or (isinstance(conditions, Mapping) and name in conditions):
             raise ValueError(f"{name!r} is swept and also fixed in params/conditions")
         if name in in_solution:
-            _swept_and_in_solution(name, axis, *in_solution[name], type(solution).__name__)
+            swept_and_in_solution(name, axis, *in_solution[name], type(solution).__name__)
     init = resolve_initial(m, design, initial)
     y0 = init.y0
     mapper = Mapper(m, design, solution)
@@ -381,12 +371,7 @@ def sweep(
     if stimulus is not None:
         warn_after_end(stimulus, t_end)  # (and validates it)
     trace_idx = resolve_traces(design, traces, m)
-    if traces is None:  # record and record_every shape the traces, and only them
-        for key, value in (("record", record), ("record_every", record_every)):
-            if value is not None:
-                raise ValueError(f"{key} = {value!r} is given without traces=; it only "
-                                 "applies to the traces: give traces= (the points whose "
-                                 f"traces to return), or leave {key} out")
+    check_trace_options(trace_idx, record, record_every)
     record = ("V",) if record is None else record_names(record)
     if trace_idx:
         for r in record:
@@ -416,8 +401,11 @@ def sweep(
     if trace_idx:
         _engine.warn_record_grid(spec.t_end, spec.dt, record_every)
     _warmup.warn_lags(m, plan.specs, p0, mapper, n, warmup)
-    if init.warm is None:  # not started from an earlier sweep's per-point final states
-        _warmup.warn_settling(m, plan.specs, warmup)
+    # unless every point starts from its final state of an earlier sweep (initial=its result)
+    from_result = hasattr(initial, "data_vars")
+    if not (from_result and init.warm.all()):
+        _warmup.warn_settling(m, plan.specs, warmup,
+                              int((~init.warm).sum()) if from_result else None, n)
     outputs = spec.outputs(m)
     names = (*outputs, "status", *(("retried",) if spec_retry is not None else ()))
     # the record of the sweep, the same for a dry run (which adds dry_run = 1)
@@ -452,6 +440,8 @@ def sweep(
         _initial.add_warm_start(ds, design, init)
         if audit_tol is not None:
             _sweep_audit.add_drift(ds, m, design, np.full(n, np.nan), final_state)
+        if spec_retry is not None:  # nothing run, nothing retried
+            add_retried(ds, design, np.zeros(n, dtype=bool))
         ds.attrs.update(provenance(m, dry_run=1, **prov))
         return ds
 
@@ -548,9 +538,7 @@ def sweep(
             ds, m, design, p0, mapper, init, results, t_end, bool(rest), stimulus, audit_tol,
             final_state, how)
     if spec_retry is not None:
-        ds["retried"] = (ds["status"].dims, retried.reshape(design.shape), {
-            "long_name": "point run again with the retry settings (see the retry attribute) "
-                         "after the sweep's own settings failed"})
+        add_retried(ds, design, retried)
     if trace_idx:
         _chunk.add_traces(ds, m, design, values, spec, trace_idx, record, every,
                           retried if spec_retry is not None else None)
