@@ -327,11 +327,12 @@ def warn_record_grid(t_end: float, dt: float, record_every: float | None) -> Non
     if record_every is None:
         return
     k, n_samples, got = record_grid(t_end, dt, record_every)
+    every = float(record_every)  # a real number (record_grid checked it); a Fraction has no :g
     if n_samples == 1:
-        warn_user(f"record_every = {record_every:g} ms is longer than the run (t_end = "
+        warn_user(f"record_every = {every:g} ms is longer than the run (t_end = "
                   f"{t_end:g} ms): only t = 0 is recorded")
     elif abs(got - record_every) > 1e-6 * record_every:
-        warn_user(f"record_every = {record_every:g} ms is not a whole number of steps "
+        warn_user(f"record_every = {every:g} ms is not a whole number of steps "
                   f"(dt = {got / k:g} ms): the samples are {got:g} ms apart ({k} step"
                   f"{'s' if k > 1 else ''}); give a multiple of dt (ms)")
 

@@ -6,9 +6,10 @@ configuration's ``[conditions]`` table; with ``--substitution`` or ``--reference
 
 Every error in user input (malformed arguments included) becomes a one-line message on stderr
 and exit status 2; no traceback.
-A ``simulate`` run that ends in a non-finite state (numerical blow-up) still writes its outputs,
-says so on stderr and exits with status 3; so do ``sweep --strict`` and ``hysteresis --strict``
-when a point is not ok. Ctrl-C: one line and exit status 130.
+A ``simulate`` run that does not finish (a non-finite state: numerical blow-up; or a step
+failure of ``--method adaptive``/``rosenbrock``) still writes its outputs, says so on stderr and
+exits with status 3; so do ``sweep --strict`` and ``hysteresis --strict`` when a point is not ok.
+Ctrl-C: one line and exit status 130.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from ._model import Model
     from .solution import Solution
 
-#: Exit status of ``biophys simulate`` when the run ends in a non-finite state.
+#: Exit status of ``biophys simulate`` when the run does not finish (a non-finite state or a
+#: step failure), and of ``sweep --strict`` / ``hysteresis --strict`` with a point not ok.
 EXIT_NONFINITE = 3
 #: Exit status when stdout is a pipe its reader closed early (``biophys info zg_cell | head``),
 #: 128 + SIGPIPE as a shell reports a process that signal ended.
@@ -114,23 +116,66 @@ def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, obj
     return sol
 
 
-def _parent(path: str) -> None:
-    """Create the folder an output file goes into."""
-    Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+def _parent(path: str, option: str | None = None) -> None:
+    """Create the folder output file ``path`` goes into; a failure is a ValueError naming the
+    output option ``option`` and the reason (not "[Errno 17] File exists: ...")."""
+    option = option or "output file"
+    _check_folder(option, path)
+    folder = Path(path).expanduser().resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"{option} {path!r}: cannot create its folder {str(folder)!r}: "
+                         f"{exc.strerror or exc}") from None
+
+
+def _check_folder(option: str, path: str | None) -> None:
+    """Before a run, without creating anything: the folder of output file ``path`` of option
+    ``option`` exists or can be created (its nearest existing ancestor is a folder that may be
+    written in); else a ValueError naming ``option`` (the run's outputs were lost after the
+    run)."""
+    if not path:
+        return
+    target = Path(path).expanduser().resolve()
+    folder = base = target.parent
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    where = f"{option} {path!r}: cannot create its folder {str(folder)!r}"
+    if not base.is_dir():
+        raise ValueError(f"{where}: {str(base)!r} is a file, not a folder")
+    if not os.access(base, os.W_OK | os.X_OK):
+        if base == folder:
+            where = f"{option} {path!r}: cannot write in its folder {str(folder)!r}"
+        raise ValueError(f"{where}: permission denied in {str(base)!r}")
+
+
+def _plot_formats() -> dict[str, str]:
+    """The figure formats matplotlib writes, ``{extension: description}``."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return FigureCanvasBase.get_supported_filetypes()
 
 
 def _output_file(option: str, path: str | None, example: str) -> str | None:
     """The file that output option ``option`` writes, checked before the run: not a folder
     (``--plot figs`` saved ``figs.png`` beside it, ``--out figs`` failed after the run with
     "Permission denied"); a ``--plot`` name without an extension gets ``.png``, the file
-    matplotlib writes then (so "wrote" names the real file)."""
+    matplotlib writes then (so "wrote" names the real file); another extension must be a
+    format matplotlib writes (``fig.xyz`` failed after the run, and after ``--out`` was
+    written). Nothing is created."""
     if not path:
         return None
     if Path(path).expanduser().is_dir():
         raise ValueError(f"{option} {path!r} is a folder; give a file name, e.g. "
                          f"{str(Path(path) / example)!r}")
-    if option == "--plot" and not Path(path).suffix:
-        path += ".png"
+    if option == "--plot":
+        suffix = Path(path).suffix
+        if not suffix:
+            path += ".png"
+        elif suffix[1:].lower() not in (formats := _plot_formats()):
+            raise ValueError(f"{option} {path!r}: {suffix!r} is not a figure format matplotlib "
+                             f"writes; give a file name ending in one of: "
+                             f"{', '.join('.' + f for f in sorted(formats))}")
     return path
 
 
@@ -197,6 +242,12 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                          "comma-separated states or outputs, e.g. V,Ca_i (default V)")
     out = _output_file("--out", args.out, "trace.nc")
     plot = _output_file("--plot", args.plot, "trace.png")
+    for option, target in (("--out", out), ("--plot", plot)):
+        _check_folder(option, target)  # before the run, which would be lost
+    if args.dt is None and 0.0 < args.t_end < m.dt:
+        raise ValueError(f"--t-end {args.t_end:g} ms is shorter than the step of {args.model} "
+                         f"(dt = {m.dt:g} ms, the default of --dt): give a --dt of at most "
+                         f"{args.t_end:g} ms")
     with warnings.catch_warnings():
         # a failed run is reported below, with the files written
         warnings.filterwarnings("ignore", message=".*: the run ended with status")
@@ -205,11 +256,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                          record=record, record_every=args.record_every, method=args.method,
                          rtol=args.rtol, atol=args.atol)
     if out:
-        _parent(out)
+        _parent(out, "--out")
         ds.to_netcdf(out)
         print(f"wrote {out}")
     if plot:
-        _parent(plot)
+        _parent(plot, "--plot")
         plot_traces(ds, path=plot)
         print(f"wrote {plot}")
     n = ds.sizes.get("spike", 0)
@@ -258,8 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
                 epilog="Exit status: 0 ok; 2 an error in the input (one line on stderr); "
-                f"{EXIT_NONFINITE} a simulate run that ended in a non-finite state, or a point "
-                f"not ok in sweep/hysteresis --strict; {EXIT_INTERRUPTED} interrupted (Ctrl-C); "
+                f"{EXIT_NONFINITE} a simulate run that did not finish (a non-finite state, or a "
+                "step failure of --method adaptive/rosenbrock), or a point not ok in "
+                f"sweep/hysteresis --strict; {EXIT_INTERRUPTED} interrupted (Ctrl-C); "
                 f"{EXIT_BROKEN_PIPE} the reader of its output closed the pipe early (e.g. | head).")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -282,10 +334,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("model")
     sp.add_argument("--t-end", type=float, required=True, help="duration, ms")
     sp.add_argument("--dt", type=float, default=None,
-                    help="fixed step, ms (default: the model's; at most --t-end; more than "
-                    "10x the model's step draws a warning)")
-    sp.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter override")
-    sp.add_argument("--init", action="append", metavar="NAME=VALUE", help="initial state")
+                    help="step, ms (default: the model's; at most --t-end): the fixed step of "
+                    "rl2, rl1, rl2ab and staggered (more than 10x the model's step draws a "
+                    "warning); with --method adaptive or rosenbrock not a step but the output "
+                    "grid (and first trial step), the steps following --rtol/--atol")
+    sp.add_argument("--set", action="append", metavar="NAME=VALUE",
+                    help="parameter override (repeatable; units as in biophys info)")
+    sp.add_argument("--init", action="append", metavar="NAME=VALUE",
+                    help="initial state (repeatable; units as in biophys info)")
     sp.add_argument("--condition", action="append", metavar="NAME=VALUE",
                     help="bath or cytosol value (repeatable; units as in biophys info): a "
                     "condition of the model, e.g. K_o=8 (mM), set alone as with [conditions] "
@@ -314,10 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--pulse", type=float, nargs=3, metavar=("AMP", "START", "DURATION"),
                     help="square current pulse (model current unit, ms, ms)")
     sp.add_argument("--record", default=None, help="comma-separated states/outputs (default V)")
-    sp.add_argument("--record-every", type=float, default=None, help="ms")
+    sp.add_argument("--record-every", type=float, default=None,
+                    help="recording interval, ms (default: every step, --dt); rounded to a "
+                    "whole number of steps, with a warning when that changes it")
     sp.add_argument("--out", default=None, help="netCDF results file")
     sp.add_argument("--plot", default=None,
-                    help="figure file (PNG; another extension: that format; none: .png added)")
+                    help="figure file: PNG, or another format matplotlib writes by its "
+                    "extension (pdf, svg, ...; none: .png added)")
     sp.set_defaults(func=_cmd_simulate)
     sp = sub.add_parser("compile", help="compile (or load) the kernels of models into the "
                         "on-disk cache, e.g. once after installing")

@@ -115,9 +115,9 @@ def hysteresis_command(args: argparse.Namespace) -> int:
     where = "--metric" if args.metric else f"{args.config}: [output] metric"
     metric = _metric(kw, args.metric or out_cfg.get("metric"), where)
     panels = _panels(kw) if plot_path else []
-    for target in (out, plot_path):
+    for option, target in (("--out", out), ("--plot", plot_path)):
         if target is not None:
-            _parent(target)
+            _parent(target, option)
     model, axis, values = kw.pop("model"), kw.pop("axis"), kw.pop("values")
     try:
         ds = hysteresis(model, axis, values, **kw)
@@ -153,7 +153,9 @@ def add_hysteresis_parser(subparsers) -> argparse.ArgumentParser:
         "130 interrupted.")
     sp.add_argument("config", help="TOML configuration with a [hysteresis] table")
     sp.add_argument("--out", default=None, help="netCDF results file (default: [output] out)")
-    sp.add_argument("--plot", default=None, help="PNG figure (default: [output] plot)")
+    sp.add_argument("--plot", default=None,
+                    help="figure file: PNG, or another format matplotlib writes by its "
+                    "extension (pdf, svg, ...; none: .png added) (default: [output] plot)")
     sp.add_argument("--metric", default=None,
                     help="metric to plot (default: [output] metric, else the first)")
     sp.add_argument("--checkpoint", default=None,

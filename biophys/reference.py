@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _bath
 from ._checks import checked_number, did_you_mean, record_names
-from ._engine import checked_atol
+from ._engine import checked_atol, record_grid, step_grid
 from ._model import Model
 from .kernels.protocol import block_parameters
 from .models import get_model
@@ -29,6 +29,8 @@ METHODS = ("LSODA", "Radau", "BDF", "DOP853", "RK45")
 #: Valid relative tolerance of a reference (dimensionless): tight, above SciPy's floor of
 #: 100 machine epsilons (below it SciPy raises rtol itself and says so).
 RTOL_RANGE = (1e-13, 1e-3)
+#: Default sampling interval of a reference, ms (a run shorter than it: its length).
+RECORD_EVERY = 0.1
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -46,6 +48,25 @@ def _segments(stimulus, t_end: float) -> list[tuple[float, float, float]]:
     return out
 
 
+def _sample_times(t_end: float, record_every: float, dt: float) -> np.ndarray:
+    """Sample times (ms) every ``record_every`` ms from 0 to ``t_end`` (ms), the last one at
+    ``t_end`` exactly when the run is a whole number of intervals (not one ulp past it, where the
+    solution has no value). When ``record_every`` is a whole number of the model's steps ``dt``
+    (ms) the times are :func:`biophys.simulate`'s at that step, bit for bit (its
+    ``record_grid``), so a reference and a run at the model's step align sample by sample."""
+    k, n, got = record_grid(t_end, dt, record_every)
+    if abs(got - record_every) <= 1e-9 * record_every:
+        whole = (n - 1) * k == step_grid(t_end, dt)[0]
+    else:
+        n = int(np.floor(t_end / record_every + 1e-9)) + 1
+        got = record_every
+        whole = abs((n - 1) * record_every - t_end) <= 1e-9 * record_every
+    times = np.arange(n) * got
+    if whole:
+        times[-1] = t_end
+    return times
+
+
 def _atol_text(atol: np.ndarray) -> str:
     """One value if every state has it, else the list."""
     if np.all(atol == atol[0]):
@@ -61,7 +82,7 @@ def solve(
     initial: Mapping[str, float] | None = None,
     stimulus=None,
     record: Sequence[str] = ("V",),
-    record_every: float = 0.1,
+    record_every: float | None = None,
     method: str = "LSODA",
     rtol: float = 1e-9,
     atol: float = 1e-12,
@@ -69,14 +90,57 @@ def solve(
 ) -> xr.Dataset:
     """Reference solution of one cell with :func:`scipy.integrate.solve_ivp`.
 
-    Parameters are as for :func:`biophys.simulate`; ``method`` is a ``solve_ivp`` method
-    (:data:`METHODS`), ``rtol`` its relative tolerance (in :data:`RTOL_RANGE`), ``atol`` its
-    absolute tolerance (state units, > 0; one value or one per state) and ``max_step`` (ms)
-    its largest step. Returns a Dataset shaped like ``simulate``'s, sampled every
-    ``record_every`` ms (dense output), with ``spike_times`` located as solver events. Bad
-    values are a ``ValueError`` naming the argument, its unit and range; parameters outside
-    their physiological range and a stimulus after ``t_end`` are warned about as by
-    ``simulate``.
+    The arguments are :func:`biophys.simulate`'s, less ``dt`` (the solver's steps follow
+    ``rtol`` and ``atol``) and ``conditions`` (set a condition by its parameter name in
+    ``params``), with the solver's ``method`` and ``max_step``.
+
+    Parameters
+    ----------
+    model : str or Model
+        Model name (see :func:`biophys.list_models`).
+    t_end : float
+        Duration, ms (> 0).
+    params : mapping, optional
+        Parameter overrides by name (units as in ``model.parameters``), checked as by
+        :func:`biophys.simulate`: outside the model's valid range an error, outside the
+        physiological range of a bath or cytosol field of the same name a ``UserWarning``.
+    initial : mapping, optional
+        Initial-state overrides by name.
+    stimulus : Pulse, Steps or VoltageClamp, optional
+        Applied protocol; its edges are segment ends of the integration, honoured exactly. A
+        current stimulus that starts at or after ``t_end`` draws a ``UserWarning``.
+    record : sequence of str or str
+        States or algebraic outputs to record (default ``V``).
+    record_every : float, optional
+        Sampling interval of the dense output, ms, in (0, ``t_end``] (default 0.1 ms, or
+        ``t_end`` if the run is shorter). It is not rounded (there is no step): the samples
+        are at whole multiples of it, the last at ``t_end`` when ``t_end`` is a whole number
+        of intervals; when it is a whole number of the model's step (``model.dt``) they are
+        the times :func:`biophys.simulate` records at its default ``dt``, so the two align
+        sample by sample.
+    method : {"LSODA", "Radau", "BDF", "DOP853", "RK45"}
+        The ``solve_ivp`` method (:data:`METHODS`; an implicit one for a stiff model).
+    rtol : float
+        Relative tolerance, dimensionless, in :data:`RTOL_RANGE` (default 1e-9).
+    atol : float or sequence of float
+        Absolute tolerance, in each state's own unit, > 0: one value, or one per state
+        (default 1e-12).
+    max_step : float
+        Largest step, ms, > 0 (default inf: no limit).
+
+    Returns
+    -------
+    xarray.Dataset
+        Shaped like :func:`biophys.simulate`'s: ``time`` (ms), one variable per recorded
+        quantity, ``spike_times`` (ms, located as solver events: upward crossings of the
+        model's spike threshold; none under a voltage clamp) and provenance attributes, among
+        them ``status`` (``"ok"``, or ``"solver failure: ..."``, after which the samples are
+        NaN) and ``integrator`` (the method and tolerances used).
+
+    Raises
+    ------
+    ValueError
+        A bad value, naming the argument, its unit and its valid range.
     """
     from scipy.integrate import solve_ivp  # imported here: keeps `import biophys` light
 
@@ -86,6 +150,8 @@ def solve(
     y0 = m.state_vector(initial)
     m.check_joint(p, y0)
     t_end_f = checked_number(t_end, "t_end", "ms", 0.0, low_open=True)
+    if record_every is None:
+        record_every = min(RECORD_EVERY, t_end_f)
     record_every = checked_number(record_every, "record_every", "ms", 0.0, t_end_f,
                                   low_open=True, note=" (the run's length)")
     if not isinstance(method, str) or method not in METHODS:
@@ -110,7 +176,7 @@ def solve(
     OUT = np.zeros((max(len(m.outputs), 1), 1))
     rates, aux = m.kernel.rates, m.kernel.aux
 
-    times = np.arange(int(np.floor(t_end_f / record_every + 1e-9)) + 1) * record_every
+    times = _sample_times(t_end_f, record_every, float(m.dt))
     rec = np.full((len(idx), times.size), np.nan)
     spikes: list[float] = []
     y = y0.copy()

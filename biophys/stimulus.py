@@ -31,7 +31,10 @@ class Pulse:
     Parameters
     ----------
     amplitude : float
-        Current density, in the model's current unit (uA/cm^2 for ``hh1952``), > 0 depolarises.
+        Injected current, finite, in the unit of the model's ``I_app`` parameter, to which it
+        is added (``biophys info MODEL``: uA/cm^2 for ``hh1952``, ``chay_keizer_1983`` and
+        ``zg_cell``; pA for ``beta_cell``; fA for ``iom_1_7``, ``bertram_sherman_2004`` and
+        ``sherman_rinzel_keizer_1988``); > 0 depolarises.
     start : float
         Onset, ms (>= 0).
     duration : float
@@ -53,7 +56,20 @@ class Pulse:
 
 @dataclass(frozen=True)
 class Steps:
-    """Piecewise-constant injected current: ``values[j]`` from ``times[j]`` on (ms)."""
+    """Piecewise-constant injected current: ``values[j]`` from ``times[j]`` on (ms).
+
+    Parameters
+    ----------
+    times : sequence of float
+        Times at which the current changes, ms: finite, >= 0 and strictly increasing. Before
+        ``times[0]`` no current is injected; the last value holds to the end of the run.
+        With a fixed-step method put them on multiples of the step, as for :class:`Pulse`.
+    values : sequence of float
+        The current from each of ``times`` on, finite, in the unit of the model's ``I_app``
+        parameter, to which it is added (as :class:`Pulse`'s ``amplitude``: uA/cm^2 for
+        ``hh1952``, pA for ``beta_cell``, ...); > 0 depolarises. As many values as times
+        (at least one).
+    """
 
     times: Sequence[float]
     values: Sequence[float]
@@ -83,15 +99,18 @@ class Steps:
 class VoltageClamp:
     """Voltage-clamp protocol: hold, then a sequence of steps, then hold again.
 
+    V is set to the command potential and not integrated; the holding level applies from
+    t = 0 until ``start`` and again after the last step, to the end of the run.
+
     Parameters
     ----------
     holding : float
-        Holding potential, mV.
+        Holding potential, mV, in [-300, 300].
     steps : sequence of (level, duration)
-        Command potentials (mV) and their durations (ms), applied one after another from
-        ``start``.
+        Command potentials (mV, each in [-300, 300]) and their durations (ms, > 0), applied
+        one after another from ``start``; none: the holding level throughout.
     start : float
-        Time of the first step, ms.
+        Time of the first step, ms (>= 0; default 0: the first step from t = 0).
     """
 
     holding: float
