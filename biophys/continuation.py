@@ -116,7 +116,8 @@ def hysteresis(
         steps after it continue from the same states and their own checkpoints match. Other
         settings are refused (by the first step whose sweep differs).
     progress : bool
-        Show a progress bar over the runs.
+        Show a progress bar over the ``2 n`` steps along ``axis`` (each a sweep over the
+        ``grid``).
     **sweep_kwargs
         Passed to each :func:`biophys.sweep` call (``dt``, ``method``, ``rtol``, ``atol``,
         ``stimulus``...).
@@ -126,8 +127,9 @@ def hysteresis(
     xarray.Dataset
         Dimensions ``direction`` (``"up"``: the first pass, ascending; ``"down"``: the second,
         from the top), ``axis`` (ascending) and the ``grid`` axes; the
-        metrics, ``status`` and ``warm_start`` (False where a run started from ``initial``
-        because the run before it at that point did not finish: the branch was lost there);
+        metrics, ``status`` and ``warm_start`` (False where a run started from ``initial``: the
+        first run, and a run after one at that point that did not finish, where the branch
+        was lost);
         with ``stop_at_rest``, ``t_rest`` of every run and ``stopped_points`` (runs).
         Attributes: the provenance of the runs, ``continuation`` and the order of the values.
     """

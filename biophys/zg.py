@@ -205,7 +205,8 @@ def synthesis_rate(Ca_avg, *, model: str | Model | None = None,
     """Aldosterone synthesis rate at a running-average Ca2+ ``Ca_avg`` (mM), a.u./min.
 
     Uses the model's kernel function with the default (or ``params``) ``AngII``,
-    ``aldo_max``, ``aldo_basal``, ``K_aldo``, ``n_aldo`` and ``aldo_AngII_gain``.
+    ``aldo_max``, ``aldo_basal``, ``K_aldo``, ``n_aldo`` and ``aldo_AngII_gain``, and the
+    AT1 receptor's ``K_AT1`` and ``tau_AT1`` (through which Ang II acts).
     """
     m = _model(model)
     p = m.parameter_vector(params)
@@ -293,7 +294,8 @@ def steady_state(
     It shows no bistability below 8 mM: brought down from its depolarised state at 8 mM to 7
     or 7.5 mM it fires again, as from rest (``test_no_depolarised_branch_below_8_mM`` in
     tests/test_notebook03_numbers.py), and from 7.5 to 8.7 mM its own rest and the tonic
-    calibration's lead to the same state (``test_same_state_from_either_start_at_7_5_to_8_7_mM``).
+    calibration's lead to the same state (``test_same_state_from_either_start_at_7_5_to_8_7_mM``
+    in tests/test_zg_cell.py).
     The tonic calibration (:func:`tonic_calibration`) is bistable between about 7 and 7.75 mM
     instead: started from rest it fires, started from the depolarised state of higher K_o it
     stays there, silent, with more Ca2+ (``test_bistable_between_7_and_8_mM_K_o`` in
