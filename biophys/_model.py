@@ -289,6 +289,11 @@ class Model:
         Conditions on several quantities together (:meth:`check_joint`), checked for every
         run before it starts (``biophys._engine.run``, and every point of a sweep up front); a
         :class:`ParameterRule` also by :meth:`parameter_vector`.
+    current_input : bool
+        Whether the kernel adds a current stimulus (:class:`biophys.Pulse`,
+        :class:`biophys.Steps`) to the membrane current. False for a model whose V changes
+        only under a voltage clamp: a current stimulus is then a ``ValueError``
+        (``tests/test_simulate_docs.py`` checks the flag against every kernel).
     """
 
     name: str
@@ -309,6 +314,7 @@ class Model:
     accumulators: tuple[str, ...] = ()
     charge_balance: ChargeBalance | None = None
     joint_limits: tuple[SumLimit | ParameterRule, ...] = ()
+    current_input: bool = True
 
     def __post_init__(self) -> None:
         self.check_layout()

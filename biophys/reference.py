@@ -163,7 +163,7 @@ def solve(
     if not (isinstance(max_step, (int, float)) and max_step == math.inf):
         max_step = checked_number(max_step, "max_step", "ms", 0.0, low_open=True,
                                   note=" (or inf, no limit)")
-    check_stimulus(stimulus)
+    check_stimulus(stimulus, m)
     warn_after_end(stimulus, t_end_f)
     record = record_names(record)
     idx = [m.variable_index(r) for r in record]

@@ -177,7 +177,7 @@ def simulate(
     m = get_model(model)
     dt = m.dt if dt is None else dt
     record = record_names(record)
-    check_stimulus(stimulus)
+    check_stimulus(stimulus, m)
     overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
     p = m.parameter_vector(overrides)
     _bath.range_warnings(m, params, conditions)  # a Solution has warned about its own fields

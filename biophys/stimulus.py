@@ -154,12 +154,20 @@ class VoltageClamp:
 NO_STIMULUS = Steps([0.0], [0.0])
 
 
-def check_stimulus(stimulus) -> None:
+def check_stimulus(stimulus, model=None) -> None:
     """``stimulus=`` must be None or a stimulus (:class:`Pulse`, :class:`Steps`,
-    :class:`VoltageClamp`: an object with a ``waveform()``); anything else is a ValueError."""
+    :class:`VoltageClamp`: an object with a ``waveform()``); anything else is a ValueError.
+    With ``model`` (a :class:`biophys.Model`) whose ``current_input`` is False, a current
+    stimulus is a ValueError too: that model's V ignores it (only a clamp drives it)."""
     if stimulus is not None and not callable(getattr(stimulus, "waveform", None)):
         raise ValueError(f"stimulus = {reprlib.repr(stimulus)} must be a biophys.Pulse, Steps "
                          "or VoltageClamp, or None")
+    if stimulus is not None and model is not None and not model.current_input \
+            and not stimulus.waveform()[2]:
+        raise ValueError(f"stimulus = {reprlib.repr(stimulus)}: {model.name!r} takes no "
+                         "current input (its V changes only under a voltage clamp), so a "
+                         "current stimulus would do nothing; drive it with a "
+                         "biophys.VoltageClamp")
 
 
 def warn_after_end(stimulus, t_end: float) -> None:

@@ -324,7 +324,7 @@ def sweep(
         raise ValueError(f"callback = {callback!r:.60} must be a callable callback(chunk, n_done, "
                          "n_chunks) (ints: the chunk just stored, chunks done, chunks in all), "
                          "or None")
-    check_stimulus(stimulus)
+    check_stimulus(stimulus, m)
     audit_tol = _audit.tolerances(audit, m, stimulus)
     checked_directory(checkpoint, "checkpoint")
     method = DEFAULT_METHOD if method is None else method

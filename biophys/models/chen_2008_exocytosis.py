@@ -168,6 +168,7 @@ MODEL = Model(
     dt=0.1,
     spike_threshold=0.0,
     burst_gap=1000.0,
+    current_input=False,  # dV/dt = 0: only a voltage clamp moves V
     roles={"Ca_i": "Ci", "secretion": "fusion_rate", "insulin": "insulin_rate"},
     # cumulative granule counts (biophys.kernels.exocytosis): continued linearly by the rest
     # test of sweep(stop_at_rest=...)
