@@ -2,7 +2,8 @@
 
 The ensemble driver keeps, for every cell and without storing a trace, the sum, minimum and
 maximum of chosen states or algebraic outputs after the warm-up, the spikes (upward crossings of
-the model's ``spike_threshold``) and a burst accumulator (see
+the model's ``spike_threshold``; none under a voltage clamp, whose command steps are not action
+potentials) and a burst accumulator (see
 :mod:`biophys.kernels.ensemble_source`). This module names the readouts a physiologist asks for,
 checks before a sweep starts that the model can provide them, and turns the accumulators into
 numbers with units. Memory stays flat in ``t_end``.

@@ -95,6 +95,12 @@ def trace_dataset(model: Model, times: np.ndarray, traces: np.ndarray, record: S
     return ds
 
 
+def _spike_capacity(t_end: float) -> int:
+    """Spike times a single run's first buffer holds: one per 0.5 ms of ``t_end`` (ms), plus 16
+    (a run with more is run again with room for all: :func:`simulate`)."""
+    return int(t_end / 0.5) + 16
+
+
 def simulate(
     model: str | Model,
     t_end: float,
@@ -167,7 +173,9 @@ def simulate(
     -------
     xarray.Dataset
         ``time`` coordinate (ms), one variable per recorded quantity (``units``,
-        ``long_name`` attrs), ``spike_times`` (ms, dimension ``spike``) and provenance attrs,
+        ``long_name`` attrs), ``spike_times`` (ms, dimension ``spike``; empty under a
+        :class:`~biophys.VoltageClamp`, whose command steps are not spikes, whatever the
+        method) and provenance attrs,
         among them ``status``: ``"ok"``, or how the run failed (``"non-finite state"``: a
         blow-up; ``"step failure: step size underflow"`` or ``"... step budget exhausted"``:
         an error-controlled method stopped the cell), with a ``UserWarning``. After a failure
@@ -197,12 +205,11 @@ def simulate(
             method=method, **tol,
         )
 
-    capacity = int(t_end_f / 0.5) + 16
+    capacity = _spike_capacity(t_end_f)
     raw = run(capacity)
     if raw.spike_count[0] > capacity:
-        # more crossings than one per 0.5 ms (a fast clamp protocol, a coarse step): the
-        # buffer kept only the first ones; the run is deterministic, so run it again with room
-        # for all of them
+        # more spikes than one per 0.5 ms (a user model firing faster): the buffer kept only
+        # the first ones; the run is deterministic, so run it again with room for all of them
         raw = run(int(raw.spike_count[0]))
     n = int(raw.spike_count[0])
     tol_attrs = ({"rtol": tol.get("rtol", _engine.RTOL), "atol": tol.get("atol", _engine.ATOL)}

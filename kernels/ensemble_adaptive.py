@@ -351,9 +351,9 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
                 for c in range(na):
                     {AUX}(Yt, Pb, c, tc[c] + hs[c], 0.0 if clamp else sc[c], AUX1)
             _accept_events{SUFFIX}(Yb, Yt, W[Q_YS:Q_YS + NS], Pb, K, AUX0, AUX1,
-                                   W[Q_AUXS:Q_AUXS + NA], tc, hs, errn, sc, c0, cell, na, clamp,
-                                   fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx, obs,
-                                   burst, silent)
+                                   W[Q_AUXS:Q_AUXS + NA], tc, hs, errn, sc, tseg, c0, cell, na,
+                                   clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx,
+                                   obs, burst, silent)
             # commit the accepted steps
             for i in range(NS):
                 for c in range(na):
@@ -447,15 +447,19 @@ def _record_start{SUFFIX}(Yb, Pb, AUX, sc, t0, c0, cell, nb, clamp, rec_idx, rec
 
 
 @jit(inline="always")
-def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc, c0, cell,
-                           nb, clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n, obs_idx,
-                           obs, burst, silent):
+def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc, tseg, c0,
+                           cell, nb, clamp, fpar, rec_idx, rec_t, rec, jrec, spk_t, spk_n,
+                           obs_idx, obs, burst, silent):
     # spikes, records and observables of the accepted cells over [t, t + h] (before commit);
-    # lane c holds cell c0 + cell[c]
+    # lane c holds cell c0 + cell[c]. No spikes under a voltage clamp (the command's edges are
+    # not action potentials); a sample at the end of a stimulus segment (before t_end) is left
+    # to the next segment's first step, which takes it with that segment's stimulus or clamp
+    # level, as the fixed-step methods do (each level holds on [t_j, t_j+1)).
     v_thr = fpar[F_VTHR]
     burst_gap = fpar[F_GAP]
     plateau_V = fpar[F_PLATEAU]
     t_warm = fpar[F_TWARM]
+    t_end = fpar[F_TEND]
     n_obs = obs_idx.shape[0]
     n_rec = rec_idx.shape[0]
     n_rec_t = rec_t.shape[0]
@@ -469,13 +473,16 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
         f0 = 0.0 if clamp else K[0, c]  # slopes of V (a clamped V is constant in a segment)
         f1 = 0.0 if clamp else K[6 * NS, c]
         g = c0 + cell[c]
-        if v0 < v_thr and v1 >= v_thr:
+        if v0 < v_thr and v1 >= v_thr and not clamp:
             th = hermite_crossing(v0, v1, f0, f1, h, v_thr)
             ts = t + th * h
             if silent and t >= t_warm:  # the step's time below threshold, before the spike
                 _silent_part{SUFFIX}(v0, v1, f0, f1, h, 0.0, th, g, burst)
             record_spike(g, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
-        while jrec[c] < n_rec_t and rec_t[jrec[c]] <= t + h:
+        t_seg = tseg[c]
+        seg_end = t_seg < t_end and t_seg - (t + h) <= max(SNAP, 1e-12 * abs(t_seg))
+        while jrec[c] < n_rec_t and (rec_t[jrec[c]] < t_seg if seg_end
+                                     else rec_t[jrec[c]] <= t + h):
             th = (rec_t[jrec[c]] - t) / h
             for i in range(NS):
                 Ys[i, c] = hermite(Yb[i, c], Yt[i, c], K[i, c], K[6 * NS + i, c], h, th)

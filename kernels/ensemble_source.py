@@ -448,10 +448,11 @@ def run_exponential{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, r
             for c in range(nb):
                 Yb[0, c] = s
                 Yh[0, c] = s
-        # upward threshold crossings between the previous sample and this one
+        # upward threshold crossings between the previous sample and this one (none under a
+        # voltage clamp: the command's edges are not action potentials)
         n_hit = 0
         for c in range(nb):
-            n_hit += (vprev[c] < v_thr) & (Yb[0, c] >= v_thr)
+            n_hit += (vprev[c] < v_thr) & (Yb[0, c] >= v_thr) & (not clamp)
         if k > 0 and n_hit > 0:
             record_crossings(Yb, vprev, c0, nb, t, dt, v_thr, k > warm_steps, spk_t, spk_n,
                              burst, burst_gap, plateau_V)
