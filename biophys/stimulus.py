@@ -51,6 +51,10 @@ class Pulse:
         a = checked_number(self.amplitude, "Pulse.amplitude", "(model current unit)")
         s = checked_number(self.start, "Pulse.start", "ms", 0.0)
         d = checked_number(self.duration, "Pulse.duration", "ms", 0.0, low_open=True)
+        if s + d == s:  # lost to rounding: the pulse would inject nothing, silently
+            raise ValueError(f"Pulse.duration = {d:g} ms is too short to end after start = "
+                             f"{s:g} ms in floating point (start + duration == start); give "
+                             "a duration of at least a step")
         return np.array([s, s + d]), np.array([a, 0.0]), False
 
 
