@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import biophys as bp
+from biophys.kernels.protocol import block_parameters
 
 
 def _dt_entry():
@@ -29,7 +30,7 @@ def test_current_input_flag_matches_the_kernel(name):
     Pulse on it was accepted and did nothing."""
     m = bp.model(name)
     Y = m.default_states()[:, None].copy()
-    P = m.default_parameters()[:, None].copy()
+    P = block_parameters(m.kernel, m.default_parameters()[:, None])  # with derived rows
     dv = []
     for i_ext in (0.0, 1.0):
         A, B = np.zeros_like(Y), np.zeros_like(Y)
