@@ -19,6 +19,7 @@ from . import _bath
 from ._checks import checked_number, did_you_mean, record_names
 from ._engine import checked_atol, record_grid, step_grid
 from ._model import Model
+from .kernels.ensemble_adaptive import SNAP
 from .kernels.protocol import block_parameters
 from .models import get_model
 from .simulate import changed_parameters, trace_dataset
@@ -34,6 +35,11 @@ RECORD_EVERY = 0.1
 
 if TYPE_CHECKING:
     import xarray as xr
+
+
+def _snap(t: float) -> float:
+    """The drivers' tolerance at a stimulus edge at ``t`` ms (``ensemble_adaptive.SNAP``)."""
+    return max(SNAP, 1e-12 * abs(t))
 
 
 def _segments(stimulus, t_end: float) -> list[tuple[float, float, float]]:
@@ -206,7 +212,10 @@ def solve(
             break
         if not clamp:
             spikes.extend(float(t) for t in sol.t_events[0])
-        sel = (times >= a) & ((times < b) | ((b == t_end_f) & (times <= b)))
+        # a sample within the drivers' snap of an edge (3 x 0.3 = 0.8999999999999999 for an
+        # edge at 0.9) belongs to the segment after it, as in the drivers
+        lo, hi = a - _snap(a), b - _snap(b)
+        sel = (times >= lo) & ((times < hi) | ((b == t_end_f) & (times <= b)))
         if np.any(sel):
             ys = sol.sol(times[sel])
             for j, ix in enumerate(idx):

@@ -71,7 +71,8 @@ def hermite(y0, y1, f0, f1, h, th):
 @jit
 def hermite_crossing(y0, y1, f0, f1, h, level):
     """Fraction ``th`` in [0, 1] of the step where the Hermite interpolant first reaches
-    ``level`` (``y0 < level <= y1``): bisection on a sign change, then secant refinement."""
+    ``level`` (``y0 < level <= y1``): a sign change bracketed on a grid of eighths, then
+    bisection (a downward crossing: call it with the values and slopes negated)."""
     # bracket the first crossing on a coarse grid (the cubic may overshoot and come back)
     lo = 0.0
     hi = 1.0
@@ -461,6 +462,9 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
     t_warm = fpar[F_TWARM]
     t_end = fpar[F_TEND]
     n_obs = obs_idx.shape[0]
+    mid = False  # an output among the observables: evaluated at each step's midpoint
+    for o in range(n_obs):
+        mid = mid or obs_idx[o] >= NS
     n_rec = rec_idx.shape[0]
     n_rec_t = rec_t.shape[0]
     for c in range(nb):
@@ -480,8 +484,11 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
                 _silent_part{SUFFIX}(v0, v1, f0, f1, h, 0.0, th, g, burst)
             record_spike(g, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
         t_seg = tseg[c]
-        seg_end = t_seg < t_end and t_seg - (t + h) <= max(SNAP, 1e-12 * abs(t_seg))
-        while jrec[c] < n_rec_t and (rec_t[jrec[c]] < t_seg if seg_end
+        snap = max(SNAP, 1e-12 * abs(t_seg))
+        seg_end = t_seg < t_end and t_seg - (t + h) <= snap
+        # (a sample within the snap of the edge, e.g. 3 x 0.3 = 0.8999999999999999 for an edge
+        # at 0.9, is at the edge)
+        while jrec[c] < n_rec_t and (rec_t[jrec[c]] < t_seg - snap if seg_end
                                      else rec_t[jrec[c]] <= t + h):
             th = (rec_t[jrec[c]] - t) / h
             for i in range(NS):
@@ -502,9 +509,6 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
             # Hermite interpolant integrated exactly; an output by Simpson's rule, at the
             # interpolated midpoint state. Extremes: at the step's ends (and an output's
             # midpoint), not of the interpolant.
-            mid = False
-            for o in range(n_obs):
-                mid = mid or obs_idx[o] >= NS
             if mid:
                 for i in range(NS):
                     Ys[i, c] = hermite(Yb[i, c], Yt[i, c], K[i, c], K[6 * NS + i, c], h, 0.5)

@@ -270,3 +270,15 @@ def test_online_time_averages_converge_with_the_tolerance(method):
     fine = _pulse_train_online("rl2", dt=0.0005)
     np.testing.assert_allclose(tight[:2], fine[:2], rtol=0, atol=1e-5)
     assert tight[2] == pytest.approx(fine[2], abs=2e-4)
+
+
+def test_a_sample_one_ulp_before_a_clamp_edge_takes_the_new_level():
+    """3 x 0.3 = 0.8999999999999999: the fixed-step methods (by step index) gave the sample the
+    level from the edge at 0.9 ms on, adaptive/rosenbrock and the reference the level before."""
+    clamp = bp.VoltageClamp(-80.0, [(0.0, 0.9)], start=0.9)
+    kw = dict(stimulus=clamp, record=["V"], record_every=0.3)
+    assert bp.simulate("hh1952", 3.0, **kw).time.values[3] < 0.9
+    want = [-80.0, -80.0, -80.0, 0.0, 0.0, 0.0, -80.0, -80.0, -80.0, -80.0, -80.0]
+    for method in ("rl2", "adaptive", "rosenbrock"):
+        np.testing.assert_array_equal(bp.simulate("hh1952", 3.0, method=method, **kw).V, want)
+    np.testing.assert_array_equal(bp.reference.solve("hh1952", 3.0, **kw).V, want)
