@@ -16,7 +16,8 @@ thread count), and reports
   for a negative parameter (a reversal potential, say) ``ln p`` reads ``ln |p|``: the runs
   are still at ``p e^+-h``; a temperature (unit ``C``, an interval scale) is perturbed on the
   absolute scale, ``T_K e^+-h`` with ``T_K = T + 273.15``, and ``ln p`` reads ``ln T_K``
-  (coordinate ``perturbed``);
+  (coordinate ``perturbed``): at the default ``h`` = 0.01 a step of about +-3 C at 37 C, so
+  a model's valid temperature range may refuse larger ``h``;
 * ``regime_changed``: True where the activity pattern (metric ``regime``) differs between the
   three runs. There the readout jumps (a bifurcation lies within ``p e^+-h``) and the
   difference quotient measures the jump, not a derivative.
@@ -184,8 +185,10 @@ def sensitivity(
         col[(1 + 2 * i) * n:(2 + 2 * i) * n] = (base[q] + off) * down - off
         col[(2 + 2 * i) * n:(3 + 2 * i) * n] = (base[q] + off) * up - off
         table[q] = col
+        how = (f"(T + {off:g}) exp(+- rel_step) - {off:g}, on the kelvin scale" if off
+               else "x exp(+- rel_step)")
         m.parameter(q).check_array(col[n:], f"with rel_step = {h:g}, the perturbed value "
-                                   "(x exp(+- rel_step)) of")
+                                   f"({how}) of")
     res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
                 conditions=conditions, **sweep_kwargs)
     ds = _assemble(res, names, design, h)
@@ -275,13 +278,15 @@ def _assemble(res, names, design: Design, h) -> xr.Dataset:
         d = (hi - lo) / (2.0 * h)
         ds[f"d_{var}"] = (("parameter", *dims), d, {
             "units": units,
-            "long_name": f"change of {var} per unit change of ln(parameter) (central "
+            "long_name": f"change of {var} per unit change of ln(parameter) (a temperature: "
+                         "of its value in K, see the coordinate 'perturbed'; central "
                          f"difference in ln(parameter), parameter x exp(+-{h:g}))"})
         with np.errstate(invalid="ignore", divide="ignore"):
             el = np.where(b != 0.0, d / b, np.nan)
         ds[f"elasticity_{var}"] = (("parameter", *dims), el, {
             "units": "1",
-            "long_name": f"elasticity of {var}: d ln({var}) / d ln(parameter) at the point"})
+            "long_name": f"elasticity of {var}: d ln({var}) / d ln(parameter) at the point (a "
+                         "temperature: in K)"})
     ds.attrs.update(res.attrs)
     ds.attrs.update(n_points=n, n_runs=int(res.sizes["point"]), rel_step=h,
                     sweep_design=design.kind,

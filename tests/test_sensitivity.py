@@ -256,3 +256,13 @@ def test_parameters_that_are_no_names_are_refused(parameters):
              rf"'hh1952', got {parameters}")
     with pytest.raises(ValueError, match=match):
         sensitivity("hh1952", parameters, grid={"I_app": [0.0]}, t_end=1.0, progress=False)
+
+
+def test_a_temperature_step_outside_the_range_is_explained_on_the_kelvin_scale():
+    """The range error said 'x exp(+- rel_step)', which does not give the value it reported
+    for a temperature (6.3 C, h = 0.05: 6.3 e^-0.05 = 5.99 C is in range; the run is at
+    279.45 e^-0.05 - 273.15 = -7.33 C)."""
+    with pytest.raises(ValueError, match=r"\(T \+ 273\.15\) exp\(\+- rel_step\) - 273\.15, on "
+                                         r"the kelvin scale\) of 'temperature' = -7\.32"):
+        sensitivity("hh1952", "temperature", grid={"I_app": [0.0]}, t_end=5.0,
+                    rel_step=0.05, metrics=["mean_V"], progress=False)
