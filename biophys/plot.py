@@ -107,7 +107,12 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
                 raise ValueError(f"sel names {key!r}, a swept name of this table of points "
                                  "(dimension 'point'): every point is drawn")
         # a further dimension (a sensitivity's ``parameter``) is picked with sel
-        sel = _check_sel(sel, [str(d) for d in da.dims if d != "point"], {})
+        extra = [str(d) for d in da.dims if d != "point"]
+        if sel and not extra:
+            raise ValueError("sel does not apply to this table of points (dimension 'point', "
+                             "no other): every point is drawn; sel got "
+                             f"{', '.join(map(repr, sel))}")
+        sel = _check_sel(sel, extra, {})
         x, y = _two_axes(x, y, names, "swept names of the table", metric, [])
         da, bad = _reduce(da, ("point",), sel), _reduce(bad, ("point",), sel)
     else:

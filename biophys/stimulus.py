@@ -144,6 +144,10 @@ class VoltageClamp:
             level, duration = step
             lv = checked_number(level, "VoltageClamp step level", "mV", *_V_RANGE)
             d = checked_number(duration, "VoltageClamp step duration", "ms", 0.0, low_open=True)
+            if t + d == t:  # lost to rounding: the step would be dropped, silently
+                raise ValueError(f"VoltageClamp step ({lv:g} mV, {d:g} ms) is too short to end "
+                                 f"after its start at {t:g} ms in floating point (start + "
+                                 "duration == start); give a duration of at least a step")
             if t > times[-1]:
                 times.append(t)
                 values.append(lv)

@@ -154,6 +154,8 @@ def test_unknown_names_list_the_valid_ones():
          r"step duration = -1.0 ms must be finite and > 0"),
         (bp.VoltageClamp(-700.0), r"holding = -700.0 mV must be in \[-300, 300\]"),
         (bp.Steps([1.0, 0.5], [1.0, 2.0]), r"strictly increasing"),
+        (bp.VoltageClamp(-80.0, [(0.0, 1e-300), (-40.0, 2.0)], start=5.0),
+         r"VoltageClamp step \(0 mV, 1e-300 ms\) is too short to end after its start at 5 ms"),
     ],
 )
 def test_bad_stimulus(stim, match):

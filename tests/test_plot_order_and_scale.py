@@ -139,3 +139,7 @@ def test_a_sensitivity_on_a_table_of_points_is_drawn_per_parameter():
         plot.heatmap(ds, "d_mean_V", x="I_app", y="C_m")
     with pytest.raises(ValueError, match="a swept name of this table of points"):
         plot.heatmap(ds, "d_mean_V", x="I_app", y="C_m", sel={"I_app": -1.0})
+    # a table without another dimension: sel has nothing to pick (the list of axes was empty)
+    with pytest.raises(ValueError, match=r"^sel does not apply to this table of points "
+                                         r"\(dimension 'point', no other\).*sel got 'K_o'$"):
+        plot.heatmap(ds, "mean_V", x="I_app", y="C_m", sel={"K_o": 5.0})
