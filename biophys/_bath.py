@@ -107,9 +107,10 @@ def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None,
         model.parameter_index(name)
         if name in set_by_solution:
             raise ValueError(
-                f"{name!r} is a condition of the Solution given as {_as_given(c_name)}: give it "
-                f"in the Solution, not in {p_name} (its substitution rule and its record would "
-                f"not see the {p_name} value)")
+                f"{name!r} is a condition of the {type(solution).__name__} given as "
+                f"{_as_given(c_name)}: give it in the {type(solution).__name__}, not in "
+                f"{p_name} (its substitution rule and its record would not see the {p_name} "
+                "value)")
         if name in cond:
             raise ValueError(f"{name!r} is given in both {p_name} and {c_name}")
         out[name] = value
@@ -305,15 +306,18 @@ def solution_record(solution, model: Model, swept: Sequence[str] = (),
     if solution is None or not hasattr(solution, "record"):
         return "none"
     rec = (resolved(solution, model) if res is None else res).record()
+    cond = set(model.condition_names)
     for part in (rec, rec.get("cytosol") or {}):
         for q in list(part):
-            how = varying(q, swept, varied)
+            # swept and varied names are fields (pH) or the parameters they set (pH_i)
+            p = _param_name(q, cond)
+            how = varying(q, swept, varied) or (varying(p, swept, varied)
+                                                if p not in (None, q) else None)
             if how is not None:
                 part[q] = how
                 if q in part.get("from_model", []):
                     part["from_model"].remove(q)
     if isinstance(solution, (Solution, Cytosol)):
-        cond = set(model.condition_names)
         fields = set(_BATH) | set(Cytosol._fields())
         given = set(solution._given())
         for part in (rec, rec.get("cytosol") or {}):

@@ -98,12 +98,20 @@ def _valid_names(model: Model, solution) -> list[str]:
 
 
 def _check_name(model: Model, name, solution, what: str) -> str:
+    """``name`` if it can be swept (``what``: "grid axis" or "points column"), else a
+    ``ValueError``: an unknown name, or Na_o under ``substitution="equimolar_Na"`` (the rule
+    derives it from K_o; a swept Na_o would replace the rule's reference bath at each point,
+    switching the rule off while the provenance still records it)."""
     valid = _valid_names(model, solution)
     if not isinstance(name, str) or name not in valid:
         raise ValueError(
             f"unknown {what} name {name!r}{did_you_mean(name, valid)} for model "
             f"{model.name!r}; valid names (conditions first): {', '.join(valid)}"
         )
+    if name == "Na_o" and getattr(solution, "substitution", None) == "equimolar_Na":
+        raise ValueError(
+            f"{what} 'Na_o': Na_o is derived by substitution='equimolar_Na' from K_o: sweep "
+            "K_o, or use substitution='none'")
     return name
 
 
@@ -292,13 +300,50 @@ def _replay_bath_warnings(caught, solution, model: Model) -> None:
         warn_user(f"sweep: {len(new) - MAX_BATH_WARNINGS} more warnings about the bath")
 
 
+def _dead_axes(model: Model, design: Design, solution, sol_axes: list[int], combos: list,
+               rows: list[dict]) -> list[str]:
+    """The swept bath/cytosol fields (``design.names[i]`` for ``i`` in ``sol_axes``) that change
+    no parameter of ``model``: at every combination of swept values (``combos``, whose
+    parameters are ``rows``), setting the field to its first value instead leaves the
+    parameters as they are. A field that is itself a model parameter is never dead. The
+    combinations this makes that are not in ``combos`` (a table of points) are evaluated
+    without warnings; one the bath refuses counts as a change."""
+    known = {tuple(c): r for c, r in zip(combos, rows, strict=True)}
+    dead = []
+    for pos, i in enumerate(sol_axes):
+        name = design.names[i]
+        if name in model.parameter_names:
+            continue
+        first = float(design.axes[i][0])
+        live = False
+        for combo, row in zip(combos, rows, strict=True):
+            alt = tuple(first if k == pos else v for k, v in enumerate(combo))
+            if alt not in known:
+                changes = {design.names[j]: float(v) for j, v in zip(sol_axes, alt,
+                                                                     strict=True)}
+                try:
+                    with warnings.catch_warnings(), quiet_ranges():
+                        warnings.simplefilter("ignore")
+                        known[alt] = dict(_replace(solution, changes).as_params(model))
+                except (TypeError, ValueError):
+                    known[alt] = None
+            if known[alt] != row:
+                live = True
+                break
+        if not live:
+            dead.append(name)
+    return dead
+
+
 class Mapper:
     """Turns swept values into the parameters that vary between points.
 
     With plain conditions each swept name is a parameter. With a Solution, the swept names it
     knows go through ``solution.replace(...).as_params(model)`` (all combinations are evaluated
     up front, so a substitution that leaves a valid range fails before any work), and every
-    parameter that any combination changes becomes a varied parameter.
+    parameter that any combination changes becomes a varied parameter. A swept field that
+    changes no parameter of the model (``Mg_o`` of a model without it) is a ``ValueError``,
+    alone or next to other axes.
     """
 
     def __init__(self, model: Model, design: Design, solution=None) -> None:
@@ -344,11 +389,11 @@ class Mapper:
             keys = [k for k in model.parameter_names if any(k in r for r in rows)]
             derived = [k for k in keys if k not in direct_names]
             self.table = np.array([[r.get(k, math.nan) for k in derived] for r in rows])
-            if not any(design.names[i] in model.parameter_names for i in self.sol_axes) and (
-                    self.table.size == 0 or np.all(self.table == self.table[:1])):
+            dead = _dead_axes(model, design, solution, self.sol_axes, combos, rows)
+            if dead:
                 raise ValueError(
-                    f"sweeping {', '.join(design.names[i] for i in self.sol_axes)} changes no "
-                    f"parameter of model {model.name!r} (its conditions: "
+                    f"sweeping {', '.join(dead)} changes no parameter of model "
+                    f"{model.name!r} (its conditions: "
                     f"{', '.join(model.condition_names) or 'none'})")
             for j, k in enumerate(derived):
                 col = self.table[:, j]

@@ -244,7 +244,12 @@ def load_config(path, command: str = "sweep") -> dict:
     if "conditions" in cfg:
         kw["conditions"] = cfg["conditions"]
     if "solution" in cfg:
-        kw["conditions"] = _bath.solution_from_table(cfg["solution"], f"{path}: [solution]")
+        where = f"{path}: [solution]"
+        try:
+            kw["conditions"] = _bath.solution_from_table(cfg["solution"], where)
+        except (TypeError, ValueError) as exc:  # a value the Solution or Cytosol refuses
+            msg = str(exc)
+            raise ValueError(msg if msg.startswith(where) else f"{where} {msg}") from None
     if "retry" in cfg:
         kw["retry"] = dict(cfg["retry"])  # its values are checked by sweep
     if "stop_at_rest" in cfg:
@@ -267,9 +272,17 @@ def load_config(path, command: str = "sweep") -> dict:
         kw["audit"] = audit
     dask = cfg.get("dask", {})
     if "address" in dask:
+        if not isinstance(dask["address"], str) or not dask["address"].strip():
+            raise ValueError(f"{path}: [dask] address = {dask['address']!r} must be the "
+                             "scheduler's address, a non-empty string such as "
+                             "\"tcp://host:8786\"")
         kw["address"] = dask["address"]
     if "n_workers" in dask:
-        kw["n_workers"] = dask["n_workers"]
+        nw = dask["n_workers"]
+        if not isinstance(nw, int) or isinstance(nw, bool) or nw < 1:
+            raise ValueError(f"{path}: [dask] n_workers = {nw!r} must be an integer >= 1 "
+                             "(worker processes of the local dask cluster, or threads)")
+        kw["n_workers"] = nw
     tr = cfg.get("traces", {})
     alone = sorted(set(tr) - {"points"})
     if alone and "points" not in tr:

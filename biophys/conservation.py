@@ -434,7 +434,9 @@ def check_balance(
     """Run ``model`` and check that ``state`` changes by exactly the integral of ``fluxes``.
 
     The balance ``d state/dt = sum_k c_k x_k`` is the bookkeeping of a concentration: e.g. a
-    cytosolic Ca2+ that changes only through the Ca2+ currents (``c = -f A/(z F vol)``), the
+    cytosolic Ca2+ that changes only through the Ca2+ currents (``c = -10 f A/(z F vol)`` mM/ms
+    per uA/cm^2 with the area in um^2 and the volume in um^3, ``-1000 f/(z F vol)`` per pA
+    with the volume in fL: :mod:`biophys.kernels.ion_balance`), the
     exchanger (one Ca2+ per net charge) and the pumps. It is evaluated with the driver's own
     updates (:func:`check_conservation`), so it holds to rounding when the listed terms are
     the state's whole right-hand side, and fails by far more when a term is missing or carries
@@ -503,7 +505,7 @@ def conservation_demo_model() -> Model:
 
     Built here for conservation tests (not a published model, not registered as a built-in):
     GHK Na+/K+ leaks, the Cha et al. (2011) Na+/K+-ATPase, tracked Na_i and K_i in a
-    compartment of 0.1 um volume per um^2 of membrane.
+    compartment of 0.1 um^3 volume per um^2 of membrane.
     """
     from .kernels.models import _conservation_demo as kernel
 

@@ -200,6 +200,13 @@ class Solution:
 
         Derived fields (Na_o under ``"equimolar_Na"``, Cl_o when not given) are recomputed;
         fields of the :class:`Cytosol` (``Mg_i``, ``ATP``, ...) are routed to it.
+
+        ``substitution="none"`` keeps the Na_o the rule derived (the bath's Na+ stays where
+        the rule left it). A Solution whose rule has no reference yet (``reference=None``,
+        K_o given without Na_o) has derived no Na_o: the rule's reference is the model's own
+        bath, known only after :meth:`resolve`. Its ``replace(substitution="none")`` leaves
+        Na_o to the model (the model's own Na_o, not lowered by the K_o change); use
+        ``resolve(model).replace(substitution="none")`` to keep the derived value.
         """
         cyt_names = set(Cytosol._fields())
         cyt = {k: changes.pop(k) for k in list(changes) if k in cyt_names}
@@ -223,7 +230,9 @@ class Solution:
                 if kw["reference"] is not None:
                     kw["Na_o"] = None
             elif rule == "none":
-                kw["Na_o"] = self.Na_o  # the bath's Na+ stays where the rule left it
+                # the bath's Na+ stays where the rule left it (a rule with no reference has
+                # derived no Na_o: Na_o is then the model's own, see the docstring)
+                kw["Na_o"] = self.Na_o
         kw.update(changes)
         if cyt:
             kw["cytosol"] = (self.cytosol or Cytosol()).replace(**cyt)

@@ -157,7 +157,7 @@ _transport = (
     _p("I_PMCA_max", 1.56, "pA", "maximal PMCA current", _SRC + " (P_PMCA)", _pos),
     _p("K_PMCA", 1.4e-4, "mM", "Ca2+ for half activation of the PMCA (Hill 2)",
        _SRC + " (K_PMCA)", (1e-12, 1e3)),
-    _p("P_NaK", 350.0, "pA", "Na+/K+-ATPase amplitude (current per 1/ms of cycle rate)",
+    _p("P_NaK", 350.0, "pA*ms", "Na+/K+-ATPase amplitude (current per 1/ms of cycle rate)",
        _SRC + " (PNaK); cycle: biophys.kernels.nak_pump.nak_cycle_rate", _pos),
     _p("K_NaK_glucose", 5.84, "mM", "glucose constant of pump inhibition "
        "(factor 0.4 + 0.6 exp(-G/K))", _SRC + " (iglc)", (1e-9, 1e4)),

@@ -188,7 +188,7 @@ _TONIC_PARAMETERS = (
        "adrenal fasciculata cells is 95 pA/pF (Enyeart & Enyeart 2013 J Gen Physiol 142:137, "
        "abstract; test voltage not given)", (0.0, 100.0)),
     # transport
-    _P("I_NaK_max", CAL["I_NaK_max"], "uA/cm^2", "Na+/K+-ATPase amplitude (current per 1/ms of "
+    _P("I_NaK_max", CAL["I_NaK_max"], "uA*ms/cm^2", "Na+/K+-ATPase amplitude (current per 1/ms of "
        "cycle rate; kinetics Cha et al. 2011 with f_NaK_K and the Ca2+ stimulation)",
        _FIT + "test_pump_balances_na_leak: 3 Na+ out per cycle balance the resting Na+ leak; "
        "the resting current is 3.1% above what Cha et al.'s unmodified cycle gives at its "
