@@ -106,11 +106,12 @@ def overrides(model: Model, given_conditions, params: Mapping[str, Any] | None,
         # an unknown name: a ValueError (also a KeyError) that lists the valid names
         model.parameter_index(name)
         if name in set_by_solution:
+            kind = type(solution).__name__
+            sees = ("its substitution rule and its record" if hasattr(solution, "substitution")
+                    else "its record")
             raise ValueError(
-                f"{name!r} is a condition of the {type(solution).__name__} given as "
-                f"{_as_given(c_name)}: give it in the {type(solution).__name__}, not in "
-                f"{p_name} (its substitution rule and its record would not see the {p_name} "
-                "value)")
+                f"{name!r} is a condition of the {kind} given as {_as_given(c_name)}: give it "
+                f"in the {kind}, not in {p_name} ({sees} would not see the {p_name} value)")
         if name in cond:
             raise ValueError(f"{name!r} is given in both {p_name} and {c_name}")
         out[name] = value
