@@ -168,7 +168,7 @@ def _output_file(option: str, path: str | None, example: str) -> str | None:
     if Path(path).expanduser().is_dir():
         raise ValueError(f"{option} {path!r} is a folder; give a file name, e.g. "
                          f"{str(Path(path) / example)!r}")
-    if option == "--plot":
+    if option.endswith("plot"):  # --plot, or a configuration's [output] plot
         suffix = Path(path).suffix
         if not suffix:
             path += ".png"

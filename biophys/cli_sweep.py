@@ -254,8 +254,10 @@ def _sweep_command(args: argparse.Namespace) -> int:
         kw["shard"] = args.shard
         out_cfg = {}  # the assembling run writes the [output] files
     # a folder is refused now, not after the run; a figure name without an extension gets .png
-    out = _output_file("--out", args.out or out_cfg.get("out"), "results.nc")
-    plot_path = _output_file("--plot", args.plot or out_cfg.get("plot"), "heatmap.png")
+    named = {key: f"--{key}" if getattr(args, key) else f"{args.config}: [output] {key}"
+             for key in ("out", "plot")}  # where each output file was given
+    out = _output_file(named["out"], args.out or out_cfg.get("out"), "results.nc")
+    plot_path = _output_file(named["plot"], args.plot or out_cfg.get("plot"), "heatmap.png")
     metric = args.metric or out_cfg.get("metric")
     x, y = args.x or out_cfg.get("x"), args.y or out_cfg.get("y")
     from .sweep import sweep
@@ -268,9 +270,9 @@ def _sweep_command(args: argparse.Namespace) -> int:
     where = {key: f"--{key}" if getattr(args, key) else f"{args.config}: [output] {key}"
              for key in ("metric", "x", "y", "plot")}
     plot_layout(ds, metric, x, y, where=where, draw=bool(plot_path))
-    for target in (out, plot_path):
+    for key, target in (("out", out), ("plot", plot_path)):
         if target is not None:
-            _parent(target)
+            _parent(target, named[key])
     if args.dry_run:
         axes = ", ".join(f"{d} ({ds.sizes[d]})" for d in ds["status"].dims)
         metrics = json.loads(ds.attrs["metrics"])

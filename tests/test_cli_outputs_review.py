@@ -155,3 +155,20 @@ def test_help_texts_say_what_the_options_do():
     # the exit status 3 of simulate also covers a step failure (see test_cli.py)
     assert "step failure" in parser.epilog and "non-finite state" in parser.epilog
 
+
+
+def test_sweep_output_errors_name_where_the_file_was_given(tmp_path, monkeypatch, capsys):
+    """biophys sweep named neither --out nor the configuration's [output] table when the
+    results file's folder could not be made ("output file ...")."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    cfg = tmp_path / "s.toml"
+    cfg.write_text('model = "hh1952"\nt_end = 5.0\nmetrics = ["mean_V"]\n'
+                   '[grid]\nI_app = [0.0, 1.0]\n[output]\nout = "blocker/r.nc"\n'
+                   'plot = "fig.xyz"\n')
+    assert cli_main(["sweep", str(cfg), "--plot", "fig.png"]) == 2
+    assert f"{cfg}: [output] out 'blocker/r.nc': cannot create its folder" in \
+        capsys.readouterr().err
+    assert cli_main(["sweep", str(cfg), "--out", "r.nc"]) == 2
+    assert f"{cfg}: [output] plot 'fig.xyz': '.xyz' is not a figure format" in \
+        capsys.readouterr().err
