@@ -143,6 +143,10 @@ def _axis(name: str, spec, unit: str = "(its unit)", what: str = "grid axis") ->
                     f"{what} {name!r}: num = {num!r} must be an integer in [1, "
                     f"{MAX_AXIS_VALUES}] (the number of values from start = {start:g} to "
                     f"stop = {stop:g} {unit_text(unit)})")
+            if num == 1 and start != stop:  # linspace would give start alone, dropping stop
+                raise ValueError(f"{what} {name!r}: num = 1 gives one value, but start = "
+                                 f"{start:g} and stop = {stop:g} {unit_text(unit)} differ; "
+                                 "give start = stop, or num >= 2")
             if log:
                 if start <= 0 or stop <= 0:
                     raise ValueError(f"{what} {name!r}: log spacing needs start, stop > 0")
@@ -158,8 +162,12 @@ def _axis(name: str, spec, unit: str = "(its unit)", what: str = "grid axis") ->
                 f"{MAX_AXIS_VALUES} (use a larger step, or num)")
         n = int(math.floor(q + 1e-9)) + 1
         if n < 1:
-            raise ValueError(f"{what} {name!r} is empty (start > stop)")
-        return list(start + step * np.arange(n))
+            raise ValueError(f"{what} {name!r} is empty (start > stop; a descending range: "
+                             "{start, stop, num})")
+        values = start + step * np.arange(n)
+        if abs(values[-1] - stop) <= 1e-9 * step:  # on stop but for rounding (0.1 + 2 x 0.1)
+            values[-1] = stop
+        return list(values)
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
         return [spec]
     if not isinstance(spec, list):

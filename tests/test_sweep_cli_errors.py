@@ -93,6 +93,19 @@ def test_axis_specifications():
     assert _axis("x", 3.0) == [3.0] and _axis("x", {"values": [1, 2]}) == [1, 2]
 
 
+def test_axis_range_edges():
+    """A step range ended one ulp off stop (0.1 + 2 x 0.1 = 0.30000000000000004), a value no
+    other input names; num = 1 silently dropped a stop other than start."""
+    assert _axis("x", {"start": 0.1, "stop": 0.3, "step": 0.1})[-1] == 0.3
+    assert _axis("x", {"start": 0.1, "stop": 0.35, "step": 0.1})[-1] == pytest.approx(0.3)
+    assert _axis("x", {"start": 2.0, "stop": 2.0, "num": 1}) == [2.0]
+    with pytest.raises(ValueError, match=r"^grid axis 'x': num = 1 gives one value, but "
+                                         r"start = 1 and stop = 2 .*differ"):
+        _axis("x", {"start": 1.0, "stop": 2.0, "num": 1})
+    with pytest.raises(ValueError, match=r"is empty \(start > stop; a descending range: "):
+        _axis("x", {"start": 2.0, "stop": 1.0, "step": 0.5})
+
+
 @pytest.mark.parametrize("spec, match", [
     ({"start": "0", "stop": 1.0, "num": 2}, r"grid axis 'x': start = '0' must be a real number"),
     ({"start": 0.0, "stop": True, "num": 2}, r"grid axis 'x': stop = True must be a real number"),
