@@ -474,8 +474,8 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
         t = tc[c]
         v0 = Yb[0, c]
         v1 = Yt[0, c]
-        f0 = 0.0 if clamp else K[0, c]  # slopes of V (a clamped V is constant in a segment)
-        f1 = 0.0 if clamp else K[6 * NS, c]
+        f0 = K[0, c]  # slopes of V (0 under clamp: _derivative)
+        f1 = K[6 * NS, c]
         g = c0 + cell[c]
         if v0 < v_thr and v1 >= v_thr and not clamp:
             th = hermite_crossing(v0, v1, f0, f1, h, v_thr)
@@ -521,8 +521,8 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
                     x0 = Yb[ix, c]
                     x1 = Yt[ix, c]
                     xm = x0
-                    slope = 0.0 if (clamp and ix == 0) else K[ix, c] - K[6 * NS + ix, c]
-                    obs[o, 0, g] += 0.5 * h * (x0 + x1) + h * h / 12.0 * slope
+                    obs[o, 0, g] += (0.5 * h * (x0 + x1)
+                                     + h * h / 12.0 * (K[ix, c] - K[6 * NS + ix, c]))
                 else:
                     x0 = AUX0[ix - NS, c]
                     x1 = AUX1[ix - NS, c]
