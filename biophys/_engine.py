@@ -319,6 +319,17 @@ def record_grid(t_end: float, dt: float, record_every: float | None) -> tuple[in
     return k, n_steps // k + 1, k * h
 
 
+def record_times(t_end: float, n_steps: int, k: int, n: int, interval: float) -> np.ndarray:
+    """Times (ms) of the ``n`` samples ``k`` steps (``interval`` ms) apart of :func:`record_grid`
+    in a run of ``n_steps`` steps to ``t_end`` ms; a sample that ends the run is at ``t_end``
+    exactly, not one ulp past it (``(n - 1) * interval``, which the error-controlled drivers,
+    stopping at t_end, would never reach: the sample stayed NaN)."""
+    times = np.arange(n) * interval
+    if n and (n - 1) * k == n_steps:
+        times[-1] = t_end
+    return times
+
+
 def warn_record_grid(t_end: float, dt: float, record_every: float | None) -> None:
     """Warn (naming the caller's line) when a requested ``record_every`` (ms) is not a whole
     number of the steps of a ``t_end`` ms run at ``dt`` ms (the samples are then
@@ -455,12 +466,7 @@ def run(
             f"spike-time buffer for t_end = {t_end:g} ms ({spike_capacity} spikes x {n_cells} "
             f"cells) needs {n_spk_bytes / 2**30:.3g} GiB (limit {MAX_BUFFER_BYTES / 2**30:g} "
             "GiB): simulate a shorter t_end (ms)")
-    times = np.arange(n_rec_t) * rec_dt
-    if n_rec_t and (n_rec_t - 1) * rec_every == n_steps:
-        # the sample that ends the run at t_end exactly, not one ulp past it (n_rec_t - 1)
-        # times the interval, which the error-controlled drivers, stopping at t_end, would
-        # never reach (the sample stayed NaN)
-        times[-1] = t_end
+    times = record_times(t_end, n_steps, rec_every, n_rec_t, rec_dt)
     rec = np.full((len(rec_idx), n_cells, n_rec_t), np.nan)
     spk_t = np.full((n_cells, max(int(spike_capacity), 1)), np.nan)
     spk_n = np.zeros(n_cells, dtype=np.int64)

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _bath
 from ._checks import checked_number, did_you_mean, record_names
-from ._engine import checked_atol, record_grid, step_grid
+from ._engine import checked_atol, record_grid, record_times, step_grid
 from ._model import Model
 from .kernels.ensemble_adaptive import SNAP
 from .kernels.protocol import block_parameters
@@ -62,13 +62,10 @@ def _sample_times(t_end: float, record_every: float, dt: float) -> np.ndarray:
     ``record_grid``), so a reference and a run at the model's step align sample by sample."""
     k, n, got = record_grid(t_end, dt, record_every)
     if abs(got - record_every) <= 1e-9 * record_every:
-        whole = (n - 1) * k == step_grid(t_end, dt)[0]
-    else:
-        n = int(np.floor(t_end / record_every + 1e-9)) + 1
-        got = record_every
-        whole = abs((n - 1) * record_every - t_end) <= 1e-9 * record_every
-    times = np.arange(n) * got
-    if whole:
+        return record_times(t_end, step_grid(t_end, dt)[0], k, n, got)
+    n = int(np.floor(t_end / record_every + 1e-9)) + 1
+    times = np.arange(n) * record_every
+    if abs((n - 1) * record_every - t_end) <= 1e-9 * record_every:
         times[-1] = t_end
     return times
 
