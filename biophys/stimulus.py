@@ -51,11 +51,17 @@ class Pulse:
         a = checked_number(self.amplitude, "Pulse.amplitude", "(model current unit)")
         s = checked_number(self.start, "Pulse.start", "ms", 0.0)
         d = checked_number(self.duration, "Pulse.duration", "ms", 0.0, low_open=True)
-        if s + d == s:  # lost to rounding: the pulse would inject nothing, silently
-            raise ValueError(f"Pulse.duration = {d:g} ms is too short to end after start = "
-                             f"{s:g} ms in floating point (start + duration == start); give "
-                             "a duration of at least a step")
+        _check_ends(s, d, f"Pulse.duration = {d:g} ms")
         return np.array([s, s + d]), np.array([a, 0.0]), False
+
+
+def _check_ends(start: float, duration: float, what: str) -> None:
+    """A ValueError naming ``what`` when ``duration`` (ms, > 0) is lost to rounding at ``start``
+    (ms): the pulse or clamp step would silently do nothing."""
+    if start + duration == start:
+        raise ValueError(f"{what} is too short to end after its start at {start:g} ms in "
+                         "floating point (start + duration == start); give a duration of at "
+                         "least a step")
 
 
 @dataclass(frozen=True)
@@ -144,10 +150,7 @@ class VoltageClamp:
             level, duration = step
             lv = checked_number(level, "VoltageClamp step level", "mV", *_V_RANGE)
             d = checked_number(duration, "VoltageClamp step duration", "ms", 0.0, low_open=True)
-            if t + d == t:  # lost to rounding: the step would be dropped, silently
-                raise ValueError(f"VoltageClamp step ({lv:g} mV, {d:g} ms) is too short to end "
-                                 f"after its start at {t:g} ms in floating point (start + "
-                                 "duration == start); give a duration of at least a step")
+            _check_ends(t, d, f"VoltageClamp step ({lv:g} mV, {d:g} ms)")
             if t > times[-1]:
                 times.append(t)
                 values.append(lv)

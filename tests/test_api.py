@@ -147,7 +147,7 @@ def test_unknown_names_list_the_valid_ones():
         (bp.Pulse(1.0, 0.0, 0.0), r"Pulse.duration = 0.0 ms must be finite and > 0"),
         # a duration lost to rounding injected nothing, silently
         (bp.Pulse(10.0, 0.1, 1e-300), r"Pulse.duration = 1e-300 ms is too short to end after "
-                                      r"start = 0.1 ms"),
+                                      r"its start at 0.1 ms"),
         (bp.Pulse(float("nan"), 0.0, 1.0), r"Pulse.amplitude"),
         (bp.Pulse(1.0, -1.0, 1.0), r"Pulse.start = -1.0 ms must be finite and >= 0"),
         (bp.VoltageClamp(-70.0, [(-20.0, -1.0)]),
