@@ -16,8 +16,8 @@ from . import physiology as physiology  # noqa: E402
 from . import plot as plot  # noqa: E402
 from . import reference as reference  # noqa: E402
 from . import zg as zg  # noqa: E402
-from ._model import ChargeBalance as ChargeBalance  # noqa: E402
-from ._model import ChargeCarrier as ChargeCarrier  # noqa: E402
+from ._charge import ChargeBalance as ChargeBalance  # noqa: E402
+from ._charge import ChargeCarrier as ChargeCarrier  # noqa: E402
 from ._model import Model as Model  # noqa: E402
 from ._model import Output as Output  # noqa: E402
 from ._model import Quantity as Quantity  # noqa: E402

@@ -18,7 +18,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._charge import CHARGE_CONVENTIONS, ChargeBalance, ChargeCarrier  # noqa: F401
+from ._charge import CHARGE_CONVENTIONS, ChargeBalance
 from ._checks import (
     REAL_NUMBER,
     checked_number,

@@ -41,8 +41,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ._charge import ChargeBalance
 from ._checks import checked_number
-from ._model import ChargeBalance, Model
+from ._model import Model
 from .kernels.ion_balance import charge_per_mM_density, charge_per_mM_pA
 
 #: Default absolute tolerance of the charge drift, mV (rounding after 1e7 steps: ~1e-7 mV).

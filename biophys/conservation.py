@@ -47,8 +47,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _engine
+from ._charge import ChargeBalance, ChargeCarrier
 from ._checks import checked_names, checked_number, is_real, to_float
-from ._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State
+from ._model import Model, Output, Parameter, State
 from .kernels.protocol import block_parameters, phi1
 
 

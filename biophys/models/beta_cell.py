@@ -3,7 +3,8 @@ nucleotide speciation, divalent surface charge and Chen et al. (2008) exocytosis
 
 from __future__ import annotations
 
-from .._model import ChargeBalance, ChargeCarrier, Model, Output, Parameter, State, SumLimit
+from .._charge import ChargeBalance, ChargeCarrier
+from .._model import Model, Output, Parameter, State, SumLimit
 from ..kernels.models import beta_cell as kernel
 from ..kernels.ncx import CHA_2011_NCX as _NCX
 from ..kernels.speciation import BEARD_QIAN_38C, nucleotide_species
