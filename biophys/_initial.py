@@ -43,7 +43,8 @@ class Initial:
     ``y0`` (n_states,) is shared by every point; the states ``rows`` (indices into the model's
     states) take per-point values ``table`` (len(rows), n_points) instead, already filled from
     ``y0`` where no value was given. ``warm`` (n_points,) is True where every per-point value
-    was given (None when there are no per-point values).
+    was given (None when there are no per-point values). ``from_result``: the per-point
+    values are the final states of an earlier sweep (``initial=`` its result).
     """
 
     y0: np.ndarray
@@ -51,6 +52,7 @@ class Initial:
     table: np.ndarray | None = None
     warm: np.ndarray | None = None
     source: str = "shared"
+    from_result: bool = False
 
     def columns(self, idx: np.ndarray) -> np.ndarray:
         """Per-point values of the points ``idx`` (flat indices), shape (len(rows), len(idx)),
@@ -142,7 +144,7 @@ def resolve_initial(m: Model, design: Design, initial) -> Initial:
         finite = np.isfinite(a)
         given &= finite
         table[r] = np.where(finite, a, y0[i])
-    return Initial(y0, rows, table, given, source)
+    return Initial(y0, rows, table, given, source, hasattr(initial, "data_vars"))
 
 
 def check_shared(initial, who: str) -> None:

@@ -402,10 +402,9 @@ def sweep(
         _engine.warn_record_grid(spec.t_end, spec.dt, record_every)
     _warmup.warn_lags(m, plan.specs, p0, mapper, n, warmup)
     # unless every point starts from its final state of an earlier sweep (initial=its result)
-    from_result = hasattr(initial, "data_vars")
-    if not (from_result and init.warm.all()):
+    if not (init.from_result and init.warm.all()):
         _warmup.warn_settling(m, plan.specs, warmup,
-                              int((~init.warm).sum()) if from_result else None, n)
+                              int((~init.warm).sum()) if init.from_result else None, n)
     outputs = spec.outputs(m)
     names = (*outputs, "status", *(("retried",) if spec_retry is not None else ()))
     # the record of the sweep, the same for a dry run (which adds dry_run = 1)
