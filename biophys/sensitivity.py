@@ -41,6 +41,7 @@ from ._checks import checked_names, checked_number
 from ._design import Design, make_design
 from ._initial import check_shared
 from ._sweep_result import flag_names
+from .kernels.constants import ZERO_CELSIUS
 from .models import get_model
 from .sweep import DEFAULT_METRICS, sweep
 
@@ -196,15 +197,11 @@ def sensitivity(
     return ds
 
 
-#: Kelvin at 0 degrees C: a temperature in C is perturbed as ``(T + 273.15) e^+-h - 273.15``.
-_ZERO_CELSIUS_K = 273.15
-
-
 def _offset(m: Model, name: str) -> float:
     """What to add to parameter ``name`` for an absolute (ratio) scale: 273.15 for a
     temperature in degrees C (a relative step in C has no physical meaning and none at 0 C),
     else 0."""
-    return _ZERO_CELSIUS_K if m.parameter(name).unit == "C" else 0.0
+    return ZERO_CELSIUS if m.parameter(name).unit == "C" else 0.0
 
 
 def _record_base(ds, m: Model, names, cols, base) -> None:
