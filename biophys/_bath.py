@@ -267,14 +267,15 @@ def set_in_solution(model: Model, solution) -> dict[str, tuple[str, float]]:
     ``model``'s conditions, as ``{parameter: (field, value)}`` (``pH_i``: ``("pH", 7.1)``).
 
     Left out: fields the model has no condition for (not applied: reported as unused),
-    fields derived by the bath's rules (Na_o under ``substitution="equimolar_Na"``, Cl_o),
-    fields left as None (the model's own values), and a K_o equal to the reference
-    K_o of the equimolar rule (the reference bath, as when ``Solution(K_o=5.4, Na_o=140,
-    substitution="equimolar_Na")`` is given: a sweep over K_o re-applies the rule from it).
+    fields derived by the bath's rules (Na_o under a substitution rule that derives it, Cl_o),
+    fields left as None (the model's own values), and a K_o (and, under the constant-osmolarity
+    and constant-ionic-strength rules, a Ca_o or Mg_o) equal to the rule's reference value (the
+    reference bath, as when ``Solution(K_o=5.4, Na_o=140, substitution="equimolar_Na")`` is
+    given: a sweep over K_o re-applies the rule from it).
     Another object with ``as_params`` gives ``{}``.
     """
     from ._fields import _BATH, _param_name
-    from .solution import Cytosol, Solution
+    from .solution import DIVALENT_RULES, NACL_PER_SALT, Cytosol, Solution
 
     if not isinstance(solution, (Solution, Cytosol)):
         return {}
@@ -285,9 +286,13 @@ def set_in_solution(model: Model, solution) -> dict[str, tuple[str, float]]:
     for f in solution._given():
         value = getattr(bath if f in _BATH and bath is not None else cytosol, f)
         p = _param_name(f, names)
-        if p is None or (f == "K_o" and bath is not None and bath.substitution == "equimolar_Na"
-                         and bath.reference is not None and value == bath.reference[0]):
+        if p is None:
             continue
+        if bath is not None and bath.substitution in NACL_PER_SALT and bath.reference:
+            at = {"K_o": 0, **({"Ca_o": 2, "Mg_o": 3} if bath.substitution in DIVALENT_RULES
+                               else {})}.get(f)
+            if at is not None and value == bath.reference[at]:
+                continue
         out[p] = (f, float(value))
     return out
 
@@ -338,10 +343,10 @@ def solution_from_table(table: Mapping[str, Any], where: str, note: str = ""
     ----------
     table : mapping
         Bath fields (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``, mM; ``temperature``, C),
-        ``substitution`` and ``reference`` (``(K_ref, Na_ref)``, mM; a list is taken as the
-        pair) as :class:`biophys.Solution` takes them, and :class:`biophys.Cytosol` fields
-        (``Mg_i``, ``ATP``, ... mM; ``pH``), which go to its cytosol. Fields left out are the
-        model's own values.
+        ``substitution`` and ``reference`` (``(K_ref, Na_ref)`` or ``(K_ref, Na_ref, Ca_ref,
+        Mg_ref)``, mM; a list is taken as the tuple) as :class:`biophys.Solution` takes them,
+        and :class:`biophys.Cytosol` fields (``Mg_i``, ``ATP``, ... mM; ``pH``), which go to its
+        cytosol. Fields left out are the model's own values.
     where : str
         Where the table comes from, for the message of a name that is no field.
     note : str, optional

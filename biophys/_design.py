@@ -99,19 +99,28 @@ def _valid_names(model: Model, solution) -> list[str]:
 
 def _check_name(model: Model, name, solution, what: str) -> str:
     """``name`` if it can be swept (``what``: "grid axis" or "points column"), else a
-    ``ValueError``: an unknown name, or Na_o under ``substitution="equimolar_Na"`` (the rule
-    derives it from K_o; a swept Na_o would replace the rule's reference bath at each point,
-    switching the rule off while the provenance still records it)."""
+    ``ValueError``: an unknown name, or Na_o under a substitution rule that derives it (a swept
+    Na_o would replace the rule's reference bath at each point, switching the rule off while
+    the provenance still records it), or Cl_o under a constant-osmolarity or
+    constant-ionic-strength rule (which derive it)."""
     valid = _valid_names(model, solution)
     if not isinstance(name, str) or name not in valid:
         raise ValueError(
             f"unknown {what} name {name!r}{did_you_mean(name, valid)} for model "
             f"{model.name!r}; valid names (conditions first): {', '.join(valid)}"
         )
-    if name == "Na_o" and getattr(solution, "substitution", None) == "equimolar_Na":
+    from .solution import DIVALENT_RULES, NACL_PER_SALT
+
+    rule = getattr(solution, "substitution", None)
+    if name == "Na_o" and rule in NACL_PER_SALT:
+        made_from = "K_o, Ca_o and Mg_o" if rule in DIVALENT_RULES else "K_o"
         raise ValueError(
-            f"{what} 'Na_o': Na_o is derived by substitution='equimolar_Na' from K_o: sweep "
-            "K_o, or use substitution='none'")
+            f"{what} 'Na_o': Na_o is derived by substitution={rule!r} from {made_from}: "
+            f"sweep {made_from.replace(' and', ' or')}, or use substitution='none'")
+    if name == "Cl_o" and rule in DIVALENT_RULES:
+        raise ValueError(
+            f"{what} 'Cl_o': Cl_o is derived by substitution={rule!r} (every salt a chloride); "
+            "use substitution='none' or 'equimolar_Na' to set it")
     return name
 
 

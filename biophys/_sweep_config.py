@@ -26,7 +26,9 @@ the backend; see ``examples/*.toml``. Keys::
 
     [params]                     # fixed parameter overrides
     [conditions]                 # fixed bath/cytosol values (no substitution rule)
-    [solution]                   # or a biophys.Solution, e.g. substitution = "equimolar_Na";
+    [solution]                   # or a biophys.Solution, e.g. substitution = "equimolar_Na"
+                                 # (or "constant_osmolarity", "constant_ionic_strength"),
+                                 # reference = [K, Na] or [K, Na, Ca, Mg] (mM);
                                  # cytosol fields (Mg_i, ATP, ...) go to its Cytosol; fields
                                  # left out are the model's own values; fields the model
                                  # has no condition for are warned about (not refused: a

@@ -101,6 +101,10 @@ def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, obj
     if args.substitution is not None:
         table["substitution"] = args.substitution
     if args.reference is not None:
+        if len(args.reference) not in (2, 4):
+            raise ValueError(
+                f"--reference takes 2 values (K_REF NA_REF) or 4 (K_REF NA_REF CA_REF MG_REF), "
+                f"mM, got {len(args.reference)}: {' '.join(f'{x:g}' for x in args.reference)}")
         table["reference"] = tuple(args.reference)
     sol = _bath.solution_from_table(table, "--condition with --substitution or --reference",
                                     "; other parameters go in --set")
@@ -350,13 +354,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "biophys.Cytosol (Mg_i, ATP, ADP, Pi, Na_i, K_i mM, pH), as with "
                     "[solution]; fields not given are the model's own values")
     sp.add_argument("--substitution", choices=SUBSTITUTIONS, default=None,
-                    help="make the bath a biophys.Solution with this rule for K_o changes: "
-                    "equimolar_Na lowers Na_o by the rise of K_o over the reference bath (KCl "
-                    "replaces NaCl), none changes K_o alone (default without --reference: the "
-                    "--condition values are set one by one)")
-    sp.add_argument("--reference", type=float, nargs=2, metavar=("K_REF", "NA_REF"),
-                    default=None, help="reference bath of the substitution, K_o and Na_o in mM "
-                    "(> 0; default: the model's own); makes the bath a biophys.Solution")
+                    help="make the bath a biophys.Solution with this rule for how NaCl makes "
+                    "up for changes relative to the reference bath: equimolar_Na lowers Na_o "
+                    "by the rise of K_o (KCl replaces NaCl), constant_osmolarity and "
+                    "constant_ionic_strength also make up for Ca_o and Mg_o changes (1.5 or 3 "
+                    "mM NaCl per mM), none changes K_o alone (default without --reference: "
+                    "the --condition values are set one by one)")
+    sp.add_argument("--reference", type=float, nargs="+", metavar="MM",
+                    default=None, help="reference bath of the substitution: K_o Na_o, or K_o "
+                    "Na_o Ca_o Mg_o, in mM (K_o, Na_o > 0; default: the model's own); makes "
+                    "the bath a biophys.Solution")
     sp.add_argument("--method", choices=tuple(METHODS), default=DEFAULT_METHOD,
                     help="integration method (default %(default)s; see biophys.simulate)")
     sp.add_argument("--rtol", type=float, default=None,

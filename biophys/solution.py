@@ -21,12 +21,27 @@ Given values are validated on construction:
 of those names set directly (``params=``, a mapping ``conditions=``, sweep axes), once per
 parameter and call (:func:`biophys._bath.warn_outside_range`).
 
-Baths are changed the way they are in the laboratory, by a substitution rule:
-``substitution="equimolar_Na"`` lowers Na_o by the increase of K_o relative to a reference
-bath (KCl replacing NaCl; by default the reference is the model's own bath), ``"none"`` adds or
-removes K+ alone. The rule travels with the solution (:meth:`Solution.record`) into the
-results' provenance, and :meth:`Solution.replace` re-applies it, which is how sweeps over K_o
-use it.
+Baths are changed the way they are in the laboratory, by a substitution rule that says how
+NaCl makes up for a change of the other salts relative to a reference bath (by default the
+model's own bath). Every salt is a chloride, and Cl_o follows the cations:
+
+* ``"none"``: K+ (or any ion) is added or removed alone, Na_o stays.
+* ``"equimolar_Na"``: KCl replaces NaCl, ``Na_o = Na_ref - (K_o - K_ref)``; Ca2+ and Mg2+
+  changes are not made up for.
+* ``"constant_osmolarity"``: NaCl keeps the bath's ideal osmolarity (every salt fully
+  dissociated, osmotic coefficients 1: 2 osmol per mol of NaCl or KCl, 3 of CaCl2 or MgCl2),
+  ``Na_o = Na_ref - (K_o - K_ref) - 1.5 (Ca_o - Ca_ref) - 1.5 (Mg_o - Mg_ref)``.
+* ``"constant_ionic_strength"``: NaCl keeps the ionic strength ``I = 1/2 sum c z^2`` (1 per mM
+  of NaCl or KCl, 3 of CaCl2 or MgCl2), ``Na_o = Na_ref - (K_o - K_ref) - 3 (Ca_o - Ca_ref)
+  - 3 (Mg_o - Mg_ref)``.
+
+For K+ changes the last three agree (KCl and NaCl are both 1:1 salts); they differ when Ca2+
+or Mg2+ changes (a Mg2+-free bath at constant osmolarity has 1.5 mM more NaCl per mM of MgCl2
+left out). The two constant-bath rules derive Cl_o themselves (a given Cl_o is refused: the
+rules hold for chloride salts). These are bookkeeping rules of the bath's composition, chosen
+here; laboratories also keep osmolarity with sucrose or mannitol, which no model here sees.
+The rule travels with the solution (:meth:`Solution.record`) into the results' provenance, and
+:meth:`Solution.replace` re-applies it, which is how sweeps over K_o, Ca_o and Mg_o use it.
 
 :meth:`Solution.as_params` maps the given and derived fields onto a model's condition
 parameters of the same name (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``,
@@ -66,8 +81,54 @@ from ._model import Model
 __all__ = ["SUBSTITUTIONS", "STANDARD_BATH", "STANDARD_CYTOSOL", "Cytosol", "Solution",
            "declared_unit", "field_unit", "gating_shift"]
 
-#: Substitution rules for changes of K_o.
-SUBSTITUTIONS = ("none", "equimolar_Na")
+#: Substitution rules: how NaCl makes up for changes of K_o (and Ca_o, Mg_o); see the module
+#: docstring.
+SUBSTITUTIONS = ("none", "equimolar_Na", "constant_osmolarity", "constant_ionic_strength")
+
+#: mM of NaCl taken out per mM of KCl, CaCl2 and MgCl2 added, under each rule that derives Na_o:
+#: equal ideal osmolarity (2 osmol/mol for NaCl and KCl, 3 for CaCl2 and MgCl2) or equal ionic
+#: strength (1 per mM for NaCl and KCl, 1/2 (4 + 2) = 3 for CaCl2 and MgCl2).
+NACL_PER_SALT: dict[str, tuple[float, float, float]] = {
+    "equimolar_Na": (1.0, 0.0, 0.0),
+    "constant_osmolarity": (1.0, 1.5, 1.5),
+    "constant_ionic_strength": (1.0, 3.0, 3.0),
+}
+#: The rules that make up for Ca2+ and Mg2+ changes too (their reference has four fields).
+DIVALENT_RULES = ("constant_osmolarity", "constant_ionic_strength")
+_REF_FIELDS = ("K_o", "Na_o", "Ca_o", "Mg_o")
+_RULE_NAMES = {"equimolar_Na": "equimolar Na+ substitution",
+               "constant_osmolarity": "NaCl substitution at constant osmolarity",
+               "constant_ionic_strength": "NaCl substitution at constant ionic strength"}
+
+
+def _checked_reference(reference: Any, substitution: str) -> tuple:
+    """``reference`` as a tuple of floats (None kept for Ca_ref, Mg_ref), padded to four
+    fields under :data:`DIVALENT_RULES`; a ``ValueError`` names what is wrong."""
+    form = ("must be (K_ref, Na_ref) or (K_ref, Na_ref, Ca_ref, Mg_ref), numbers in mM "
+            "(Ca_ref, Mg_ref may be None: the model's own), or None for the model's own bath")
+    try:
+        ref = tuple(reference)
+    except TypeError:
+        ref = ()
+    if len(ref) not in (2, 4):
+        raise ValueError(f"reference = {reference!r} {form}")
+    out = []
+    for i, x in enumerate(ref):
+        if x is None and i >= 2:
+            out.append(None)
+            continue
+        if not isinstance(x, numbers.Real) or isinstance(x, bool):
+            raise ValueError(f"reference = {reference!r} {form}")
+        v = float(x)
+        low_ok = v > 0 if i < 2 else v >= 0
+        if not (math.isfinite(v) and low_ok):
+            raise ValueError(
+                f"reference = {reference!r}: {_REF_FIELDS[i][:-2]}_ref = {x!r} mM must be "
+                f"finite and {'> 0' if i < 2 else '>= 0'} mM")
+        out.append(v)
+    if substitution in DIVALENT_RULES and len(out) == 2:
+        out += [None, None]
+    return tuple(out)
 
 @_known_keywords("mM; temperature in degrees C")
 @dataclass(frozen=True)
@@ -80,20 +141,25 @@ class Solution:
     K_o, Ca_o, Mg_o : float or None
         Bath K+, Ca2+ and Mg2+, mM.
     Na_o : float or None
-        Bath Na+, mM. With ``substitution="equimolar_Na"`` it is derived:
-        ``Na_ref - (K_o - K_ref)``; given with K_o and no ``reference``, the two are the
+        Bath Na+, mM. Under a rule that derives it (all but ``"none"``) it is
+        ``Na_ref - (K_o - K_ref)`` (and, under the constant-bath rules, minus the Ca_o and
+        Mg_o terms); given with K_o (and Ca_o, Mg_o) and no ``reference``, they are the
         reference bath; given with a ``reference`` it is an error unless it agrees.
     Cl_o : float or None
         Bath Cl-, mM. Default: electroneutral with every cation as its chloride,
-        ``Na_o + K_o + 2 Ca_o + 2 Mg_o`` (re-derived whenever the bath is changed).
+        ``Na_o + K_o + 2 Ca_o + 2 Mg_o`` (re-derived whenever the bath is changed; always so
+        under the constant-osmolarity and constant-ionic-strength rules).
     temperature : float or None
         Degrees C.
-    substitution : {"none", "equimolar_Na"}
-        How K_o changes are made (see module docstring).
-    reference : tuple of float or None
-        ``(K_ref, Na_ref)`` of the reference bath of the substitution, mM. None: the given
-        ``(K_o, Na_o)`` when both are given, else the model's own K_o and Na_o
-        (:data:`STANDARD_BATH` for a model without them).
+    substitution : {"none", "equimolar_Na", "constant_osmolarity", "constant_ionic_strength"}
+        How NaCl makes up for changes of K_o (and, under the last two, Ca_o and Mg_o): see
+        the module docstring.
+    reference : tuple or None
+        The reference bath of the substitution, mM: ``(K_ref, Na_ref)``, or
+        ``(K_ref, Na_ref, Ca_ref, Mg_ref)`` for the constant-osmolarity and
+        constant-ionic-strength rules (a missing or None Ca_ref, Mg_ref is the model's own).
+        None: the given ``(K_o, Na_o[, Ca_o, Mg_o])`` when all are given with Na_o, else the
+        model's own bath (:data:`STANDARD_BATH` for a model without those conditions).
     cytosol : Cytosol, optional
         Intracellular inputs passed along by :meth:`as_params`.
 
@@ -102,6 +168,9 @@ class Solution:
     >>> high_k = Solution(K_o=20.0, substitution="equimolar_Na", reference=(5.4, 140.0))
     >>> high_k.Na_o
     125.4
+    >>> low_mg = Solution.standard(Mg_o=0.2, substitution="constant_osmolarity")
+    >>> low_mg.Na_o, low_mg.Cl_o   # 1.5 mM NaCl made up per mM of MgCl2 left out
+    (141.2, 151.0)
     """
 
     K_o: float | None = None
@@ -111,7 +180,7 @@ class Solution:
     Cl_o: float | None = None
     temperature: float | None = None
     substitution: str = "none"
-    reference: tuple[float, float] | None = None
+    reference: tuple[float | None, ...] | None = None
     cytosol: Cytosol | None = None
     _derived: tuple[str, ...] = field(default=(), repr=False, compare=False)
     #: fields that :meth:`resolve` filled with the model's values (provenance only)
@@ -122,20 +191,8 @@ class Solution:
             raise ValueError(f"substitution = {self.substitution!r} must be one of "
                              f"{SUBSTITUTIONS}")
         if self.reference is not None:
-            try:
-                pair = tuple(self.reference)
-            except TypeError:
-                pair = ()
-            if len(pair) != 2 or not all(isinstance(x, numbers.Real)
-                                         and not isinstance(x, bool) for x in pair):
-                raise ValueError(f"reference = {self.reference!r} must be (K_ref, Na_ref), two "
-                                 "numbers in mM, or None for the model's own bath")
-            k_ref, na_ref = (float(x) for x in pair)
-            if not (math.isfinite(k_ref) and math.isfinite(na_ref) and k_ref > 0
-                    and na_ref > 0):
-                raise ValueError(f"reference = {self.reference!r} must be two finite values "
-                                 "> 0 mM")
-            object.__setattr__(self, "reference", (k_ref, na_ref))
+            object.__setattr__(self, "reference",
+                               _checked_reference(self.reference, self.substitution))
         for name in ("K_o", "Ca_o", "Mg_o", "temperature"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, _check(name, getattr(self, name), _BATH_LIMITS))
@@ -143,28 +200,39 @@ class Solution:
         na = None if "Na_o" in self._derived else self.Na_o
         if na is not None:  # a given Na_o is a number in range before any rule reads it
             na = _check("Na_o", na, _BATH_LIMITS, warn=False)  # warned below
-        if self.substitution == "equimolar_Na":
+        rule_name = self.substitution
+        if rule_name in DIVALENT_RULES and self.Cl_o is not None and "Cl_o" not in self._derived:
+            raise ValueError(
+                f"Cl_o = {self.Cl_o!r} mM with substitution={rule_name!r}: the rule derives "
+                "Cl_o (every salt a chloride, Cl_o = Na_o + K_o + 2 Ca_o + 2 Mg_o); omit Cl_o, "
+                "or use substitution='none' or 'equimolar_Na'")
+        if rule_name in NACL_PER_SALT:
             derived.append("Na_o")
-            if na is not None and self.K_o is None:
+            needs = ("K_o", "Ca_o", "Mg_o") if rule_name in DIVALENT_RULES else ("K_o",)
+            missing = [f for f in needs if getattr(self, f) is None]
+            if na is not None and missing:
                 raise ValueError(
-                    f"Na_o = {na!r} mM with substitution='equimolar_Na' needs K_o too: with "
-                    "no reference the two are the reference bath of the rule, with one Na_o is "
-                    "checked against it (or omit Na_o: the rule derives it)")
+                        f"Na_o = {na!r} mM with substitution={rule_name!r} needs "
+                        f"{', '.join(missing)} too: with no reference, "
+                        f"{', '.join(('Na_o',) + needs)} are the reference bath of the rule, "
+                        "with one Na_o is checked against it (or omit Na_o: the rule derives "
+                        "it)")
             if na is not None and self.reference is None:
-                object.__setattr__(self, "reference", (self.K_o, na))
-            if self.K_o is not None and self.reference is not None:
-                k_ref, na_ref = self.reference
-                rule = na_ref - (self.K_o - k_ref)
+                ref = (self.K_o, na) + tuple(getattr(self, f) for f in needs[1:])
+                object.__setattr__(self, "reference", ref)
+            rule = self._rule_Na_o()
+            if rule is not None:
+                na_ref = self.reference[1]
                 if rule <= 0:
                     raise ValueError(
-                        f"K_o = {self.K_o:g} mM with equimolar Na+ substitution from the "
-                        f"reference bath (K_ref = {k_ref:g}, Na_ref = {na_ref:g} mM) leaves "
-                        f"Na_o = {rule:g} mM; valid K_o range for this rule: "
-                        f"(0, {k_ref + na_ref:g}) mM")
+                        f"{self._bath_text()} with {_RULE_NAMES[rule_name]} from the "
+                        f"reference bath ({self._reference_text()}) leaves Na_o = {rule:g} mM; "
+                        f"valid K_o range for this rule{self._at_divalents()}: "
+                        f"(0, {self.K_o + rule:g}) mM")
                 if na is not None and abs(na - rule) > 1e-9 * na_ref:
                     raise ValueError(
-                        f"Na_o = {na!r} mM conflicts with substitution='equimolar_Na', which "
-                        f"sets Na_o = Na_ref - (K_o - K_ref) = {rule:g} mM; omit Na_o or use "
+                        f"Na_o = {na!r} mM conflicts with substitution={rule_name!r}, which "
+                        f"sets Na_o = {self._rule_text()} = {rule:g} mM; omit Na_o or use "
                         f"substitution='none'")
                 na = rule
         if na is not None:
@@ -184,13 +252,56 @@ class Solution:
             raise ValueError("cytosol must be a biophys.Cytosol or None")
         object.__setattr__(self, "_derived", tuple(derived))
 
+    # -- the substitution rule --------------------------------------------------------------
+    def _rule_Na_o(self) -> float | None:
+        """Na_o (mM) the rule derives, or None where it cannot yet (no reference, or a field
+        it needs left to the model)."""
+        if self.substitution not in NACL_PER_SALT or self.reference is None:
+            return None
+        ref = tuple(self.reference) + (None,) * (4 - len(self.reference))
+        na = ref[1]
+        for coef, name, x_ref in zip(NACL_PER_SALT[self.substitution], ("K_o", "Ca_o", "Mg_o"),
+                                     (ref[0], ref[2], ref[3]), strict=True):
+            if coef:
+                x = getattr(self, name)
+                if x is None or x_ref is None:
+                    return None
+                na -= coef * (x - x_ref)
+        return na
+
+    def _at_divalents(self) -> str:
+        if self.substitution not in DIVALENT_RULES:
+            return ""
+        return f" at Ca_o = {self.Ca_o:g}, Mg_o = {self.Mg_o:g} mM"
+
+    def _rule_text(self) -> str:
+        """The rule's formula with the reference's numbers where known."""
+        ref = tuple(self.reference or ()) + (None,) * (4 - len(self.reference or ()))
+        def num(i: int, name: str) -> str:
+            return f"{ref[i]:g}" if ref[i] is not None else name
+        text = f"{num(1, 'Na_ref')} - (K_o - {num(0, 'K_ref')})"
+        b, c = NACL_PER_SALT[self.substitution][1:]
+        if b:
+            text += f" - {b:g} (Ca_o - {num(2, 'Ca_ref')}) - {c:g} (Mg_o - {num(3, 'Mg_ref')})"
+        return text
+
+    def _reference_text(self) -> str:
+        ref = self.reference or ()
+        return ", ".join(f"{n[:-2]}_ref = {v:g}" for n, v in zip(_REF_FIELDS, ref, strict=False)
+                         if v is not None) + " mM"
+
+    def _bath_text(self) -> str:
+        return f"K_o = {self.K_o:g} mM"
+
     @classmethod
     def standard(cls, **changes: Any) -> Solution:
-        """The fully specified :data:`STANDARD_BATH` (reference (5.4, 140) mM), with
-        ``changes``."""
+        """The fully specified :data:`STANDARD_BATH` (reference (5.4, 140) mM; with Ca2+ and
+        Mg2+, (5.4, 140, 2, 1) mM, under the constant-bath rules), with ``changes``."""
         kw: dict[str, Any] = dict(STANDARD_BATH)
-        kw["Na_o"] = None if changes.get("substitution") == "equimolar_Na" else kw["Na_o"]
-        kw["reference"] = (STANDARD_BATH["K_o"], STANDARD_BATH["Na_o"])
+        rule = changes.get("substitution")
+        kw["Na_o"] = None if rule in NACL_PER_SALT else kw["Na_o"]
+        kw["reference"] = tuple(STANDARD_BATH[n] for n in _REF_FIELDS[
+            :4 if rule in DIVALENT_RULES else 2])
         kw.update(changes)
         return cls(**kw)
 
@@ -198,7 +309,7 @@ class Solution:
     def replace(self, **changes: Any) -> Solution:
         """A copy with ``changes`` applied and the substitution rule re-applied.
 
-        Derived fields (Na_o under ``"equimolar_Na"``, Cl_o when not given) are recomputed;
+        Derived fields (Na_o under a rule that derives it, Cl_o when not given) are recomputed;
         fields of the :class:`Cytosol` (``Mg_i``, ``ATP``, ...) are routed to it.
 
         ``substitution="none"`` keeps the Na_o the rule derived (the bath's Na+ stays where
@@ -221,12 +332,14 @@ class Solution:
                 kw[d] = None
         rule = changes.get("substitution", self.substitution)
         if rule != self.substitution and "Na_o" not in changes and self.Na_o is not None:
-            if rule == "equimolar_Na":
-                # the rule derives Na_o; without a reference it starts from this bath (with
-                # neither a reference nor K_o, Na_o stays given and the rule refuses it, as
+            if rule in NACL_PER_SALT:
+                # the rule derives Na_o; without a reference it starts from this bath (a None
+                # Ca_o, Mg_o there is the model's own, as in the bath; with neither a reference
+                # nor K_o, Na_o stays given and the rule refuses it, as
                 # Solution(Na_o=..., substitution="equimolar_Na") does)
                 if self.reference is None and self.K_o is not None:
-                    kw["reference"] = (self.K_o, self.Na_o)
+                    kw["reference"] = (self.K_o, self.Na_o) + (
+                        (self.Ca_o, self.Mg_o) if rule in DIVALENT_RULES else ())
                 if kw["reference"] is not None:
                     kw["Na_o"] = None
             elif rule == "none":
@@ -241,7 +354,8 @@ class Solution:
     def resolve(self, model: Model | str | None) -> Solution:
         """A fully specified copy: each None field takes ``model``'s own value, or the
         :data:`STANDARD_BATH` value if the model has no such condition (``model=None``: the
-        standard bath for all); a None ``reference`` becomes the model's own (K_o, Na_o).
+        standard bath for all); a None ``reference`` becomes the model's own (K_o, Na_o), and
+        (under the constant-bath rules) a missing Ca_ref, Mg_ref the model's own Ca_o, Mg_o.
         The rule and electroneutrality are then re-applied. The cytosol is resolved too."""
         m, own = _own_values(model)
         kw: dict[str, Any] = {n: getattr(self, n) for n in _BATH}
@@ -250,13 +364,18 @@ class Solution:
         base = {n: own.get(n, STANDARD_BATH.get(n)) for n in STANDARD_BATH}
         from_model = []
         for n in ("K_o", "Ca_o", "Mg_o", "temperature", "Na_o", "Cl_o"):
-            rule_sets_it = (n == "Na_o" and self.substitution == "equimolar_Na"
-                            or n == "Cl_o" and "Cl_o" not in own)
+            rule_sets_it = (n == "Na_o" and self.substitution in NACL_PER_SALT
+                            or n == "Cl_o" and ("Cl_o" not in own
+                                                or self.substitution in DIVALENT_RULES))
             if kw[n] is None and not rule_sets_it:
                 kw[n] = base.get(n, own.get(n))
                 if n in own:
                     from_model.append(n)
         ref = self.reference if self.reference is not None else (base["K_o"], base["Na_o"])
+        if self.substitution in DIVALENT_RULES:  # a missing Ca_ref, Mg_ref: the model's own
+            ref = tuple(ref) + (None,) * (4 - len(ref))
+            ref = ref[:2] + tuple(base[n] if r is None else r
+                                  for n, r in zip(("Ca_o", "Mg_o"), ref[2:], strict=True))
         cyt = self.cytosol.resolve(m) if (self.cytosol is not None and m is not None) \
             else self.cytosol
         with _quiet():  # values already checked, or the model's own
@@ -312,6 +431,16 @@ class Solution:
     # -- provenance ------------------------------------------------------------------------
     def describe_substitution(self) -> str:
         """One-line description of the substitution rule."""
+        if self.substitution in DIVALENT_RULES:
+            what = ("ideal osmolarity" if self.substitution == "constant_osmolarity"
+                    else "ionic strength")
+            ref = (f"the reference bath {self._reference_text()}" if self.reference is not None
+                   else "the model's own bath")
+            missing = ("; a Ca_ref, Mg_ref not given: the model's own"
+                       if self.reference is not None and None in self.reference else "")
+            return (f"{self.substitution}: Na_o = {self._rule_text()} mM (NaCl makes up for "
+                    f"KCl, CaCl2 and MgCl2 changes at constant {what} relative to {ref}"
+                    f"{missing})")
         if self.substitution == "equimolar_Na":
             if self.reference is None:
                 return ("equimolar_Na: Na_o = Na_ref - (K_o - K_ref) (KCl replaces NaCl "
@@ -328,9 +457,11 @@ class Solution:
         rec["units"] = "mM; temperature C"
         rec["substitution"] = self.substitution
         rec["substitution_rule"] = self.describe_substitution()
-        k_ref, na_ref = self.reference if self.reference is not None else (None, None)
-        rec["reference_K_o"] = k_ref
-        rec["reference_Na_o"] = na_ref
+        ref = tuple(self.reference or (None, None))
+        rec["reference_K_o"], rec["reference_Na_o"] = ref[:2]
+        if len(ref) == 4 or self.substitution in DIVALENT_RULES:
+            ref += (None,) * (4 - len(ref))
+            rec["reference_Ca_o"], rec["reference_Mg_o"] = ref[2:]
         rec["derived"] = list(self._derived)
         rec["from_model"] = list(self._from_model)
         if "Cl_o" in self._derived:

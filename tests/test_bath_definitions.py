@@ -105,7 +105,8 @@ def test_the_rule_range_error_names_k_o_its_unit_and_valid_range():
 def test_a_reference_bath_without_na_or_k_is_refused(reference):
     """The reference is refused on construction, before any K_o makes the rule fail (with
     K_o left to the model the rule is first applied much later, in a sweep or a run)."""
-    with pytest.raises(ValueError, match=r"^reference = .* must be two finite values > 0 mM$"):
+    with pytest.raises(ValueError, match=r"^reference = .*: (K|Na)_ref = .* mM must be "
+                                         r"finite and > 0 mM$"):
         Solution(substitution="equimolar_Na", reference=reference)
 
 
@@ -224,8 +225,9 @@ def test_switching_the_rule_on_never_drops_a_given_na_o():
 
 
 @pytest.mark.parametrize("ref", [("5.4", "140"), (True, 140.0), (5.4,), (5.4, 140.0, 1.0),
-                                 "5.4,140", 5.4])
-def test_reference_takes_two_numbers_only(ref):
-    with pytest.raises(ValueError, match=r"reference = .* must be \(K_ref, Na_ref\), two "
-                                         "numbers in mM"):
+                                 (5.4, 140.0, 2.0, 1.0, 0.5), (5.4, None), (None, 140.0),
+                                 (5.4, 140.0, "2", 1.0), "5.4,140", 5.4])
+def test_reference_takes_two_or_four_numbers_only(ref):
+    with pytest.raises(ValueError, match=r"reference = .* must be \(K_ref, Na_ref\) or "
+                                         r"\(K_ref, Na_ref, Ca_ref, Mg_ref\), numbers in mM"):
         Solution(K_o=20.0, substitution="equimolar_Na", reference=ref)

@@ -196,6 +196,14 @@ def test_condition_with_substitution_is_the_api_solution(tmp_path, capsys):
     assert ref.V.values[-1] == api.V.values[-1]
     assert {k: ref.attrs[k] for k in _BATH_ATTRS} == {k: api.attrs[k] for k in _BATH_ATTRS}
     assert json.loads(ref.attrs["solution"])["cytosol"]["Mg_i"] == 0.3
+    # a four-field reference with a rule that makes up for Mg2+ changes too
+    osm = _run(tmp_path, "osm", "--condition", "Mg_o=0.5", "--substitution",
+               "constant_osmolarity", "--reference", "4", "140", "2", "1")
+    rec = json.loads(osm.attrs["solution"])
+    assert rec["Na_o"] == 140.75 and rec["reference_Mg_o"] == 1.0  # 140 + 1.5 (1 - 0.5) mM
+    api = bp.simulate("zg_cell", t_end=100.0, conditions=bp.Solution(
+        Mg_o=0.5, substitution="constant_osmolarity", reference=(4.0, 140.0, 2.0, 1.0)))
+    assert osm.V.values[-1] == api.V.values[-1]
 
 
 def test_condition_without_substitution_is_the_api_mapping(tmp_path, capsys):
@@ -275,7 +283,9 @@ def test_bath_errors_are_one_line_naming_the_input():
         (zg, ["--condition", "K_o=-1"], ["'K_o' = -1.0 mM", "[0.01, 200] mM"]),
         (zg, ["--condition", "K_o=-1", "--substitution", "equimolar_Na"],
          ["K_o = -1.0 mM must be in (0, 2000]"]),
-        (zg, ["--condition", "K_o=8", "--reference", "4"], ["--reference", "expected 2 arguments"]),
+        (zg, ["--condition", "K_o=8", "--reference", "4"],
+         ["--reference takes 2 values (K_REF NA_REF) or 4", "mM, got 1: 4"]),
+        (zg, ["--reference", "4", "140", "2"], ["--reference takes 2 values", "got 3: 4 140 2"]),
         (zg, ["--reference", "0", "140"], ["reference = (0.0, 140.0)", "> 0 mM"]),
         (zg, ["--condition", "K_o=8", "--set", "K_o=8"],
          ["'K_o' is given in both --set and --condition"]),

@@ -194,7 +194,8 @@ def test_cytosol_fields_in_the_solution_table(tmp_path):
                            'reference = [5.0, 140.0]\n'))
     assert kw["conditions"].reference == (5.0, 140.0)
     with pytest.raises(ValueError,
-                       match=r"reference = 5\.4 must be \(K_ref, Na_ref\), two numbers in mM"):
+                       match=r"reference = 5\.4 must be \(K_ref, Na_ref\) or "
+                             r"\(K_ref, Na_ref, Ca_ref, Mg_ref\), numbers in mM"):
         load_config(write(tmp_path, head + "reference = 5.4\n"))
 
 
