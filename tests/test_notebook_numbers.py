@@ -52,14 +52,14 @@ def test_01_action_potential_peak():
 
 
 @pytest.mark.parametrize("current, rate", [(10.0, 68.3), (20.0, 86.5)])
-def test_01_published_steady_rates(current, rate):
-    """Cell 4: 'The reference solves the same equations with LSODA (rtol 1e-9) ... The
-    published steady rates of the 1952 equations (68.3 Hz at 10 uA/cm^2, 86.5 Hz at 20
-    uA/cm^2) are drawn as markers' beside the f-I curve of 'biophys (rl2, dt = 0.01 ms)'
-    (legend; full mode: 1000 ms runs, 300 ms warm-up). The steady rate (spikes after the
-    warm-up over the span of their intervals) of the notebook's reference rounds to the quoted
-    rate and ours is within 0.1 Hz of it. (The curve itself plots spike counts over the 700 ms
-    window: 68.6 and 87.1 Hz.)"""
+def test_01_steady_rates_of_the_equations(current, rate):
+    """Cell 4: 'The reference solves the same equations with LSODA (rtol 1e-9) ... The steady
+    rates of the 1952 equations (68.3 Hz at 10 uA/cm^2, 86.5 Hz at 20 uA/cm^2; computed from the
+    equations at tight tolerance, not printed in the paper) are drawn as markers' beside the f-I
+    curve of 'biophys (rl2, dt = 0.01 ms)' (legend; full mode: 1000 ms runs, 300 ms warm-up).
+    The steady rate (spikes after the warm-up over the span of their intervals) of the
+    notebook's reference rounds to the quoted rate and ours is within 0.1 Hz of it. (The curve
+    itself plots spike counts over the 700 ms window: 68.6 and 87.1 Hz.)"""
     ref = reference.solve("hh1952", HH_T_END, params={"I_app": current}, record=[],
                           record_every=HH_T_END)
     assert "LSODA rtol=1e-09" in ref.attrs["integrator"]

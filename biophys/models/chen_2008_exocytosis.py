@@ -105,7 +105,9 @@ _parameters = (
        f"{_FAST} (cumcap' = u1*N4*3.5)", (0.0, 1e3)),
     _p("insulin_granule", 9.0, "fg/granule", "insulin content of one granule",
        f"{_REPO} Models/Chen08/steps.ode, comment '4.5 is for 9 fg/granule*1000 "
-       "cells/islet ... Derived from Rorsman and Renstrom, 2004, p.1032'", (0.0, 1e3)),
+       "cells/islet ... Derived from Rorsman and Rentrom [sic: Renstrom], 2004, p.1032' (so "
+       "too phitwo.ode; henquin-pools.ode's comment says 9 pg/granule, against the other "
+       "files and the 4.5 pg/islet/min it explains)", (0.0, 1e3)),
 )
 
 _POOL = f"{_ALL}, initial condition"

@@ -67,7 +67,8 @@ MODEL = Model(
         _p("n_KCa", 4.0, "1", "Hill coefficient of the K(Ca) current", "nkca", (0.1, 20.0)),
         _p("g_KATP", 27000.0, "pS", "maximal K(ATP) conductance", "gkatpbar", (0.0, 1e7)),
         _p("k_dd", 17.0, "uM", "Mg.ADP dissociation constant of K(ATP)",
-           "kdd; Magnus & Keizer 1998", (1e-6, 1e6)),
+           "kdd (the K(ATP) open probability of Magnus & Keizer 1998, so attributed in "
+           "Models/McKenna/Fig2.ode; IOM_1_7.ode names no source)", (1e-6, 1e6)),
         _p("k_td", 26.0, "uM", "ADP3- dissociation constant of K(ATP)", "ktd", (1e-6, 1e6)),
         _p("k_tt", 1.0, "uM", "ATP4- dissociation constant of K(ATP) (raise to mimic "
            "diazoxide)", "ktt", (1e-6, 1e6)),

@@ -2,7 +2,7 @@
 
 Transcribed from the XPP file ``Models/IOM1.7/IOM_1_7.ode`` (github.com/artielbm/artielbm.
 github.io; the MATLAB twin ``IOM_1_7.m`` gives the initial V), the version of the IOM of
-Fletcher PA, Marinelli I, Bertram R, Satin LS, Sherman AS (2022) Physiology 37:0 (pulsatile
+Fletcher PA, Marinelli I, Bertram R, Satin LS, Sherman AS (2022) Physiology 37 (pulsatile
 basal insulin secretion) with I_SOC added and the glucose pulse and secretion module removed,
 as used in Fletcher et al. (2023, "Ca2+ release or Ca2+ entry") and Corradi et al. (2023)
 J Physiol 601:5655. Units as in the file: V in mV, t in ms, conductances in pS, currents in
