@@ -83,8 +83,9 @@ def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, obj
     Returns
     -------
     Solution, dict or None
-        With ``--substitution`` or ``--reference`` a :class:`biophys.Solution` (its cytosol
-        from the Cytosol fields; fields not given are the model's own values); else the
+        With ``--substitution`` a :class:`biophys.Solution` (its cytosol from the Cytosol
+        fields; fields not given are the model's own values; ``--reference`` needs a rule
+        other than ``none``, which would not read it); else the
         ``--condition`` values by name (mM, C, ... as in ``biophys info``), or None.
     """
     from . import _bath
@@ -101,12 +102,17 @@ def _conditions(args: argparse.Namespace, model: Model, params: Mapping[str, obj
     if args.substitution is not None:
         table["substitution"] = args.substitution
     if args.reference is not None:
+        if args.substitution in (None, "none"):
+            raise ValueError(
+                "--reference is the reference bath of a substitution rule: give --substitution "
+                "equimolar_Na, constant_osmolarity or constant_ionic_strength with it (under "
+                "none it would be recorded and not used)")
         if len(args.reference) not in (2, 4):
             raise ValueError(
                 f"--reference takes 2 values (K_REF NA_REF) or 4 (K_REF NA_REF CA_REF MG_REF), "
                 f"mM, got {len(args.reference)}: {' '.join(f'{x:g}' for x in args.reference)}")
         table["reference"] = tuple(args.reference)
-    sol = _bath.solution_from_table(table, "--condition with --substitution or --reference",
+    sol = _bath.solution_from_table(table, "--condition with --substitution",
                                     "; other parameters go in --set")
     unused = sol.unused(model)
     # refused here, where a field is typed for this one model (the API and a sweep's
@@ -349,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--condition", action="append", metavar="NAME=VALUE",
                     help="bath or cytosol value (repeatable; units as in biophys info): a "
                     "condition of the model, e.g. K_o=8 (mM), set alone as with [conditions] "
-                    "in a sweep configuration; with --substitution or --reference a field of "
+                    "in a sweep configuration; with --substitution a field of "
                     "biophys.Solution (K_o, Na_o, Ca_o, Mg_o, Cl_o mM, temperature C) or "
                     "biophys.Cytosol (Mg_i, ATP, ADP, Pi, Na_i, K_i mM, pH), as with "
                     "[solution]; fields not given are the model's own values")
@@ -358,12 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "up for changes relative to the reference bath: equimolar_Na lowers Na_o "
                     "by the rise of K_o (KCl replaces NaCl), constant_osmolarity and "
                     "constant_ionic_strength also make up for Ca_o and Mg_o changes (1.5 or 3 "
-                    "mM NaCl per mM), none changes K_o alone (default without --reference: "
-                    "the --condition values are set one by one)")
+                    "mM NaCl per mM), none changes K_o alone (default: the --condition values "
+                    "are set one by one)")
     sp.add_argument("--reference", type=float, nargs="+", metavar="MM",
-                    default=None, help="reference bath of the substitution: K_o Na_o, or K_o "
-                    "Na_o Ca_o Mg_o, in mM (K_o, Na_o > 0; default: the model's own); makes "
-                    "the bath a biophys.Solution")
+                    default=None, help="reference bath of the --substitution rule: K_o Na_o "
+                    "(equimolar_Na), or K_o Na_o Ca_o Mg_o (constant_osmolarity, "
+                    "constant_ionic_strength; also K_o Na_o alone, Ca_o and Mg_o then the "
+                    "model's own), in mM (K_o, Na_o > 0; default: the model's own bath)")
     sp.add_argument("--method", choices=tuple(METHODS), default=DEFAULT_METHOD,
                     help="integration method (default %(default)s; see biophys.simulate)")
     sp.add_argument("--rtol", type=float, default=None,

@@ -290,7 +290,7 @@ def add_slurm_parser(subparsers) -> argparse.ArgumentParser:
                     help="any further #SBATCH option, e.g. --sbatch=--qos=short (repeatable)")
     sp.add_argument("--cache-dir", default=None,
                     help="kernel cache shared by the jobs (default: this machine's, "
-                    "$BIOPHYS_CACHE_DIR or ~/.cache/biophys)")
+                    "$BIOPHYS_CACHE_DIR, else $XDG_CACHE_HOME/biophys, else ~/.cache/biophys)")
     sp.add_argument("--python", default=None,
                     help="Python interpreter of the jobs (default: this one, "
                     f"{sys.executable})")

@@ -193,6 +193,11 @@ class Solution:
         if self.reference is not None:
             object.__setattr__(self, "reference",
                                _checked_reference(self.reference, self.substitution))
+            if self.substitution == "equimolar_Na" and len(self.reference) == 4:
+                raise ValueError(
+                    f"reference = {self.reference!r}: substitution='equimolar_Na' takes "
+                    "(K_ref, Na_ref) in mM; (K_ref, Na_ref, Ca_ref, Mg_ref) is the reference "
+                    "of 'constant_osmolarity' and 'constant_ionic_strength'")
         for name in ("K_o", "Ca_o", "Mg_o", "temperature"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, _check(name, getattr(self, name), _BATH_LIMITS))
@@ -346,6 +351,8 @@ class Solution:
                 # the bath's Na+ stays where the rule left it (a rule with no reference has
                 # derived no Na_o: Na_o is then the model's own, see the docstring)
                 kw["Na_o"] = self.Na_o
+        if rule == "equimolar_Na" and "reference" not in changes and kw["reference"]:
+            kw["reference"] = tuple(kw["reference"])[:2]  # the fields its rule reads
         kw.update(changes)
         if cyt:
             kw["cytosol"] = (self.cytosol or Cytosol()).replace(**cyt)

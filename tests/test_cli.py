@@ -188,11 +188,11 @@ def test_condition_with_substitution_is_the_api_solution(tmp_path, capsys):
     alone = _run(tmp_path, "set", "--set", "K_o=8")
     assert json.loads(alone.attrs["conditions"])["Na_o"] == 140.0
     assert abs(ds.V.values[-1] - alone.V.values[-1]) > 0.5  # mV
-    # --reference alone makes a Solution too (rule "none": Na_o stays the model's)
+    # --substitution none makes a Solution too (Na_o stays the model's)
     ref = _run(tmp_path, "ref", "--condition", "K_o=8", "--condition", "Mg_i=0.3",
-               "--reference", "5", "140")
+               "--substitution", "none")
     api = bp.simulate("zg_cell", t_end=100.0, conditions=bp.Solution(
-        K_o=8.0, reference=(5.0, 140.0), cytosol=bp.Cytosol(Mg_i=0.3)))
+        K_o=8.0, cytosol=bp.Cytosol(Mg_i=0.3)))
     assert ref.V.values[-1] == api.V.values[-1]
     assert {k: ref.attrs[k] for k in _BATH_ATTRS} == {k: api.attrs[k] for k in _BATH_ATTRS}
     assert json.loads(ref.attrs["solution"])["cytosol"]["Mg_i"] == 0.3
@@ -283,10 +283,17 @@ def test_bath_errors_are_one_line_naming_the_input():
         (zg, ["--condition", "K_o=-1"], ["'K_o' = -1.0 mM", "[0.01, 200] mM"]),
         (zg, ["--condition", "K_o=-1", "--substitution", "equimolar_Na"],
          ["K_o = -1.0 mM must be in (0, 2000]"]),
-        (zg, ["--condition", "K_o=8", "--reference", "4"],
+        (zg, ["--condition", "K_o=8", "--reference", "4", "--substitution", "equimolar_Na"],
          ["--reference takes 2 values (K_REF NA_REF) or 4", "mM, got 1: 4"]),
-        (zg, ["--reference", "4", "140", "2"], ["--reference takes 2 values", "got 3: 4 140 2"]),
-        (zg, ["--reference", "0", "140"], ["reference = (0.0, 140.0)", "> 0 mM"]),
+        (zg, ["--reference", "4", "140", "2", "--substitution", "constant_osmolarity"],
+         ["--reference takes 2 values", "got 3: 4 140 2"]),
+        (zg, ["--reference", "0", "140", "--substitution", "equimolar_Na"],
+         ["reference = (0.0, 140.0)", "> 0 mM"]),
+        # a reference no rule reads, and a four-field one for the K+-only rule
+        (zg, ["--condition", "K_o=8", "--reference", "5", "140"],
+         ["--reference is the reference bath of a substitution rule", "--substitution"]),
+        (zg, ["--reference", "5", "140", "1", "1", "--substitution", "equimolar_Na"],
+         ["reference = (5.0, 140.0, 1.0, 1.0)", "'equimolar_Na' takes (K_ref, Na_ref) in mM"]),
         (zg, ["--condition", "K_o=8", "--set", "K_o=8"],
          ["'K_o' is given in both --set and --condition"]),
         (zg, ["--condition", "K_o=8", "--set", "Na_o=130", "--substitution", "equimolar_Na"],

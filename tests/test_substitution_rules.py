@@ -52,10 +52,13 @@ def test_the_rules_differ_only_where_divalent_salts_change():
     equimolar replacement keeps osmolarity and ionic strength); a Mg2+ change is made up by
     1.5 mM NaCl per mM at constant osmolarity and 3 mM at constant ionic strength, and not at
     all by equimolar_Na, which then changes both quantities."""
-    baths = {r: Solution(K_o=12.0, Ca_o=2.0, Mg_o=1.0, substitution=r, reference=REF)
+    def ref(rule):
+        return REF[:2] if rule == "equimolar_Na" else REF
+
+    baths = {r: Solution(K_o=12.0, Ca_o=2.0, Mg_o=1.0, substitution=r, reference=ref(r))
              for r in ("equimolar_Na", *RULES)}
     assert len({b.Na_o for b in baths.values()}) == 1
-    low_mg = {r: Solution(K_o=5.4, Ca_o=2.0, Mg_o=0.2, substitution=r, reference=REF)
+    low_mg = {r: Solution(K_o=5.4, Ca_o=2.0, Mg_o=0.2, substitution=r, reference=ref(r))
               for r in ("equimolar_Na", *RULES)}
     assert low_mg["equimolar_Na"].Na_o == 140.0
     assert low_mg["constant_osmolarity"].Na_o == pytest.approx(140.0 + 1.5 * 0.8, rel=1e-15)
@@ -174,3 +177,16 @@ def test_a_solution_table_takes_the_four_field_reference():
                                    "reference": [4.0, 140.0, 2.0, 1.0]}, "[solution]")
     assert s.reference == (4.0, 140.0, 2.0, 1.0)
     assert s.resolve("zg_cell").Na_o == pytest.approx(140.75, rel=1e-15)
+
+
+def test_the_k_only_rule_takes_a_two_field_reference():
+    """equimolar_Na reads K_ref and Na_ref only: a four-field reference given with it is
+    refused (it used to be accepted and crash later, in the rule's description), and
+    switching to it from a constant-bath rule keeps the two fields it reads."""
+    with pytest.raises(ValueError, match=r"^reference = \(5.0, 140.0, 1.0, 1.0\): "
+                                         r"substitution='equimolar_Na' takes \(K_ref, Na_ref\)"):
+        Solution(K_o=8.0, substitution="equimolar_Na", reference=(5, 140, 1, 1))
+    s = Solution(K_o=8.0, Ca_o=2.0, Mg_o=1.0, substitution="constant_osmolarity", reference=REF)
+    eq = s.replace(substitution="equimolar_Na")
+    assert eq.reference == (5.4, 140.0) and eq.Na_o == pytest.approx(137.4, rel=1e-15)
+    assert eq.describe_substitution().startswith("equimolar_Na: Na_o = 140 - (K_o - 5.4) mM")
