@@ -1,6 +1,11 @@
 """Kernel micro-benchmarks: nanoseconds per right-hand-side evaluation (the model's ``rates``
 for one cell) per model, evaluated the way the driver does it (a loop over the 64 cells of a
-block, vectorised where the model's kernels allow it)."""
+block, vectorised where the model's kernels allow it).
+
+``ns_per_evaluation`` is from the *fastest* of the 5 rounds (``stats.min``), where the other
+benchmarks use the mean: a micro-benchmark of a few milliseconds per round is the kernel's
+cost plus whatever else the machine did meanwhile, and the minimum is the estimate least
+disturbed by that (pytest-benchmark's mean is in the JSON's ``stats`` too)."""
 
 import time
 

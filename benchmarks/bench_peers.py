@@ -7,19 +7,36 @@ one thread. Spike counts are checked against the RK4 reference and both accuracy
 reported. Skipped when a peer is not installed or does not import (CI never installs them).
 Jaxley's driver is in ``w1_jaxley.py``; its JIT compile is done before the timed call and
 reported in ``extra_info`` (``compile_s``, ``build_s``), as is RoadRunner's SBML load and
-compile (``build_s``). ``cell_steps`` is N x 40 000 for every peer (the fixed-step equivalent,
-also for CVODE, so that throughputs compare as wall times); for RoadRunner ``extra_info`` also
-holds ``extrapolated_w1_s`` = wall x 10 000 / N (serial per-cell solver: linear in N)."""
+compile (``build_s``). The other peers' timed call includes their set-up: NEURON builds its N
+sections, inserts ``hh`` and runs ``finitialize``; Brian2 builds its ``NeuronGroup`` and
+generates its (NumPy) code; Arbor builds its recipe, context and simulation (cell
+construction, load balance). So for those three the figure is set-up plus run, for Jaxley and
+RoadRunner the run alone.
+
+``cell_steps`` is N x 40 000 for every peer and ``cell_steps_per_s`` the fixed-step-equivalent
+throughput (also for CVODE, so that throughputs compare as wall times); for RoadRunner
+``extra_info`` also holds ``extrapolated_w1_s`` = wall x 10 000 / N (serial per-cell solver:
+linear in N).
+
+The peers' baselines run in this file's process too (``test_w1_peer_baseline``: the
+straightforward Numba loop, ``staggered`` and ``adaptive`` at the peers' N, on 1 and 2
+threads), so that ``benchmarks/report.py`` divides peer figures by baselines of the same
+session, never by ``bench_w1``'s (another process, possibly another commit). They are skipped
+in a real measurement when no peer is usable."""
 
 import contextlib
 import importlib.util
 
+import numba
 import numpy as np
 import pytest
 import w1
 import w1_jaxley
 import w1_roadrunner
+from bench_w1 import HH, THREADS, _inputs
 from conftest import run
+
+from biophys import _engine
 
 if importlib.util.find_spec("roadrunner") is not None:  # before NEURON can load: see
     with contextlib.suppress(Exception):              # w1_roadrunner.import_roadrunner
@@ -176,3 +193,43 @@ def test_w1_peer(benchmark, full, peer):
                                                          "initialValue=false": [1, 1]}
     if full:
         benchmark.extra_info.update(w1.agreement(counts, w1.rk4_counts(current, t_end)))
+
+
+@pytest.fixture
+def threads(request):
+    old = numba.get_num_threads()
+    numba.set_num_threads(request.param)
+    yield request.param
+    numba.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", THREADS, indirect=True)
+@pytest.mark.parametrize("method", ["numba_loop", "staggered", "adaptive"])
+def test_w1_peer_baseline(benchmark, full, method, threads):
+    """The peers' baselines, in this process: the Numba loop and biophys at the peers' N."""
+    if not full and threads > 1:
+        pytest.skip("smoke mode: one thread")
+    if full and all(_unusable(p) is not None for p in PEERS):
+        pytest.skip("no peer usable: no peer figure to compare with")
+    n = N_PEER if full else 10
+    t_end = w1.T_END if full else 5.0
+    current = w1.currents(n)
+    if method == "numba_loop":
+        w1.numba_loop_counts(current[:2], 0.05)  # compile/load
+        fn = lambda: w1.numba_loop_counts(current, t_end)  # noqa: E731
+    else:
+        P, Y0 = _inputs(n)
+        _engine.run(HH, P[:, :1], Y0[:, :1], t_end=0.05, dt=w1.DT, method=method)
+        fn = lambda: _engine.run(HH, P, Y0, t_end=t_end, dt=w1.DT,  # noqa: E731
+                                 method=method).spike_count
+    benchmark.group = f"W1 N={n} peers"
+    counts = run(benchmark, fn, full=full, rounds=3)
+    benchmark.extra_info.update(method=method, threads=threads, n_cells=n, t_end_ms=t_end,
+                                cell_steps=n * round(t_end / w1.DT), baseline=True)
+    if benchmark.stats:
+        benchmark.extra_info["cell_steps_per_s"] = (n * round(t_end / w1.DT)
+                                                    / benchmark.stats.stats.mean)
+    agree = w1.agreement(counts, w1.reference_counts(n, t_end))
+    if full:
+        benchmark.extra_info.update(agree)
+    w1.check_agreement(method, agree)

@@ -12,6 +12,11 @@ near their rest and oscillating ones keep oscillating.
 Reported: wall time of each, the speed-up ``wall(full) / wall(stop_at_rest)``
 (``extra_info["speedup"]`` of the ``stop_at_rest`` benchmark), and the fraction of points
 stopped. Smoke mode: two points, a few steps.
+
+The speed-up comes from one round of each, run one after the other (the full run, then the
+``stop_at_rest`` run; not interleaved), so it carries the machine's run-to-run spread (up to
+30% for a two-thread figure on a shared 2-vCPU VM): read a speed-up near 1 as "no measurable
+gain", not as a small gain or loss.
 """
 
 import bench_sweeps

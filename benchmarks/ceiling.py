@@ -1,5 +1,8 @@
 """Build and call the C ceiling of W1 (``hh_ceiling.c``); ``None`` when no C compiler with
-OpenMP is available. The shared library is built once into ``.benchmarks/``."""
+OpenMP is available. The shared library is built once into the benchmarks' cache directory
+(``$BIOPHYS_BENCH_CACHE``, else ``.benchmarks/``, as for the W1 reference), keyed on the
+source, the flags, the compiler's ``--version`` and the host CPU (name and features as LLVM
+reports them): ``-march=native`` makes the library specific to the CPU it was built on."""
 
 from __future__ import annotations
 
@@ -18,13 +21,39 @@ FLAGS = ["-O3", "-ffast-math", "-march=native", "-mprefer-vector-width=512", "-f
          "-shared", "-fPIC"]
 
 
+def cache_dir() -> Path:
+    """``$BIOPHYS_BENCH_CACHE`` if set, else ``.benchmarks/`` at the repository's root."""
+    return Path(os.environ.get("BIOPHYS_BENCH_CACHE", HERE.parent / ".benchmarks"))
+
+
+def compiler_version(cc: str) -> str:
+    """``cc --version`` output ('' if it cannot be run)."""
+    try:
+        return subprocess.run([cc, "--version"], capture_output=True, text=True,
+                              check=False).stdout
+    except OSError:
+        return ""
+
+
+def host_cpu() -> str:
+    """The host CPU as LLVM sees it (what ``-march=native`` compiles for): name and features."""
+    import llvmlite.binding as llvm
+
+    return f"{llvm.get_host_cpu_name()} {llvm.get_host_cpu_features().flatten()}"
+
+
+def library_path(cc: str) -> Path:
+    """Where the library built by ``cc`` for this CPU is cached."""
+    key = "\n".join([SRC.read_bytes().hex(), " ".join(FLAGS), compiler_version(cc), host_cpu()])
+    return cache_dir() / f"hh_ceiling_{hashlib.sha256(key.encode()).hexdigest()[:12]}.so"
+
+
 def load():
     """The ``hh_counts`` C function, or None."""
     cc = shutil.which(os.environ.get("CC", "gcc"))
     if cc is None:
         return None
-    key = hashlib.sha256(SRC.read_bytes() + " ".join(FLAGS).encode()).hexdigest()[:12]
-    out = HERE.parent / ".benchmarks" / f"hh_ceiling_{key}.so"
+    out = library_path(cc)
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.so")
