@@ -16,6 +16,9 @@ compiled at ``NUMBA_OPT=0`` is loaded by later default runs), and it keeps the e
 CPU in one index file that it updates by read-modify-write, so two kinds of node filling a
 shared cache at once could leave one CPU's entry naming the other's code.
 
+The package's own Python sources, which shape results too, have their hash
+(:func:`package_source_hash`), recorded with the kernels' in sweep results and checkpoints.
+
 A cache directory that cannot be created or written is not used: Numba would silently fall
 back to ``__pycache__`` next to the kernel sources, inside the package, where its per-file
 check can serve stale code. The process then compiles into a private temporary directory
@@ -105,6 +108,36 @@ def _hash_sources() -> str:
     h.update(f"numba={numba.__version__};numpy={np.__version__};py={sys.version};"
              f"inline={INLINE_THRESHOLD}".encode())
     return h.hexdigest()[:16]
+
+
+_PACKAGE_HASH: str | None = None
+
+
+def package_source_hash() -> str:
+    """SHA-256 (first 16 hex digits) of the Python sources of the ``biophys`` package.
+
+    Every ``*.py`` file under the package directory (``biophys/**/*.py``: the engine, metrics,
+    stimuli, models, checks...; the kernels have :func:`kernels_source_hash`), by relative path
+    and content. Code outside the kernels shapes results too (which metrics are reduced from
+    the kernels' output and how, the arrays a run is given), so a sweep records it in every
+    result and checkpoint: a checkpoint written by other Python code is refused.
+
+    Read once per process, when :mod:`biophys.sweep` is imported: the sources this process
+    imported (files edited while it runs do not change the code it has already imported).
+    """
+    global _PACKAGE_HASH
+    if _PACKAGE_HASH is None:
+        h = hashlib.sha256()
+        root = Path(__file__).resolve().parent
+        for path in sorted(root.rglob("*.py")):
+            if "__pycache__" in path.relative_to(root).parts:
+                continue
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+            h.update(b"\0")
+        _PACKAGE_HASH = h.hexdigest()[:16]
+    return _PACKAGE_HASH
 
 
 def cache_root() -> Path:

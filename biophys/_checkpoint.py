@@ -3,7 +3,8 @@
 Layout of a checkpoint directory::
 
     manifest.json        settings hash, human-readable settings, chunk layout
-    chunk_000000.npz     status and metric arrays of points [0, chunk_size)
+    chunk_000000.npz     status and metric arrays of points [0, chunk_size); the archive's
+                         comment records the settings hash and the points' bounds
     chunk_000001.npz     ...
 
 Every file is written to a temporary name in the same directory, flushed to disk and renamed
@@ -12,8 +13,12 @@ The manifest is instead hard-linked into place (:func:`os.link`, atomic and excl
 of two runs starting one checkpoint together only one writes it; the file system must support
 hard links (POSIX local file systems and NFS do).
 The manifest carries a SHA-256 of everything that determines the numbers (model, its kernel
-sources, the full parameter and initial-state vectors, the design, times, metrics, method,
-stimulus...), so a checkpoint made for different settings is refused rather than mixed in.
+sources and the package's Python sources, the full parameter and initial-state vectors, the
+design, times, metrics, method, the stimulus's exact waveform...), so a checkpoint made for
+different settings is refused rather than mixed in.
+Every chunk carries that hash and its points' bounds too, and one that does not match is
+recomputed; a run writes the manifest before any chunk, so chunk files found without a manifest
+(left by another run whose manifest was deleted) are refused, not adopted.
 """
 
 from __future__ import annotations
@@ -85,6 +90,7 @@ def read_manifest(path) -> dict | None:
 #: Names of a checkpoint's own files: manifest, chunks, and their temporary files
 #: (:func:`_atomic_write`: ``.<name>.<random>.tmp``).
 _OWN_FILE = re.compile(r"\.?(manifest\.json|chunk_\d{6,}\.npz)(\.[^.]+\.tmp)?")
+_CHUNK_FILE = re.compile(r"chunk_\d{6,}\.npz")
 
 
 def chunk_name(k: int) -> str:
@@ -114,24 +120,74 @@ def _load_manifest(path) -> dict:
     return man
 
 
-def refuse_foreign_files(path: Path) -> None:
+def refuse_foreign_files(path) -> None:
     """Refuse to start a checkpoint in an existing directory holding files of its own.
 
     A new checkpoint writes its manifest and chunk files into ``path``; a directory that
     already holds other files (the user's data, another program's output) is not taken over.
-    Checkpoint files (the manifest, chunks and their temporary files) are tolerated: a run
+    Checkpoint files (the manifest, chunks and their temporary files) are tolerated if a run
     starting the same checkpoint at this moment (sharded runs) may have written them since
-    the caller found no manifest.
+    the caller found no manifest: chunk files only with the manifest, which every run writes
+    before its first chunk (it is looked for after the listing, so a concurrent run's chunks
+    are seen with it). Chunk files without a manifest are those of another run, whose manifest
+    was deleted: a ``ValueError`` naming the directory.
     """
+    path = Path(path)
     if not path.is_dir():
         return
-    foreign = sorted(e.name for e in path.iterdir() if not _OWN_FILE.fullmatch(e.name))
+    names = [e.name for e in path.iterdir()]
+    chunks = [n for n in names if _CHUNK_FILE.fullmatch(n)]
+    if chunks and not (path / MANIFEST).exists():
+        raise ValueError(
+            f"checkpoint = {str(path)!r} holds {len(chunks)} chunk file(s) (e.g. "
+            f"{min(chunks)!r}) but no {MANIFEST}: they are left by another run, whose settings "
+            "are unknown, and are not reused; delete the directory (or its chunk_*.npz files) "
+            "or give another checkpoint directory")
+    foreign = sorted(n for n in names if not _OWN_FILE.fullmatch(n))
     if foreign:
         shown = ", ".join(repr(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
         raise ValueError(
             f"checkpoint = {str(path)!r} is a directory with {len(foreign)} file(s) but no "
             f"biophys checkpoint ({MANIFEST}), e.g. {shown}; give a new or empty directory, "
             "so that the sweep does not write its chunk files among other files")
+
+
+def _check_directory(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"checkpoint = {str(path)!r} exists and is not a directory")
+
+
+def _check_manifest(path, man: dict, settings: dict, chunk_size: int | None) -> None:
+    """A ``ValueError`` unless the manifest ``man`` of the checkpoint at ``path`` was written
+    for ``settings`` and, if given, ``chunk_size`` (points)."""
+    if man.get("format") != FORMAT or man.get("hash") != settings_hash(settings):
+        old = man.get("settings", {})
+        diff = sorted(k for k in set(old) | set(settings)  # as hashed: 0.0 is not -0.0
+                      if settings_hash({k: old.get(k)}) != settings_hash({k: settings.get(k)}))
+        raise ValueError(
+            f"checkpoint {str(path)!r} was written for different settings (differing: "
+            f"{', '.join(diff) or 'format'}); refusing to mix results. Use another "
+            "directory, or delete this one to start afresh."
+        )
+    if chunk_size is not None and int(chunk_size) != man["chunk_size"]:
+        raise ValueError(
+            f"checkpoint {str(path)!r} uses chunk_size = {man['chunk_size']}; resume with "
+            f"chunk_size = {man['chunk_size']} or None (got {chunk_size})"
+        )
+
+
+def check_checkpoint(path, settings: dict, chunk_size: int | None) -> None:
+    """Raise the ``ValueError`` that ``Checkpoint(path, settings, ..., chunk_size, ...)`` would
+    raise, reading only (nothing is created or written): a manifest of other settings or
+    another chunk size (points), or, without a manifest, a directory of other files or of
+    chunk files (:func:`refuse_foreign_files`). For a dry run."""
+    path = Path(path)
+    _check_directory(path)
+    man = read_manifest(path)
+    if man is None:
+        refuse_foreign_files(path)
+    else:
+        _check_manifest(path, man, settings, chunk_size)
 
 
 class Checkpoint:
@@ -158,10 +214,9 @@ class Checkpoint:
         self.path = Path(path)
         self.names = tuple(names)
         self.n_points = int(n_points)
-        digest = settings_hash(settings)
+        self.hash = digest = settings_hash(settings)
         man_path = self.path / MANIFEST
-        if self.path.exists() and not self.path.is_dir():
-            raise ValueError(f"checkpoint = {str(path)!r} exists and is not a directory")
+        _check_directory(self.path)
         if not man_path.exists():
             refuse_foreign_files(self.path)
             size = new_chunk_size if chunk_size is None else chunk_size
@@ -175,20 +230,7 @@ class Checkpoint:
             # manifest and the other then checks its settings against it like any resume
             _atomic_write(man_path, lambda f: f.write(text.encode()), exclusive=True)
         man = _load_manifest(self.path)  # ours, or that of a run which started it first
-        if man.get("format") != FORMAT or man.get("hash") != digest:
-            old = man.get("settings", {})
-            diff = sorted(k for k in set(old) | set(settings)  # as hashed: 0.0 is not -0.0
-                          if settings_hash({k: old.get(k)}) != settings_hash({k: settings.get(k)}))
-            raise ValueError(
-                f"checkpoint {str(path)!r} was written for different settings (differing: "
-                f"{', '.join(diff) or 'format'}); refusing to mix results. Use another "
-                "directory, or delete this one to start afresh."
-            )
-        if chunk_size is not None and int(chunk_size) != man["chunk_size"]:
-            raise ValueError(
-                f"checkpoint {str(path)!r} uses chunk_size = {man['chunk_size']}; resume with "
-                f"chunk_size = {man['chunk_size']} or None (got {chunk_size})"
-            )
+        _check_manifest(path, man, settings, chunk_size)
         self.chunk_size = int(man["chunk_size"])
         self.n_chunks = -(-self.n_points // self.chunk_size)
 
@@ -200,7 +242,9 @@ class Checkpoint:
         return lo, min(lo + self.chunk_size, self.n_points)
 
     def load(self, k: int) -> dict[str, np.ndarray] | None:
-        """The arrays of chunk ``k``, or None if missing or incomplete."""
+        """The arrays of chunk ``k``, or None if missing, incomplete, or not written for this
+        checkpoint's settings hash and the chunk's points (e.g. a chunk of another
+        checkpoint copied in, or of a format without that record): to be recomputed."""
         f = self.chunk_file(k)
         if not f.exists():
             return None
@@ -208,13 +252,29 @@ class Checkpoint:
         try:
             with np.load(f, allow_pickle=False) as z:
                 out = {n: z[n] for n in self.names}
+                made_for = json.loads(z.zip.comment or b"null")
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
             return None  # EOFError: an empty file; BadZipFile: a truncated one
-        if any(a.shape != (hi - lo,) for a in out.values()):
+        if made_for != self._record(k) or any(a.shape != (hi - lo,) for a in out.values()):
             return None
         return out
 
+    def _record(self, k: int) -> dict:
+        """What chunk ``k`` was written for (the comment of its archive, as JSON)."""
+        return {"settings_hash": self.hash, "points": list(self.bounds(k))}
+
     def save(self, k: int, arrays: dict[str, np.ndarray]) -> None:
-        """Write chunk ``k`` atomically."""
+        """Write chunk ``k`` atomically: an ``.npz`` archive of its arrays (as
+        :func:`numpy.savez` writes it) whose comment records the settings hash and the
+        chunk's points."""
         data = {n: np.asarray(arrays[n]) for n in self.names}
-        _atomic_write(self.chunk_file(k), lambda f: np.savez(f, **data))
+        comment = json.dumps(self._record(k)).encode()
+
+        def write(f) -> None:
+            with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED) as zf:
+                for name, a in data.items():
+                    with zf.open(f"{name}.npy", "w", force_zip64=True) as member:
+                        np.lib.format.write_array(member, a, allow_pickle=False)
+                zf.comment = comment
+
+        _atomic_write(self.chunk_file(k), write)

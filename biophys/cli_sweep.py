@@ -264,7 +264,13 @@ def _sweep_command(args: argparse.Namespace) -> int:
 
     # Check everything first (nothing is simulated), so that an error in the configuration is
     # the only line on stderr and the notes below come before the (long) run, not after it.
-    ds = dry_run(args.config, kw, quiet=not args.dry_run)  # the real run warns about the bath
+    # The dry run checks the checkpoint too (read only), except a --chunk-size it refuses,
+    # which is named as the option below, once its settings are known to match.
+    resume = args.chunk_size is not None and kw.get("checkpoint")
+    ds = dry_run(args.config, {**kw, "chunk_size": None} if resume else kw,
+                 quiet=not args.dry_run)  # the real run warns about the bath
+    if resume:
+        _check_chunk_option(kw["checkpoint"], args.chunk_size)
     # the figure's metric and axes, against the dry run's (a typo is an error now, not after
     # the run); they are checked without --plot too
     where = {key: f"--{key}" if getattr(args, key) else f"{args.config}: [output] {key}"
@@ -306,6 +312,20 @@ def _sweep_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(_interrupted_notice(kw.get("checkpoint"), plan, written), file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _check_chunk_option(checkpoint, chunk_size: int) -> None:
+    """A ``ValueError`` naming ``--chunk-size`` when the existing checkpoint directory
+    ``checkpoint`` (none yet: nothing to check) was started with another chunk size (points)
+    than ``chunk_size``, the option's value."""
+    from ._checkpoint import read_manifest
+
+    man = read_manifest(checkpoint)
+    if man is not None and int(man["chunk_size"]) != chunk_size:
+        size = int(man["chunk_size"])
+        raise ValueError(f"--chunk-size = {chunk_size}: the checkpoint {checkpoint} was started "
+                         f"with {size} points per chunk; resume it with --chunk-size {size} or "
+                         "without --chunk-size, or give another --checkpoint directory")
 
 
 def _strict(args, n_bad: int) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checkpoint import array_digest
 from ._checks import REAL_NUMBERS, checked_number, real_values
 from ._warn import warn_user
 
@@ -179,6 +180,38 @@ def check_stimulus(stimulus, model=None) -> None:
                          "current input (its V changes only under a voltage clamp), so a "
                          "current stimulus would do nothing; drive it with a "
                          "biophys.VoltageClamp")
+
+
+def fingerprint(stimulus) -> dict | None:
+    """What of ``stimulus`` decides a run's numbers, exactly (None for no stimulus).
+
+    ``{"type": class name, "waveform": digest, "clamp": bool}``, where the digest
+    (:func:`biophys._checkpoint.array_digest`) is that of the waveform's times (ms) and values
+    (model current unit, or mV under a clamp) as the float64 arrays the engine runs: every bit
+    counts, however long the arrays (their ``repr`` rounds to 8 digits and elides arrays of
+    over 1000 values), and a list or tuple of the same values gives the same fingerprint.
+    ``stimulus`` has passed :func:`check_stimulus`.
+    """
+    if stimulus is None:
+        return None
+    t, v, clamp = stimulus.waveform()
+    return {"type": type(stimulus).__name__, "clamp": bool(clamp),
+            "waveform": array_digest(np.asarray(t, dtype=np.float64),
+                                     np.asarray(v, dtype=np.float64))}
+
+
+#: Longest description of a stimulus in a result's attributes, characters.
+DESCRIPTION_CHARS = 300
+
+
+def describe(stimulus) -> str:
+    """A human-readable description of ``stimulus`` ("none" for None): its ``repr``, cut to
+    :data:`DESCRIPTION_CHARS` characters. Not an identity (it may round or elide values):
+    :func:`fingerprint` is."""
+    if stimulus is None:
+        return "none"
+    text = repr(stimulus)
+    return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS - 3] + "..."
 
 
 def warn_after_end(stimulus, t_end: float) -> None:

@@ -25,7 +25,8 @@ import numpy as np
 from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard, _sweep_audit, _warmup
 from . import audit as _audit
 from . import metrics as _metrics
-from ._checkpoint import Checkpoint, array_digest, settings_hash
+from ._cache import package_source_hash
+from ._checkpoint import Checkpoint, array_digest, check_checkpoint, settings_hash
 from ._checks import checked_directory, checked_flag, checked_number, record_names
 from ._chunk import SweepSpec, compute_chunk
 from ._compile import BLOCK, kernel_code_hash
@@ -47,7 +48,7 @@ from ._version import __version__
 from ._warn import warn_user
 from .models import get_model
 from .simulate import changed_parameters, provenance
-from .stimulus import check_stimulus, warn_after_end
+from .stimulus import check_stimulus, describe, fingerprint, warn_after_end
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,6 +69,8 @@ BACKENDS = ("threads", "dask")
 
 #: The engine's default integration method (used when ``method=None``).
 DEFAULT_METHOD = _engine.DEFAULT_METHOD
+
+package_source_hash()  # read now: the Python sources this process imported
 
 
 def _chunk_size(chunk_size, n_points: int) -> int | None:
@@ -94,6 +97,7 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
               init: Initial, retry_record: str, audit: bool = False) -> dict:
     return {
         "model": m.name, "kernels": kernel_code_hash(m), "biophys": __version__,
+        "sources": package_source_hash(),
         "parameters": [float(x) for x in spec.p0], "initial": [float(x) for x in spec.y0],
         "parameter_names": list(m.parameter_names),
         "spike_threshold": float(m.spike_threshold), "burst_gap": float(m.burst_gap),
@@ -102,7 +106,7 @@ def _settings(m: Model, spec: SweepSpec, design: Design, mapper: Mapper, rule: s
         "varied": list(mapper.names), "derived": array_digest(mapper.table),
         "t_end": spec.t_end, "dt": spec.dt, "warmup": spec.warmup,
         "metrics": list(spec.metrics), "method": spec.method,
-        "stimulus": repr(spec.stimulus), "substitution": rule,
+        "stimulus": fingerprint(spec.stimulus), "substitution": rule,
         # only when asked for, so that checkpoints written before it keep their hash
         **({"final_state": True} if spec.final_state else {}),
         # the audit needs the final states: named, so that a refused checkpoint says why
@@ -231,8 +235,10 @@ def sweep(
         keeps the chunk size it was started with.
     checkpoint : path-like, optional
         Directory: each finished chunk is saved atomically; a rerun with the same settings
-        computes only the missing chunks; different settings are refused. A new checkpoint
-        needs a new or empty directory (one holding other files is refused).
+        computes only the missing chunks; different settings (any edit to the package's
+        Python or kernel sources too) are refused. A new checkpoint needs a new or empty
+        directory (one holding other files, or chunk files without their manifest, is
+        refused).
     progress : bool
         Show a progress bar with an ETA (tqdm).
     traces : list, optional
@@ -254,7 +260,8 @@ def sweep(
         Check everything and return the labelled result without simulating (metrics NaN,
         ``status`` -1, ``retried`` False); nothing is compiled or written. It has no traces
         (no ``trace_<var>``, nor their ``trace`` and ``time`` coordinates). True or False (or
-        a NumPy bool).
+        a NumPy bool). A ``checkpoint`` is checked, read only, as the run would check it (the
+        same ``ValueError`` for other settings, another ``chunk_size``, or other files).
     final_state : bool
         Also return every state at ``t_end`` as ``final_<state>`` (NaN where the point did
         not finish): a warm start for another run (``initial=`` takes the result itself), as
@@ -312,7 +319,9 @@ def sweep(
         with ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3
         step failures of the error-controlled methods (adaptive, rosenbrock): step budget
         exhausted, step size underflow; -1 not simulated: a dry run, or a point of another
-        shard); provenance attrs.
+        shard); provenance attrs (among them ``stimulus``, a description, and
+        ``stimulus_digest``, ``kernels_source_hash``, ``biophys_source_hash``,
+        ``settings_hash``: exact identities).
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
@@ -425,14 +434,17 @@ def sweep(
         metrics=list(spec.metrics), substitution_rule=rule,
         solution=_bath.solution_record(solution, m, design.names,
                                          (*mapper.names, *mapper.bath_varied), resolved),
-        stimulus=repr(stimulus) if stimulus is not None else "none",
-        kernels_source_hash=settings["kernels"], settings_hash=settings_hash(settings),
+        stimulus=describe(stimulus), kernels_source_hash=settings["kernels"],
+        stimulus_digest=settings["stimulus"]["waveform"] if stimulus is not None else "none",
+        biophys_source_hash=settings["sources"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
         retry=retry_record, stop_at_rest=_rest.record(m, rest, t_end, dt),
         **({"audit": audit_tol} if audit_tol is not None else {}))
     if shard is not None:
         prov["shard"] = _shard.text(shard)
     if dry_run:
+        if checkpoint is not None:  # what the run would refuse, read only
+            check_checkpoint(checkpoint, settings, chunk_size)
         ds = _dataset(m, design, spec, plan, {k: np.full(design.n_points, np.nan)
                                               for k in outputs},
                       np.full(design.n_points, -1, dtype=np.int8))
