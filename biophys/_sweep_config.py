@@ -45,7 +45,8 @@ the backend; see ``examples/*.toml``. Keys::
     [output]                     # out = "results.nc", plot = "heatmap.png",
                                  # metric = "plateau_fraction", x = "K_o", y = "Mg_o"
     [hysteresis]                 # biophys hysteresis only: axis = "K_o", values = [...] (or
-                                 # a range table); [grid] optional (other axes)
+                                 # a range table); [grid] optional (other axes); warmup
+                                 # (top level) required
 
 Every error is a ``ValueError`` naming the file (with the line number for malformed TOML),
 the key and, for numbers, their unit; numbers are checked by :func:`biophys.sweep` itself.
@@ -186,8 +187,8 @@ def load_config(path, command: str = "sweep") -> dict:
     ``[hysteresis]`` table (``axis``, the name of the stepped quantity, and ``values``, a list
     or a range table as for a grid axis) gives ``"axis"`` and ``"values"`` for
     :func:`biophys.hysteresis`, ``[grid]`` (optional) the other axes run side by side, and
-    ``[points]``, ``[traces]`` and the figure's ``x``/``y`` are refused. A sweep configuration
-    with a ``[hysteresis]`` table is refused.
+    ``[points]``, ``[traces]`` and the figure's ``x``/``y`` are refused, and ``warmup`` (ms)
+    is required. A sweep configuration with a ``[hysteresis]`` table is refused.
     """
     p = Path(path)
     try:
@@ -312,8 +313,10 @@ def load_config(path, command: str = "sweep") -> dict:
 
 
 def _hysteresis_layout(cfg: dict, path) -> None:
-    """The tables of a ``biophys hysteresis`` configuration: ``[hysteresis]`` with ``axis`` (a
-    name) and ``values``; no ``[points]``, ``[traces]`` nor figure axes."""
+    """The layout of a ``biophys hysteresis`` configuration: ``[hysteresis]`` with ``axis`` (a
+    name) and ``values``; ``warmup`` (ms) required (:func:`biophys.hysteresis` has no default:
+    each step's run starts from the state the step left); no ``[points]``, ``[traces]`` nor
+    figure axes."""
     if "hysteresis" not in cfg:
         raise ValueError(f"{path}: missing [hysteresis] table: axis = \"name\" (the quantity "
                          "stepped up and back down) and values = [...] (its upward steps)")
@@ -324,6 +327,10 @@ def _hysteresis_layout(cfg: dict, path) -> None:
     if not isinstance(h["axis"], str):
         raise ValueError(f"{path}: [hysteresis] axis = {h['axis']!r} must be the name of one "
                          "quantity (a string)")
+    if "warmup" not in cfg:  # biophys.hysteresis has no default for it
+        raise ValueError(f"{path}: missing required key 'warmup' (ms): the start of each step's "
+                         "run left out of its metrics, the settling time after each step "
+                         "(e.g. warmup = 300.0)")
     for key, why in (("points", "each step sweeps the [grid] axes"),
                      ("traces", "a hysteresis returns the metrics of each step")):
         if key in cfg:

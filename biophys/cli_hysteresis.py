@@ -17,7 +17,8 @@ The configuration is a sweep configuration (:mod:`biophys._sweep_config`) with a
     [output]                     # out = "hh_hysteresis.nc", plot = "hh_hysteresis.png",
                                  # metric = "spike_rate"
 
-Each step starts from the final state of the step before (:func:`biophys.hysteresis`); the
+``warmup`` is required. Each step starts from the final state of the step before
+(:func:`biophys.hysteresis`, which says when a point restarts from the initial state); the
 results file has a ``direction`` dimension (``up``, then ``down``) and the figure draws the
 metric against the stepped axis, one line per pass (one panel per point of the other axes).
 """
@@ -84,12 +85,16 @@ def _figure(ds, path, axis: str, metric: str, panels: list[dict[str, float]]) ->
 
 
 def _summary(ds, axis: str) -> str:
-    """One line: runs, runs not ok, and where the passes differ in ``regime`` (if run)."""
+    """One line: runs, runs not ok (and restarted), and where the passes differ in ``regime``
+    (if run)."""
     from .continuation import differs
 
     n_bad = int((ds["status"] != 0).sum())
     text = (f"{ds.attrs['model']}: {axis} stepped over {ds.sizes[axis]} values up and back "
             f"down ({ds.attrs['n_runs']} runs), {n_bad} not ok")
+    if ds.attrs.get("restarted_runs"):
+        text += (f", {ds.attrs['restarted_runs']} restarted from the initial state (see the "
+                 "restarted variable)")
     if "regime" in ds.data_vars:
         diff = differs(ds, "regime")
         at = diff.any([d for d in diff.dims if d != axis]) if diff.ndim > 1 else diff

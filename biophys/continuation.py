@@ -6,7 +6,7 @@ initial state leads to. :func:`hysteresis` steps one quantity through its values
 run from the final state of the run before (a warm start, ``sweep(..., final_state=True)``), first
 upwards and then back down from the top. Where the two passes differ the cell is bistable: the
 pattern it shows depends on where it came from. Other axes (``grid=``) run side by side: at
-each step every point of their grid continues its own run (``sweep(initial=<result>)``), so one
+each step every point of their grid continues its own run (per-point initial states), so one
 call maps bistability over, say, K_o x Mg_o.
 """
 
@@ -24,9 +24,10 @@ import numpy as np
 
 from . import _bath, _retry, _warmup
 from . import metrics as _metrics
-from ._checks import checked_directory, checked_flag, checked_number, unit_text
-from ._design import _as_1d, _unit
+from ._checks import checked_directory, checked_flag, checked_number, range_text, unit_text
+from ._design import Mapper, _as_1d, _check_name, _unit, make_design
 from ._initial import check_shared
+from ._model import SumLimit
 from ._sweep_result import status_counts
 from ._warn import warn_user
 from .models import get_model
@@ -82,6 +83,27 @@ def hysteresis(
 ) -> xr.Dataset:
     """Step ``axis`` through ``values`` and back, each run starting where the last one ended.
 
+    Each step is an abrupt change of ``axis`` at t = 0 of its run, and such a jump can itself
+    act as a stimulus: from rest, the Hodgkin-Huxley axon stepped from 6.6 to 9.0 uA/cm^2
+    fires and stays on the firing branch, although 9.0 is below its Hopf point (about
+    9.78 uA/cm^2) and steps of 1 uA/cm^2 from 5 leave it at rest. Keep the steps small next to
+    the distance to threshold, or a branch seen on the upward pass may be one the step
+    kicked the cell onto. Time starts at 0 in every run, so a ``stimulus=`` is replayed from
+    its start at every step.
+
+    A point continues from the final state of its run before only if that run finished
+    (``status`` ok) and that state is a valid initial state at the new step: every state in
+    its valid range and every pool of the model's joint limits (e.g. ``ATP + ADP <= A_tot``
+    of ``beta_cell``) within its cap at the new step's parameters. Otherwise that point
+    alone starts afresh from ``initial`` (``warm_start`` False; ``restarted`` True where the
+    run before had finished) and the other points carry on. Stepping a pool's cap (``A_tot``,
+    ``N_tot``) down below what the cell holds thus restarts those points: the pool cannot
+    shrink under the state, and the run from ``initial`` (checked against every step before
+    any run) is the only start the step allows. The model's accumulators (cumulative
+    counters such as exocytosed granules, :attr:`biophys.Model.accumulators`; no rate
+    depends on them) restart from their values in ``initial`` at every step, so that their
+    metrics read each run alone and not the sum of the runs before it.
+
     Parameters
     ----------
     model : str or Model
@@ -120,25 +142,31 @@ def hysteresis(
         ``grid``).
     **sweep_kwargs
         Passed to each :func:`biophys.sweep` call (``dt``, ``method``, ``rtol``, ``atol``,
-        ``stimulus``...).
+        ``stimulus`` (replayed from t = 0 in every run), ``retry``, ``stop_at_rest``,
+        ``audit``...).
 
     Returns
     -------
     xarray.Dataset
         Dimensions ``direction`` (``"up"``: the first pass, ascending; ``"down"``: the second,
         from the top), ``axis`` (ascending) and the ``grid`` axes; the
-        metrics, ``status`` and ``warm_start`` (False where a run started from ``initial``: the
-        first run, and a run after one at that point that did not finish, where the branch
-        was lost);
-        with ``stop_at_rest``, ``t_rest`` of every run and ``stopped_points`` (runs).
-        Attributes: the provenance of the runs, ``continuation`` and the order of the values.
+        metrics, ``status``, ``warm_start`` (False where a run started from ``initial``: the
+        first run, a run after one at that point that did not finish, where the branch was
+        lost, and a restarted run) and ``restarted`` (True where the run before finished in
+        a state that is not a valid initial state at this step; its ``first_reason``
+        attribute says why for the first such run, and a warning is given);
+        with ``stop_at_rest``, ``t_rest`` of every run and ``stopped_points`` (runs); with
+        ``audit``, ``charge_drift`` (mV) of every run and ``charge_drift_points`` (runs
+        beyond the tolerance; a warning is given if any).
+        Attributes: the provenance of the runs, ``continuation``, the order of the values,
+        ``restarted_runs`` and ``status_counts``.
     """
     m = get_model(model)
     for key in ("points", "final_state", "traces", "dry_run", "shard"):
         if key in sweep_kwargs:
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "each step a sweep of the other axes (grid=)")
-    steps = _check_values(m, axis, values)
+    steps = _check_values(m, axis, values, conditions)
     checked_flag(progress, "progress")
     check_shared(initial, "hysteresis()")
     checked_directory(checkpoint, "checkpoint",
@@ -171,9 +199,13 @@ def hysteresis(
     retried = (np.zeros((2, n, *shape), dtype=bool)
                if sweep_kwargs.get("retry") is not None else None)
     t_rest = np.full((2, n, *shape), np.nan) if "t_rest" in plan else None
+    drift = np.full((2, n, *shape), np.nan) if "charge_drift" in plan else None
+    drift_points = 0
+    restarted = np.zeros((2, n, *shape), dtype=bool)
+    first_restart = None  # why the first restarted run could not continue
     first = m.state_vector(initial)  # where each point starts afresh
-    state = None  # per point: the final state of the run before it, or `first` where it failed
-    ok = None  # per point: whether the run before it finished
+    prev = None  # the sweep of the run before (None: the first run starts from `initial`)
+    root = None if checkpoint is None else Path(checkpoint)
     from tqdm.auto import tqdm
 
     bar = tqdm(total=2 * n, unit="step", desc=f"hysteresis {m.name} {axis}",
@@ -181,14 +213,27 @@ def hysteresis(
     try:
         for d, order in enumerate((range(n), range(n - 1, -1, -1))):
             for j in order:
+                start = initial
+                if prev is not None:
+                    y, go_on, lost, why = _carry(
+                        m, prev, first, lambda j=j: _step_parameters(
+                            m, axis, steps[j], others, params, common["conditions"]))
+                    warm[d, j], restarted[d, j] = go_on.reshape(shape), lost.reshape(shape)
+                    start = {s: y[i].reshape(1, *shape) for i, s in enumerate(m.state_names)}
+                    if why is not None and first_restart is None:
+                        first_restart = (f"{DIRECTIONS[d]} pass, {axis} = {steps[j]:g}"
+                                         f"{_grid_point(plan, why[0])}: {why[1]}")
+                step_dir = None if root is None else root / f"{DIRECTIONS[d]}_{j:04d}"
                 with warnings.catch_warnings():  # the plan above gave every warning once
                     warnings.simplefilter("ignore")
-                    ds = sweep(m, grid={axis: [steps[j]], **others},
-                               initial=initial if state is None else state,
-                               checkpoint=None if checkpoint is None else
-                               Path(checkpoint) / f"{DIRECTIONS[d]}_{j:04d}", **common)
-                if ok is not None:
-                    warm[d, j] = ok
+                    try:
+                        ds = sweep(m, grid={axis: [steps[j]], **others}, initial=start,
+                                   checkpoint=step_dir, **common)
+                    except ValueError as exc:
+                        refused = _step_checkpoint_error(exc, root, step_dir)
+                        if refused is exc:
+                            raise
+                        raise refused from None
                 for name in metrics:
                     out[name][d, j] = ds[name].values[0]
                 status[d, j] = ds["status"].values[0]
@@ -196,19 +241,142 @@ def hysteresis(
                     retried[d, j] = ds["retried"].values[0]
                 if t_rest is not None:
                     t_rest[d, j] = ds["t_rest"].values[0]
-                ok = status[d, j] == 0
-                # a point whose run failed (NaN final state) starts afresh at the next step
-                state = {s: np.where(ok, ds[f"final_{s}"].values[0], first[i])[None]
-                         for i, s in enumerate(m.state_names)}
+                if drift is not None:
+                    drift[d, j] = ds["charge_drift"].values[0]
+                    drift_points += int(ds.attrs.get("charge_drift_points", 0))
+                prev = ds
                 bar.update(1)
     finally:
         bar.close()
     ds = _dataset(axis, steps, metrics, out, status, warm, plan, retried, t_rest)
+    _add_restarts(ds, plan, restarted, first_restart)
+    if drift is not None:
+        _add_drift(ds, plan, drift, drift_points)
     if checkpoint is not None:
         ds.attrs["checkpoint"] = str(checkpoint)
     for name, note in lagging.items():
         ds[name].attrs["unsettled_lag"] = note
     return ds
+
+
+def _carry(m: Model, prev: xr.Dataset, first: np.ndarray, parameters):
+    """The start of every point's next run from the sweep ``prev`` of the run before.
+
+    A point continues from its final state there (its :attr:`Model.accumulators` reset to
+    ``first``: cumulative counters restart at each step, so that their metrics read this step
+    alone) if that run finished and the state is a valid initial state at the next step: each
+    state in its valid range and the :class:`SumLimit` pools of :attr:`Model.joint_limits`
+    within their caps at the next step's parameters (``parameters()``: an ``(n_parameters,
+    n_points)`` array, built only when the model has such a pool). Any other point starts
+    afresh from ``first``.
+
+    Returns
+    -------
+    y : ndarray, shape (n_states, n_points)
+        The initial states of the next run, in the states' units.
+    warm, restarted : ndarray of bool, shape (n_points,)
+        Where the point continues; where its run finished but the state it ended in is not a
+        valid start at the next step (the point restarts from ``first``).
+    why : tuple (int, str) or None
+        The first restarted point (flat index over the grid) and why.
+    """
+    ok = np.ravel(prev["status"].values[0] == 0)
+    y = np.stack([np.ravel(prev[f"final_{s}"].values[0]) for s in m.state_names])
+    for name in m.accumulators:
+        y[m.state_index(name)] = first[m.state_index(name)]
+    valid, why = ok.copy(), None
+    for q, row in zip(m.states, y, strict=True):
+        lo, hi = q.bounds
+        bad = valid & (np.isinf(row) | (row < lo) | (row > hi))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            unit = unit_text(q.unit)
+            why = why or (k, f"the run before ended with {q.name} = {row[k]:.6g} {unit}, "
+                             f"which as an initial state must be {range_text(*q.bounds)} "
+                             f"{unit} ({q.description})")
+            valid &= ~bad
+    if valid.any() and any(isinstance(lim, SumLimit) for lim in m.joint_limits):
+        P = parameters()
+        try:  # every point at once; point by point only where a pool is over its cap
+            m.check_joint(P[:, valid], y[:, valid], what="its final")
+        except ValueError:
+            for k in np.flatnonzero(valid):
+                try:
+                    m.check_joint(P[:, k], y[:, k], what="its final")
+                except ValueError as exc:
+                    valid[k] = False
+                    why = why or (int(k), "the run before ended outside the limits of this "
+                                             f"step: {exc}")
+    y = np.where(valid, y, first[:, None])
+    lost = ok & ~valid
+    if why is not None:
+        why = (why[0], f"{why[1]}; the run restarted from the initial state")
+    return y, valid, lost, why
+
+
+def _step_parameters(m: Model, axis: str, value: float, others, params, conditions):
+    """The parameters of every point of the step ``axis = value`` (over the ``others`` grid),
+    ``(n_parameters, n_points)``, as that step's sweep resolves them (bath rule included)."""
+    with warnings.catch_warnings():  # the plan's sweep gave these warnings
+        warnings.simplefilter("ignore")
+        over, solution, _, _ = _bath.overrides(m, conditions, params, warn=False)
+        design = make_design(m, {axis: [value], **others}, None, solution)
+        mapper = Mapper(m, design, solution)
+    over.update(mapper.constants)
+    n = design.n_points
+    P = np.repeat(m.parameter_vector(over)[:, None], n, axis=1)
+    if mapper.varied:
+        P[list(mapper.varied)] = mapper.values(0, n)
+    return P
+
+
+def _grid_point(plan: xr.Dataset, k: int) -> str:
+    """`` (name = value, ...)``: the point ``k`` (flat) of the other axes, or "" without."""
+    dims = plan["status"].dims[1:]
+    if not dims:
+        return ""
+    idx = np.unravel_index(k, plan["status"].shape[1:])
+    return " (" + ", ".join(f"{d} = {plan[d].values[i]:g}"
+                            for d, i in zip(dims, idx, strict=True)) + ")"
+
+
+def _step_checkpoint_error(exc: ValueError, root: Path | None, step: Path | None):
+    """``exc``, or where a step's checkpoint refuses other settings, the same with advice
+    about the hysteresis's checkpoint ``root`` (the step directory is only a part of it)."""
+    msg = str(exc)
+    if root is None or not msg.startswith(f"checkpoint {str(step)!r} was written for "
+                                          "different settings"):
+        return exc
+    head = msg.split("; refusing", 1)[0]
+    return ValueError(
+        f"{head}; refusing to mix results. That is a step of the hysteresis checkpoint "
+        f"{str(root)!r}: give another checkpoint directory, or delete {str(root)!r} (all its "
+        "steps) to start the hysteresis afresh")
+
+
+def _add_restarts(ds: xr.Dataset, plan: xr.Dataset, restarted: np.ndarray, why) -> None:
+    """Add ``restarted`` (per run) and ``restarted_runs``; warn once if any."""
+    ds["restarted"] = (ds["status"].dims, restarted, {
+        "long_name": "run started from the initial state because the run before finished in "
+                     "a state that is not a valid initial state at this step (a state outside "
+                     "its valid range, or a pool over its cap at this step's parameters)",
+        **({} if why is None else {"first_reason": why})})
+    ds.attrs["restarted_runs"] = int(restarted.sum())
+    if why is not None:
+        warn_user(f"hysteresis: {int(restarted.sum())} run(s) restarted from the initial "
+                  f"state (see the restarted variable); the first at {why}")
+
+
+def _add_drift(ds: xr.Dataset, plan: xr.Dataset, drift: np.ndarray, flagged: int) -> None:
+    """Add each run's ``charge_drift`` (mV) and ``charge_drift_points`` (runs flagged by the
+    audit); warn once if any."""
+    ds["charge_drift"] = (ds["status"].dims, drift, plan["charge_drift"].attrs)
+    ds.attrs["charge_drift_points"] = flagged
+    if flagged:
+        k = np.unravel_index(int(np.nanargmax(np.abs(drift))), drift.shape)
+        warn_user(f"hysteresis audit: {flagged} of {drift.size} runs drift beyond the charge "
+                  f"tolerance (largest {drift[k]:.3g} mV, {DIRECTIONS[k[0]]} pass); see "
+                  "charge_drift")
 
 
 def _lagging(m: Model, metrics, axis, steps, others, params, warmup) -> dict[str, str]:
@@ -237,9 +405,11 @@ def _lagging(m: Model, metrics, axis, steps, others, params, warmup) -> dict[str
     return notes
 
 
-def _check_values(m: Model, axis: str, values) -> np.ndarray:
+def _check_values(m: Model, axis: str, values, conditions=None) -> np.ndarray:
     if not isinstance(axis, str):
         raise ValueError(f"axis must be the name of one quantity, got {axis!r}")
+    # the plan's sweep checks the name too, but would call the stepped axis a grid axis
+    _check_name(m, axis, _bath.conditions(m, conditions, warn=False)[1], "stepped axis")
     steps = _as_1d(axis, values, _unit(m, axis), "hysteresis values of")
     if steps.size < 2:
         raise ValueError(f"hysteresis values of {axis!r} need at least two steps")
@@ -274,7 +444,8 @@ def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None,
     ds["status"] = (dims, status, plan["status"].attrs)
     ds["warm_start"] = (dims, warm, {
         "long_name": "run started from the final state of the run before (False: from the "
-                     "initial state, at the first run or after a run that did not finish)"})
+                     "initial state, at the first run, after a run that did not finish, or "
+                     "where that state is not a valid start at this step: see restarted)"})
     if t_rest is not None:
         ds["t_rest"] = (dims, t_rest, plan["t_rest"].attrs)
     if retried is not None:
@@ -285,7 +456,9 @@ def _dataset(axis, steps, metrics, out, status, warm, plan, retried=None,
                      if k not in ("dry_run", "n_points", "sweep_design", "sweep_axes",
                                   "settings_hash")})
     ds.attrs.update(
-        continuation="each run starts from the final state of the run before it; up through "
+        continuation="each run starts from the final state of the run before it (its "
+                     "accumulators reset to the initial state; from the initial state where "
+                     "that run failed or its state is not valid at this step); up through "
                      "the values in the given order, then down from the top",
         steps=json.dumps(steps.tolist()), n_runs=int(2 * plan["status"].size),
         **({} if retried is None else _retry.counts(retried, status)),
@@ -307,6 +480,11 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         Relative tolerance for a continuous metric (dimensionless, finite and >= 0; 0: any
         difference; NaN on both passes counts as equal). A coded metric (``regime``, with
         ``flag_values``) is compared exactly: ``rtol`` > 0 is a ``ValueError`` for it.
+        A window average of an oscillating state (``mean_V`` of a firing cell) depends on the
+        phase of the cycle the window catches, so two passes on the same branch can differ
+        at a small ``rtol`` (the firing HH axon's ``mean_V`` by up to about 1%, against 6-7%
+        between its rest and firing branches): use an ``rtol`` above that phase scatter, or
+        a metric of the pattern (``regime``, ``spike_rate``).
 
     Raises
     ------
