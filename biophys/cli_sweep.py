@@ -374,12 +374,17 @@ def add_sweep_parser(subparsers) -> argparse.ArgumentParser:
                                "(see examples/*.toml) and write a netCDF file (--out) and a "
                                "figure (--plot). Without a results file the command says so "
                                "before it starts and prints the results as a table at the end "
-                               f"(sweeps of up to {TABLE_MAX_POINTS} points).")
+                               f"(sweeps of up to {TABLE_MAX_POINTS} points).",
+                               epilog="Exit status: 0 ok (also when some points are not ok: "
+                               "their status says why); 2 an error in the input (one line on "
+                               "stderr); 3 with --strict, a point not ok (after writing the "
+                               "results and the figure); 130 interrupted.")
     sp.add_argument("config", help="TOML configuration file")
     sp.add_argument("--out", default=None, help="netCDF results file (default: [output] out; "
                     "without one nothing is saved)")
-    sp.add_argument("--plot", default=None, help="PNG figure (heatmap over two axes, else "
-                    "lines)")
+    sp.add_argument("--plot", default=None, help="figure file (heatmap over two axes, else "
+                    "lines): PNG, or another format matplotlib writes by its extension (pdf, "
+                    "svg, ...; none: .png added)")
     sp.add_argument("--metric", default=None, help="metric to plot (default: the first)")
     sp.add_argument("--x", default=None, help="axis on the figure's x")
     sp.add_argument("--y", default=None, help="axis on the figure's y")
