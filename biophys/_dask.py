@@ -8,8 +8,8 @@ after the other, so no two processes ever write the cache at the same time. Each
 chunk with a fixed number of Numba threads (the CPUs it may run on, its affinity, divided by
 the Dask threads that share them), so workers do not oversubscribe the cores. The scheduler
 recomputes the chunks of a worker that dies. Every chunk carries the client's kernel-source
-hash, and its worker refuses to run it under another (a worker that joined, or was restarted,
-after the setup).
+and Python-source hashes, and its worker refuses to run it under others (a worker that joined,
+or was restarted, after the setup).
 """
 
 from __future__ import annotations
@@ -29,17 +29,25 @@ def _set_threads(n: int | None) -> None:
     numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
 
 
+def _code_hash() -> str:
+    """The hashes of the kernel sources and of the package's Python sources this process runs
+    (:func:`biophys._cache.kernels_source_hash`, :func:`biophys._cache.package_source_hash`),
+    joined: both shape a chunk's numbers."""
+    from ._cache import kernels_source_hash, package_source_hash
+
+    return f"{kernels_source_hash()}/{package_source_hash()}"
+
+
 def _worker_setup(spec, n_threads: int) -> str:
     """Run on each worker, serially: remember the thread count and load the driver. Returns
-    the hash of the kernel sources the worker runs (:func:`biophys._cache.kernels_source_hash`)."""
+    the hashes of the kernel and Python sources the worker runs (:func:`_code_hash`)."""
     global _WORKER_THREADS
     _WORKER_THREADS = int(n_threads)
-    from ._cache import kernels_source_hash
     from ._chunk import warm
 
     _set_threads(_WORKER_THREADS)
     warm(spec)
-    return kernels_source_hash()
+    return _code_hash()
 
 
 def _refuse_other_kernels(worker: str, worker_hash: str, client_hash: str) -> None:
@@ -47,33 +55,31 @@ def _refuse_other_kernels(worker: str, worker_hash: str, client_hash: str) -> No
     would be recorded, and checkpointed, under the client's hash."""
     if worker_hash != client_hash:
         raise RuntimeError(
-            f"dask worker {worker} runs kernel sources {worker_hash}, the client {client_hash} "
-            "(the kernels were edited since the client imported biophys or since the worker "
-            "started, or the worker has another installation): restart the client's Python "
-            "session (and the cluster) so that both run the same kernels")
+            f"dask worker {worker} runs kernel/Python sources {worker_hash}, the client "
+            f"{client_hash} (biophys was edited since the client imported it or since the "
+            "worker started, or the worker has another installation): restart the client's "
+            "Python session (and the cluster) so that both run the same code")
 
 
 def _check_worker_kernels(addr: str, worker_hash: str) -> None:
     """The setup's check of worker ``addr`` (:func:`_refuse_other_kernels`)."""
-    from ._cache import kernels_source_hash
 
-    _refuse_other_kernels(addr, worker_hash, kernels_source_hash())
+    _refuse_other_kernels(addr, worker_hash, _code_hash())
 
 
 def _task(spec, values, kernels_hash: str):
     """One chunk on a worker: returns {metric: array, "status": array}.
 
-    ``kernels_hash`` is the client's :func:`biophys._cache.kernels_source_hash`, checked here
+    ``kernels_hash`` is the client's :func:`_code_hash`, checked here
     for every chunk: a worker that joined the cluster, or was restarted by its nanny after
-    dying, after :func:`_worker_setup` ran imports the kernel sources on disk as they are
-    then, and is checked by nothing else.
+    dying, after :func:`_worker_setup` ran imports the sources on disk as they are then, and
+    is checked by nothing else.
     """
     from distributed import get_worker
 
-    from ._cache import kernels_source_hash
     from ._chunk import compute_chunk
 
-    _refuse_other_kernels(get_worker().address, kernels_source_hash(), kernels_hash)
+    _refuse_other_kernels(get_worker().address, _code_hash(), kernels_hash)
     _set_threads(_WORKER_THREADS)
     return compute_chunk(spec, values)
 
@@ -175,7 +181,6 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
     """
     from distributed import Client, LocalCluster, as_completed
 
-    from ._cache import kernels_source_hash
     from ._chunk import warm
 
     owned = []
@@ -198,7 +203,7 @@ def run(spec, chunks: Iterable[tuple[int, object]], on_result: Callable[[int, di
             got = client.run(_worker_setup, spec, nt, workers=[addr])
             _check_worker_kernels(addr, got[addr])
         futures = {}
-        kernels_hash = kernels_source_hash()
+        kernels_hash = _code_hash()
         for k, values in chunks:
             fut = client.submit(_task, spec, values, kernels_hash, pure=False, retries=2,
                                 key=f"biophys-sweep-chunk-{k}-{os.urandom(4).hex()}")

@@ -175,12 +175,26 @@ def test_dask_refuses_workers_running_other_kernels(monkeypatch, tmp_path):
     stops instead. Simulated by giving this process another hash."""
     from biophys import _cache
 
-    real = _cache.kernels_source_hash()
+    real, py = _cache.kernels_source_hash(), _cache.package_source_hash()
     monkeypatch.setattr(_cache, "_SOURCE_HASH", "0" * 16)
-    with pytest.raises(RuntimeError, match=rf"runs kernel sources {real}, the client "
-                                           rf"{'0' * 16} .*restart"):
+    with pytest.raises(RuntimeError, match=rf"runs kernel/Python sources {real}/{py}, the "
+                                           rf"client {'0' * 16}/{py} .*restart"):
         sweep("hh1952", backend="dask", n_workers=1, checkpoint=tmp_path / "ck", **KW)
     assert not list((tmp_path / "ck").glob("chunk_*.npz"))  # nothing computed or stored
+
+
+def test_dask_refuses_workers_running_other_python_sources(monkeypatch, tmp_path):
+    """The package's Python sources shape the numbers too (metrics, engine): a worker running
+    other ones is refused like one running other kernels (simulated by giving this process
+    another package hash)."""
+    from biophys import _cache
+
+    real, py = _cache.kernels_source_hash(), _cache.package_source_hash()
+    monkeypatch.setattr(_cache, "_PACKAGE_HASH", "1" * 16)
+    with pytest.raises(RuntimeError, match=rf"runs kernel/Python sources {real}/{py}, the "
+                                           rf"client {real}/{'1' * 16} .*restart"):
+        sweep("hh1952", backend="dask", n_workers=1, checkpoint=tmp_path / "ck", **KW)
+    assert not list((tmp_path / "ck").glob("chunk_*.npz"))
 
 
 def test_dask_checks_the_kernels_of_every_chunk(monkeypatch, tmp_path):
@@ -191,11 +205,11 @@ def test_dask_checks_the_kernels_of_every_chunk(monkeypatch, tmp_path):
     hash: the chunks themselves must refuse."""
     from biophys import _cache, _dask
 
-    real = _cache.kernels_source_hash()
+    real, py = _cache.kernels_source_hash(), _cache.package_source_hash()
     monkeypatch.setattr(_dask, "_check_worker_kernels", lambda addr, worker_hash: None)
     monkeypatch.setattr(_cache, "_SOURCE_HASH", "f" * 16)
-    with pytest.raises(RuntimeError, match=rf"worker tcp://\S+ runs kernel sources {real}, "
-                                           rf"the client {'f' * 16} .*restart"):
+    with pytest.raises(RuntimeError, match=rf"worker tcp://\S+ runs kernel/Python sources "
+                                           rf"{real}/{py}, the client {'f' * 16}/{py} .*restart"):
         sweep("hh1952", backend="dask", n_workers=1, checkpoint=tmp_path / "ck", **KW)
     assert not list((tmp_path / "ck").glob("chunk_*.npz"))
 
