@@ -15,6 +15,7 @@ et al. (2019) parameters (:mod:`biophys.kernels.nak_pump`).
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -59,7 +60,7 @@ def _arr(name: str, x, unit: str, *, lo: float | None = None, lo_open: bool = Fa
     if hi is not None:
         bad |= a > hi
     if np.any(bad):
-        first = a[bad].flat[0] if a.ndim else float(a)
+        first = float(a[bad].flat[0] if a.ndim else a)
         raise ValueError(f"{name} = {first!r} {unit_text(unit)} is outside its valid range "
                          f"{valid} {unit_text(unit)}")
     return a
@@ -75,14 +76,20 @@ def _out(a):
 MAX_TEMPERATURE = 100.0
 
 
+#: Temperatures (C) that read as kelvin in the liquid-water range, 0-100 C: above
+#: :data:`MAX_TEMPERATURE` only these get the "looks like kelvin" hint.
+KELVIN_HINT_RANGE = (273.15, 373.15)
+
+
 def _temperature(t) -> np.ndarray:
     a = checked_values(t, "temperature", "C", f"in (-273.15, {MAX_TEMPERATURE:g}]")
-    hot = a[np.isfinite(a) & (a > MAX_TEMPERATURE)]
-    if hot.size:
-        hot = float(np.max(hot))
-        raise ValueError(f"temperature = {hot:g} C is outside its valid range (-273.15, "
-                         f"{MAX_TEMPERATURE:g}] C; the unit is degrees Celsius ({hot:g} looks "
-                         f"like kelvin: {hot - 273.15:g} C)")
+    lo, hi = KELVIN_HINT_RANGE
+    kelvin = a[np.isfinite(a) & (a >= lo) & (a <= hi)]
+    if kelvin.size:
+        k = float(np.max(kelvin))
+        raise ValueError(f"temperature = {k:g} C is outside its valid range (-273.15, "
+                         f"{MAX_TEMPERATURE:g}] C; the unit is degrees Celsius ({k:g} looks "
+                         f"like kelvin: {k - 273.15:g} C)")
     return _arr("temperature", a, "C", lo=-273.15, lo_open=True, hi=MAX_TEMPERATURE)
 
 
@@ -93,13 +100,53 @@ def _valence(z) -> np.ndarray:
     return a
 
 
+def _scaled_sum(terms) -> tuple[np.ndarray, np.ndarray]:
+    """``sum_j prod_i f_ij`` of finite factors >= 0 as ``(M, E)``, the sum being ``M 2**E``
+    with ``M`` in [0.25, 3) (0 for a zero sum): binary mantissas and exponents (``np.frexp``)
+    are multiplied and added apart, so no product over- or underflows. Where the plain sum
+    has no over- or underflow, ``M 2**E`` is exactly it (scaling by 2**n commutes with
+    rounding)."""
+    parts = []
+    for factors in terms:
+        m, e = 1.0, 0
+        for f in factors:
+            fm, fe = np.frexp(f)
+            m, e = m * fm, e + fe
+        parts.append((m, e))
+    top = functools.reduce(np.maximum, [np.where(m > 0, e, -(2**20)) for m, e in parts])
+    with np.errstate(under="ignore"):  # terms 2**-1000 below the largest: negligible
+        total = sum(np.ldexp(m, np.where(m > 0, e - top, 0)) for m, e in parts)
+    return total, top
+
+
+def _nernst_of(z, num, den, t) -> np.ndarray:
+    """``(RT/zF) ln(num/den)``, mV, for ``num`` and ``den`` as :func:`_scaled_sum` gives them.
+
+    Where the ratio ``r`` is a normal double, the kernel :func:`biophys.kernels.constants.nernst`
+    of ``r`` (bit for bit the plain evaluation); where it would overflow or underflow (beyond
+    about 1e+-308), ``ln(q) + k ln 2`` with ``r = q 2**k``, ``q`` in (1/12, 12): there ``|k| >
+    1000``, so the sum loses no accuracy."""
+    (mn, en), (md, ed) = num, den
+    q, k = mn / md, en - ed
+    with np.errstate(over="ignore", under="ignore"):
+        r = np.ldexp(q, k)
+    normal = np.isfinite(r) & (r >= np.finfo(float).tiny)
+    with np.errstate(over="ignore"):  # fastmath.log's branch-free x * 2**54 for x > 1e292
+        near = np.vectorize(_c.nernst, otypes=[float])(z, np.where(normal, r, 1.0), 1.0, t)
+    far = (np.vectorize(_c.thermal_voltage, otypes=[float])(t) / z
+           * (np.log(q) + k * np.log(2.0)))
+    return np.where(normal, near, far)
+
+
 def nernst(c_out, c_in, z=1, temperature=37.0):
     """Nernst equilibrium potential, mV.
 
     Parameters
     ----------
     c_out, c_in : float or array
-        Extracellular and intracellular concentration, mM (> 0).
+        Extracellular and intracellular concentration, mM (> 0, finite; any such values: a
+        ratio ``c_out/c_in`` beyond the double range, about 1e+-308, is taken as mantissa and
+        binary exponent apart instead of overflowing).
     z : int or array
         Valence (non-zero): +1 K+/Na+, +2 Ca2+, -1 Cl-.
     temperature : float or array
@@ -112,14 +159,29 @@ def nernst(c_out, c_in, z=1, temperature=37.0):
     """
     co = _arr("c_out", c_out, "mM", lo=0.0, lo_open=True)
     ci = _arr("c_in", c_in, "mM", lo=0.0, lo_open=True)
-    return _out(np.vectorize(_c.nernst, otypes=[float])(_valence(z), co, ci,
-                                                         _temperature(temperature)))
+    zz, t = _valence(z), _temperature(temperature)
+    return _out(_nernst_of(zz, _scaled_sum([(co,)]), _scaled_sum([(ci,)]), t))
 
 
 def ghk_driving(V, c_in, c_out, z=1, temperature=37.0):
     """Constant-field driving concentration ``c_i g(x) - c_o g(-x)``, mM (Kyoto "CF").
 
-    Exact ``c_in - c_out`` at V = 0 and zero at the Nernst potential; ``x = zFV/RT``.
+    Parameters
+    ----------
+    V : float or array
+        Membrane potential, mV.
+    c_in, c_out : float or array
+        Intracellular and extracellular concentration, mM (>= 0).
+    z : int, float or array
+        Valence (non-zero).
+    temperature : float or array
+        Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
+
+    Returns
+    -------
+    float or ndarray
+        ``c_in g(x) - c_out g(-x)`` with ``x = zFV/RT`` and ``g(x) = x / (1 - exp(-x))``, mM:
+        exactly ``c_in - c_out`` at V = 0 and zero at the Nernst potential.
     """
     v = _arr("V", V, "mV")
     ci = _arr("c_in", c_in, "mM", lo=0.0)
@@ -139,9 +201,9 @@ def ghk_current(V, c_in, c_out, *, P, z=1, temperature=37.0):
         Intracellular and extracellular concentration, mM (>= 0).
     P : float or array
         Permeability, cm/s (>= 0).
-    z : int
+    z : int, float or array
         Valence (non-zero).
-    temperature : float
+    temperature : float or array
         Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
 
     Returns
@@ -162,8 +224,23 @@ def ghk_voltage(*, K_o, K_i, Na_o, Na_i, P_Na, P_K=1.0, Cl_o=0.0, Cl_i=0.0, P_Cl
                 temperature=37.0):
     """GHK voltage equation: the potential of zero net K+, Na+ and Cl- GHK current, mV.
 
-    ``(RT/F) ln((P_K K_o + P_Na Na_o + P_Cl Cl_i) / (P_K K_i + P_Na Na_i + P_Cl Cl_o))``;
-    concentrations mM (>= 0), permeabilities in any common unit (>= 0), temperature C.
+    Parameters
+    ----------
+    K_o, K_i, Na_o, Na_i, Cl_o, Cl_i : float or array
+        Extracellular (``_o``) and intracellular (``_i``) concentrations, mM (>= 0, finite).
+    P_Na, P_K, P_Cl : float or array
+        Permeabilities, any common unit (>= 0, finite; only their ratios matter).
+    temperature : float or array
+        Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
+
+    Returns
+    -------
+    float or ndarray
+        ``(RT/F) ln((P_K K_o + P_Na Na_o + P_Cl Cl_i) / (P_K K_i + P_Na Na_i + P_Cl Cl_o))``,
+        mV: bit for bit :func:`biophys.kernels.ghk.ghk_voltage` wherever that has no over- or
+        underflow, as both sums are formed from binary mantissas and exponents (no product
+        or ratio over- or underflows; see :func:`nernst`). Each sum must be > 0 (a
+        ``ValueError`` otherwise).
     """
     vals = {}
     for name, x in (("K_o", K_o), ("K_i", K_i), ("Na_o", Na_o), ("Na_i", Na_i),
@@ -171,17 +248,17 @@ def ghk_voltage(*, K_o, K_i, Na_o, Na_i, P_Na, P_K=1.0, Cl_o=0.0, Cl_i=0.0, P_Cl
         vals[name] = _arr(name, x, "mM", lo=0.0)
     perms = {n: _arr(n, x, "(permeability, any common unit)", lo=0.0)
              for n, x in (("P_K", P_K), ("P_Na", P_Na), ("P_Cl", P_Cl))}
-    num = perms["P_K"] * vals["K_o"] + perms["P_Na"] * vals["Na_o"] + perms["P_Cl"] * vals["Cl_i"]
-    den = perms["P_K"] * vals["K_i"] + perms["P_Na"] * vals["Na_i"] + perms["P_Cl"] * vals["Cl_o"]
-    for total, terms in ((num, "P_K K_o + P_Na Na_o + P_Cl Cl_i"),
-                         (den, "P_K K_i + P_Na Na_i + P_Cl Cl_o")):
+    num = _scaled_sum([(perms["P_K"], vals["K_o"]), (perms["P_Na"], vals["Na_o"]),
+                       (perms["P_Cl"], vals["Cl_i"])])
+    den = _scaled_sum([(perms["P_K"], vals["K_i"]), (perms["P_Na"], vals["Na_i"]),
+                       (perms["P_Cl"], vals["Cl_o"])])
+    for total, terms in ((num[0], "P_K K_o + P_Na Na_o + P_Cl Cl_i"),
+                         (den[0], "P_K K_i + P_Na Na_i + P_Cl Cl_o")):
         if np.any(total <= 0):
             raise ValueError("ghk_voltage needs a positive permeability-weighted concentration "
                              f"on each side: {terms} = 0 (permeability x mM), no permeant ion "
                              "is present on that side")
-    return _out(np.vectorize(_ghk.ghk_voltage, otypes=[float])(
-        perms["P_K"], perms["P_Na"], perms["P_Cl"], vals["K_o"], vals["K_i"], vals["Na_o"],
-        vals["Na_i"], vals["Cl_o"], vals["Cl_i"], _temperature(temperature)))
+    return _out(_nernst_of(1.0, num, den, _temperature(temperature)))
 
 
 class Speciation(NamedTuple):
@@ -297,10 +374,22 @@ def gating_shift(*, monovalent, Ca, Mg, monovalent_ref, Ca_ref, Mg_ref, sigma=DE
                  temperature=37.0, K_Ca=0.0, K_Mg=0.0):
     """Depolarising shift of voltage-gated channel gating relative to a reference bath, mV.
 
-    ``psi0(bath) - psi0(reference)`` (:func:`surface_potential`): add it to the half-activation
-    and half-inactivation voltages of the channels that sense the outer surface. 0 at the
-    reference; +12.5 mV for Mg 0.5 -> 10 mM at 150 mM salt, 2 mM Ca, sigma = -1/120 e/A^2,
-    37 C.
+    Parameters
+    ----------
+    monovalent, Ca, Mg : float or array
+        The bath: total 1:1 salt, Ca2+ and Mg2+ (as chlorides), mM (>= 0, sum > 0).
+    monovalent_ref, Ca_ref, Mg_ref : float or array
+        The reference bath, the same way, mM.
+    sigma, temperature, K_Ca, K_Mg
+        As :func:`surface_potential` (e/A^2, degrees C 0-100, 1/mM).
+
+    Returns
+    -------
+    float or ndarray
+        ``psi0(bath) - psi0(reference)`` (:func:`surface_potential`), mV: add it to the
+        half-activation and half-inactivation voltages of the channels that sense the outer
+        surface. 0 at the reference; +12.5 mV for Mg 0.5 -> 10 mM at 150 mM salt, 2 mM Ca,
+        sigma = -1/120 e/A^2, 37 C.
     """
     a = _surface(monovalent, Ca, Mg, sigma, temperature, K_Ca, K_Mg)
     b = _surface(monovalent_ref, Ca_ref, Mg_ref, sigma, temperature, K_Ca, K_Mg, "_ref")
@@ -310,8 +399,26 @@ def gating_shift(*, monovalent, Ca, Mg, monovalent_ref, Ca_ref, Mg_ref, sigma=DE
 def woodhull_block(V, Mg_o, *, K0, delta, z=2.0, temperature=37.0):
     """Unblocked fraction under external voltage-dependent pore block (Woodhull 1973).
 
-    ``1 / (1 + Mg_o / (K0 exp(z delta F V / RT)))``; V mV, Mg_o and K0 mM (K0 > 0), delta
-    in [0, 1].
+    Parameters
+    ----------
+    V : float or array
+        Membrane potential, mV.
+    Mg_o : float or array
+        External blocker concentration, mM (>= 0).
+    K0 : float or array
+        Dissociation constant at 0 mV, mM (> 0).
+    delta : float or array
+        Electrical distance of the site from the outside, dimensionless, [0, 1].
+    z : float or array
+        Blocker valence (non-zero; 2 for Mg2+).
+    temperature : float or array
+        Degrees C (at most :data:`MAX_TEMPERATURE`, 100).
+
+    Returns
+    -------
+    float or ndarray
+        ``1 / (1 + Mg_o / (K0 exp(z delta F V / RT)))``, dimensionless, in [0, 1]: exactly 1
+        when ``Mg_o = 0``; its limit 0 or 1 where ``K_D(V)`` over- or underflows (volts).
     """
     v = _arr("V", V, "mV")
     mg = _arr("Mg_o", Mg_o, "mM", lo=0.0)
@@ -337,6 +444,12 @@ class NaKPump(NamedTuple):
     ATP_use: float | np.ndarray  #: 1 * rate, Mg.ATP per ms per pump
 
 
+#: Largest ``|V|`` that :func:`nak_pump` accepts, mV: far outside any membrane's range, and
+#: far inside the |V| where the exponentials of its voltage-dependent constants overflow (about
+#: 12600 mV at 0 C for every parameter set; within 1000 mV only below about -250 C, where
+#: :func:`nak_pump` names V and the temperature).
+MAX_PUMP_VOLTAGE = 1000.0
+
 _PUMPS = {
     "cha2011": _nak.nak_cycle_rate,
     "himeno2015": _nak.nak_himeno_rate,
@@ -351,7 +464,7 @@ def nak_pump(V, *, Na_i, Na_o, K_i, K_o, MgATP, MgADP=0.0, Pi=0.0, pH=7.2, tempe
     Parameters
     ----------
     V : float or array
-        Membrane potential, mV.
+        Membrane potential, mV (``|V| <=`` :data:`MAX_PUMP_VOLTAGE`, 1000).
     Na_i, Na_o, K_i, K_o : float or array
         Na+ and K+ concentrations, mM (>= 0).
     MgATP, MgADP, Pi : float or array
@@ -381,21 +494,30 @@ def nak_pump(V, *, Na_i, Na_o, K_i, K_o, MgATP, MgADP=0.0, Pi=0.0, pH=7.2, tempe
     except KeyError:
         raise ValueError(f"parameters = {parameters!r} must be one of {PUMP_PARAMETERS}") \
             from None
-    v = _arr("V", V, "mV")
-    args = [_arr(n, x, "mM", lo=0.0) for n, x in (
-        ("Na_i", Na_i), ("Na_o", Na_o), ("K_i", K_i), ("K_o", K_o), ("MgATP", MgATP),
-        ("MgADP", MgADP), ("Pi", Pi))]
+    v = _arr("V", V, "mV", lo=-MAX_PUMP_VOLTAGE, hi=MAX_PUMP_VOLTAGE)
+    names = ("Na_i", "Na_o", "K_i", "K_o", "MgATP", "MgADP", "Pi")
+    args = [_arr(n, x, "mM", lo=0.0) for n, x in zip(
+        names, (Na_i, Na_o, K_i, K_o, MgATP, MgADP, Pi), strict=True)]
     h = 10.0 ** (3.0 - _arr("pH", pH, "", lo=0.0, hi=14.0))
     amp = _arr("amplitude", amplitude, "(current unit) ms", lo=0.0)
-    with np.errstate(invalid="ignore"):  # a 0/0 cycle is reported below, by its inputs
-        r = np.asarray(np.vectorize(fn, otypes=[float])(v, *args, h, _temperature(temperature)))
-    if np.isnan(r).any():  # 0/0: e.g. Na_i = K_o = 0 leave no state of the cycle reachable
-        k = int(np.flatnonzero(np.isnan(r))[0])
-        at = ", ".join(f"{n} = {float(np.broadcast_to(a, r.shape).flat[k]):g}" for n, a in
-                       zip(("Na_i", "Na_o", "K_i", "K_o"), args[:4], strict=True))
-        raise ValueError(f"the pump's cycle rate is 0/0 at {at} mM: with no Na_i to bind "
-                         "inside and no K_o outside (or the like) no state of the cycle is "
-                         "occupied; give Na_i > 0 or K_o > 0 (mM)")
+    t = _temperature(temperature)
+    rate = np.vectorize(fn, otypes=[float])
+    with np.errstate(all="ignore"):  # a non-finite rate is reported below, by its cause
+        r = np.asarray(rate(v, *args, h, t))
+    if not np.isfinite(r).all():
+        k = int(np.flatnonzero(~np.isfinite(r))[0])
+        at = [float(np.broadcast_to(a, r.shape).flat[k]) for a in (v, *args, h, t)]
+        with np.errstate(all="ignore"):
+            structural = not np.isfinite(rate(0.0, *at[1:]))
+        if structural:  # 0/0 at any V: e.g. Na_i = K_o = MgADP = Pi = 0
+            conc = ", ".join(f"{n} = {x:g}" for n, x in zip(names[:4], at[1:5], strict=True))
+            zero = ", ".join(n for n, x in zip(names, at[1:8], strict=True) if x == 0.0)
+            raise ValueError(f"the pump's cycle rate is 0/0 at {conc} mM: with {zero} all 0 "
+                             "mM no state of the cycle is occupied; make some of them > 0 mM")
+        raise ValueError(f"the pump's cycle rate is not finite at V = {at[0]:g} mV and "
+                         f"temperature = {at[-1]:g} C: the exponentials of FV/RT = "
+                         f"{at[0] / _c.thermal_voltage(at[-1]):.4g} in its voltage-dependent "
+                         "constants overflow; bring |V| (mV) down or the temperature (C) up")
     cur = amp * r
     return NaKPump(_out(r), _out(cur), _out(3.0 * cur), _out(-2.0 * cur), _out(3.0 * r),
                    _out(2.0 * r), _out(r))

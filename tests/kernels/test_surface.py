@@ -142,3 +142,60 @@ def test_five_fold_calcium_shift():
     assert sea == pytest.approx(grahame_psi0(s, 470, 50, 53, 20) - grahame_psi0(s, 470, 10, 53, 20),
                                 rel=1e-9)
     assert sea == pytest.approx(4.0, abs=0.05)
+
+
+def _grahame_decimal(sigma, mono, ca, mg, T_C, K_Ca=0.0):
+    """psi0 in mV by 240 bisection steps at 60 significant digits on the Grahame equation in
+    its textbook form ``sigma_eff^2 = 2 eps_r eps0 RT sum_i c_i (exp(-z_i x) - 1)``, with
+    the constants the kernels use (CODATA 2018 eps0; R and F as kernels/constants.py truncates
+    them; asserted equal there) so that only the solver is compared."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        d = Decimal
+        t = d(repr(T_C))
+        eps_r = d("87.740") - d("0.40008") * t + d("9.398e-4") * t**2 - d("1.410e-6") * t**3
+        rt = d("8.314462618") * (t + d("273.15"))
+        s = d(repr(sigma)) * d("1.602176634e-19") * d(10) ** 20
+        rhs = s * s / (2 * eps_r * d("8.8541878128e-12") * rt)
+        m, c, g = d(repr(float(mono))), d(repr(float(ca))), d(repr(float(mg)))
+        ions = [(m, 1), (c, 2), (g, 2), (m + 2 * (c + g), -1)]
+        b = d(repr(float(K_Ca))) * c if sigma < 0 else d(0)
+
+        def h(x):  # increasing in |x| on the side of the root
+            lhs = sum(ci * ((-z * x).exp() - 1) for ci, z in ions)
+            return lhs - rhs / (1 + b * (-2 * x).exp()) ** 2
+
+        lo, hi = (d(-60), d(0)) if sigma < 0 else (d(0), d(60))
+        for _ in range(240):
+            mid = (lo + hi) / 2
+            if (h(mid) > 0) == (sigma < 0):
+                lo = mid
+            else:
+                hi = mid
+        return float((lo + hi) / 2 * rt / d("96485.33212") * 1000)
+
+
+def test_weak_surface_charge_keeps_relative_accuracy():
+    """With sigma -> 0 the Grahame sum is O(x^2) while its terms are O(x): summed as
+    differences of exponentials it lost the relative accuracy of psi0 (-2.147e-7 mV instead
+    of -1.093e-7 mV at 150 mM salt, 100 mM Ca, K_Ca = 1000/mM, sigma = -1e-6 e/A^2). Checked
+    against a 60-digit decimal bisection of the equation, screening and binding."""
+    from biophys.kernels import constants as kc
+
+    assert (kc.GAS_CONSTANT, kc.FARADAY, kc.VACUUM_PERMITTIVITY) == (
+        8.314462618, 96485.33212, 8.8541878128e-12)
+    bad = []
+    for sigma in (-1e-6, 1e-6, -1e-3, 1e-3):
+        for mono, ca, mg in ((150.0, 2.0, 1.0), (150.0, 100.0, 1.0), (1e4, 100.0, 0.0),
+                             (20.0, 10.0, 10.0), (0.0, 2.0, 0.0)):
+            ref = _grahame_decimal(sigma, mono, ca, mg, 37.0)
+            got = sf.surface_potential(mono, ca, mg, sigma, 37.0)
+            if abs(got - ref) > 2e-15 * abs(ref):
+                bad.append(("screening", sigma, mono, ca, mg, got, ref))
+            ref_b = _grahame_decimal(sigma, mono, ca, mg, 37.0, K_Ca=1000.0)
+            got_b = sf.surface_potential_binding(mono, ca, mg, sigma, 37.0, 1000.0, 0.0)
+            if abs(got_b - ref_b) > 2e-15 * abs(ref_b):
+                bad.append(("binding", sigma, mono, ca, mg, got_b, ref_b))
+    assert not bad, bad
