@@ -27,7 +27,6 @@ in a real measurement when no peer is usable."""
 import contextlib
 import importlib.util
 
-import numba
 import numpy as np
 import pytest
 import w1
@@ -193,14 +192,6 @@ def test_w1_peer(benchmark, full, peer):
                                                          "initialValue=false": [1, 1]}
     if full:
         benchmark.extra_info.update(w1.agreement(counts, w1.rk4_counts(current, t_end)))
-
-
-@pytest.fixture
-def threads(request):
-    old = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(old)
 
 
 @pytest.mark.parametrize("threads", THREADS, indirect=True)

@@ -13,7 +13,6 @@ can state every figure of this file as a ratio.
 """
 
 import ceiling
-import numba
 import numpy as np
 import pytest
 import w1
@@ -50,14 +49,6 @@ def _record(benchmark, n, t_end, counts=None, method=None, full=True):
         if full:
             benchmark.extra_info.update(agree)
         w1.check_agreement(method, agree)
-
-
-@pytest.fixture
-def threads(request):
-    old = numba.get_num_threads()
-    numba.set_num_threads(request.param)
-    yield request.param
-    numba.set_num_threads(old)
 
 
 @pytest.mark.parametrize("threads", THREADS, indirect=True)

@@ -8,6 +8,7 @@ their timings and ``extra_info`` go to the JSON file given by ``--benchmark-json
 import sys
 from pathlib import Path
 
+import numba
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -19,6 +20,15 @@ def full(request) -> bool:
     cfg = request.config
     disabled = cfg.getoption("benchmark_disable", default=True)
     return not disabled or bool(cfg.getoption("benchmark_enable", default=False))
+
+
+@pytest.fixture
+def threads(request):
+    """Numba threads for one benchmark (``indirect`` parametrisation), restored after it."""
+    old = numba.get_num_threads()
+    numba.set_num_threads(request.param)
+    yield request.param
+    numba.set_num_threads(old)
 
 
 def run(benchmark, fn, *, full: bool, rounds: int = 3):
