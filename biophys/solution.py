@@ -217,11 +217,10 @@ class Solution:
             missing = [f for f in needs if getattr(self, f) is None]
             if na is not None and missing:
                 raise ValueError(
-                        f"Na_o = {na!r} mM with substitution={rule_name!r} needs "
-                        f"{', '.join(missing)} too: with no reference, "
-                        f"{', '.join(('Na_o',) + needs)} are the reference bath of the rule, "
-                        "with one Na_o is checked against it (or omit Na_o: the rule derives "
-                        "it)")
+                    f"Na_o = {na!r} mM with substitution={rule_name!r} needs "
+                    f"{', '.join(missing)} too: with no reference, "
+                    f"{', '.join(('Na_o',) + needs)} are the reference bath of the rule, "
+                    "with one Na_o is checked against it (or omit Na_o: the rule derives it)")
             if na is not None and self.reference is None:
                 ref = (self.K_o, na) + tuple(getattr(self, f) for f in needs[1:])
                 object.__setattr__(self, "reference", ref)
