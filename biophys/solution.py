@@ -228,11 +228,12 @@ class Solution:
             if rule is not None:
                 na_ref = self.reference[1]
                 if rule <= 0:
+                    at = (f" at Ca_o = {self.Ca_o:g}, Mg_o = {self.Mg_o:g} mM"
+                          if rule_name in DIVALENT_RULES else "")
                     raise ValueError(
-                        f"{self._bath_text()} with {_RULE_NAMES[rule_name]} from the "
+                        f"K_o = {self.K_o:g} mM with {_RULE_NAMES[rule_name]} from the "
                         f"reference bath ({self._reference_text()}) leaves Na_o = {rule:g} mM; "
-                        f"valid K_o range for this rule{self._at_divalents()}: "
-                        f"(0, {self.K_o + rule:g}) mM")
+                        f"valid K_o range for this rule{at}: (0, {self.K_o + rule:g}) mM")
                 if na is not None and abs(na - rule) > 1e-9 * na_ref:
                     raise ValueError(
                         f"Na_o = {na!r} mM conflicts with substitution={rule_name!r}, which "
@@ -257,12 +258,17 @@ class Solution:
         object.__setattr__(self, "_derived", tuple(derived))
 
     # -- the substitution rule --------------------------------------------------------------
+    def _reference4(self) -> tuple:
+        """``(K_ref, Na_ref, Ca_ref, Mg_ref)``, None where not given (mM)."""
+        ref = tuple(self.reference or ())
+        return ref + (None,) * (4 - len(ref))
+
     def _rule_Na_o(self) -> float | None:
         """Na_o (mM) the rule derives, or None where it cannot yet (no reference, or a field
         it needs left to the model)."""
         if self.substitution not in NACL_PER_SALT or self.reference is None:
             return None
-        ref = tuple(self.reference) + (None,) * (4 - len(self.reference))
+        ref = self._reference4()
         na = ref[1]
         for coef, name, x_ref in zip(NACL_PER_SALT[self.substitution], ("K_o", "Ca_o", "Mg_o"),
                                      (ref[0], ref[2], ref[3]), strict=True):
@@ -273,14 +279,10 @@ class Solution:
                 na -= coef * (x - x_ref)
         return na
 
-    def _at_divalents(self) -> str:
-        if self.substitution not in DIVALENT_RULES:
-            return ""
-        return f" at Ca_o = {self.Ca_o:g}, Mg_o = {self.Mg_o:g} mM"
-
     def _rule_text(self) -> str:
         """The rule's formula with the reference's numbers where known."""
-        ref = tuple(self.reference or ()) + (None,) * (4 - len(self.reference or ()))
+        ref = self._reference4()
+
         def num(i: int, name: str) -> str:
             return f"{ref[i]:g}" if ref[i] is not None else name
         text = f"{num(1, 'Na_ref')} - (K_o - {num(0, 'K_ref')})"
@@ -290,12 +292,10 @@ class Solution:
         return text
 
     def _reference_text(self) -> str:
+        """``K_ref = ..., Na_ref = ... mM`` (the reference's given fields)."""
         ref = self.reference or ()
         return ", ".join(f"{n[:-2]}_ref = {v:g}" for n, v in zip(_REF_FIELDS, ref, strict=False)
                          if v is not None) + " mM"
-
-    def _bath_text(self) -> str:
-        return f"K_o = {self.K_o:g} mM"
 
     @classmethod
     def standard(cls, **changes: Any) -> Solution:
@@ -463,10 +463,9 @@ class Solution:
         rec["units"] = "mM; temperature C"
         rec["substitution"] = self.substitution
         rec["substitution_rule"] = self.describe_substitution()
-        ref = tuple(self.reference or (None, None))
+        ref = self._reference4()
         rec["reference_K_o"], rec["reference_Na_o"] = ref[:2]
-        if len(ref) == 4 or self.substitution in DIVALENT_RULES:
-            ref += (None,) * (4 - len(ref))
+        if len(self.reference or ()) == 4 or self.substitution in DIVALENT_RULES:
             rec["reference_Ca_o"], rec["reference_Mg_o"] = ref[2:]
         rec["derived"] = list(self._derived)
         rec["from_model"] = list(self._from_model)
