@@ -152,6 +152,19 @@ def refuse_foreign_files(path) -> None:
             "so that the sweep does not write its chunk files among other files")
 
 
+class SettingsMismatch(ValueError):
+    """A checkpoint written for other settings: ``path`` (the directory) and ``differing``
+    (the names of the settings that differ) for callers that give their own advice."""
+
+    def __init__(self, path, differing: list[str]) -> None:
+        self.path = Path(path)
+        self.differing = differing
+        super().__init__(
+            f"checkpoint {str(path)!r} was written for different settings (differing: "
+            f"{', '.join(differing) or 'format'}); refusing to mix results. Use another "
+            "directory, or delete this one to start afresh.")
+
+
 def _check_directory(path: Path) -> None:
     if path.exists() and not path.is_dir():
         raise ValueError(f"checkpoint = {str(path)!r} exists and is not a directory")
@@ -164,11 +177,7 @@ def _check_manifest(path, man: dict, settings: dict, chunk_size: int | None) -> 
         old = man.get("settings", {})
         diff = sorted(k for k in set(old) | set(settings)  # as hashed: 0.0 is not -0.0
                       if settings_hash({k: old.get(k)}) != settings_hash({k: settings.get(k)}))
-        raise ValueError(
-            f"checkpoint {str(path)!r} was written for different settings (differing: "
-            f"{', '.join(diff) or 'format'}); refusing to mix results. Use another "
-            "directory, or delete this one to start afresh."
-        )
+        raise SettingsMismatch(path, diff)
     if chunk_size is not None and int(chunk_size) != man["chunk_size"]:
         raise ValueError(
             f"checkpoint {str(path)!r} uses chunk_size = {man['chunk_size']}; resume with "

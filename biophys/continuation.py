@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _bath, _retry, _warmup
 from . import metrics as _metrics
+from ._checkpoint import SettingsMismatch
 from ._checks import checked_directory, checked_flag, checked_number, range_text, unit_text
 from ._design import Mapper, _as_1d, _check_name, _unit, make_design
 from ._initial import check_shared
@@ -229,11 +230,8 @@ def hysteresis(
                     try:
                         ds = sweep(m, grid={axis: [steps[j]], **others}, initial=start,
                                    checkpoint=step_dir, **common)
-                    except ValueError as exc:
-                        refused = _step_checkpoint_error(exc, root, step_dir)
-                        if refused is exc:
-                            raise
-                        raise refused from None
+                    except SettingsMismatch as exc:
+                        raise _step_checkpoint_error(exc, root) from None
                 for name in metrics:
                     out[name][d, j] = ds[name].values[0]
                 status[d, j] = ds["status"].values[0]
@@ -340,18 +338,14 @@ def _grid_point(plan: xr.Dataset, k: int) -> str:
                             for d, i in zip(dims, idx, strict=True)) + ")"
 
 
-def _step_checkpoint_error(exc: ValueError, root: Path | None, step: Path | None):
-    """``exc``, or where a step's checkpoint refuses other settings, the same with advice
-    about the hysteresis's checkpoint ``root`` (the step directory is only a part of it)."""
-    msg = str(exc)
-    if root is None or not msg.startswith(f"checkpoint {str(step)!r} was written for "
-                                          "different settings"):
-        return exc
-    head = msg.split("; refusing", 1)[0]
+def _step_checkpoint_error(exc: SettingsMismatch, root: Path) -> ValueError:
+    """The refusal ``exc`` of a step's checkpoint with advice about the hysteresis's
+    checkpoint ``root`` (the step directory is only a part of it)."""
     return ValueError(
-        f"{head}; refusing to mix results. That is a step of the hysteresis checkpoint "
-        f"{str(root)!r}: give another checkpoint directory, or delete {str(root)!r} (all its "
-        "steps) to start the hysteresis afresh")
+        f"checkpoint {str(exc.path)!r} was written for different settings (differing: "
+        f"{', '.join(exc.differing) or 'format'}); refusing to mix results. That is a step of "
+        f"the hysteresis checkpoint {str(root)!r}: give another checkpoint directory, or "
+        f"delete {str(root)!r} (all its steps) to start the hysteresis afresh")
 
 
 def _add_restarts(ds: xr.Dataset, plan: xr.Dataset, restarted: np.ndarray, why) -> None:
