@@ -56,8 +56,9 @@ kind
     per gap, such as ``zg_cell``'s slow oscillation near its onset K_o; its active phase and
     plateau fraction are 0) or ``"irregular"`` (spikes and a silence, but fewer than two burst
     starts: no period). The sweep metric ``regime`` reports the same kind online, coded by
-    its index in :data:`KINDS`. With ``plateau_V``, a cell that fires and then stays
-    depolarised without spikes to the end of the window is continuous.
+    its index in :data:`KINDS`. With ``plateau_V``, a cell that fires from the start of the
+    window (no silence before its first spike) and then stays depolarised without spikes to
+    the end of the window is continuous.
 depolarisation block
     No spike in the window and a time-averaged V above ``plateau_V`` (when given): the cell
     is held on the plateau (kind ``"depolarised"``), with plateau fraction 1 and no silent
@@ -71,6 +72,11 @@ silent-phase potential
     NaN if V never falls below it, as online); in depolarisation block both are NaN.
 spike rate
     Number of spikes in the window divided by the window duration, in Hz.
+intra-burst frequency
+    ``1000 / mean`` of the interspike intervals that are not silences (the intervals inside
+    bursts, including partial first and last bursts and a depolarised plateau the
+    ``plateau_V`` test keeps in a burst), in Hz; NaN with fewer than two spikes or when every
+    interval is a silence. Trace-based only (the sweep has no online counterpart).
 """
 
 from __future__ import annotations
@@ -154,7 +160,7 @@ class BurstStats:
     ``"irregular"`` (spikes, but too few bursts in the window to define a period). Undefined
     quantities are NaN. See the module docstring for the definitions; ``period_std`` is the
     standard deviation (population, ddof = 0) of the intervals between successive burst
-    starts, ms.
+    starts, ms; ``intraburst_frequency`` is in Hz (module docstring).
     """
 
     kind: str
@@ -258,7 +264,12 @@ def bursts_from_spike_times(spike_times: ArrayLike, gap: float, t_start: float,
 
 def _spike_times(spike_times) -> np.ndarray:
     """Spike times (ms; NaN entries are ignored later) as a flat float array."""
-    return checked_values(spike_times, "spike_times", "ms", "finite or NaN (no spike)").ravel()
+    a = checked_values(spike_times, "spike_times", "ms", "finite or NaN (no spike)").ravel()
+    if np.isinf(a).any():
+        i = int(np.nonzero(np.isinf(a))[0][0])
+        raise ValueError(f"spike_times (ms) must be finite or NaN (no spike); got {a[i]} at "
+                         f"index {i}")
+    return a
 
 
 def _window(t_start, t_end, t_first, t_last) -> tuple[float, float]:
@@ -337,8 +348,9 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     b_last = st[run_last[complete]]
     n_spk = (run_last - run_first + 1)[complete]
 
-    intra = isi[isi <= gap]
-    intraburst = 1000.0 / float(np.mean(intra)) if intra.size else nan
+    inside = np.ones(isi.size, bool)
+    inside[brk] = False  # the intervals that are not silences lie inside bursts
+    intraburst = 1000.0 / float(np.mean(isi[inside])) if inside.any() else nan
 
     continuous = brk.size == 0 and not has_start[0] and not ended[-1]
     single = n_spk.size > 0 and bool(np.all(n_spk == 1))

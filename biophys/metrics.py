@@ -46,8 +46,9 @@ silent phase after the warm-up), 0 without spikes, and NaN where bursts are unde
 example a single burst). A cell without spikes whose mean V after the warm-up is above the
 model's ``plateau_V`` (depolarisation block, e.g. a beta-cell at 12 mM K_o) is held on the
 plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential); this
-whole-window test needs the mean V, which the sweep then observes. A run that fires and then
-stays depolarised without spikes to its end therefore reads continuous (plateau fraction 1).
+whole-window test needs the mean V, which the sweep then observes. A run that fires from the
+start of its window (no silence before the first spike) and then stays depolarised without
+spikes to its end therefore reads continuous (plateau fraction 1).
 
 Activity pattern (``regime``): the index into :data:`biophys.analysis.KINDS` of the kind that
 :func:`biophys.analysis.bursts` gives the same run: 0 silent, 1 depolarised (the block above;

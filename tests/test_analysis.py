@@ -272,3 +272,29 @@ def test_burst_metrics_of_a_simulate_result():
     assert s.kind in ("bursting", "irregular")
     assert s.n_spikes > 0
     assert s.silent_V_min < -55.0
+
+
+def test_intraburst_frequency_counts_a_plateau_interval_kept_in_the_burst():
+    """Spikes at 1000 and 1100 ms, a 2 s spike-free plateau at -45 mV (above plateau_V =
+    -50 mV, so not a silence), spikes at 3100 and 3200 ms, then rest at -70 mV: one burst of
+    four spikes whose intervals are 100, 2000 and 100 ms, so 3000/2200 Hz (the intervals of
+    at most the gap alone would give 10 Hz)."""
+    pts = [(0.0, -70.0), (900.0, -70.0), (950.0, -45.0)]
+    for s in (1000.0, 1100.0, 3100.0, 3200.0):
+        pts += [(s - 1.0, -45.0), (s + 1.0, -15.0), (s + 3.0, -45.0)]
+    pts += [(3250.0, -45.0), (3300.0, -70.0), (10000.0, -70.0)]
+    tp, Vp = np.array(pts).T
+    t = np.arange(0.0, 10000.5, 0.5)
+    V = np.interp(t, tp, Vp)
+    s = bursts(t, V, THR, 500.0, plateau_V=-50.0)
+    assert s.n_spikes == 4 and s.n_bursts == 1 and s.spikes_per_burst == 4
+    assert s.intraburst_frequency == pytest.approx(3000.0 / 2200.0, rel=1e-9)
+    # without the plateau test the 2 s interval is a silence: two bursts of two, 10 Hz
+    s = bursts(t, V, THR, 500.0)
+    assert s.n_bursts == 2 and s.intraburst_frequency == pytest.approx(10.0, rel=1e-9)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_infinite_spike_times_are_refused(bad):
+    with pytest.raises(ValueError, match=r"spike_times \(ms\) must be finite or NaN.*index 1"):
+        bursts_from_spike_times([10.0, bad], 100.0, 0.0, 1000.0)
