@@ -46,8 +46,8 @@ def audit_sweep(ds: xr.Dataset, m: Model, design: Design, p0: np.ndarray, mapper
         applied current would move after).
     stimulus : Stimulus or None
         The applied current.
-    audit_tol : float
-        Charge tolerance of :func:`biophys.audit.flagged`.
+    audit_tol : dict
+        ``{"atol": mV, "rtol": 1}``, as :func:`biophys.audit.tolerances` returns it.
     keep_final : bool
         Keep the final states in ``ds``.
     how : str

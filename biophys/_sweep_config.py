@@ -279,7 +279,7 @@ def load_config(path, command: str = "sweep") -> dict:
             audit = dict(audit)
         elif not isinstance(audit, bool):
             raise ValueError(f"{path}: audit = {audit!r} must be true, false or a table with "
-                             "atol (mV) and rtol (relative to the applied charge)")
+                             "atol (mV) and rtol (relative to the delivered charge)")
         kw["audit"] = audit
     dask = cfg.get("dask", {})
     if "address" in dask:

@@ -101,7 +101,9 @@ class ConservationReport:
         """True when (1) holds to ``rtol``, and (2) if ions are tracked to ``rtol`` of the gross
         charge (the ion side sums increments of contents often far larger than the net
         change); a mismatch within the rounding bounds of the stored states
-        (``rounding_membrane``, plus ``rounding_ions`` for (2)) passes whatever ``rtol``."""
+        (``rounding_membrane``, plus ``rounding_ions`` for (2)) passes whatever ``rtol``
+        (dimensionless, in [0, 1])."""
+        rtol = checked_number(rtol, "rtol", "1", 0.0, 1.0)
         mismatch = abs(self.charge_membrane - self.charge_currents)
         scale = max(abs(self.charge_membrane), abs(self.charge_currents))
         good = mismatch <= max(rtol * scale, self.rounding_membrane)
@@ -409,7 +411,9 @@ class BalanceReport:
 
     def ok(self, rtol: float = 1e-9) -> bool:
         """True when the change equals the integral to ``rtol`` of the gross flux, or within
-        ``rounding`` (a state at rest moves by less than half an ulp per step)."""
+        ``rounding`` (a state at rest moves by less than half an ulp per step); ``rtol``
+        dimensionless, in [0, 1]."""
+        rtol = checked_number(rtol, "rtol", "1", 0.0, 1.0)
         return bool(self.error <= rtol
                     or abs(self.change - self.integral) <= self.rounding)
 

@@ -302,14 +302,14 @@ def sweep(
         still missing. The numbers do not depend on the sharding. ``biophys slurm`` writes
         the job scripts.
     audit : bool or mapping
-        Check every point's charge balance (True, or a NumPy bool; :mod:`biophys.audit`;
-        models with ``Model.charge_balance``, e.g. ``beta_cell``): adds ``charge_drift`` (mV
-        of membrane potential: the membrane charge change not accounted for by the tracked
-        ions and the applied current, from the initial and final states; NaN where the point
-        did not finish), the attributes ``audit`` (tolerances) and ``charge_drift_points``
-        (points beyond them), and warns when there are any. A mapping may give ``atol`` (mV,
-        >= 0, default 1e-3) and ``rtol`` (relative to the applied charge, in [0, 1], default
-        1e-4). The runs are those without the option (their final states are kept
+        Check every point's charge balance (True, or a NumPy bool; :mod:`biophys.audit`; models
+        with ``Model.charge_balance``, e.g. ``beta_cell``): adds ``charge_drift`` (mV of
+        membrane potential: the membrane charge change not accounted for by the tracked ions and
+        the applied current, from the initial and final states; NaN where the point did not
+        finish), the attributes ``audit`` (tolerances) and ``charge_drift_points`` (points
+        beyond them), and warns when there are any. A mapping may give ``atol`` (mV, >= 0,
+        default 1e-3) and ``rtol`` (relative to the charge delivered, whatever its sign, in [0,
+        1], default 1e-4). The runs are those without the option (their final states are kept
         internally).
 
     Returns

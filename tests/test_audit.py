@@ -367,6 +367,6 @@ def test_numpy_bools_and_the_range_of_rtol():
     edge = _sweep(grid={"K_o": [4.0]}, t_end=10.0, dry_run=True, audit={"rtol": 1.0})
     assert json.loads(edge.attrs["audit"])["rtol"] == 1.0
     with pytest.raises(ValueError, match=re.escape(
-            "audit rtol = 1.5 (dimensionless) must be in [0, 1] (a fraction of the applied "
+            "audit rtol = 1.5 (dimensionless) must be in [0, 1] (a fraction of the delivered "
             "charge)")):
         _sweep(grid={"K_o": [4.0]}, t_end=10.0, dry_run=True, audit={"rtol": 1.5})
