@@ -72,7 +72,8 @@ def open_sweep(path) -> xr.Dataset:
     path : path-like
         The results file (netCDF, e.g. ``biophys sweep ... --out results.nc``): a str,
         ``os.PathLike``, bytes (a path, decoded with ``os.fsdecode``; not the file's contents)
-        or an open file.
+        or a file opened from such a path (its ``name`` is read; an in-memory buffer such as
+        ``io.BytesIO`` is refused: the netCDF4 files biophys writes are read by path).
 
     Returns
     -------
@@ -83,10 +84,10 @@ def open_sweep(path) -> xr.Dataset:
     FileNotFoundError
         If there is nothing at ``path``.
     ValueError
-        If ``path`` is neither a path nor an open file, or if it is a sweep's ``checkpoint=``
-        directory: it holds the raw chunks, not the labelled result. Rerun the call that wrote
-        it, with the same settings and the same ``checkpoint=`` (without ``shard=``): it
-        computes only the chunks still missing and returns the result, which
+        If ``path`` is neither a path nor a file opened from one, or if it is a sweep's
+        ``checkpoint=`` directory: it holds the raw chunks, not the labelled result. Rerun the
+        call that wrote it, with the same settings and the same ``checkpoint=`` (without
+        ``shard=``): it computes only the chunks still missing and returns the result, which
         ``Dataset.to_netcdf`` saves.
     """
     import os
@@ -98,10 +99,19 @@ def open_sweep(path) -> xr.Dataset:
 
     if isinstance(path, bytes):  # a path in bytes, as os takes it (not the file's contents)
         path = os.fsdecode(path)
-    if not isinstance(path, (str, os.PathLike)) and not hasattr(path, "read"):
+    if hasattr(path, "read") and not isinstance(path, (str, os.PathLike)):
+        name = getattr(path, "name", None)
+        if isinstance(name, bytes):
+            name = os.fsdecode(name)
+        if not (isinstance(name, (str, os.PathLike)) and Path(name).is_file()):
+            raise ValueError(f"open_sweep: {path!r:.80} is an open file without a path on "
+                             "disk (e.g. io.BytesIO); the netCDF4 files Dataset.to_netcdf "
+                             "writes are read by path: save it to a file and give its path")
+        path = name
+    if not isinstance(path, (str, os.PathLike)):
         raise ValueError(f"open_sweep: path = {path!r:.80} must be the path (str or "
                          "os.PathLike) of a results file written by Dataset.to_netcdf (or that "
-                         "path as bytes), or an open file")
+                         "path as bytes), or a file opened from that path")
     is_dir = isinstance(path, (str, os.PathLike)) and Path(path).is_dir()
     if is_dir:
         where = Path(path)

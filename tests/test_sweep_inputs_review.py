@@ -185,3 +185,19 @@ def test_open_sweep_takes_a_bytes_path(tmp_path):
     np.testing.assert_array_equal(got["I_app"].values, [1.0, 2.0])
     with pytest.raises(FileNotFoundError):
         bp.open_sweep(bytes(tmp_path / "missing.nc"))
+
+
+def test_open_sweep_takes_a_file_opened_from_a_path_and_refuses_a_buffer(tmp_path):
+    """The netCDF4 file to_netcdf writes cannot be read from a file object without h5netcdf
+    (not a dependency): a file opened from a path is read by its name, an in-memory buffer is
+    refused with what to do (both raised xarray's engine error)."""
+    import io
+
+    ds = bp.sweep("hh1952", grid={"I_app": [1.0, 2.0]}, **DRY)
+    path = tmp_path / "r.nc"
+    ds.to_netcdf(path)
+    with open(path, "rb") as f:
+        got = bp.open_sweep(f)
+    assert got.identical(bp.open_sweep(path))
+    with pytest.raises(ValueError, match=r"without a path on disk.*give its path"):
+        bp.open_sweep(io.BytesIO(path.read_bytes()))
