@@ -29,6 +29,7 @@ from ._checks import checked_directory, checked_flag, checked_number, range_text
 from ._design import Mapper, _as_1d, _check_name, _unit, make_design
 from ._initial import check_shared
 from ._model import SumLimit
+from ._progress import progress_bar
 from ._sweep_result import status_counts
 from ._warn import warn_user
 from .models import get_model
@@ -207,10 +208,8 @@ def hysteresis(
     first = m.state_vector(initial)  # where each point starts afresh
     prev = None  # the sweep of the run before (None: the first run starts from `initial`)
     root = None if checkpoint is None else Path(checkpoint)
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=2 * n, unit="step", desc=f"hysteresis {m.name} {axis}",
-               disable=not progress, dynamic_ncols=True)
+    bar = progress_bar(total=2 * n, unit="step", desc=f"hysteresis {m.name} {axis}",
+                       disable=not progress, dynamic_ncols=True)
     try:
         for d, order in enumerate((range(n), range(n - 1, -1, -1))):
             for j in order:

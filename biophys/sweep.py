@@ -34,6 +34,7 @@ from ._dask import check_cluster_options
 from ._design import Design, Mapper, make_design, resolve_traces
 from ._initial import Initial, resolve_initial
 from ._model import Model
+from ._progress import progress_bar
 from ._sweep_checks import check_trace_options, swept_and_in_solution
 from ._sweep_result import (
     STATUS,
@@ -490,13 +491,11 @@ def sweep(
         if spec_retry is not None:
             retried[lo:hi] = got["retried"]
 
-    from tqdm.auto import tqdm
-
     n_mine = sum(bounds(k)[1] - bounds(k)[0] for k in mine)
     done_points = n_mine - sum(bounds(k)[1] - bounds(k)[0] for k in todo)
     desc = f"sweep {m.name}" + (f" shard {_shard.text(shard)}" if shard is not None else "")
-    bar = tqdm(total=n_mine, initial=done_points, unit="pt", desc=desc,
-               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    bar = progress_bar(total=n_mine, initial=done_points, unit="pt", desc=desc,
+                       disable=not progress, file=sys.stderr, dynamic_ncols=True)
     n_done = [len(mine) - len(todo)]
 
     def on_result(k: int, out: dict[str, np.ndarray]) -> None:
