@@ -4,6 +4,7 @@ The TOML file names the model, the grid (or table of points), the duration, the 
 the backend; see ``examples/*.toml``. Keys::
 
     model = "beta_cell"          # required
+    description = "..."          # free text, kept as the results' description attribute
     t_end = 120000.0             # ms, required
     dt = 0.1                     # ms (default: the model's step)
     warmup = 30000.0             # ms
@@ -181,7 +182,8 @@ def _axis(name: str, spec, unit: str = "(its unit)", what: str = "grid axis") ->
 
 def load_config(path, command: str = "sweep") -> dict:
     """Read and check a sweep TOML file; returns keyword arguments for :func:`biophys.sweep`
-    plus ``"_output"`` (the [output] table).
+    plus ``"_output"`` (the [output] table, with ``"description"``, the top-level string, when
+    given: the commands store it as the results' ``description`` attribute).
 
     With ``command="hysteresis"`` the file is a ``biophys hysteresis`` configuration: its
     ``[hysteresis]`` table (``axis``, the name of the stepped quantity, and ``values``, a list
@@ -309,6 +311,8 @@ def load_config(path, command: str = "sweep") -> dict:
         if not isinstance(value, str):
             raise ValueError(f"{path}: [output] {key} = {value!r} must be a string")
     kw["_output"] = dict(cfg.get("output", {}))
+    if "description" in cfg:
+        kw["_output"]["description"] = cfg["description"]
     return kw
 
 

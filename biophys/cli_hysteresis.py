@@ -132,6 +132,8 @@ def hysteresis_command(args: argparse.Namespace) -> int:
                 "nothing was saved (--checkpoint DIR keeps the finished steps)")
         print(f"biophys hysteresis: interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if "description" in out_cfg:
+        ds.attrs["description"] = out_cfg["description"]
     if out:
         ds.to_netcdf(out)
         print(f"wrote {out}")

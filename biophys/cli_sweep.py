@@ -294,6 +294,8 @@ def _sweep_command(args: argparse.Namespace) -> int:
             print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
                   file=sys.stderr)
         ds = sweep(**kw)
+        if "description" in out_cfg:
+            ds.attrs["description"] = out_cfg["description"]
         if out:
             ds.to_netcdf(out)
             written.append(str(out))

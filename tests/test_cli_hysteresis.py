@@ -51,6 +51,8 @@ def test_the_example_runs_and_matches_the_api(tmp_path, capsys):
     for name in ("spike_rate", "regime", "mean_V", "status", "warm_start"):
         np.testing.assert_array_equal(ds[name].values, api[name].values)
     assert ds["I_app"].attrs["units"] == api["I_app"].attrs["units"]
+    assert ds.attrs["description"] == ("hh1952: firing and rest over I_app, stepped up and "
+                                       "back down")  # the example's, kept
 
 
 def test_other_axes_side_by_side_and_one_panel_each(tmp_path, capsys):

@@ -30,6 +30,15 @@ def test_sweep_command_writes_results_and_heatmap(tmp_path, capsys):
                    t_end=40.0, warmup=10.0, metrics=["spike_rate", "mean_V"], progress=False)
     np.testing.assert_array_equal(ds.spike_rate.values, direct.spike_rate.values)
     assert png.stat().st_size > 10_000
+    assert "description" not in ds.attrs  # HH_SMALL has none
+
+
+def test_the_description_is_kept_in_the_results(tmp_path, capsys):
+    """The top-level ``description`` of a configuration was checked and then dropped."""
+    cfg = write(tmp_path, 'description = "HH rate vs I_app and T"\n' + HH_SMALL)
+    nc = tmp_path / "res.nc"
+    assert run([str(cfg), "--out", str(nc), "--no-progress"]) == 0
+    assert open_sweep(nc).attrs["description"] == "HH rate vs I_app and T"
 
 
 def test_checkpoint_option_starts_and_resumes(tmp_path, capsys):
