@@ -111,7 +111,8 @@ class RawRun:
     obs: np.ndarray  # (n_observed, 3, n_cells): sum, min, max after warm-up
     n_obs_samples: int
     burst: np.ndarray  # (N_BURST, n_cells) burst and silent-phase accumulators
-    status: np.ndarray  # (n_cells,) 0 ok, 1 non-finite state, 2 step budget, 3 step underflow
+    status: np.ndarray  # (n_cells,) 0 ok, 1 non-finite state, 2 step budget, 3 step underflow,
+    #                     4 final V outside the declared range of V
     dt: float
     n_steps: int
     t_warm: float
@@ -540,6 +541,10 @@ def run(
     status = stats[:, S_STATUS].copy()
     bad = ~np.all(np.isfinite(Y), axis=0)
     status[bad] = 1
+    # finished, but V (state 0 of every model) ended outside its declared range: the model left
+    # the domain it describes (e.g. a large hyperpolarising I_app on a cell without Kir)
+    lo, hi = model.states[0].bounds
+    status[(status == 0) & ((Y[0] < lo) | (Y[0] > hi))] = 4
     accepted = stats[:, S_ACCEPTED].copy()
     t_rest = None
     if n_rest:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 #: Values of the per-point ``status`` variable.
 STATUS = {-1: "not simulated", 0: "ok", 1: "non-finite state",
-          2: "step failure: step budget exhausted", 3: "step failure: step size underflow"}
+          2: "step failure: step budget exhausted", 3: "step failure: step size underflow",
+          4: "V out of range"}
 
 
 def _axis_attrs(m: Model, name: str) -> dict[str, str]:

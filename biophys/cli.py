@@ -5,11 +5,11 @@ configuration's ``[conditions]`` table; with ``--substitution`` or ``--reference
 :class:`biophys.Solution` (and :class:`biophys.Cytosol`), as its ``[solution]`` table.
 
 Every error in user input (malformed arguments included) becomes a one-line message on stderr
-and exit status 2; no traceback.
-A ``simulate`` run that does not finish (a non-finite state: numerical blow-up; or a step
-failure of ``--method adaptive``/``rosenbrock``) still writes its outputs, says so on stderr and
-exits with status 3; so do ``sweep --strict`` and ``hysteresis --strict`` when a point is not ok.
-Ctrl-C: one line and exit status 130.
+and exit status 2; no traceback. A ``simulate`` run that does not finish (a non-finite state:
+numerical blow-up; or a step failure of ``--method adaptive``/``rosenbrock``), or that ends with
+V outside the model's range, still writes its outputs, says so on stderr and exits with status
+3; so do ``sweep --strict`` and ``hysteresis --strict`` when a point is not ok. Ctrl-C: one line
+and exit status 130.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from .solution import Solution
 
 #: Exit status of ``biophys simulate`` when the run does not finish (a non-finite state or a
-#: step failure), and of ``sweep --strict`` / ``hysteresis --strict`` with a point not ok.
+#: step failure) or ends with V out of range, and of ``sweep --strict`` /
+#: ``hysteresis --strict`` with a point not ok.
 EXIT_NONFINITE = 3
 #: Exit status when stdout is a pipe its reader closed early (``biophys info zg_cell | head``),
 #: 128 + SIGPIPE as a shell reports a process that signal ended.
@@ -260,7 +261,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                          f"{args.t_end:g} ms")
     with warnings.catch_warnings():
         # a failed run is reported below, with the files written
-        warnings.filterwarnings("ignore", message=".*: the run ended with status")
+        warnings.filterwarnings("ignore", message=".*: the run ended with (status|V = )")
         ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params,
                          conditions=conditions, initial=initial, stimulus=stimulus,
                          record=record, record_every=args.record_every, method=args.method,
@@ -278,6 +279,16 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if ds.attrs["status"] != "ok":
         written = [f for f in (out, plot) if f]
         kept = f"; written anyway: {', '.join(written)}" if written else ""
+        if ds.attrs["status"] == "V out of range":
+            import json
+
+            v_end = json.loads(ds.attrs["final_state"])["V"]
+            lo, hi = m.states[0].bounds
+            print(f"biophys simulate: error: the run ended with V = {v_end:.6g} mV, outside "
+                  f"the model's range [{lo:g}, {hi:g}] mV (status {ds.attrs['status']!r}: the "
+                  f"model left the domain it describes, e.g. too large an applied current)"
+                  f"{kept}", file=sys.stderr)
+            return EXIT_NONFINITE
         what = ("numerical blow-up" if ds.attrs["status"] == "non-finite state" else
                 "the error-controlled method could not go on")
         print(f"biophys simulate: error: the run ended with status {ds.attrs['status']!r} "
@@ -320,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
                 epilog="Exit status: 0 ok; 2 an error in the input (one line on stderr); "
                 f"{EXIT_NONFINITE} a simulate run that did not finish (a non-finite state, or a "
-                "step failure of --method adaptive/rosenbrock), or a point not ok in "
+                "step failure of --method adaptive/rosenbrock) or ended with V out of range, "
+                "or a point not ok in "
                 f"sweep/hysteresis --strict; {EXIT_INTERRUPTED} interrupted (Ctrl-C); "
                 f"{EXIT_BROKEN_PIPE} the reader of its output closed the pipe early (e.g. | head).")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -339,8 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "the trace (--out) and a figure (--plot) when asked.",
                         epilog=f"Exit status: 0 ok; 2 an error in the input; {EXIT_NONFINITE} "
                         "the run did not finish (a non-finite state: numerical blow-up; or a "
-                        "step failure of --method adaptive/rosenbrock; --out and --plot are "
-                        "still written).")
+                        "step failure of --method adaptive/rosenbrock) or ended with V out "
+                        "of the model's range (--out and --plot are still written).")
     sp.add_argument("model")
     sp.add_argument("--t-end", type=float, required=True, help="duration, ms")
     sp.add_argument("--dt", type=float, default=None,

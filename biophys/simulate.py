@@ -178,9 +178,11 @@ def simulate(
         method) and provenance attrs,
         among them ``status``: ``"ok"``, or how the run failed (``"non-finite state"``: a
         blow-up; ``"step failure: step size underflow"`` or ``"... step budget exhausted"``:
-        an error-controlled method stopped the cell), with a ``UserWarning``. After a failure
-        the records are NaN from where the run stopped, and ``final_state`` is the state
-        there, not at ``t_end``.
+        an error-controlled method stopped the cell; ``"V out of range"``: the run finished
+        with V outside the model's declared range of V, e.g. under too large an applied
+        current, records kept), with a ``UserWarning``. After a failure the records are NaN
+        from where the run stopped, and ``final_state`` is the state there, not at
+        ``t_end``.
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
@@ -214,10 +216,16 @@ def simulate(
     n = int(raw.spike_count[0])
     tol_attrs = ({"rtol": tol.get("rtol", _engine.RTOL), "atol": tol.get("atol", _engine.ATOL)}
                  if _engine.METHODS[method] <= 0 else {})
-    # the driver's code (0 ok, 1 non-finite state, 2 step budget, 3 step size underflow): codes
-    # 2 and 3 end with a finite state and were called "non-finite state"
+    # the driver's code (0 ok, 1 non-finite state, 2 step budget, 3 step size underflow, 4 V
+    # out of range): codes 2 and 3 end with a finite state and were called "non-finite state"
     status = STATUS.get(int(raw.status[0]), f"failed (code {int(raw.status[0])})")
-    if status != "ok":
+    if int(raw.status[0]) == 4:
+        lo, hi = m.states[0].bounds
+        warn_user(f"{m.name}: the run ended with V = {raw.Y[0, 0]:.6g} mV, outside the range "
+                  f"[{lo:g}, {hi:g}] mV the model declares for V (status {status!r}): it has "
+                  "left the domain it describes (e.g. too large an applied current for its "
+                  "conductances); the records are kept")
+    elif status != "ok":
         warn_user(f"{m.name}: the run ended with status {status!r}; the records are NaN from "
                   f"where it stopped on and final_state is the state there (t_end = "
                   f"{t_end_f:g} ms); try a smaller dt (ms) or, for a stiff model, "

@@ -58,7 +58,8 @@ class SteadyState:
         States at ``t_end``, shape ``(n_states, n_conditions)``.
     status : numpy.ndarray
         Per condition: 0 where the run finished, else the code of :func:`biophys.status_text`
-        (1: a non-finite state); the read-outs of such a condition are NaN.
+        (1: a non-finite state; 4: V ended outside its range); the read-outs of such a
+        condition are NaN.
     settings : dict
         How the runs were made: ``model`` (name), ``params`` (the shared overrides), ``t_end``,
         ``warmup`` and ``dt`` (ms), ``method``, and ``rtol``/``atol`` where given.
@@ -304,8 +305,9 @@ def steady_state(
     ``mean_Ca_i`` and :func:`synthesis_rate`: the sweep metric ``aldosterone_rate`` lags by
     ``tau_avg`` (minutes), so in a continuation it carries the step before.
 
-    A condition whose run fails (a non-finite state) has ``status`` 1 and NaN read-outs, with
-    a ``RuntimeWarning`` naming it; the other conditions are unaffected.
+    A condition whose run fails (a non-finite state, ``status`` 1; V ending outside its range
+    of [-300, 300] mV, e.g. under a large ``I_app``, ``status`` 4) has NaN read-outs, with a
+    ``RuntimeWarning`` naming it; the other conditions are unaffected.
 
     Values outside the physiological range of a bath or cytosol field (``K_o`` typed in M,
     ...) are warned about, once per parameter, as :func:`biophys.sweep` does.
@@ -367,8 +369,9 @@ def steady_state(
 
         bad = "; ".join(f"{conds[j]} ({STATUS.get(int(status[j]), status[j])})"
                         for j in np.flatnonzero(~ok))
-        warn_user(f"steady_state: the run of conditions {bad} did not finish; their read-outs "
-                  "are NaN (status != 0), the other conditions' are unaffected", RuntimeWarning)
+        warn_user(f"steady_state: the run of conditions {bad} is not ok (the status given); "
+                  "their read-outs are NaN (status != 0), the other conditions' are unaffected",
+                  RuntimeWarning)
 
     def kept(x):
         return np.where(ok, x, np.nan)

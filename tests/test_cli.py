@@ -1,6 +1,7 @@
 """The command line: list, info, simulate, compile; errors are one line and a non-zero exit."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -120,6 +121,19 @@ def test_a_step_failure_exits_3_and_is_not_called_a_blow_up(capsys):
     err = capsys.readouterr().err
     assert "status 'step failure: step size underflow'" in err
     assert "could not go on" in err and "blow-up" not in err
+
+
+def test_V_out_of_range_exits_3_and_is_not_called_a_blow_up(tmp_path, capsys):
+    """zg_cell under -30 uA/cm^2 ends near -380 mV, outside its [-300, 300] mV range of V:
+    the run finished, but the model left its domain; the outputs are written."""
+    nc = tmp_path / "v.nc"
+    rc = main(["simulate", "zg_cell", "--t-end", "3000", "--set", "I_app=-30", "--out", str(nc)])
+    assert rc == 3
+    cap = capsys.readouterr()
+    assert "status V out of range" in cap.out and nc.exists()
+    assert re.search(r"V = -3\d\d\.\d+ mV, outside the model's range \[-300, 300\] mV",
+                     cap.err) and "blow-up" not in cap.err
+    assert cap.err.count("outside") == 1  # simulate's own warning is not shown
 
 
 @pytest.mark.parametrize("record", ["", "V,,m", "V,"])

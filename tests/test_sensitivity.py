@@ -160,8 +160,9 @@ def test_a_solution_condition_is_perturbed_through_its_rule():
 
 def test_failed_runs_do_not_count_as_a_regime_change():
     """A point whose runs blow up (no conductances, a huge current) has NaN readouts: its
-    regime has not changed, its status says why."""
-    ds = sensitivity("hh1952", "I_app", points={"I_app": [-9.0e3, 1.0]}, t_end=5.0,
+    regime has not changed, its status says why (the other point, 1e-3 uA/cm^2 on 1e-3
+    uF/cm^2, moves V by 5 mV in 5 ms; 1 uA/cm^2 ended at 5 V, now status 4)."""
+    ds = sensitivity("hh1952", "I_app", points={"I_app": [-9.0e3, 1.0e-3]}, t_end=5.0,
                      params={"g_Na": 0.0, "g_K": 0.0, "g_L": 0.0, "C_m": 1e-3},
                      metrics=["regime"], progress=False)
     assert ds["status"].values.tolist() == [1, 0]
@@ -174,7 +175,7 @@ def test_failed_runs_do_not_count_as_a_regime_change():
 def test_retry_flags_are_carried_and_per_point_states_refused():
     """retry= marks retried runs (base, and either perturbed run) instead of differencing the
     flag; per-point initial states have no meaning for the perturbed runs and are refused."""
-    ds = sensitivity("hh1952", "I_app", points={"I_app": [-9.0e3, 1.0]}, t_end=5.0,
+    ds = sensitivity("hh1952", "I_app", points={"I_app": [-9.0e3, 1.0e-3]}, t_end=5.0,
                      params={"g_Na": 0.0, "g_K": 0.0, "g_L": 0.0, "C_m": 1e-3},
                      metrics=["mean_V"], retry={"method": "rosenbrock"}, progress=False)
     assert ds["retried"].values.tolist() == [True, False]
