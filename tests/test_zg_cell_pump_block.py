@@ -199,7 +199,8 @@ def test_direct_k_o_activation_of_the_pump(cal):
     glomerulosa cells (Na_i 20 mM) by about 30%. Asserted: between x1.15 and x1.45, for the
     cell at its own potential (measured x1.31 in the default calibration; the tonic one x1.34,
     -98.4 -> -76.6 mV). With Cha et al.'s K+ constants (``f_NaK_K`` = 1) the cycle gives
-    x2.68, which this test rejects."""
+    x2.62 in the default calibration and x2.68 in the tonic one (kernel docstring), which
+    this test rejects (asserted: above x2)."""
     direct_ratio = _direct_ratio(cal)
     assert 1.15 < direct_ratio < 1.45, direct_ratio
     cha, _ = _pump_k_o_ratio({**NO_CA, "f_NaK_K": 1.0}, cal)

@@ -318,7 +318,7 @@ def kir_rectification(dV):
 
 #: Derived parameters, computed once per cell per run (see :mod:`biophys.kernels.protocol`),
 #: so that a step evaluates no function of the parameters alone: the surface-charge gating
-#: shift of the Ca2+ channels (mV), RT/F (mV), E_K (mV), the Kir3.4 conductance with its
+#: shift of the Ca2+ channels and the Kv gate (mV), RT/F (mV), E_K (mV), the Kir3.4 conductance with its
 #: sqrt(K_o/5.4) factor (mS/cm^2), the AT1 response E (1), Mg.ATP and Mg.ADP (mM), free H+
 #: (mM), the channels' temperature factors (1), the maximal PMCA rate (mM/ms),
 #: K_KCa^n_KCa (mM^n_KCa), the K+ concentrations the pump's cycle sees (K_o/f_NaK_K and
