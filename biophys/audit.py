@@ -93,6 +93,20 @@ def tolerances(audit, model: Model, stimulus=None) -> dict[str, float] | None:
                                    note=" (a fraction of the delivered charge)")}
 
 
+def _pieces(stimulus, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stimulus's constant pieces up to ``t`` (ms, scalar or array): its ``values``, their
+    durations inside ``[0, t]`` (shape ``t.shape + values.shape``) and the time before its
+    first edge (``times[0]``, >= 0, at most ``t``), where no current is injected."""
+    times, values, clamp = stimulus.waveform()
+    if clamp:
+        raise ValueError("audit: a voltage clamp has no charge balance (the clamp current is "
+                         "not part of the model); run the audit without it")
+    times = np.asarray(times, float)
+    edges = np.minimum(np.append(times, math.inf), t[..., None])
+    return (np.asarray(values, float), np.maximum(np.diff(edges, axis=-1), 0.0),
+            np.minimum(times[0], t))
+
+
 def applied_integral(stimulus, t_end) -> np.ndarray | float:
     """Integral of a current stimulus over ``[0, t_end]``, model current unit x ms (0 if None).
 
@@ -103,12 +117,8 @@ def applied_integral(stimulus, t_end) -> np.ndarray | float:
     t = np.asarray(t_end, float)
     if stimulus is None:
         return 0.0 if t.ndim == 0 else np.zeros(t.shape)
-    times, values, clamp = stimulus.waveform()
-    if clamp:
-        raise ValueError("audit: a voltage clamp has no charge balance (the clamp current is "
-                         "not part of the model); run the audit without it")
-    edges = np.minimum(np.append(np.asarray(times, float), math.inf), t[..., None])
-    out = np.sum(np.asarray(values, float) * np.maximum(np.diff(edges, axis=-1), 0.0), axis=-1)
+    values, widths, _ = _pieces(stimulus, t)
+    out = np.sum(values * widths, axis=-1)
     return float(out) if t.ndim == 0 else out
 
 
@@ -123,13 +133,9 @@ def delivered_integral(stimulus, t_end, I_app=0.0) -> np.ndarray | float:
     i_app = np.asarray(I_app, float)
     if stimulus is None:
         out = np.abs(i_app) * t
-        return float(out) if out.ndim == 0 else out
-    times, values, _ = stimulus.waveform()
-    # the constant pieces: I_app alone before the first edge, then I_app + values[j]
-    edges = np.concatenate(([0.0], np.asarray(times, float), [math.inf]))
-    levels = np.concatenate(([0.0], np.asarray(values, float)))
-    widths = np.maximum(np.diff(np.minimum(np.maximum(edges, 0.0), t[..., None])), 0.0)
-    out = np.sum(np.abs(i_app[..., None] + levels) * widths, axis=-1)
+    else:  # I_app alone before the first edge, then I_app + values[j]
+        values, widths, lead = _pieces(stimulus, t)
+        out = np.abs(i_app) * lead + np.sum(np.abs(i_app[..., None] + values) * widths, axis=-1)
     return float(out) if out.ndim == 0 else out
 
 

@@ -282,12 +282,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         if ds.attrs["status"] == "V out of range":
             import json
 
+            from .simulate import v_out_of_range
+
             v_end = json.loads(ds.attrs["final_state"])["V"]
-            lo, hi = m.states[0].bounds
-            print(f"biophys simulate: error: the run ended with V = {v_end:.6g} mV, outside "
-                  f"the model's range [{lo:g}, {hi:g}] mV (status {ds.attrs['status']!r}: the "
-                  f"model left the domain it describes, e.g. too large an applied current)"
-                  f"{kept}", file=sys.stderr)
+            print(f"biophys simulate: error: the run ended with {v_out_of_range(m, v_end)} "
+                  f"(status {ds.attrs['status']!r}){kept}", file=sys.stderr)
             return EXIT_NONFINITE
         what = ("numerical blow-up" if ds.attrs["status"] == "non-finite state" else
                 "the error-controlled method could not go on")

@@ -101,6 +101,14 @@ def _spike_capacity(t_end: float) -> int:
     return int(t_end / 0.5) + 16
 
 
+def v_out_of_range(m: Model, v_end: float) -> str:
+    """Why a run of ``m`` ending at ``v_end`` (mV) has status 4, as a clause."""
+    lo, hi = m.states[0].bounds
+    return (f"V = {v_end:.6g} mV, outside the range [{lo:g}, {hi:g}] mV the model declares "
+            "for V: it has left the domain it describes (e.g. too large an applied current "
+            "for its conductances)")
+
+
 def simulate(
     model: str | Model,
     t_end: float,
@@ -220,11 +228,8 @@ def simulate(
     # out of range): codes 2 and 3 end with a finite state and were called "non-finite state"
     status = STATUS.get(int(raw.status[0]), f"failed (code {int(raw.status[0])})")
     if int(raw.status[0]) == 4:
-        lo, hi = m.states[0].bounds
-        warn_user(f"{m.name}: the run ended with V = {raw.Y[0, 0]:.6g} mV, outside the range "
-                  f"[{lo:g}, {hi:g}] mV the model declares for V (status {status!r}): it has "
-                  "left the domain it describes (e.g. too large an applied current for its "
-                  "conductances); the records are kept")
+        warn_user(f"{m.name}: the run ended with {v_out_of_range(m, raw.Y[0, 0])} (status "
+                  f"{status!r}); the records are kept")
     elif status != "ok":
         warn_user(f"{m.name}: the run ended with status {status!r}; the records are NaN from "
                   f"where it stopped on and final_state is the state there (t_end = "

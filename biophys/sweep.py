@@ -316,13 +316,12 @@ def sweep(
     Returns
     -------
     xarray.Dataset
-        One dimension per grid axis (or ``point``), with ``units``; one variable per metric
-        with ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3
-        step failures of the error-controlled methods (adaptive, rosenbrock): step budget
-        exhausted, step size underflow; 4 V out of range: the run finished with V outside the
-        model's declared range of V, e.g. under too large an applied current; -1 not
-        simulated: a dry run, or a point of another
-        shard); provenance attrs (among them ``stimulus``, a description, and
+        One dimension per grid axis (or ``point``), with ``units``; one variable per metric with
+        ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3 step failures
+        of the error-controlled methods (adaptive, rosenbrock): step budget exhausted, step size
+        underflow; 4 V out of range: the run finished with V outside the model's declared range
+        of V, e.g. under too large an applied current; -1 not simulated: a dry run, or a point
+        of another shard); provenance attrs (among them ``stimulus``, a description, and
         ``stimulus_digest``, ``kernels_source_hash``, ``biophys_source_hash``,
         ``settings_hash``: exact identities).
     """

@@ -321,9 +321,8 @@ def kir_rectification(dV):
 #: shift of the Ca2+ channels and the Kv gate (mV), RT/F (mV), E_K (mV), the Kir3.4
 #: conductance with its sqrt(K_o/5.4) factor (mS/cm^2), the AT1 response E (1), Mg.ATP and
 #: Mg.ADP (mM), free H+ (mM), the channels' temperature factors (1), the maximal PMCA rate
-#: (mM/ms),
-#: K_KCa^n_KCa (mM^n_KCa), the K+ concentrations the pump's cycle sees (K_o/f_NaK_K and
-#: K_i/f_NaK_K, mM), K_NaK_Ca^2 (mM^2) and K_SK^n_SK (mM^n_SK).
+#: (mM/ms), K_KCa^n_KCa (mM^n_KCa), the K+ concentrations the pump's cycle sees (K_o/f_NaK_K
+#: and K_i/f_NaK_K, mM), K_NaK_Ca^2 (mM^2) and K_SK^n_SK (mM^n_SK).
 DERIVED_NAMES = ("V_shift", "RT_F", "E_K", "g_Kir_K_o", "AngII_response", "MgATP", "MgADP",
                  "H_i", "q10_T_act", "q10_T_inact", "q10_L", "q10_Kv", "J_PMCA_max",
                  "K_KCa_n", "K_o_NaK", "K_i_NaK", "K_NaK_Ca_2", "K_SK_n")
