@@ -61,6 +61,10 @@ def _metric(ds: xr.Dataset, metric: str) -> xr.DataArray:
         raise ValueError(f"no metric {metric!r} in this sweep{did_you_mean(metric, names)}; "
                          f"metrics: {', '.join(names) or 'none'}")
     da = ds[metric]
+    empty = [str(d) for d in da.dims if da.sizes[d] == 0]
+    if empty:  # e.g. ds.isel(K_o=[]): an IndexError or an empty figure further on
+        raise ValueError(f"{metric!r} has no values: its axis {empty[0]!r} is empty (0 values); "
+                         "nothing to draw")
     return da.where(~_not_ok(ds, da))
 
 
@@ -86,21 +90,68 @@ def _marked(ax) -> bool:
     return any(c.get_label() == NOT_OK_LABEL for c in ax.collections)
 
 
-def _mark_not_ok(ax, xs, ys, foot: bool = False, color="k") -> None:
+def _mark_not_ok(ax, xs, ys, foot: bool = False, color="k", legend: bool = True) -> None:
     """An ``x`` at each position ``(xs, ys)`` of a point whose status is not ok (a scatter
-    collection whose ``gid`` is :data:`NOT_OK_LABEL`; one legend entry however many; nothing
-    when there are none). ``foot``: ``ys`` are fractions of the
+    collection whose ``gid`` is :data:`NOT_OK_LABEL`; one legend entry however many, none if
+    not ``legend``; nothing when there are none). ``foot``: ``ys`` are fractions of the
     axes height (a line's failed point has no value), and the x range is widened to take them
     in (a line ending in failed points stops short of them)."""
     if len(xs) == 0:
         return
     kw = {"transform": ax.get_xaxis_transform()} if foot else {}
+    label = NOT_OK_LABEL if legend and not _marked(ax) else "_nolegend_"
     ax.scatter(xs, ys, marker="x", s=64, linewidths=1.5, color=color, zorder=3,
-               label="_nolegend_" if _marked(ax) else NOT_OK_LABEL, gid=NOT_OK_LABEL, **kw)
+               label=label, gid=NOT_OK_LABEL, **kw)
     if foot:
         xp = np.asarray(ax.xaxis.convert_units(xs), dtype=float)
         ax.update_datalim(np.column_stack([xp, np.zeros_like(xp)]), updatey=False)
         ax.autoscale_view()
+
+
+def _not_ok_handle():
+    """The legend entry of the not-ok marks drawn in the colours of their lines: a black ``x``
+    (a neutral colour: it stands for the marks of every line)."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], ls="none", marker="x", markersize=8, markeredgewidth=1.5, color="k",
+                  label=NOT_OK_LABEL)
+
+
+def _no_offset(axis) -> None:
+    """Absolute tick labels on ``axis`` (a plain number formatter): an offset (``-6.4999e1``
+    with ticks ``-0.001 .. 0``) makes a nearly constant metric look like a large change."""
+    from matplotlib.ticker import ScalarFormatter
+
+    fmt = axis.get_major_formatter()
+    if isinstance(fmt, ScalarFormatter):
+        fmt.set_useOffset(False)
+
+
+def _note_no_finite(ax, metric: str) -> None:
+    """Say on ``ax`` that ``metric`` has no finite value at any point drawn (undefined or
+    failed everywhere): an empty figure would otherwise look like a drawing error."""
+    ax.text(0.5, 0.5, f"no finite {metric} at any point", transform=ax.transAxes,
+            ha="center", va="center", gid="no finite value")
+
+
+def _check_overdrawn(ds: xr.Dataset, x: str, y: str, names: list[str]) -> None:
+    """A ``ValueError`` if points of a table sit at the same ``(x, y)`` but differ in another
+    swept name (``names``): a scatter draws them over each other and only the last shows.
+    Points equal in every name (repeats) are allowed."""
+    at: dict = {}
+    for i, key in enumerate(zip(map(_value_text, ds[x].values), map(_value_text, ds[y].values),
+                                strict=True)):
+        at.setdefault(key, []).append(i)
+    shared = [idx for idx in at.values() if len(idx) > 1]
+    varying = [n for n in names if n not in (x, y) and any(
+        len({_value_text(ds[n].values[i]) for i in idx}) > 1 for idx in shared)]
+    if varying:
+        which = ", ".join(f"{n!r} ({len(set(map(_value_text, ds[n].values)))} values)"
+                          for n in varying)
+        raise ValueError(
+            f"the sweep also varies {which} at the same ({x}, {y}): those points would be drawn "
+            f"over each other; draw {' or '.join(map(repr, varying))} as x or y, or pick one "
+            f"value first, e.g. ds.where(ds[{varying[0]!r}] == value, drop=True)")
 
 
 def _flags(da: xr.DataArray) -> list[str] | None:
@@ -265,10 +316,11 @@ def _cell_edges(axis, values: np.ndarray, name: str = "") -> np.ndarray:
     value gets a cell of its own: +-5 % of its magnitude, or +-0.5 for 0 (matplotlib's
     ``shading="nearest"`` gives it a cell of zero size, an empty map). On an ``axis`` already
     log-scaled the midpoints and mirrors are taken in log space (geometric means; a lone value
-    gets [v / 1.05, 1.05 v]), so that every cell is centred on its value and lies on the axis; a
-    value <= 0 there is a ``ValueError`` naming the axis ``name``. Strings (``direction``,
-    ``parameter``) are placed by matplotlib's category units at 0, 1, ... on ``axis`` (which
-    then labels the ticks with them) and get cells 1 wide.
+    gets [v / 1.05, 1.05 v]), so that every cell lies on the axis (it is centred on its value
+    in log space, like a linear axis's cell in linear space, only where the values are evenly
+    spaced there); a value <= 0 there is a ``ValueError`` naming the axis ``name``. Strings
+    (``direction``, ``parameter``) are placed by matplotlib's category units at 0, 1, ... on
+    ``axis`` (which then labels the ticks with them) and get cells 1 wide.
     """
     pos = _positions(axis, values)
     if values.dtype.kind in "iuf" and axis.get_scale() == "log":

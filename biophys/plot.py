@@ -27,6 +27,7 @@ from ._plot_parts import (
     _categorical_norm,
     _cell_edges,
     _check_axis,
+    _check_overdrawn,
     _check_sel,
     _coord_text,
     _flags,
@@ -35,7 +36,10 @@ from ._plot_parts import (
     _marked,
     _metric,
     _new_axes,
+    _no_offset,
     _not_ok,
+    _not_ok_handle,
+    _note_no_finite,
     _positions,
     _reduce,
     _title,
@@ -57,6 +61,9 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
             cmap: str | Colormap | None = None, **kwargs) -> Axes:
     """Colour map of ``metric`` over two swept axes.
 
+    The colour bar has absolute tick labels (no offset); a metric with no finite value at any
+    point drawn (undefined or failed everywhere) gets a note instead of a colour bar.
+
     Parameters
     ----------
     ds : xarray.Dataset
@@ -69,7 +76,8 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
         axis of ``ax`` already log-scaled, half-way in log space); an axis with a single value
         gets one cell of +-5 % of that value (+-0.5 for 0). For a
         table of points (dimension ``point``), the two swept names to use as coordinates;
-        points are drawn as markers.
+        points are drawn as markers (a ``ValueError`` if points at the same x and y differ in
+        another swept name: they would be drawn over each other).
     sel : mapping, optional
         Values of further swept axes (the nearest value of a numeric axis, given as a finite
         number within the span of its values; the value itself of a string axis, e.g.
@@ -114,6 +122,7 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
                              f"{', '.join(map(repr, sel))}")
         sel = _check_sel(sel, extra, {})
         x, y = _two_axes(x, y, names, "swept names of the table", metric, [])
+        _check_overdrawn(ds, x, y, names)
         da, bad = _reduce(da, ("point",), sel), _reduce(bad, ("point",), sel)
     else:
         dims = [str(d) for d in da.dims]
@@ -140,11 +149,16 @@ def heatmap(ds: xr.Dataset, metric: str, x: str | None = None, y: str | None = N
                      _positions(ax.yaxis, da[y].values)[iy])
     if _marked(ax):
         ax.legend(fontsize="small")
-    cb = ax.figure.colorbar(mappable, ax=ax)
-    if flags is not None:
-        cb.set_ticks(range(len(flags)), labels=flags)
-    cb.set_label(_label(ds[metric], ds[metric].attrs.get("long_name", metric)
-                        if len(ds[metric].attrs.get("long_name", "")) <= 40 else metric))
+    if not np.isfinite(da.values).any():  # no colour scale to show: say so, invent none
+        _note_no_finite(ax, metric)
+    else:
+        cb = ax.figure.colorbar(mappable, ax=ax)
+        if flags is not None:
+            cb.set_ticks(range(len(flags)), labels=flags)
+        else:  # absolute values: an offset makes a nearly constant metric look varied
+            _no_offset(cb.ax.yaxis if cb.orientation == "vertical" else cb.ax.xaxis)
+        cb.set_label(_label(ds[metric], ds[metric].attrs.get("long_name", metric)
+                            if len(ds[metric].attrs.get("long_name", "")) <= 40 else metric))
     ax.set_xlabel(_label(ds[x], x))
     ax.set_ylabel(_label(ds[y], y))
     ax.set_title(_title(ds, metric, da))
@@ -156,6 +170,11 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
     """``metric`` against one swept axis, one line per value of ``hue`` (optional).
 
     A coded metric (``regime``) is drawn on an axis labelled with its category names.
+
+    A point whose status is not ok is marked with an ``x`` in the colour of its line at the foot
+    of the axes (each line's marks a little higher than the previous line's); the legend entry
+    ``"status not ok"`` is a black ``x``, after the lines'. A numeric ``hue`` is drawn in
+    ascending order. A metric with no finite value at any point gets a note instead of a y scale.
 
     Parameters
     ----------
@@ -195,6 +214,9 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
     sel = _check_sel(sel, dims, {"x": x, "hue": hue})
     if x is None:
         free = [d for d in dims if d != hue and d not in sel]
+        if not dims:
+            raise ValueError(f"{metric!r} has no swept axis left (a single point): nothing to "
+                             "draw against")
         if not free:
             taken = [*([hue] if hue is not None else []), *sel]
             who = " and ".join(w for w, on in (("hue", hue is not None), ("sel", bool(sel)))
@@ -208,33 +230,42 @@ def lines(ds: xr.Dataset, metric: str, x: str | None = None, hue: str | None = N
     keep = (x,) if hue is None else (x, hue)
     bad = _reduce(_not_ok(ds, da), keep, sel)
     da = _reduce(da, keep, sel)
-    if da[x].dtype.kind in "iuf":  # a line joins neighbours on x, whatever the grid's order
-        da, bad = da.sortby(x), bad.sortby(x)
+    # a line joins neighbours on x, whatever the grid's order; numeric hue values ascend
+    numeric = [d for d in keep if da[d].dtype.kind in "iuf"]
+    da, bad = da.sortby(numeric), bad.sortby(numeric)
     ax = _new_axes(ax)
     kwargs.setdefault("marker", "o")
     # a point whose status is not ok has no value: an x at the foot of the axes, at its x, in
-    # the colour of its line
-    if hue is None:
-        (line,) = ax.plot(da[x].values, da.values, **kwargs)
-        failed = bad.values
-        _mark_not_ok(ax, da[x].values[failed], np.full(failed.sum(), 0.03), True,
-                     line.get_color())
-    else:
-        unit = ds[hue].attrs.get("units", "")
-        for v in da[hue].values:
-            (line,) = ax.plot(da[x].values, da.sel({hue: v}).values,
-                              label=_coord_text(hue, v, unit), **kwargs)
-            failed = bad.sel({hue: v}).transpose(x).values
-            _mark_not_ok(ax, da[x].values[failed], np.full(failed.sum(), 0.03), True,
-                     line.get_color())
-    if hue is not None or _marked(ax):
-        ax.legend(fontsize="small")
+    # the colour of its line, each line's a step higher (marks at one x do not overlap)
+    values = [None] if hue is None else list(da[hue].values)
+    step = min(0.035, 0.45 / len(values))
+    unit = "" if hue is None else ds[hue].attrs.get("units", "")
+    any_failed = False
+    for i, v in enumerate(values):
+        one, failed = (da, bad) if v is None else (da.sel({hue: v}), bad.sel({hue: v}))
+        label = None if v is None else _coord_text(hue, v, unit)
+        (line,) = ax.plot(da[x].values, one.transpose(x).values, label=label, **kwargs)
+        failed = failed.transpose(x).values
+        any_failed |= bool(failed.any())
+        _mark_not_ok(ax, da[x].values[failed], np.full(failed.sum(), 0.03 + step * i), True,
+                     line.get_color(), legend=False)
+    if hue is not None or any_failed:
+        handles, labels = ax.get_legend_handles_labels()
+        if any_failed:  # one neutral entry for the marks of every line, after the lines'
+            handles, labels = [*handles, _not_ok_handle()], [*labels, NOT_OK_LABEL]
+        ax.legend(handles, labels, fontsize="small")
     ax.set_xlabel(_label(ds[x], x))
     ax.set_ylabel(_label(ds[metric], metric))
     flags = _flags(ds[metric])
     if flags is not None:  # a coded metric (regime): the codes named on the axis
         ax.set_yticks(range(len(flags)), labels=flags)
         ax.set_ylim(-0.5, len(flags) - 0.5)
+    else:  # absolute values: an offset makes a nearly constant metric look varied
+        _no_offset(ax.yaxis)
+    if not np.isfinite(da.values).any():  # no y range to show: say so, invent none
+        _note_no_finite(ax, metric)
+        if flags is None:
+            ax.set_yticks([])
     ax.set_title(_title(ds, metric, da))
     return ax
 
@@ -261,9 +292,21 @@ def _trace_status(ds: xr.Dataset, axes: list, i: int) -> str:
 def traces(ds: xr.Dataset, var: str = "V", *, ax: Axes | None = None, **kwargs) -> Axes:
     """Recorded traces (``trace_<var>``, from ``sweep(..., traces=[...])``) against time.
 
-    Each trace is labelled with its point's swept values and units (``"K_o = 8 mM"``) and, for
-    a point whose ``status`` is not ok, that status (``"K_o = 8 mM (status: non-finite
-    state)"``): its trace stops where the run failed.
+    Each trace is labelled with its point's swept values and units (``"K_o = 8 mM"``) and, for a
+    point whose ``status`` is not ok, that status (``"K_o = 8 mM (status: non-finite state)"``):
+    its trace stops where the run failed. The time axis is in ms, or in s when the traces run
+    beyond 5000 ms.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Sweep result with recorded traces (``trace_<var>`` on ``(trace, time)``, time in ms).
+    var : str, optional
+        Recorded quantity to draw (default ``"V"``): ``trace_<var>`` must be in ``ds``.
+    ax : matplotlib Axes, optional
+        Axes to draw on (default: a new figure).
+    **kwargs
+        Passed to ``plot`` (each trace).
 
     Returns
     -------
@@ -305,7 +348,9 @@ def plot_traces(ds: xr.Dataset, path: str | os.PathLike | None = None,
     ds : xarray.Dataset
         Result of :func:`biophys.simulate` (variables on the ``time`` dimension, ms).
     path : path-like, optional
-        Save the figure there (PNG, ...), drawn off-screen, and close it.
+        Save the figure there (PNG, ...), drawn off-screen: the figure is then not
+        registered with pyplot (it neither shows nor stays open there; it is freed with the
+        returned Figure). Without ``path``, a pyplot figure (open until closed).
     variables : str or sequence of str, optional
         Which variables (default: every variable on ``time``).
 
@@ -351,8 +396,9 @@ def plot_traces(ds: xr.Dataset, path: str | os.PathLike | None = None,
         # absolute tick labels: an offset axis makes a resting trace (microvolt changes)
         # look like a large excursion
         ax.ticklabel_format(axis="y", useOffset=False)
-        lo, hi = np.nanmin(ds[v].values), np.nanmax(ds[v].values)
-        if np.isfinite(lo) and np.isfinite(hi) and hi - lo < 1e-6 * max(abs(lo), abs(hi)):
+        finite = ds[v].values[np.isfinite(ds[v].values)]  # none when all NaN (a failed run)
+        lo, hi = (finite.min(), finite.max()) if finite.size else (np.nan, np.nan)
+        if finite.size and hi - lo < 1e-6 * max(abs(lo), abs(hi)):
             pad = 0.01 * max(abs(lo), abs(hi)) or 1.0  # flat trace: a 2% window around it
             ax.set_ylim(lo - pad, hi + pad)
     axes[-1].set_xlabel(_label(t, "time"))
@@ -366,7 +412,17 @@ def plot_traces(ds: xr.Dataset, path: str | os.PathLike | None = None,
 
 
 def save(ax: Axes, path: str | os.PathLike, dpi: int = 120) -> None:
-    """Save the figure holding ``ax`` (Agg canvas, no display needed)."""
+    """Save the figure holding ``ax`` (Agg canvas, no display needed).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Any axes of the figure to save (e.g. the return value of :func:`heatmap`).
+    path : path-like
+        File to write; the format follows its extension (``.png``, ``.pdf``, ``.svg``, ...).
+    dpi : int, optional
+        Resolution in dots per inch (default 120).
+    """
     fig = ax.figure
     if fig.canvas is None or type(fig.canvas).__name__ == "FigureCanvasBase":
         from matplotlib.backends.backend_agg import FigureCanvasAgg
