@@ -25,7 +25,7 @@ second (a.u./s, 1/60 of it), as every sweep rate metric does. Ratios do not depe
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +33,7 @@ import numpy as np
 from . import _engine
 from ._checks import checked_values
 from ._model import Model, mapping_items
+from .kernels.bursts import B_NSPK
 from .models import get_model
 
 MODEL_NAME = "zg_cell"
@@ -103,8 +104,8 @@ def cav32_knockout(params: Mapping[str, float] | None = None) -> dict[str, float
     Parameters
     ----------
     params : mapping, optional
-        Other overrides (e.g. ``{"K_o": 10.0, "AngII": 1000.0}``); ``P_CaT`` in them is
-        replaced by 0 cm/s.
+        Other overrides (e.g. ``{"K_o": 5.0, "AngII": 1000.0}``; ``K_o`` inside the
+        calibrated 2-8 mM); ``P_CaT`` in them is replaced by 0 cm/s.
 
     Returns
     -------
@@ -131,7 +132,9 @@ def task_knockout(params: Mapping[str, float] | None = None) -> dict[str, float]
     kept. Without TASK the K+ background, the leak and the pump balance only near -47 mV (the
     knockout with its Ca2+ channels blocked), so the knockout has no rest: at 4 mM K_o it
     bursts (about 14 spikes at about 10 Hz, then about 1.25 s of silence; period 2.5 s), its
-    mean potential about 16 mV above the wild type's rest. Its aldosterone at 4 mM K_o
+    mean potential about 16 mV above the wild type's rest, a departure from the 27 mV measured
+    in Task3-/- glomerulosa cells (Penton et al. 2012; at least half of it is asserted in
+    tests/test_zg_cell.py). Its aldosterone at 4 mM K_o
     relative to the wild type's is one of the fitted ratios (x2.41 against x2.4,
     :data:`TASK_KNOCKOUT_SOURCE`). In the tonic calibration (:func:`tonic_calibration`) that
     balance lies near -41 mV and the knockout fires tonically at about 8.7 Hz, its mean
@@ -208,8 +211,34 @@ def synthesis_rate(Ca_avg, *, model: str | Model | None = None,
     Uses the model's kernel function with the default (or ``params``) ``AngII``,
     ``aldo_max``, ``aldo_basal``, ``K_aldo``, ``n_aldo`` and ``aldo_AngII_gain``, and the
     AT1 receptor's ``K_AT1`` and ``tau_AT1`` (through which Ang II acts).
+
+    Parameters
+    ----------
+    Ca_avg : float or array_like
+        Running-average cytosolic free Ca2+, mM, finite and >= 0. Physiological values are
+        sub-micromolar: the default cell rests at about 7.5e-5 mM (75 nM), and its steady
+        mean Ca2+ stays below 1e-3 mM (1 uM) inside the calibrated range
+        (tests/test_zg_cell_range.py).
+    model : str or Model, optional
+        The ZG model whose synthesis function is used (default ``"zg_cell"``).
+    params : mapping, optional
+        Parameter overrides (e.g. ``{"AngII": 25.0}``, pM).
+
+    Returns
+    -------
+    numpy.ndarray
+        The synthesis rate at each ``Ca_avg``, in the unit of ``aldo_max`` (a.u./min), with
+        the shape of ``Ca_avg`` (0-d for a scalar).
+
+    Raises
+    ------
+    ValueError
+        ``Ca_avg`` not real numbers, or negative or not finite; ``params`` not a mapping or
+        outside the parameters' ranges; a ``model`` without the aldosterone synthesis
+        read-out.
     """
     m = _model(model)
+    _check_read_out(m)
     p = m.parameter_vector(params)
     ca = checked_values(Ca_avg, "Ca_avg", "mM", "finite and >= 0")
     if np.any(~np.isfinite(ca)) or np.any(ca < 0):
@@ -264,11 +293,15 @@ def steady_state(
     params : mapping, optional
         Overrides shared by all runs.
     t_end, warmup : float
-        Run length and the initial part excluded from the averages, ms.
+        Run length (> 0) and the initial part excluded from the averages (>= 0), ms; the
+        warm-up, rounded to whole steps of ``dt``, must end at least one step before ``t_end``.
     dt : float, optional
-        Fixed step, ms (default: the model's ``dt``).
+        Fixed step, ms, > 0 and at most ``t_end`` (default: the model's ``dt``); the initial
+        trial step and the warm-up's grid of the error-controlled methods.
     method : str
-        Integration method (``biophys._engine.METHODS``; default ``"rl2"``).
+        Integration method, one of ``"rl1"``, ``"rl2"`` (default), ``"rl2ab"``,
+        ``"staggered"`` (fixed steps of ``dt``), ``"adaptive"`` and ``"rosenbrock"``
+        (error-controlled), as in :func:`biophys.simulate`.
     model : str or Model, optional
         The ZG model to run (default ``"zg_cell"``); a modified copy of it, e.g. one made with
         ``dataclasses.replace``, for probes.
@@ -282,9 +315,27 @@ def steady_state(
         history or step size afresh and continue to within their accuracy. A different model
         or different shared ``params`` than the earlier call's (its ``settings``) are warned
         about: the runs then continue under changed conditions.
-    rtol, atol : float, optional
-        Local error tolerances of ``"adaptive"`` and ``"rosenbrock"`` (as
-        :func:`biophys.simulate`); an error with a fixed-step method.
+    rtol : float, optional
+        Relative local error tolerance of ``"adaptive"`` and ``"rosenbrock"``, dimensionless,
+        in [1e-14, 0.1] (1e-6 where only ``atol`` is given); an error with a fixed-step method.
+    atol : float or sequence of float, optional
+        Absolute local error tolerance of those methods, in each state's own unit (mV for
+        ``V``, mM for ``Ca_i``, ...), finite and > 0: one value for every state or one per
+        state in the model's state order (1e-8 where only ``rtol`` is given); an error with a
+        fixed-step method.
+
+    Returns
+    -------
+    SteadyState
+        The time averages after the warm-up, the final states and the status of each
+        condition, in the order of ``conditions``, and the settings of the runs.
+
+    Raises
+    ------
+    ValueError
+        Before any run: ``conditions`` not a non-empty sequence of mappings; times, ``method``,
+        tolerances, parameters or ``initial`` outside their valid ranges; a ``model`` without
+        the aldosterone synthesis read-out.
 
     Notes
     -----
@@ -316,22 +367,14 @@ def steady_state(
 
     m = _model(model)
     _check_read_out(m)
-    given = conditions if isinstance(conditions, (Mapping, str)) else list(conditions)
-    if isinstance(given, (Mapping, str)) or not all(isinstance(c, Mapping) for c in given):
-        raise ValueError(
-            f"conditions = {reprlib.repr(conditions)} must be a sequence of mappings of parameter "
-            "overrides, one per run (e.g. [{'K_o': 5.0}] for a single run)")
-    conds = tuple(dict(c) for c in given)
+    # a warm-up that leaves no step before t_end is refused here (the averages' window)
+    t_end, step, warmup = _engine.check_time(t_end, m.dt if dt is None else dt, warmup)
+    conds = _condition_dicts(conditions)
     if not conds:
         raise ValueError("conditions must contain at least one mapping of parameter overrides")
     if initial is not None and not isinstance(initial, (Mapping, SteadyState)):
         raise ValueError(f"initial = {reprlib.repr(initial)} must be a mapping of initial-state "
                          "overrides or the SteadyState of an earlier call")
-    step = m.dt if dt is None else dt
-    if t_end - warmup < step:
-        raise ValueError(
-            f"warmup = {warmup!r} ms leaves less than one step (dt = {step!r} ms) of t_end = "
-            f"{t_end!r} ms to average over; warmup must be < t_end - dt")
     shared = _given(params)
     axes: dict[str, list[float]] = {}
     for c in conds:
@@ -358,7 +401,7 @@ def steady_state(
     n = raw.n_obs_samples
     mean_ca = raw.obs[0, 0] / n
     t_obs = (raw.n_steps * raw.dt - raw.t_warm) / 1000.0
-    nspk = raw.burst[0]  # spikes after the warm-up (burst accumulator column B_NSPK)
+    nspk = raw.burst[B_NSPK]  # spikes after the warm-up
     status = np.asarray(raw.status, dtype=np.int8)
     ok = status == 0
     rates = np.array([_rate(m, P[:, j], mean_ca[j]) if ok[j] else np.nan
@@ -379,6 +422,18 @@ def steady_state(
     return SteadyState(conds, kept(mean_ca), kept(raw.obs[1, 0] / n), kept(raw.obs[1, 1]),
                        kept(raw.obs[1, 2]), kept(nspk / t_obs), rates, raw.Y, status,
                        settings)
+
+
+def _condition_dicts(conditions) -> tuple[dict, ...]:
+    """``conditions`` as a tuple of dicts; anything but an iterable of mappings (one mapping,
+    a string, a number, None, ...) is a ``ValueError`` naming it."""
+    bad = isinstance(conditions, (Mapping, str, bytes)) or not isinstance(conditions, Iterable)
+    given = [] if bad else list(conditions)
+    if bad or not all(isinstance(c, Mapping) for c in given):
+        raise ValueError(
+            f"conditions = {reprlib.repr(conditions)} must be a sequence of mappings of parameter "
+            "overrides, one per run (e.g. [{'K_o': 5.0}] for a single run)")
+    return tuple(dict(c) for c in given)
 
 
 def _warn_changed_settings(earlier: dict, now: dict) -> None:
@@ -407,8 +462,8 @@ def _check_read_out(m: Model) -> None:
     if missing or "Ca_i" not in m.state_names:
         raise ValueError(
             f"model {m.name!r} has no aldosterone synthesis read-out (missing: "
-            f"{', '.join(missing) or 'state Ca_i'}); steady_state runs zg_cell or a modified "
-            "copy of it")
+            f"{', '.join(missing) or 'state Ca_i'}); the read-outs of biophys.zg need zg_cell or "
+            "a modified copy of it")
 
 
 def aldosterone_relative(
@@ -422,32 +477,75 @@ def aldosterone_relative(
     data the model is calibrated to (cited in the ``zg_cell`` model's references; targets
     ``CANINE`` in ``tests/zg_cell_data.py``), updated with ``reference`` (so
     ``reference={"AngII": 25.0}`` is 2.5 mM K_o with 25 pM Ang II; give ``K_o`` in it for
-    another baseline). Keyword arguments go to :func:`steady_state`. Returns an array of
-    ratios (1 = same as the reference); NaN for a condition whose run failed (see
-    :func:`steady_state`).
+    another baseline). It runs with the conditions, as one more condition of the same
+    :func:`steady_state` call.
 
     A condition's overrides are not applied to the reference: ``[{"K_o": 5.0, "AngII":
     25.0}]`` compares 5 mM K_o with Ang II against 2.5 mM *without* it (x5.2). For the
     calibration's "relative to 2.5 mM K_o with the same Ang II" (x3.7) give what both share
-    as ``params={"AngII": 25.0}``, or put it in ``reference``.
+    as ``params={"AngII": 25.0}``, or put it in ``reference``. A ``K_o`` in ``params`` never
+    reaches the reference: the reference's own ``K_o`` (2.5 mM unless ``reference`` gives
+    one) overrides it; give a shared ``K_o`` in ``reference`` too.
+
+    Parameters
+    ----------
+    conditions : sequence of mapping
+        Parameter overrides per condition (e.g. ``[{"K_o": 5.0}, {"K_o": 7.5}]``), at least
+        one.
+    reference : mapping, optional
+        Overrides of the reference condition, applied on top of ``{"K_o": 2.5}`` (mM).
+    **kwargs
+        Keyword arguments of :func:`steady_state` (``params``, ``t_end``, ``warmup``, ``dt``,
+        ``method``, ``model``, ``rtol``, ``atol``, and ``initial`` as a mapping of
+        initial-state overrides shared by the reference and the conditions). An ``initial``
+        that is a :class:`SteadyState` is refused: it continues only the runs it came from,
+        and those did not include this reference.
+
+    Returns
+    -------
+    numpy.ndarray
+        The ratio of each condition's steady synthesis rate to the reference's, dimensionless
+        (1 = same as the reference), in the order of ``conditions``; NaN for a condition
+        whose run failed (see :func:`steady_state`).
 
     Raises
     ------
     ValueError
-        ``conditions`` not a sequence of mappings, or a ``reference`` that is no mapping.
+        ``conditions`` not a non-empty sequence of mappings, a ``reference`` that is no
+        mapping, an ``initial`` that is a :class:`SteadyState`, or any argument
+        :func:`steady_state` refuses.
     FloatingPointError
-        If the reference's own run fails (every ratio would be undefined).
+        If the reference's own run fails, or its synthesis rate is not > 0 (``aldo_max`` =
+        0 a.u./min in it): every ratio would be undefined.
     """
     if reference is not None and not isinstance(reference, Mapping):
         raise ValueError(f"reference = {reprlib.repr(reference)} must be a mapping of "
                          "parameter overrides (e.g. {'K_o': 2.5, 'AngII': 25.0})")
-    if isinstance(conditions, Mapping):
-        raise ValueError(f"conditions = {reprlib.repr(conditions)} must be a sequence of "
-                         "mappings, one per condition (e.g. [{'K_o': 5.0}])")
+    conds = _condition_dicts(conditions)
+    if not conds:
+        raise ValueError("conditions = [] is empty: aldosterone_relative needs at least one "
+                         "mapping of parameter overrides to compare with the reference (e.g. "
+                         "[{'K_o': 5.0}])")
+    if isinstance(kwargs.get("initial"), SteadyState):
+        raise ValueError(
+            "initial: aldosterone_relative does not continue a SteadyState (it runs its "
+            "reference as one more condition, so the runs differ from the earlier call's); "
+            "give a mapping of initial-state overrides, or call steady_state and divide its "
+            "aldosterone_rate")
     ref = {"K_o": 2.5, **(reference or {})}
-    ss = steady_state([ref, *conditions], **kwargs)
+    ss = steady_state([ref, *conds], **kwargs)
     if ss.status[0] != 0:
         raise FloatingPointError(
             f"aldosterone_relative: the run of the reference {ref} failed (status "
             f"{int(ss.status[0])}); no ratio can be formed")
-    return ss.aldosterone_rate[1:] / ss.aldosterone_rate[0]
+    base = ss.aldosterone_rate[0]
+    if not (np.isfinite(base) and base > 0.0):
+        m = _model(kwargs.get("model"))
+        p = m.parameter_vector({**ss.settings["params"], **ref})
+        i = m.parameter_index
+        raise FloatingPointError(
+            f"aldosterone_relative: the reference {ref} synthesises aldosterone at {base!r} "
+            f"a.u./min (aldo_max = {p[i('aldo_max')]:g} a.u./min, aldo_basal = "
+            f"{p[i('aldo_basal')]:g} (dimensionless)), so every ratio to it is undefined; "
+            "give the reference aldo_max > 0 a.u./min")
+    return ss.aldosterone_rate[1:] / base

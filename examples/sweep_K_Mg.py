@@ -15,8 +15,10 @@ Run lengths and warm-ups are those of the command-line examples (``examples/*_K_
 the initial state (insulin output at 4 mM K_o: 6.1 fg/s over 5-20 s, 0.89 over 300-480 s);
 ``zg_cell`` runs 60 s per point and measures the last 40 s (after a 20 s warm-up), with the
 running Ca2+ average of the aldosterone read-out shortened to 2 s (``tau_avg``), so that the
-read-out has reached its steady rate. Its grid stays inside its calibrated 2-8 mM K_o (2.5, 5
-and 7.5 mM are the calibration's canine conditions); the beta-cell grid goes to 12 mM.
+read-out has reached its steady rate. Its grid stays inside its calibrated 2-8 mM K_o; 2.5, 5
+and 7.5 mM are the K_o of the calibration's canine conditions, but the calibration holds Na_o
+at 140 mM while here K+ replaces Na+ mole for mole (``equimolar_Na``), so the results need not
+match it (firing at 7.5 mM differs, README.md); the beta-cell grid goes to 12 mM.
 
 The table printed at the end gives each metric with its unit, to four significant figures.
 """

@@ -76,7 +76,7 @@ def _refuse_runs(monkeypatch):
     ({"conditions": [{"K_o": 5.0}], "model": "beta_cell"},
      r"model 'beta_cell' has no aldosterone synthesis read-out"),
     ({"conditions": [{"K_o": 5.0}], "t_end": 100.0, "warmup": 99.99},
-     r"warmup = 99.99 ms leaves less than one step"),
+     r"warmup = 99.99 ms must be in \[0, 99.95\] ms"),
 ])
 def test_steady_state_refuses_bad_arguments_before_running(monkeypatch, kwargs, match):
     """Each of these failed late before: a dict-update error, an AttributeError after the whole
