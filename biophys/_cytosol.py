@@ -23,6 +23,9 @@ from ._fields import (
 )
 from ._model import Model
 
+#: The fields the free-Mg2+ mass balance of :meth:`Cytosol.from_total_mg` reads besides Mg_total.
+_MG_BALANCE = ("ATP", "ADP", "Pi", "pH", "K_i")
+
 
 @_known_keywords("mM; pH dimensionless")
 @dataclass(frozen=True)
@@ -52,8 +55,10 @@ class Cytosol:
     pH: float | None = None
     Na_i: float | None = None
     K_i: float | None = None
-    #: fields that :meth:`resolve` filled with the model's values (provenance only)
+    #: fields that :meth:`resolve` filled with the model's values (not given by the user)
     _from_model: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: the total Mg2+ (mM) that :meth:`from_total_mg` derived Mg_i from (provenance)
+    _Mg_total: float | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for f in self._fields():
@@ -108,9 +113,34 @@ class Cytosol:
         ``beta_cell``, needs them given). ``Mg_total`` is free plus nucleotide- and Pi-bound
         Mg2+ only; the cell's total Mg2+ (15-20 mM) also includes protein, phospholipid and other
         buffers that are not modelled.
+
+        The result holds the free Mg2+ (``Mg_i``, given); the fields taken from ``model`` stay
+        the model's own values (``record()["from_model"]``, not counted as given), and
+        ``record()["Mg_total"]`` keeps ``Mg_total``. The total is not kept when the cytosol
+        changes: :meth:`replace` of ATP, ADP, Pi, pH or K_i without Mg_i, and so a sweep over one
+        of them with this cytosol as ``conditions=``, is a ``ValueError`` (it would hold the
+        free Mg2+ fixed while the total changes). Sweep the total by building one cytosol per
+        value, or hold the free Mg2+ fixed explicitly with ``cytosol.replace(Mg_i=cytosol.Mg_i)``.
+
+        Parameters
+        ----------
+        Mg_total : float
+            Free plus ATP-, ADP- and Pi-bound Mg2+, mM, in [0, 200] mM.
+        model : Model or str, optional
+            The model whose own ATP, ADP, Pi, pH, K_i (condition parameters) fill the fields
+            not in ``kwargs``.
+        **kwargs
+            Other :class:`Cytosol` fields (not ``Mg_i``, which is derived).
+
+        Returns
+        -------
+        Cytosol
         """
         from .kernels.speciation import BEARD_QIAN_38C, free_mg_with
 
+        if "Mg_i" in kwargs:
+            raise ValueError(f"from_total_mg derives Mg_i (free Mg2+, mM) from Mg_total; "
+                             f"Mg_i = {kwargs['Mg_i']!r} mM given too: give one of them")
         base = cls(**kwargs)
         if model is not None:
             base = base.resolve(model)
@@ -130,7 +160,11 @@ class Cytosol:
                 f"Mg_total = {Mg_total!r} mM leaves {mg_i:.4g} mM free Mg2+ with ATP = "
                 f"{base.ATP:g}, ADP = {base.ADP:g} and Pi = {pi:g} mM; free Mg2+ must be in "
                 f"[{lo:g}, {hi:g}] {unit}: give less total Mg2+ or more nucleotide")
-        return dataclasses.replace(base, Mg_i=mg_i)
+        out = dataclasses.replace(base, Mg_i=mg_i)
+        # replace resets it; Mg_i is the one derived here, not the model's
+        object.__setattr__(out, "_from_model", tuple(n for n in base._from_model if n != "Mg_i"))
+        object.__setattr__(out, "_Mg_total", mt)
+        return out
 
     def resolve(self, model: Model | str) -> Cytosol:
         """A copy whose None fields hold ``model``'s own values (fields the model has no
@@ -143,7 +177,8 @@ class Cytosol:
                 fill[n] = own[p]
         with _quiet():
             out = dataclasses.replace(self, **fill)
-        object.__setattr__(out, "_from_model", tuple(fill))
+        object.__setattr__(out, "_from_model", self._from_model + tuple(fill))
+        object.__setattr__(out, "_Mg_total", self._Mg_total)
         return out
 
     def values(self) -> dict[str, float]:
@@ -156,27 +191,57 @@ class Cytosol:
         return d
 
     def replace(self, **changes: Any) -> Cytosol:
-        """A copy with ``changes`` applied (validated; only changed values are range-warned)."""
-        return _quiet_then_check(lambda: dataclasses.replace(self, **changes), self,
-                                 self._fields(), _CYTOSOL_LIMITS)
+        """A copy with ``changes`` applied (validated; only changed values are range-warned).
+
+        Fields taken from the model stay so unless changed. A cytosol from
+        :meth:`from_total_mg` keeps its ``Mg_total`` unless Mg_i changes (then it is dropped:
+        the free Mg2+ is given); changing ATP, ADP, Pi, pH or K_i of it without Mg_i is a
+        ``ValueError``, since the free Mg2+ would stay while the total changed.
+        """
+        moved = [n for n in _MG_BALANCE if n in changes and changes[n] != getattr(self, n)]
+        if self._Mg_total is not None and moved and "Mg_i" not in changes:
+            given = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._given())
+            raise ValueError(
+                f"changing {', '.join(moved)} of a Cytosol built by from_total_mg(Mg_total = "
+                f"{self._Mg_total:g} mM) would keep its free Mg_i = {self.Mg_i:.4g} mM and "
+                f"change the total Mg2+: build one with Cytosol.from_total_mg for each "
+                f"{moved[0]} value to keep the total, or hold the free Mg2+ fixed explicitly "
+                f"(cytosol.replace(Mg_i=cytosol.Mg_i), or Cytosol({given}))")
+        out = _quiet_then_check(lambda: dataclasses.replace(self, **changes), self,
+                                self._fields(), _CYTOSOL_LIMITS)
+        object.__setattr__(out, "_from_model",
+                           tuple(n for n in self._from_model if n not in changes))
+        if "Mg_i" not in changes:
+            object.__setattr__(out, "_Mg_total", self._Mg_total)
+        return out
 
     def as_params(self, model: Model | str, on_unused: str = "ignore") -> dict[str, float]:
-        """Condition-parameter overrides for ``model``: the given fields, and derived species
-        that the model takes as conditions (computed with the model's own values for the
-        fields not given)."""
+        """Condition-parameter overrides for ``model``: the given fields and those a
+        :meth:`resolve` filled (as they are; only the given ones are reported as unused), and
+        derived species that the model takes as conditions (computed with the model's own
+        values for the fields left None)."""
         given = set(self._given())
+        held = given | set(self._from_model)  # applied, but not reported as unused
         vals = {k: v for k, v in self.resolve(model).values().items()
-                if k in given or k not in self._fields()}  # given fields, derived species
+                if k in held or k not in self._fields()}  # held fields, derived species
         return _map_params(vals, model, on_unused, "Cytosol", report=given)
 
     def _given(self) -> list[str]:
-        return [n for n in self._fields() if getattr(self, n) is not None]
+        """Fields given by the user (not None, and not filled from a model's own values)."""
+        return [n for n in self._fields()
+                if getattr(self, n) is not None and n not in self._from_model]
 
     def record(self) -> dict[str, Any]:
-        """Plain dict for provenance (None: the model's own value)."""
+        """Plain dict for provenance (None: the model's own value; after :meth:`resolve`,
+        ``from_model`` lists the fields that took it; a cytosol from :meth:`from_total_mg`
+        adds ``Mg_total``, mM)."""
         rec: dict[str, Any] = {n: getattr(self, n) for n in self._fields()}
         if self._from_model:
             rec["from_model"] = list(self._from_model)
+        if self._Mg_total is not None:
+            rec["Mg_total"] = self._Mg_total
+            rec["Mg_i_rule"] = ("free Mg2+ of the mass balance for Mg_total with ATP, ADP, Pi, "
+                                "pH and K_i (Cytosol.from_total_mg)")
         return rec
 
 

@@ -20,8 +20,8 @@ import numpy as np
 
 from ._bath import swept_bath_warnings
 from ._checks import REAL_NUMBERS, checked_number, did_you_mean, real_values, unit_text
+from ._fields import _BATH, field_unit
 from ._fields import _quiet as quiet_ranges
-from ._fields import field_unit
 from ._model import Model
 from ._warn import warn_user
 
@@ -89,9 +89,18 @@ def _solution_fields(solution) -> set[str]:
 
 
 def _valid_names(model: Model, solution) -> list[str]:
+    """The names a sweep may vary: the model's conditions, its other parameters, then the
+    fields of ``solution``: every bath field of a Solution and every field of a Cytosol, set or
+    left to the model (so that a field its rules derive or the model lacks gets its own
+    message), or the ones of another object that hold a number."""
+    from .solution import Cytosol, Solution
+
     names = list(model.condition_names) + [p for p in model.parameter_names
                                            if p not in model.condition_names]
-    if solution is not None:
+    if isinstance(solution, (Solution, Cytosol)):
+        own = _BATH if isinstance(solution, Solution) else Cytosol._fields()
+        names += sorted(set(own) - set(names))
+    elif solution is not None:
         names += sorted(n for n in _solution_fields(solution) - set(names)
                         if isinstance(getattr(solution, n, None), (int, float)))
     return names
@@ -209,6 +218,13 @@ def _table(points, valid: list[str]) -> dict[str, object]:
     if hasattr(points, "data_vars"):  # xarray.Dataset
         return _dataset_columns(points, valid)
     if hasattr(points, "columns") and hasattr(points, "__getitem__"):  # pandas.DataFrame
+        names = [str(c) for c in points.columns]
+        twice = sorted({c for c in names if names.count(c) > 1})
+        if twice:
+            raise ValueError(f"points: column{'s' if len(twice) > 1 else ''} "
+                             f"{', '.join(map(repr, twice))} appear"
+                             f"{'' if len(twice) > 1 else 's'} more than once in the "
+                             "DataFrame; give each swept name once")
         cols = {str(c): np.asarray(points[c]) for c in points.columns}
         index = {}
         for level, name in enumerate(getattr(points.index, "names", ())):
@@ -344,6 +360,35 @@ def _dead_axes(model: Model, design: Design, solution, sol_axes: list[int], comb
     return dead
 
 
+def _check_condition(model: Model, name: str, col: np.ndarray, combos: list, baths: list,
+                     swept: list[str]) -> None:
+    """The model's valid range of condition ``name`` as the bath sets it at each combination of
+    swept values (``col[i]`` from ``baths[i]``, made for ``combos[i]`` of the ``swept``
+    fields). A value outside it that the sweep does not give directly (a Na_o the substitution
+    rule derives) is a ``ValueError`` that says how the bath derived it and at which swept
+    values."""
+    q = model.parameter(name)
+    try:
+        q.check_array(col, "condition")
+    except ValueError as exc:
+        if name in swept:
+            raise
+        lo, hi = q.bounds
+        i = int(np.flatnonzero(np.isinf(col) | (col < lo) | (col > hi))[0])
+        bath = baths[i]
+        rule = getattr(bath, "substitution", None)
+        if name == "Na_o" and name in getattr(bath, "_derived", ()):
+            how = f"derived by substitution={rule!r}"
+        elif name == "Cl_o" and name in getattr(bath, "_derived", ()):
+            how = "derived from the cations (Cl_o = Na_o + K_o + 2 Ca_o + 2 Mg_o)"
+        else:
+            how = f"set by the {type(bath).__name__} given as conditions="
+        units = [unit_text(_unit(model, n)) for n in swept]
+        at = ", ".join(f"{n} = {v:g}" + ("" if u == "(dimensionless)" else f" {u}")
+                       for n, v, u in zip(swept, combos[i], units, strict=True))
+        raise ValueError(f"{exc}; {name} is {how} at the swept values {at}") from None
+
+
 class Mapper:
     """Turns swept values into the parameters that vary between points.
 
@@ -408,7 +453,8 @@ class Mapper:
                 col = self.table[:, j]
                 if np.isnan(col).any():  # pragma: no cover - defensive
                     raise ValueError(f"the solution does not set {k!r} for every point")
-                model.parameter(k).check_array(col, "condition")
+                _check_condition(model, k, col, combos, baths,
+                                 [design.names[i] for i in self.sol_axes])
             axes = {design.names[i] for i in self.sol_axes}
             varies = [j for j, k in enumerate(derived)
                       if k in axes or np.any(self.table[:, j] != self.table[0, j])]

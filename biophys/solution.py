@@ -228,12 +228,7 @@ class Solution:
             if rule is not None:
                 na_ref = self.reference[1]
                 if rule <= 0:
-                    at = (f" at Ca_o = {self.Ca_o:g}, Mg_o = {self.Mg_o:g} mM"
-                          if rule_name in DIVALENT_RULES else "")
-                    raise ValueError(
-                        f"K_o = {self.K_o:g} mM with {_RULE_NAMES[rule_name]} from the "
-                        f"reference bath ({self._reference_text()}) leaves Na_o = {rule:g} mM; "
-                        f"valid K_o range for this rule{at}: (0, {self.K_o + rule:g}) mM")
+                    raise ValueError(self._no_na_left(rule))
                 if na is not None and abs(na - rule) > 1e-9 * na_ref:
                     raise ValueError(
                         f"Na_o = {na!r} mM conflicts with substitution={rule_name!r}, which "
@@ -278,6 +273,29 @@ class Solution:
                     return None
                 na -= coef * (x - x_ref)
         return na
+
+    def _no_na_left(self, na: float) -> str:
+        """The error text for a rule that derives ``na`` <= 0 mM: the fields the rule reads
+        that differ from its reference, and the valid range of each with the others kept."""
+        ref = self._reference4()
+        reads = [(name, coef, x_ref) for coef, name, x_ref in zip(
+            NACL_PER_SALT[self.substitution], ("K_o", "Ca_o", "Mg_o"), (ref[0], ref[2], ref[3]),
+            strict=True) if coef]
+        changed = [r for r in reads if getattr(self, r[0]) != r[2]] or reads
+        ranges = []
+        for name, coef, _ in changed:
+            others = ", ".join(f"{n} = {getattr(self, n):g}" for n, _, _ in reads if n != name)
+            at = f" at {others} mM" if others else ""
+            hi = getattr(self, name) + na / coef  # where the rule's Na_o reaches 0 mM
+            low_incl = _BATH_LIMITS[name][2]
+            if hi < 0 or hi == 0 and not low_incl:
+                ranges.append(f"no {name} leaves Na_o > 0 mM under this rule{at}")
+            else:
+                ranges.append(f"valid {name} range for this rule{at}: "
+                              f"{'[' if low_incl else '('}0, {hi:g}) mM")
+        given = ", ".join(f"{n} = {getattr(self, n):g}" for n, _, _ in changed)
+        return (f"{given} mM with {_RULE_NAMES[self.substitution]} from the reference bath "
+                f"({self._reference_text()}) leaves Na_o = {na:g} mM; {'; '.join(ranges)}")
 
     def _rule_text(self) -> str:
         """The rule's formula with the reference's numbers where known."""
@@ -406,8 +424,9 @@ class Solution:
         return d
 
     def as_params(self, model: Model | str, on_unused: str = "ignore") -> dict[str, float]:
-        """Overrides for ``model``'s condition parameters: the given fields and the ones the
-        rules derive (computed with the model's own values where a field is None).
+        """Overrides for ``model``'s condition parameters: the given fields, the ones the
+        rules derive (computed with the model's own values where a field is None), and the
+        cytosol's fields that a :meth:`Cytosol.resolve` filled.
 
         Parameters
         ----------
@@ -419,7 +438,9 @@ class Solution:
         if self.Na_o is None and "Na_o" in r._derived:  # derived only now: check its range
             _check("Na_o", r.Na_o, _BATH_LIMITS)
         given = set(self._given())
-        keep = given | {d for d in r._derived if getattr(r, d) is not None}
+        # the cytosol's fields taken from a model's own values are applied, not reported
+        keep = given | {d for d in r._derived if getattr(r, d) is not None} | set(
+            self.cytosol._from_model if self.cytosol is not None else ())
         vals = {k: v for k, v in r.values().items()
                 if k in keep or k not in _BATH and k not in Cytosol._fields()}
         return _map_params(vals, model, on_unused, "Solution", report=given)

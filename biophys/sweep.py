@@ -196,12 +196,14 @@ def sweep(
         ``params`` are, and may not fix a swept name. A :class:`biophys.Solution` also
         applies its substitution rule to swept conditions (raising K_o may lower Na_o): it is
         the base bath that each point changes. A value it is given for a swept name must be
-        one of the swept values (it would be dropped otherwise: a ``ValueError``), except a
-        K_o at the reference bath of ``substitution="equimolar_Na"``; the fields its rules
-        derive (Na_o, Cl_o) follow the swept values. Its given fields
-        that the model has no condition for are not applied: one ``UserWarning`` per call names
-        them, and the ``solution`` attribute lists them as ``unused`` (and under
-        ``not_in_model``, with the left-out fields the model has no condition for).
+        one of the swept values (it would be dropped otherwise: a ``ValueError``), except one
+        equal to its entry in the Solution's ``reference`` (given, or from a given Na_o): a
+        K_o under any rule that derives Na_o, a Ca_o or Mg_o under the constant-osmolarity
+        and constant-ionic-strength rules (the reference bath, from which each point
+        re-applies the rule); the fields its rules derive (Na_o, Cl_o) follow the swept
+        values. Its given fields that the model has no condition for are not applied: one
+        ``UserWarning`` per call names them, and the ``solution`` attribute lists them as
+        ``unused`` (and under ``not_in_model``, with the left-out fields the model lacks).
     initial : mapping or xarray.Dataset, optional
         Initial states. A mapping ``{state: value}`` is shared by all points; a value may
         instead be an array of the sweep's shape (one value per point; NaN: the shared value).

@@ -108,12 +108,15 @@ def test_bad_baths_under_the_rules_are_refused_with_the_field_unit_and_range():
         Solution(K_o=5.4, Na_o=140.0, Ca_o=2.0, Mg_o=0.2, substitution="constant_osmolarity",
                  reference=REF)
     # 40 mM more MgCl2 at constant ionic strength takes out 120 mM NaCl; with K_o = 30 mM the
-    # bath runs out of Na+: K_o must stay below 30 + (-4.6) = 25.4 mM at these Ca_o, Mg_o
-    with pytest.raises(ValueError, match=r"^K_o = 30 mM with NaCl substitution at constant "
-                                         r"ionic strength from the reference bath \(K_ref = "
-                                         r"5.4, Na_ref = 140, Ca_ref = 2, Mg_ref = 1 mM\) leaves "
-                                         r"Na_o = -4.6 mM; valid K_o range for this rule at "
-                                         r"Ca_o = 2, Mg_o = 41 mM: \(0, 25.4\) mM$"), \
+    # bath runs out of Na+: K_o must stay below 30 + (-4.6) = 25.4 mM at these Ca_o, Mg_o, and
+    # Mg_o below 41 - 4.6 / 3 = 39.4667 mM at these K_o, Ca_o
+    with pytest.raises(ValueError, match=r"^K_o = 30, Mg_o = 41 mM with NaCl substitution at "
+                                         r"constant ionic strength from the reference bath "
+                                         r"\(K_ref = 5.4, Na_ref = 140, Ca_ref = 2, Mg_ref = 1 "
+                                         r"mM\) leaves Na_o = -4.6 mM; valid K_o range for this "
+                                         r"rule at Ca_o = 2, Mg_o = 41 mM: \(0, 25.4\) mM; "
+                                         r"valid Mg_o range for this rule at K_o = 30, Ca_o = 2 "
+                                         r"mM: \[0, 39.4667\) mM$"), \
             warnings.catch_warnings():
         warnings.simplefilter("ignore")
         Solution(K_o=30.0, Ca_o=2.0, Mg_o=41.0, substitution="constant_ionic_strength",
