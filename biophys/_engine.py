@@ -25,6 +25,7 @@ from ._model import Model
 from ._warn import warn_user
 from .analysis import check_plateau_V
 from .kernels.bursts import B_LAST, B_PEND_MIN, B_SIL_MIN, N_BURST
+from .kernels.ensemble_adaptive import H_MIN, SNAP
 from .kernels.ensemble_source import (
     F_ATOL,
     F_DT,
@@ -56,6 +57,11 @@ from .kernels.ensemble_source import (
     golden_stride,
 )
 from .stimulus import NO_STIMULUS
+
+#: Smallest ``dt`` (first trial step) and ``max_step`` of the error-controlled methods, ms:
+#: twice the drivers' step-size floor ``H_MIN`` (a first step of ``H_MIN`` itself may be
+#: stopped at once, its proposal a rounding below the floor).
+MIN_STEP = 2.0 * H_MIN
 
 #: Integration methods accepted by ``method=`` (value: the driver's scheme code, ``I_ORDER``:
 #: 1-4 the fixed-step schemes, 0 and -1 the error-controlled ones).
@@ -115,7 +121,8 @@ class RawRun:
     #                     4 final V outside the declared range of V
     dt: float
     n_steps: int
-    t_warm: float
+    t_warm: float  # end of the warm-up, ms (error-controlled: at a stimulus edge within
+    #                the snap of it, see _segments)
     method: str = DEFAULT_METHOD
     n_accepted: np.ndarray | None = None  # (n_cells,) steps taken (fixed: n_steps)
     n_rejected: np.ndarray | None = None  # (n_cells,) rejected steps (error-controlled only)
@@ -375,17 +382,35 @@ def rest_every(dt: float) -> int:
     return max(1, int(round(REST_CHECK_MS / dt)))
 
 
-def _segments(stim_t, stim_v, t_warm: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Ends and stimulus values of the segments an adaptive step may not cross."""
-    cuts = [float(x) for x in stim_t if 0.0 < x < t_end]
-    if 0.0 < t_warm < t_end:
-        cuts.append(t_warm)
-    ends = np.unique(np.array(cuts + [t_end], dtype=np.float64))
+def _segments(stim_t, stim_v, t_warm: float,
+              t_end: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """Ends and stimulus values of the segments an error-controlled step may not cross, and
+    the end of the warm-up the driver uses, all ms.
+
+    The segment ends are the stimulus edges in (0, ``t_end``), the end of the warm-up
+    ``t_warm`` and ``t_end``. A ``t_warm`` within the drivers' snap of a stimulus edge
+    (``max(SNAP, 1e-12 |t|)`` ms, :mod:`biophys.kernels.ensemble_adaptive`) is that edge: it
+    is no segment end of its own, and the driver ends the warm-up at the edge (``warmup=100``
+    at ``dt=0.07``, ``t_end=200`` is 1429 steps, 99.99999999999999 ms, against a pulse edge at
+    100 ms; a segment of one ulp between them made the cells fail with a step size underflow).
+    The edge, not ``t_warm``, is kept, as the stimulus changes there; the driver's warm-up end
+    then differs from ``t_warm`` by at most the snap. Stimulus edges are all kept, however
+    close (the driver takes a segment shorter than its step size in one step).
+    """
+    edges = [float(x) for x in stim_t if 0.0 < x < t_end]
+    t_w = float(t_warm)
+    if 0.0 < t_w < t_end:
+        near = [e for e in edges if abs(e - t_w) <= max(SNAP, 1e-12 * abs(t_w))]
+        if near:
+            t_w = min(near, key=lambda e: abs(e - t_w))
+        else:
+            edges.append(t_w)
+    ends = np.unique(np.array(edges + [t_end], dtype=np.float64))
     starts = np.concatenate([[0.0], ends[:-1]])
     mid = 0.5 * (starts + ends)
     j = np.searchsorted(stim_t, mid, side="right") - 1
     vals = np.where(j >= 0, np.asarray(stim_v, dtype=np.float64)[np.maximum(j, 0)], 0.0)
-    return ends, np.ascontiguousarray(vals, dtype=np.float64)
+    return ends, np.ascontiguousarray(vals, dtype=np.float64), t_w
 
 
 def run(
@@ -413,9 +438,10 @@ def run(
 
     ``P`` is ``(n_params, n_cells)``, ``Y0`` is ``(n_states, n_cells)``; both are copied.
     With ``method="adaptive"`` or ``"rosenbrock"``, ``dt`` (ms) is the output grid (records,
-    warm-up) and the first trial step; ``rtol`` (dimensionless) and ``atol`` (state units,
-    scalar or per state) bound the local error of every cell, and ``max_step`` (ms) caps its
-    step size.
+    warm-up) and the first trial step, at least :data:`MIN_STEP` (2e-9 ms, twice the
+    drivers' step-size floor ``H_MIN``, :mod:`biophys.kernels.ensemble_adaptive`); ``rtol``
+    (dimensionless) and ``atol`` (state units, scalar or per state) bound the local error of
+    every cell, and ``max_step`` (ms, at least :data:`MIN_STEP`) caps its step size.
     ``silent_phase=True`` accumulates the silent-phase potential (V below ``spike_threshold``
     between bursts) into the burst accumulator; see :func:`biophys.metrics.burst_statistics`.
     ``plateau_V`` (mV; the model's ``plateau_V`` for burst read-outs, default None: no test)
@@ -476,19 +502,26 @@ def run(
     obs[:, 2] = -np.inf
     warm_steps = int(round(warmup / dt))
     t_warm = warm_steps * dt
+    adaptive = METHODS[method] <= 0
+    if adaptive:  # the segments no step crosses (t_warm moved onto a stimulus edge at it)
+        if dt_asked < MIN_STEP:
+            raise ValueError(
+                f"dt = {dt_asked!r} ms must be in [{MIN_STEP:g}, t_end] ms with method = "
+                f"{method!r}: dt is its first trial step, and {H_MIN:g} ms the smallest "
+                "step the error-controlled methods take")
+        stim_t, stim_v, t_warm = _segments(stim_t, stim_v, t_warm, t_end)
     burst = np.zeros((N_BURST, n_cells))
     burst[B_LAST] = t_warm
     burst[B_PEND_MIN] = np.inf
     burst[B_SIL_MIN] = np.inf
     stats = np.zeros((n_cells, N_STATS), dtype=np.int64)
-    adaptive = METHODS[method] <= 0
     r_tol, a_tol = _tolerances(rtol, atol, n_states) if adaptive else (0.0, np.zeros(n_states))
     if max_step is None:
         h_max = t_end
     else:
-        h_max = float(max_step)
-        if not math.isfinite(h_max) or h_max <= 0:
-            raise ValueError(f"max_step = {max_step!r} ms must be finite and > 0 ms")
+        h_max = checked_number(max_step, "max_step", "ms", MIN_STEP,
+                               note=" (the smallest step of the error-controlled methods is "
+                               f"{H_MIN:g} ms)")
     fpar = np.zeros(N_FPAR + 2 * n_states)
     fpar[[F_T0, F_DT, F_TEND, F_VTHR, F_GAP, F_TWARM, F_RTOL, F_ATOL, F_HMAX, F_H0,
           F_PLATEAU]] = (
@@ -509,8 +542,6 @@ def run(
     ipar[[I_NSTEPS, I_CLAMP, I_ORDER, I_REC_EVERY, I_WARM, I_MAXITER, I_SILENT, I_REST]] = (
         n_steps, int(bool(clamp)), METHODS[method], rec_every, warm_steps, 200_000_000,
         int(bool(silent_phase) or plateau_V is not None), n_rest)
-    if adaptive:
-        stim_t, stim_v = _segments(stim_t, stim_v, t_warm, t_end)
     need_aux = reads_outputs(model, (*record, *observe))
     name = INTEGRATORS[method] + ("_aux" if need_aux else "")
     args = (fpar, ipar, stim_t, stim_v, rec_idx, times, rec, spk_t, spk_n, obs_idx, obs, burst,

@@ -18,7 +18,17 @@ accepted steps, of fourth order like the solution: a state's Hermite interpolant
 exactly, an algebraic output by Simpson's rule at the interpolated midpoint state (one more
 output evaluation per step), the silent-phase sums over the part of a step below threshold
 (split at a crossing). Minima and maxima are taken at the steps' ends (and an output's
-midpoint), not of the interpolant.
+midpoint), not of the interpolant. A spike is an upward threshold crossing between the ends of
+an accepted step (V below threshold at its start, at or above at its end): a spike whose
+interpolant crosses up and back down within one accepted step (V below threshold at both ends)
+is not counted.
+
+Segment ends (stimulus edges, the end of the warm-up, ``t_end``) are not crossed: a step of at
+least 90 % of the time left to a segment end is shortened or lengthened to land on it. A
+shortened landing step says nothing about the step size the solution allows, so, when it is
+accepted, the controller's next proposal is at least the one before it; a segment shorter than
+the proposal (a pulse of 1e-10 ms) is one step. A proposal below the step-size floor
+:data:`H_MIN` stops the cell (status 3, or 1 for a non-finite state).
 
 Compile cost. The attempt of the explicit method, its stage helper and the event and record
 helpers are inlined into the step loop at Numba IR level (``inline="always"``): compiled as
@@ -31,7 +41,9 @@ stages, as every call site holds a copy of the model's rates.
 
 Tableau: Dormand & Prince (1980), J Comput Appl Math 6:19, RK5(4)7M (the seventh stage is the
 first-same-as-last derivative at the new point); step-size control: the PI controller of
-Hairer, Norsett & Wanner, Solving ODEs II, section IV.2 / I, section II.4 (beta = 0.04).
+Hairer, Norsett & Wanner, Solving ODEs II, section IV.2 / I, section II.4 (beta = 0.04; the
+step changes by a factor in [0.2, 5], and by at most 1 after a rejection, for the retry and
+the step accepted after it: facmax = 1, as in their DOPRI5).
 """
 
 import numpy as np
@@ -54,7 +66,8 @@ DP_E = np.array([71.0 / 57600.0, 0.0, -71.0 / 16695.0, 71.0 / 1920.0, -17253.0 /
                  22.0 / 525.0, -1.0 / 40.0])
 
 
-#: smallest step the controller may propose (ms); below it a cell is stopped (status 3)
+#: smallest step the controller may propose (ms); below it a cell is stopped (status 3); also
+#: the smallest ``dt`` (first trial step) and ``max_step`` a run accepts
 H_MIN = 1e-9
 #: a step ending this close (ms) to a segment end lands on it
 SNAP = 2e-9
@@ -70,9 +83,12 @@ def hermite(y0, y1, f0, f1, h, th):
 
 @jit
 def hermite_crossing(y0, y1, f0, f1, h, level):
-    """Fraction ``th`` in [0, 1] of the step where the Hermite interpolant first reaches
-    ``level`` (``y0 < level <= y1``): a sign change bracketed on a grid of eighths, then
-    bisection (a downward crossing: call it with the values and slopes negated)."""
+    """Fraction ``th`` in [0, 1] of the step at an upward crossing of ``level`` by the Hermite
+    interpolant (``y0 < level <= y1``; a downward crossing: call it with the values and slopes
+    negated): the first point of the grid of eighths ``j / 8`` where the interpolant is at or
+    above ``level`` brackets a crossing with the point before it, and bisection locates that
+    crossing. It is the first crossing unless the cubic crosses up and back down within one
+    eighth of the step before the bracket (a crossing the grid does not see)."""
     # bracket the first crossing on a coarse grid (the cubic may overshoot and come back)
     lo = 0.0
     hi = 1.0
@@ -144,7 +160,8 @@ Q_ERR = Q_TC + 4  # error norm of this attempt
 Q_SC = Q_TC + 5  # stimulus on the cell's current segment
 Q_TSEG = Q_TC + 6  # end of the cell's current segment, ms
 Q_FLAG = Q_TC + 7  # scratch lane mask
-Q_AUXS = Q_TC + 8  # algebraic outputs on an interpolated state
+Q_REJ = Q_TC + 8  # 1: the cell's last attempt was rejected (no growth of its step)
+Q_AUXS = Q_TC + 9  # algebraic outputs on an interpolated state
 Q_ROWS = Q_AUXS + NA
 
 
@@ -285,6 +302,7 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
     sc = W[Q_SC]
     tseg = W[Q_TSEG]
     flag = W[Q_FLAG]
+    rej = W[Q_REJ]
     seg = np.zeros(BLOCK, dtype=np.int64)
     jrec = np.zeros(BLOCK, dtype=np.int64)
     load_cells(Y, P, c0, nb, Yb, Pb)
@@ -337,8 +355,9 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
             n_acc += (hs[c] > 0.0) & (en <= 1.0)
             n_bad += (hs[c] > 0.0) & (hc[c] < H_MIN)
         if n_bad > 0:
-            # step size underflow: a non-finite state, or a runaway too stiff for an explicit
-            # method; the cell is stopped (status 1: non-finite, 3: step size underflow)
+            # step size underflow (a landing step does not shrink the proposal, see the
+            # controller): a non-finite state, or a runaway too stiff for the method; the cell
+            # is stopped (status 1: non-finite, 3: step size underflow)
             for c in range(na):
                 if hs[c] > 0.0 and hc[c] < H_MIN:
                     finite = True
@@ -372,16 +391,21 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
                 # snap onto the segment end when the step was meant to land there
                 tn = tseg[c] if tseg[c] - tn <= max(SNAP, 1e-12 * abs(tseg[c])) else tn
                 tc[c] = tn if acc else tc[c]
-        # step-size control (Hairer, Norsett & Wanner II.4: PI controller)
+        # step-size control (Hairer, Norsett & Wanner II.4: PI controller; no growth after a
+        # rejection, for the retry and the step accepted after it, as in their DOPRI5)
         for c in range(na):
             en = max(errn[c], 1e-10)
             on = hs[c] > 0.0
             acc = on & (en <= 1.0)
             fac = 0.9 * exp(-{EXPO} * log(en) + {BETA} * log(err_old[c]))
             fac = min(5.0, max(0.2, fac))
-            fac = fac if acc else min(fac, 1.0)
+            fac = fac if acc and rej[c] == 0.0 else min(fac, 1.0)
+            hn = hs[c] * fac
+            # an accepted step shortened to land on a segment end keeps the proposal before it
+            hn = max(hn, hc[c]) if acc and hs[c] < min(hc[c], h_max) else hn
             err_old[c] = max(en, 1e-4) if acc else err_old[c]
-            hc[c] = hs[c] * fac if on else hc[c]
+            rej[c] = (0.0 if acc else 1.0) if on else rej[c]
+            hc[c] = hn if on else hc[c]
         for c in range(na):
             if hs[c] > 0.0:
                 if errn[c] <= 1.0:
@@ -389,7 +413,8 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
                 else:
                     stats[c0 + cell[c], S_REJECTED] += 1
         # cells that reached the end of their segment move to the next one; the stimulus (or
-        # the clamp level) jumps there, so their first-stage derivative is recomputed
+        # the clamp level) jumps there, so their first-stage derivative is recomputed, and the
+        # observed outputs at the step start (AUX0), which take the new level
         n_next = 0
         n_done = 0
         for c in range(na):
@@ -407,6 +432,8 @@ def {NAME}{SUFFIX}(Y, P, c0, nb, fpar, ipar, stim_t, stim_v, rec_idx, rec_t, rec
                     tseg[c] = stim_t[seg[c]]
                     if clamp:
                         Yb[0, c] = sc[c]
+                    if aux_obs:
+                        {AUX}(Yb, Pb, c, tc[c], 0.0 if clamp else sc[c], AUX0)
             refresh = True
         if n_done > 0:
             na = retire_lanes(Y, Yb, W, seg, jrec, cell, tc, t_end, c0, na)
@@ -485,12 +512,15 @@ def _accept_events{SUFFIX}(Yb, Yt, Ys, Pb, K, AUX0, AUX1, AUXS, tc, hs, errn, sc
             record_spike(g, ts, ts > t_warm, spk_t, spk_n, burst, burst_gap, plateau_V)
         t_seg = tseg[c]
         snap = max(SNAP, 1e-12 * abs(t_seg))
-        seg_end = t_seg < t_end and t_seg - (t + h) <= snap
+        # the step's end as the commit snaps it (t + h can round to below t_end)
+        landed = t_seg - (t + h) <= snap
+        t1 = t_seg if landed else t + h
+        seg_end = t_seg < t_end and landed
         # (a sample within the snap of the edge, e.g. 3 x 0.3 = 0.8999999999999999 for an edge
         # at 0.9, is at the edge)
         while jrec[c] < n_rec_t and (rec_t[jrec[c]] < t_seg - snap if seg_end
-                                     else rec_t[jrec[c]] <= t + h):
-            th = (rec_t[jrec[c]] - t) / h
+                                     else rec_t[jrec[c]] <= t1):
+            th = min((rec_t[jrec[c]] - t) / h, 1.0)
             for i in range(NS):
                 Ys[i, c] = hermite(Yb[i, c], Yt[i, c], K[i, c], K[6 * NS + i, c], h, th)
             if clamp:
