@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["hysteresis", "differs"]
 
 DIRECTIONS = ("up", "down")
+#: Per-run diagnostics of the integration in a result (not readouts of the cell).
+_DIAGNOSTICS = ("t_rest", "charge_drift")
 #: The entries of a hysteresis checkpoint: one sweep checkpoint per step and direction.
 _STEP_DIR = re.compile(r"(up|down)_\d{4}")
 
@@ -86,12 +88,17 @@ def hysteresis(
     """Step ``axis`` through ``values`` and back, each run starting where the last one ended.
 
     Each step is an abrupt change of ``axis`` at t = 0 of its run, and such a jump can itself
-    act as a stimulus: from rest, the Hodgkin-Huxley axon stepped from 6.6 to 9.0 uA/cm^2
-    fires and stays on the firing branch, although 9.0 is below its Hopf point (about
-    9.78 uA/cm^2) and steps of 1 uA/cm^2 from 5 leave it at rest. Keep the steps small next to
-    the distance to threshold, or a branch seen on the upward pass may be one the step
-    kicked the cell onto. Time starts at 0 in every run, so a ``stimulus=`` is replayed from
-    its start at every step.
+    act as a stimulus: the Hodgkin-Huxley axon at rest at 6.6 uA/cm^2 (reached through the
+    values 5, 6, 6.6) and stepped to 9.0 uA/cm^2 fires and stays on the firing branch,
+    although 9.0 is below its Hopf point (about 9.78 uA/cm^2) and steps of 1 uA/cm^2 from 5
+    leave it at rest. Keep the steps small next to the distance to threshold, or a branch
+    seen on the upward pass may be one the step kicked the cell onto. That includes the
+    first jump, from ``initial`` (default: the model's initial state, for ``hh1952`` its
+    rest at ``I_app`` = 0) to ``values[0]``: ``values`` = [6.6, 9.0] finds the axon firing
+    at 6.6 on the upward pass, kicked there from rest at 0, where [5, 6, 6.6, 9.0] finds it
+    at rest; start the values near the condition ``initial`` settled at, or give an
+    ``initial`` state that is settled at ``values[0]``. Time starts at 0 in every run, so a
+    ``stimulus=`` is replayed from its start at every step.
 
     A point continues from the final state of its run before only if that run finished
     (``status`` ok) and that state is a valid initial state at the new step: every state in
@@ -482,8 +489,11 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
     Raises
     ------
     ValueError
-        For a name that is not a metric of the result (``status``, ``warm_start`` and
-        ``retried`` are not); for ``rtol`` > 0 on a coded metric; and for a metric the result
+        For a dataset without the ``direction`` dimension (not a :func:`hysteresis` result,
+        or one pass of it); for a name that is not a metric of the result (``status``,
+        ``warm_start`` and ``retried`` are not; the diagnostics ``t_rest`` and
+        ``charge_drift`` are compared, though not listed as metrics); for ``rtol`` > 0 on a
+        coded metric; and for a metric the result
         marks ``unsettled_lag``: it reads a variable that lags the cell (e.g. ``zg_cell``'s
         ``aldosterone_rate``, through ``Ca_avg``) and the warm-up was under three of its time
         constants, so each step still carries the step before it.
@@ -497,12 +507,20 @@ def differs(ds: xr.Dataset, metric: str = "regime", *, rtol: float = 0.0) -> xr.
         (:func:`biophys.status_text`) for those points.
     """
     r = checked_number(rtol, "rtol", "1", 0.0)
-    # the read-outs of the runs: not status, nor the per-run flags (warm_start, retried)
+    if "direction" not in ds.dims:
+        raise ValueError(
+            "differs() needs a result of hysteresis() with its 'direction' dimension (the up "
+            "and down passes); this dataset has none (dimensions: "
+            f"{', '.join(map(str, ds.dims)) or 'none'}): pass the whole result, not one pass "
+            "of it (ds.sel(direction=...))")
+    # the read-outs of the runs: not status, nor the per-run flags (warm_start, retried), nor
+    # the diagnostics of the integration (t_rest, charge_drift), which can still be compared
     names = [v for v in ds.data_vars if "direction" in ds[v].dims and v != "status"
              and ds[v].dtype != bool]
     if metric not in names:
+        shown = [v for v in names if v not in _DIAGNOSTICS]
         raise ValueError(f"no metric {metric!r} in this hysteresis result; metrics: "
-                         f"{', '.join(map(str, names))}")
+                         f"{', '.join(map(str, shown))}")
     if "unsettled_lag" in ds[metric].attrs:
         raise ValueError(f"differs({metric!r}): {ds[metric].attrs['unsettled_lag']}")
     if r and "flag_values" in ds[metric].attrs:

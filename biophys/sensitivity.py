@@ -10,9 +10,12 @@ thread count), and reports
 * ``d_<metric>``: the change of the readout per unit change of ``ln p``,
   ``(M(p e^h) - M(p e^-h)) / (2 h)``, in the readout's unit: the central difference in
   ``ln p``, exact for ``M`` quadratic in ``ln p`` and off by ``M''' h^2 / 6 + O(h^4)``
-  otherwise (``M'''`` the third derivative in ``ln p``);
+  otherwise (``M'''`` the third derivative in ``ln p``), plus a noise term of order
+  ``eps_M / h``, ``eps_M`` the numerical noise of the readout itself (see ``rel_step`` of
+  :func:`sensitivity`);
 * ``elasticity_<metric>``: ``d_<metric> / M(p)``, the relative change of the readout per
-  relative change of the parameter (dimensionless; NaN where ``M(p) = 0``);
+  relative change of the parameter, ``d ln|M| / d ln p`` (dimensionless; NaN where
+  ``M(p) = 0``; negative where ``M`` and ``d_<metric>`` have opposite signs);
   for a negative parameter (a reversal potential, say) ``ln p`` reads ``ln |p|``: the runs
   are still at ``p e^+-h``; a temperature (unit ``C``, an interval scale) is perturbed on the
   absolute scale, ``T_K e^+-h`` with ``T_K = T + 273.15``, and ``ln p`` reads ``ln T_K``
@@ -51,6 +54,16 @@ if TYPE_CHECKING:
     from ._model import Model
 
 __all__ = ["sensitivity"]
+
+#: The smallest ``rel_step``. The difference quotient carries a noise term ``eps_M / h``,
+#: ``eps_M`` the readout's own numerical noise, which is far above machine epsilon: round-off
+#: accumulated over the thousands of steps of a run with a fixed-step method (~1e-12 mV for
+#: the silent chay_keizer_1983 cell's mean_V, whose d_mean_V / d ln K_o of 1.399 mV read 1.435
+#: at h = 1e-10, 0.036 at 1e-13 and exactly 0 below ~1.1e-16, where p e^+-h rounds to p), and
+#: the solver tolerance (default rtol 1e-6) with an adaptive one. At h = 1e-6 round-off adds
+#: ~1e-6 in the readout's unit, below the readouts' discretisation error, and the truncation
+#: there is already under 1e-12 M''': a smaller step only multiplies the noise.
+MIN_REL_STEP = 1e-6
 
 
 def _parameter_names(m: Model, parameters) -> list[str]:
@@ -110,9 +123,20 @@ def sensitivity(
     t_end : float
         Duration of each run, ms.
     rel_step : float
-        Step ``h`` in ``ln p`` (0 < h <= 0.5; default 0.01): the runs are at ``p e^h`` and
-        ``p e^-h``, relative changes of ``e^h - 1`` and ``e^-h - 1`` (+1.005% and -0.995% at
-        the default).
+        Step ``h`` in ``ln p`` (dimensionless, in [1e-6, 0.5]; default 0.01): the runs are at
+        ``p e^h`` and ``p e^-h``, relative changes of ``e^h - 1`` and ``e^-h - 1`` (+1.005%
+        and -0.995% at the default). The error of ``d_M`` is the truncation
+        ``M''' h^2 / 6 + O(h^4)`` plus a noise term of order ``eps_M / h``, ``eps_M`` the
+        numerical noise of the readout ``M``: round-off accumulated over the run for the
+        fixed-step methods, but the solver tolerance (``rtol``, ``atol``) for
+        ``method="adaptive"`` or ``"rosenbrock"``, whose step sequence itself changes with
+        ``p``. With those, the difference quotients do not converge as ``h^2``: for the
+        ``hh1952`` axon firing at ``I_app`` = 10 uA/cm^2 (``t_end`` 200 ms, ``warmup`` 50
+        ms), ``d_mean_V`` with respect to ``g_K`` was -1.6211, -1.7012 and -1.7126 mV at
+        ``h`` = 1e-2, 1e-4 and 1e-6 with ``"adaptive"``, against -1.5838, -1.6632 and
+        -1.6632 mV with ``"rl2"``; keep ``h`` well above the tolerance there (or tighten
+        ``rtol``). Smaller ``h`` than 1e-6 is refused: the noise term would dominate (below
+        about 1e-16, ``p e^+-h`` rounds to ``p`` and every derivative reads exactly 0).
     metrics : sequence of str
         Readouts (:mod:`biophys.metrics`); a coded one (CF ``flag_meanings``: ``regime``), if
         included, gives ``<name>_changed`` (``regime_changed``) instead of a derivative.
@@ -121,7 +145,12 @@ def sensitivity(
         mapping ``conditions``) is perturbed around that value.
     **sweep_kwargs
         Passed to :func:`biophys.sweep` (``warmup``, ``dt``, ``method``, ``backend``,
-        ``checkpoint``, ``progress``...).
+        ``checkpoint``, ``progress``, ``final_state``, ``audit``...). ``final_state=True``
+        treats each final state ``final_<s>`` as a readout: the base run's value,
+        ``d_final_<s>`` and ``elasticity_final_<s>`` (meaningful where the cell has settled
+        to a steady state; for an oscillating cell the state at ``t_end`` depends on the
+        phase of the cycle, and the quotient measures the phase shift). ``audit`` audits
+        every run (see ``Returns``); ``traces`` is refused.
 
     Returns
     -------
@@ -134,14 +163,20 @@ def sensitivity(
         perturbed runs). With ``stop_at_rest``, ``t_rest`` of the unperturbed runs (not
         differentiated); ``stopped_points`` counts every run that stopped, perturbed ones
         included (as ``status_counts`` counts runs; with ``shard``, ``pending_points`` also
-        counts runs). Coordinates ``base_value`` and
+        counts runs). With ``audit``, ``charge_drift`` (mV) of the unperturbed runs and
+        ``charge_drift_perturbed`` (mV, per parameter: the larger ``|charge_drift|`` of the
+        two perturbed runs; NaN where either did not finish), not differentiated (a
+        diagnostic of the integration, not a readout of the cell); ``charge_drift_points``
+        counts every run beyond the audit's tolerance, perturbed ones included. Coordinates
+        ``base_value`` and
         ``parameter_unit`` give the
         unperturbed value of each perturbed parameter that is not swept. Attributes: the
         sweep's provenance plus ``rel_step`` and ``sensitivity_parameters``.
     """
     m = get_model(model)
     names = _parameter_names(m, parameters)
-    h = checked_number(rel_step, "rel_step", "1", 0.0, 0.5, low_open=True)
+    h = checked_number(rel_step, "rel_step", "1", MIN_REL_STEP, 0.5,
+                       note=" (a step in ln(parameter))")
     if "traces" in sweep_kwargs:
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
@@ -259,6 +294,13 @@ def _assemble(res, names, design: Design, h) -> xr.Dataset:
             continue
         if var == "t_rest":  # when the base run was found at rest (stop_at_rest): no derivative
             continue
+        if var == "charge_drift":  # a diagnostic of the integration (audit): no derivative
+            ds[f"{var}_perturbed"] = (("parameter", *dims), np.maximum(abs(lo), abs(hi)), {
+                **res[var].attrs,
+                "long_name": "charge drift of the perturbed runs: the larger |charge_drift| of "
+                             "the two (NaN where either did not finish), in mV of membrane "
+                             "potential"})
+            continue
         if res[var].dtype == bool:  # a per-run flag (retried): the base run's, and any perturbed
             ds[f"{var}_perturbed"] = (("parameter", *dims), lo | hi, {
                 "long_name": f"{var} in either perturbed run"})
@@ -282,8 +324,8 @@ def _assemble(res, names, design: Design, h) -> xr.Dataset:
             el = np.where(b != 0.0, d / b, np.nan)
         ds[f"elasticity_{var}"] = (("parameter", *dims), el, {
             "units": "1",
-            "long_name": f"elasticity of {var}: d ln({var}) / d ln(parameter) at the point (a "
-                         "temperature: in K)"})
+            "long_name": f"elasticity of {var}: d ln|{var}| / d ln(parameter) at the point, "
+                         f"d_{var} / {var} (a temperature: in K)"})
     ds.attrs.update(res.attrs)
     ds.attrs.update(n_points=n, n_runs=int(res.sizes["point"]), rel_step=h,
                     sweep_design=design.kind,

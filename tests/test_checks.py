@@ -71,7 +71,7 @@ def test_checked_number_takes_real_numbers_and_adds_the_note():
      r"plateau_V = '-40' must be a real number .*, finite mV \(a potential"),
     (lambda: sensitivity("hh1952", "g_K", grid={"I_app": [0.0]}, t_end=1.0, rel_step="0.01",
                          dry_run=True, progress=False),
-     r"rel_step = '0.01' must be a real number .*, in \(0, 0.5\] \(dimensionless\)"),
+     r"rel_step = '0.01' must be a real number .*, in \[1e-06, 0\.5\] \(dimensionless\)"),
     (lambda: differs(xr.Dataset(), "mean_V", rtol="0.1"),
      r"rtol = '0.1' must be a real number .*, finite and >= 0 \(dimensionless\)"),
 ], ids=["engine_rtol", "plateau_V", "rel_step", "differs_rtol"])
