@@ -278,8 +278,8 @@ def sweep(
         shard), and checkpointed with it; on the threads backend a chunk's few failed points
         keep fewer cores busy than one batch of all of them would.
     stop_at_rest : bool or mapping
-        With a fixed-step method, stop each point once it is at rest (a stable steady state)
-        and finish its metrics, final state and traces in closed form: the run is tested every
+        With a fixed-step method, stop each point once it is at rest (at a steady state, whose
+        stability is not tested, below) and finish its metrics, final state and traces in closed form: the run is tested every
         10 ms of simulated time (rounded to whole steps) after the stimulus's last change and
         stops at the second test in a row at which, for every state, its present rate times
         the time left (at least 1 s) is within ``atol + rtol |y|``. ``True``: ``rtol`` 1e-6
