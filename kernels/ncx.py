@@ -1,21 +1,46 @@
 """Na+/Ca2+ exchanger (NCX) carrier of Cha et al. (2011), shared by the models that use it.
 
 Cha CY, Nakamura Y, Himeno Y, Wang J, Fujimoto S, Inagaki N, Earm YE, Noma A (2011) J Gen
-Physiol 138:21-37; equations of ``bcell_cha.mod`` (calculateINaCa) of the NEURON port by
-C. L. Lei, ``chonlei/bHub_sim``, written here as independent code. Rate constants in 1/ms,
-concentrations in mM, V and RT/F in mV. Users: :mod:`biophys.kernels.models.beta_cell` (the
-published model) and :mod:`biophys.kernels.models.zg_cell` (as the second Ca2+ sink).
+Physiol 138:21-37; equations of procedure ``calculateINaCa`` of the NEURON port by C. L. Lei,
+``chonlei/bHub_sim``, file ``models/betacell_cha2011_hraha2014/bcellcha.mod`` (the same block
+is in ``models/betacell_cha2011_v3/bcell_cha.mod``), written here as independent code. Rate
+constants in 1/ms, concentrations in mM, V and RT/F in mV. Users:
+:mod:`biophys.kernels.models.beta_cell` (the published model) and
+:mod:`biophys.kernels.models.zg_cell` (as the second Ca2+ sink).
 """
 
 from . import fastmath as fm
 from ._jit import jit
 
-#: The exchanger constants of Cha et al. (2011) (``bcellcha.mod`` calculateINaCa), keyed by the
+#: The exchanger constants of Cha et al. (2011) (``bcellcha.mod`` PARAMETER block), keyed by the
 #: biophys parameter names: amplitude AmpINaCa in pA (for the model's 6.158 pF cell),
 #: dissociation constants KdNai, KdCai, KdNao, KdCao in mM, and the electrical distance of Na+
 #: translocation (1). Declared once here for every model that uses the carrier.
 CHA_2011_NCX = {"I_NCX_max": 204.0, "K_NCX_Nai": 20.75, "K_NCX_Cai": 0.0184,
                 "K_NCX_Nao": 87.5, "K_NCX_Cao": 1.38, "partition_NCX": 0.32}
+
+# Fixed constants of the carrier, as in ``bcellcha.mod`` (procedure calculateINaCa and the
+# PARAMETER block). Numba compiles module-level floats as constants.
+#: Ca2+ translocation rates k3 (E1 -> E2, in kb) and k4 (E2 -> E1, in kf), 1/ms (``k3``, ``k4``).
+NCX_K3 = 1.0
+NCX_K4 = 1.0
+#: Half-saturation of the Ca2+ dependence of inactivation, mM: ``fCa = cai/(cai + 0.004)``
+#: (a literal in ``bcellcha.mod``, no variable name).
+NCX_K_FCA = 0.004
+# Inactivation rates, 1/ms, literals of the ``alpha1``, ``beta1``, ``alpha2`` and ``beta2``
+# expressions (each ``fCa * <Ca value> + (1 - fCa) * <Ca-free value>``; alpha1 also * pE1Na).
+#: alpha1 (E1 -> I1, Na+-dependent inactivation) at fCa = 1 and at fCa = 0, 1/ms.
+NCX_ALPHA1_CA = 0.002
+NCX_ALPHA1_NOCA = 0.0015
+#: beta1 (I1 -> E1) at fCa = 1 and at fCa = 0, 1/ms.
+NCX_BETA1_CA = 0.0012
+NCX_BETA1_NOCA = 0.0000005
+#: alpha2 (E1 -> I2, Ca2+-dependent inactivation) at fCa = 1 and at fCa = 0, 1/ms.
+NCX_ALPHA2_CA = 0.00003
+NCX_ALPHA2_NOCA = 0.01
+#: beta2 (I2 -> E1) at fCa = 1 and at fCa = 0, 1/ms.
+NCX_BETA2_CA = 0.09
+NCX_BETA2_NOCA = 0.0001
 
 
 @jit
@@ -32,9 +57,10 @@ def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partit
         pE2Ca = 1/(1 + (K_Cao/Ca_o) (1 + (Na_o/K_Nao)^3))
 
     Na+ translocation is voltage dependent (``k1 = exp(partition FV/RT)``, ``k2 =
-    exp((partition - 1) FV/RT)``), Ca2+ translocation is not (k3 = k4 = 1/ms); ``kf`` (E2 ->
-    E1) and ``kb`` (E1 -> E2) follow. Inactivation rates depend on ``fCa = Ca_i/(Ca_i +
-    0.004)`` (``bcell_cha.mod`` calculateINaCa).
+    exp((partition - 1) FV/RT)``), Ca2+ translocation is not (``NCX_K3 = NCX_K4 = 1/ms``);
+    ``kf`` (E2 -> E1) and ``kb`` (E1 -> E2) follow. Inactivation rates depend on ``fCa =
+    Ca_i/(Ca_i + NCX_K_FCA)`` with ``NCX_K_FCA = 0.004 mM``; their constants are the module's
+    ``NCX_ALPHA1_CA`` ... ``NCX_BETA2_NOCA`` (``bcellcha.mod`` calculateINaCa).
 
     Returns
     -------
@@ -49,13 +75,13 @@ def ncx_rates(V, Na_i, Ca_i, Na_o, Ca_o, RTF, K_Nai, K_Cai, K_Nao, K_Cao, partit
     v_rtf = V / RTF
     k1 = fm.exp(partition * v_rtf)
     k2 = fm.exp((partition - 1.0) * v_rtf)
-    f_ca = Ca_i / (Ca_i + 0.004)
-    alpha1 = pe1na * (f_ca * 0.002 + (1.0 - f_ca) * 0.0015)
-    beta1 = f_ca * 0.0012 + (1.0 - f_ca) * 0.0000005
-    alpha2 = f_ca * 0.00003 + (1.0 - f_ca) * 0.01
-    beta2 = f_ca * 0.09 + (1.0 - f_ca) * 0.0001
-    kf = k2 * pe2na + 1.0 * pe2ca
-    kb = k1 * pe1na + 1.0 * pe1ca
+    f_ca = Ca_i / (Ca_i + NCX_K_FCA)
+    alpha1 = pe1na * (f_ca * NCX_ALPHA1_CA + (1.0 - f_ca) * NCX_ALPHA1_NOCA)
+    beta1 = f_ca * NCX_BETA1_CA + (1.0 - f_ca) * NCX_BETA1_NOCA
+    alpha2 = f_ca * NCX_ALPHA2_CA + (1.0 - f_ca) * NCX_ALPHA2_NOCA
+    beta2 = f_ca * NCX_BETA2_CA + (1.0 - f_ca) * NCX_BETA2_NOCA
+    kf = k2 * pe2na + NCX_K4 * pe2ca
+    kb = k1 * pe1na + NCX_K3 * pe1ca
     return k1 * pe1na, k2 * pe2na, kf, kb, alpha1, beta1, alpha2, beta2
 
 
