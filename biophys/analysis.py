@@ -46,7 +46,8 @@ silent phase
     Interval between the last spike of one burst and the first spike of the next (a silence
     between two spikes), averaged.
 plateau fraction
-    ``active phase / period``; 1 for a continuous spiker, 0 for a silent cell.
+    ``active phase / period``; 1 for a continuous spiker, 0 for a silent cell, NaN for an
+    irregular one (including any spiking cell in a window no longer than ``gap``).
 kind
     The activity pattern in the window, one of :data:`KINDS`: ``"silent"`` (no spike),
     ``"depolarised"`` (depolarisation block, below), ``"continuous"`` (spiking with no
@@ -55,10 +56,15 @@ kind
     burst is one spike: spikes spaced by silences, i.e. regular firing slower than one spike
     per gap, such as ``zg_cell``'s slow oscillation near its onset K_o; its active phase and
     plateau fraction are 0) or ``"irregular"`` (spikes and a silence, but fewer than two burst
-    starts: no period). The sweep metric ``regime`` reports the same kind online, coded by
-    its index in :data:`KINDS`. With ``plateau_V``, a cell that fires from the start of the
-    window (no silence before its first spike) and then stays depolarised without spikes to
-    the end of the window is continuous.
+    starts: no period; or spikes in a window no longer than ``gap``, below). The sweep
+    metric ``regime`` reports the same kind online, coded by its index in :data:`KINDS`.
+    With ``plateau_V``, a cell that fires from the start of the window (no silence before
+    its first spike) and then stays depolarised without spikes to the end of the window is
+    continuous. A window no longer than ``gap`` cannot show a silent phase (a silence is
+    longer than ``gap`` and lies inside the window), so it cannot tell continuous spiking
+    from part of an active phase: a cell that spikes there is ``"irregular"``, with plateau
+    fraction NaN (:func:`silence_possible`). Telling continuous spiking from a long active
+    phase needs a window of several ``gap``.
 depolarisation block
     No spike in the window and a time-averaged V above ``plateau_V`` (when given): the cell
     is held on the plateau (kind ``"depolarised"``), with plateau fraction 1 and no silent
@@ -155,9 +161,10 @@ class BurstStats:
 
     ``kind`` is ``"silent"`` (no spike), ``"depolarised"`` (no spike, mean V above the
     ``plateau_V`` given: depolarisation block), ``"continuous"`` (spiking throughout, no silence
-    longer than the gap), ``"bursting"`` (at least two burst starts, so a period),
-    ``"single spikes"`` (as bursting, but every complete burst is a single spike) or
-    ``"irregular"`` (spikes, but too few bursts in the window to define a period). Undefined
+    longer than the gap, in a window longer than the gap), ``"bursting"`` (at least two burst
+    starts, so a period), ``"single spikes"`` (as bursting, but every complete burst is a
+    single spike) or ``"irregular"`` (spikes, but too few bursts in the window to define a
+    period; also any spiking cell in a window no longer than the gap). Undefined
     quantities are NaN. See the module docstring for the definitions; ``period_std`` is the
     standard deviation (population, ddof = 0) of the intervals between successive burst
     starts, ms; ``intraburst_frequency`` is in Hz (module docstring).
@@ -247,7 +254,12 @@ def bursts_from_spike_times(spike_times: ArrayLike, gap: float, t_start: float,
                             t_end: float) -> BurstStats:
     """Burst timing metrics from spike times alone (no membrane-potential trace).
 
-    Same definitions as :func:`bursts`; the silent-phase potentials are NaN.
+    Same definitions as :func:`bursts` without ``plateau_V``: with no trace there is no V to
+    apply the per-silence plateau test or the depolarisation-block test to, so every
+    spike-free interval longer than ``gap`` is a silence (also a depolarised plateau that
+    :func:`bursts` with the model's ``plateau_V``, and the sweep's read-outs, keep inside an
+    active phase: the two can then disagree) and a cell without spikes is ``"silent"``. The
+    silent-phase potentials are NaN.
 
     Parameters
     ----------
@@ -352,7 +364,8 @@ def _analyse(st, gap, t0, t1, tw, Vw, thr, plateau_V=None) -> BurstStats:
     inside[brk] = False  # the intervals that are not silences lie inside bursts
     intraburst = 1000.0 / float(np.mean(isi[inside])) if inside.any() else nan
 
-    continuous = brk.size == 0 and not has_start[0] and not ended[-1]
+    continuous = (brk.size == 0 and not has_start[0] and not ended[-1]
+                  and bool(silence_possible(t1 - t0, gap)))
     single = n_spk.size > 0 and bool(np.all(n_spk == 1))
     kind = KINDS[kind_index(n, continuous, starts.size, single=single)]
     if kind == "continuous":
@@ -396,7 +409,7 @@ def kind_index(n_spikes, continuous, n_starts, blocked=False, single=False) -> n
         Spikes in the window.
     continuous : array_like of bool
         Spiking with no silent phase before, between or after the spikes (see ``silence``
-        in the module docstring).
+        in the module docstring), in a window that could show one (:func:`silence_possible`).
     n_starts : array_like
         Burst starts in the window.
     blocked : array_like of bool
@@ -413,6 +426,14 @@ def kind_index(n_spikes, continuous, n_starts, blocked=False, single=False) -> n
         [KINDS.index(k) for k in ("depolarised", "silent", "continuous", "single spikes",
                                   "bursting")],
         KINDS.index("irregular"))
+
+
+def silence_possible(window, gap):
+    """True where a window of ``window`` ms can contain a silence, one longer than ``gap`` ms:
+    ``window > gap``. In a shorter window no spiking cell is ``"continuous"`` (it may be in a
+    long active phase), but ``"irregular"``, with plateau fraction NaN: the rule shared by
+    :func:`bursts` and the online read-outs of :mod:`biophys.metrics`."""
+    return np.asarray(window) > gap
 
 
 def check_plateau_V(plateau_V) -> float | None:

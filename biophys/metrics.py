@@ -42,18 +42,27 @@ the last spike. A burst's active phase runs from its first to its last spike. On
 start after the warm-up are measured; a final burst counts if the run ends with a silent phase.
 ``burst_period`` is the mean interval between burst starts (needs two starts).
 ``plateau_fraction`` is ``active_phase / burst_period``; it is 1 for continuous spiking (no
-silent phase after the warm-up), 0 without spikes, and NaN where bursts are undefined (for
-example a single burst). A cell without spikes whose mean V after the warm-up is above the
+silent phase after the warm-up, in a window longer than ``burst_gap``), 0 without spikes, and
+NaN where bursts are undefined (for example a single burst, or spikes in a window no longer
+than ``burst_gap``). A cell without spikes whose mean V after the warm-up is above the
 model's ``plateau_V`` (depolarisation block, e.g. a beta-cell at 12 mM K_o) is held on the
 plateau: plateau fraction 1 and no silent phase (NaN silent-phase potential); this
 whole-window test needs the mean V, which the sweep then observes. A run that fires from the
 start of its window (no silence before the first spike) and then stays depolarised without
-spikes to its end therefore reads continuous (plateau fraction 1).
+spikes to its end therefore reads continuous (plateau fraction 1). A window (``t_end -
+warmup``) no longer than ``burst_gap`` cannot show a silent phase (a silence is longer than
+``burst_gap`` and lies inside the window): a cell that spikes there is not continuous but
+irregular, with plateau fraction NaN (the pattern is undetermined;
+:func:`biophys.analysis.silence_possible`); the depolarisation block is unchanged. Telling
+continuous spiking from a long active phase needs a window of several ``burst_gap``; the
+read-outs' ``long_name`` says so, and no warning is given (short windows are common where
+only spike counts or means matter).
 
 Activity pattern (``regime``): the index into :data:`biophys.analysis.KINDS` of the kind that
 :func:`biophys.analysis.bursts` gives the same run: 0 silent, 1 depolarised (the block above;
 only for models with a ``plateau_V``), 2 continuous spiking, 3 bursting (two burst starts or
-more), 4 irregular (spikes, but fewer than two burst starts), 5 single spikes (two burst
+more), 4 irregular (spikes, but fewer than two burst starts; every spiking cell in a window
+no longer than ``burst_gap``), 5 single spikes (two burst
 starts or more, every complete burst one spike: regular firing slower than one spike per
 ``burst_gap``; active phase and plateau fraction 0). In a sweep result it carries CF
 ``flag_values``/``flag_meanings`` attributes; :func:`biophys.flag_text` turns it into
@@ -94,7 +103,7 @@ import numpy as np
 
 from ._checks import checked_names, did_you_mean
 from ._model import Model
-from .analysis import KINDS, depolarisation_block, kind_index
+from .analysis import KINDS, depolarisation_block, kind_index, silence_possible
 from .kernels.bursts import (
     B_CUR_FIRST,
     B_CUR_N,
@@ -234,6 +243,12 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
     thr = f"V = {model.spike_threshold:g} mV"
     gap = f"{model.burst_gap:g} ms"
     block = ""  # how a cell in depolarisation block is reported, if the model detects it
+    # why a short window reads irregular (no warning: short windows are common where only
+    # spike counts or means are wanted)
+    short = (f"; a window (t_end - warmup) no longer than burst_gap = {model.burst_gap:g} ms "
+             "cannot show a silent phase: a spiking cell there is irregular (plateau fraction "
+             "NaN), and telling continuous spiking from a long active phase needs a window of "
+             "several burst_gap")
     if model.plateau_V is not None:
         # the per-silence plateau test, then the whole-window block
         gap += f" with mean V below threshold at or below {model.plateau_V:g} mV"
@@ -254,7 +269,7 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
             return MetricSpec(name, d.kind, None, 1.0, "1",
                               f"{d.long_name}: {codes} (as biophys.analysis.bursts kind; "
                               f"bursts separated by silences > {gap}, spikes = upward "
-                              f"crossings of {thr}{block})", KINDS)
+                              f"crossings of {thr}{block}{short})", KINDS)
         if d.kind.startswith("silent_phase"):
             note = f"{block} (no silent phase: NaN)" if block else ""
             return MetricSpec(name, d.kind, None, 1.0, "mV",
@@ -264,6 +279,7 @@ def _spec(model: Model, name: str) -> MetricSpec | None:
                                                      "spikes_per_burst"):
             units = {"burst_period": "s", "active_phase": "s"}.get(d.kind, "1")
             note = f"{block} (plateau fraction 1)" if block and d.kind == "plateau_fraction" else ""
+            note += short if d.kind == "plateau_fraction" else ""
             return MetricSpec(name, d.kind, None, 1.0, units,
                               f"{d.long_name}; bursts separated by silences > {gap}{note}")
         for role in d.roles:
@@ -364,7 +380,8 @@ _BURST_KINDS = ("burst_period", "active_phase", "spikes_per_burst", *_BLOCK_AWAR
 
 def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
                      mean_V: np.ndarray | None = None,
-                     plateau_V: float | None = None) -> dict[str, np.ndarray]:
+                     plateau_V: float | None = None,
+                     t_warm: float = 0.0) -> dict[str, np.ndarray]:
     """Burst readouts from the driver's accumulator ``burst`` (N_BURST, n_cells).
 
     Parameters
@@ -386,6 +403,11 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
         ``plateau_V``; otherwise the last burst is still under way at ``t_end`` (the driver
         has tested the earlier intervals). Default: no test (every interval longer than
         ``burst_gap`` is a silent phase).
+    t_warm : float
+        End of the warm-up, ms (the run's ``t_warm``): the window is ``t_end - t_warm``. If it
+        is no longer than ``burst_gap`` it cannot show a silent phase, and a spiking cell
+        without a burst start is irregular (plateau fraction NaN), not continuous. Default 0
+        (no warm-up).
 
     Returns
     -------
@@ -414,7 +436,8 @@ def burst_statistics(burst: np.ndarray, t_end: float, burst_gap: float, *,
                           np.nan)
         active = np.where(n_done >= 1, sum_dur / n_done, np.nan)
         per_burst = np.where(n_done >= 1, sum_spk / n_done, np.nan)
-        continuous = (nspk > 0) & (nstart == 0) & ~tail_silent
+        continuous = ((nspk > 0) & (nstart == 0) & ~tail_silent
+                      & silence_possible(t_end - t_warm, burst_gap))
         blocked = (depolarisation_block(nspk, mean_V, plateau_V)
                    if plateau_V is not None and mean_V is not None
                    else np.zeros(nspk.shape, bool))
@@ -473,7 +496,7 @@ def compute(plan_: MetricPlan, raw, burst_gap: float) -> dict[str, np.ndarray]:
         if bursts is None:
             mean_V = raw.obs[idx["V"]][0] / raw.n_obs_samples if plan_.block else None
             bursts = burst_statistics(raw.burst, t_end, burst_gap, mean_V=mean_V,
-                                      plateau_V=plan_.plateau_V)
+                                      plateau_V=plan_.plateau_V, t_warm=raw.t_warm)
         if s.kind == "spikes":
             out[s.name] = bursts["spike_count"].copy()
         elif s.kind == "spike_rate":

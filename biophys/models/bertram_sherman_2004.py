@@ -101,7 +101,13 @@ MODEL = Model(
     ),
     kernel=kernel,
     dt=0.1,
+    # chosen here (no burst definition in the paper or figure13.ode): -40 mV lies between the
+    # silent-phase minimum (-66.6 mV) and the lowest spike peak (-23.1 mV; highest -20.4 mV)
+    # at the default K_o, 20-400 s of a 400 s run (bp.simulate, review 55)
     spike_threshold=-40.0,
+    # chosen here: longer than the longest interspike interval within a burst (358 ms) and
+    # shorter than the silent phase (190 s), same run; at 5.6 mM K_o the active phase holds
+    # 42-47 s spike-free plateaus above -40 mV, kept in the burst by plateau_V below
     burst_gap=5000.0,
     # chosen here: between rest and block (no spikes) at 1 and 20 mM K_o, mean V over the last
     # quarter of a run from the default state: -117.7 and -19.5 mV in 300 s runs; -117.6 and

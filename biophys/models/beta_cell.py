@@ -368,7 +368,12 @@ MODEL = Model(
     outputs=_outputs,
     kernel=kernel,
     dt=0.1,
+    # chosen here: -20 mV lies between the minimum (-52.4 mV) and the lowest spike peak
+    # (-9.4 mV; highest -7.4 mV) at the default conditions, 20-60 s of a 60 s run
+    # (bp.simulate, review 55)
     spike_threshold=-20.0,
+    # chosen here: longer than the longest interspike interval of that run (719 ms; it held no
+    # silent phase); not checked against a measured silent phase
     burst_gap=2000.0,
     # chosen here: between rest (-58.8 mV at 2 mM K_o) and block (-30.4 mV without spikes at
     # 12 mM; equimolar Na+ substitution, 11.1 mM glucose, mean V over 40-60 s):

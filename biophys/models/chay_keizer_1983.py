@@ -79,7 +79,12 @@ MODEL = Model(
     ),
     kernel=kernel,
     dt=0.01,
+    # chosen here (no burst definition in the paper or ck.ode): -30 mV lies between the
+    # silent-phase minimum (-58.8 mV) and the lowest spike peak (-25.9 mV; highest -18.4 mV)
+    # at the default K_o, 10-40 s of a 40 s run (bp.simulate, review 55)
     spike_threshold=-30.0,
+    # chosen here: longer than the longest interspike interval within a burst (38.7 ms) and
+    # shorter than the silent phase (8.65 s), same run
     burst_gap=1000.0,
     # chosen here: above the flat -49.2 mV at 1 mM K_o and below block (-21.5 mV without spikes
     # at 20 mM), mean V over the last quarter of 30 s runs: tests/test_depolarisation_block.py

@@ -168,6 +168,8 @@ MODEL = Model(
     outputs=_outputs,
     kernel=kernel,
     dt=0.1,
+    # chosen here: placeholders; V moves only under a voltage clamp, whose command steps are
+    # not counted as spikes, so neither value affects a read-out
     spike_threshold=0.0,
     burst_gap=1000.0,
     current_input=False,  # dV/dt = 0: only a voltage clamp moves V

@@ -61,6 +61,12 @@ MODEL = Model(
     ),
     kernel=kernel,
     dt=0.01,
+    # chosen here (the 1952 paper defines no spike threshold): 0 mV lies between the
+    # after-hyperpolarisation (-74.9 mV) and the overshoot (+30.4 mV) of repetitive firing at
+    # I_app = 10 uA/cm^2 (50-300 ms of a 300 ms run, bp.simulate, review 55)
     spike_threshold=0.0,
+    # chosen here: longer than the interspike interval of repetitive firing (14.6 ms at 10,
+    # 17.1 ms at 7 uA/cm^2, same runs); a train slower than one spike per 50 ms reads
+    # "single spikes"
     burst_gap=50.0,
 )

@@ -175,7 +175,13 @@ MODEL = Model(
     ),
     kernel=kernel,
     dt=0.1,
+    # chosen here (no burst definition in IOM_1_7.ode): -40 mV lies between the minimum
+    # (-65.9 mV) and the lowest spike peak (-22.6 mV; highest -20.8 mV) at 20 mM glucose,
+    # 100-320 s of a 320 s run, which covers the active phase (bp.simulate, review 55)
     spike_threshold=-40.0,
+    # chosen here: longer than the longest interspike interval within that burst (439 ms) and
+    # much shorter than the silent phase (about 200 s: period 356 s, plateau fraction 0.44 in
+    # tests/test_classic_models.py)
     burst_gap=5000.0,
     # chosen here: between rest (-117.8 mV at 1 mM K_o) and block (-19.2 mV without spikes at
     # 20 mM), mean V over the last quarter of 400 s runs: tests/test_depolarisation_block.py

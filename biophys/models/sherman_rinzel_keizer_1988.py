@@ -88,7 +88,12 @@ MODEL = Model(
     ),
     kernel=kernel,
     dt=0.25,
+    # chosen here (no burst definition in the paper or srk.ode): -40 mV lies between the
+    # silent-phase minimum (-65.8 mV) and the lowest spike peak (-26.0 mV; highest -23.1 mV)
+    # at the default K_o, 10-50 s of a 50 s run (bp.simulate, review 55)
     spike_threshold=-40.0,
+    # chosen here: longer than the longest interspike interval within a burst (346 ms) and
+    # shorter than the silent phase (10.4 s), same run
     burst_gap=2000.0,
     # chosen here: between rest and block (no spikes) at 1 and 20 mM K_o, mean V over the last
     # quarter of a run from the default state: -117.0 and -21.8 mV in 40 s runs; -116.2 and

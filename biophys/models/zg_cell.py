@@ -552,7 +552,13 @@ MODEL = Model(
     outputs=OUTPUTS,
     kernel=kernel,
     dt=0.05,
+    # chosen here: -50 mV lies below the spike peaks of the calibrated range (-23 mV at 5.5 mM
+    # K_o; -41.3 to -50.0 mV at 7.5 mM, whose smallest peaks just reach it) and above the
+    # troughs (-84.9 mV at 5.5, -75.6 mV at 7.5 mM); 30 s runs after 5 and 12 s
+    # (bp.simulate, review 55; the subthreshold oscillation from 8 mM: description)
     spike_threshold=-50.0,
+    # chosen here: longer than the longest interspike interval at 7.5 mM (166 ms, same run),
+    # shorter than those at 5.5 mM (2.32-2.40 s: "single spikes")
     burst_gap=1000.0,
     roles={"Ca_i": "Ca_i", "aldosterone": "aldosterone_rate", "pump_current": "I_NaK"},
     lags={"Ca_avg": "tau_avg", "aldosterone_rate": "tau_avg"},
