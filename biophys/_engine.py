@@ -118,7 +118,7 @@ class RawRun:
     n_obs_samples: int
     burst: np.ndarray  # (N_BURST, n_cells) burst and silent-phase accumulators
     status: np.ndarray  # (n_cells,) 0 ok, 1 non-finite state, 2 step budget, 3 step underflow,
-    #                     4 final V outside the declared range of V
+    #                     4 V outside its declared range (final, recorded or observed V)
     dt: float
     n_steps: int
     t_warm: float  # end of the warm-up, ms (error-controlled: at a stimulus edge within
@@ -572,10 +572,19 @@ def run(
     status = stats[:, S_STATUS].copy()
     bad = ~np.all(np.isfinite(Y), axis=0)
     status[bad] = 1
-    # finished, but V (state 0 of every model) ended outside its declared range: the model left
-    # the domain it describes (e.g. a large hyperpolarising I_app on a cell without Kir)
+    # finished, but V (state 0 of every model) left its declared range: the model left the
+    # domain it describes (e.g. a large hyperpolarising I_app on a cell without Kir). Tested on
+    # the final V, on every recorded sample of V and, where V is observed, on its minimum and
+    # maximum after the warm-up (an excursion that came back, e.g. during a strong pulse)
     lo, hi = model.states[0].bounds
-    status[(status == 0) & ((Y[0] < lo) | (Y[0] > hi))] = 4
+    v_lo, v_hi = Y[0].copy(), Y[0].copy()
+    for k in np.flatnonzero(rec_idx == 0):
+        with np.errstate(invalid="ignore"):  # samples after a failure stay NaN
+            v_lo = np.fmin(v_lo, np.nanmin(rec[k], axis=1, initial=np.inf))
+            v_hi = np.fmax(v_hi, np.nanmax(rec[k], axis=1, initial=-np.inf))
+    for k in np.flatnonzero(obs_idx == 0):
+        v_lo, v_hi = np.fmin(v_lo, obs[k, 1]), np.fmax(v_hi, obs[k, 2])
+    status[(status == 0) & ((v_lo < lo) | (v_hi > hi))] = 4
     accepted = stats[:, S_ACCEPTED].copy()
     t_rest = None
     if n_rest:

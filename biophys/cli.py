@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .solution import Solution
 
 #: Exit status of ``biophys simulate`` when the run does not finish (a non-finite state or a
-#: step failure) or ends with V out of range, and of ``sweep --strict`` /
+#: step failure) or leaves the range of V, and of ``sweep --strict`` /
 #: ``hysteresis --strict`` with a point not ok.
 EXIT_NONFINITE = 3
 #: Exit status when stdout is a pipe its reader closed early (``biophys info zg_cell | head``),
@@ -261,7 +261,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                          f"{args.t_end:g} ms")
     with warnings.catch_warnings():
         # a failed run is reported below, with the files written
-        warnings.filterwarnings("ignore", message=".*: the run ended with (status|V = )")
+        warnings.filterwarnings("ignore", message=".*: the run (ended with status|reached V = )")
         ds = bp.simulate(args.model, t_end=args.t_end, dt=args.dt, params=params,
                          conditions=conditions, initial=initial, stimulus=stimulus,
                          record=record, record_every=args.record_every, method=args.method,
@@ -285,7 +285,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             from .simulate import v_out_of_range
 
             v_end = json.loads(ds.attrs["final_state"])["V"]
-            print(f"biophys simulate: error: the run ended with {v_out_of_range(m, v_end)} "
+            v_rec = ds["V"].values if "V" in ds else None
+            reached = v_out_of_range(m, v_end, ds["time"].values, v_rec)
+            print(f"biophys simulate: error: the run reached {reached} "
                   f"(status {ds.attrs['status']!r}){kept}", file=sys.stderr)
             return EXIT_NONFINITE
         what = ("numerical blow-up" if ds.attrs["status"] == "non-finite state" else
@@ -330,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="biophys", description=__doc__.splitlines()[0],
                 epilog="Exit status: 0 ok; 2 an error in the input (one line on stderr); "
                 f"{EXIT_NONFINITE} a simulate run that did not finish (a non-finite state, or a "
-                "step failure of --method adaptive/rosenbrock) or ended with V out of range, "
+                "step failure of --method adaptive/rosenbrock) or took V out of its range, "
                 "or a point not ok in "
                 f"sweep/hysteresis --strict; {EXIT_INTERRUPTED} interrupted (Ctrl-C); "
                 f"{EXIT_BROKEN_PIPE} the reader of its output closed the pipe early (e.g. | head).")
@@ -350,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "the trace (--out) and a figure (--plot) when asked.",
                         epilog=f"Exit status: 0 ok; 2 an error in the input; {EXIT_NONFINITE} "
                         "the run did not finish (a non-finite state: numerical blow-up; or a "
-                        "step failure of --method adaptive/rosenbrock) or ended with V out "
+                        "step failure of --method adaptive/rosenbrock) or took V out "
                         "of the model's range (--out and --plot are still written).")
     sp.add_argument("model")
     sp.add_argument("--t-end", type=float, required=True, help="duration, ms")

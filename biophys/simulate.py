@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numba
 import numpy as np
@@ -101,12 +101,21 @@ def _spike_capacity(t_end: float) -> int:
     return int(t_end / 0.5) + 16
 
 
-def v_out_of_range(m: Model, v_end: float) -> str:
-    """Why a run of ``m`` ending at ``v_end`` (mV) has status 4, as a clause."""
+def v_out_of_range(m: Model, v_end: float, times: Any = None, v: Any = None) -> str:
+    """Why a run of ``m`` has status 4, as a clause: V at the end (``v_end``, mV) if that is
+    outside the model's declared range of V, else the first recorded sample of the trace
+    ``v`` (mV) at ``times`` (ms) that is."""
     lo, hi = m.states[0].bounds
-    return (f"V = {v_end:.6g} mV, outside the range [{lo:g}, {hi:g}] mV the model declares "
-            "for V: it has left the domain it describes (e.g. too large an applied current "
-            "for its conductances)")
+    when = "at the end of the run"
+    if lo <= v_end <= hi and v is not None:
+        v = np.asarray(v, dtype=float)
+        with np.errstate(invalid="ignore"):
+            out = np.flatnonzero((v < lo) | (v > hi))
+        if out.size:
+            v_end, when = float(v[out[0]]), f"at t = {float(np.asarray(times)[out[0]]):g} ms"
+    return (f"V = {v_end:.6g} mV {when}, outside the range [{lo:g}, {hi:g}] mV the model "
+            "declares for V: it has left the domain it describes (e.g. too large an applied "
+            "current for its conductances)")
 
 
 def simulate(
@@ -180,17 +189,16 @@ def simulate(
     Returns
     -------
     xarray.Dataset
-        ``time`` coordinate (ms), one variable per recorded quantity (``units``,
-        ``long_name`` attrs), ``spike_times`` (ms, dimension ``spike``; empty under a
-        :class:`~biophys.VoltageClamp`, whose command steps are not spikes, whatever the
-        method) and provenance attrs,
-        among them ``status``: ``"ok"``, or how the run failed (``"non-finite state"``: a
-        blow-up; ``"step failure: step size underflow"`` or ``"... step budget exhausted"``:
-        an error-controlled method stopped the cell; ``"V out of range"``: the run finished
-        with V outside the model's declared range of V, e.g. under too large an applied
-        current, records kept), with a ``UserWarning``. After a failure the records are NaN
-        from where the run stopped, and ``final_state`` is the state there, not at
-        ``t_end``.
+        ``time`` coordinate (ms), one variable per recorded quantity (``units``, ``long_name``
+        attrs), ``spike_times`` (ms, dimension ``spike``; empty under a
+        :class:`~biophys.VoltageClamp`, whose command steps are not spikes, whatever the method)
+        and provenance attrs, among them ``status``: ``"ok"``, or how the run failed
+        (``"non-finite state"``: a blow-up; ``"step failure: step size underflow"`` or ``"...
+        step budget exhausted"``: an error-controlled method stopped the cell; ``"V out of
+        range"``: the run finished, but V left the model's declared range of V, at the end or at
+        a recorded sample, e.g. under too large an applied current, records kept), with a
+        ``UserWarning``. After a failure the records are NaN from where the run stopped, and
+        ``final_state`` is the state there, not at ``t_end``.
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt
@@ -228,8 +236,9 @@ def simulate(
     # out of range): codes 2 and 3 end with a finite state and were called "non-finite state"
     status = STATUS.get(int(raw.status[0]), f"failed (code {int(raw.status[0])})")
     if int(raw.status[0]) == 4:
-        warn_user(f"{m.name}: the run ended with {v_out_of_range(m, raw.Y[0, 0])} (status "
-                  f"{status!r}); the records are kept")
+        v_rec = raw.rec[list(record).index("V"), 0] if "V" in record else None
+        warn_user(f"{m.name}: the run reached {v_out_of_range(m, raw.Y[0, 0], raw.times, v_rec)}"
+                  f" (status {status!r}); the records are kept")
     elif status != "ok":
         warn_user(f"{m.name}: the run ended with status {status!r}; the records are NaN from "
                   f"where it stopped on and final_state is the state there (t_end = "

@@ -279,18 +279,18 @@ def sweep(
         keep fewer cores busy than one batch of all of them would.
     stop_at_rest : bool or mapping
         With a fixed-step method, stop each point once it is at rest (at a steady state, whose
-        stability is not tested, below) and finish its metrics, final state and traces in closed form: the run is tested every
-        10 ms of simulated time (rounded to whole steps) after the stimulus's last change and
-        stops at the second test in a row at which, for every state, its present rate times
-        the time left (at least 1 s) is within ``atol + rtol |y|``. ``True``: ``rtol`` 1e-6
-        and ``atol`` 1e-8 in each state's unit; a mapping may give ``rtol`` and ``atol``
-        (scalar or per state). V under a voltage clamp is not tested, and cumulative states
-        (``Model.accumulators``) are continued linearly instead. Adds ``t_rest`` (ms, NaN
-        where the point ran to ``t_end``) and the ``stop_at_rest`` and ``stopped_points``
-        attributes; a point that never passes is integrated as without the option, bit for
-        bit. A fixed-step ``retry`` stops at rest too, an error-controlled one does not
-        (``t_rest`` NaN). Stability is not tested: a point started on an unstable steady
-        state (within the tolerance) stays there. See :mod:`biophys.kernels.rest`.
+        stability is not tested, below) and finish its metrics, final state and traces in closed
+        form: the run is tested every 10 ms of simulated time (rounded to whole steps) after the
+        stimulus's last change and stops at the second test in a row at which, for every state,
+        its present rate times the time left (at least 1 s) is within ``atol + rtol |y|``.
+        ``True``: ``rtol`` 1e-6 and ``atol`` 1e-8 in each state's unit; a mapping may give
+        ``rtol`` and ``atol`` (scalar or per state). V under a voltage clamp is not tested, and
+        cumulative states (``Model.accumulators``) are continued linearly instead. Adds
+        ``t_rest`` (ms, NaN where the point ran to ``t_end``) and the ``stop_at_rest`` and
+        ``stopped_points`` attributes; a point that never passes is integrated as without the
+        option, bit for bit. A fixed-step ``retry`` stops at rest too, an error-controlled one
+        does not (``t_rest`` NaN). Stability is not tested: a point started on an unstable
+        steady state (within the tolerance) stays there. See :mod:`biophys.kernels.rest`.
     shard : str or (int, int), optional
         Compute only part of a checkpointed sweep: ``"i/n"`` or ``(i, n)`` runs the missing
         chunks ``k`` with ``k % n == i`` (``0 <= i < n``); ``"slurm"`` takes ``i`` and ``n`` from
@@ -321,10 +321,11 @@ def sweep(
         One dimension per grid axis (or ``point``), with ``units``; one variable per metric with
         ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3 step failures
         of the error-controlled methods (adaptive, rosenbrock): step budget exhausted, step size
-        underflow; 4 V out of range: the run finished with V outside the model's declared range
-        of V, e.g. under too large an applied current; -1 not simulated: a dry run, or a point
-        of another shard); provenance attrs (among them ``stimulus``, a description, and
-        ``stimulus_digest``, ``kernels_source_hash``, ``biophys_source_hash``,
+        underflow; 4 V out of range: the run finished, but V left the model's declared range of
+        V, at the end or, where the metrics observe V (``mean_V``, ``min_V``, ``max_V``...), at
+        some step after the warm-up (e.g. under too large an applied current); -1 not simulated:
+        a dry run, or a point of another shard); provenance attrs (among them ``stimulus``, a
+        description, and ``stimulus_digest``, ``kernels_source_hash``, ``biophys_source_hash``,
         ``settings_hash``: exact identities).
     """
     m = get_model(model)

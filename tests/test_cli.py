@@ -131,8 +131,8 @@ def test_V_out_of_range_exits_3_and_is_not_called_a_blow_up(tmp_path, capsys):
     assert rc == 3
     cap = capsys.readouterr()
     assert "status V out of range" in cap.out and nc.exists()
-    assert re.search(r"error: the run ended with V = -3\d\d\.\d+ mV, outside the range "
-                     r"\[-300, 300\] mV", cap.err) and "blow-up" not in cap.err
+    assert re.search(r"error: the run reached V = -3\d\d\.\d+ mV at the end of the run, "
+                     r"outside the range \[-300, 300\] mV", cap.err) and "blow-up" not in cap.err
     assert cap.err.count("outside") == 1  # simulate's own warning is not shown
 
 

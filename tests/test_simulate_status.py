@@ -32,7 +32,8 @@ def test_a_run_ending_outside_the_range_of_V_is_marked():
     """zg_cell's resting conductance is about 0.08 mS/cm^2 (no Kir to speak of below E_K), so
     -30 uA/cm^2 holds it near -380 mV, outside the [-300, 300] mV it declares for V: the run
     finished (finite, records kept) but was called ok. -10 uA/cm^2 (about -147 mV) stays ok."""
-    with pytest.warns(UserWarning, match=r"V = -3\d\d\.\d+ mV, outside the range \[-300, 300\]"):
+    with pytest.warns(UserWarning, match=r"V = -3\d\d\.\d+ mV at the end of the run, outside the "
+                                         r"range \[-300, 300\]"):
         ds = bp.simulate("zg_cell", 3000.0, params={"I_app": -30.0})
     assert ds.attrs["status"] == "V out of range"
     assert -400.0 < float(ds.V[-1]) < -300.0 and math.isfinite(float(ds.V.min()))
