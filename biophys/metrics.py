@@ -203,7 +203,7 @@ class MetricPlan:
     """The metrics of a sweep, resolved for one model."""
 
     specs: tuple[MetricSpec, ...]
-    observe: tuple[str, ...]  # variables whose sum/min/max the driver must keep
+    observe: tuple[str, ...]  # variables whose sum/min/max the driver must keep (V always)
     # mV; the model's plateau_V when a burst read-out needs it: the driver's per-silence test
     # (F_PLATEAU), and the whole-window depolarisation block when block is True
     plateau_V: float | None = None
@@ -365,8 +365,10 @@ def plan(model: Model, names: Sequence[str]) -> MetricPlan:
     plateau_V = None
     if model.plateau_V is not None and any(s.kind in _BURST_KINDS for s in specs):
         plateau_V = float(model.plateau_V)
-        if any(s.kind in _BLOCK_AWARE for s in specs) and "V" not in observe:
-            observe.append("V")  # its mean tells a blocked cell from a silent one
+    if "V" not in observe:
+        # always observed: its mean tells a blocked cell from a silent one, and its minimum and
+        # maximum after the warm-up test the model's range of V (status 4, biophys._engine.run)
+        observe.append("V")
     return MetricPlan(tuple(specs), tuple(observe), plateau_V)
 
 

@@ -322,11 +322,11 @@ def sweep(
         ``units`` and ``long_name``; ``status`` (0 ok, 1 non-finite state, 2 and 3 step failures
         of the error-controlled methods (adaptive, rosenbrock): step budget exhausted, step size
         underflow; 4 V out of range: the run finished, but V left the model's declared range of
-        V, at the end or, where the metrics observe V (``mean_V``, ``min_V``, ``max_V``...), at
-        some step after the warm-up (e.g. under too large an applied current); -1 not simulated:
-        a dry run, or a point of another shard); provenance attrs (among them ``stimulus``, a
-        description, and ``stimulus_digest``, ``kernels_source_hash``, ``biophys_source_hash``,
-        ``settings_hash``: exact identities).
+        V, at the end or at some step after the warm-up (every sweep keeps V's minimum and
+        maximum there, whatever the metrics; e.g. under too large an applied current); -1 not
+        simulated: a dry run, or a point of another shard); provenance attrs (among them
+        ``stimulus``, a description, and ``stimulus_digest``, ``kernels_source_hash``,
+        ``biophys_source_hash``, ``settings_hash``: exact identities).
     """
     m = get_model(model)
     dt = m.dt if dt is None else dt

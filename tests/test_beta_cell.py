@@ -487,6 +487,8 @@ def test_low_glucose_is_silent(low_glucose):
     assert v_end == pytest.approx(pub.y[0][-1], abs=0.5)
     assert v_end == pytest.approx(ours.y[0][-1], abs=0.05)
     assert -64.0 < v_end < -56.0
+    # the README's figure: -61.7 mV at 60 s (LSODA of the same equations)
+    assert ours.y[0][-1] == pytest.approx(-61.7, abs=0.05)
 
 
 def test_hyperkalaemia_depolarises(low_glucose):

@@ -96,14 +96,17 @@ def test_bursts_rule_on_flat_traces():
     assert (b.kind, b.plateau_fraction, b.silent_V_mean) == ("silent", 0.0, -70.0)
 
 
-def test_models_without_plateau_V_observe_nothing_extra():
+def test_models_without_plateau_V_have_no_block_test():
+    """Only a model with a plateau_V gets the block test; every plan observes V (its minimum
+    and maximum after the warm-up test the range of V, status 4), and nothing else extra."""
     m = get_model("hh1952")
     assert m.plateau_V is None
     plan = metrics.plan(m, ["plateau_fraction", "silent_phase_V"])
-    assert plan.plateau_V is None and plan.observe == ()
+    assert plan.plateau_V is None and plan.observe == ("V",) and not plan.block
     beta = metrics.plan(get_model("beta_cell"), ["plateau_fraction"])
-    assert beta.plateau_V == -50.0 and beta.observe == ("V",)
-    assert metrics.plan(get_model("beta_cell"), ["spike_rate"]).observe == ()
+    assert beta.plateau_V == -50.0 and beta.observe == ("V",) and beta.block
+    assert metrics.plan(get_model("beta_cell"), ["spike_rate"]).observe == ("V",)
+    assert metrics.plan(get_model("beta_cell"), ["mean_Ca_i"]).observe == ("Ca_i", "V")
 
 
 @pytest.mark.parametrize("name, t_end, firing, onset", [

@@ -199,11 +199,12 @@ def test_firing_then_a_pause_to_the_end_reads_continuous_online():
 
 
 def test_the_plan_asks_for_the_test_with_burst_read_outs_only():
-    """A sweep passes the model's plateau_V to the driver for burst read-outs (observing V
-    only for the whole-window block); none for hh1952, which has none, or for spike rates."""
+    """A sweep passes the model's plateau_V to the driver for burst read-outs (the
+    whole-window block only where a read-out needs it); none for hh1952, which has none, or
+    for spike rates."""
     assert metrics.plan(get_model("hh1952"), ["burst_period", "regime"]).plateau_V is None
     plan = metrics.plan(BS, ["burst_period"])
-    assert plan.plateau_V == BS.plateau_V and plan.observe == () and not plan.block
+    assert plan.plateau_V == BS.plateau_V and not plan.block
     assert metrics.plan(BS, ["spike_rate"]).plateau_V is None
     assert metrics.plan(BS, ["regime"]).block
 
