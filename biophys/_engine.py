@@ -65,17 +65,22 @@ MIN_STEP = 2.0 * H_MIN
 
 #: Integration methods accepted by ``method=`` (value: the driver's scheme code, ``I_ORDER``:
 #: 1-4 the fixed-step schemes, 0 and -1 the error-controlled ones).
-#: ``"rl1"``: Rush-Larsen / exponential Euler (first order; Rush & Larsen 1978).
+#: ``"rl1"``: Rush-Larsen / exponential Euler (first order on every model; Rush & Larsen 1978).
 #: ``"rl2"``: exponential midpoint, second-order Rush-Larsen (Sundnes et al. 2009).
 #: ``"rl2ab"``: second-order Rush-Larsen in Adams-Bashforth form, one rates call per step
 #: (Coudiere, Douanla-Lontsi & Pierre 2018, ETNA 48:342).
 #: ``"staggered"``: the states other than V half a step apart from V (Hines 1984, Int J Biomed
 #: Comput 15:69, the staggering NEURON uses), each advanced by the exponential step of ``rl1``
 #: with the rates at the other group's midpoint value: second order where the V row is
-#: linear in V and the other states depend on V only (HH gates), otherwise first order; one
-#: ``rates`` and one ``rates_V`` call per step. Records, observables, algebraic outputs and
-#: the final states are synchronous with V (the other states advanced half a step with the
-#: rates of the step's update).
+#: linear in V and the other states depend on V only (HH gates: ``hh1952``,
+#: ``chay_keizer_1983``), otherwise first order (``beta_cell``, ``zg_cell``,
+#: ``sherman_rinzel_keizer_1988``, ``bertram_sherman_2004``, ``iom_1_7``); one ``rates`` and
+#: one ``rates_V`` call per step. Records, observables, algebraic outputs and the final states
+#: are synchronous with V (the other states advanced half a step with the rates of the step's
+#: update). ``Model.dt`` is chosen for ``rl2``/``rl2ab``: at it the first-order methods finish
+#: with status ok and no warning yet can be far off (``bertram_sherman_2004``, 45 s:
+#: ``staggered`` 7 spikes, ``rl1`` 80, the reference 89; more in ``simulate``'s ``method``).
+#: Run them at dt <= ``Model.dt``/8 (``staggered``) or /16 (``rl1``).
 #: ``"adaptive"``: Dormand-Prince 5(4) with per-cell step-size control against ``rtol``/``atol``.
 #: ``"rosenbrock"``: the stiff option, Rosenbrock-W ROS34PW2 (order 3(2), L-stable; Rang &
 #: Angermann 2005) with the same per-cell step-size control.
@@ -86,12 +91,13 @@ METHODS = {"rl1": 1, "rl2": 2, "rl2ab": 3, "staggered": 4, "adaptive": 0, "rosen
 DEFAULT_METHOD = "rl2"
 
 METHOD_DESCRIPTIONS = {
-    "rl1": "rl1: Rush-Larsen gates, exponential Euler for V and other states (1st order)",
+    "rl1": "rl1: Rush-Larsen gates, exponential Euler for V and other states (1st order; "
+           "dt <= Model.dt/16 advised)",
     "rl2": "rl2: exponential midpoint (2nd-order Rush-Larsen, Sundnes et al. 2009)",
     "rl2ab": "rl2ab: 2nd-order Rush-Larsen, Adams-Bashforth form, one rates call per step "
              "(Coudiere, Douanla-Lontsi & Pierre 2018)",
     "staggered": "staggered: states half a step apart from V (Hines 1984), exponential steps; "
-                 "2nd order for HH-type gates",
+                 "2nd order for HH-type gates, else 1st (dt <= Model.dt/8 advised)",
     "adaptive": "adaptive: Dormand-Prince 5(4), per-cell error control (rtol, atol), spike times "
                 "on the cubic Hermite interpolant",
     "rosenbrock": "rosenbrock: Rosenbrock-W ROS34PW2 (Rang & Angermann 2005), order 3(2), "

@@ -176,11 +176,25 @@ def simulate(
         Integration method: ``"rl2"`` (default) the second-order exponential midpoint
         (Rush-Larsen 2), ``"rl1"`` the classic first-order Rush-Larsen, ``"rl2ab"`` second-order
         Rush-Larsen with one right-hand side per step, ``"staggered"`` V half a step apart
-        from the other states (after Hines 1984; second order for HH-type gates), ``"adaptive"`` and
-        ``"rosenbrock"`` error-controlled (see ``biophys._engine.METHODS``). A model's default
-        ``dt`` is chosen for the second-order methods: ``rl1`` and ``staggered`` (first order
-        on ``beta_cell`` and ``zg_cell``) need several times smaller steps for the same
-        spike times (README, Numerics).
+        from the other states (after Hines 1984), ``"adaptive"`` and ``"rosenbrock"``
+        error-controlled (see ``biophys._engine.METHODS``). ``rl1`` is first order on every
+        model; ``staggered`` is second order on ``hh1952`` and ``chay_keizer_1983`` (HH-type
+        gates) and first order on ``beta_cell``, ``zg_cell``, ``sherman_rinzel_keizer_1988``,
+        ``bertram_sherman_2004`` and ``iom_1_7``. A model's default ``dt`` is chosen for
+        ``rl2`` and ``rl2ab``; at it the first-order methods finish with status ``"ok"`` and
+        no warning but can be far off (measured against DOP853, rtol 1e-10):
+        ``bertram_sherman_2004`` over 45 s, 89 spikes (``rl2`` 89), ``staggered`` 7 (its
+        interspike troughs, -39.9 to -39.1 mV, stay above the -40 mV spike threshold),
+        ``rl1`` 80; ``sherman_rinzel_keizer_1988``, burst period 14.26 s with 22 spikes per
+        burst (``rl2`` 14.28 s, 22), ``staggered`` 15.65 s (+9.8%, 25), ``rl1`` 12.64 s
+        (-11%, 18); ``iom_1_7`` at 20 mM glucose over 150 s, 82 spikes (``rl2`` 82),
+        ``staggered`` 85 with spikes shifted by up to 322 ms, ``rl1`` 75; ``beta_cell`` over
+        10 s, spikes shifted by up to 44 ms (``staggered``) and 133 ms (``rl1``). Use ``rl2``
+        or ``rl2ab`` at the default ``dt``, or ``staggered`` at ``dt`` <= ``Model.dt / 8``
+        and ``rl1`` at ``dt`` <= ``Model.dt / 16`` (there, in the same order: 89 and 88
+        spikes, the 89th of ``rl1`` drifted 41 ms past the end; 14.20 s and 14.41 s, 22
+        spikes per burst; 82 and 82 spikes, shifted by up to 41 and 45 ms; the errors halve
+        with each further halving of ``dt``; ``tests/test_first_order_methods.py``).
     rtol, atol : float, optional
         Local error tolerances of ``"adaptive"`` and ``"rosenbrock"``: ``rtol`` dimensionless in
         [1e-14, 0.1] (default 1e-6), ``atol`` > 0 in each state's own unit, a scalar or one value

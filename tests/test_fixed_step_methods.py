@@ -102,8 +102,9 @@ def _isi_error(spikes, ref):
 # -- rl2ab at the declared step: the tolerance of rl2's own tests ------------------------------
 def test_rl2ab_beta_cell_at_declared_step(reference):
     """rl2ab at dt = 0.1 ms: the same spikes as LSODA, each within 1 ms over 10 s of bursting,
-    the tolerance of ``test_beta_cell.py::test_fixed_step_matches_tight_lsoda`` for rl2
-    (measured: rl2ab 0.76 ms, rl2 1.00 ms)."""
+    deliberately tighter than the 1.5 ms that
+    ``test_beta_cell.py::test_fixed_step_matches_tight_lsoda`` allows rl2 (measured: rl2ab
+    0.76 ms; rl2 0.9988 ms, the figure that test quotes)."""
     ref = reference["beta_cell"]["spikes"]
     s = _run("beta_cell", "rl2ab", 1).spike_times.values
     assert bp.model("beta_cell").dt == 0.1
