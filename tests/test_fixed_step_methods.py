@@ -99,7 +99,7 @@ def _isi_error(spikes, ref):
     return float(np.diff(spikes).mean() / np.diff(ref).mean() - 1.0)
 
 
-# -- rl2ab at the declared step: the tolerance of rl2's own tests ------------------------------
+# -- rl2ab at the declared step: tighter than rl2's own tests ---------------------------------
 def test_rl2ab_beta_cell_at_declared_step(reference):
     """rl2ab at dt = 0.1 ms: the same spikes as LSODA, each within 1 ms over 10 s of bursting,
     deliberately tighter than the 1.5 ms that
