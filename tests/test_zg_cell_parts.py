@@ -239,9 +239,11 @@ def _cal13_mod(v):
 
 def test_cav13_gates_match_cal13_mod():
     """The CaV1.3 gates are caL13.mod's (activation m^2 -> d, inactivation h -> f; tau =
-    file tau / qfact at 22 C, Q10 3), with the activation and its time constant shifted by
-    ``dV_act`` (a choice of this model: the file shifts minf alone). The rate's removable
-    singularity at vm = -8.124 mV gives c k (the kernel's exprel), and is continuous there."""
+    file tau at 22 C divided by 3^((T - 22)/10): Q10 3, a choice of this model, where the file
+    divides by a fixed qfact = 3 for 35 C; see test_zg_provenance_review55.py), with the
+    activation and its time constant shifted by ``dV_act`` (a choice of this model: the file
+    shifts minf alone). The rate's removable singularity at vm = -8.124 mV gives c k (the
+    kernel's exprel), and is continuous there."""
     p = CAL13_MOD
     for v in (-100.0, -85.0, -60.0, -33.0, -20.0, -8.124 - 1e-3, -8.124, -8.124 + 1e-9, 0.0,
               20.0, 60.0):
