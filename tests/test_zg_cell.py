@@ -206,7 +206,19 @@ def test_new_gates_relax_to_their_steady_states():
 def test_rest_is_at_rest():
     """REST, the model's initial state, is the calibration's resting state at the default
     conditions: 10 s from it move no state by more than 1e-4 of its scale (V in mV, the rest
-    relative; :func:`zg_cell_data.assert_at_rest`)."""
+    relative; :func:`zg_cell_data.assert_at_rest`).
+
+    A regression snapshot, not a data check: REST was computed by the model itself
+    (integrated to rest) and is refreshed whenever the calibration changes, so this test
+    detects a change to the model, not an error in it (it fails for a wrong parameter and a
+    right one alike until REST is refreshed). The resting cell is checked against data and
+    written-out formulas elsewhere: the -85 mV rest and the GHK tracking in
+    :func:`test_rest_and_ghk_tracking`, the pump against the Na+ leak in
+    :func:`test_pump_balances_na_leak`, the resting Ca2+ against rat cells in
+    tests/test_zg_provenance_review55.py::test_resting_ca_i_against_rat_zg_cells (a strict
+    xfail), and the parameters that review 55's mutation runs found guarded only by this
+    snapshot or by a data check at the edge of its tolerance (Kir3.4's sqrt(K_o), the CaV3.2
+    activation Q10, the surface charge, tau_avg) in tests/test_zg_mutation_review55.py."""
     assert MODEL.default_states().tolist() == [REST[name] for name in MODEL.state_names]
     assert_at_rest({}, REST)
 
