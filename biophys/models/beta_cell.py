@@ -346,7 +346,9 @@ MODEL = Model(
         "dynamics, ported from the published NEURON file. Built here on top of it: "
         "Mg.ATP/ATP4-/Mg.ADP/ADP3- from the shared speciation at the free Mg2+ Mg_i (pump "
         "and K-ATP), the Grahame surface-charge shift of the L-type gating by Ca_o/Mg_o, and "
-        "Chen et al. (2008) granule exocytosis driven by the L-type Ca2+ current. The K-ATP "
+        "Chen et al. (2008) granule exocytosis driven by the L-type Ca2+ current (after the "
+        "first minutes the insulin output follows the bulk Ca2+ that drives the reserve-pool "
+        "resupply; no amplifying pathway: README, beta_cell's insulin read-out). The K-ATP "
         "constants are converted to the species at the default Mg_i (K-ATP identical to "
         "Cha's there) and one parameter (K_op) is re-fitted so that the burst period at "
         "11.1 mM glucose is that of the published equations. Like the published equations it "
@@ -388,7 +390,9 @@ MODEL = Model(
     # the granule pools leave the initial state over minutes: insulin output at 4 mM K_o is
     # 6.1 fg/s over 5-20 s, 20% above its later value after a 120 s warm-up, within 2.4% after
     # 300 s (tests/test_sweep_cli.py::test_main_job_measures_after_the_initial_state), so a
-    # sweep warns below 300 s of warm-up for the secretion readouts
+    # sweep warns below 300 s of warm-up for the secretion readouts. That settles the fast
+    # pools; the reserve pool relaxes over 25-56 min, and the 300-480 s window reads 14-54%
+    # above the 3 h value (tests/test_beta_cell_insulin_departures.py, README)
     settling={"fusion_rate": 300_000.0, "insulin_rate": 300_000.0},
     # every current is carried by Na+, K+ or Ca2+, all tracked (Cha et al.'s bookkeeping:
     # tests/test_beta_cell.py::test_charge_conservation), so sweep(audit=True) applies
