@@ -50,12 +50,26 @@ def driver_source(kernel_module: str) -> str:
 
 
 def _kernel_modules(model: Model) -> set[str]:
-    """Names of the kernel module of ``model`` and of the modules it takes compiled functions
-    from (one level)."""
-    mods = {model.kernel.__name__}
-    mods.update(v.py_func.__module__ for v in vars(model.kernel).values()
-                if hasattr(v, "py_func"))
+    """Names of the kernel module of ``model`` and of every module it takes compiled
+    functions from, directly or through those modules (the transitive closure: a helper two
+    imports away is compiled into the driver too)."""
+    mods: set[str] = set()
+    todo = [model.kernel.__name__]
+    while todo:
+        name = todo.pop()
+        if name in mods:
+            continue
+        mods.add(name)
+        module = sys.modules.get(name)
+        if module is not None:
+            todo.extend(v.py_func.__module__ for v in vars(module).values()
+                        if hasattr(v, "py_func"))
     return mods
+
+
+def _outside_modules(model: Model) -> list[str]:
+    """The modules of :func:`_kernel_modules` outside ``biophys.kernels`` (a user's)."""
+    return sorted(m for m in _kernel_modules(model) if not m.startswith("biophys.kernels."))
 
 
 @cache
@@ -65,10 +79,13 @@ def kernel_code_hash(model: Model) -> str:
     :func:`biophys._cache.kernels_source_hash` when its kernel module and the modules it takes
     compiled functions from all lie in ``biophys.kernels`` (the built-in models); otherwise
     that hash combined with the source files of the other modules (read once per model and
-    process, as the package's are), so that an edited kernel module outside the package gets a
-    new driver and compiles afresh, and a checkpoint made with the old one is refused.
+    process, as the package's are; every module the kernel reaches through compiled functions,
+    :func:`_kernel_modules`), so that an edited kernel module outside the package, or a helper
+    module it imports, gets a new driver and compiles afresh (a user's kernel functions are not
+    cached by Numba itself: :func:`biophys.kernels._jit.jit`), and a checkpoint made with the
+    old one is refused.
     """
-    outside = sorted(m for m in _kernel_modules(model) if not m.startswith("biophys.kernels."))
+    outside = _outside_modules(model)
     if not outside:
         return kernels_source_hash()
     h = hashlib.sha256(kernels_source_hash().encode())

@@ -1,6 +1,6 @@
 """The one place that holds the Numba compilation policy.
 
-Every kernel is compiled with the on-disk cache enabled, the NumPy error model and
+Every kernel of the package is compiled with the on-disk cache enabled, the NumPy error model and
 ``fastmath`` off (every result must be reproducible bit for bit whatever the thread count).
 Four decorators share that policy:
 
@@ -42,6 +42,9 @@ _policy = partial(njit, cache=True, **{k: v for k, v in POLICY.items() if k != "
 entry_jit = partial(_policy, no_cpython_wrapper=True)
 runner_jit = partial(_policy, no_cfunc_wrapper=True)
 pjit = partial(runner_jit, parallel=True)
+
+#: Kernels of this package (module names), the only ones cached on disk by :func:`jit`.
+_PACKAGE = __name__.rsplit(".", 1)[0] + "."
 
 #: Serialises the making of Python twins (it briefly sets ``numba.config.CACHE_DIR``).
 _TWIN_LOCK = threading.Lock()
@@ -106,7 +109,14 @@ class KernelDispatcher(CPUDispatcher):
 
 
 def jit(func=None, *, inline: str = "never"):
-    """Compile ``func`` as a kernel (:class:`KernelDispatcher`, on-disk cache, :data:`POLICY`).
+    """Compile ``func`` as a kernel (:class:`KernelDispatcher`, :data:`POLICY`), cached on disk
+    if it is one of this package's.
+
+    A user's kernel module outside the package (a model of one's own) is compiled afresh in
+    each process: Numba would cache it beside its file, keyed on that file's time stamp alone,
+    and serve a function compiled with an old version of a helper it imports from another file
+    (``tests/test_cache.py``). The drivers that inline it are cached under a hash of every
+    such file (:func:`biophys._compile.kernel_code_hash`).
 
     Parameters
     ----------
@@ -120,5 +130,6 @@ def jit(func=None, *, inline: str = "never"):
     if config.DISABLE_JIT:
         return func
     dispatcher = KernelDispatcher(func, {}, {**POLICY, "inline": inline})
-    dispatcher.enable_caching()
+    if func.__module__.startswith(_PACKAGE):
+        dispatcher.enable_caching()
     return dispatcher

@@ -164,3 +164,50 @@ def test_numba_disable_jit_runs_the_same_code():
     v_jit = bp.simulate("hh1952", t_end=3.0, dt=0.01, stimulus=bp.Pulse(20.0, 0.5, 1.0)).V.values
     np.testing.assert_allclose(v_py, v_jit, rtol=1e-12, atol=1e-12)
 
+
+
+HELPER = textwrap.dedent("""
+    from biophys.kernels._jit import jit
+    from {inner} import {name}
+    from biophys.kernels.fastmath import exp
+
+
+    @jit
+    def bm_core(phi, u):
+        return phi * {name}() * exp(u * (1.0 / 18.0))
+""")
+
+
+def test_editing_a_helper_two_imports_away_compiles_afresh(tmp_path):
+    """A user's kernel that takes a compiled function from a helper module, which takes one
+    from a third: the hash covered the kernel module and the modules it imports from (one
+    level), and Numba cached each user function beside its file keyed on that file alone, so
+    editing the third file (beta_m's factor 4 -> 2) kept the old numbers under the old hash.
+    The edited run must equal a run of the edited files with empty caches."""
+    user = tmp_path / "userk"
+    user.mkdir()
+    src = (_cache.kernels_dir() / "models" / "hh1952.py").read_text().replace(
+        "from ..", "from biophys.kernels.")
+    line = "bm = phi * 4.0 * exp(u * (1.0 / 18.0))"
+    assert src.count(line) == 1
+    (user / "hh_user.py").write_text(
+        src.replace(line, "bm = bm_core(phi, u)") + "\nfrom userh import bm_core  # noqa\n")
+    (user / "userh.py").write_text(HELPER.format(inner="userh2", name="factor"))
+
+    def factor(value: float) -> None:
+        (user / "userh2.py").write_text(
+            "from biophys.kernels._jit import jit\n\n\n@jit\ndef factor():\n"
+            f"    return {value!r}\n")
+
+    def run(cache: Path) -> list[str]:
+        env = dict(os.environ, BIOPHYS_CACHE_DIR=str(cache))
+        return subprocess.run([sys.executable, "-c", USER_MODEL], env=env, cwd=tmp_path,
+                              check=True, capture_output=True, text=True).stdout.split()
+
+    factor(4.0)
+    n1, v1, h1 = run(tmp_path / "cache")
+    factor(2.0)
+    n2, v2, h2 = run(tmp_path / "cache")
+    n3, v3, h3 = run(tmp_path / "fresh")
+    assert h2 != h1 and (n2, v2, h2) == (n3, v3, h3)
+    assert v2 != v1, (n1, v1, n2, v2)
