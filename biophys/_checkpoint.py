@@ -262,8 +262,12 @@ class Checkpoint:
             with np.load(f, allow_pickle=False) as z:
                 out = {n: z[n] for n in self.names}
                 made_for = json.loads(z.zip.comment or b"null")
-        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
-            return None  # EOFError: an empty file; BadZipFile: a truncated one
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile,
+                NotImplementedError, RuntimeError):
+            # EOFError: an empty file; BadZipFile: a truncated one; NotImplementedError and
+            # RuntimeError: a damaged member header (an unknown compression method, or the
+            # encryption flag set)
+            return None
         if made_for != self._record(k) or any(a.shape != (hi - lo,) for a in out.values()):
             return None
         return out

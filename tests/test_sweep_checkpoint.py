@@ -165,16 +165,31 @@ SMALL = dict(grid={"I_app": [0.0, 5.0, 10.0, 15.0]}, t_end=2.0, metrics=["mean_V
              chunk_size=2, progress=False)
 
 
-@pytest.mark.parametrize("damage", ["truncated", "empty"])
+def _unknown_compression(data: bytes) -> bytes:
+    """The archive with every member's compression method (local and central headers) set to
+    99, which zipfile does not know: reading a member raises NotImplementedError."""
+    b = bytearray(data)
+    for sig, off in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        i = b.find(sig)
+        assert i >= 0
+        while i >= 0:
+            b[i + off:i + off + 2] = (99).to_bytes(2, "little")
+            i = b.find(sig, i + 4)
+    return bytes(b)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "header"])
 def test_truncated_or_empty_chunk_is_recomputed(tmp_path, damage):
-    """A chunk file cut short (a copy or transfer of the directory that stopped part-way) or
-    empty is incomplete: recomputed like an unreadable one (it raised zipfile.BadZipFile and
-    EOFError, which the load did not catch)."""
+    """A chunk file cut short (a copy or transfer of the directory that stopped part-way),
+    empty, or with a damaged member header is unreadable: recomputed (it raised
+    zipfile.BadZipFile, EOFError and, for the header, NotImplementedError on every resume,
+    which the load did not catch)."""
     ck = tmp_path / "run"
     first = sweep("hh1952", checkpoint=ck, **SMALL)
     f = ck / "chunk_000001.npz"
     data = f.read_bytes()
-    f.write_bytes(data[: len(data) // 2] if damage == "truncated" else b"")
+    f.write_bytes({"truncated": data[: len(data) // 2], "empty": b"",
+                   "header": _unknown_compression(data)}[damage])
     redone = []
     res = sweep("hh1952", checkpoint=ck, callback=lambda k, *a: redone.append(k), **SMALL)
     assert redone == [1]
