@@ -54,12 +54,27 @@ def array_digest(*arrays: np.ndarray) -> str:
     return h.hexdigest()[:32]
 
 
+def _file_mode() -> int:
+    """The mode a newly created file gets under this process's umask (``0o666 & ~umask``)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+#: Mode of checkpoint files: as ``open()`` would create them, not ``mkstemp``'s 0600, so that
+#: the shards of a job run by the members of a group on a shared file system can read each
+#: other's chunks (the umask read once, at import).
+FILE_MODE = _file_mode()
+
+
 def _atomic_write(path: Path, write, exclusive: bool = False) -> None:
     """Write ``path`` through a temporary file in the same directory, renamed into place
-    (``exclusive``: hard-linked, so that an existing ``path`` is left alone, silently)."""
+    (``exclusive``: hard-linked, so that an existing ``path`` is left alone, silently), with
+    mode :data:`FILE_MODE`."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), FILE_MODE)
             write(f)
             f.flush()
             os.fsync(f.fileno())

@@ -5,6 +5,7 @@ import dataclasses
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -217,3 +218,18 @@ def test_a_difference_in_the_sign_of_a_zero_is_named(tmp_path):
     sweep("hh1952", checkpoint=tmp_path / "run", params={"I_app": 0.0}, **kw)
     with pytest.raises(ValueError, match=r"different settings \(differing: parameters\)"):
         sweep("hh1952", checkpoint=tmp_path / "run", params={"I_app": -0.0}, **kw)
+
+
+
+def test_checkpoint_files_get_the_umask_mode(tmp_path):
+    """Chunks and the manifest were written through mkstemp, mode 0600 whatever the umask:
+    the shards of a job run by several users of a group could not read each other's chunks.
+    They get 0666 & ~umask, as open() would create them (0644 under the usual umask 022)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    ck = tmp_path / "run"
+    sweep("hh1952", checkpoint=ck, **SMALL)
+    files = sorted(ck.glob("*"))
+    assert any(f.name == "manifest.json" for f in files) and len(files) >= 3
+    for f in files:
+        assert stat.S_IMODE(f.stat().st_mode) == 0o666 & ~umask, (f.name, oct(f.stat().st_mode))
