@@ -78,8 +78,13 @@ ROS_C = ROS_ALPHA.sum(axis=1)  # stage times (fractions of the step)
 JAC_AGE = 10
 
 #: relative increment of the forward-difference Jacobian (sqrt of the double epsilon); the
-#: increment of state ``j`` is ``FD_EPS * max(|y_j|, atol_j / rtol)``
+#: increment of state ``j`` is ``FD_EPS * max(|y_j|, atol_j / max(rtol, FD_RTOL))``
 FD_EPS = math.sqrt(np.finfo(np.float64).eps)
+#: the rtol below which the increment's floor ``atol_j / rtol`` (a state's size at which its
+#: absolute and relative tolerances meet) stops growing: with rtol 1e-10 and atol 1e-6 that
+#: floor was 1e4, an increment half the size of beta_cell's Ca_i (3e-4 mM), whose Jacobian
+#: column then erred by 0.7 % (tests/test_rosenbrock_jacobian.py); the default rtol (1e-6)
+FD_RTOL = 1e-6
 
 
 @jit
@@ -194,7 +199,7 @@ def _attempt_ros(Yb, Yt, Pb, K, A, B, W, piv, tc, hs, sc, clamp, refresh, flag, 
             scg[g] = sc[c]
         s1 = Kg.shape[0] // NS - 1  # slot 1 of two, computed (see s6 above)
         for j in range(NS):
-            scale = fpar[N_FPAR + j] / rtol
+            scale = fpar[N_FPAR + j] / max(rtol, ROS_FD_RTOL)
             for g in range(n_due):
                 y = Yg[j, g]
                 Yg[j, g] = y + ROS_FD_EPS * max(abs(y), scale)

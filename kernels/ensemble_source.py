@@ -277,6 +277,7 @@ from biophys.kernels.ensemble_rosenbrock import (
     ROS_A, ROS_C, ROS_CC, ROS_E, ROS_GAMMA, ROS_M, lu_factor, lu_solve,
 )
 from biophys.kernels.ensemble_rosenbrock import FD_EPS as ROS_FD_EPS
+from biophys.kernels.ensemble_rosenbrock import FD_RTOL as ROS_FD_RTOL
 from biophys.kernels.ensemble_rosenbrock import JAC_AGE as ROS_JAC_AGE
 from biophys.kernels._jit import entry_jit, jit
 from biophys.kernels.fastmath import exp, log, phi1, wide_vectors

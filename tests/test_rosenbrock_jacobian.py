@@ -8,17 +8,17 @@ the forward-difference Jacobian it leaves in its workspace (rows ``[0, NS*NS)``)
 with a centred difference of ``f = A - B y`` from the model's ``rates`` (every built-in model)
 and, for hh1952, with the Jacobian differentiated by hand from the paper's equations.
 
-Tolerance. The kernel differences state ``j`` with ``dy_j = FD_EPS s_j``, ``FD_EPS = sqrt(eps)`` =
-1.5e-8, ``s_j = max(|y_j|, atol/rtol)``. Truncation: ``|f''| dy / 2``, about ``FD_EPS/2 |J_ij|`` =
-7e-9 |J_ij| where f bends on the scale ``s_j``. Rounding: ``f_i = A_i - B_i y_i`` carries about
-``eps T_i`` (``T_i = |A_i| + |B_i y_i|``; beta_cell's K_i row cancels 1e4-fold there), so the
-quotient errs by ``eps T_i / dy_j``. The centred reference (step ``1e-4 |y_j|``, or 1e-6 at y_j =
-0) errs by about 2e-9 relatively (truncation) plus ``eps T_i / h``. Entries must agree within ``TOL
-(|J_ij| + R_i/s_j) + 100 eps T_i / dy_j``, TOL = 1e-5 (``R_i = max_k |J_ik| s_k``, the row's
-scale): 100-1000x above the truncation estimates and 100x above the rounding one (room for
-cancellation inside A_i and for rates that bend faster than ``s_j``); the largest measured error is
-0.12 of it (zg_cell). A sign flip, a zeroed entry or a halved Jacobian errs by 50-200 % of a row's
-dominant entry.
+Tolerance. The kernel differences state ``j`` with ``dy_j = FD_EPS s_j``, ``FD_EPS = sqrt(eps)``
+= 1.5e-8, ``s_j = max(|y_j|, atol/max(rtol, 1e-6))``. Truncation: ``|f''| dy / 2``, about
+``FD_EPS/2 |J_ij|`` = 7e-9 |J_ij| where f bends on the scale ``s_j``. Rounding: ``f_i = A_i -
+B_i y_i`` carries about ``eps T_i`` (``T_i = |A_i| + |B_i y_i|``; beta_cell's K_i row cancels
+1e4-fold there), so the quotient errs by ``eps T_i / dy_j``. The centred reference (step ``1e-4
+|y_j|``, or 1e-6 at y_j = 0) errs by about 2e-9 relatively (truncation) plus ``eps T_i / h``.
+Entries must agree within ``TOL (|J_ij| + R_i/s_j) + 100 eps T_i / dy_j``, TOL = 1e-5 (``R_i =
+max_k |J_ik| s_k``, the row's scale): 100-1000x above the truncation estimates and 100x above
+the rounding one (room for cancellation inside A_i and for rates that bend faster than ``s_j``);
+the largest measured error is 0.12 of it (zg_cell). A sign flip, a zeroed entry or a halved
+Jacobian errs by 50-200 % of a row's dominant entry.
 """
 
 import importlib
@@ -69,9 +69,10 @@ def _setup(name):
     return m, k, block_parameters(k, p[:, None]), Y
 
 
-def kernel_jacobian(m, P, Y):
+def kernel_jacobian(m, P, Y, rtol=_engine.RTOL, atol=_engine.ATOL):
     """The Jacobian ``J[c, i, j]`` that the driver's ``_attempt_ros`` computes for each column
-    ``c`` of ``Y`` (one block, every lane due: a first attempt), at the default tolerances."""
+    ``c`` of ``Y`` (one block, every lane due: a first attempt), at the tolerances given
+    (default: the defaults)."""
     d = _compile.load_driver(m)
     ns, nb, bl = d.NS, Y.shape[1], d.BLOCK
     Yb, Pb = np.zeros((ns, bl)), np.zeros((d.NP, bl))
@@ -81,8 +82,8 @@ def kernel_jacobian(m, P, Y):
     hs = np.zeros(bl)
     hs[:nb] = 1e-3
     fpar = np.zeros(d.N_FPAR + 2 * ns)
-    fpar[d.F_RTOL] = _engine.RTOL
-    fpar[d.N_FPAR:d.N_FPAR + ns] = _engine.ATOL
+    fpar[d.F_RTOL] = rtol
+    fpar[d.N_FPAR:d.N_FPAR + ns] = atol
     d._attempt_ros(Yb, np.zeros((ns, bl)), Pb, np.zeros((7 * ns, bl)), np.zeros((ns, bl)),
                    np.zeros((ns, bl)), W, np.zeros((bl, ns), dtype=np.int64), np.zeros(bl), hs,
                    np.zeros(bl), False, True, np.ones(bl), np.zeros(bl), fpar, nb, 0)
@@ -106,10 +107,11 @@ def centred_jacobian(k, P, y):
     return J
 
 
-def assert_jacobians_close(Jk, Jr, y, T):
-    """Entry by entry within the module docstring's tolerance (``T``: ``|A| + |B y|`` at y);
-    returns the largest error as a fraction of it."""
-    s = np.maximum(np.abs(y), _engine.ATOL / _engine.RTOL)
+def assert_jacobians_close(Jk, Jr, y, T, floor=_engine.ATOL / _engine.RTOL):
+    """Entry by entry within the module docstring's tolerance (``T``: ``|A| + |B y|`` at y;
+    ``floor``: the increments' ``atol/rtol``, default the default tolerances'); returns the
+    largest error as a fraction of it."""
+    s = np.maximum(np.abs(y), floor)
     R = np.max(np.abs(Jr) * s[None, :], axis=1)
     tol = TOL * (np.abs(Jr) + R[:, None] / s) + 100 * EPS * T[:, None] / (FD_EPS * s)
     tol = np.where(tol > 0, tol, 1e-300)  # an all-zero row must stay exactly zero
@@ -172,3 +174,16 @@ def test_hh_kernel_jacobian_matches_analytic():
     for c in range(Y.shape[1]):
         assert_jacobians_close(Jk[c], _hh_analytic(Y[:, c], P[:, 0]), Y[:, c],
                                _f(k, P, Y[:, c])[1])
+
+
+def test_a_tight_rtol_does_not_widen_the_increment():
+    """The increment's floor ``atol/rtol`` grew as rtol was tightened: at rtol 1e-10 with atol
+    1e-6 it was 1e4, an increment of 1.5e-4 mM on beta_cell's Ca_i (3e-4 mM), whose column then
+    erred by 0.7 % (and ADP's by 1330 % at rtol 1e-12, atol 1e-4). Below rtol 1e-6 the floor
+    is ``atol / 1e-6`` (ensemble_rosenbrock.FD_RTOL), and the Jacobian is as accurate as at
+    the defaults."""
+    m, k, P, Y = _setup("beta_cell")
+    Jk = kernel_jacobian(m, P, Y, rtol=1e-10, atol=1e-6)
+    for c in range(Y.shape[1]):
+        Jr = centred_jacobian(k, P, Y[:, c])
+        assert_jacobians_close(Jk[c], Jr, Y[:, c], _f(k, P, Y[:, c])[1], floor=1.0)
