@@ -1,13 +1,14 @@
 """``staggered`` is a first-order method on ``bertram_sherman_2004`` (not HH form), and what that
-costs at the model's declared step, against a tight reference computed in this file.
+costs at the model's declared step, against a tight reference.
 
-The reference is the model's own right-hand side (its compiled ``rates`` kernel,
-``dy/dt = A - B y``) integrated by :func:`scipy.integrate.solve_ivp` with DOP853 at rtol 1e-10,
-atol 1e-12, spikes located as solver events (upward crossings of the model's spike threshold):
-the same equations as the fixed-step runs, none of their integration code, so the differences
-are the fixed-step methods' own error (measured: 89 spikes in 45 s, first at 39.17 s; DOP853 at
-rtol 1e-12 moves them by at most 7e-7 ms). ``tests/test_classic_models.py`` checks the equations
-themselves against an independent implementation.
+The reference (:func:`biophys.reference.solve`) is the model's own right-hand side (its compiled
+``rates`` kernel, ``dy/dt = A - B y``) integrated by :func:`scipy.integrate.solve_ivp` with
+DOP853 at rtol 1e-10, atol 1e-12, spikes located as solver events (upward crossings of the
+model's spike threshold): the same equations as the fixed-step runs, none of their integration
+code, so the differences are the fixed-step methods' own error (measured: 89 spikes in 45 s,
+first at 39.17 s; DOP853 at rtol 1e-12 moves them by at most 7e-7 ms).
+``tests/test_classic_models.py`` checks the equations themselves against an independent
+implementation.
 
 ``staggered`` is second order only where the V row is linear in V and the other states depend on
 V alone (HH gates; ``tests/test_staggered.py``). In ``bertram_sherman_2004`` the Ca2+ and ER
@@ -18,15 +19,13 @@ error halves with each halving of dt where ``rl2``'s quarters. The declared step
 
 from __future__ import annotations
 
-import importlib
 import warnings
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 import biophys as bp
-from biophys.kernels.protocol import block_parameters
+from biophys.reference import solve as reference_solve
 
 NAME = "bertram_sherman_2004"
 MODEL = bp.model(NAME)
@@ -36,25 +35,11 @@ T_END = 45000.0
 
 @pytest.fixture(scope="module")
 def reference():
-    """Spike times (ms) of the DOP853 reference over ``T_END``."""
-    kernel = importlib.import_module(MODEL.kernel.__name__)
-    P = block_parameters(kernel, MODEL.default_parameters()[:, None])
-    y0 = MODEL.default_states()
-    Y, A, B = (np.zeros((y0.size, 1)) for _ in range(3))
-
-    def rhs(t, y):
-        Y[:, 0] = y
-        kernel.rates(Y, P, 0, t, 0.0, A, B)
-        return A[:, 0] - B[:, 0] * y
-
-    def crossing(t, y):
-        return y[0] - MODEL.spike_threshold
-
-    crossing.direction = 1.0
-    sol = solve_ivp(rhs, (0.0, T_END), y0, method="DOP853", rtol=1e-10, atol=1e-12,
-                    events=crossing)
-    assert sol.status == 0, sol.message
-    spikes = sol.t_events[0]
+    """Spike times (ms) of the DOP853 reference over ``T_END`` (:func:`biophys.reference.solve`:
+    ``solve_ivp`` on the kernel's ``rates``, spikes as solver events)."""
+    ref = reference_solve(NAME, T_END, method="DOP853", rtol=1e-10, atol=1e-12, record=[])
+    assert ref.attrs["status"] == "ok", ref.attrs["status"]
+    spikes = ref.spike_times.values
     assert spikes.size > 50 and 30000.0 < spikes[0] < 42000.0  # bursting within the window
     return spikes
 
