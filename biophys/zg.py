@@ -120,7 +120,7 @@ TASK_KNOCKOUT_SOURCE = (
     "zG-specific TASK loss of function in mouse adrenal slices (PMC10167771): spontaneous "
     "oscillatory bursting and about x2.4 aldosterone; the model's knockout bursts "
     "(tests/test_zg_cell.py::test_task_knockout_bursts); in the tonic calibration "
-    "(tonic_calibration) it fires tonically instead (tests/test_zg_cell_tonic.py::"
+    "(tonic_calibration) it fires tonically instead (tests/test_zg_cell_tonic_knockouts.py::"
     "test_task_knockout_bursts, a strict xfail)"
 )
 
@@ -164,7 +164,7 @@ def tonic_calibration(params: Mapping[str, float] | None = None) -> dict[str, fl
     0.3 uM Ca2+ (:data:`biophys.models.zg_cell.TONIC`). Its TASK knockout fires tonically
     (8.7 Hz at 4 mM K_o) where slices show bursts, its mean potential only 4 mV above the
     wild type's rest (Penton et al. 2012: depolarised by 27 mV): strict xfails in
-    tests/test_zg_cell_tonic.py. It passes one published check the default fails:
+    tests/test_zg_cell_tonic_knockouts.py. It passes one published check the default fails:
     aldosterone at 8.7 mM K_o unaltered by pump block (Antonipillai et al. 1996;
     tests/test_zg_cell_pump_block.py). Start its runs from its own resting state,
     :data:`biophys.models.zg_cell.TONIC_REST` (``initial=``).

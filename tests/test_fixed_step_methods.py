@@ -4,8 +4,8 @@
 ``hh1952`` checks every method (``tests/test_hh1952.py``, ``tests/test_staggered.py``); the
 spike trains of ``beta_cell`` and ``zg_cell`` were checked only with ``rl2``
 (``tests/test_beta_cell.py::test_fixed_step_matches_tight_lsoda``,
-``tests/test_zg_cell_tonic.py::_compare_with_lsoda``). Expected values always come from the
-references, never from a fixed-step run:
+``tests/test_zg_cell_tonic_knockouts.py::_compare_with_lsoda``). Expected values always come
+from the references, never from a fixed-step run:
 
 * ``beta_cell``: 10 s at the default parameters (11.1 mM glucose, bursting, 55 spikes), the
   independent implementation ``tests/beta_cell_reference.py`` (written from the published
@@ -15,7 +15,7 @@ references, never from a fixed-step run:
   firing; the default calibration is silent at 6 mM K_o for the first seconds) at K_o = 6 mM
   from that calibration's rest (9 spikes), :func:`biophys.reference.solve` (the model's
   right-hand side under scipy's LSODA, rtol 1e-9, atol 1e-12, spike times located as solver
-  events), as in ``test_zg_cell_tonic.py``.
+  events), as in ``test_zg_cell_tonic_knockouts.py``.
 
 Each reference is computed once per module. Numbers quoted as "measured" were measured with
 this file's runs (script kept out of the tree). ``rl1`` is first order (README, Numerics);
@@ -113,9 +113,10 @@ def test_rl2ab_beta_cell_at_declared_step(reference):
 
 
 def test_rl2ab_zg_cell_at_declared_step(reference):
-    """rl2ab at dt = 0.05 ms, the criteria of ``test_zg_cell.py::_compare_with_lsoda`` with
-    its default rel = 1e-3: same spike count, mean interval and mean Ca_i within 0.1%, spike
-    times within 1 ms + rel t_end = 3 ms (measured: -4.9e-5, 0.075 ms; rl2 1.7e-4, 0.32 ms)."""
+    """rl2ab at dt = 0.05 ms, the criteria of
+    ``test_zg_cell_tonic_knockouts.py::_compare_with_lsoda`` with its default rel = 1e-3: same
+    spike count, mean interval and mean Ca_i within 0.1%, spike times within 1 ms + rel t_end =
+    3 ms (measured: -4.9e-5, 0.075 ms; rl2 1.7e-4, 0.32 ms)."""
     ref = reference["zg_cell"]
     ds = _run("zg_cell", "rl2ab", 1)
     s = ds.spike_times.values

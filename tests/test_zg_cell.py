@@ -3,10 +3,11 @@ default calibration, in which the TASK knockout bursts.
 
 The model is ours (no published ZG electrophysiology model exists as code). Its first
 calibration (sessions 1-45, now the tonic calibration, :func:`biophys.zg.tonic_calibration`,
-tests/test_zg_cell_tonic.py, whose docstring records how its values were fitted and every
-mechanism probed for bursting) fits, besides the published data, numbers of its own (onset of
-firing at 4.5 mM K_o, below 0.5 Hz; 0.5-2 Hz at 5 mM; silence at 8 mM; an
-after-hyperpolarisation below the rest), and its TASK knockout fires tonically (a strict
+tests/test_zg_cell_tonic.py, whose docstring records how its values were fitted, and
+tests/test_zg_cell_tonic_knockouts.py, whose docstring records every mechanism probed for
+bursting) fits, besides the published data, numbers of its own (onset of firing at 4.5 mM
+K_o, below 0.5 Hz; 0.5-2 Hz at 5 mM; silence at 8 mM; an after-hyperpolarisation below the
+rest), and its TASK knockout fires tonically (a strict
 xfail there). Session 46 refitted the model judged on the published data alone, with two K(Ca)
 gates added to the kernel (both off in the tonic calibration), session 48 refined that refit
 (its PMCA and the pump's Ca2+ sensitivity, below), and session 49 made it the default

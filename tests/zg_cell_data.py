@@ -1,6 +1,7 @@
 """Published targets, the run conditions and an independent GHK voltage shared by the
 ``zg_cell`` test modules: ``test_zg_cell.py`` (the default calibration, which runs a subset
-of :data:`CONDITIONS`) and ``test_zg_cell_tonic.py`` (the tonic calibration); and the two
+of :data:`CONDITIONS`) and ``test_zg_cell_tonic.py`` with ``test_zg_cell_tonic_knockouts.py``
+(the tonic calibration, through ``zg_tonic_common.py``); and the two
 calibrations as the modules that run a data check on both take them (:data:`CALIBRATIONS`,
 :func:`default_fails`). Not a test module."""
 

@@ -101,6 +101,8 @@ _NCX_WHY = ("its Na+-dependent inactivation keeps it nearly off below 0.3 uM Ca2
             "(tests/test_zg_cell_range.py) and hardly acts inside the calibrated range")
 _TEST = "tests/test_zg_cell_tonic.py::"
 _FIT = "fitted here, see " + _TEST
+_KO_TEST = "tests/test_zg_cell_tonic_knockouts.py::"
+_FIT_KO = "fitted here, see " + _KO_TEST
 _TEXTBOOK = ("chosen here: a typical mammalian cytosolic value (not measured in zona "
              "glomerulosa cells); enters only the Na+/K+-ATPase")
 _ICF = ("chosen here: a typical mammalian cytosolic value (not measured in zona glomerulosa "

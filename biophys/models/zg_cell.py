@@ -4,7 +4,8 @@ Not a published model: no zona glomerulosa electrophysiology model is available 
 one is assembled from published channel data and calibrated here to published cell-level
 numbers. Every fitted value says so and names the test that checks it
 (``tests/test_zg_cell.py`` for the default calibration; the parameters it did not refit were
-fitted for the tonic calibration, ``tests/test_zg_cell_tonic.py``). The equations are in
+fitted for the tonic calibration, ``tests/test_zg_cell_tonic.py`` and
+``tests/test_zg_cell_tonic_knockouts.py``). The equations are in
 :mod:`biophys.kernels.models.zg_cell`.
 """
 
@@ -26,9 +27,11 @@ from ._zg_sources import (
     _CHA,
     _DINH,
     _FIT,
+    _FIT_KO,
     _HAJ,
     _ICF,
     _KIR,
+    _KO_TEST,
     _KV,
     _LR,
     _NATIVE_T,
@@ -36,6 +39,7 @@ from ._zg_sources import (
     _OUABAIN,
     _PENTON,
     _RAT_CA,
+    _TEST,
     _TEXTBOOK,
     _VITKO,
     _WOLF,
@@ -133,7 +137,7 @@ _TONIC_PARAMETERS = (
     _P("P_TREK", CAL["P_TREK"], "cm/s", "other K2P (TREK-1) K+ permeability, Ang II-insensitive"
        " (left after TASK knockout); TREK-1 in rodent ZG: review 'Two-pore domain potassium "
        "channels in the adrenal cortex' Pflugers Arch 2015 "
-       "467:1027 (PMC4428839)", _FIT + "test_l_type_backup (1.5% of the background K+ "
+       "467:1027 (PMC4428839)", _FIT_KO + "test_l_type_backup (1.5% of the background K+ "
        "permeability, scaled with P_TASK)",
        (0.0, 1.0)),
     _P("P_Na_b", CAL["P_Na_b"], "cm/s", "background Na+ permeability",
@@ -158,7 +162,7 @@ _TONIC_PARAMETERS = (
        "V1/2 inact -72.5 mV)", (-50.0, 50.0)),
     _P("P_CaL", CAL["P_CaL"], "cm/s", "CaV1.3 maximal Ca2+ permeability (gating: " + _XU + "; "
        + _BELL + "; " + _CAV13_Q10 + ")",
-       _FIT + "test_cav32_knockout_angii_threshold (with f_NaK_AngII: the "
+       _FIT_KO + "test_cav32_knockout_angii_threshold (with f_NaK_AngII: the "
        "CaV3.2 knockout fires with 0.3 nM Ang II at 4 mM K_o; 1.35e-3 needs f_NaK_AngII = 1 "
        "for that), test_cav32_knockout_oscillates_through_cav13 (2.5e-3 and more: the "
        "knockout settles in a depolarised steady state at 10 mM K_o) and test_l_type_backup",
@@ -166,7 +170,7 @@ _TONIC_PARAMETERS = (
     _P("dV_L_act", CAL["dV_L_act"], "mV", "shift of the CaV1.3 activation curve and its time "
        "constant (positive: depolarised) relative to the fit of " + _XU + " (V1/2 -33 mV, k "
        "6.7 mV kept); -16 mV gives V1/2 -49 mV",
-       _FIT + "test_cav32_knockout_oscillates_through_cav13 (at calibration step 5, before "
+       _FIT_KO + "test_cav32_knockout_oscillates_through_cav13 (at calibration step 5, before "
        "f_NaK_AngII, the CaV3.2 knockout oscillating at 4 mM K_o with 1 nM Ang II needed "
        "the largest shift this estimate allows: -12 mV left it silent there; with the "
        "present calibration -12 mV fires too, 3.4 Hz). A fit, not a bath correction: "
@@ -224,7 +228,7 @@ _TONIC_PARAMETERS = (
     _P("f_i", 0.01, "1", "free fraction of cytosolic Ca2+ (rapid buffering)",
        f"{_CHA} (fi = 0.01)", (1e-5, 1.0)),
     _P("K_CDI", CAL["K_CDI"], "mM", "Ca2+ for half CaV1.3 Ca2+-dependent inactivation "
-       "(bulk Ca2+, ki/(ki + Ca_i))", _FIT + "test_l_type_backup (form: Jaffe DB et al. 1994 "
+       "(bulk Ca2+, ki/(ki + Ca_i))", _FIT_KO + "test_l_type_backup (form: Jaffe DB et al. 1994 "
        "J Neurophysiol 71:1065)", (1e-6, 10.0)),
     _P("I_T_CDI", CAL["I_T_CDI"], "uA/cm^2", "inward CaV3.2 current density at which half of "
        "the CaV1.3 channels are inactivated by CaV3.2 Ca2+ nanodomains (steady state). A "
@@ -242,7 +246,7 @@ _TONIC_PARAMETERS = (
        "grid, read-out refitted for each value, with P_CaL = 2.2e-3 cm/s: ratios within 7.2% "
        "at 0.04, 8.2% at 0.05, 9.0% at 0.06, 10.2% at 0.08 and 11% at 0.1, since the CaV1.3 "
        "share of the TASK-knockout spikes raises its ratio; 5.9% at 0.05 since step 9) and "
-       "test_cav32_knockout_oscillates_through_cav13", (1e-9, 1e12)),
+       + _KO_TEST + "test_cav32_knockout_oscillates_through_cav13", (1e-9, 1e12)),
     _P("tau_T_CDI", CAL["tau_T_CDI"], "ms", "time constant of the CaV3.2-nanodomain CDI of "
        "CaV1.3", "chosen here (tens of ms, the order of L-type CDI in Ca2+) [unverified]; "
        "with the tonic calibration 5 ms fails test_task_knockout_fires_and_raises_aldosterone "
@@ -286,12 +290,12 @@ _TONIC_PARAMETERS = (
        "so the default 0.7881 inhibits 42% of the pump at 300 pM and 52.5% at 1 nM (the tonic "
        "calibration's 0.85: 45% and 57%); electrogenic effect only "
        "(Na_i is fixed). A second, TASK-independent depolarising action of Ang II: " + _HAJ,
-       _FIT + "test_cav32_knockout_angii_threshold (grid of calibration step 6, before the ZG "
+       _FIT_KO + "test_cav32_knockout_angii_threshold (grid of calibration step 6, before the ZG "
        "pump of step 9: with P_CaL = 2.2e-3 cm/s the CaV3.2 "
        "knockout's Ang II threshold at 4 mM K_o is 0.4-0.5 nM without this action, 0.25-0.275 "
        "nM with 0.7 and 0.225-0.25 nM with 0.85, chosen for a margin below 0.3 nM; the "
        "aldosterone ratios hardly depend on it; since step 9: 0.35-0.4 nM without it, "
-       "0.22-0.225 nM with 0.85) and test_aldosterone_vs_K",
+       "0.22-0.225 nM with 0.85) and " + _TEST + "test_aldosterone_vs_K",
        (0.0, 1.0)),
     # aldosterone read-out
     _P("tau_avg", 120000.0, "ms", "time constant of the running Ca2+ average driving "
@@ -529,8 +533,9 @@ MODEL = Model(
         "tau_avg for short sweeps, or use biophys.zg.steady_state (synthesis at the mean Ca2+). "
         "Rosette coupling is not modelled. The earlier calibration (sessions 1-45), kept as "
         "biophys.zg.tonic_calibration (start its runs from TONIC_REST; "
-        "tests/test_zg_cell_tonic.py, whose docstring records every mechanism probed for bursting"
-        " on it), has neither K(Ca) gate, a fast K(Ca) half-active at 0.38 uM, a 13x smaller "
+        "tests/test_zg_cell_tonic.py and tests/test_zg_cell_tonic_knockouts.py, whose docstring "
+        "records every mechanism probed for bursting on it), has neither K(Ca) gate, a fast "
+        "K(Ca) half-active at 0.38 uM, a 13x smaller "
         "delayed rectifier, a more saturable PMCA and a pump half-stimulated at 0.3 uM Ca2+: it "
         "fires from 4.5 mM K_o (0.22 Hz), settles at 8 mM, is bistable between about 7 and 7.75 "
         "mM K_o (tests/test_zg_cell_tonic.py::test_bistable_between_7_and_8_mM_K_o), needs the "
