@@ -1,5 +1,5 @@
 """The labelled result of a sweep: its Dataset, the ``status`` and coded metrics as names,
-and reading a saved result back."""
+the warning about points not ok, and reading a saved result back."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ._fields import declared_unit
 from ._labelled import dataset
 from ._model import Model
 from ._rest import T_REST_ATTRS
+from ._warn import warn_user
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -158,6 +159,52 @@ def _checkpoint_message(where) -> str:
 def status_counts(status: np.ndarray) -> dict[str, int]:
     """How many points ended with each status, by name (the ``status_counts`` record)."""
     return {STATUS.get(int(s), str(s)): int((status == s).sum()) for s in np.unique(status)}
+
+
+#: The step failures of the integrator (non-finite state, step budget, step size underflow):
+#: statuses that ``sweep(retry=...)`` may recover with other integration settings.
+RETRYABLE = (1, 2, 3)
+
+#: The start of :func:`warn_not_ok`'s message, for ``warnings.filterwarnings(message=...)``
+#: in a caller that runs sweeps inside and reports their points itself.
+NOT_OK_WARNING = r"\d+ of \d+ points( of shard \S+)? did not finish ok"
+
+
+def warn_not_ok(status: np.ndarray, shard: str | None = None, retry: bool = False) -> None:
+    """One ``UserWarning`` (naming the caller's line) when points of a sweep did not finish ok.
+
+    Parameters
+    ----------
+    status : ndarray of int8
+        The final ``status`` of the points run or read (-1, not simulated, is left out of the
+        count: nothing ran there); a shard's own points only.
+    shard : str, optional
+        The shard's ``"i/n"`` (the count is then this shard's points), or None.
+    retry : bool
+        Whether the sweep retried its failed points (those still not ok failed the retry
+        too); without it, a step failure suggests ``retry=``.
+
+    The message gives how many of how many points are not ok, by status name with counts
+    (the names of :data:`STATUS`, as :func:`status_text` shows them) and how to find them.
+    Nothing is said when every point is ok or none was simulated (a dry run).
+    """
+    status = np.asarray(status)
+    ran = status[status != -1]
+    bad = ran[ran != 0]
+    if not bad.size:
+        return
+    codes, counts = np.unique(bad, return_counts=True)
+    which = ", ".join(f"{k} {STATUS.get(int(c), str(c))!r}"
+                      for c, k in zip(codes, counts, strict=True))
+    whose = f" of shard {shard}" if shard is not None else ""
+    after = ", after a retry with the retry settings" if retry else ""
+    result = "" if shard is None else " (this shard's, and the assembling run's)"
+    hint = (" sweep(retry={...}), or a [retry] table in a biophys sweep configuration, runs such "
+            "points again with other integration settings (method, dt, rtol, atol)."
+            if not retry and np.isin(codes, RETRYABLE).any() else "")
+    warn_user(f"{bad.size} of {ran.size} points{whose} did not finish ok{after}: {which}. "
+              f"Their metrics are NaN; the status variable of the result{result} marks them (0 ok; "
+              f"bp.status_text(ds) names each point's status, ds.status > 0 selects them).{hint}")
 
 
 def status_text(ds: xr.Dataset | xr.DataArray) -> xr.DataArray:

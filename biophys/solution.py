@@ -15,7 +15,8 @@ Given values are validated on construction:
 * a negative or non-finite value, or zero where a logarithm needs it (K_o, Na_o, Ca_o, Cl_o
   enter Nernst potentials), is a ``ValueError`` that names the field, its unit and the valid
   range;
-* a value outside the physiological range that is still physical gives a ``UserWarning``.
+* a value outside the physiological range that is still physical gives a ``UserWarning``;
+* a ``reference`` given with ``substitution="none"`` (no rule reads it) is a ``ValueError``.
 
 :func:`biophys.simulate` and :func:`biophys.sweep` give the same warning for the parameters
 of those names set directly (``params=``, a mapping ``conditions=``, sweep axes), once per
@@ -53,6 +54,8 @@ parameters of the same name (``K_o``, ``Na_o``, ``Ca_o``, ``Mg_o``, ``Cl_o``,
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import math
 import numbers
@@ -99,6 +102,22 @@ _REF_FIELDS = ("K_o", "Na_o", "Ca_o", "Mg_o")
 _RULE_NAMES = {"equimolar_Na": "equimolar Na+ substitution",
                "constant_osmolarity": "NaCl substitution at constant osmolarity",
                "constant_ionic_strength": "NaCl substitution at constant ionic strength"}
+
+# True while standard(), resolve() and replace() build a bath with a reference they carry
+# along themselves (under "none" it is recorded and kept for a later switch to a rule); a
+# reference the user gives with substitution="none" is refused (no rule reads it)
+_CARRIED: contextvars.ContextVar[bool] = contextvars.ContextVar("biophys_reference_carried",
+                                                                default=False)
+
+
+@contextlib.contextmanager
+def _carried(on: bool = True):
+    """Inside the block (if ``on``) a reference with ``substitution="none"`` is accepted."""
+    token = _CARRIED.set(on)
+    try:
+        yield
+    finally:
+        _CARRIED.reset(token)
 
 
 def _checked_reference(reference: Any, substitution: str) -> tuple:
@@ -160,6 +179,10 @@ class Solution:
         constant-ionic-strength rules (a missing or None Ca_ref, Mg_ref is the model's own).
         None: the given ``(K_o, Na_o[, Ca_o, Mg_o])`` when all are given with Na_o, else the
         model's own bath (:data:`STANDARD_BATH` for a model without those conditions).
+        Given with ``substitution="none"``, which reads none, it is a ``ValueError`` (it
+        would be recorded and not used); :meth:`standard`, :meth:`resolve` and
+        :meth:`replace` carry theirs along under "none" (recorded, and the reference of a
+        later ``replace(substitution=...)`` that switches a rule on).
     cytosol : Cytosol, optional
         Intracellular inputs passed along by :meth:`as_params`.
 
@@ -193,6 +216,13 @@ class Solution:
         if self.reference is not None:
             object.__setattr__(self, "reference",
                                _checked_reference(self.reference, self.substitution))
+            if self.substitution == "none" and not _CARRIED.get():
+                raise ValueError(
+                    f"reference = {self.reference!r} mM with substitution='none': no rule reads "
+                    "it (under 'none' K_o, Ca_o and Mg_o change alone and Na_o stays, given or "
+                    "the model's own), so it would be recorded and not used; give substitution="
+                    "'equimolar_Na', 'constant_osmolarity' or 'constant_ionic_strength' with "
+                    "it, or leave reference out")
             if self.substitution == "equimolar_Na" and len(self.reference) == 4:
                 raise ValueError(
                     f"reference = {self.reference!r}: substitution='equimolar_Na' takes "
@@ -325,7 +355,8 @@ class Solution:
         kw["reference"] = tuple(STANDARD_BATH[n] for n in _REF_FIELDS[
             :4 if rule in DIVALENT_RULES else 2])
         kw.update(changes)
-        return cls(**kw)
+        with _carried("reference" not in changes):  # the standard bath's, kept for a rule
+            return cls(**kw)
 
     # -- changing the bath ----------------------------------------------------------------
     def replace(self, **changes: Any) -> Solution:
@@ -373,7 +404,8 @@ class Solution:
         kw.update(changes)
         if cyt:
             kw["cytosol"] = (self.cytosol or Cytosol()).replace(**cyt)
-        return _quiet_then_check(lambda: Solution(**kw), self, _BATH, _BATH_LIMITS)
+        with _carried("reference" not in changes):  # this bath's, kept for a rule
+            return _quiet_then_check(lambda: Solution(**kw), self, _BATH, _BATH_LIMITS)
 
     def resolve(self, model: Model | str | None) -> Solution:
         """A fully specified copy: each None field takes ``model``'s own value, or the
@@ -402,7 +434,7 @@ class Solution:
                                   for n, r in zip(("Ca_o", "Mg_o"), ref[2:], strict=True))
         cyt = self.cytosol.resolve(m) if (self.cytosol is not None and m is not None) \
             else self.cytosol
-        with _quiet():  # values already checked, or the model's own
+        with _quiet(), _carried():  # values already checked, or the model's own
             out = Solution(**kw, substitution=self.substitution, reference=ref, cytosol=cyt)
         object.__setattr__(out, "_from_model", tuple(from_model))
         return out

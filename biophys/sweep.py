@@ -44,6 +44,7 @@ from ._sweep_result import (
     open_sweep,
     status_counts,
     status_text,
+    warn_not_ok,
 )
 from ._version import __version__
 from ._warn import warn_user
@@ -88,8 +89,7 @@ TARGET_CHUNKS = 50
 
 
 def default_chunk_size(n_points: int) -> int:
-    """About :data:`TARGET_CHUNKS` chunks, each a multiple of the driver's block and at least
-    two blocks."""
+    """About :data:`TARGET_CHUNKS` chunks, each two or more whole blocks of the driver."""
     per = -(-n_points // TARGET_CHUNKS)
     return max(2 * BLOCK, -(-per // BLOCK) * BLOCK)
 
@@ -324,7 +324,8 @@ def sweep(
         underflow; 4 V out of range: the run finished, but V left the model's declared range of
         V, at the end or at some step after the warm-up (every sweep keeps V's minimum and
         maximum there, whatever the metrics; e.g. under too large an applied current); -1 not
-        simulated: a dry run, or a point of another shard); provenance attrs (among them
+        simulated: a dry run, or a point of another shard; points not ok, their metrics NaN,
+        draw one ``UserWarning`` with their count by status); provenance attrs (among them
         ``stimulus``, a description, and ``stimulus_digest``, ``kernels_source_hash``,
         ``biophys_source_hash``, ``settings_hash``: exact identities).
     """
@@ -352,8 +353,7 @@ def sweep(
     if backend not in BACKENDS:
         raise ValueError(f"backend = {backend!r} is not one of {BACKENDS}")
     check_cluster_options(backend, client, address, n_workers)
-    if isinstance(metrics, str):
-        metrics = (metrics,)
+    metrics = (metrics,) if isinstance(metrics, str) else metrics
     plan = _metrics.plan(m, metrics)
     # the bath resolved once, for the rule's text, the parameters it covers and its record
     overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
@@ -444,9 +444,8 @@ def sweep(
         biophys_source_hash=settings["sources"], settings_hash=settings_hash(settings),
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
         retry=retry_record, stop_at_rest=_rest.record(m, rest, t_end, dt),
-        **({"audit": audit_tol} if audit_tol is not None else {}))
-    if shard is not None:
-        prov["shard"] = _shard.text(shard)
+        **({"audit": audit_tol} if audit_tol is not None else {}),
+        **({"shard": _shard.text(shard)} if shard is not None else {}))
     if dry_run:
         if checkpoint is not None:  # what the run would refuse, read only
             check_checkpoint(checkpoint, settings, chunk_size)
@@ -557,6 +556,7 @@ def sweep(
         _chunk.add_traces(ds, m, design, values, spec, trace_idx, record, every,
                           retried if spec_retry is not None else None)
     ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
+    warn_not_ok(status if shard is None else status[own], prov.get("shard"), bool(spec_retry))
     return ds
 
 
