@@ -21,12 +21,14 @@ from ._charge import ChargeCarrier as ChargeCarrier  # noqa: E402
 from ._model import Model as Model  # noqa: E402
 from ._model import Output as Output  # noqa: E402
 from ._model import Quantity as Quantity  # noqa: E402
+from ._reservoir import Reservoir as Reservoir  # noqa: E402
 from ._version import __version__ as __version__  # noqa: E402
 from .continuation import hysteresis as hysteresis  # noqa: E402
 from .models import get_model as get_model  # noqa: E402
 from .models import get_model as model  # noqa: E402, F401
 from .models import list_models as list_models  # noqa: E402
 from .sensitivity import sensitivity as sensitivity  # noqa: E402
+from .settle import settled_state as settled_state  # noqa: E402
 from .simulate import simulate as simulate  # noqa: E402
 from .solution import Cytosol as Cytosol  # noqa: E402
 from .solution import Solution as Solution  # noqa: E402

@@ -28,6 +28,7 @@ from ._checks import (
     to_float,
     unit_text,
 )
+from ._reservoir import Reservoir
 from .analysis import check_plateau_V
 
 
@@ -228,6 +229,10 @@ class Model:
         Conditions on several quantities together (:meth:`check_joint`), checked for every
         run before it starts (``biophys._engine.run``, and every point of a sweep up front); a
         :class:`ParameterRule` also by :meth:`parameter_vector`.
+    reservoir : Reservoir or None
+        A slow pool feeding faster ones through linear kinetics that do not act back on the
+        cell (the reserve granule pool): :func:`biophys.settled_state` settles it by
+        projection (:class:`biophys._reservoir.Reservoir`). None: the model has none.
     current_input : bool
         Whether the kernel adds a current stimulus (:class:`biophys.Pulse`,
         :class:`biophys.Steps`) to the membrane current. False for a model whose V changes
@@ -253,6 +258,7 @@ class Model:
     accumulators: tuple[str, ...] = ()
     charge_balance: ChargeBalance | None = None
     joint_limits: tuple[SumLimit | ParameterRule, ...] = ()
+    reservoir: Reservoir | None = None
     current_input: bool = True
 
     def __post_init__(self) -> None:
@@ -283,6 +289,8 @@ class Model:
             if (var not in self._s and var not in self._o) or tau not in self._p:
                 raise RuntimeError(f"model {self.name!r}: lag {var!r} -> {tau!r} needs a state "
                                    "or output and a parameter of those names")
+        if self.reservoir is not None:
+            self._check_reservoir(self.reservoir)
         for var, t in self.settling.items():
             if var not in self._s and var not in self._o:
                 raise RuntimeError(f"model {self.name!r}: settling names {var!r}, which is not "
@@ -291,6 +299,19 @@ class Model:
                 checked_number(t, f"settling time of {var}", "ms", 0.0, low_open=True)
             except ValueError as e:
                 raise RuntimeError(f"model {self.name!r}: {e}") from None
+
+    def _check_reservoir(self, r: Reservoir) -> None:
+        bad = [n for n in (r.state, *r.followers) if n not in self._s]
+        if bad or r.state in r.followers:
+            raise RuntimeError(f"model {self.name!r}: reservoir {r.state!r} and its followers "
+                               f"must be distinct states ({bad or r.state!r})")
+        unit = self.states[self._s[r.state]].unit
+        if r.loss_rate not in self._p or self.parameters[self._p[r.loss_rate]].unit != "1/s":
+            raise RuntimeError(f"model {self.name!r}: reservoir loss_rate {r.loss_rate!r} must "
+                               "be a parameter in 1/s")
+        if r.outflow not in self._o or self.outputs[self._o[r.outflow]].unit != f"{unit}/s":
+            raise RuntimeError(f"model {self.name!r}: reservoir outflow {r.outflow!r} must be "
+                               f"an output in {unit}/s")
 
     def _check_charge_balance(self, cb: ChargeBalance) -> None:
         def bad(what: str) -> RuntimeError:

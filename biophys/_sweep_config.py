@@ -35,6 +35,10 @@ the backend; see ``examples/*.toml``. Keys::
                                  # has no condition for are warned about (not refused: a
                                  # bath may serve several models) and listed as unused
     [initial]                    # initial-state overrides
+    [settle]                     # start every point with its slow reservoir pool settled
+                                 # (biophys.settled_state; beta_cell's reserve granules):
+                                 # t_end = 300000.0, window = 100000.0 (ms, the defaults);
+                                 # not with checkpoint (the settling run is not kept)
     [retry]                      # rerun failed points: method = "rosenbrock", dt, rtol, atol
     stop_at_rest = true          # (top level) or a [stop_at_rest] table with rtol, atol
     audit = true                 # charge audit per point (top level), or an [audit] table
@@ -78,10 +82,11 @@ _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "
         "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
         "initial", "dask", "traces", "output", "description", "retry", "stop_at_rest",
-        "audit", "hysteresis"}
+        "audit", "hysteresis", "settle"}
 _SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
              "traces": {"points", "record", "record_every"},
-             "output": {"out", "plot", "metric", "x", "y"}, "hysteresis": {"axis", "values"}}
+             "output": {"out", "plot", "metric", "x", "y"}, "hysteresis": {"axis", "values"},
+             "settle": {"t_end", "window"}}
 
 
 def _unknown(keys, valid, where: str) -> None:
@@ -310,6 +315,18 @@ def load_config(path, command: str = "sweep") -> dict:
     for key, value in cfg.get("output", {}).items():
         if not isinstance(value, str):
             raise ValueError(f"{path}: [output] {key} = {value!r} must be a string")
+    if "settle" in cfg:
+        if command == "hysteresis":
+            raise ValueError(f"{path}: [settle] is for `biophys sweep`: a hysteresis run starts "
+                             "each step from the state the previous step left")
+        if "checkpoint" in cfg:
+            raise ValueError(f"{path}: [settle] runs every point before the sweep and is not "
+                             "kept in a checkpoint; remove checkpoint, or settle in Python "
+                             "(biophys.settled_state) and give its result as initial=")
+        for key, value in cfg["settle"].items():  # ranges are checked by settled_state
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{path}: [settle] {key} = {value!r} must be a number (ms)")
+        kw["_settle"] = dict(cfg["settle"])
     kw["_output"] = dict(cfg.get("output", {}))
     if "description" in cfg:
         kw["_output"]["description"] = cfg["description"]

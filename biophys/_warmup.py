@@ -11,6 +11,8 @@ from ._warn import warn_user
 
 #: The opening of :func:`warn_lags`'s warning (a pattern for ``warnings.filterwarnings``).
 LAG_WARNING = r"metric '.*' reads .*, which follows the cell with a lag"
+#: The opening of :func:`warn_settling`'s warning (a pattern for ``warnings.filterwarnings``).
+SETTLING_WARNING = r"metric '.*' reads .*, which leaves .*'s initial state"
 
 
 def unsettled_lags(m: Model, specs, tau_of, warmup: float) -> list[tuple]:
@@ -57,6 +59,9 @@ def warn_settling(m: Model, specs, warmup: float, cold: int | None = None,
     where = ("" if cold is None else
              f" at the {cold} of {n} points that initial= (an earlier sweep's result) gives no "
              "final state, which start from the model's initial state")
+    settle = ("" if m.reservoir is None else
+              f", or the result of biophys.settled_state, which settles the reservoir "
+              f"{m.reservoir.state} in a short run")
     for spec in specs:
         t = m.settling.get(spec.var) if spec.var else None
         if t is not None and warmup < t:
@@ -64,4 +69,4 @@ def warn_settling(m: Model, specs, warmup: float, cold: int | None = None,
                 f"metric {spec.name!r} reads {spec.var}, which leaves {m.name}'s initial state "
                 f"over about {t / 1000:g} s: with warmup = {warmup:g} ms it measures that "
                 f"transient{where}; use warmup >= {t:g} ms, or start from a settled state "
-                "(initial= an earlier sweep's result with final_state=True)")
+                f"(initial= an earlier sweep's result with final_state=True{settle})")

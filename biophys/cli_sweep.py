@@ -25,6 +25,7 @@ import warnings
 
 from ._checks import did_you_mean
 from ._sweep_config import load_config
+from ._warmup import SETTLING_WARNING
 from .cli import EXIT_INTERRUPTED, _output_file, _parent
 
 #: Without ``--out``, sweeps of at most this many points are printed as a table on stdout.
@@ -221,6 +222,7 @@ def _check_cluster_options(args: argparse.Namespace, kw: dict) -> None:
 def _sweep_command(args: argparse.Namespace) -> int:
     kw = load_config(args.config)
     out_cfg = kw.pop("_output")
+    settle = kw.pop("_settle", None)
     # options given on the command line are checked here, so that their errors name the
     # option and not the configuration file (dry_run names the file for what sweep refuses)
     for option, value in (("--n-workers", args.n_workers), ("--chunk-size", args.chunk_size)):
@@ -241,6 +243,17 @@ def _sweep_command(args: argparse.Namespace) -> int:
         kw["checkpoint"] = args.checkpoint
     if args.chunk_size is not None:
         kw["chunk_size"] = args.chunk_size
+    if settle is not None and (args.checkpoint is not None or args.shard is not None):
+        raise ValueError(f"{'--checkpoint' if args.checkpoint is not None else '--shard'} "
+                         f"with [settle] in {args.config}: the settling run is not kept in a "
+                         "checkpoint; remove one of them")
+    if settle is not None:
+        from .settle import check_times
+
+        try:
+            check_times(**settle)
+        except ValueError as exc:
+            raise ValueError(f"{args.config}: [settle] {exc}") from None
     if args.no_progress:
         kw["progress"] = False
     if args.shard is not None:
@@ -267,8 +280,11 @@ def _sweep_command(args: argparse.Namespace) -> int:
     # The dry run checks the checkpoint too (read only), except a --chunk-size it refuses,
     # which is named as the option below, once its settings are known to match.
     resume = args.chunk_size is not None and kw.get("checkpoint")
-    ds = dry_run(args.config, {**kw, "chunk_size": None} if resume else kw,
-                 quiet=not args.dry_run)  # the real run warns about the bath
+    with warnings.catch_warnings():
+        if settle is not None:  # the real run starts from settled states: no settling warning
+            warnings.filterwarnings("ignore", message=SETTLING_WARNING)
+        ds = dry_run(args.config, {**kw, "chunk_size": None} if resume else kw,
+                     quiet=not args.dry_run)  # the real run warns about the bath
     if resume:
         _check_chunk_option(kw["checkpoint"], args.chunk_size)
     # the figure's metric and axes, against the dry run's (a typo is an error now, not after
@@ -293,6 +309,8 @@ def _sweep_command(args: argparse.Namespace) -> int:
         if not out:
             print(_not_saved_notice(plot_path, kw.get("checkpoint"), ds.attrs["n_points"]),
                   file=sys.stderr)
+        if settle is not None:
+            kw["initial"] = _settled(kw, settle)
         ds = sweep(**kw)
         if "description" in out_cfg:
             ds.attrs["description"] = out_cfg["description"]
@@ -314,6 +332,19 @@ def _sweep_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(_interrupted_notice(kw.get("checkpoint"), plan, written), file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _settled(kw: dict, settle: dict):
+    """The points' states after :func:`biophys.settled_state` (the ``[settle]`` table's
+    ``t_end`` and ``window``, ms), for the sweep's ``initial=``; one line on stderr first."""
+    from .settle import T_SETTLE, settled_state
+
+    shared = ("grid", "points", "params", "conditions", "initial", "dt", "method", "rtol",
+              "atol", "backend", "address", "n_workers", "chunk_size", "progress", "retry")
+    t = settle.get("t_end", T_SETTLE)
+    print(f"settling the reserve pool: {t / 1000:g} s per point before the sweep "
+          "(biophys.settled_state)", file=sys.stderr)
+    return settled_state(kw["model"], **{k: kw[k] for k in shared if k in kw}, **settle)
 
 
 def _check_chunk_option(checkpoint, chunk_size: int) -> None:

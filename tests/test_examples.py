@@ -1,8 +1,9 @@
 """The Python example (``examples/sweep_K_Mg.py``) runs with the settings of the command-line
-examples, whose warm-ups are validated (``tests/test_sweep_cli.py::
-test_main_job_measures_after_the_initial_state`` for ``beta_cell``; the ``tau_avg`` lag
-warning of :func:`biophys.sweep` for ``zg_cell``). Until session 37 it ran 20 s with a 5 s
-warm-up and reported the initial state's insulin output (6.1 fg/s, flat in K_o and Mg_o)."""
+examples (the settling run of ``beta_cell`` included), whose warm-ups are validated
+(``tests/test_sweep_cli.py::test_main_job_measures_after_the_initial_state`` for
+``beta_cell``; the ``tau_avg`` lag warning of :func:`biophys.sweep` for ``zg_cell``). Until
+session 37 it ran 20 s with a 5 s warm-up and reported the initial state's insulin output
+(6.1 fg/s, flat in K_o and Mg_o)."""
 
 from __future__ import annotations
 
@@ -33,18 +34,25 @@ def test_python_example_runs_like_the_validated_toml(model):
     assert kw["model"] == model
     assert (runs["t_end"], runs["warmup"]) == (kw["t_end"], kw["warmup"])
     assert runs["params"] == dict(kw.get("params") or {})
+    assert _example().SETTLE[model] == kw.get("_settle")
 
 
 @pytest.mark.parametrize("model", sorted(TOML))
 def test_python_example_draws_no_warm_up_warning(model):
     """The example's metrics, run lengths and parameters pass the sweep's own checks silently
-    (a dry run: nothing is simulated)."""
+    (a dry run: nothing is simulated), from its settling run where it has one (here 2 s: the
+    warning depends on the points starting from a settled state, not on how long it ran)."""
     ex = _example()
+    grid = {"K_o": [4.0, 8.0], "Mg_o": [0.5, 1.0]}
+    bath = bp.Solution(substitution="equimolar_Na")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        bp.sweep(model, grid={"K_o": [4.0, 8.0], "Mg_o": [0.5, 1.0]}, **ex.RUNS[model],
-                 conditions=bp.Solution(substitution="equimolar_Na"), metrics=ex.METRICS[model],
-                 dry_run=True, progress=False)
+        init = None
+        if ex.SETTLE[model] is not None:
+            init = bp.settled_state(model, grid=grid, conditions=bath, t_end=2000.0,
+                                    window=1000.0, params=ex.RUNS[model]["params"])
+        bp.sweep(model, grid=grid, **ex.RUNS[model], conditions=bath, metrics=ex.METRICS[model],
+                 initial=init, dry_run=True, progress=False)
 
 
 def test_python_example_prints_small_values_and_units():
