@@ -23,16 +23,20 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from ._checks import checked_number
 from ._model import Model
 from ._sweep_result import NOT_OK_WARNING
+from ._warmup import SETTLING_WARNING
 from ._warn import warn_user
 from .models import get_model
 from .solution import Cytosol, Solution
+
+if TYPE_CHECKING:  # xarray is imported by the sweep, not by `import biophys`
+    import xarray as xr
 
 __all__ = ["settled_state", "check_times", "T_SETTLE", "WINDOW"]
 
@@ -138,8 +142,9 @@ address, n_workers, chunk_size, progress, retry
               address=address, n_workers=n_workers, chunk_size=chunk_size,
               progress=progress, retry=retry)
     unit = m.states[m.state_index(res.state)].unit
-    with warnings.catch_warnings():  # points not ok: counted once, below
-        warnings.filterwarnings("ignore", message=NOT_OK_WARNING)
+    with warnings.catch_warnings():  # points not ok: counted once, below (the second run
+        warnings.filterwarnings("ignore", message=NOT_OK_WARNING)  # starts them cold)
+        warnings.filterwarnings("ignore", message=SETTLING_WARNING)
         first = sweep(m, t_end=t_end - window, initial=initial, metrics=["steps"],
                       final_state=True, **kw)
         second = sweep(m, t_end=window, initial=first, final_state=True,
