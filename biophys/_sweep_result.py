@@ -193,18 +193,38 @@ def warn_not_ok(status: np.ndarray, shard: str | None = None, retry: bool = Fals
     bad = ran[ran != 0]
     if not bad.size:
         return
-    codes, counts = np.unique(bad, return_counts=True)
-    which = ", ".join(f"{k} {STATUS.get(int(c), str(c))!r}"
-                      for c, k in zip(codes, counts, strict=True))
+    which, retryable = not_ok_tally(bad)
     whose = f" of shard {shard}" if shard is not None else ""
     after = ", after a retry with the retry settings" if retry else ""
     result = "" if shard is None else " (this shard's, and the assembling run's)"
     hint = (" sweep(retry={...}), or a [retry] table in a biophys sweep configuration, runs such "
             "points again with other integration settings (method, dt, rtol, atol)."
-            if not retry and np.isin(codes, RETRYABLE).any() else "")
+            if not retry and retryable else "")
     warn_user(f"{bad.size} of {ran.size} points{whose} did not finish ok{after}: {which}. "
               f"Their metrics are NaN; the status variable of the result{result} marks them (0 ok; "
               f"bp.status_text(ds) names each point's status, ds.status > 0 selects them).{hint}")
+
+
+def not_ok_tally(bad: np.ndarray) -> tuple[str, bool]:
+    """The statuses of the runs not ok, as the warnings about them name them.
+
+    Parameters
+    ----------
+    bad : ndarray of int
+        The ``status`` codes of the runs that did not finish ok (neither 0 nor -1).
+
+    Returns
+    -------
+    which : str
+        ``"2 'non-finite state', 1 'V out of range'"``: how many runs ended with each status,
+        by the names of :data:`STATUS`, in the order of the codes.
+    retryable : bool
+        Whether any of them is a step failure that a retry may recover (:data:`RETRYABLE`).
+    """
+    codes, counts = np.unique(np.asarray(bad), return_counts=True)
+    which = ", ".join(f"{k} {STATUS.get(int(c), str(c))!r}"
+                      for c, k in zip(codes, counts, strict=True))
+    return which, bool(np.isin(codes, RETRYABLE).any())
 
 
 def status_text(ds: xr.Dataset | xr.DataArray) -> xr.DataArray:

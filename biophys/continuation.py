@@ -30,7 +30,7 @@ from ._design import Mapper, _as_1d, _check_name, _unit, make_design
 from ._initial import check_shared
 from ._model import SumLimit
 from ._progress import progress_bar
-from ._sweep_result import status_counts
+from ._sweep_result import not_ok_tally, status_counts
 from ._warn import warn_user
 from .models import get_model
 from .sweep import DEFAULT_METRICS, sweep
@@ -47,6 +47,11 @@ DIRECTIONS = ("up", "down")
 _DIAGNOSTICS = ("t_rest", "charge_drift")
 #: The entries of a hysteresis checkpoint: one sweep checkpoint per step and direction.
 _STEP_DIR = re.compile(r"(up|down)_\d{4}")
+#: The start of the warning :func:`hysteresis` gives when runs did not finish ok (a pattern for
+#: ``warnings.filterwarnings(message=...)``); the steps' sweeps give none of their own.
+HYSTERESIS_NOT_OK_WARNING = r"hysteresis: \d+ of \d+ runs did not finish ok"
+#: At most this many values of the stepped axis are listed per pass in that warning.
+_SHOWN_STEPS = 6
 
 
 def _check_checkpoint_root(checkpoint) -> None:
@@ -169,6 +174,15 @@ def hysteresis(
         beyond the tolerance; a warning is given if any).
         Attributes: the provenance of the runs, ``continuation``, the order of the values,
         ``restarted_runs`` and ``status_counts``.
+
+    Warns
+    -----
+    UserWarning
+        Once for the whole call, when runs did not finish ok: how many of the ``2 n`` runs
+        (times the points of ``grid``), by status, and on each pass how many at which values
+        of ``axis`` (its message starts as :data:`HYSTERESIS_NOT_OK_WARNING` says; the steps'
+        sweeps give no warning of their own). Also when runs restarted, when the audit flags
+        runs, and for a metric that lags the cell (see ``warmup``).
     """
     m = get_model(model)
     for key in ("points", "final_state", "traces", "dry_run", "shard"):
@@ -253,6 +267,7 @@ def hysteresis(
     finally:
         bar.close()
     ds = _dataset(axis, steps, metrics, out, status, warm, plan, retried, t_rest)
+    _warn_not_ok(ds, axis, retried is not None)
     _add_restarts(ds, plan, restarted, first_restart)
     if drift is not None:
         _add_drift(ds, plan, drift, drift_points)
@@ -352,6 +367,38 @@ def _step_checkpoint_error(exc: SettingsMismatch, root: Path) -> ValueError:
         f"{', '.join(exc.differing) or 'format'}); refusing to mix results. That is a step of "
         f"the hysteresis checkpoint {str(root)!r}: give another checkpoint directory, or "
         f"delete {str(root)!r} (all its steps) to start the hysteresis afresh")
+
+
+def _warn_not_ok(ds: xr.Dataset, axis: str, retry: bool) -> None:
+    """One ``UserWarning`` (naming the caller's line) when runs of the hysteresis ``ds`` did
+    not finish ok: how many of all its runs, by status, and on each pass how many at which
+    values of ``axis``; nothing when every run is ok. ``retry``: whether the steps retried
+    their failed runs (those still not ok failed the retry too)."""
+    status = ds["status"].transpose("direction", axis, ...).values
+    bad = status > 0
+    if not bad.any():
+        return
+    which, retryable = not_ok_tally(status[bad])
+    unit = unit_text(ds[axis].attrs.get("units", ""))
+    passes = []
+    for d, name in enumerate(DIRECTIONS):
+        per_step = bad[d].reshape(bad.shape[1], -1).sum(axis=1)
+        if not per_step.any():
+            continue
+        at = [f"{v:g}" for v in np.asarray(ds[axis].values)[per_step > 0]]
+        shown = ", ".join(at[:_SHOWN_STEPS]) + (", ..." if len(at) > _SHOWN_STEPS else "")
+        k = int(per_step.sum())
+        passes.append(f"{name} pass: {k} run{'s' * (k != 1)} at {len(at)} step"
+                      f"{'s' * (len(at) != 1)}, {axis} = {shown} {unit}")
+    after = ", after a retry with the retry settings" if retry else ""
+    hint = (" hysteresis(..., retry={...}), or a [retry] table in a biophys hysteresis "
+            "configuration, runs such runs again with other integration settings (method, dt, "
+            "rtol, atol)." if not retry and retryable else "")
+    warn_user(f"hysteresis: {int(bad.sum())} of {bad.size} runs did not finish ok{after} "
+              f"({'; '.join(passes)}): {which}. Their metrics are NaN, and the next step of "
+              "each such point starts afresh from the initial state (warm_start False: the "
+              "branch is lost there); the status variable marks them (0 ok; bp.status_text(ds) "
+              f"names each run's status, ds.status > 0 selects them).{hint}")
 
 
 def _add_restarts(ds: xr.Dataset, plan: xr.Dataset, restarted: np.ndarray, why) -> None:

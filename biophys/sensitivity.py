@@ -34,16 +34,19 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _bath
+from . import _bath, _shard
+from ._checkpoint import read_manifest
 from ._checks import checked_names, checked_number
 from ._design import Design, make_design
 from ._initial import check_shared
-from ._sweep_result import flag_names
+from ._sweep_result import NOT_OK_WARNING, flag_names, not_ok_tally
+from ._warn import warn_user
 from .kernels.constants import ZERO_CELSIUS
 from .models import get_model
 from .sweep import DEFAULT_METRICS, sweep
@@ -54,6 +57,12 @@ if TYPE_CHECKING:
     from ._model import Model
 
 __all__ = ["sensitivity"]
+
+#: The start of the warning :func:`sensitivity` gives when runs did not finish ok (a pattern
+#: for ``warnings.filterwarnings(message=...)``); the sweep's own warning, which counts the
+#: perturbed runs as points, is not given.
+SENSITIVITY_NOT_OK_WARNING = (r"sensitivity: \d+ of \d+ points( of shard \S+)? did not finish "
+                              r"ok in their unperturbed run")
 
 #: The smallest ``rel_step``. The difference quotient carries a noise term ``eps_M / h``,
 #: ``eps_M`` the readout's own numerical noise, which is far above machine epsilon: round-off
@@ -172,6 +181,16 @@ def sensitivity(
         ``parameter_unit`` give the
         unperturbed value of each perturbed parameter that is not swept. Attributes: the
         sweep's provenance plus ``rel_step`` and ``sensitivity_parameters``.
+
+    Warns
+    -----
+    UserWarning
+        Once, when runs did not finish ok: how many of the points did not in their
+        unperturbed run and how many of the perturbed runs did not (by parameter), by status,
+        and where to find them (``status``, ``status_perturbed``); its message starts as
+        :data:`SENSITIVITY_NOT_OK_WARNING` says. The sweep's own warning, which would count
+        every run as a point, is not given. With ``shard``, only that shard's runs are
+        counted; a dry run says nothing.
     """
     m = get_model(model)
     names = _parameter_names(m, parameters)
@@ -225,11 +244,67 @@ def sensitivity(
                else "x exp(+- rel_step)")
         m.parameter(q).check_array(col[n:], f"with rel_step = {h:g}, the perturbed value "
                                    f"({how}) of")
-    res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
-                conditions=conditions, **sweep_kwargs)
+    with warnings.catch_warnings():  # its points are runs: counted below, in these terms
+        warnings.filterwarnings("ignore", message=NOT_OK_WARNING)
+        res = sweep(m, points=table, t_end=t_end, metrics=metrics, params=fixed or None,
+                    conditions=conditions, **sweep_kwargs)
     ds = _assemble(res, names, design, h)
     _record_base(ds, m, names, cols, base)
+    _warn_not_ok(res, names, n, sweep_kwargs.get("checkpoint"))
     return ds
+
+
+def _own_runs(res: xr.Dataset, checkpoint) -> np.ndarray:
+    """Which runs (rows of the sweep ``res``) the call ran or read as its own: all of them,
+    but with ``shard`` only the chunks of that shard (the result also holds the chunks other
+    shards had stored), laid out as the ``checkpoint``'s manifest says."""
+    n_runs = int(res.sizes["point"])
+    own = np.ones(n_runs, dtype=bool)
+    if "shard" not in res.attrs:
+        return own
+    i, k = (int(x) for x in str(res.attrs["shard"]).split("/"))
+    size = int(read_manifest(checkpoint)["chunk_size"])  # a shard's sweep wrote it
+    own[:] = False
+    for c in _shard.shard_chunks(-(-n_runs // size), (i, k)):
+        own[c * size:(c + 1) * size] = True
+    return own
+
+
+def _warn_not_ok(res: xr.Dataset, names: Sequence[str], n: int, checkpoint) -> None:
+    """One ``UserWarning`` (naming the caller's line) when runs of :func:`sensitivity` did not
+    finish ok: how many of the ``n`` points did not in their unperturbed run, how many of the
+    perturbed runs did not (by parameter), by status, and where to find them.
+
+    The sweep ``res`` runs the base points and then each parameter of ``names`` at ``p e^-h``
+    and ``p e^h``; with ``shard`` only that shard's runs are counted. Runs not simulated (a dry
+    run, another shard's) are left out; nothing is said when every run counted is ok.
+    """
+    status = np.asarray(res["status"].values).reshape(1 + 2 * len(names), n)
+    own = _own_runs(res, checkpoint).reshape(status.shape)
+    ran = own & (status != -1)
+    bad = ran & (status != 0)
+    if not bad.any():
+        return
+    which, retryable = not_ok_tally(status[bad])
+    shard = res.attrs.get("shard")
+    whose = "" if shard is None else f" of shard {shard}"
+    by = [f"{q}: {int(bad[1 + 2 * i:3 + 2 * i].sum())} of {int(ran[1 + 2 * i:3 + 2 * i].sum())}"
+          for i, q in enumerate(names) if bad[1 + 2 * i:3 + 2 * i].any()]
+    pert = (f"{int(bad[1:].sum())} of {int(ran[1:].sum())} perturbed runs{whose} did not"
+            + (f" ({', '.join(by)})" if by else ""))
+    retry = "retried" in res.data_vars
+    after = ", after a retry with the retry settings" if retry else ""
+    result = "" if shard is None else " (this shard's, and the assembling run's)"
+    hint = (" sensitivity(..., retry={...}) runs such runs again with other integration "
+            "settings (method, dt, rtol, atol)." if not retry and retryable else "")
+    warn_user(
+        f"sensitivity: {int(bad[0].sum())} of {int(ran[0].sum())} points{whose} did not finish "
+        f"ok in their unperturbed run, and {pert}{after}: {which}. Their readouts are NaN: the "
+        f"status variable of the result{result} marks the points whose unperturbed run failed "
+        "(their elasticity_<metric> NaN too), status_perturbed (per parameter, the worse of "
+        "the two perturbed runs) those whose d_<metric> and elasticity_<metric> are NaN (0 ok; "
+        "bp.status_text(ds.status_perturbed) names each status, ds.status_perturbed > 0 "
+        f"selects them).{hint}")
 
 
 def _offset(m: Model, name: str) -> float:
