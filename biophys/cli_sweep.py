@@ -161,16 +161,22 @@ def _not_saved_notice(plot_path, checkpoint, n_points: int) -> str:
             f"will not be saved to a file; {shown}{where}; add --out results.nc to keep them")
 
 
-def _interrupted_notice(checkpoint, plan, written=()) -> str:
+def _interrupted_notice(checkpoint, plan, written=(), settle: bool = False) -> str:
     """The stderr line of a sweep interrupted by Ctrl-C: how many chunks of its checkpoint
     directory ``checkpoint`` (None: none) are saved, and the files ``written`` before;
-    ``plan`` is its dry run (the settings the checkpoint must have been started with)."""
+    ``plan`` is its dry run (the settings the checkpoint must have been started with);
+    ``settle``: the configuration has a ``[settle]`` table (which a checkpoint cannot go
+    with, so the line does not suggest one)."""
     from ._checkpoint import read_manifest, stored_chunks
 
     head = "biophys sweep: interrupted; "
     if written:
         head += f"wrote {' and '.join(written)}; "
     nothing = "nothing else was saved" if written else "nothing was saved"
+    if not checkpoint and settle:
+        return (head + f"{nothing} (a run with [settle] keeps no checkpoint; to resume long "
+                "runs, settle in Python with biophys.settled_state and pass its result as "
+                "initial= to biophys.sweep with checkpoint=)")
     if not checkpoint:
         return (head + f"{nothing} (no checkpoint; with --checkpoint DIR the finished chunks "
                 "are kept and a rerun resumes from them)")
@@ -330,7 +336,8 @@ def _sweep_command(args: argparse.Namespace) -> int:
         print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok{audited}")
         return _strict(args, n_bad)
     except KeyboardInterrupt:
-        print(_interrupted_notice(kw.get("checkpoint"), plan, written), file=sys.stderr)
+        print(_interrupted_notice(kw.get("checkpoint"), plan, written, settle is not None),
+              file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

@@ -224,3 +224,24 @@ def test_cli_settle_bad_times_are_named(tmp_path, capsys):
     cfg = write(tmp_path, BETA_SETTLE.replace("window = 1000.0", 'window = "1s"'))
     assert run([str(cfg)]) != 0
     assert "[settle] window = '1s' must be a number (ms)" in capsys.readouterr().err
+
+
+def test_cli_ctrl_c_while_settling_does_not_suggest_a_checkpoint(tmp_path, capsys,
+                                                                 monkeypatch):
+    """Ctrl-C during the [settle] run said "with --checkpoint DIR the finished chunks are
+    kept", an option the same command then refuses with [settle]; the line names the way
+    that works (settled_state in Python, its result as initial= with a checkpoint)."""
+    from sweep_cli_data import run, write
+
+    import biophys.settle
+
+    def ctrl_c(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(biophys.settle, "settled_state", ctrl_c)
+    assert run([str(write(tmp_path, BETA_SETTLE)), "--out", str(tmp_path / "r.nc"),
+                "--no-progress"]) == 130
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("biophys sweep: interrupted; nothing was saved"), last
+    assert "--checkpoint" not in last and "biophys.settled_state" in last, last
+    assert "initial=" in last and "checkpoint=" in last, last
