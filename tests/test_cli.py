@@ -55,19 +55,43 @@ def test_compile_method_is_one_of_the_engine_methods(capsys):
     assert "--method {" + ",".join(METHODS) + "}" in capsys.readouterr().out
 
 
-def test_errors_are_one_line_without_traceback():
-    for args in (["simulate", "hh1952", "--t-end", "-1"],
-                 ["simulate", "hh1952", "--t-end", "10", "--set", "g_X=3"],
-                 ["simulate", "hh1952", "--t-end", "10", "--set", "g_K"],
-                 ["info", "no_such_model"],
-                 ["compile", "no_such_model"],
-                 ["compile", "hh1952", "--processes", "0"],
-                 ["compile", "hh1952", "--method", "euler"]):
+def _main_status_and_stderr(capsys, argv) -> tuple[int, str]:
+    """``main(argv)`` in this process: its exit status (an argparse error's SystemExit code
+    included) and what it wrote to stderr."""
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, capsys.readouterr().err
+
+
+#: Bad command lines, each an exit status 2 and one line on stderr.
+BAD_COMMANDS = (["simulate", "hh1952", "--t-end", "-1"],
+                ["simulate", "hh1952", "--t-end", "10", "--set", "g_X=3"],
+                ["simulate", "hh1952", "--t-end", "10", "--set", "g_K"],
+                ["info", "no_such_model"],
+                ["compile", "no_such_model"],
+                ["compile", "hh1952", "--processes", "0"],
+                ["compile", "hh1952", "--method", "euler"])
+
+
+def test_errors_are_one_line_without_traceback(capsys):
+    """Each bad command line: exit status 2, one line on stderr, no traceback. Two of them
+    (an error of a command, and one of the argument parser) through a real ``python -m
+    biophys.cli``; the others (a new interpreter costs 0.5-1 s) through main() in this process,
+    which is what that runs (an exception escaping it fails the test)."""
+    for args in (BAD_COMMANDS[0], BAD_COMMANDS[-1]):
         r = subprocess.run([sys.executable, "-m", "biophys.cli", *args], capture_output=True,
                            text=True)
         assert r.returncode == 2
         assert "Traceback" not in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    for args in BAD_COMMANDS:
+        code, err = _main_status_and_stderr(capsys, args)
+        assert code == 2, (args, err)
+        assert "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1, err
 
 
 def test_trace_plot_of_a_resting_cell_is_flat_and_absolute():
@@ -282,7 +306,7 @@ def test_tolerance_with_a_fixed_step_method_is_a_one_line_error(capsys):
                                                "(dimensionless) must be in [1e-14, 0.1]")
 
 
-def test_bath_errors_are_one_line_naming_the_input():
+def test_bath_errors_are_one_line_naming_the_input(capsys):
     """Each bad --condition/--substitution/--reference/--method is exit status 2 and one line on
     stderr that names what is wrong (and, for a number, its unit and valid range)."""
     zg, hh = "zg_cell", "hh1952"
@@ -318,11 +342,14 @@ def test_bath_errors_are_one_line_naming_the_input():
         (hh, ["--condition", "K_o=8", "--substitution", "equimolar_Na"],
          ["--condition K_o", "not a condition of model 'hh1952'", "temperature"]),
     ]
+    # in this process (a new interpreter per case cost 0.5-1 s each): main() is what
+    # ``python -m biophys.cli`` runs (its exit status, sys.exit(main()), and the one-line errors
+    # of a real process are checked by test_errors_are_one_line_without_traceback); an
+    # exception escaping main() would fail here, as a traceback would have there
     for model, args, words in cases:
-        r = subprocess.run([sys.executable, "-m", "biophys.cli", "simulate", model, *args,
-                            "--t-end", "10"], capture_output=True, text=True)
-        assert r.returncode == 2, (args, r.stderr)
-        err = r.stderr.strip().splitlines()
+        code, err = _main_status_and_stderr(capsys, ["simulate", model, *args, "--t-end", "10"])
+        assert code == 2, (args, err)
+        err = err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("biophys simulate: error: "), (args, err)
         for word in words:
             assert word in err[0], (args, word, err[0])

@@ -89,12 +89,14 @@ RATES_FIRST = textwrap.dedent("""
 """)
 
 
-def test_hh_rates_run_in_simd_registers():
+def test_hh_rates_run_in_simd_registers(hh1952_in_fresh_caches):
     """Compile the production driver in a fresh cache (cached code cannot be inspected) and
     check its LLVM IR and assembly: the rates and the update are vector code. Also when an
     earlier process compiled and cached the model's ``rates`` on its own (as a direct call,
-    ``bp.reference.solve`` or a test does): that once left a scalar driver, 4x slower."""
-    outs = _in_fresh_caches([[IR_PROBE], [RATES_FIRST, IR_PROBE]])
+    ``bp.reference.solve`` or a test does): that once left a scalar driver, 4x slower. (The
+    first is the process that compiled the driver, and the runners, by running it:
+    :func:`hh1952_in_fresh_caches`.)"""
+    outs = [hh1952_in_fresh_caches[k] for k in ("control", "rates_first")]
     stats = [json.loads(out.strip().splitlines()[-1]) for out in outs]
     for rates_cached_first, s in zip((False, True), stats, strict=True):
         # no scalar libm exponential left in the driver (checked on every host)
@@ -376,15 +378,28 @@ COMPILED_PROBE = textwrap.dedent("""
 """)
 
 
-def test_compile_command_leaves_nothing_to_compile():
+@pytest.fixture(scope="module")
+def hh1952_in_fresh_caches():
+    """Three jobs in fresh caches of their own, run alongside (3 processes' compiles of the
+    hh1952 driver instead of 4: the control of the compile command's test is the process whose
+    IR the SIMD test inspects), each's stdout by name: ``biophys compile hh1952`` then
+    :data:`COMPILED_PROBE` ("after"); :data:`COMPILED_PROBE` then :data:`IR_PROBE` in one
+    process ("control": the driver compiled by the runs, then inspected); :data:`RATES_FIRST`
+    then :data:`IR_PROBE` ("rates_first")."""
+    compile_cmd = ("-m", "biophys.cli", "compile", "hh1952", "--processes", "1")
+    outs = _in_fresh_caches([[compile_cmd, COMPILED_PROBE], [COMPILED_PROBE + IR_PROBE],
+                             [RATES_FIRST, IR_PROBE]])
+    return dict(zip(("after", "control", "rates_first"), outs, strict=True))
+
+
+def test_compile_command_leaves_nothing_to_compile(hh1952_in_fresh_caches):
     """After ``biophys compile hh1952`` into an empty cache, a new process runs one cell and
     many cells of it without compiling anything: the shared runners are compiled too. The
     control (run alongside): the same probe in an empty cache compiles the driver and both
     runners."""
-    compile_cmd = ("-m", "biophys.cli", "compile", "hh1952", "--processes", "1")
-    after, control = _in_fresh_caches([[compile_cmd, COMPILED_PROBE], [COMPILED_PROBE]])
+    after, control = hh1952_in_fresh_caches["after"], hh1952_in_fresh_caches["control"]
     assert json.loads(after.splitlines()[-1]) == []
-    compiled = set(json.loads(control.splitlines()[-1]))
+    compiled = set(json.loads(control.strip().splitlines()[-2]))  # (the last: IR_PROBE's)
     assert {"run_exponential", "run_blocks", "run_one_block"} <= compiled
 
 
