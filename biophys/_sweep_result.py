@@ -195,11 +195,9 @@ def warn_not_ok(status: np.ndarray, shard: str | None = None, retry: bool = Fals
         return
     which, retryable = not_ok_tally(bad)
     whose = f" of shard {shard}" if shard is not None else ""
-    after = ", after a retry with the retry settings" if retry else ""
+    after, hint = retry_notes(retry, retryable, "sweep(retry={...}), or a [retry] table in a "
+                              "biophys sweep configuration,", "points")
     result = "" if shard is None else " (this shard's, and the assembling run's)"
-    hint = (" sweep(retry={...}), or a [retry] table in a biophys sweep configuration, runs such "
-            "points again with other integration settings (method, dt, rtol, atol)."
-            if not retry and retryable else "")
     warn_user(f"{bad.size} of {ran.size} points{whose} did not finish ok{after}: {which}. "
               f"Their metrics are NaN; the status variable of the result{result} marks them (0 ok; "
               f"bp.status_text(ds) names each point's status, ds.status > 0 selects them).{hint}")
@@ -225,6 +223,34 @@ def not_ok_tally(bad: np.ndarray) -> tuple[str, bool]:
     which = ", ".join(f"{k} {STATUS.get(int(c), str(c))!r}"
                       for c, k in zip(codes, counts, strict=True))
     return which, bool(np.isin(codes, RETRYABLE).any())
+
+
+def retry_notes(retried: bool, retryable: bool, how: str, what: str) -> tuple[str, str]:
+    """The retry parts of a not-ok warning.
+
+    Parameters
+    ----------
+    retried : bool
+        Whether the failed runs were retried (those still not ok failed the retry too).
+    retryable : bool
+        Whether a failure is one a retry may recover (:func:`not_ok_tally`).
+    how : str
+        How the caller asks for a retry (``"sweep(retry={...}),"``).
+    what : str
+        What the warning counts (``"points"``, ``"runs"``).
+
+    Returns
+    -------
+    after : str
+        ``", after a retry with the retry settings"`` if ``retried``, else empty.
+    hint : str
+        If not ``retried`` and ``retryable``, a sentence saying that ``how`` runs such
+        ``what`` again with other integration settings; else empty.
+    """
+    after = ", after a retry with the retry settings" if retried else ""
+    hint = (f" {how} runs such {what} again with other integration settings (method, dt, "
+            "rtol, atol)." if not retried and retryable else "")
+    return after, hint
 
 
 def status_text(ds: xr.Dataset | xr.DataArray) -> xr.DataArray:

@@ -30,7 +30,7 @@ from ._design import Mapper, _as_1d, _check_name, _unit, make_design
 from ._initial import check_shared
 from ._model import SumLimit
 from ._progress import progress_bar
-from ._sweep_result import not_ok_tally, status_counts
+from ._sweep_result import not_ok_tally, retry_notes, status_counts
 from ._warn import warn_user
 from .models import get_model
 from .sweep import DEFAULT_METRICS, sweep
@@ -390,10 +390,8 @@ def _warn_not_ok(ds: xr.Dataset, axis: str, retry: bool) -> None:
         k = int(per_step.sum())
         passes.append(f"{name} pass: {k} run{'s' * (k != 1)} at {len(at)} step"
                       f"{'s' * (len(at) != 1)}, {axis} = {shown} {unit}")
-    after = ", after a retry with the retry settings" if retry else ""
-    hint = (" hysteresis(..., retry={...}), or a [retry] table in a biophys hysteresis "
-            "configuration, runs such runs again with other integration settings (method, dt, "
-            "rtol, atol)." if not retry and retryable else "")
+    after, hint = retry_notes(retry, retryable, "hysteresis(..., retry={...}), or a [retry] "
+                              "table in a biophys hysteresis configuration,", "runs")
     warn_user(f"hysteresis: {int(bad.sum())} of {bad.size} runs did not finish ok{after} "
               f"({'; '.join(passes)}): {which}. Their metrics are NaN, and the next step of "
               "each such point starts afresh from the initial state (warm_start False: the "

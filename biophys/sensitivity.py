@@ -45,7 +45,7 @@ from ._checkpoint import read_manifest
 from ._checks import checked_names, checked_number
 from ._design import Design, make_design
 from ._initial import check_shared
-from ._sweep_result import NOT_OK_WARNING, flag_names, not_ok_tally
+from ._sweep_result import NOT_OK_WARNING, flag_names, not_ok_tally, retry_notes
 from ._warn import warn_user
 from .kernels.constants import ZERO_CELSIUS
 from .models import get_model
@@ -292,11 +292,9 @@ def _warn_not_ok(res: xr.Dataset, names: Sequence[str], n: int, checkpoint) -> N
           for i, q in enumerate(names) if bad[1 + 2 * i:3 + 2 * i].any()]
     pert = (f"{int(bad[1:].sum())} of {int(ran[1:].sum())} perturbed runs{whose} did not"
             + (f" ({', '.join(by)})" if by else ""))
-    retry = "retried" in res.data_vars
-    after = ", after a retry with the retry settings" if retry else ""
+    after, hint = retry_notes("retried" in res.data_vars, retryable,
+                              "sensitivity(..., retry={...})", "runs")
     result = "" if shard is None else " (this shard's, and the assembling run's)"
-    hint = (" sensitivity(..., retry={...}) runs such runs again with other integration "
-            "settings (method, dt, rtol, atol)." if not retry and retryable else "")
     warn_user(
         f"sensitivity: {int(bad[0].sum())} of {int(ran[0].sum())} points{whose} did not finish "
         f"ok in their unperturbed run, and {pert}{after}: {which}. Their readouts are NaN: the "
