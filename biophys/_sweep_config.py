@@ -43,6 +43,9 @@ the backend; see ``examples/*.toml``. Keys::
     stop_at_rest = true          # (top level) or a [stop_at_rest] table with rtol, atol
     audit = true                 # charge audit per point (top level), or an [audit] table
                                  # with atol (mV) and rtol (see biophys.audit)
+    step_check = true            # rerun 8 points with half the step and compare the metrics
+                                 # (top level), or a [step_check] table with points (a count
+                                 # or a list, as [traces] takes them) and rtol
     [dask]                       # address = "tcp://host:8786" or n_workers = 2 (local
                                  # cluster); only with backend = "dask"
     [traces]                     # points = [0, {K_o = 8.0, Mg_o = 1.0}], record = ["V"],
@@ -82,7 +85,7 @@ _TOP = {"model", "t_end", "dt", "warmup", "metrics", "method", "rtol", "atol", "
         "chunk_size",
         "checkpoint", "progress", "grid", "points", "params", "conditions", "solution",
         "initial", "dask", "traces", "output", "description", "retry", "stop_at_rest",
-        "audit", "hysteresis", "settle"}
+        "audit", "step_check", "hysteresis", "settle"}
 _SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
              "traces": {"points", "record", "record_every"},
              "output": {"out", "plot", "metric", "x", "y"}, "hysteresis": {"axis", "values"},
@@ -288,6 +291,15 @@ def load_config(path, command: str = "sweep") -> dict:
             raise ValueError(f"{path}: audit = {audit!r} must be true, false or a table with "
                              "atol (mV) and rtol (relative to the delivered charge)")
         kw["audit"] = audit
+    if "step_check" in cfg:
+        check = cfg["step_check"]
+        if isinstance(check, dict):
+            _unknown(check, ("points", "rtol"), f"[step_check] of {path}")
+            check = dict(check)
+        elif not isinstance(check, bool):
+            raise ValueError(f"{path}: step_check = {check!r} must be true, false or a table "
+                             "with points (a count, or a list of points) and rtol (relative)")
+        kw["step_check"] = check
     dask = cfg.get("dask", {})
     if "address" in dask:
         if not isinstance(dask["address"], str) or not dask["address"].strip():

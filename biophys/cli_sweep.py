@@ -333,6 +333,9 @@ def _sweep_command(args: argparse.Namespace) -> int:
         n_bad = int((ds["status"] != 0).sum())
         audited = (f", {ds.attrs['charge_drift_points']} beyond the charge audit's tolerance"
                    if "charge_drift_points" in ds.attrs else "")
+        if "step_check_changed" in ds.attrs:
+            audited += (f", {ds.attrs['step_check_changed']} of {ds.sizes['step_check']} "
+                        "checked changed with a finer step")
         print(f"{ds.attrs['model']}: {ds.attrs['n_points']} points, {n_bad} not ok{audited}")
         return _strict(args, n_bad)
     except KeyboardInterrupt:

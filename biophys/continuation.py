@@ -189,6 +189,9 @@ def hysteresis(
         if key in sweep_kwargs:
             raise ValueError(f"{key}= is not available in hysteresis(); it steps one axis, "
                              "each step a sweep of the other axes (grid=)")
+    if "step_check" in sweep_kwargs:
+        raise ValueError("step_check= is not available in hysteresis(); check the step with "
+                         "biophys.sweep(..., step_check=True) over the axis's values first")
     steps = _check_values(m, axis, values, conditions)
     checked_flag(progress, "progress")
     check_shared(initial, "hysteresis()")

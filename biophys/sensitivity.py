@@ -199,6 +199,9 @@ def sensitivity(
     if "traces" in sweep_kwargs:
         raise ValueError("traces= is not available in sensitivity(); record traces with "
                          "biophys.sweep or biophys.simulate")
+    if "step_check" in sweep_kwargs:
+        raise ValueError("step_check= is not available in sensitivity(); check the step with "
+                         "biophys.sweep(..., step_check=True) over the same points first")
     check_shared(sweep_kwargs.get("initial"), "sensitivity()")
     metrics = checked_names(metrics, "metrics", "a metric name")
     solution = None if conditions is None or isinstance(conditions, Mapping) else conditions

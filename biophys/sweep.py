@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,18 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from . import _bath, _chunk, _engine, _initial, _rest, _retry, _shard, _sweep_audit, _warmup
+from . import (
+    _bath,
+    _chunk,
+    _engine,
+    _initial,
+    _rest,
+    _retry,
+    _shard,
+    _step_check,
+    _sweep_audit,
+    _warmup,
+)
 from . import audit as _audit
 from . import metrics as _metrics
 from ._cache import package_source_hash
@@ -35,7 +45,12 @@ from ._design import Design, Mapper, make_design, resolve_traces
 from ._initial import Initial, resolve_initial
 from ._model import Model
 from ._progress import progress_bar
-from ._sweep_checks import check_trace_options, swept_and_in_solution
+from ._sweep_checks import (  # noqa: F401 (MAX_RESULT_BYTES, _check_result_size: here too)
+    MAX_RESULT_BYTES,
+    _check_result_size,
+    check_trace_options,
+    swept_and_in_solution,
+)
 from ._sweep_result import (
     STATUS,
     _dataset,
@@ -155,6 +170,7 @@ def sweep(
     stop_at_rest: bool | Mapping[str, object] = False,
     shard: str | tuple[int, int] | None = None,
     audit: bool | Mapping[str, float] = False,
+    step_check: bool | Mapping[str, object] = False,
 ) -> xr.Dataset:
     """Run ``model`` at every point of a grid or table and return metrics per point.
 
@@ -314,6 +330,20 @@ def sweep(
         default 1e-3) and ``rtol`` (relative to the charge delivered, whatever its sign, in [0,
         1], default 1e-4). The runs are those without the option (their final states are kept
         internally).
+    step_check : bool or mapping
+        Rerun a sample of the ok points with half the step (a fixed-step method) or a tenth of
+        ``rtol`` and ``atol`` (``adaptive``, ``rosenbrock``), in this process, and compare every
+        metric (:mod:`biophys._step_check`): a metric changes at a point when the two values
+        differ by more than ``rtol`` times the larger of their magnitudes and the metric's
+        spread over the sweep, or one is NaN and the other not (a code, for ``regime``).
+        ``True``: 8 points spread evenly over the ok points in flat order, ``rtol`` 0.02; a
+        mapping may give ``points`` (a count, or a list of points as ``traces`` takes them) and
+        ``rtol`` (in (0, 1]). Adds, on a ``step_check`` dimension (the flat indices, with
+        ``step_check_<axis>`` coordinates), each metric's rerun value ``step_check_<metric>``,
+        ``step_check_change`` (the largest relative change) and ``step_check_status``, and the
+        attributes ``step_check`` (the settings) and ``step_check_changed`` (points beyond
+        ``rtol``); one ``UserWarning`` names the largest change. Retried points are not
+        checked; a shard leaves the check to the assembling run; a dry run only records it.
 
     Returns
     -------
@@ -358,6 +388,7 @@ def sweep(
     # the bath resolved once, for the rule's text, the parameters it covers and its record
     overrides, solution, rule, resolved = _bath.overrides(m, conditions, params)
     design = make_design(m, grid, points, solution)
+    check = _step_check.options(step_check, design, m)
     _check_result_size(design, len(plan.specs) + len(m.state_names)
                        * (bool(final_state) or audit_tol is not None) + bool(rest))
     in_solution = _bath.set_in_solution(m, solution)
@@ -445,6 +476,7 @@ def sweep(
         backend=backend, checkpoint=str(checkpoint) if checkpoint is not None else "none",
         retry=retry_record, stop_at_rest=_rest.record(m, rest, t_end, dt),
         **({"audit": audit_tol} if audit_tol is not None else {}),
+        **({"step_check": check.record()} if check is not None else {}),
         **({"shard": _shard.text(shard)} if shard is not None else {}))
     if dry_run:
         if checkpoint is not None:  # what the run would refuse, read only
@@ -555,29 +587,13 @@ def sweep(
     if trace_idx:
         _chunk.add_traces(ds, m, design, values, spec, trace_idx, record, every,
                           retried if spec_retry is not None else None)
+    if check is not None and shard is None:
+        with _threads(n_workers if backend == "threads" else None):
+            prov.update(_step_check.run(ds, m, design, plan, check, spec, values, results,
+                                        status, retried if spec_retry is not None else None))
     ds.attrs.update(provenance(m, **prov, **extra, status_counts=status_counts(status)))
     warn_not_ok(status if shard is None else status[own], prov.get("shard"), bool(spec_retry))
     return ds
-
-
-#: Largest per-point result (metrics, final states, status) a sweep may hold in memory, bytes:
-#: the engine's buffer limit (:data:`biophys._engine.MAX_BUFFER_BYTES`, 4 GiB).
-MAX_RESULT_BYTES = _engine.MAX_BUFFER_BYTES
-
-
-def _check_result_size(design: Design, n_outputs: int) -> None:
-    """``ValueError`` naming the grid's size when ``n_outputs`` float64 values per point (and
-    the status) of ``design`` need more than :data:`MAX_RESULT_BYTES`, before anything of the
-    sweep's size is allocated (the point count in Python ints: no int64 overflow)."""
-    n = math.prod(design.shape)
-    need = n * (8 * n_outputs + 1)
-    if need > MAX_RESULT_BYTES:
-        size = " x ".join(map(str, design.shape)) if design.kind == "grid" else str(n)
-        raise ValueError(
-            f"the sweep's {design.kind} of {size} = {n:.3g} points with {n_outputs} output(s) "
-            f"each needs {need / 2**30:.3g} GiB (limit {MAX_RESULT_BYTES / 2**30:g} GiB): "
-            "sweep fewer points (fewer values per axis, or several sweeps of parts of the "
-            "grid), or fewer metrics")
 
 
 def _run_threads(spec, values, todo, bounds, on_result, n_threads) -> None:
