@@ -44,8 +44,8 @@ T_LONG, W_LONG = 10_800_000.0 - T_END, 9_000_000.0 - T_END
 #: Step of the 3 h continuation (ms). Measured against the default 0.1 ms (review of this
 #: file, 9000-10 800 s): insulin 0.2408 / 0.8835 / 1.4720 fg/s at 3 / 11.1 / 20 mM glucose with
 #: 0.5 ms against 0.2408 / 0.8843 / 1.4696 with 0.1 ms (within 0.2 %), 5x cheaper. Only
-#: at these points (1 mM Mg_o): at 0.25 mM Mg_o 0.5 ms falls into 43 s bursts where the
-#: cell bursts every 88 s (tests/test_beta_cell_low_mg_step.py).
+#: at these points (1 mM Mg_o): at 0.25 mM Mg_o 0.5 ms tips the cell from its 88 s bursts
+#: into a second, coexisting pattern of 44 s bursts (tests/test_beta_cell_low_mg_step.py).
 DT_LONG = 0.5
 
 D = 4.2e-15  # L, the default L-type microdomain volume v_md (Chen 2008 vmd)

@@ -147,8 +147,9 @@ def test_settled_insulin_matches_three_hour_runs():
     K_o at 0.25 and 0.1 mM Mg_o (bursts of about 88 s and longer) and 8 mM K_o. Measured in
     review 57 with the 3 h runs at 0.1 ms: settled -0.14, +1.06, +0.002 % against cold
     +19, +19, +15 %. (Session 56 measured +4.1 and +1.8 % at low Mg_o against continuations at
-    0.5 ms, which at 0.25 mM Mg_o had fallen into 43 s bursts: a step artefact, not the
-    cell; the burst-period check below guards against it.)"""
+    0.5 ms, which at 0.25 mM Mg_o had tipped the cell into its second, coexisting pattern of
+    43-44 s bursts (tests/test_beta_cell_low_mg_step.py); the burst-period check below guards
+    against comparing across the two patterns.)"""
     pts = {"K_o": [5.4, 5.4, 8.0], "Mg_o": [0.25, 0.1, 1.0]}
     kw = dict(points=pts, conditions=BATH, progress=False)
     metrics = ["insulin_rate", "burst_period"]
