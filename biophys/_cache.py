@@ -207,10 +207,26 @@ def cache_dir() -> Path:
     return _CACHE_DIR
 
 
+_PRIVATE_DIR: Path | None = None
+
+
+def private_cache_dir() -> Path:
+    """A cache directory of this process alone, removed at exit: for drivers whose kernel code
+    has no source file to hash (:func:`biophys._compile.kernel_code_hash`), which no other
+    process may load."""
+    global _PRIVATE_DIR
+    if _PRIVATE_DIR is None:
+        tmp = Path(tempfile.mkdtemp(prefix="biophys-private-cache-"))
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        _PRIVATE_DIR = tmp
+    return _PRIVATE_DIR
+
+
 @contextlib.contextmanager
-def scoped_numba_cache() -> Iterator[Path]:
-    """Point ``numba.config.CACHE_DIR`` at :func:`cache_dir` for the duration of the block."""
-    d = cache_dir()
+def scoped_numba_cache(d: Path | None = None) -> Iterator[Path]:
+    """Point ``numba.config.CACHE_DIR`` at ``d`` (default :func:`cache_dir`) for the duration
+    of the block."""
+    d = cache_dir() if d is None else d
     old = numba.config.CACHE_DIR
     numba.config.CACHE_DIR = str(d)
     try:

@@ -6,8 +6,10 @@ model's kernel module and written once, atomically, to ``<cache_dir>/generated/`
 name carries the hash of the generated text and the cache directory is keyed on the kernel
 sources, so a stale driver cannot be loaded. A model whose kernel module lies outside
 ``biophys.kernels`` (a user's) has that module's source in the file name's hash too
-(:func:`kernel_code_hash`). It is imported from that real file, so tracebacks,
-``inspect``, ``NUMBA_DISABLE_JIT=1`` and Numba's disk cache all work.
+(:func:`kernel_code_hash`); one whose kernel code has no source file (defined in a notebook
+or under ``python -c``) gets a driver of its own per model object, written to a directory of
+the process (:func:`biophys._cache.private_cache_dir`). It is imported from that real file,
+so tracebacks, ``inspect``, ``NUMBA_DISABLE_JIT=1`` and Numba's disk cache all work.
 
 Compile cost. A model compiles only the serial block integrator it uses (``run_exponential``
 for the fixed-step methods, ``run_adaptive``/``run_rosenbrock`` for the error-controlled
@@ -25,6 +27,7 @@ import importlib.util
 import os
 import sys
 import tempfile
+import uuid
 import warnings
 from functools import cache
 from pathlib import Path
@@ -34,7 +37,7 @@ import numba
 from numba import types
 from numba.experimental.function_type import _get_wrapper_address
 
-from ._cache import cache_dir, kernels_source_hash, scoped_numba_cache
+from ._cache import cache_dir, kernels_source_hash, private_cache_dir, scoped_numba_cache
 from ._checks import did_you_mean
 from ._model import Model
 from .kernels import ensemble_source
@@ -72,6 +75,13 @@ def _outside_modules(model: Model) -> list[str]:
     return sorted(m for m in _kernel_modules(model) if not m.startswith("biophys.kernels."))
 
 
+def _without_source(model: Model) -> list[str]:
+    """The modules of :func:`_outside_modules` that have no source file to hash (``__main__``
+    of a notebook or of ``python -c``, a module built in memory)."""
+    return [m for m in _outside_modules(model)
+            if not getattr(sys.modules.get(m), "__file__", None)]
+
+
 @cache
 def kernel_code_hash(model: Model) -> str:
     """Hash of the kernel code ``model`` runs (16 hex digits).
@@ -84,6 +94,15 @@ def kernel_code_hash(model: Model) -> str:
     module it imports, gets a new driver and compiles afresh (a user's kernel functions are not
     cached by Numba itself: :func:`biophys.kernels._jit.jit`), and a checkpoint made with the
     old one is refused.
+
+    A module without a source file (``__main__`` of a notebook or of ``python -c``) cannot be
+    hashed: its functions and the globals they freeze can change between cells and runs under
+    the same name. Its part of the hash is a random token, new for every model object (this
+    function is cached per model), so such a model never reuses a driver compiled for another
+    model object or process, and its checkpoints are refused by every other one; its drivers
+    live in :func:`biophys._cache.private_cache_dir`. (Until session 58 it was hashed as the
+    words "no source file", so a kernel edited in a notebook or ``python -c`` ran the old
+    compiled code from the disk cache.)
     """
     outside = _outside_modules(model)
     if not outside:
@@ -92,7 +111,8 @@ def kernel_code_hash(model: Model) -> str:
     for name in outside:
         file = getattr(sys.modules.get(name), "__file__", None)
         h.update(name.encode() + b"\0")
-        h.update(Path(file).read_bytes() if file else b"(no source file)")
+        h.update(Path(file).read_bytes() if file
+                 else f"(no source file: {uuid.uuid4().hex})".encode())
         h.update(b"\0")
     return h.hexdigest()[:16]
 
@@ -104,7 +124,9 @@ def load_driver(model: Model) -> ModuleType:
     code = kernel_code_hash(model)  # differs from the package's for a user's kernel module
     key = src if code == kernels_source_hash() else src + code
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    gen = cache_dir() / "generated"
+    # a driver of kernel code without a source file is this process's and model object's
+    root = private_cache_dir() if _without_source(model) else cache_dir()
+    gen = root / "generated"
     gen.mkdir(parents=True, exist_ok=True)
     path = gen / f"driver_{model.name}_{digest}.py"
     # written unless it holds exactly ``src``: a file truncated by a crash (written without
@@ -126,7 +148,7 @@ def load_driver(model: Model) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[modname] = module
-    with scoped_numba_cache():
+    with scoped_numba_cache(root):
         spec.loader.exec_module(module)
     return module
 
