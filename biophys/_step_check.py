@@ -124,9 +124,10 @@ def options(step_check, design: Design, model: Model) -> StepCheck | None:
 def finer(spec: SweepSpec, model: Model) -> tuple[SweepSpec, str]:
     """The sweep's settings made finer for the check, and their description."""
     base = dataclasses.replace(spec, retry=None, final_state=False)
-    if _engine.METHODS[spec.method] > 0:  # a fixed step
-        dt = spec.dt / STEP_FACTOR
-        return dataclasses.replace(base, dt=dt), f"dt {dt:g} ms instead of {spec.dt:g} ms"
+    if _engine.METHODS[spec.method] > 0:  # a fixed step: the grid of the step taken, halved
+        h = _engine.step_grid(spec.t_end, spec.dt)[1]  # (its steps and stimulus edges on it)
+        dt = h / STEP_FACTOR
+        return dataclasses.replace(base, dt=dt), f"dt {dt:g} ms instead of {h:g} ms"
     tol = dict(spec.tolerances)
     r, a = _engine.checked_tolerances(tol.get("rtol"), tol.get("atol"), len(model.state_names))
     r2, a2 = r / TOLERANCE_FACTOR, tuple(x / TOLERANCE_FACTOR for x in a)

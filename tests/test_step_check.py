@@ -116,6 +116,15 @@ def test_error_controlled_methods_rerun_with_a_tenth_of_the_tolerances():
     assert not warned
 
 
+def test_the_rerun_halves_the_step_taken():
+    """t_end 10 ms at dt 0.3 ms runs 34 steps of 0.294 ms: the rerun takes 68 of half that
+    (dt/2 = 0.15 ms would take 67 steps of 0.149 ms, a grid that does not hold the first)."""
+    ds, _ = _sweep("hh1952", {"I_app": [10.0]}, t_end=10.0, dt=0.3, metrics=["steps"],
+                   step_check=True, progress=False, about="")
+    assert int(ds.steps[0]) == 34 and int(ds.step_check_steps[0]) == 68
+    assert "dt 0.147059 ms instead of 0.294118 ms" in ds.attrs["step_check"]
+
+
 def test_points_spread_over_ok_points_and_skip_failed_and_retried_ones():
     status = np.zeros(20, dtype=np.int8)
     status[[0, 7]] = 1
