@@ -114,7 +114,8 @@ def options(step_check, design: Design, model: Model) -> StepCheck | None:
     try:
         idx = resolve_traces(design, pts, model)
     except ValueError as e:  # its words say "trace"
-        raise ValueError(f"step_check points: {e}".replace("trace", "point")) from None
+        msg = str(e).replace("trace point", "point").replace("trace", "point")
+        raise ValueError(f"step_check points: {msg}") from None
     if not idx:
         raise ValueError("step_check points is an empty list: give at least one point, or a "
                          "count")

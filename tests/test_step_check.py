@@ -194,7 +194,7 @@ def test_shard_leaves_the_check_to_the_assembling_run(tmp_path):
     ({"points": 0}, "step_check points = 0 must be a count >= 1"),
     ({"points": "all"}, "step_check points = 'all' must be a count"),
     ({"points": []}, "step_check points is an empty list"),
-    ({"points": [9]}, r"step_check points: point point index 9 is outside \[0, 4\)"),
+    ({"points": [9]}, r"step_check points: point index 9 is outside \[0, 4\)"),
     ({"rtol": 0.0}, "step_check rtol"),
     ({"rtol": 2.0}, "step_check rtol"),
     ({"tolerance": 0.1}, "unknown key.*'tolerance'"),
