@@ -92,6 +92,17 @@ _SECTIONS = {"dask": {"address", "n_workers"}, "retry": set(_retry.KEYS),
              "settle": {"t_end", "window"}}
 
 
+def _flag_or_table(value, key: str, keys, path, takes: str):
+    """A top-level ``key = true/false`` or a ``[key]`` table of ``keys`` (copied); a
+    ``ValueError`` naming the file and what the table ``takes`` otherwise."""
+    if isinstance(value, dict):
+        _unknown(value, keys, f"[{key}] of {path}")
+        return dict(value)
+    if not isinstance(value, bool):
+        raise ValueError(f"{path}: {key} = {value!r} must be true, false or a table with {takes}")
+    return value
+
+
 def _unknown(keys, valid, where: str) -> None:
     bad = sorted(set(keys) - set(valid))
     if bad:
@@ -273,33 +284,13 @@ def load_config(path, command: str = "sweep") -> dict:
             raise ValueError(msg if msg.startswith(where) else f"{where} {msg}") from None
     if "retry" in cfg:
         kw["retry"] = dict(cfg["retry"])  # its values are checked by sweep
-    if "stop_at_rest" in cfg:
-        rest = cfg["stop_at_rest"]
-        if isinstance(rest, dict):
-            _unknown(rest, _rest.KEYS, f"[stop_at_rest] of {path}")
-            rest = dict(rest)
-        elif not isinstance(rest, bool):
-            raise ValueError(f"{path}: stop_at_rest = {rest!r} must be true, false or a table "
-                             "with rtol (dimensionless) and atol (state units)")
-        kw["stop_at_rest"] = rest
-    if "audit" in cfg:
-        audit = cfg["audit"]
-        if isinstance(audit, dict):
-            _unknown(audit, ("atol", "rtol"), f"[audit] of {path}")
-            audit = dict(audit)
-        elif not isinstance(audit, bool):
-            raise ValueError(f"{path}: audit = {audit!r} must be true, false or a table with "
-                             "atol (mV) and rtol (relative to the delivered charge)")
-        kw["audit"] = audit
-    if "step_check" in cfg:
-        check = cfg["step_check"]
-        if isinstance(check, dict):
-            _unknown(check, ("points", "rtol"), f"[step_check] of {path}")
-            check = dict(check)
-        elif not isinstance(check, bool):
-            raise ValueError(f"{path}: step_check = {check!r} must be true, false or a table "
-                             "with points (a count, or a list of points) and rtol (relative)")
-        kw["step_check"] = check
+    for key, keys, takes in (
+            ("stop_at_rest", _rest.KEYS, "rtol (dimensionless) and atol (state units)"),
+            ("audit", ("atol", "rtol"), "atol (mV) and rtol (relative to the delivered charge)"),
+            ("step_check", ("points", "rtol"),
+             "points (a count, or a list of points) and rtol (relative)")):
+        if key in cfg:
+            kw[key] = _flag_or_table(cfg[key], key, keys, path, takes)
     dask = cfg.get("dask", {})
     if "address" in dask:
         if not isinstance(dask["address"], str) or not dask["address"].strip():
