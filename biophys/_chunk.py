@@ -13,7 +13,7 @@ from . import _engine
 from . import metrics as _metrics
 from ._labelled import variable
 from ._model import Model
-from ._sweep_result import _axis_attrs
+from ._sweep_result import add_point_coords
 from .models import get_model
 
 __all__ = ["SweepSpec", "compute_chunk", "warm", "gather", "trace_every", "add_traces"]
@@ -166,13 +166,8 @@ def add_traces(ds, m, design, values, spec, idx, record, every, retried=None) ->
         times = raw.times if times is None else times  # equal: see trace_every
         rec.update({i: raw.rec[:, j] for j, i in enumerate(ids)})
     rec = np.stack([rec[i] for i in idx], axis=1)  # (n_record, n_traces, n_times)
-    ds.coords["trace"] = variable("trace", np.array(idx),
-                                  {"long_name": "flat point index of the trace"})
+    add_point_coords(ds, m, design, "trace", idx, "flat point index of the trace")
     ds.coords["time"] = variable("time", times, {"units": "ms", "long_name": "time"})
-    at = [design.point_values(i) for i in idx]
-    for name in design.names:
-        ds.coords[f"trace_{name}"] = variable("trace", np.array([a[name] for a in at]),
-                                              _axis_attrs(m, name))
     for i, var in enumerate(record):
         unit, desc = m.variable_meta(var)
         ds[f"trace_{var}"] = variable(("trace", "time"), rec[i],

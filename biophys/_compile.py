@@ -75,11 +75,15 @@ def _outside_modules(model: Model) -> list[str]:
     return sorted(m for m in _kernel_modules(model) if not m.startswith("biophys.kernels."))
 
 
+def _source_file(name: str) -> str | None:
+    """The source file of the imported module ``name``; None for one without (``__main__`` of
+    a notebook or of ``python -c``, a module built in memory)."""
+    return getattr(sys.modules.get(name), "__file__", None)
+
+
 def _without_source(model: Model) -> list[str]:
-    """The modules of :func:`_outside_modules` that have no source file to hash (``__main__``
-    of a notebook or of ``python -c``, a module built in memory)."""
-    return [m for m in _outside_modules(model)
-            if not getattr(sys.modules.get(m), "__file__", None)]
+    """The modules of :func:`_outside_modules` that have no source file to hash."""
+    return [m for m in _outside_modules(model) if not _source_file(m)]
 
 
 @cache
@@ -109,7 +113,7 @@ def kernel_code_hash(model: Model) -> str:
         return kernels_source_hash()
     h = hashlib.sha256(kernels_source_hash().encode())
     for name in outside:
-        file = getattr(sys.modules.get(name), "__file__", None)
+        file = _source_file(name)
         h.update(name.encode() + b"\0")
         h.update(Path(file).read_bytes() if file
                  else f"(no source file: {uuid.uuid4().hex})".encode())

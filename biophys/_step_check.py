@@ -42,7 +42,7 @@ from ._checks import checked_number
 from ._chunk import compute_chunk, gather
 from ._design import resolve_traces
 from ._labelled import variable
-from ._sweep_result import _axis_attrs, _metric_attrs
+from ._sweep_result import _axis_attrs, _metric_attrs, add_point_coords
 from ._warn import warn_user
 
 if TYPE_CHECKING:
@@ -185,12 +185,7 @@ def add_check(ds: xr.Dataset, m: Model, design: Design, plan: MetricPlan, check:
     """Add the check's variables on a ``step_check`` dimension to ``ds``; warn when a point
     changes beyond ``check.rtol``. Returns the result's attributes (``step_check`` and
     ``step_check_changed``)."""
-    ds.coords["step_check"] = variable("step_check", idx,
-                                       {"long_name": "flat point index of the step check"})
-    at = [design.point_values(int(i)) for i in idx]
-    for name in design.names:
-        ds.coords[f"step_check_{name}"] = variable(
-            "step_check", np.array([a[name] for a in at], dtype=np.float64), _axis_attrs(m, name))
+    add_point_coords(ds, m, design, "step_check", idx, "flat point index of the step check")
     for s in plan.specs:
         attrs = _metric_attrs(s)
         attrs["long_name"] = f"{attrs['long_name']}; rerun by the step check with {how}"

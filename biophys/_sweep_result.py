@@ -10,7 +10,7 @@ import numpy as np
 
 from . import metrics as _metrics
 from ._fields import declared_unit
-from ._labelled import dataset
+from ._labelled import dataset, variable
 from ._model import Model
 from ._rest import T_REST_ATTRS
 from ._warn import warn_user
@@ -31,6 +31,18 @@ def _axis_attrs(m: Model, name: str) -> dict[str, str]:
         return {"units": q.unit, "long_name": q.description}
     # a Solution or Cytosol field that is no parameter of the model (e.g. Pi, pH)
     return {"units": declared_unit(name) or "", "long_name": f"{name} (bath/cytosol solution)"}
+
+
+def add_point_coords(ds: xr.Dataset, m: Model, design, dim: str, idx, long_name: str) -> None:
+    """Label the chosen points ``idx`` (flat indices) of a sweep on dimension ``dim`` of
+    ``ds``: the indices as coordinate ``dim`` and each swept value as ``<dim>_<axis>``, with
+    the axis's units (the traces' and the step check's points)."""
+    ds.coords[dim] = variable(dim, np.array(idx), {"long_name": long_name})
+    at = [design.point_values(int(i)) for i in idx]
+    for name in design.names:
+        ds.coords[f"{dim}_{name}"] = variable(dim, np.array([a[name] for a in at],
+                                                            dtype=np.float64),
+                                              _axis_attrs(m, name))
 
 
 def _dataset(m, design, spec, plan, results, status) -> xr.Dataset:

@@ -45,12 +45,7 @@ from ._design import Design, Mapper, make_design, resolve_traces
 from ._initial import Initial, resolve_initial
 from ._model import Model
 from ._progress import progress_bar
-from ._sweep_checks import (  # noqa: F401 (MAX_RESULT_BYTES, _check_result_size: here too)
-    MAX_RESULT_BYTES,
-    _check_result_size,
-    check_trace_options,
-    swept_and_in_solution,
-)
+from ._sweep_checks import _check_result_size, check_trace_options, swept_and_in_solution
 from ._sweep_result import (
     STATUS,
     _dataset,

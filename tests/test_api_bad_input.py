@@ -21,6 +21,7 @@ import xarray as xr
 
 import biophys as bp
 from biophys import _engine, metrics
+from biophys._sweep_checks import _check_result_size
 from biophys._sweep_config import MAX_AXIS_VALUES, _axis, load_config
 from biophys.analysis import burst_metrics, bursts
 from biophys.kernels import bursts as kb
@@ -182,7 +183,7 @@ def test_the_size_limit_counts_every_output_and_python_ints():
     (1.89 GiB), with their final states they do not; five axes of 10 000 values are 1e20
     points, beyond int64 (np.prod would wrap around)."""
     grid = {"I_app": np.linspace(0, 1, 15000), "g_K": np.linspace(30, 40, 15000)}
-    sys.modules["biophys.sweep"]._check_result_size(
+    _check_result_size(
         SimpleNamespace(kind="grid", shape=(15000, 15000)), 1)  # fits: no error
     with pytest.raises(ValueError, match=r"with 5 output\(s\) each needs 8\.59 GiB"):
         bp.sweep("hh1952", grid=grid, t_end=20.0, metrics=["mean_V"], dry_run=True,
